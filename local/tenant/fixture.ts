@@ -1,0 +1,39 @@
+// The tenant fixture format of design/run-contract.md: Graph's and the Web API's own JSON shapes.
+
+export type Json = Record<string, unknown>;
+
+export interface FixtureMessage extends Json {
+  id?: string;
+  internetMessageId?: string;
+}
+
+export interface FixtureFolder {
+  id?: string;
+  displayName: string;
+  wellKnownName?: string;
+  parentFolderId?: string | null;
+  childFolders?: FixtureFolder[];
+  messages?: FixtureMessage[];
+}
+
+export interface FixtureMailbox {
+  mailFolders: FixtureFolder[];
+  events?: Json[];
+  contacts?: Json[];
+  todoLists?: Json[];
+}
+
+/** Something that happens while a run goes on, at a fixture time. */
+export interface TimelineEvent {
+  at: string;
+  deliver?: { to: string; folder: string; message: FixtureMessage };
+}
+
+export interface TenantFixture {
+  now?: string;
+  /** Entity set name -> records, as the Web API returns them. */
+  dataverse: Record<string, Json[]>;
+  /** Mailbox address -> its contents, as Graph returns them. */
+  exchange: Record<string, FixtureMailbox>;
+  timeline?: TimelineEvent[];
+}

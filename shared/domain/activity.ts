@@ -1,0 +1,66 @@
+// What promotion produces: a decision for every item, and for promoted items the email activity to write.
+import type { CorrelationMethod, Outcome, Reason, Workload } from './reasons';
+import type { EntityRef, EmailPartyMask } from './refs';
+import type { FolderKind } from './item';
+
+export interface Decision {
+  mailboxId: string;
+  /** The mailbox's address, as the dump and explain show it. */
+  mailbox: string;
+  workload: Workload;
+  folder: FolderKind;
+  internetMessageId: string;
+  messageKey: string;
+  graphId: string;
+  outcome: Outcome;
+  reason: Reason;
+  correlationMethod: CorrelationMethod;
+  activityid?: string;
+  correlatedActivityId?: string;
+  acceptingEntity?: EntityRef;
+  /** One line for an administrator; never an address, subject or body. */
+  detail?: string;
+  decidedAt: string;
+}
+
+export interface ActivityParty {
+  mask: EmailPartyMask;
+  /** Resolved row, or undefined for an unresolved address (kept in addressused). */
+  party?: EntityRef;
+  addressused: string;
+}
+
+export interface EmailActivity {
+  activityid: string;
+  subject: string;
+  description: string;
+  /** true = outgoing (Sent Items), false = incoming. */
+  directioncode: boolean;
+  /** 3 Sent or 4 Received, under statecode 1 Completed. */
+  statuscode: 3 | 4;
+  messageid: string;
+  trackingtoken?: string;
+  /** Received time; Dataverse's senton is read-only, so actualend carries it. */
+  actualend: string;
+  regarding?: EntityRef;
+  correlatedActivityId?: string;
+  /** Only for In-Reply-To and ConversationIndex correlation (SSS rule). */
+  parentActivityId?: string;
+  acceptingEntity?: EntityRef;
+  receivingMailboxId: string;
+  owner?: EntityRef;
+  /** JSON of the headers SSS keeps (Auto-Submitted, Reply-To), at most 500 characters. */
+  internetmessageheaders?: string;
+  /** 0 none, 2 body truncated (Dataverse email.notifications). */
+  notifications?: 0 | 2;
+  parties: ActivityParty[];
+}
+
+/** A correlation index row: what the engine knows about an email by its Message-ID. */
+export interface IndexedEmail {
+  messageKey: string;
+  activityid: string;
+  outgoing: boolean;
+  regarding?: EntityRef;
+  trackingtoken?: string;
+}

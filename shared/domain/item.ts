@@ -1,0 +1,43 @@
+// The normalized mail item the promotion rules work on, built from Graph JSON by graph-message.ts.
+
+export interface Address {
+  /** Lower-cased, trimmed SMTP address. */
+  address: string;
+  name?: string;
+}
+
+export type FolderKind = 'inbox' | 'sentitems';
+
+export interface MailItem {
+  /** Graph (immutable) item id in the mailbox. */
+  graphId: string;
+  /** Message-ID exactly as Exchange has it, angle brackets included. */
+  internetMessageId: string;
+  /** Normalized Message-ID (see message-id.ts): the key for dedup and correlation. */
+  messageKey: string;
+  folder: FolderKind;
+  subject: string;
+  from?: Address;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  receivedDateTime: string;
+  sentDateTime?: string;
+  /** Normalized Message-IDs from In-Reply-To (zero or one in practice). */
+  inReplyTo: string[];
+  /** Normalized Message-IDs from References, oldest first as in the header. */
+  references: string[];
+  conversationIndex?: string;
+  categories: string[];
+  /** Header names and values kept as SSS keeps them (Auto-Submitted, Reply-To). */
+  keptHeaders: Record<string, string>;
+  body: { contentType: 'html' | 'text'; content: string };
+  importance?: 'low' | 'normal' | 'high';
+}
+
+/** An `@removed` entry from delta: the item is no longer in the folder. */
+export interface RemovedItem {
+  graphId: string;
+  folder: FolderKind;
+  reason: string;
+}

@@ -1,0 +1,173 @@
+// The ports the pipeline stages are written against. Adapters in shared/adapters/ implement them for
+// Azure; the local runtime wires the same adapters (or the embedded queue) on one machine.
+import type { EntityRef } from './domain/refs';
+import type { Decision, EmailActivity, IndexedEmail } from './domain/activity';
+import type { FolderKind } from './domain/item';
+
+export interface Clock {
+  now(): Date;
+}
+
+export type LogProps = Record<string, string | number | boolean | undefined>;
+/** Structured events only: callers pass ids and counts, never addresses, subjects or bodies. */
+export interface Log {
+  info(event: string, props?: LogProps): void;
+  warn(event: string, props?: LogProps): void;
+  error(event: string, props?: LogProps): void;
+}
+
+// ---------------------------------------------------------------- Graph
+export type GraphJson = Record<string, unknown>;
+export interface DeltaPage {
+  value: GraphJson[];
+  nextLink?: string;
+  deltaLink?: string;
+}
+export interface GraphPort {
+  /** Starts a round when `cursor` is undefined, otherwise replays the stored nextLink/deltaLink unchanged. */
+  messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage>;
+  /** internetMessageHeaders of one message, for items whose delta payload lacked them. */
+  messageHeaders(mailbox: string, graphId: string): Promise<{ name: string; value: string }[]>;
+}
+
+// ---------------------------------------------------------------- Dataverse
+export interface ExistingEmail {
+  activityid: string;
+  messageid: string;
+  messageKey: string;
+  outgoing: boolean;
+  trackingtoken?: string;
+  regarding?: EntityRef;
+  receivingMailboxId?: string;
+}
+export interface PartyCandidate {
+  ref: EntityRef;
+  /** The column the address matched in, e.g. emailaddress1. */
+  column: string;
+  ownerId?: string;
+  createdon?: string;
+  active: boolean;
+}
+export interface PageLookup {
+  /** Emails already in Dataverse, by normalized Message-ID. */
+  emails: Map<string, ExistingEmail[]>;
+  /** Rows whose email-format columns hold the address, by lower-cased address. */
+  parties: Map<string, PartyCandidate[]>;
+}
+export interface OrgContext {
+  org: OrgSettings;
+  /** usersettings.incomingemailfilteringmethod by systemuserid. */
+  userFilters: Map<string, number>;
+  users: Map<string, { address?: string; disabled: boolean }>;
+  queues: Map<string, { address?: string; filter: number }>;
+  mailboxes: DvMailbox[];
+}
+export interface OrgSettings {
+  emailCorrelationEnabled: boolean;
+  ignoreInternalEmail: boolean;
+  unresolveIfMultipleMatch: boolean;
+  /** OrgDB settings (orgdborgsettings XML) by name, raw text values. */
+  orgDb: Record<string, string>;
+}
+export interface DvMailbox {
+  mailboxid: string;
+  address: string;
+  owner: EntityRef;
+  incomingDeliveryMethod: number;
+  enabledForIncoming: boolean;
+  approval: number;
+  processEmailReceivedAfter?: string;
+  active: boolean;
+}
+export type EmailWriteStatus = 'created' | 'updated' | 'exists' | 'failed' | 'retry';
+export interface EmailWriteResult {
+  activityid: string;
+  status: EmailWriteStatus;
+  /** When status is 'exists': the mailbox that created the existing row, if recorded. */
+  existingReceivingMailboxId?: string;
+  error?: string;
+}
+export interface DataversePort {
+  loadOrgContext(): Promise<OrgContext>;
+  /** One round trip for a page: existing emails by Message-ID and party candidates by address. */
+  lookup(req: { messageIds: string[]; addresses: string[] }): Promise<PageLookup>;
+  /** Creates the emails (create-only by activity id) in $batch requests; one result per write, in order. */
+  createEmails(activities: EmailActivity[]): Promise<EmailWriteResult[]>;
+}
+
+// ---------------------------------------------------------------- Table Storage
+export interface Checkpoint {
+  mailboxId: string;
+  folder: FolderKind;
+  /** nextLink while a round is under way, deltaLink between rounds, undefined before the first round. */
+  cursor?: string;
+  cursorKind?: 'next' | 'delta';
+  rounds: number;
+  updatedAt?: string;
+  /** Opaque concurrency token from the store; save() fails with CheckpointConflictError on mismatch. */
+  etag?: string;
+}
+export class CheckpointConflictError extends Error {
+  constructor(message = 'checkpoint was advanced by someone else') {
+    super(message);
+    this.name = 'CheckpointConflictError';
+  }
+}
+export interface CheckpointStore {
+  get(mailboxId: string, folder: FolderKind): Promise<Checkpoint | undefined>;
+  /** Writes with an ETag check (insert-only when no etag); returns the checkpoint with its new etag. */
+  save(checkpoint: Checkpoint): Promise<Checkpoint>;
+  list(): Promise<Checkpoint[]>;
+}
+
+export interface MailboxHealth {
+  state: 'healthy' | 'failing' | 'disabled';
+  consecutiveFailures: number;
+  lastError?: string;
+  lastSyncStartedAt?: string;
+  lastSyncCompletedAt?: string;
+  nextDueAt?: string;
+}
+export interface MailboxRecord {
+  mailboxId: string;
+  address: string;
+  owner: EntityRef;
+  enabledForIncoming: boolean;
+  health: MailboxHealth;
+  etag?: string;
+}
+export interface MailboxRegistry {
+  list(): Promise<MailboxRecord[]>;
+  get(mailboxId: string): Promise<MailboxRecord | undefined>;
+  upsert(record: MailboxRecord): Promise<void>;
+}
+
+export interface Ledger {
+  /** Upserts the latest decision per (mailbox, workload, folder, item). */
+  record(decisions: Decision[]): Promise<void>;
+  forMailbox(mailboxId: string): Promise<Decision[]>;
+  all(): Promise<Decision[]>;
+}
+
+/** Message-ID -> activity the engine decided on, kept in Table Storage because Dataverse cannot store In-Reply-To for us. */
+export interface CorrelationIndex {
+  get(messageKeys: string[]): Promise<Map<string, IndexedEmail[]>>;
+  put(entries: IndexedEmail[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------- queues
+export const QUEUES = { syncJobs: 'sync-jobs', activityWrites: 'activity-writes' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface OutgoingMessage {
+  body: unknown;
+  /** Duplicate detection key. */
+  messageId: string;
+  /** Required on session queues (sync-jobs): the mailbox id. */
+  sessionId?: string;
+  scheduledEnqueueTimeUtc?: Date;
+  applicationProperties?: Record<string, string | number | boolean>;
+}
+export interface QueuePort {
+  send(queue: QueueName, messages: OutgoingMessage[]): Promise<void>;
+}
