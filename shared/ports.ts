@@ -26,8 +26,8 @@ export interface DeltaPage {
 export interface GraphPort {
   /** Starts a round when `cursor` is undefined, otherwise replays the stored nextLink/deltaLink unchanged. */
   messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage>;
-  /** internetMessageHeaders of one message, for items whose delta payload lacked them. */
-  messageHeaders(mailbox: string, graphId: string): Promise<{ name: string; value: string }[]>;
+  /** One message with the given properties: headers missing from delta, or the full item behind a partial update. */
+  getMessage(mailbox: string, graphId: string, select: readonly string[]): Promise<GraphJson>;
 }
 
 // ---------------------------------------------------------------- Dataverse
@@ -51,6 +51,8 @@ export interface PartyCandidate {
 export interface PageLookup {
   /** Emails already in Dataverse, by normalized Message-ID. */
   emails: Map<string, ExistingEmail[]>;
+  /** Emails already in Dataverse, by upper-cased tracking token. */
+  tokens: Map<string, ExistingEmail[]>;
   /** Rows whose email-format columns hold the address, by lower-cased address. */
   parties: Map<string, PartyCandidate[]>;
 }
@@ -66,6 +68,13 @@ export interface OrgSettings {
   emailCorrelationEnabled: boolean;
   ignoreInternalEmail: boolean;
   unresolveIfMultipleMatch: boolean;
+  tokensEnabled: boolean;
+  /** Current tracking-token prefix first, then earlier ones. */
+  trackingPrefixes: string[];
+  /** Digits after the prefix: designator + user digits + counter digits. */
+  tokenDigits: number;
+  requireApprovalForUserEmail: boolean;
+  requireApprovalForQueueEmail: boolean;
   /** OrgDB settings (orgdborgsettings XML) by name, raw text values. */
   orgDb: Record<string, string>;
 }
@@ -90,7 +99,7 @@ export interface EmailWriteResult {
 export interface DataversePort {
   loadOrgContext(): Promise<OrgContext>;
   /** One round trip for a page: existing emails by Message-ID and party candidates by address. */
-  lookup(req: { messageIds: string[]; addresses: string[] }): Promise<PageLookup>;
+  lookup(req: { messageIds: string[]; trackingTokens: string[]; addresses: string[] }): Promise<PageLookup>;
   /** Creates the emails (create-only by activity id) in $batch requests; one result per write, in order. */
   createEmails(activities: EmailActivity[]): Promise<EmailWriteResult[]>;
 }
@@ -143,8 +152,10 @@ export interface MailboxRegistry {
 }
 
 export interface Ledger {
-  /** Upserts the latest decision per (mailbox, workload, folder, item). */
+  /** Upserts the latest decision per (mailbox, workload, Exchange item id). */
   record(decisions: Decision[]): Promise<void>;
+  /** The latest decision for one item, by its Graph (immutable) id. */
+  get(mailboxId: string, workload: string, graphId: string): Promise<Decision | undefined>;
   forMailbox(mailboxId: string): Promise<Decision[]>;
   all(): Promise<Decision[]>;
 }

@@ -63,4 +63,6 @@ export interface IndexedEmail {
   outgoing: boolean;
   regarding?: EntityRef;
   trackingtoken?: string;
+  /** The mailbox whose decision created the row (rows it finds later are its own, not duplicates). */
+  mailboxId?: string;
 }

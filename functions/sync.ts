@@ -1,0 +1,19 @@
+// Service Bus (sessions = mailbox): sync one mailbox from its checkpoint (handler: shared/pipeline/sync.ts).
+import { azurePipeline } from '../index';
+import { app, type InvocationContext } from '@azure/functions';
+import { QUEUES } from '../shared/ports';
+import { handleSyncMessage } from '../shared/pipeline/sync';
+import type { PipelineDeps } from '../shared/pipeline/deps';
+import { inbound, runHandler } from './trigger';
+
+export function syncHandler(pipeline: () => Promise<PipelineDeps>) {
+  return async (message: unknown, context: InvocationContext): Promise<void> =>
+    runHandler(context, async () => handleSyncMessage(inbound(message, context), await pipeline()));
+}
+
+app.serviceBusQueue('sync', {
+  connection: 'ServiceBusConnection',
+  queueName: QUEUES.syncJobs,
+  isSessionsEnabled: true,
+  handler: async (message, context) => syncHandler(azurePipeline)(message, context),
+});

@@ -1,0 +1,113 @@
+// The entity store: rows per entity set, keyed by lower-cased primary key, with an undo journal so a $batch
+// change set (or any single failed write) rolls back to exactly what was there before.
+import { randomUUID } from 'node:crypto';
+
+/** A party of an activity (email_activity_parties / appointment_activity_parties). */
+export interface PartyRow {
+  activitypartyid: string;
+  participationtypemask: number;
+  partyid?: { id: string; logical: string };
+  addressused?: string;
+  /** Other columns the client sent (unresolvedpartyname, …), kept as given. */
+  extra: Record<string, unknown>;
+}
+
+export interface Row {
+  /** Columns as the Web API returns them: lookups as `_x_value`. */
+  values: Record<string, unknown>;
+  /** Lookup column (without `_…_value`) -> logical name of the row it points to. */
+  lookupTypes: Record<string, string>;
+  parties?: PartyRow[];
+}
+
+interface JournalEntry {
+  set: string;
+  key: string;
+  before: Row | undefined;
+}
+
+export const cloneRow = (r: Row): Row => structuredClone(r);
+
+export class EntityStore {
+  private readonly tables = new Map<string, Map<string, Row>>();
+  private journal: JournalEntry[] | undefined;
+  private depth = 0;
+  nextVersion = 1;
+
+  table(set: string): Map<string, Row> {
+    let t = this.tables.get(set);
+    if (!t) this.tables.set(set, (t = new Map()));
+    return t;
+  }
+  sets(): string[] {
+    return [...this.tables.keys()];
+  }
+  hasSet(set: string): boolean {
+    return this.tables.has(set);
+  }
+  get(set: string, key: string): Row | undefined {
+    return this.tables.get(set)?.get(key.toLowerCase());
+  }
+  put(set: string, key: string, row: Row): void {
+    const k = key.toLowerCase();
+    const t = this.table(set);
+    this.journal?.push({ set, key: k, before: t.get(k) });
+    t.set(k, row);
+  }
+  delete(set: string, key: string): boolean {
+    const k = key.toLowerCase();
+    const t = this.table(set);
+    const before = t.get(k);
+    if (!before) return false;
+    this.journal?.push({ set, key: k, before });
+    t.delete(k);
+    return true;
+  }
+  /** Row version (rowversion is database-wide in Dataverse, hence one counter for all sets). */
+  takeVersion(): number {
+    return this.nextVersion++;
+  }
+
+  /** Runs `work` atomically: every write it made is undone if it throws. Nests. */
+  atomically<T>(work: () => T): T {
+    if (this.depth === 0) this.journal = [];
+    const mark = this.journal!.length;
+    this.depth++;
+    try {
+      return work();
+    } catch (e) {
+      this.rollbackTo(mark);
+      throw e;
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.journal = undefined;
+    }
+  }
+  private rollbackTo(mark: number): void {
+    const j = this.journal!;
+    while (j.length > mark) {
+      const { set, key, before } = j.pop()!;
+      const t = this.table(set);
+      // A rolled-back delete re-appears at the end of the insertion order; nothing relies on that order.
+      if (before) t.set(key, before);
+      else t.delete(key);
+    }
+  }
+
+  toSnapshot(): { nextVersion: number; tables: Record<string, Row[]> } {
+    const tables: Record<string, Row[]> = {};
+    for (const [set, t] of this.tables) tables[set] = [...t.values()].map(cloneRow);
+    return { nextVersion: this.nextVersion, tables };
+  }
+  static fromSnapshot(s: { nextVersion: number; tables: Record<string, Row[]> }, keyOf: (set: string, r: Row) => string): EntityStore {
+    const store = new EntityStore();
+    store.nextVersion = s.nextVersion;
+    for (const [set, rows] of Object.entries(s.tables)) {
+      const t = store.table(set);
+      for (const r of rows) t.set(keyOf(set, r).toLowerCase(), cloneRow(r));
+    }
+    return store;
+  }
+}
+
+export const newId = (): string => randomUUID();

@@ -1,0 +1,208 @@
+// The URL space the simulator answers: users, mail folders, messages, delta, $value. Each route names
+// itself for the request statistics and the fault-injection hook.
+import type { Json } from '../../tenant/fixture';
+import { GraphError, badRequest, itemNotFound } from './errors';
+import { deltaPage } from './delta';
+import { messageId, parseSelect, renderMessage } from './message-json';
+import { renderMime } from './mime';
+import type { Preferences } from './prefer';
+import type { MailStore, SimFolder, SimMailbox, SimMessage } from './store';
+
+export interface RouteContext {
+  method: string;
+  query: URLSearchParams;
+  prefs: Preferences;
+  baseUrl: string;
+  /** The parsed JSON request body (PATCH). */
+  body: () => unknown;
+}
+
+export interface RouteResult {
+  status: number;
+  json?: unknown;
+  text?: { contentType: string; content: string };
+  headers?: Record<string, string>;
+}
+
+export interface Route {
+  name: string;
+  methods: string[];
+  /** The mailbox segment as the client sent it, when the route is under /users/{u}. */
+  mailbox?: string;
+  run: (ctx: RouteContext) => RouteResult;
+}
+
+/** `mailFolders('inbox')` and `mailFolders/inbox` address the same thing. */
+export function splitSegments(pathname: string): string[] {
+  const out: string[] = [];
+  for (const raw of pathname.split('/').filter(Boolean)) {
+    const seg = decodeURIComponent(raw);
+    const m = /^([A-Za-z$]+)\('?(.*?)'?\)$/.exec(seg);
+    if (m && m[1] !== 'delta') out.push(m[1], m[2]);
+    else out.push(seg);
+  }
+  return out;
+}
+
+const ok = (json: unknown): RouteResult => ({ status: 200, json });
+
+export function matchRoute(store: MailStore, segs: string[]): Route | undefined {
+  if (segs[0] === 'me') {
+    return { name: 'me', methods: ['GET', 'PATCH', 'POST', 'DELETE'], run: () => { throw badRequest('/me request is only valid with delegated authentication flow.'); } };
+  }
+  if (segs[0] !== 'users') return undefined;
+  if (segs.length === 1) return { name: 'users', methods: ['GET'], run: (c) => ok(listUsers(store, c)) };
+  const u = segs[1];
+  const mbx = () => store.mailbox(u);
+  const rest = segs.slice(2);
+  if (rest.length === 0) return { name: 'user', methods: ['GET'], mailbox: u, run: (c) => ok(userJson(lookupUser(store, u), c.baseUrl, true)) };
+  if (rest[0] === 'messages') return messageRoutes(store, u, mbx, undefined, rest.slice(1), 'messages');
+  if (rest[0] !== 'mailFolders') return undefined;
+  if (rest.length === 1) {
+    return { name: 'mailFolders', methods: ['GET'], mailbox: u, run: (c) => ok(folderList(store, mbx(), mbx().rootId, c)) };
+  }
+  // mailFolders/{f}(/childFolders/{g})* then an optional tail.
+  let i = 1;
+  const path = [rest[i++]];
+  while (rest[i] === 'childFolders' && rest[i + 1] !== undefined) {
+    path.push(rest[i + 1]);
+    i += 2;
+  }
+  const folder = () => resolveFolderPath(store, mbx(), path);
+  const tail = rest.slice(i);
+  if (tail.length === 0) return { name: 'mailFolder', methods: ['GET'], mailbox: u, run: () => ok(folderJson(store, folder())) };
+  if (tail[0] === 'childFolders' && tail.length === 1) {
+    return { name: 'childFolders', methods: ['GET'], mailbox: u, run: (c) => ok(folderList(store, mbx(), folder().id, c)) };
+  }
+  if (tail[0] === 'messages') return messageRoutes(store, u, mbx, folder, tail.slice(1), 'mailFolders/messages');
+  return undefined;
+}
+
+function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folder: (() => SimFolder) | undefined, tail: string[], base: string): Route | undefined {
+  if (tail.length === 0) {
+    return { name: base, methods: ['GET'], mailbox: u, run: (c) => ok(listMessages(store, mbx(), folder?.(), c)) };
+  }
+  if (tail.length === 1 && (tail[0] === 'delta' || tail[0] === 'delta()')) {
+    if (!folder) return undefined; // Graph has no mailbox-wide message delta
+    return {
+      name: 'messages/delta',
+      methods: ['GET'],
+      mailbox: u,
+      run: (c) => {
+        const r = deltaPage(store, { mbx: mbx(), folder: folder(), query: c.query, prefs: c.prefs, baseUrl: c.baseUrl });
+        const headers: Record<string, string> = c.prefs.maxPageSize ? { 'Preference-Applied': `odata.maxpagesize=${r.pageSize}` } : {};
+        return { status: 200, json: r.body, headers };
+      },
+    };
+  }
+  const id = tail[0];
+  const message = (): SimMessage => {
+    const m = store.message(mbx(), id);
+    if (folder && m.folderId !== folder().id) throw itemNotFound();
+    return m;
+  };
+  if (tail.length === 1) {
+    return {
+      name: 'message',
+      methods: ['GET', 'PATCH'],
+      mailbox: u,
+      run: (c) => {
+        if (c.method === 'PATCH') {
+          const m = store.patchFromClient(mbx(), messageId(message(), true), c.body());
+          return ok(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }));
+        }
+        const select = parseSelect(c.query.get('$select'));
+        return ok(withContext(renderMessage(message(), { select, immutableId: c.prefs.immutableId, headers: true, bodyText: c.prefs.bodyText }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
+      },
+    };
+  }
+  if (tail.length === 2 && tail[1] === '$value') {
+    return { name: 'message/$value', methods: ['GET'], mailbox: u, run: () => ({ status: 200, text: { contentType: 'text/plain', content: renderMime(message().data) } }) };
+  }
+  return undefined;
+}
+
+function withContext(item: Json, context: string): Json {
+  return { '@odata.context': context, ...item };
+}
+
+function lookupUser(store: MailStore, u: string): SimMailbox {
+  try {
+    return store.mailbox(u);
+  } catch {
+    throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${u}' does not exist or one of its queried reference-property objects are not present.`);
+  }
+}
+
+function userJson(m: SimMailbox, baseUrl: string, withCtx: boolean): Json {
+  const user = { id: m.userId, displayName: m.displayName, userPrincipalName: m.address, mail: m.address };
+  return withCtx ? withContext(user, `${baseUrl}/$metadata#users/$entity`) : user;
+}
+
+function listUsers(store: MailStore, c: RouteContext): Json {
+  return { '@odata.context': `${c.baseUrl}/$metadata#users`, value: [...store.mailboxes.values()].map((m) => userJson(m, c.baseUrl, false)) };
+}
+
+function resolveFolderPath(store: MailStore, mbx: SimMailbox, path: string[]): SimFolder {
+  let f = path[0].toLowerCase() === 'msgfolderroot' ? rootFolder(mbx) : store.folder(mbx, path[0]);
+  for (const ref of path.slice(1)) {
+    const child = store.folder(mbx, ref);
+    if (child.parentFolderId !== f.id) throw itemNotFound();
+    f = child;
+  }
+  return f;
+}
+
+function rootFolder(mbx: SimMailbox): SimFolder {
+  return { id: mbx.rootId, displayName: 'Top of Information Store', parentFolderId: '', changes: [], order: [] };
+}
+
+function folderJson(store: MailStore, f: SimFolder): Json {
+  const members = store.members(f);
+  const out: Json = {
+    id: f.id,
+    displayName: f.displayName,
+    parentFolderId: f.parentFolderId,
+    childFolderCount: 0,
+    unreadItemCount: members.filter((m) => m.data.isRead !== true).length,
+    totalItemCount: members.length,
+    isHidden: false,
+  };
+  if (f.wellKnownName) out.wellKnownName = f.wellKnownName;
+  return out;
+}
+
+function folderList(store: MailStore, mbx: SimMailbox, parentId: string, c: RouteContext): Json {
+  const folders = [...mbx.folders.values()].filter((f) => f.parentFolderId === parentId);
+  const value = folders.map((f) => {
+    const j = folderJson(store, f);
+    j.childFolderCount = [...mbx.folders.values()].filter((g) => g.parentFolderId === f.id).length;
+    return j;
+  });
+  return { '@odata.context': `${c.baseUrl}/$metadata#users('${encodeURIComponent(mbx.userId)}')/mailFolders`, value };
+}
+
+/** Plain listing with $top/$skip paging, and the one filter clients need: lookup by internetMessageId. */
+function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | undefined, c: RouteContext): Json {
+  const select = parseSelect(c.query.get('$select'));
+  const top = Math.min(1000, Number(c.query.get('$top') ?? 10) || 10);
+  const skip = Number(c.query.get('$skip') ?? 0) || 0;
+  let all = folder ? store.members(folder) : [...mbx.folders.values()].flatMap((f) => store.members(f));
+  const filter = c.query.get('$filter');
+  if (filter) {
+    const m = /^\s*internetMessageId\s+eq\s+'(.*)'\s*$/i.exec(filter);
+    if (!m) throw badRequest('Only $filter=internetMessageId eq \'…\' is supported on message lists.');
+    const wanted = m[1].replace(/''/g, "'");
+    all = all.filter((x) => x.data.internetMessageId === wanted);
+  }
+  const value = all.slice(skip, skip + top).map((m) => renderMessage(m, { select, immutableId: c.prefs.immutableId, headers: true, bodyText: c.prefs.bodyText }));
+  const out: Json = { '@odata.context': `${c.baseUrl}/$metadata#Collection(message)`, value };
+  if (skip + top < all.length) {
+    const next = new URLSearchParams(c.query);
+    next.set('$skip', String(skip + top));
+    next.set('$top', String(top));
+    const path = folder ? `users/${mbx.userId}/mailFolders/${encodeURIComponent(folder.id)}/messages` : `users/${mbx.userId}/messages`;
+    out['@odata.nextLink'] = `${c.baseUrl}/${path}?${next.toString()}`;
+  }
+  return out;
+}

@@ -1,0 +1,254 @@
+// The simulated Exchange store: mailboxes, folders, messages and, per folder, an append-only change log
+// with sequence numbers. Delta rounds read the log between two sequence numbers, so changes made while a
+// round is being paged never make it inconsistent: they simply fall into the next round.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../../shared/ports';
+import type { FixtureFolder, FixtureMailbox, FixtureMessage, Json, TenantFixture } from '../../tenant/fixture';
+import { badRequest, invalidUser, itemNotFound } from './errors';
+import { folderIdFor, immutableIdFor, regularIdFor, userIdFor } from './ids';
+import { bodyPreviewOf, withDefaults } from './message-defaults';
+
+export type ChangeKind = 'add' | 'update' | 'remove';
+
+export interface FolderChange {
+  seq: number;
+  kind: ChangeKind;
+  immutableId: string;
+  /** The regular id during this residence in the folder: what a client without ImmutableId knows it by. */
+  regularId: string;
+  /** Properties an update changed. */
+  props?: string[];
+}
+
+export interface SimFolder {
+  id: string;
+  displayName: string;
+  wellKnownName?: string;
+  parentFolderId: string;
+  changes: FolderChange[];
+  /** Messages in arrival order (ascending arrivalSeq); entries that have left are pruned lazily. */
+  order: SimMessage[];
+}
+
+export interface SimMessage {
+  immutableId: string;
+  regularId: string;
+  folderId: string;
+  /** Seq of the change that put the message in its current folder: the initial round's paging key. */
+  arrivalSeq: number;
+  moves: number;
+  version: number;
+  lastModified: string;
+  /** Graph properties other than id and parentFolderId. */
+  data: Json;
+}
+
+export interface SimMailbox {
+  address: string;
+  userId: string;
+  displayName: string;
+  rootId: string;
+  folders: Map<string, SimFolder>;
+  messages: Map<string, SimMessage>;
+  /** Current regular id -> immutable id. */
+  byRegularId: Map<string, string>;
+  /** Workloads other than mail, kept as given so the state dump carries them. */
+  extras: { events?: Json[]; contacts?: Json[]; todoLists?: Json[] };
+}
+
+const REQUIRED_FOLDERS = [
+  { wellKnownName: 'inbox', displayName: 'Inbox' },
+  { wellKnownName: 'sentitems', displayName: 'Sent Items' },
+];
+
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class MailStore {
+  readonly mailboxes = new Map<string, SimMailbox>();
+  /** Last sequence number handed out, across all mailboxes. */
+  seq = 0;
+  tokenKey: Buffer = randomBytes(32);
+
+  constructor(private readonly clock: Clock) {}
+
+  // ------------------------------------------------------------------ seeding
+
+  seed(tenant: TenantFixture): void {
+    for (const [address, mailbox] of Object.entries(tenant.exchange ?? {})) this.addMailbox(address, mailbox);
+  }
+
+  private addMailbox(address: string, fixture: FixtureMailbox): void {
+    const mbx: SimMailbox = {
+      address,
+      userId: userIdFor(address),
+      displayName: displayNameFor(address),
+      rootId: folderIdFor(address, '/msgfolderroot'),
+      folders: new Map(),
+      messages: new Map(),
+      byRegularId: new Map(),
+      extras: { events: fixture.events, contacts: fixture.contacts, todoLists: fixture.todoLists },
+    };
+    this.mailboxes.set(address.toLowerCase(), mbx);
+    const folders = [...(fixture.mailFolders ?? [])];
+    for (const req of REQUIRED_FOLDERS) {
+      const known = folders.some((f) => f.wellKnownName?.toLowerCase() === req.wellKnownName);
+      if (!known) folders.push({ ...req, messages: [] });
+    }
+    const addFolder = (f: FixtureFolder, parentId: string, path: string) => {
+      const folder: SimFolder = {
+        id: f.id ?? folderIdFor(address, `${path}/${f.wellKnownName ?? f.displayName}`),
+        displayName: f.displayName,
+        wellKnownName: f.wellKnownName,
+        parentFolderId: parentId,
+        changes: [],
+        order: [],
+      };
+      mbx.folders.set(folder.id, folder);
+      (f.messages ?? []).forEach((m, i) => this.insert(mbx, folder, m, `${folder.id}#${i}`));
+      for (const child of f.childFolders ?? []) addFolder(child, folder.id, `${path}/${f.displayName}`);
+    };
+    for (const f of folders) addFolder(f, mbx.rootId, '');
+  }
+
+  // ------------------------------------------------------------------ lookups
+
+  mailbox(segment: string): SimMailbox {
+    const key = segment.toLowerCase();
+    const direct = this.mailboxes.get(key);
+    if (direct) return direct;
+    for (const m of this.mailboxes.values()) if (m.userId === key) return m;
+    throw invalidUser(segment);
+  }
+
+  folder(mbx: SimMailbox, ref: string): SimFolder {
+    const byId = mbx.folders.get(ref);
+    if (byId) return byId;
+    const name = ref.toLowerCase();
+    for (const f of mbx.folders.values()) if (f.wellKnownName?.toLowerCase() === name) return f;
+    throw itemNotFound();
+  }
+
+  /** Either id form addresses the message, as in Graph. */
+  message(mbx: SimMailbox, id: string): SimMessage {
+    const m = mbx.messages.get(id) ?? mbx.messages.get(mbx.byRegularId.get(id) ?? '');
+    if (!m) throw itemNotFound();
+    return m;
+  }
+
+  /** Current members of a folder in arrival order. */
+  members(folder: SimFolder): SimMessage[] {
+    // A message that left and came back sits in `order` twice; only its last entry has its arrival position.
+    const seen = new Set<SimMessage>();
+    const live: SimMessage[] = [];
+    for (let i = folder.order.length - 1; i >= 0; i--) {
+      const m = folder.order[i];
+      if (m.folderId !== folder.id || seen.has(m)) continue;
+      seen.add(m);
+      live.push(m);
+    }
+    live.reverse();
+    // Prune so the array stays proportional to the folder's contents.
+    if (live.length * 2 < folder.order.length) folder.order = live.slice();
+    return live;
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  deliver(mailboxRef: string, folderRef: string, message: FixtureMessage): SimMessage {
+    const mbx = this.mailbox(mailboxRef);
+    return this.insert(mbx, this.folder(mbx, folderRef), message, `delivered#${this.seq + 1}`);
+  }
+
+  private insert(mbx: SimMailbox, folder: SimFolder, message: FixtureMessage, seed: string): SimMessage {
+    const { id, parentFolderId: _ignored, ...data } = message;
+    let immutableId = typeof id === 'string' && id ? id : immutableIdFor(mbx.address, seed);
+    // A fixture or caller reusing an id must not silently replace another message.
+    if (mbx.messages.has(immutableId)) immutableId = immutableIdFor(mbx.address, `${seed}#dup#${this.seq + 1}`);
+    const now = this.clock.now();
+    const seq = ++this.seq;
+    const m: SimMessage = {
+      immutableId,
+      regularId: regularIdFor(immutableId, 0),
+      folderId: folder.id,
+      arrivalSeq: seq,
+      moves: 0,
+      version: 1,
+      lastModified: iso(now),
+      data: withDefaults(data, mbx.address, now),
+    };
+    mbx.messages.set(immutableId, m);
+    mbx.byRegularId.set(m.regularId, immutableId);
+    folder.order.push(m);
+    folder.changes.push({ seq, kind: 'add', immutableId, regularId: m.regularId });
+    return m;
+  }
+
+  update(mbx: SimMailbox, id: string, patch: Json): SimMessage {
+    const m = this.message(mbx, id);
+    const props = Object.keys(patch).filter((k) => k !== 'id' && k !== 'parentFolderId');
+    if (props.length === 0) return m;
+    for (const k of props) m.data[k] = patch[k];
+    if (props.includes('body')) {
+      m.data.bodyPreview = bodyPreviewOf(m.data.body);
+      props.push('bodyPreview');
+    }
+    m.version++;
+    m.lastModified = iso(this.clock.now());
+    const seq = ++this.seq;
+    this.folder(mbx, m.folderId).changes.push({ seq, kind: 'update', immutableId: m.immutableId, regularId: m.regularId, props });
+    return m;
+  }
+
+  move(mbx: SimMailbox, id: string, folderRef: string): SimMessage {
+    const m = this.message(mbx, id);
+    const target = this.folder(mbx, folderRef);
+    if (target.id === m.folderId) return m;
+    const source = this.folder(mbx, m.folderId);
+    source.changes.push({ seq: ++this.seq, kind: 'remove', immutableId: m.immutableId, regularId: m.regularId });
+    mbx.byRegularId.delete(m.regularId);
+    m.moves++;
+    m.regularId = regularIdFor(m.immutableId, m.moves);
+    mbx.byRegularId.set(m.regularId, m.immutableId);
+    m.folderId = target.id;
+    m.version++;
+    m.lastModified = iso(this.clock.now());
+    m.arrivalSeq = ++this.seq;
+    target.order.push(m);
+    target.changes.push({ seq: m.arrivalSeq, kind: 'add', immutableId: m.immutableId, regularId: m.regularId });
+    return m;
+  }
+
+  remove(mbx: SimMailbox, id: string): void {
+    const m = this.message(mbx, id);
+    const folder = this.folder(mbx, m.folderId);
+    folder.changes.push({ seq: ++this.seq, kind: 'remove', immutableId: m.immutableId, regularId: m.regularId });
+    mbx.messages.delete(m.immutableId);
+    mbx.byRegularId.delete(m.regularId);
+    m.folderId = ''; // leaves folder.order lazily
+  }
+
+  /** Only what Graph lets a client PATCH on a received or sent message. */
+  patchFromClient(mbx: SimMailbox, id: string, body: unknown): SimMessage {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Empty or invalid payload.');
+    const patch = body as Json;
+    for (const [k, v] of Object.entries(patch)) {
+      if (k === 'categories') {
+        if (!Array.isArray(v) || v.some((c) => typeof c !== 'string')) throw badRequest("Invalid value for property 'categories'.");
+      } else if (k === 'isRead') {
+        if (typeof v !== 'boolean') throw badRequest("Invalid value for property 'isRead'.");
+      } else {
+        throw badRequest(`The property '${k}' cannot be updated by this simulator (only categories and isRead).`);
+      }
+    }
+    return this.update(mbx, id, patch);
+  }
+}
+
+export function displayNameFor(address: string): string {
+  const local = address.split('@')[0] ?? address;
+  return local
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(' ');
+}

@@ -1,0 +1,109 @@
+import {
+  Problems, Obj, keyPath, indexPath, isObject, describe, checkOptional, objectsIn, looksLikeAddress,
+} from './checks';
+
+// Only the structure is checked here. A message with no internetMessageId, or a from without an
+// address, is valid fixture data: the pipeline must meet it and record a failed or skipped decision.
+
+/** Checks `exchange`: mailbox address -> folders with messages, events, contacts, todo lists. */
+export function checkExchange(p: Problems, exchange: unknown): Set<string> {
+  const path = 'exchange';
+  const addresses = new Set<string>();
+  if (!isObject(exchange)) {
+    p.add(path, `expected an object keyed by mailbox address, got ${describe(exchange)}`);
+    return addresses;
+  }
+  for (const [address, mailbox] of Object.entries(exchange)) {
+    const at = keyPath(path, address);
+    if (!looksLikeAddress(address)) p.add(at, 'key is not a mailbox address');
+    else if (addresses.has(address.toLowerCase())) p.add(at, 'same mailbox as another key (addresses ignore case)');
+    addresses.add(address.toLowerCase());
+    if (!isObject(mailbox)) {
+      p.add(at, `expected a mailbox object, got ${describe(mailbox)}`);
+      continue;
+    }
+    const seen: MailboxIds = { folders: new Set(), wellKnown: new Set(), messages: new Set() };
+    if (!('mailFolders' in mailbox)) p.add(keyPath(at, 'mailFolders'), 'missing (use [] for none)');
+    else checkFolders(p, mailbox.mailFolders, keyPath(at, 'mailFolders'), seen);
+    for (const list of ['events', 'contacts', 'todoLists'])
+      if (list in mailbox) objectsIn(p, mailbox[list], keyPath(at, list));
+  }
+  return addresses;
+}
+
+interface MailboxIds {
+  folders: Set<string>;
+  wellKnown: Set<string>;
+  messages: Set<string>;
+}
+
+function checkFolders(p: Problems, folders: unknown, path: string, seen: MailboxIds): void {
+  for (const [folder, i] of objectsIn(p, folders, path)) {
+    const at = indexPath(path, i);
+    if (typeof folder.displayName !== 'string' || !folder.displayName.trim())
+      p.add(keyPath(at, 'displayName'), `expected the folder's name, got ${describe(folder.displayName)}`);
+    // ids and well-known names address a folder; two alike would make delivery and delta ambiguous
+    if (checkOptional(p, folder, at, 'id', 'string') && typeof folder.id === 'string') {
+      if (seen.folders.has(folder.id)) p.add(keyPath(at, 'id'), 'duplicate folder id in this mailbox');
+      seen.folders.add(folder.id);
+    }
+    if (checkOptional(p, folder, at, 'wellKnownName', 'string') && typeof folder.wellKnownName === 'string') {
+      const name = folder.wellKnownName.toLowerCase();
+      if (seen.wellKnown.has(name)) p.add(keyPath(at, 'wellKnownName'), 'duplicate well-known folder in this mailbox');
+      seen.wellKnown.add(name);
+    }
+    checkOptional(p, folder, at, 'parentFolderId', 'string');
+    if ('childFolders' in folder) checkFolders(p, folder.childFolders, keyPath(at, 'childFolders'), seen);
+    if ('messages' in folder)
+      for (const [m, j] of objectsIn(p, folder.messages, keyPath(at, 'messages')))
+        checkMessage(p, m, indexPath(keyPath(at, 'messages'), j), seen.messages);
+  }
+}
+
+const RECIPIENT_LISTS = ['toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo'];
+const MESSAGE_DATES = ['receivedDateTime', 'sentDateTime', 'createdDateTime', 'lastModifiedDateTime'];
+
+export function checkMessage(p: Problems, m: Obj, at: string, ids?: Set<string>): void {
+  if (checkOptional(p, m, at, 'id', 'string') && typeof m.id === 'string' && ids) {
+    if (ids.has(m.id)) p.add(keyPath(at, 'id'), 'duplicate message id in this mailbox');
+    ids.add(m.id);
+  }
+  for (const d of MESSAGE_DATES) checkOptional(p, m, at, d, 'date');
+  for (const list of RECIPIENT_LISTS) if (list in m && m[list] !== null) objectsIn(p, m[list], keyPath(at, list));
+  if ('internetMessageHeaders' in m && m.internetMessageHeaders !== null) {
+    const hp = keyPath(at, 'internetMessageHeaders');
+    for (const [h, k] of objectsIn(p, m.internetMessageHeaders, hp))
+      if (typeof h.name !== 'string' || typeof h.value !== 'string')
+        p.add(indexPath(hp, k), 'expected { "name": string, "value": string }');
+  }
+  if ('categories' in m && !(Array.isArray(m.categories) && m.categories.every((c) => typeof c === 'string')))
+    p.add(keyPath(at, 'categories'), 'expected an array of category names');
+  if ('body' in m && m.body !== null && !isObject(m.body)) p.add(keyPath(at, 'body'), 'expected { "contentType", "content" }');
+}
+
+const VERBS = ['deliver'];
+
+/** Checks `timeline`: things that happen during a run, each an `at` and one known verb. */
+export function checkTimeline(p: Problems, timeline: unknown, mailboxes: Set<string>): void {
+  const path = 'timeline';
+  for (const [event, i] of objectsIn(p, timeline, path)) {
+    const at = indexPath(path, i);
+    if (!('at' in event)) p.add(keyPath(at, 'at'), 'missing: when it happens');
+    else checkOptional(p, event, at, 'at', 'date');
+    const verbs = Object.keys(event).filter((k) => k !== 'at');
+    const unknown = verbs.filter((v) => !VERBS.includes(v));
+    if (unknown.length) p.add(at, `unknown verb ${unknown.join(', ')} (known: ${VERBS.join(', ')})`);
+    else if (verbs.length !== 1) p.add(at, `expected exactly one verb (${VERBS.join(', ')}), found ${verbs.length}`);
+    if ('deliver' in event) checkDeliver(p, event.deliver, keyPath(at, 'deliver'), mailboxes);
+  }
+}
+
+function checkDeliver(p: Problems, d: unknown, at: string, mailboxes: Set<string>): void {
+  if (!isObject(d)) return p.add(at, `expected { to, folder, message }, got ${describe(d)}`);
+  if (!looksLikeAddress(d.to)) p.add(keyPath(at, 'to'), `expected a mailbox address, got ${describe(d.to)}`);
+  else if (!mailboxes.has(d.to.toLowerCase())) p.add(keyPath(at, 'to'), `no mailbox ${d.to} in exchange`);
+  if (typeof d.folder !== 'string' || !d.folder.trim())
+    p.add(keyPath(at, 'folder'), `expected a folder id, well-known name or display name, got ${describe(d.folder)}`);
+  if (!isObject(d.message)) p.add(keyPath(at, 'message'), `expected a message object, got ${describe(d.message)}`);
+  else checkMessage(p, d.message, keyPath(at, 'message'));
+}

@@ -1,0 +1,82 @@
+// EmailActivity -> Dataverse email record (a pure converter), and creating emails in $batch change sets:
+// create with its parties, then set Completed/Received|Sent in the same change set (statecode cannot be
+// given on create), create-only by activity id so a replay or a second mailbox never makes a second row.
+import type { EmailActivity } from '../../domain/activity';
+import type { EmailWriteResult } from '../../ports';
+import type { BatchItem, ItemResponse } from './batch';
+import type { WebApi } from './http';
+import { bind, EMAIL_NAV } from './navigation';
+import { FIELD_LIMITS, truncate } from '../../domain/limits';
+
+export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
+  return {
+    activityid: a.activityid,
+    subject: a.subject,
+    description: a.description,
+    directioncode: a.directioncode,
+    messageid: a.messageid,
+    ...(a.trackingtoken ? { trackingtoken: a.trackingtoken } : {}),
+    actualend: a.actualend,
+    ...(a.internetmessageheaders ? { internetmessageheaders: a.internetmessageheaders } : {}),
+    ...(a.notifications ? { notifications: a.notifications } : {}),
+    ...(a.regarding ? bind(EMAIL_NAV.regarding(a.regarding.type), a.regarding.type, a.regarding.id) : {}),
+    ...(a.parentActivityId ? bind(EMAIL_NAV.parentActivity, 'email', a.parentActivityId) : {}),
+    ...(a.correlatedActivityId ? bind(EMAIL_NAV.correlatedActivity, 'email', a.correlatedActivityId) : {}),
+    ...(a.acceptingEntity ? bind(EMAIL_NAV.acceptingEntity(a.acceptingEntity.type), a.acceptingEntity.type, a.acceptingEntity.id) : {}),
+    ...bind(EMAIL_NAV.receivingMailbox, 'mailbox', a.receivingMailboxId),
+    ...(a.owner ? bind(EMAIL_NAV.owner, a.owner.type, a.owner.id) : {}),
+    email_activity_parties: a.parties.map((p) => ({
+      participationtypemask: p.mask,
+      addressused: truncate(p.addressused, FIELD_LIMITS.addressused).value,
+      ...(p.party ? bind(EMAIL_NAV.party(p.party.type), p.party.type, p.party.id) : {}),
+    })),
+  };
+}
+
+function createItem(a: EmailActivity): BatchItem {
+  return {
+    changeset: [
+      { method: 'POST', url: '/emails', body: toEmailRecord(a) },
+      { method: 'PATCH', url: '$1', body: { statecode: 1, statuscode: a.statuscode } },
+    ],
+  };
+}
+
+const errorCode = (body: unknown) => ((body as { error?: { code?: string } })?.error?.code ?? '').toLowerCase();
+const errorText = (r: ItemResponse) => {
+  const p = r.parts.find((x) => x.status >= 400) ?? r.parts[0]!;
+  const e = (p.body as { error?: { code?: string; message?: string } })?.error;
+  return `${p.status} ${e?.code ?? ''} ${e?.message ?? ''}`.trim().slice(0, 300);
+};
+
+/** A create that failed because the row exists (412 DuplicateRecord, or 0x80040237 under another status). */
+const isDuplicate = (r: ItemResponse) => r.parts.some((p) => p.status === 412 || errorCode(p.body) === '0x80040237');
+/** Worth retrying the whole message: throttled, server-side trouble, or a bound row not there yet. */
+const isRetryable = (r: ItemResponse) => r.parts.some((p) => p.status === 429 || p.status >= 500 || p.status === 0 || p.status === 404);
+
+export async function createEmails(api: WebApi, activities: EmailActivity[], batchSize: number): Promise<EmailWriteResult[]> {
+  const results: EmailWriteResult[] = [];
+  for (let i = 0; i < activities.length; i += batchSize) {
+    const slice = activities.slice(i, i + batchSize);
+    const responses = await api.batch(slice.map(createItem));
+    const existing: EmailActivity[] = [];
+    const sliceResults: EmailWriteResult[] = slice.map((a, j) => {
+      const r = responses[j]!;
+      if (r.ok) return { activityid: a.activityid, status: 'created' };
+      if (isDuplicate(r)) return (existing.push(a), { activityid: a.activityid, status: 'exists' });
+      if (isRetryable(r)) return { activityid: a.activityid, status: 'retry', error: errorText(r) };
+      return { activityid: a.activityid, status: 'failed', error: errorText(r) };
+    });
+    if (existing.length) {
+      // Who created the row decides between "ours, replayed" and "a duplicate from another mailbox".
+      const owners = await api.batch(existing.map((a) => ({ request: { method: 'GET' as const, url: `/emails(${a.activityid})?$select=_receivingmailboxid_value` } })));
+      existing.forEach((a, k) => {
+        const body = owners[k]?.parts[0]?.body as { _receivingmailboxid_value?: string } | undefined;
+        const res = sliceResults.find((r) => r.activityid === a.activityid)!;
+        if (body?._receivingmailboxid_value) res.existingReceivingMailboxId = body._receivingmailboxid_value;
+      });
+    }
+    results.push(...sliceResults);
+  }
+  return results;
+}

@@ -1,0 +1,35 @@
+// The Dataverse adapter: the DataversePort over our thin Web API client, with the org context cached
+// for a refresh interval (SSS reads its settings the same way, not per email).
+import type { Clock, DataversePort, OrgContext } from '../../ports';
+import { createWebApi } from './http';
+import { loadOrgContext } from './org';
+import { lookupPage } from './lookups';
+import { createEmails } from './emails';
+
+export interface DataverseAdapterOptions {
+  url: string;
+  token: () => Promise<string>;
+  clock: Clock;
+  batchSize: number;
+  settingsRefreshMs?: number;
+  onRequest?: (route: string) => void;
+}
+
+export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePort {
+  const api = createWebApi({ url: o.url, token: o.token, clock: o.clock, ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
+  const refreshMs = o.settingsRefreshMs ?? 5 * 60_000;
+  let cached: { at: number; value: Promise<OrgContext> } | undefined;
+  return {
+    loadOrgContext() {
+      const now = o.clock.now().getTime();
+      if (!cached || now - cached.at > refreshMs) {
+        const value = loadOrgContext(api);
+        cached = { at: now, value };
+        value.catch(() => (cached = undefined));
+      }
+      return cached.value;
+    },
+    lookup: (req) => lookupPage(api, req),
+    createEmails: (activities) => createEmails(api, activities, o.batchSize),
+  };
+}

@@ -1,0 +1,101 @@
+// One $batch of GETs per delta page: existing emails by Message-ID and by tracking token, and every row
+// whose email columns hold one of the page's addresses (never one query per email).
+import type { ExistingEmail, PageLookup, PartyCandidate } from '../../ports';
+import { normalizeMessageId } from '../../domain/message-id';
+import type { BatchItem } from './batch';
+import type { WebApi } from './http';
+
+/** Email-format columns of the email-enabled tables in scope (resolution scope is configurable later). */
+export const PARTY_SOURCES = [
+  { set: 'systemusers', type: 'systemuser', key: 'systemuserid', columns: ['internalemailaddress'], extra: ['isdisabled'] },
+  { set: 'queues', type: 'queue', key: 'queueid', columns: ['emailaddress'], extra: ['statecode', '_ownerid_value'] },
+  { set: 'contacts', type: 'contact', key: 'contactid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
+  { set: 'accounts', type: 'account', key: 'accountid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
+  { set: 'leads', type: 'lead', key: 'leadid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
+] as const;
+
+const CHUNK = 100;
+const LOOKUP_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
+const ANNOTATIONS = { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname",odata.maxpagesize=5000' };
+
+const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+const inFilter = (column: string, values: string[]) => `Microsoft.Dynamics.CRM.In(PropertyName=${literal(column)},PropertyValues=[${values.map(literal).join(',')}])`;
+const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+const get = (path: string, filter: string, select: string[]): BatchItem => ({
+  request: { method: 'GET', url: `${path}?$select=${select.join(',')}&$filter=${encodeURIComponent(filter)}`, headers: ANNOTATIONS },
+});
+
+const EMAIL_SELECT = ['activityid', 'messageid', 'directioncode', 'trackingtoken', '_regardingobjectid_value', '_receivingmailboxid_value'];
+
+function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
+  if (typeof r.activityid !== 'string') return undefined;
+  const messageid = typeof r.messageid === 'string' ? r.messageid : '';
+  const regardingId = r._regardingobjectid_value as string | undefined;
+  const regardingType = r[`_regardingobjectid_value${LOOKUP_NAME}`] as string | undefined;
+  return {
+    activityid: r.activityid,
+    messageid,
+    messageKey: normalizeMessageId(messageid),
+    outgoing: r.directioncode !== false,
+    ...(typeof r.trackingtoken === 'string' && r.trackingtoken ? { trackingtoken: r.trackingtoken } : {}),
+    ...(regardingId && regardingType ? { regarding: { type: regardingType, id: regardingId } } : {}),
+    ...(typeof r._receivingmailboxid_value === 'string' ? { receivingMailboxId: r._receivingmailboxid_value } : {}),
+  };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export async function lookupPage(api: WebApi, req: { messageIds: string[]; trackingTokens: string[]; addresses: string[] }): Promise<PageLookup> {
+  // Dataverse keeps messageid as the client gave it; SSS stores the bracketed form, others may not.
+  const ids = [...new Set(req.messageIds.flatMap((id) => [`<${normalizeMessageId(id)}>`, normalizeMessageId(id)]))];
+  const tokens = [...new Set(req.trackingTokens)];
+  const addresses = [...new Set(req.addresses.map((a) => a.toLowerCase()))];
+  const items: { kind: 'email' | 'token' | (typeof PARTY_SOURCES)[number]; item: BatchItem }[] = [];
+  for (const c of chunks(ids, CHUNK)) items.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
+  for (const c of chunks(tokens, CHUNK)) items.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
+  for (const src of PARTY_SOURCES) {
+    for (const c of chunks(addresses, CHUNK)) {
+      const filter = src.columns.map((col) => inFilter(col, c)).join(' or ');
+      items.push({ kind: src, item: get(`/${src.set}`, filter, [src.key, ...src.columns, ...src.extra, 'createdon']) });
+    }
+  }
+  const result: PageLookup = { emails: new Map(), tokens: new Map(), parties: new Map() };
+  if (items.length === 0) return result;
+  const responses = await api.batch(items.map((i) => i.item));
+  responses.forEach((res, i) => {
+    const kind = items[i]!.kind;
+    const part = res.parts[0]!;
+    if (!res.ok) throw new Error(`Dataverse lookup failed: ${part.status} ${JSON.stringify(part.body).slice(0, 200)}`);
+    const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
+    for (const r of rows) {
+      if (kind === 'email' || kind === 'token') {
+        const e = toExisting(r);
+        if (!e) continue;
+        if (kind === 'email') push(result.emails, e.messageKey, e);
+        else if (e.trackingtoken) push(result.tokens, e.trackingtoken.toUpperCase(), e);
+        continue;
+      }
+      const id = r[kind.key] as string;
+      const seen = new Set<string>();
+      for (const col of kind.columns) {
+        const address = typeof r[col] === 'string' ? (r[col] as string).toLowerCase() : undefined;
+        if (!address || seen.has(address) || !addresses.includes(address)) continue;
+        seen.add(address);
+        const active = kind.type === 'systemuser' ? r.isdisabled !== true : (r.statecode ?? 0) === 0;
+        const candidate: PartyCandidate = {
+          ref: { type: kind.type, id },
+          column: col,
+          active,
+          ...(typeof r._ownerid_value === 'string' ? { ownerId: r._ownerid_value } : {}),
+          ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
+        };
+        push(result.parties, address, candidate);
+      }
+    }
+  });
+  return result;
+}

@@ -1,0 +1,80 @@
+// Graph adapter: message delta per folder and message reads, through @microsoft/microsoft-graph-client
+// with our own middleware chain (auth from the TokenCredential seam, then HTTP). No RetryHandler on
+// purpose: throttling is answered by rescheduling the job for Retry-After, not by sleeping here.
+import { Client, GraphError, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Clock, DeltaPage, GraphJson, GraphPort } from '../../ports';
+import type { FolderKind } from '../../domain/item';
+import { MESSAGE_SELECT } from '../../domain/graph-message';
+import { classifyHttp, retryAfterMs, TransientError } from '../../domain/errors';
+
+export interface GraphClientOptions {
+  /** e.g. https://graph.microsoft.com/v1.0 */
+  baseUrl: string;
+  token: () => Promise<string>;
+  pageSize: number;
+  clock: Clock;
+  /** Counts requests for benchmarks and telemetry. */
+  onRequest?: (route: string) => void;
+}
+
+class BearerAuth implements Middleware {
+  private next?: Middleware;
+  constructor(private readonly token: () => Promise<string>) {}
+  async execute(context: Context): Promise<void> {
+    const token = await this.token();
+    const options = (context.options ??= {});
+    const headers = options.headers;
+    if (headers instanceof Headers) headers.set('Authorization', `Bearer ${token}`);
+    else options.headers = { ...(headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` };
+    await this.next!.execute(context);
+  }
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+export function createGraphClient(o: GraphClientOptions): GraphPort {
+  const base = new URL(o.baseUrl);
+  const version = base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
+  const root = `${base.origin}/${version}`;
+  const client = Client.initWithMiddleware({ middleware: [new BearerAuth(o.token), new HTTPMessageHandler()], baseUrl: base.origin, defaultVersion: version });
+  const prefer = [`odata.maxpagesize=${o.pageSize}`, 'IdType="ImmutableId"'].join(', ');
+
+  /** Stored links are absolute; the client is given the path after the version, and only for our own host. */
+  function relative(link: string): string {
+    if (!link.startsWith(`${root}/`)) throw new TransientError('Graph returned a link outside the configured endpoint', 'graph');
+    return link.slice(root.length);
+  }
+
+  async function call<T>(route: string, run: () => Promise<T>): Promise<T> {
+    o.onRequest?.(route);
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof GraphError) {
+        const retry = retryAfterMs(e.headers?.get('Retry-After'), o.clock.now(), e.statusCode === 429 ? 5_000 : 0);
+        throw classifyHttp('graph', e.statusCode, e.code ?? undefined, `Graph ${route}: ${e.statusCode} ${e.code ?? ''}`.trim(), retry);
+      }
+      throw new TransientError(`Graph ${route}: ${(e as Error).message}`, 'graph');
+    }
+  }
+
+  const user = (mailbox: string) => `/users/${encodeURIComponent(mailbox)}`;
+
+  return {
+    async messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage> {
+      const path = cursor ? relative(cursor) : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
+      const res = await call('messages.delta', () => client.api(path).header('Prefer', prefer).get());
+      const value = Array.isArray(res?.value) ? (res.value as GraphJson[]) : [];
+      const nextLink = typeof res?.['@odata.nextLink'] === 'string' ? res['@odata.nextLink'] : undefined;
+      const deltaLink = typeof res?.['@odata.deltaLink'] === 'string' ? res['@odata.deltaLink'] : undefined;
+      if (!nextLink && !deltaLink) throw new TransientError('Graph delta page without nextLink or deltaLink', 'graph');
+      return { value, ...(nextLink ? { nextLink } : { deltaLink }) };
+    },
+    async getMessage(mailbox: string, graphId: string, select: readonly string[]): Promise<GraphJson> {
+      const path = `${user(mailbox)}/messages/${encodeURIComponent(graphId)}?$select=${select.join(',')}`;
+      return call('messages.get', () => client.api(path).header('Prefer', 'IdType="ImmutableId"').get());
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// Table Storage adapter: checkpoints, mailbox registry, decision ledger and correlation index, one table
+// each, named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
+import type { TableClient } from '@azure/data-tables';
+import type { CheckpointStore, CorrelationIndex, Ledger, MailboxRegistry } from '../../ports';
+import { createCheckpointStore } from './checkpoints';
+import { createTableClient, type TableConnection } from './clients';
+import { createCorrelationIndex } from './correlation';
+import { statusOf, toTableStoreError } from './errors';
+import { createLedger } from './ledger';
+import { createMailboxRegistry } from './mailboxes';
+
+export { TableStoreError, type TableErrorKind } from './errors';
+export { MAX_CURSOR_CHARS } from './checkpoints';
+
+export interface TableStoreOptions extends TableConnection {
+  /** Prepended to every table name; letters and digits only. Default 'exsync'. */
+  tablePrefix?: string;
+}
+
+export interface TableStore {
+  checkpoints: CheckpointStore;
+  mailboxes: MailboxRegistry;
+  ledger: Ledger;
+  correlation: CorrelationIndex;
+  /** Creates the four tables if missing; call once at startup. */
+  ensureTables(): Promise<void>;
+  /** Deletes the four tables (tests, `exsync reset`). Azure keeps a deleted name reserved for a while. */
+  deleteAll(): Promise<void>;
+  tableNames: { checkpoints: string; mailboxes: string; ledger: string; correlation: string };
+}
+
+export function createTableStore(opts: TableStoreOptions): TableStore {
+  const prefix = opts.tablePrefix ?? 'exsync';
+  const tableNames = {
+    checkpoints: `${prefix}checkpoints`,
+    mailboxes: `${prefix}mailboxes`,
+    ledger: `${prefix}ledger`,
+    correlation: `${prefix}correlation`,
+  };
+  const clients: Record<keyof typeof tableNames, TableClient> = {
+    checkpoints: createTableClient(opts, tableNames.checkpoints),
+    mailboxes: createTableClient(opts, tableNames.mailboxes),
+    ledger: createTableClient(opts, tableNames.ledger),
+    correlation: createTableClient(opts, tableNames.correlation),
+  };
+  const all = Object.values(clients);
+  return {
+    checkpoints: createCheckpointStore(clients.checkpoints),
+    mailboxes: createMailboxRegistry(clients.mailboxes),
+    ledger: createLedger(clients.ledger),
+    correlation: createCorrelationIndex(clients.correlation),
+    tableNames,
+    async ensureTables() {
+      try {
+        await Promise.all(all.map((t) => t.createTable())); // the SDK treats 409 TableAlreadyExists as success
+      } catch (err) {
+        throw toTableStoreError(err, 'create tables');
+      }
+    },
+    async deleteAll() {
+      await Promise.all(
+        all.map(async (t) => {
+          try {
+            await t.deleteTable();
+          } catch (err) {
+            if (statusOf(err) !== 404) throw toTableStoreError(err, 'delete tables');
+          }
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// The decision ledger: the latest decision per (mailbox, workload, Exchange item). PK = mailbox so one
+// mailbox's decisions go in 100-entity transactions; RK hashes the Graph immutable id, which may hold `/`.
+// The folder is not in the key: an immutable id survives a move, and the latest decision wins.
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import type { Decision } from '../../domain/activity';
+import type { CorrelationMethod, Outcome, Reason, Workload } from '../../domain/reasons';
+import type { FolderKind } from '../../domain/item';
+import { keyHash } from '../../domain/message-id';
+import type { Ledger } from '../../ports';
+import { forEachBounded } from './bounded';
+import { statusOf, toTableStoreError } from './errors';
+import { safeKey } from './keys';
+
+/** The entity-group transaction cap: 100 operations, one partition. */
+export const MAX_TRANSACTION = 100;
+const PARTITIONS_IN_FLIGHT = 8;
+
+type LedgerEntity = Record<string, string> & { partitionKey: string; rowKey: string };
+
+export function ledgerRowKey(workload: string, graphId: string): string {
+  return `${workload}:${keyHash(graphId)}`;
+}
+
+const OPTIONAL = ['activityid', 'correlatedActivityId', 'detail'] as const;
+
+export function toLedgerEntity(d: Decision): LedgerEntity {
+  const e: LedgerEntity = {
+    partitionKey: safeKey(d.mailboxId),
+    rowKey: ledgerRowKey(d.workload, d.graphId),
+    mailboxId: d.mailboxId,
+    mailbox: d.mailbox,
+    workload: d.workload,
+    folder: d.folder,
+    internetMessageId: d.internetMessageId,
+    messageKey: d.messageKey,
+    graphId: d.graphId,
+    outcome: d.outcome,
+    reason: d.reason,
+    correlationMethod: d.correlationMethod,
+    decidedAt: d.decidedAt,
+  };
+  for (const k of OPTIONAL) if (d[k] !== undefined) e[k] = d[k]!;
+  if (d.acceptingEntity) {
+    e.acceptingEntityType = d.acceptingEntity.type;
+    e.acceptingEntityId = d.acceptingEntity.id;
+  }
+  return e;
+}
+
+export function fromLedgerEntity(e: Record<string, unknown>): Decision {
+  const s = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : '');
+  const d: Decision = {
+    mailboxId: s('mailboxId'),
+    mailbox: s('mailbox'),
+    workload: s('workload') as Workload,
+    folder: s('folder') as FolderKind,
+    internetMessageId: s('internetMessageId'),
+    messageKey: s('messageKey'),
+    graphId: s('graphId'),
+    outcome: s('outcome') as Outcome,
+    reason: s('reason') as Reason,
+    correlationMethod: s('correlationMethod') as CorrelationMethod,
+    decidedAt: s('decidedAt'),
+  };
+  for (const k of OPTIONAL) if (typeof e[k] === 'string') d[k] = e[k] as string;
+  if (typeof e.acceptingEntityType === 'string' && typeof e.acceptingEntityId === 'string') {
+    d.acceptingEntity = { type: e.acceptingEntityType, id: e.acceptingEntityId };
+  }
+  return d;
+}
+
+/** Groups upserts by partition, last decision per row wins (a transaction may not touch a row twice), in chunks of 100. */
+export function ledgerTransactions(decisions: readonly Decision[]): TransactionAction[][] {
+  const byPartition = new Map<string, Map<string, LedgerEntity>>();
+  for (const d of decisions) {
+    const e = toLedgerEntity(d);
+    let rows = byPartition.get(e.partitionKey);
+    if (!rows) byPartition.set(e.partitionKey, (rows = new Map()));
+    rows.delete(e.rowKey); // keep insertion order = latest position
+    rows.set(e.rowKey, e);
+  }
+  const out: TransactionAction[][] = [];
+  for (const rows of byPartition.values()) {
+    const entities = [...rows.values()];
+    for (let i = 0; i < entities.length; i += MAX_TRANSACTION) {
+      out.push(entities.slice(i, i + MAX_TRANSACTION).map((e): TransactionAction => ['upsert', e, 'Replace']));
+    }
+  }
+  return out;
+}
+
+export function createLedger(table: TableClient): Ledger {
+  const list = async (filter: string | undefined, what: string) => {
+    const out: Decision[] = [];
+    try {
+      const entities = table.listEntities(filter ? { queryOptions: { filter } } : {});
+      for await (const e of entities) out.push(fromLedgerEntity(e));
+    } catch (err) {
+      throw toTableStoreError(err, what);
+    }
+    return out;
+  };
+  return {
+    async record(decisions) {
+      await forEachBounded(ledgerTransactions(decisions), PARTITIONS_IN_FLIGHT, async (actions) => {
+        try {
+          await table.submitTransaction(actions);
+        } catch (err) {
+          throw toTableStoreError(err, 'ledger record');
+        }
+      });
+    },
+    async get(mailboxId, workload, graphId) {
+      try {
+        return fromLedgerEntity(await table.getEntity(safeKey(mailboxId), ledgerRowKey(workload, graphId)));
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw toTableStoreError(err, 'ledger get');
+      }
+    },
+    forMailbox: (mailboxId) => list(odata`PartitionKey eq ${safeKey(mailboxId)}`, 'ledger forMailbox'),
+    all: () => list(undefined, 'ledger all'),
+  };
+}

@@ -1,0 +1,64 @@
+// The composition root: turns settings into the ports the stages use. Azure and the local runtime both
+// build their PipelineDeps here; only the queue port differs (Service Bus or the embedded queue).
+import type { Settings } from './config';
+import type { Clock, Log, QueuePort } from './ports';
+import type { PipelineDeps } from './pipeline/deps';
+import { createCredential, scopeFor, tokenSource } from './adapters/identity';
+import { createGraphClient } from './adapters/graph/client';
+import { createDataverseAdapter } from './adapters/dataverse';
+import { createTableStore } from './adapters/tables';
+
+export interface RequestCounter {
+  graph: number;
+  dataverse: number;
+  byRoute: Record<string, number>;
+}
+
+export function newRequestCounter(): RequestCounter {
+  return { graph: 0, dataverse: 0, byRoute: {} };
+}
+
+export interface ComposeOptions {
+  settings: Settings;
+  queue: QueuePort;
+  clock: Clock;
+  log: Log;
+  counter?: RequestCounter;
+}
+
+export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps & { tables: ReturnType<typeof createTableStore> }> {
+  const s = o.settings;
+  if (!s.dataverseUrl) throw new Error('DATAVERSE_URL is not set');
+  const credential = createCredential(s);
+  const count = (system: 'graph' | 'dataverse') => (route: string) => {
+    if (!o.counter) return;
+    o.counter[system]++;
+    const k = `${system}.${route}`;
+    o.counter.byRoute[k] = (o.counter.byRoute[k] ?? 0) + 1;
+  };
+  const tables = createTableStore({
+    ...(s.storageConnectionString ? { connectionString: s.storageConnectionString } : {}),
+    ...(s.tableServiceUri ? { endpoint: s.tableServiceUri, credential: new (await import('@azure/identity')).DefaultAzureCredential() } : {}),
+    tablePrefix: s.tablePrefix,
+    allowInsecure: !!s.storageConnectionString && /127\.0\.0\.1|localhost|UseDevelopmentStorage/.test(s.storageConnectionString),
+  });
+  await tables.ensureTables();
+  return {
+    graph: createGraphClient({ baseUrl: s.graphBaseUrl, token: tokenSource(credential, scopeFor(s.graphBaseUrl)), pageSize: s.graphPageSize, clock: o.clock, onRequest: count('graph') }),
+    dataverse: createDataverseAdapter({ url: s.dataverseUrl, token: tokenSource(credential, scopeFor(s.dataverseUrl)), clock: o.clock, batchSize: s.dataverseBatchSize, onRequest: count('dataverse') }),
+    checkpoints: tables.checkpoints,
+    mailboxes: tables.mailboxes,
+    ledger: tables.ledger,
+    correlation: tables.correlation,
+    queue: o.queue,
+    clock: o.clock,
+    log: o.log,
+    settings: {
+      syncIntervalSeconds: s.syncIntervalSeconds,
+      syncTimeBudgetSeconds: s.syncTimeBudgetSeconds,
+      writeBatchMaxBytes: s.writeBatchMaxBytes,
+      ...(s.autoTrackSentItems !== undefined ? { autoTrackSentItems: s.autoTrackSentItems } : {}),
+    },
+    tables,
+  };
+}

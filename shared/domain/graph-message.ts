@@ -1,0 +1,121 @@
+// Graph message JSON -> MailItem. Pure and defensive: Graph items are untrusted input, and a bad item
+// must become a decision with a reason, never an exception that stops the mailbox.
+import type { Address, FolderKind, MailItem } from './item';
+import { normalizeMessageId, parseMessageIdList } from './message-id';
+
+export type Normalized =
+  | { kind: 'item'; item: MailItem }
+  | { kind: 'removed'; graphId: string; reason: string }
+  /** An update payload carrying only some properties: the full item must be read to evaluate it. */
+  | { kind: 'partial'; graphId: string }
+  | { kind: 'invalid'; graphId: string; internetMessageId?: string; problem: string; invalidSender?: boolean };
+
+/** Properties asked of delta; internetMessageHeaders may still be missing (Sent Items, updates). */
+export const MESSAGE_SELECT = [
+  'internetMessageId', 'subject', 'from', 'sender', 'toRecipients', 'ccRecipients', 'bccRecipients',
+  'receivedDateTime', 'sentDateTime', 'conversationId', 'conversationIndex', 'internetMessageHeaders',
+  'categories', 'body', 'importance', 'parentFolderId', 'isDraft',
+] as const;
+
+export const KEPT_HEADERS = ['auto-submitted', 'reply-to'] as const;
+
+const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
+/** SSS rejects addresses not of the form x@y.z (Blog4); so do we. */
+export function isValidAddress(a: string): boolean {
+  return a.length <= 320 && ADDRESS.test(a);
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function toAddress(v: unknown): Address | undefined {
+  if (!isObj(v) || !isObj(v.emailAddress)) return undefined;
+  const address = str(v.emailAddress.address)?.trim().toLowerCase();
+  if (!address) return undefined;
+  const name = str(v.emailAddress.name);
+  return name ? { address, name } : { address };
+}
+
+/** Recipients whose address is not an address are dropped from resolution (they cannot match a row). */
+function toRecipients(v: unknown): Address[] {
+  if (!Array.isArray(v)) return [];
+  const out: Address[] = [];
+  for (const r of v) {
+    const a = toAddress(r);
+    if (a && isValidAddress(a.address) && !out.some((o) => o.address === a.address)) out.push(a);
+  }
+  return out;
+}
+
+function isIsoDate(v: unknown): v is string {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v));
+}
+
+export function headerMap(v: unknown): Map<string, string> | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const m = new Map<string, string>();
+  for (const h of v) {
+    if (isObj(h) && typeof h.name === 'string' && typeof h.value === 'string') {
+      const k = h.name.toLowerCase();
+      if (!m.has(k)) m.set(k, h.value);
+    }
+  }
+  return m;
+}
+
+/** True when the payload lacks what a full message always has, i.e. it is an update of some properties. */
+function isPartial(json: Record<string, unknown>): boolean {
+  return !('receivedDateTime' in json) && !('subject' in json) && !('internetMessageId' in json) && !('from' in json);
+}
+
+export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normalized {
+  if (!isObj(json) || typeof json.id !== 'string' || json.id.length === 0 || json.id.length > 512) {
+    return { kind: 'invalid', graphId: isObj(json) && typeof json.id === 'string' ? json.id.slice(0, 512) : '', problem: 'item without a usable id' };
+  }
+  const graphId = json.id;
+  if (isObj(json['@removed'])) return { kind: 'removed', graphId, reason: str(json['@removed'].reason) ?? 'deleted' };
+  if (isPartial(json)) return { kind: 'partial', graphId };
+
+  const rawId = str(json.internetMessageId)?.trim();
+  if (!rawId) return { kind: 'invalid', graphId, problem: 'missing internetMessageId' };
+  if (!/^<?[^<>\s]+>?$/.test(rawId) || rawId.length > 995) return { kind: 'invalid', graphId, internetMessageId: rawId.slice(0, 320), problem: 'malformed internetMessageId' };
+  if (!isIsoDate(json.receivedDateTime)) return { kind: 'invalid', graphId, internetMessageId: rawId, problem: 'missing or malformed receivedDateTime' };
+
+  const from = toAddress(json.from) ?? toAddress(json.sender);
+  if (!from || !isValidAddress(from.address)) return { kind: 'invalid', graphId, internetMessageId: rawId, problem: 'sender missing or not of the form x@y.z', invalidSender: true };
+
+  const headers = headerMap(json.internetMessageHeaders) ?? new Map<string, string>();
+  const keptHeaders: Record<string, string> = {};
+  for (const k of KEPT_HEADERS) {
+    const v = headers.get(k);
+    if (v !== undefined) keptHeaders[k === 'auto-submitted' ? 'Auto-Submitted' : 'Reply-To'] = v;
+  }
+  const body = isObj(json.body) ? json.body : {};
+  const importance = str(json.importance);
+  const item: MailItem = {
+    graphId,
+    internetMessageId: rawId,
+    messageKey: normalizeMessageId(rawId),
+    folder,
+    subject: str(json.subject) ?? '',
+    from,
+    to: toRecipients(json.toRecipients),
+    cc: toRecipients(json.ccRecipients),
+    bcc: toRecipients(json.bccRecipients),
+    receivedDateTime: new Date(json.receivedDateTime).toISOString(),
+    sentDateTime: isIsoDate(json.sentDateTime) ? new Date(json.sentDateTime).toISOString() : undefined,
+    inReplyTo: parseMessageIdList(headers.get('in-reply-to')),
+    references: parseMessageIdList(headers.get('references')),
+    conversationIndex: str(json.conversationIndex),
+    categories: Array.isArray(json.categories) ? json.categories.filter((c): c is string => typeof c === 'string') : [],
+    keptHeaders,
+    body: { contentType: str(body.contentType)?.toLowerCase() === 'text' ? 'text' : 'html', content: str(body.content) ?? '' },
+    importance: importance === 'low' || importance === 'high' || importance === 'normal' ? importance : undefined,
+  };
+  return { kind: 'item', item };
+}
+
+/** Whether a full payload came without internetMessageHeaders (so In-Reply-To must be read separately). */
+export function lacksHeaders(json: unknown): boolean {
+  return isObj(json) && !Array.isArray(json.internetMessageHeaders);
+}

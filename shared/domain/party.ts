@@ -1,0 +1,55 @@
+// Party (address) resolution as SSS does it (sss-behaviour.md 1.6): one sender party chosen by rank,
+// every active match for a recipient, unresolved addresses kept in addressused.
+import type { EntityRef } from './refs';
+
+export interface Candidate {
+  ref: EntityRef;
+  ownerId?: string;
+  createdon?: string;
+  active: boolean;
+}
+
+export interface ResolutionOptions {
+  /** The owner of the mailbox being processed: a row they own wins the sender tie-break. */
+  mailboxOwnerId: string;
+  unresolveSenderIfMultiple: boolean;
+  unresolveRecipientIfMultiple: boolean;
+  resolveInactive: boolean;
+}
+
+/** More matches than this leaves the sender unresolved (PP-assoc). */
+export const SENDER_MATCH_CAP = 100;
+
+const SENDER_RANK: Record<string, number> = { systemuser: 0, contact: 1, account: 2, lead: 3, equipment: 4, team: 5, businessunit: 6 };
+const rank = (type: string) => SENDER_RANK[type] ?? 7;
+
+/** Disabled users never resolve; other inactive rows only when ResolveForInactiveEntities is on. */
+export function eligible(candidates: readonly Candidate[], opts: Pick<ResolutionOptions, 'resolveInactive'>): Candidate[] {
+  return candidates.filter((c) => c.active || (opts.resolveInactive && c.ref.type !== 'systemuser'));
+}
+
+export function resolveSender(candidates: readonly Candidate[], opts: ResolutionOptions): EntityRef | undefined {
+  const all = eligible(candidates, opts);
+  if (all.length === 0 || all.length > SENDER_MATCH_CAP) return undefined;
+  if (all.length === 1) return all[0]!.ref;
+  if (opts.unresolveSenderIfMultiple) return undefined;
+  const owned = all.filter((c) => c.ownerId === opts.mailboxOwnerId);
+  const pool = owned.length > 0 ? owned : all;
+  const sorted = [...pool].sort(
+    (a, b) => rank(a.ref.type) - rank(b.ref.type) || (a.createdon ?? '').localeCompare(b.createdon ?? '') || a.ref.id.localeCompare(b.ref.id),
+  );
+  return sorted[0]!.ref;
+}
+
+/** Every eligible match becomes a party; with "unresolve if multiple" several matches become one unresolved value. */
+export function resolveRecipient(candidates: readonly Candidate[], opts: ResolutionOptions): EntityRef[] {
+  const all = eligible(candidates, opts);
+  if (all.length > 1 && opts.unresolveRecipientIfMultiple) return [];
+  const seen = new Set<string>();
+  const out: EntityRef[] = [];
+  for (const c of all) {
+    const k = `${c.ref.type}:${c.ref.id}`;
+    if (!seen.has(k)) (seen.add(k), out.push(c.ref));
+  }
+  return out;
+}

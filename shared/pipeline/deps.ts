@@ -1,0 +1,40 @@
+// What every stage handler is given: ports and the few settings the stages read. Built once per process
+// by the composition root (shared/compose.ts), or by tests with fakes at the port boundary.
+import type { CheckpointStore, Clock, CorrelationIndex, DataversePort, GraphPort, Ledger, Log, MailboxRegistry, QueuePort } from '../ports';
+
+export interface StageSettings {
+  syncIntervalSeconds: number;
+  syncTimeBudgetSeconds: number;
+  writeBatchMaxBytes: number;
+  /** App-setting override of OrgDB AutoTrackSentFolderItems; undefined = read from Dataverse. */
+  autoTrackSentItems?: boolean;
+}
+
+export interface PipelineDeps {
+  graph: GraphPort;
+  dataverse: DataversePort;
+  checkpoints: CheckpointStore;
+  mailboxes: MailboxRegistry;
+  ledger: Ledger;
+  correlation: CorrelationIndex;
+  queue: QueuePort;
+  clock: Clock;
+  log: Log;
+  settings: StageSettings;
+}
+
+/** A queue message as a trigger hands it over: the body plus the metadata retries need. */
+export interface InboundMessage {
+  body: unknown;
+  messageId?: string;
+  sessionId?: string;
+  deliveryCount: number;
+}
+
+/** A body that can never be processed: the host dead-letters it with this reason instead of retrying. */
+export class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}

@@ -1,0 +1,64 @@
+// The emails promotion can correlate with and dedup against: rows in Dataverse (found by this page's
+// lookup), rows the engine already decided on (the correlation index), and items decided earlier in
+// this same page (an overlay), so a reply on the same page as its original still correlates.
+import type { ExistingEmail, PageLookup } from '../ports';
+import type { IndexedEmail } from '../domain/activity';
+import type { KnownEmail, KnownEmails } from '../domain/correlate';
+
+type Known = KnownEmail & { receivingMailboxId?: string };
+
+export class PageKnowledge implements KnownEmails {
+  private readonly byKey = new Map<string, Known[]>();
+  private readonly byTok = new Map<string, Known[]>();
+
+  constructor(lookup: PageLookup, index: Map<string, IndexedEmail[]>) {
+    for (const list of lookup.emails.values()) for (const e of list) this.add(fromExisting(e));
+    for (const list of lookup.tokens.values()) for (const e of list) this.add(fromExisting(e));
+    for (const list of index.values()) for (const e of list) this.add(fromIndex(e));
+  }
+
+  add(e: Known): void {
+    if (e.messageKey) addUnique(this.byKey, e.messageKey, e);
+    if (e.trackingtoken) addUnique(this.byTok, e.trackingtoken.toUpperCase(), e);
+  }
+  byMessageKey(key: string): KnownEmail[] {
+    return this.byKey.get(key) ?? [];
+  }
+  byToken(token: string): KnownEmail[] {
+    return this.byTok.get(token.toUpperCase()) ?? [];
+  }
+  existing(messageKey: string, outgoing: boolean): Known | undefined {
+    return (this.byKey.get(messageKey) ?? []).find((e) => e.outgoing === outgoing);
+  }
+}
+
+function addUnique(m: Map<string, Known[]>, k: string, e: Known) {
+  const list = m.get(k) ?? [];
+  const i = list.findIndex((x) => x.activityid === e.activityid);
+  // Dataverse's view wins over the index's: it knows who really created the row.
+  if (i >= 0) list[i] = { ...e, ...list[i], receivingMailboxId: list[i]!.receivingMailboxId ?? e.receivingMailboxId };
+  else list.push(e);
+  m.set(k, list);
+}
+
+function fromExisting(e: ExistingEmail): Known {
+  return {
+    messageKey: e.messageKey,
+    activityid: e.activityid,
+    outgoing: e.outgoing,
+    ...(e.regarding ? { regarding: e.regarding } : {}),
+    ...(e.trackingtoken ? { trackingtoken: e.trackingtoken } : {}),
+    ...(e.receivingMailboxId ? { receivingMailboxId: e.receivingMailboxId } : {}),
+  };
+}
+
+function fromIndex(e: IndexedEmail): Known {
+  return {
+    messageKey: e.messageKey,
+    activityid: e.activityid,
+    outgoing: e.outgoing,
+    ...(e.regarding ? { regarding: e.regarding } : {}),
+    ...(e.trackingtoken ? { trackingtoken: e.trackingtoken } : {}),
+    ...(e.mailboxId ? { receivingMailboxId: e.mailboxId } : {}),
+  };
+}

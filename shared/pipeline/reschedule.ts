@@ -1,0 +1,23 @@
+// Throttling is answered by sending the same work again for later (a scheduled message), never by
+// sleeping inside a function: the lock, the instance and the Graph/Dataverse budget stay free meanwhile.
+import type { QueueName } from '../ports';
+import { ThrottledError } from '../domain/errors';
+import type { InboundMessage, PipelineDeps } from './deps';
+
+export async function withReschedule(queue: QueueName, msg: InboundMessage, deps: PipelineDeps, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (!(e instanceof ThrottledError)) throw e;
+    const at = new Date(deps.clock.now().getTime() + Math.max(1000, e.retryAfterMs));
+    await deps.queue.send(queue, [
+      {
+        body: msg.body,
+        messageId: `${msg.messageId ?? 'msg'}:retry:${at.getTime()}`,
+        ...(msg.sessionId ? { sessionId: msg.sessionId } : {}),
+        scheduledEnqueueTimeUtc: at,
+      },
+    ]);
+    deps.log.warn('stage.throttled', { queue, system: e.system, status: e.status, retryAfterMs: e.retryAfterMs });
+  }
+}

@@ -1,0 +1,43 @@
+// Packs a page's decisions into write-batch messages under the queue's size limit. An entry too large
+// on its own has its body cut (Dataverse email.notifications = 2, "truncated body"), recorded in the
+// decision, rather than failing the page.
+import type { WriteBatch, WriteEntry } from '../domain/jobs';
+import { keyHash } from '../domain/message-id';
+import { truncate } from '../domain/limits';
+
+const ENVELOPE_BYTES = 1024;
+const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
+
+function fit(entry: WriteEntry, maxBytes: number): WriteEntry {
+  if (!entry.activity || size(entry) + ENVELOPE_BYTES <= maxBytes) return entry;
+  const overflow = size(entry) + ENVELOPE_BYTES - maxBytes;
+  const body = entry.activity.description;
+  // Bytes over the limit, counted generously in UTF-16 units so multi-byte text still fits after the cut.
+  const cut = truncate(body, Math.max(0, body.length - overflow - 64));
+  const detail = [entry.decision.detail, 'truncated: description'].filter(Boolean).join('; ');
+  const shrunk: WriteEntry = { decision: { ...entry.decision, detail }, activity: { ...entry.activity, description: cut.value, notifications: 2 } };
+  return size(shrunk) + ENVELOPE_BYTES <= maxBytes ? shrunk : fit(shrunk, maxBytes);
+}
+
+export function packWriteBatches(mailboxId: string, entries: WriteEntry[], maxBytes: number): WriteBatch[] {
+  const batches: WriteBatch[] = [];
+  let current: WriteEntry[] = [];
+  let bytes = ENVELOPE_BYTES;
+  const flush = () => {
+    if (!current.length) return;
+    // Same content, same id: a replayed page is dropped by duplicate detection; new content never is.
+    const batchId = `${mailboxId}:w:${keyHash(current.map((e) => `${e.decision.graphId}|${e.decision.outcome}|${e.decision.reason}|${e.activity?.activityid ?? ''}`).join(';'))}`;
+    batches.push({ kind: 'write', mailboxId, workload: 'email', batchId, entries: current });
+    current = [];
+    bytes = ENVELOPE_BYTES;
+  };
+  for (const raw of entries) {
+    const e = fit(raw, maxBytes);
+    const s = size(e);
+    if (bytes + s > maxBytes) flush();
+    current.push(e);
+    bytes += s;
+  }
+  flush();
+  return batches;
+}

@@ -1,0 +1,39 @@
+// The write stage (Service Bus trigger): create the page's emails in Dataverse, settle each decision
+// against what Dataverse says (created, ours already, someone else's row), and record every decision.
+import { QUEUES } from '../ports';
+import type { Decision } from '../domain/activity';
+import type { WriteBatch } from '../domain/jobs';
+import { parseWriteBatch } from '../domain/jobs';
+import { TransientError } from '../domain/errors';
+import type { InboundMessage, PipelineDeps } from './deps';
+import { PoisonMessageError } from './deps';
+import { withReschedule } from './reschedule';
+
+export async function handleWriteMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
+  const parsed = parseWriteBatch(msg.body);
+  if (!parsed.ok) throw new PoisonMessageError(parsed.error);
+  await withReschedule(QUEUES.activityWrites, msg, deps, () => writeBatch(parsed.value, deps));
+}
+
+export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise<void> {
+  const toCreate = batch.entries.filter((e) => e.activity).map((e) => e.activity!);
+  const results = new Map((await deps.dataverse.createEmails(toCreate)).map((r) => [r.activityid, r]));
+  const retry = [...results.values()].filter((r) => r.status === 'retry');
+  // Nothing is recorded until every write has an answer: the message is redelivered whole, and rows
+  // created meanwhile come back as "ours".
+  if (retry.length) throw new TransientError(`${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, 'dataverse');
+
+  const decisions: Decision[] = batch.entries.map(({ decision, activity }) => {
+    if (!activity) return decision;
+    const r = results.get(activity.activityid);
+    if (!r) return decision;
+    if (r.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: r.error ?? 'write failed' };
+    if (r.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== decision.mailboxId) {
+      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: 'created meanwhile from another mailbox' };
+    }
+    return decision;
+  });
+  await deps.ledger.record(decisions);
+  const promoted = decisions.filter((d) => d.outcome === 'promoted').length;
+  deps.log.info('write.done', { mailboxId: batch.mailboxId, decisions: decisions.length, promoted });
+}

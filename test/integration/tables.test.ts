@@ -1,0 +1,157 @@
+// The Table Storage adapter against a real Azurite (in memory, free port).
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTableStore, type TableStore } from '../../shared/adapters/tables';
+import { CheckpointConflictError, type MailboxRecord } from '../../shared/ports';
+import type { Decision, IndexedEmail } from '../../shared/domain/activity';
+import { useAzurite } from '../support/azurite';
+
+const azurite = useAzurite();
+
+function decision(i: number, over: Partial<Decision> = {}): Decision {
+  return {
+    mailboxId: 'mbx-1',
+    mailbox: 'sales@contoso.test',
+    workload: 'email',
+    folder: i % 2 ? 'inbox' : 'sentitems',
+    internetMessageId: `<m${i}/a#b?@contoso.test>`,
+    messageKey: `m${i}/a#b?@contoso.test`,
+    graphId: `AAMkAD/${i}+x==`,
+    outcome: 'skipped',
+    reason: 'NoRecipientMatch',
+    correlationMethod: 'None',
+    decidedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+    ...over,
+  };
+}
+
+describe('table store (Azurite)', () => {
+  let store: TableStore;
+  before(async () => {
+    store = createTableStore({ connectionString: azurite.connectionString, tablePrefix: 'test' });
+    await store.ensureTables();
+    await store.ensureTables(); // idempotent
+  });
+
+  describe('checkpoints', () => {
+    it('inserts, reads back, and updates with the etag', async () => {
+      assert.equal(await store.checkpoints.get('mbx-1', 'inbox'), undefined);
+      const first = await store.checkpoints.save({ mailboxId: 'mbx-1', folder: 'inbox', rounds: 0, cursor: 'https://graph/next?$skiptoken=a/b#c', cursorKind: 'next' });
+      assert.ok(first.etag);
+      const read = await store.checkpoints.get('mbx-1', 'inbox');
+      assert.deepEqual(read, first);
+      const longCursor = 'https://graph.microsoft.com/v1.0/delta?$deltatoken=' + 'x'.repeat(30_000);
+      const second = await store.checkpoints.save({ ...read!, cursor: longCursor, cursorKind: 'delta', rounds: 1, updatedAt: '2025-01-01T00:00:00.000Z' });
+      assert.notEqual(second.etag, first.etag);
+      const again = await store.checkpoints.get('mbx-1', 'inbox');
+      assert.equal(again?.cursor, longCursor);
+      assert.equal(again?.rounds, 1);
+      assert.equal(again?.cursorKind, 'delta');
+    });
+
+    it('lets only one of two writers advance a cursor', async () => {
+      const base = await store.checkpoints.save({ mailboxId: 'mbx-2', folder: 'sentitems', rounds: 0 });
+      const a = await store.checkpoints.get('mbx-2', 'sentitems');
+      const b = await store.checkpoints.get('mbx-2', 'sentitems');
+      assert.equal(a!.etag, base.etag);
+      await store.checkpoints.save({ ...a!, cursor: 'A', rounds: 1 });
+      await assert.rejects(store.checkpoints.save({ ...b!, cursor: 'B', rounds: 1 }), CheckpointConflictError);
+      assert.equal((await store.checkpoints.get('mbx-2', 'sentitems'))?.cursor, 'A');
+    });
+
+    it('rejects a second insert of the same checkpoint', async () => {
+      await store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 });
+      await assert.rejects(store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 }), CheckpointConflictError);
+    });
+
+    it('lists every checkpoint', async () => {
+      const all = await store.checkpoints.list();
+      const keys = all.map((c) => `${c.mailboxId}/${c.folder}`).sort();
+      assert.deepEqual(keys, ['mbx-1/inbox', 'mbx-2/sentitems', 'mbx-3/inbox']);
+      assert.ok(all.every((c) => c.etag));
+    });
+  });
+
+  describe('ledger', () => {
+    it('upserts over 100 decisions in one partition and lists them all', async () => {
+      const decisions = Array.from({ length: 250 }, (_, i) => decision(i));
+      decisions.push(decision(7, { outcome: 'promoted', activityid: 'act-7', reason: 'AcceptAll' })); // same row, later
+      decisions.push(decision(1, { mailboxId: 'mbx-other' }));
+      await store.ledger.record(decisions);
+      const mine = await store.ledger.forMailbox('mbx-1');
+      assert.equal(mine.length, 250);
+      assert.equal((await store.ledger.all()).length, 251);
+      const seven = mine.find((d) => d.graphId === decision(7).graphId)!;
+      assert.equal(seven.outcome, 'promoted');
+      assert.equal(seven.activityid, 'act-7');
+    });
+
+    it('round-trips every field and replaces optional ones', async () => {
+      const full = decision(1000, {
+        outcome: 'promoted',
+        activityid: 'a1',
+        correlatedActivityId: 'a0',
+        acceptingEntity: { type: 'queue', id: 'q1' },
+        detail: 'matched by tracking token',
+      });
+      await store.ledger.record([full]);
+      assert.deepEqual(await store.ledger.get('mbx-1', 'email', full.graphId), full);
+      const bare = decision(1000);
+      await store.ledger.record([bare]);
+      assert.deepEqual(await store.ledger.get('mbx-1', 'email', full.graphId), bare);
+      assert.equal(await store.ledger.get('mbx-1', 'email', 'missing'), undefined);
+    });
+  });
+
+  describe('correlation index', () => {
+    it('puts and gets by Message-ID, many at once', async () => {
+      const entries: IndexedEmail[] = Array.from({ length: 120 }, (_, i) => ({
+        messageKey: `k${i}/#?@x.test`,
+        activityid: `act-${i}`,
+        outgoing: i % 3 === 0,
+        ...(i % 2 ? { regarding: { type: 'account', id: `acc-${i}` } } : {}),
+        ...(i % 5 === 0 ? { trackingtoken: `CRM:${i}` } : {}),
+      }));
+      entries.push({ messageKey: 'k1/#?@x.test', activityid: 'act-1-out', outgoing: true, mailboxId: 'mbx-1' });
+      await store.correlation.put(entries);
+      const keys = [...entries.map((e) => e.messageKey), 'unknown@x.test'];
+      const found = await store.correlation.get(keys);
+      assert.equal(found.size, 120);
+      assert.equal(found.has('unknown@x.test'), false);
+      const k1 = found.get('k1/#?@x.test')!.sort((a, b) => a.activityid.localeCompare(b.activityid));
+      assert.deepEqual(k1, [
+        { messageKey: 'k1/#?@x.test', activityid: 'act-1', outgoing: false, regarding: { type: 'account', id: 'acc-1' } },
+        { messageKey: 'k1/#?@x.test', activityid: 'act-1-out', outgoing: true, mailboxId: 'mbx-1' },
+      ]);
+      assert.deepEqual(found.get('k0/#?@x.test'), [{ messageKey: 'k0/#?@x.test', activityid: 'act-0', outgoing: true, trackingtoken: 'CRM:0' }]);
+    });
+  });
+
+  describe('mailbox registry', () => {
+    it('round-trips records with flattened health', async () => {
+      const rec: MailboxRecord = {
+        mailboxId: 'mbx-1',
+        address: 'sales@contoso.test',
+        owner: { type: 'queue', id: 'q1' },
+        enabledForIncoming: true,
+        health: { state: 'failing', consecutiveFailures: 2, lastError: 'graph 503', nextDueAt: '2025-01-01T00:05:00.000Z' },
+      };
+      await store.mailboxes.upsert(rec);
+      await store.mailboxes.upsert({ ...rec, mailboxId: 'mbx-2', enabledForIncoming: false, health: { state: 'healthy', consecutiveFailures: 0 } });
+      const got = await store.mailboxes.get('mbx-1');
+      assert.ok(got?.etag);
+      const { etag: _etag, ...rest } = got!;
+      assert.deepEqual(rest, rec);
+      await store.mailboxes.upsert({ ...rec, health: { state: 'healthy', consecutiveFailures: 0 } });
+      assert.deepEqual((await store.mailboxes.get('mbx-1'))?.health, { state: 'healthy', consecutiveFailures: 0 });
+      assert.deepEqual((await store.mailboxes.list()).map((m) => m.mailboxId).sort(), ['mbx-1', 'mbx-2']);
+      assert.equal(await store.mailboxes.get('nope'), undefined);
+    });
+  });
+
+  it('deletes its tables', async () => {
+    await store.deleteAll();
+    await store.deleteAll(); // idempotent
+    await assert.rejects(store.checkpoints.list(), (err: Error) => err.name === 'TableStoreError');
+  });
+});
