@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// The `exsync` command line (run-contract.md): run, sim, bench.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SettingsError } from '../shared/config';
+import { runCommand } from './run';
+import { ScaledClock } from './clock';
+import { startGraphSimulator } from './sim/graph';
+import { startDataverseSimulator } from './sim/dataverse';
+import { demoTenant } from './tenant/demo';
+import { loadTenantFile } from './tenant/validate';
+
+const USAGE = `Usage:
+  exsync run   [--once] [--tenant FILE] [--data DIR] [--reset] [--dump FILE] [--faults SPEC] [--settings FILE]
+  exsync sim   [--tenant FILE] [--graph-port N] [--dataverse-port N]
+  exsync bench [--mailboxes N] [--messages-per-mailbox N] [--json]`;
+
+type Flags = Record<string, string | true>;
+const FLAGS: Record<string, { value: boolean }> = {
+  once: { value: false }, tenant: { value: true }, data: { value: true }, reset: { value: false }, dump: { value: true },
+  faults: { value: true }, settings: { value: true }, 'graph-port': { value: true }, 'dataverse-port': { value: true },
+  mailboxes: { value: true }, 'messages-per-mailbox': { value: true }, json: { value: false }, help: { value: false },
+};
+const ALLOWED: Record<string, string[]> = {
+  run: ['once', 'tenant', 'data', 'reset', 'dump', 'faults', 'settings'],
+  sim: ['tenant', 'graph-port', 'dataverse-port'],
+  bench: ['mailboxes', 'messages-per-mailbox', 'json'],
+};
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): { command: string; flags: Flags } {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') throw new UsageError('');
+  if (!ALLOWED[command]) throw new UsageError(`unknown command "${command}"`);
+  const flags: Flags = {};
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new UsageError(`unexpected argument "${a}"`);
+    const name = m[1]!;
+    if (name === 'help') throw new UsageError('');
+    if (!FLAGS[name] || !ALLOWED[command]!.includes(name)) throw new UsageError(`--${name} is not an option of "${command}"`);
+    if (FLAGS[name]!.value) {
+      const v = m[2] ?? rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      flags[name] = v;
+    } else flags[name] = true;
+  }
+  return { command, flags };
+}
+
+function intFlag(flags: Flags, name: string, dflt: number, min: number, max: number): number {
+  const v = flags[name];
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+async function sim(flags: Flags): Promise<number> {
+  const tenant = typeof flags.tenant === 'string' ? loadTenantFile(flags.tenant) : demoTenant();
+  const clock = new ScaledClock(tenant.now ? new Date(tenant.now) : new Date(), Number(process.env.CLOCK_SPEED ?? '1') || 1);
+  const graph = await startGraphSimulator({ tenant, clock, port: intFlag(flags, 'graph-port', 0, 0, 65535) });
+  const dataverse = await startDataverseSimulator({ tenant, clock, port: intFlag(flags, 'dataverse-port', 0, 0, 65535) });
+  process.stdout.write(`graph: ${graph.baseUrl}\ndataverse: ${dataverse.baseUrl}\n`);
+  process.stderr.write('Any non-empty bearer token is accepted. Press Ctrl+C to stop.\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await Promise.all([graph.close(), dataverse.close()]);
+  return 0;
+}
+
+async function bench(flags: Flags): Promise<number> {
+  const mailboxes = intFlag(flags, 'mailboxes', 10, 1, 1000);
+  const perMailbox = intFlag(flags, 'messages-per-mailbox', 200, 1, 100000);
+  const data = mkdtempSync(join(tmpdir(), 'exsync-bench-'));
+  try {
+    const tenant = demoTenant({ mailboxes, messagesPerMailbox: perMailbox });
+    if (!flags.json) process.stdout.write(`Benchmark: ${mailboxes} mailbox(es) x ${perMailbox} message(s)…\n`);
+    const r = await runCommand({ once: true, data, reset: true, quiet: true, tenantObject: tenant }, process.stdout);
+    const promoted = r.decisions.filter((d) => d.outcome === 'promoted').length;
+    const seconds = r.ms / 1000;
+    const figures = {
+      mailboxes,
+      messagesPerMailbox: perMailbox,
+      itemsDecided: r.decisions.length,
+      promoted,
+      seconds: Number(seconds.toFixed(2)),
+      itemsPerSecond: Number((r.decisions.length / seconds).toFixed(1)),
+      promotedPerSecond: Number((promoted / seconds).toFixed(1)),
+      graphRequests: r.requests.graph,
+      dataverseRequests: r.requests.dataverse,
+      graphRequestsPerPromoted: promoted ? Number((r.requests.graph / promoted).toFixed(3)) : null,
+      dataverseRequestsPerPromoted: promoted ? Number((r.requests.dataverse / promoted).toFixed(3)) : null,
+      dataverseRequestsPer100Seen: r.decisions.length ? Number(((100 * r.requests.dataverse) / r.decisions.length).toFixed(2)) : null,
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    if (flags.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    else for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
+    return r.exitCode;
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { command, flags } = parseArgs(argv);
+    if (command === 'sim') return await sim(flags);
+    if (command === 'bench') return await bench(flags);
+    const r = await runCommand(
+      {
+        once: flags.once === true,
+        ...(typeof flags.tenant === 'string' ? { tenant: flags.tenant } : {}),
+        data: typeof flags.data === 'string' ? flags.data : '.exsync',
+        reset: flags.reset === true,
+        ...(typeof flags.dump === 'string' ? { dump: flags.dump } : {}),
+        ...(typeof flags.faults === 'string' ? { faults: flags.faults } : {}),
+        ...(typeof flags.settings === 'string' ? { settings: flags.settings } : {}),
+      },
+      process.stdout,
+    );
+    return r.exitCode;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message ? `exsync: ${e.message}\n` : ''}${USAGE}\n`);
+      return e.message ? 2 : 0;
+    }
+    if (e instanceof SettingsError) {
+      process.stderr.write(`exsync: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`exsync: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('exsync.js')) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

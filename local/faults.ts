@@ -1,0 +1,70 @@
+// `--faults SPEC` (run-contract.md): seeded, reproducible faults injected by the simulators.
+// e.g. seed=7,graph.429=0.2,graph.5xx=0.05,graph.410=0.02,dataverse.429=0.2,dataverse.5xx=0.05
+export interface FaultSpec {
+  seed: number;
+  rates: Partial<Record<FaultKind, number>>;
+}
+export const FAULT_KINDS = ['graph.429', 'graph.5xx', 'graph.410', 'dataverse.429', 'dataverse.5xx'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+/** Named in the contract but not injected yet: refused with a clear message rather than ignored. */
+const NOT_YET = ['graph.latency', 'dataverse.latency', 'crash'];
+
+export function parseFaults(spec: string): FaultSpec {
+  const out: FaultSpec = { seed: 1, rates: {} };
+  const problems: string[] = [];
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [k, v] = part.split('=');
+    if (!k || v === undefined) {
+      problems.push(`"${part}" is not key=value`);
+      continue;
+    }
+    if (k === 'seed') {
+      if (!/^\d+$/.test(v)) problems.push(`seed: "${v}" is not a whole number`);
+      else out.seed = Number(v);
+    } else if ((FAULT_KINDS as readonly string[]).includes(k)) {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0 || n > 1) problems.push(`${k}: "${v}" is not a rate between 0 and 1`);
+      else out.rates[k as FaultKind] = n;
+    } else if (NOT_YET.includes(k)) problems.push(`${k}: not supported by this version`);
+    else problems.push(`${k}: unknown fault (known: seed, ${FAULT_KINDS.join(', ')})`);
+  }
+  if (problems.length) throw new Error(`Invalid --faults: ${problems.join('; ')}`);
+  return out;
+}
+
+/** Mulberry32: small, seeded, good enough to spread faults reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface InjectedCounts {
+  [kind: string]: number;
+}
+
+export function graphIntercept(f: FaultSpec, counts: InjectedCounts) {
+  const rnd = seededRandom(f.seed);
+  return (req: { path: string }) => {
+    const hit = (k: FaultKind) => (f.rates[k] ?? 0) > 0 && rnd() < f.rates[k]! && ((counts[k] = (counts[k] ?? 0) + 1), true);
+    if (/\$(skiptoken|deltatoken)=/.test(req.path) && hit('graph.410')) return { status: 410, body: { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } } };
+    if (hit('graph.429')) return { status: 429, headers: { 'Retry-After': '2.5' }, body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } } };
+    if (hit('graph.5xx')) return { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'Service unavailable.' } } };
+    return undefined;
+  };
+}
+
+export function dataverseIntercept(f: FaultSpec, counts: InjectedCounts) {
+  const rnd = seededRandom(f.seed + 1);
+  return () => {
+    const hit = (k: FaultKind) => (f.rates[k] ?? 0) > 0 && rnd() < f.rates[k]! && ((counts[k] = (counts[k] ?? 0) + 1), true);
+    if (hit('dataverse.429')) return { status: 429, headers: { 'Retry-After': '5' }, body: { error: { code: '0x80072322', message: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.' } } };
+    if (hit('dataverse.5xx')) return { status: 503, body: { error: { code: '0x80040216', message: 'Service unavailable.' } } };
+    return undefined;
+  };
+}

@@ -1,0 +1,174 @@
+// `exsync run`: the pipeline on one machine. The same stage handlers as on Azure, over the embedded
+// queue, with checkpoints in Table Storage (embedded Azurite) and, unless real endpoints are configured,
+// the Graph and Dataverse simulators seeded from a tenant fixture.
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSettings, type Settings } from '../shared/config';
+import { composePipeline, newRequestCounter, type RequestCounter } from '../shared/compose';
+import { createLocalQueues } from '../shared/adapters/localqueue';
+import { createLog, jsonLinesSink } from '../shared/log';
+import { runSchedule } from '../shared/pipeline/schedule';
+import { handleSyncMessage } from '../shared/pipeline/sync';
+import { handleWriteMessage } from '../shared/pipeline/write';
+import { QUEUES } from '../shared/ports';
+import type { Decision } from '../shared/domain/activity';
+import { ScaledClock } from './clock';
+import { DataDir, type DataDirState } from './data-dir';
+import { EmbeddedHost } from './host';
+import { startAzurite } from './azurite';
+import { startGraphSimulator, type GraphSimulator } from './sim/graph';
+import { startDataverseSimulator, type DataverseSimulator } from './sim/dataverse';
+import { demoTenant } from './tenant/demo';
+import { loadTenantFile } from './tenant/validate';
+import type { TenantFixture, TimelineEvent } from './tenant/fixture';
+import { buildDump } from './dump';
+import { formatSummary, progressSink, summarize, type MailboxSummary } from './summary';
+import { dataverseIntercept, graphIntercept, parseFaults, type InjectedCounts } from './faults';
+import { readSettingsFile } from './settings-file';
+
+export interface RunArgs {
+  once: boolean;
+  tenant?: string;
+  data: string;
+  reset: boolean;
+  dump?: string;
+  faults?: string;
+  settings?: string;
+  /** Fewer progress lines (benchmarks). */
+  quiet?: boolean;
+  /** A fixture object instead of a file (bench). */
+  tenantObject?: TenantFixture;
+}
+
+export interface RunResult {
+  exitCode: number;
+  summary: MailboxSummary[];
+  decisions: Decision[];
+  requests: RequestCounter;
+  faults: InjectedCounts;
+  deadLetters: number;
+  ms: number;
+}
+
+const SIM_TOKEN = 'local-simulator-token';
+
+export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Promise<RunResult> {
+  const realStart = Date.now();
+  const env: Record<string, string | undefined> = { ...process.env, ...(args.settings ? readSettingsFile(args.settings) : {}) };
+  const useSims = !!args.tenant || !!args.tenantObject || !env.DATAVERSE_URL;
+  const simEnv = (graph: string, dataverse: string) => (useSims ? { GRAPH_BASE_URL: graph, DATAVERSE_URL: dataverse, CREDENTIAL_MODE: 'static', STATIC_TOKEN: SIM_TOKEN } : {});
+  // Validate everything before starting anything, so a bad setting costs nothing.
+  loadSettings({ ...env, ...simEnv('http://127.0.0.1/v1.0', 'http://127.0.0.1') }, 'local');
+  const faults = args.faults ? parseFaults(args.faults) : undefined;
+
+  const dir = new DataDir(args.data);
+  const reseed = !!args.tenant || !!args.tenantObject || args.reset || !dir.hasState();
+  const tenant = reseed ? (args.tenantObject ?? (args.tenant ? loadTenantFile(args.tenant) : demoTenant())) : undefined;
+  if (reseed) dir.reset();
+  dir.ensure();
+  const state: DataDirState = reseed
+    ? { version: 1, seededFrom: args.tenant ?? 'demo', clock: tenant?.now ?? new Date().toISOString(), timelineApplied: 0 }
+    : dir.read<DataDirState>('state.json');
+  const timeline: TimelineEvent[] = reseed ? [...(tenant?.timeline ?? [])].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)) : dir.has('timeline.json') ? dir.read<TimelineEvent[]>('timeline.json') : [];
+  if (reseed) dir.write('timeline.json', timeline);
+
+  const speed = Number(env.CLOCK_SPEED ?? '1') || 1;
+  const clock = new ScaledClock(new Date(state.clock), speed);
+  const injected: InjectedCounts = {};
+  const logFile = createWriteStream(join(args.data, 'exsync.log'), { flags: 'a' });
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const storage = env.AzureWebJobsStorage ? undefined : await startAzurite({ location: dir.azurite });
+    if (storage) stops.push(() => storage.stop());
+    let graphSim: GraphSimulator | undefined;
+    let dvSim: DataverseSimulator | undefined;
+    if (useSims) {
+      graphSim = await startGraphSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('graph.json') }), clock, ...(faults ? { intercept: graphIntercept(faults, injected) } : {}) });
+      stops.push(() => graphSim!.close());
+      dvSim = await startDataverseSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('dataverse.json') }), clock, ...(faults ? { intercept: dataverseIntercept(faults, injected) } : {}) });
+      stops.push(() => dvSim!.close());
+    }
+    const settings: Settings = loadSettings({
+      ...env,
+      ...(storage ? { AzureWebJobsStorage: storage.connectionString } : {}),
+      ...simEnv(graphSim?.baseUrl ?? '', dvSim?.baseUrl ?? ''),
+    }, 'local');
+
+    const { sink, timings } = progressSink(out, jsonLinesSink(logFile), !!args.quiet);
+    const log = createLog(sink, settings.logPersonalData);
+    const local = createLocalQueues(clock, { maxDeliveryCount: settings.queueMaxDeliveryCount });
+    const requests = newRequestCounter();
+    const deps = await composePipeline({ settings, queue: local.port, clock, log, counter: requests });
+    const host = new EmbeddedHost({
+      queues: local.queues,
+      handlers: { [QUEUES.syncJobs]: (m) => handleSyncMessage(m, deps), [QUEUES.activityWrites]: (m) => handleWriteMessage(m, deps) },
+      clock,
+      log,
+    });
+
+    const applyDueTimeline = () => {
+      while (state.timelineApplied < timeline.length && Date.parse(timeline[state.timelineApplied]!.at) <= clock.now().getTime()) {
+        const ev = timeline[state.timelineApplied++]!;
+        if (ev.deliver && graphSim) graphSim.deliver(ev.deliver.to, ev.deliver.folder, ev.deliver.message);
+      }
+    };
+    const cycle = async (force: boolean): Promise<MailboxSummary[]> => {
+      const since = clock.now().toISOString();
+      applyDueTimeline();
+      const r = await runSchedule(deps, { force });
+      if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
+      await host.drain({ skipIdleWaits: args.once });
+      const recent = (await deps.ledger.all()).filter((d) => d.decidedAt >= since);
+      const rows = summarize(recent, timings);
+      if (!args.quiet) out.write(`${formatSummary(rows, settings.logPersonalData || useSims)}\n`);
+      return rows;
+    };
+
+    let summary: MailboxSummary[] = [];
+    if (args.once) {
+      summary = await cycle(true);
+      // Timeline events after "now" happen while the run goes on: move the clock to each and sync again.
+      while (state.timelineApplied < timeline.length) {
+        const next = Date.parse(timeline[state.timelineApplied]!.at);
+        const wait = next - clock.now().getTime();
+        if (wait > 0) clock.advance(wait);
+        summary = summary.concat(await cycle(true));
+      }
+    } else {
+      let stopping = false;
+      const onSignal = () => {
+        if (!stopping) out.write('\nStopping after the current step…\n');
+        stopping = true;
+        host.stop();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const tickMs = Math.min(60_000, settings.syncIntervalSeconds * 1000);
+      summary = await cycle(true);
+      if (!stopping) out.write(`Watching for new mail every ${Math.round(tickMs / 1000)} s (clock x${speed}). Press Ctrl+C to stop.\n`);
+      while (!stopping) {
+        const wakeAt = Date.now() + clock.toRealMs(tickMs);
+        while (!stopping && Date.now() < wakeAt) await new Promise((r) => setTimeout(r, 200));
+        if (!stopping) await cycle(false);
+      }
+    }
+
+    const deadLetters = Object.entries(local.queues).flatMap(([queue, q]) => q.deadLetters().map((letter) => ({ queue, letter })));
+    const decisions = await deps.ledger.all();
+    if (args.dump) {
+      const dump = buildDump({ dataverse: dvSim?.dump() ?? {}, exchange: graphSim?.exchangeState() ?? {}, decisions, deadLetters });
+      writeFileSync(args.dump, `${JSON.stringify(dump, null, 2)}\n`);
+    }
+    if (graphSim) dir.write('graph.json', graphSim.snapshot());
+    if (dvSim) dir.write('dataverse.json', dvSim.snapshot());
+    dir.write('state.json', { ...state, clock: clock.now().toISOString() });
+    if (deadLetters.length) {
+      out.write(`${deadLetters.length} message(s) were dead-lettered:\n`);
+      for (const d of deadLetters.slice(0, 10)) out.write(`  ${d.queue}: ${d.letter.reason} ${d.letter.description}\n`);
+    }
+    return { exitCode: deadLetters.length ? 1 : 0, summary, decisions, requests, faults: injected, deadLetters: deadLetters.length, ms: Date.now() - realStart };
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await new Promise<void>((r) => logFile.end(() => r()));
+  }
+}
