@@ -194,11 +194,12 @@ function waitUntilListening(
   });
 }
 
-async function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   child.ref(); // keep the parent alive until the child is really gone
-  child.kill('SIGTERM');
+  // Azurite saves its database and closes only on SIGINT (its table main ignores SIGTERM).
+  child.kill('SIGINT');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);

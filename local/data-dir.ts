@@ -11,6 +11,8 @@ export interface DataDirState {
   clock: string;
   /** Timeline events already applied. */
   timelineApplied: number;
+  /** The simulators keep their ports across runs: stored delta links and entity URLs point at them. */
+  ports?: { graph: number; dataverse: number };
 }
 
 export class DataDir {

@@ -83,10 +83,19 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     let graphSim: GraphSimulator | undefined;
     let dvSim: DataverseSimulator | undefined;
     if (useSims) {
-      graphSim = await startGraphSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('graph.json') }), clock, ...(faults ? { intercept: graphIntercept(faults, injected) } : {}) });
+      const onPort = async <T>(what: string, port: number | undefined, start: (port: number) => Promise<T>): Promise<T> => {
+        try {
+          return await start(port ?? 0);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`the ${what} simulator's port ${port} is in use: is another exsync run using ${args.data}? (or use --reset)`);
+          throw e;
+        }
+      };
+      graphSim = await onPort('Graph', state.ports?.graph, (port) => startGraphSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('graph.json') }), clock, port, ...(faults ? { intercept: graphIntercept(faults, injected) } : {}) }));
       stops.push(() => graphSim!.close());
-      dvSim = await startDataverseSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('dataverse.json') }), clock, ...(faults ? { intercept: dataverseIntercept(faults, injected) } : {}) });
+      dvSim = await onPort('Dataverse', state.ports?.dataverse, (port) => startDataverseSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('dataverse.json') }), clock, port, ...(faults ? { intercept: dataverseIntercept(faults, injected) } : {}) }));
       stops.push(() => dvSim!.close());
+      state.ports = { graph: Number(new URL(graphSim.baseUrl).port), dataverse: Number(new URL(dvSim.baseUrl).port) };
     }
     const settings: Settings = loadSettings({
       ...env,
@@ -104,6 +113,9 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       handlers: { [QUEUES.syncJobs]: (m) => handleSyncMessage(m, deps), [QUEUES.activityWrites]: (m) => handleWriteMessage(m, deps) },
       clock,
       log,
+      // `--once` syncs one mailbox at a time so a run is reproducible: which mailbox promotes a message
+      // first decides correlation and duplicates, as it does with SSS.
+      ...(args.once ? { concurrency: { [QUEUES.syncJobs]: 1 } } : {}),
     });
 
     const applyDueTimeline = () => {
