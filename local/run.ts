@@ -58,7 +58,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
   const useSims = !!args.tenant || !!args.tenantObject || !env.DATAVERSE_URL;
   const simEnv = (graph: string, dataverse: string) => (useSims ? { GRAPH_BASE_URL: graph, DATAVERSE_URL: dataverse, CREDENTIAL_MODE: 'static', STATIC_TOKEN: SIM_TOKEN } : {});
   // Validate everything before starting anything, so a bad setting costs nothing.
-  loadSettings({ ...env, ...simEnv('http://127.0.0.1/v1.0', 'http://127.0.0.1') }, 'local');
+  // The user's own values are checked as given, even those the simulators replace.
+  loadSettings({ ...env, ...(useSims ? { DATAVERSE_URL: 'http://127.0.0.1', STATIC_TOKEN: env.STATIC_TOKEN || SIM_TOKEN } : {}) }, 'local');
   const faults = args.faults ? parseFaults(args.faults) : undefined;
 
   const dir = new DataDir(args.data);
