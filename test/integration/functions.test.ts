@@ -1,0 +1,84 @@
+// The Azure Functions modules register the same handlers the local runtime runs: driving the exported
+// function handlers (as the Functions host would, with trigger metadata) over real Table Storage and the
+// simulators carries a reply from Exchange into Dataverse exactly as `exsync run` does.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { InvocationContext, type Timer } from '@azure/functions';
+import { scheduleHandler } from '../../functions/schedule';
+import { syncHandler } from '../../functions/sync';
+import { writeHandler } from '../../functions/write';
+import { composePipeline } from '../../shared/compose';
+import { loadSettings } from '../../shared/config';
+import { createLog } from '../../shared/log';
+import { QUEUES, type OutgoingMessage, type QueueName } from '../../shared/ports';
+import type { PipelineDeps } from '../../shared/pipeline/deps';
+import { ScaledClock } from '../../local/clock';
+import { startGraphSimulator, type GraphSimulator } from '../../local/sim/graph';
+import { startDataverseSimulator, type DataverseSimulator } from '../../local/sim/dataverse';
+import { acceptanceFixtureF, withInboxMessage, ALICE, BOB, E1_ID, ALICE_MAILBOX_ID } from '../../local/tenant/acceptance';
+import { startAzurite, type AzuriteHandle } from '../../local/azurite';
+
+let azurite: AzuriteHandle;
+let graph: GraphSimulator;
+let dataverse: DataverseSimulator;
+let deps: PipelineDeps;
+const sent: { queue: QueueName; message: OutgoingMessage }[] = [];
+
+before(async () => {
+  azurite = await startAzurite({ inMemory: true });
+  const tenant = withInboxMessage(acceptanceFixtureF(), ALICE, {
+    internetMessageId: '<fn-reply@fabrikam.com>', subject: 'RE: Quote Q-100',
+    from: { emailAddress: { address: BOB } }, internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
+  });
+  const clock = new ScaledClock(new Date(tenant.now!));
+  graph = await startGraphSimulator({ tenant, clock });
+  dataverse = await startDataverseSimulator({ tenant, clock });
+  const settings = loadSettings({
+    AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.baseUrl, DATAVERSE_URL: dataverse.baseUrl,
+    CREDENTIAL_MODE: 'static', STATIC_TOKEN: 'test-token', TABLE_PREFIX: 'fn',
+  });
+  // The Service Bus sender's place: record what the functions send, as the namespace would receive it.
+  const queue = { send: async (q: QueueName, messages: OutgoingMessage[]) => void sent.push(...messages.map((message) => ({ queue: q, message }))) };
+  deps = await composePipeline({ settings, queue, clock, log: createLog(() => undefined) });
+});
+after(async () => {
+  await graph?.close();
+  await dataverse?.close();
+  await azurite?.stop();
+});
+
+const context = (functionName: string, m?: OutgoingMessage) =>
+  new InvocationContext({
+    invocationId: `test-${functionName}`,
+    functionName,
+    logHandler: () => undefined,
+    triggerMetadata: m ? { messageId: m.messageId, sessionId: m.sessionId, deliveryCount: 1 } : {},
+  });
+
+test('timer -> sync -> write through the Functions handlers promotes the reply with the sessions and ids Service Bus needs', async () => {
+  const pipeline = async () => deps;
+  await scheduleHandler(pipeline)({ isPastDue: false } as unknown as Timer, context('schedule'));
+  const jobs = sent.filter((s) => s.queue === QUEUES.syncJobs);
+  assert.equal(jobs.length, 2, 'one job per mailbox (Alice, Sales)');
+  const aliceJob = jobs.find((j) => j.message.sessionId === ALICE_MAILBOX_ID)!;
+  assert.ok(aliceJob, 'sessionId is the mailbox id');
+  assert.match(aliceJob.message.messageId, new RegExp(`^${ALICE_MAILBOX_ID}:email:`));
+
+  await syncHandler(pipeline)(aliceJob.message.body, context('sync', aliceJob.message));
+  const writes = sent.filter((s) => s.queue === QUEUES.activityWrites);
+  assert.equal(writes.length, 1);
+  await writeHandler(pipeline)(writes[0]!.message.body, context('write', writes[0]!.message));
+
+  const emails = dataverse.dump().emails!.filter((e) => e.messageid === '<fn-reply@fabrikam.com>');
+  assert.equal(emails.length, 1);
+  assert.equal(emails[0]!._correlatedactivityid_value, E1_ID);
+  const decisions = await deps.ledger.forMailbox(ALICE_MAILBOX_ID);
+  assert.equal(decisions.length, 1);
+  assert.equal(decisions[0]!.outcome, 'promoted');
+  assert.equal(decisions[0]!.correlationMethod, 'InReplyTo');
+});
+
+test('a body that is not a sync job is refused as poison (Service Bus then dead-letters it), not processed', async () => {
+  await assert.rejects(syncHandler(async () => deps)({ kind: 'sync', mailboxId: 42 }, context('sync')), /PoisonMessage|mailboxId/);
+  await assert.rejects(writeHandler(async () => deps)('not json at all', context('write')), /write batch/);
+});
