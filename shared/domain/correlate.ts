@@ -41,13 +41,14 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Tracking tokens found in a subject, upper-cased, last occurrence first (it is appended at the end). */
 export function findTrackingTokens(subject: string, s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>): string[] {
-  const found: string[] = [];
+  const found: { at: number; token: string }[] = [];
   for (const prefix of s.tokenPrefixes) {
     if (!prefix) continue;
     const re = new RegExp(`${escape(prefix)}(\\d{${s.tokenDigits}})(?!\\d)`, 'gi');
-    for (const m of subject.matchAll(re)) found.push(`${prefix}${m[1]}`.toUpperCase());
+    for (const m of subject.matchAll(re)) found.push({ at: m.index ?? 0, token: `${prefix}${m[1]}`.toUpperCase() });
   }
-  return found.reverse();
+  // By position in the subject, not by prefix: with a prefix history the newest token may use any prefix.
+  return found.sort((a, b) => b.at - a.at).map((f) => f.token);
 }
 
 /** Prefers the outgoing row (the email Dynamics sent) when both directions of a message are known. */

@@ -29,6 +29,9 @@ export function eligible(candidates: readonly Candidate[], opts: Pick<Resolution
 }
 
 export function resolveSender(candidates: readonly Candidate[], opts: ResolutionOptions): EntityRef | undefined {
+  // "A single match resolves whatever its state" (PP-assoc); disabled users still never resolve (CE-faq).
+  const matches = candidates.filter((c) => c.active || c.ref.type !== 'systemuser');
+  if (matches.length === 1) return matches[0]!.ref;
   const all = eligible(candidates, opts);
   if (all.length === 0 || all.length > SENDER_MATCH_CAP) return undefined;
   if (all.length === 1) return all[0]!.ref;

@@ -1,0 +1,130 @@
+// The function app: Flex Consumption (FC1, Linux), Node 22, running as the user-assigned identity.
+// appSettings holds every setting of shared/config.ts whose scope is 'all' or 'azure' (checked by
+// test/infra/settings.test.ts), plus the platform's identity-based connection settings.
+param name string
+param planName string
+param location string
+param tags object
+
+@description('Resource id, client id of the user-assigned identity.')
+param identityId string
+param identityClientId string
+
+param deploymentContainerUrl string
+param blobEndpoint string
+param tableEndpoint string
+param serviceBusFullyQualifiedNamespace string
+param appInsightsConnectionString string
+
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+// Product settings (shared/config.ts); empty strings are left out, so the code's defaults apply.
+param tablePrefix string
+param graphBaseUrl string
+param dataverseUrl string
+param credentialMode string
+param appTenantId string
+param appClientId string
+param appCertificatePath string
+param graphPageSize int
+param syncIntervalSeconds int
+param scheduleCron string
+param syncTimeBudgetSeconds int
+param dataverseBatchSize int
+param writeBatchMaxBytes int
+param autoTrackSentItems string
+param logPersonalData bool
+
+var appSettings = [
+  // Functions host storage over the identity (no AzureWebJobsStorage connection string: shared keys are off).
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+  { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
+  { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
+  // The triggers' connection 'ServiceBusConnection'; the code's sender reads the same namespace.
+  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
+  { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+  { name: 'ServiceBusConnection__clientId', value: identityClientId }
+  // DefaultAzureCredential / ManagedIdentityCredential in code pick the same identity.
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+  { name: 'TABLE_PREFIX', value: tablePrefix }
+  { name: 'GRAPH_BASE_URL', value: graphBaseUrl }
+  { name: 'DATAVERSE_URL', value: dataverseUrl }
+  { name: 'CREDENTIAL_MODE', value: credentialMode }
+  { name: 'APP_TENANT_ID', value: appTenantId }
+  { name: 'APP_CLIENT_ID', value: appClientId }
+  { name: 'APP_CERTIFICATE_PATH', value: appCertificatePath }
+  { name: 'GRAPH_PAGE_SIZE', value: string(graphPageSize) }
+  { name: 'SYNC_INTERVAL_SECONDS', value: string(syncIntervalSeconds) }
+  { name: 'SCHEDULE_CRON', value: scheduleCron }
+  { name: 'SYNC_TIME_BUDGET_SECONDS', value: string(syncTimeBudgetSeconds) }
+  { name: 'DATAVERSE_BATCH_SIZE', value: string(dataverseBatchSize) }
+  { name: 'WRITE_BATCH_MAX_BYTES', value: string(writeBatchMaxBytes) }
+  { name: 'AUTO_TRACK_SENT_ITEMS', value: autoTrackSentItems }
+  { name: 'LOG_PERSONAL_DATA', value: string(logPersonalData) }
+]
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
+      runtime: { name: 'node', version: '22' }
+    }
+    siteConfig: {
+      alwaysOn: false
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: filter(appSettings, s => !empty(s.value))
+    }
+  }
+}
+
+// Deployment goes through Entra ID (azd/az with the identity of the caller), never publishing credentials.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+
+output name string = site.name
+output id string = site.id
+output defaultHostName string = site.properties.defaultHostName
