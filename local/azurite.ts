@@ -81,6 +81,8 @@ async function startOnce(opts: AzuriteOptions, host: string, port: number): Prom
   const child = spawn(process.execPath, ['-e', WATCHDOG, tableBin(), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: scratch ?? location ?? process.cwd(),
+    // Its own process group: a Ctrl+C in the terminal reaches us, and we stop Azurite after saving state.
+    detached: true,
   });
   let output = '';
   const collect = (chunk: Buffer) => {

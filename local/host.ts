@@ -31,8 +31,13 @@ export class EmbeddedHost {
     this.concurrency = { [QUEUES.syncJobs]: 8, [QUEUES.activityWrites]: 4, ...o.concurrency } as Record<QueueName, number>;
   }
 
+  /** Stops taking sync jobs; writes already queued are still carried out, so no decided page is lost. */
   stop(): void {
     this.stopped = true;
+  }
+
+  private accepting(name: QueueName): boolean {
+    return !this.stopped || name !== QUEUES.syncJobs;
   }
 
   private start(name: QueueName, queue: LocalQueue, msg: Received): void {
@@ -59,7 +64,7 @@ export class EmbeddedHost {
     for (const name of Object.keys(this.o.queues) as QueueName[]) {
       const queue = this.o.queues[name];
       let running = [...this.inFlight.values()].filter((f) => f.queue === queue).length;
-      while (running < this.concurrency[name]) {
+      while (this.accepting(name) && running < this.concurrency[name]) {
         const msg = queue.receive();
         if (!msg) break;
         this.start(name, queue, msg);
@@ -87,7 +92,6 @@ export class EmbeddedHost {
    */
   async drain(opts: { skipIdleWaits: boolean }): Promise<void> {
     for (;;) {
-      if (this.stopped) break;
       this.renewLocks();
       const started = this.pump();
       if (this.inFlight.size > 0) {
@@ -95,7 +99,7 @@ export class EmbeddedHost {
         continue;
       }
       if (started > 0) continue;
-      const queues = Object.values(this.o.queues);
+      const queues = (Object.keys(this.o.queues) as QueueName[]).filter((n) => this.accepting(n)).map((n) => this.o.queues[n]);
       const due = queues.map((q) => q.nextDueAt()).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0];
       if (!due) break;
       const waitMs = due.getTime() - this.o.clock.now().getTime();

@@ -150,12 +150,16 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     } else {
       let stopping = false;
       const onSignal = () => {
-        if (!stopping) out.write('\nStopping after the current step…\n');
+        if (stopping) {
+          out.write('Stopped at once: writes still queued were not carried out (their items are missing from Dataverse and the ledger; --reset starts over).\n');
+          process.exit(130);
+        }
+        out.write('\nStopping: finishing the writes already queued (Ctrl+C again to stop at once)…\n');
         stopping = true;
         host.stop();
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const tickMs = Math.min(60_000, settings.syncIntervalSeconds * 1000);
       summary = await cycle(true);
       if (!stopping) out.write(`Watching for new mail every ${Math.round(tickMs / 1000)} s (clock x${speed}). Press Ctrl+C to stop.\n`);

@@ -1,10 +1,12 @@
 // Least-privilege data-plane roles. The function app's identity gets exactly what the code and the host
 // use; the deployer (optional principalId) gets what running the code locally against Azure needs.
+import { queues } from 'servicebus.bicep'
+
 // Role GUIDs: built-in role definitions (see docs/reference section 1.5); test/infra/rbac.test.ts checks them.
-param identityPrincipalId string
+@description('Name of the function app\'s user-assigned identity.')
+param identityName string
 param storageAccountName string
 param serviceBusNamespaceName string
-param queueNames string[]
 param appInsightsName string
 param keyVaultName string
 @description('Grant the identity Key Vault Secrets User (certificate credential mode).')
@@ -25,6 +27,11 @@ var roles = {
   keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
 }
 var withDeployer = !empty(deployerPrincipalId)
+var queueNames = items(queues)
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityName
+}
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -34,10 +41,10 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: serviceBusNamespaceName
 }
 
-resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [
   for q in queueNames: {
     parent: namespace
-    name: q
+    name: q.value
   }
 ]
 
@@ -55,10 +62,10 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 // product's tables (the code creates them if missing).
 resource identityStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in [roles.storageBlobDataOwner, roles.storageTableDataContributor]: {
-    name: guid(storage.id, identityPrincipalId, role)
+    name: guid(storage.id, identity.id, role)
     scope: storage
     properties: {
-      principalId: identityPrincipalId
+      principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
     }
@@ -68,10 +75,10 @@ resource identityStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 // Per queue: the triggers receive, the code's ServiceBusSender sends (jobs, continuations, write batches, reschedules).
 resource identityQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (q, i) in queueNames: {
-    name: guid(queues[i].id, identityPrincipalId, roles.serviceBusDataSender)
-    scope: queues[i]
+    name: guid(queue[i].id, identity.id, roles.serviceBusDataSender)
+    scope: queue[i]
     properties: {
-      principalId: identityPrincipalId
+      principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
     }
@@ -80,10 +87,10 @@ resource identityQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01
 
 resource identityQueueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (q, i) in queueNames: {
-    name: guid(queues[i].id, identityPrincipalId, roles.serviceBusDataReceiver)
-    scope: queues[i]
+    name: guid(queue[i].id, identity.id, roles.serviceBusDataReceiver)
+    scope: queue[i]
     properties: {
-      principalId: identityPrincipalId
+      principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
     }
@@ -92,10 +99,10 @@ resource identityQueueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-
 
 // Entra-authenticated telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING; local auth is off).
 resource identityMonitoring 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(appInsights.id, identityPrincipalId, roles.monitoringMetricsPublisher)
+  name: guid(appInsights.id, identity.id, roles.monitoringMetricsPublisher)
   scope: appInsights
   properties: {
-    principalId: identityPrincipalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
@@ -103,10 +110,10 @@ resource identityMonitoring 'Microsoft.Authorization/roleAssignments@2022-04-01'
 
 // Certificate mode only: read the app certificate (a certificate's private key is served as a secret).
 resource identityKeyVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantKeyVault) {
-  name: guid(vault.id, identityPrincipalId, roles.keyVaultSecretsUser)
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
   scope: vault
   properties: {
-    principalId: identityPrincipalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
   }

@@ -5,6 +5,10 @@ param name string
 param location string
 param tags object
 
+@export()
+@description('Queue names, as QUEUES in shared/ports.ts.')
+var queues = { syncJobs: 'sync-jobs', activityWrites: 'activity-writes' }
+
 // Deliveries before dead-lettering; the local runtime's QUEUE_MAX_DELIVERY_COUNT default matches.
 var maxDeliveryCount = 10
 
@@ -22,7 +26,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
 
 resource syncJobs 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: namespace
-  name: 'sync-jobs'
+  name: queues.syncJobs
   properties: {
     requiresSession: true
     requiresDuplicateDetection: true
@@ -35,7 +39,7 @@ resource syncJobs 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
 
 resource activityWrites 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: namespace
-  name: 'activity-writes'
+  name: queues.activityWrites
   properties: {
     requiresSession: false
     requiresDuplicateDetection: true
@@ -50,4 +54,3 @@ output name string = namespace.name
 output id string = namespace.id
 // '<ns>.servicebus.windows.net', taken from the endpoint so sovereign clouds work too.
 output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]
-output queueNames string[] = [syncJobs.name, activityWrites.name]

@@ -66,6 +66,22 @@ function parties(mask: ActivityParty['mask'], addresses: Address[], ctx: Promoti
   return out;
 }
 
+/** The kept headers as JSON of at most max characters: long values are cut, so the text stays valid JSON. */
+function headersJson(kept: Record<string, string>, max: number): { value: string; truncated: boolean } {
+  const values = { ...kept };
+  let json = JSON.stringify(values);
+  let truncated = false;
+  while (json.length > max) {
+    const longest = Object.keys(values).reduce((a, b) => (values[b]!.length > values[a]!.length ? b : a));
+    const v = values[longest]!;
+    if (v.length === 0) break;
+    values[longest] = truncate(v, Math.max(0, v.length - (json.length - max))).value;
+    truncated = true;
+    json = JSON.stringify(values);
+  }
+  return { value: json, truncated };
+}
+
 export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const base = baseDecision(item, ctx);
   const outgoing = item.folder === 'sentitems';
@@ -86,7 +102,8 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const sender = resolveSender(senderCandidates, opts);
   const to = parties(PARTY_MASK.to, item.to, ctx, opts);
   const cc = parties(PARTY_MASK.cc, item.cc, ctx, opts);
-  const bcc = parties(PARTY_MASK.bcc, item.bcc, ctx, opts);
+  // The Bcc field is empty on received mail (sss-behaviour.md 1.6).
+  const bcc = outgoing ? parties(PARTY_MASK.bcc, item.bcc, ctx, opts) : [];
 
   const correlation = correlate(item, ctx.known, ctx.correlation);
   const correlated = correlation.method !== 'None';
@@ -111,8 +128,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const subject = truncate(item.subject, FIELD_LIMITS.subject);
   const messageid = truncate(item.internetMessageId, FIELD_LIMITS.messageid);
   const token = ctx.correlation.tokensEnabled ? findTrackingTokens(item.subject, ctx.correlation)[0] : undefined;
-  const headersJson = Object.keys(item.keptHeaders).length ? JSON.stringify(item.keptHeaders) : undefined;
-  const headers = headersJson ? truncate(headersJson, FIELD_LIMITS.internetmessageheaders) : undefined;
+  const headers = Object.keys(item.keptHeaders).length ? headersJson(item.keptHeaders, FIELD_LIMITS.internetmessageheaders) : undefined;
   const truncated = [subject.truncated && 'subject', messageid.truncated && 'messageid', headers?.truncated && 'internetmessageheaders'].filter(Boolean);
 
   const owner = acceptance.by.type === 'systemuser' ? acceptance.by : ctx.mailbox.owner.type === 'systemuser' ? ctx.mailbox.owner : undefined;

@@ -16,6 +16,8 @@ function fit(entry: WriteEntry, maxBytes: number): WriteEntry {
   const cut = truncate(body, Math.max(0, body.length - overflow - 64));
   const detail = [entry.decision.detail, 'truncated: description'].filter(Boolean).join('; ');
   const shrunk: WriteEntry = { decision: { ...entry.decision, detail }, activity: { ...entry.activity, description: cut.value, notifications: 2 } };
+  // Nothing left to cut: the rest of the entry is over the limit on its own; send it alone rather than loop.
+  if (cut.value.length === 0 || cut.value.length === body.length) return shrunk;
   return size(shrunk) + ENVELOPE_BYTES <= maxBytes ? shrunk : fit(shrunk, maxBytes);
 }
 
@@ -33,7 +35,7 @@ export function packWriteBatches(mailboxId: string, entries: WriteEntry[], maxBy
   };
   for (const raw of entries) {
     const e = fit(raw, maxBytes);
-    const s = size(e);
+    const s = size(e) + 1; // and the comma that separates it from the previous entry
     if (bytes + s > maxBytes) flush();
     current.push(e);
     bytes += s;
