@@ -3,10 +3,10 @@
 import type { Settings } from './config';
 import type { Clock, Log, QueuePort } from './ports';
 import type { PipelineDeps } from './pipeline/deps';
-import { createCredential, scopeFor, tokenSource } from './adapters/identity';
+import { azureResourceCredential, createCredential, scopeFor, tokenSource } from './adapters/identity';
 import { createGraphClient } from './adapters/graph/client';
 import { createDataverseAdapter } from './adapters/dataverse';
-import { createTableStore } from './adapters/tables';
+import { createTableStore, type TableStore } from './adapters/tables';
 
 export interface RequestCounter {
   graph: number;
@@ -18,6 +18,19 @@ export function newRequestCounter(): RequestCounter {
   return { graph: 0, dataverse: 0, byRoute: {} };
 }
 
+/** Table Storage by connection string (local) or endpoint + managed identity (Azure). */
+export async function tablesFor(s: Settings): Promise<TableStore> {
+  if (!s.storageConnectionString && !s.tableServiceUri) throw new Error('AzureWebJobsStorage__tableServiceUri (or AzureWebJobsStorage) is not set');
+  const tables = createTableStore({
+    ...(s.storageConnectionString ? { connectionString: s.storageConnectionString } : {}),
+    ...(!s.storageConnectionString && s.tableServiceUri ? { endpoint: s.tableServiceUri, credential: azureResourceCredential(s) } : {}),
+    tablePrefix: s.tablePrefix,
+    allowInsecure: !!s.storageConnectionString && /127\.0\.0\.1|localhost|UseDevelopmentStorage/.test(s.storageConnectionString),
+  });
+  await tables.ensureTables();
+  return tables;
+}
+
 export interface ComposeOptions {
   settings: Settings;
   queue: QueuePort;
@@ -26,7 +39,7 @@ export interface ComposeOptions {
   counter?: RequestCounter;
 }
 
-export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps & { tables: ReturnType<typeof createTableStore> }> {
+export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps & { tables: TableStore }> {
   const s = o.settings;
   if (!s.dataverseUrl) throw new Error('DATAVERSE_URL is not set');
   const credential = createCredential(s);
@@ -36,13 +49,7 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     const k = `${system}.${route}`;
     o.counter.byRoute[k] = (o.counter.byRoute[k] ?? 0) + 1;
   };
-  const tables = createTableStore({
-    ...(s.storageConnectionString ? { connectionString: s.storageConnectionString } : {}),
-    ...(s.tableServiceUri ? { endpoint: s.tableServiceUri, credential: new (await import('@azure/identity')).DefaultAzureCredential() } : {}),
-    tablePrefix: s.tablePrefix,
-    allowInsecure: !!s.storageConnectionString && /127\.0\.0\.1|localhost|UseDevelopmentStorage/.test(s.storageConnectionString),
-  });
-  await tables.ensureTables();
+  const tables = await tablesFor(s);
   return {
     graph: createGraphClient({ baseUrl: s.graphBaseUrl, token: tokenSource(credential, scopeFor(s.graphBaseUrl)), pageSize: s.graphPageSize, clock: o.clock, onRequest: count('graph') }),
     dataverse: createDataverseAdapter({ url: s.dataverseUrl, token: tokenSource(credential, scopeFor(s.dataverseUrl)), clock: o.clock, batchSize: s.dataverseBatchSize, onRequest: count('dataverse') }),

@@ -158,6 +158,8 @@ export interface Ledger {
   get(mailboxId: string, workload: string, graphId: string): Promise<Decision | undefined>;
   forMailbox(mailboxId: string): Promise<Decision[]>;
   all(): Promise<Decision[]>;
+  /** Every mailbox's decision on one message, by normalized Message-ID. */
+  byMessage(messageKey: string): Promise<Decision[]>;
 }
 
 /** Message-ID -> activity the engine decided on, kept in Table Storage because Dataverse cannot store In-Reply-To for us. */

@@ -1,7 +1,7 @@
 // The one TokenCredential seam for Graph and Dataverse: managed identity, certificate, workload identity
 // (federated), or a static token for the simulators. No client secrets, by design.
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { ClientCertificateCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
+import { ClientCertificateCredential, DefaultAzureCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
 import type { Settings } from '../config';
 
 class StaticTokenCredential implements TokenCredential {
@@ -39,4 +39,10 @@ export function tokenSource(credential: TokenCredential, scope: string): () => P
 /** `https://host/.default` for the resource a base URL points at. */
 export function scopeFor(baseUrl: string): string {
   return `${new URL(baseUrl).origin}/.default`;
+}
+
+/** Azure resources (Table Storage, Service Bus) are reached with the managed identity on Azure, or the
+ *  developer's own sign-in (DefaultAzureCredential) when run elsewhere. */
+export function azureResourceCredential(s: Settings): TokenCredential {
+  return s.azureClientId ? new ManagedIdentityCredential({ clientId: s.azureClientId }) : new DefaultAzureCredential();
 }

@@ -20,7 +20,16 @@ export interface Decision {
   acceptingEntity?: EntityRef;
   /** One line for an administrator; never an address, subject or body. */
   detail?: string;
+  /** How the decision was reached, as JSON (see Evaluation): what explain shows. */
+  evaluation?: string;
   decidedAt: string;
+}
+
+/** The parties and filters behind a decision, kept in the ledger (customer's own storage) for explain. */
+export interface Evaluation {
+  parties: { role: 'from' | 'to' | 'cc' | 'bcc'; address: string; resolved: EntityRef[] }[];
+  /** Users and queues whose incoming filter was consulted, in order, and what it said. */
+  filters: { entity: EntityRef; filter: number | undefined; accepted: boolean }[];
 }
 
 export interface ActivityParty {

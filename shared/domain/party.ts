@@ -28,6 +28,14 @@ export function eligible(candidates: readonly Candidate[], opts: Pick<Resolution
   return candidates.filter((c) => c.active || (opts.resolveInactive && c.ref.type !== 'systemuser'));
 }
 
+/** Earliest created first; a row whose creation time is unknown is not known to be earliest, so it goes last. */
+const byCreated = (a: Candidate, b: Candidate) => {
+  const ta = a.createdon ? Date.parse(a.createdon) : NaN;
+  const tb = b.createdon ? Date.parse(b.createdon) : NaN;
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return Number.isNaN(ta) === Number.isNaN(tb) ? 0 : Number.isNaN(ta) ? 1 : -1;
+  return ta - tb;
+};
+
 export function resolveSender(candidates: readonly Candidate[], opts: ResolutionOptions): EntityRef | undefined {
   // "A single match resolves whatever its state" (PP-assoc); disabled users still never resolve (CE-faq).
   const matches = candidates.filter((c) => c.active || c.ref.type !== 'systemuser');
@@ -39,7 +47,7 @@ export function resolveSender(candidates: readonly Candidate[], opts: Resolution
   const owned = all.filter((c) => c.ownerId === opts.mailboxOwnerId);
   const pool = owned.length > 0 ? owned : all;
   const sorted = [...pool].sort(
-    (a, b) => rank(a.ref.type) - rank(b.ref.type) || (a.createdon ?? '').localeCompare(b.createdon ?? '') || a.ref.id.localeCompare(b.ref.id),
+    (a, b) => rank(a.ref.type) - rank(b.ref.type) || byCreated(a, b) || a.ref.id.localeCompare(b.ref.id),
   );
   return sorted[0]!.ref;
 }

@@ -22,7 +22,7 @@ export function ledgerRowKey(workload: string, graphId: string): string {
   return `${workload}:${keyHash(graphId)}`;
 }
 
-const OPTIONAL = ['activityid', 'correlatedActivityId', 'detail'] as const;
+const OPTIONAL = ['activityid', 'correlatedActivityId', 'detail', 'evaluation'] as const;
 
 export function toLedgerEntity(d: Decision): LedgerEntity {
   const e: LedgerEntity = {
@@ -121,5 +121,7 @@ export function createLedger(table: TableClient): Ledger {
     },
     forMailbox: (mailboxId) => list(odata`PartitionKey eq ${safeKey(mailboxId)}`, 'ledger forMailbox'),
     all: () => list(undefined, 'ledger all'),
+    // A scan with a filter: explain is an administrator's occasional question, not a hot path.
+    byMessage: (messageKey) => list(odata`messageKey eq ${messageKey}`, 'ledger byMessage'),
   };
 }

@@ -35,6 +35,14 @@ describe('resolveSender', () => {
     ], opts());
     assert.deepEqual(r, { type: 'contact', id: 'c-early' });
   });
+  it('a row with an unknown creation time does not beat one known to be earlier', () => {
+    const r = resolveSender([c('contact', 'c-unknown'), c('contact', 'c-2021', { createdon: '2021-01-01T00:00:00Z' })], opts());
+    assert.deepEqual(r, { type: 'contact', id: 'c-2021' });
+  });
+  it('creation times compare as instants, not as text (offset and fraction formats)', () => {
+    const r = resolveSender([c('contact', 'c-a', { createdon: '2021-01-01T05:00:00+05:00' }), c('contact', 'c-b', { createdon: '2021-01-01T01:00:00Z' })], opts());
+    assert.deepEqual(r, { type: 'contact', id: 'c-a' });
+  });
   it('among several rows owned by the mailbox owner, rank then age decide', () => {
     const r = resolveSender([
       c('account', 'a1', { ownerId: OWNER, createdon: '2020-01-01T00:00:00Z' }),

@@ -1,0 +1,62 @@
+// Explain: "why was this email (not) tracked?", answered from the ledger for every mailbox that saw the
+// message, and telling "never seen" apart from "seen and skipped".
+import type { Ledger } from '../ports';
+import type { Evaluation } from '../domain/activity';
+import { normalizeMessageId } from '../domain/message-id';
+
+export interface MailboxExplanation {
+  mailbox: string;
+  mailboxId: string;
+  folder: string;
+  outcome: string;
+  reason: string;
+  correlationMethod: string;
+  activityid?: string;
+  correlatedActivityId?: string;
+  acceptingEntity?: { type: string; id: string };
+  detail?: string;
+  decidedAt: string;
+  evaluation?: Evaluation;
+}
+
+export interface Explanation {
+  internetMessageId: string;
+  seen: boolean;
+  mailboxes: MailboxExplanation[];
+}
+
+/** Message-IDs are short printable text; anything else is refused where it enters. */
+export function validMessageIdInput(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const t = raw.trim();
+  return t.length > 0 && t.length <= 998 && /^<?[^<>\s]+>?$/.test(t) ? t : undefined;
+}
+
+export async function explainMessage(ledger: Ledger, internetMessageId: string): Promise<Explanation> {
+  const decisions = await ledger.byMessage(normalizeMessageId(internetMessageId));
+  const mailboxes = decisions
+    .sort((a, b) => a.mailbox.localeCompare(b.mailbox) || a.folder.localeCompare(b.folder))
+    .map((d): MailboxExplanation => {
+      let evaluation: Evaluation | undefined;
+      try {
+        evaluation = d.evaluation ? (JSON.parse(d.evaluation) as Evaluation) : undefined;
+      } catch {
+        evaluation = undefined;
+      }
+      return {
+        mailbox: d.mailbox,
+        mailboxId: d.mailboxId,
+        folder: d.folder,
+        outcome: d.outcome,
+        reason: d.reason,
+        correlationMethod: d.correlationMethod,
+        ...(d.activityid ? { activityid: d.activityid } : {}),
+        ...(d.correlatedActivityId ? { correlatedActivityId: d.correlatedActivityId } : {}),
+        ...(d.acceptingEntity ? { acceptingEntity: d.acceptingEntity } : {}),
+        ...(d.detail ? { detail: d.detail } : {}),
+        decidedAt: d.decidedAt,
+        ...(evaluation ? { evaluation } : {}),
+      };
+    });
+  return { internetMessageId, seen: mailboxes.length > 0, mailboxes };
+}
