@@ -10,11 +10,14 @@ import { startGraphSimulator } from './sim/graph';
 import { startDataverseSimulator } from './sim/dataverse';
 import { demoTenant } from './tenant/demo';
 import { loadTenantFile } from './tenant/validate';
+import { explainCommand } from './explain';
+import { formatExplanation } from './explain-text';
 
 const USAGE = `Usage:
   exsync run   [--once] [--tenant FILE] [--data DIR] [--reset] [--dump FILE] [--faults SPEC] [--settings FILE]
   exsync sim   [--tenant FILE] [--graph-port N] [--dataverse-port N]
-  exsync bench [--mailboxes N] [--messages-per-mailbox N] [--json]`;
+  exsync bench [--mailboxes N] [--messages-per-mailbox N] [--json]
+  exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--json]`;
 
 type Flags = Record<string, string | true>;
 const FLAGS: Record<string, { value: boolean }> = {
@@ -26,18 +29,24 @@ const ALLOWED: Record<string, string[]> = {
   run: ['once', 'tenant', 'data', 'reset', 'dump', 'faults', 'settings'],
   sim: ['tenant', 'graph-port', 'dataverse-port'],
   bench: ['mailboxes', 'messages-per-mailbox', 'json'],
+  explain: ['data', 'settings', 'json'],
 };
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[]): { command: string; flags: Flags } {
+export function parseArgs(argv: string[]): { command: string; flags: Flags; positional: string[] } {
   const [command, ...rest] = argv;
+  const positional: string[] = [];
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
   if (!ALLOWED[command]) throw new UsageError(`unknown command "${command}"`);
   const flags: Flags = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m && command === 'explain' && positional.length === 0) {
+      positional.push(a);
+      continue;
+    }
     if (!m) throw new UsageError(`unexpected argument "${a}"`);
     const name = m[1]!;
     if (name === 'help') throw new UsageError('');
@@ -48,7 +57,8 @@ export function parseArgs(argv: string[]): { command: string; flags: Flags } {
       flags[name] = v;
     } else flags[name] = true;
   }
-  return { command, flags };
+  if (command === 'explain' && positional.length === 0) throw new UsageError('explain needs an internetMessageId, e.g. exsync explain "<abc@contoso.com>"');
+  return { command, flags, positional };
 }
 
 function intFlag(flags: Flags, name: string, dflt: number, min: number, max: number): number {
@@ -109,8 +119,13 @@ async function bench(flags: Flags): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const { command, flags } = parseArgs(argv);
+    const { command, flags, positional } = parseArgs(argv);
     if (command === 'sim') return await sim(flags);
+    if (command === 'explain') {
+      const e = await explainCommand({ id: positional[0]!, data: typeof flags.data === 'string' ? flags.data : '.exsync', ...(typeof flags.settings === 'string' ? { settings: flags.settings } : {}) });
+      process.stdout.write(flags.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
+      return 0;
+    }
     if (command === 'bench') return await bench(flags);
     const r = await runCommand(
       {
