@@ -55,6 +55,16 @@ param writeBatchMaxBytes int = 200000
 @description('Overrides AutoTrackSentFolderItems; empty = read from Dataverse (AUTO_TRACK_SENT_ITEMS).')
 @allowed(['', 'true', 'false'])
 param autoTrackSentItems string = ''
+@description('Outlook category that tracks an item whatever the filters (SSS: TrackCategorizedItems, exact name). (TRACKED_CATEGORY_NAME).')
+param trackedCategoryName string = 'Tracked to Dynamics 365'
+@description('Enhanced: correlate by the References header (newest first) after In-Reply-To; SSS ignores References. (ENHANCED_REFERENCES).')
+param enhancedReferences bool = false
+@description('Enhanced: skip automatic replies (Auto-Submitted, Precedence, X-Autoreply) with reason AutoReply; SSS tracks them. (ENHANCED_AUTO_REPLY_POLICY).')
+param enhancedAutoReplyPolicy bool = false
+@description('Enhanced: header and conversation-index correlation need the same subject (RE:/FW: aside), so a forwarded thread does not pull in unrelated mail. (ENHANCED_SAME_SUBJECT_GUARD).')
+param enhancedSameSubjectGuard bool = false
+@description('Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark. (ENHANCED_PROCESS_MOVED_MAIL).')
+param enhancedProcessMovedMail bool = false
 @description('Allow email addresses and subjects in logs and telemetry (LOG_PERSONAL_DATA).')
 param logPersonalData bool = false
 
@@ -172,6 +182,11 @@ module api 'app/function.bicep' = {
     dataverseBatchSize: dataverseBatchSize
     writeBatchMaxBytes: writeBatchMaxBytes
     autoTrackSentItems: autoTrackSentItems
+    trackedCategoryName: trackedCategoryName
+    enhancedReferences: enhancedReferences
+    enhancedAutoReplyPolicy: enhancedAutoReplyPolicy
+    enhancedSameSubjectGuard: enhancedSameSubjectGuard
+    enhancedProcessMovedMail: enhancedProcessMovedMail
     logPersonalData: logPersonalData
   }
 }

@@ -25,6 +25,7 @@ import { buildDump } from './dump';
 import { formatSummary, progressSink, summarize, type MailboxSummary } from './summary';
 import { dataverseIntercept, graphIntercept, parseFaults, type InjectedCounts } from './faults';
 import { readSettingsFile } from './settings-file';
+import { applyTimelineEvent } from './timeline';
 
 export interface RunArgs {
   once: boolean;
@@ -119,15 +120,15 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       ...(args.once ? { concurrency: { [QUEUES.syncJobs]: 1 } } : {}),
     });
 
-    const applyDueTimeline = () => {
+    const applyDueTimeline = async () => {
       while (state.timelineApplied < timeline.length && Date.parse(timeline[state.timelineApplied]!.at) <= clock.now().getTime()) {
         const ev = timeline[state.timelineApplied++]!;
-        if (ev.deliver && graphSim) graphSim.deliver(ev.deliver.to, ev.deliver.folder, ev.deliver.message);
+        if (graphSim && dvSim) await applyTimelineEvent(ev, graphSim, dvSim.baseUrl, SIM_TOKEN);
       }
     };
     const cycle = async (force: boolean): Promise<MailboxSummary[]> => {
       const since = clock.now().toISOString();
-      applyDueTimeline();
+      await applyDueTimeline();
       const r = await runSchedule(deps, { force });
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
       await host.drain({ skipIdleWaits: args.once });

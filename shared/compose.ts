@@ -65,6 +65,11 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       syncTimeBudgetSeconds: s.syncTimeBudgetSeconds,
       writeBatchMaxBytes: s.writeBatchMaxBytes,
       ...(s.autoTrackSentItems !== undefined ? { autoTrackSentItems: s.autoTrackSentItems } : {}),
+      trackedCategoryName: s.trackedCategoryName,
+      enhancedReferences: s.enhancedReferences,
+      enhancedAutoReplyPolicy: s.enhancedAutoReplyPolicy,
+      enhancedSameSubjectGuard: s.enhancedSameSubjectGuard,
+      enhancedProcessMovedMail: s.enhancedProcessMovedMail,
     },
     tables,
   };

@@ -40,6 +40,11 @@ export const SETTINGS = [
   { name: 'WRITE_BATCH_MAX_BYTES', kind: 'int', default: '200000', min: 10000, max: 1000000, scope: 'all', doc: 'Largest write-batch message (Service Bus Standard allows 256 KB).' },
   { name: 'QUEUE_MAX_DELIVERY_COUNT', kind: 'int', default: '10', min: 1, max: 2000, scope: 'local', doc: 'Deliveries before the embedded queue dead-letters a message (on Azure: the queue property set by Bicep).' },
   { name: 'AUTO_TRACK_SENT_ITEMS', kind: 'bool', scope: 'all', doc: 'Overrides the OrgDB setting AutoTrackSentFolderItems (scan Sent Items); unset = read from Dataverse.' },
+  { name: 'TRACKED_CATEGORY_NAME', kind: 'string', default: 'Tracked to Dynamics 365', scope: 'all', doc: "Outlook category that tracks an item whatever the filters (SSS: TrackCategorizedItems, exact name)." },
+  { name: 'ENHANCED_REFERENCES', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: correlate by the References header (newest first) after In-Reply-To; SSS ignores References." },
+  { name: 'ENHANCED_AUTO_REPLY_POLICY', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: skip automatic replies (Auto-Submitted, Precedence, X-Autoreply) with reason AutoReply; SSS tracks them." },
+  { name: 'ENHANCED_SAME_SUBJECT_GUARD', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: header and conversation-index correlation need the same subject (RE:/FW: aside), so a forwarded thread does not pull in unrelated mail." },
+  { name: 'ENHANCED_PROCESS_MOVED_MAIL', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark." },
   { name: 'LOG_PERSONAL_DATA', kind: 'bool', default: 'false', scope: 'all', doc: 'Allow email addresses and subjects in logs and telemetry.' },
   { name: 'CLOCK_SPEED', kind: 'int', default: '1', min: 1, max: 100000, scope: 'local', doc: 'How many times faster than real time the local runtime and simulators run.' },
 ] as const satisfies readonly SettingSpec[];
@@ -67,6 +72,11 @@ export interface Settings {
   writeBatchMaxBytes: number;
   queueMaxDeliveryCount: number;
   autoTrackSentItems?: boolean;
+  trackedCategoryName: string;
+  enhancedReferences: boolean;
+  enhancedAutoReplyPolicy: boolean;
+  enhancedSameSubjectGuard: boolean;
+  enhancedProcessMovedMail: boolean;
   logPersonalData: boolean;
   clockSpeed: number;
 }
@@ -165,6 +175,11 @@ export function loadSettings(env: Env, requireFor: 'azure' | 'local' = 'local'):
     writeBatchMaxBytes: v.WRITE_BATCH_MAX_BYTES as number,
     queueMaxDeliveryCount: v.QUEUE_MAX_DELIVERY_COUNT as number,
     autoTrackSentItems: v.AUTO_TRACK_SENT_ITEMS as boolean | undefined,
+    trackedCategoryName: v.TRACKED_CATEGORY_NAME as string,
+    enhancedReferences: v.ENHANCED_REFERENCES as boolean,
+    enhancedAutoReplyPolicy: v.ENHANCED_AUTO_REPLY_POLICY as boolean,
+    enhancedSameSubjectGuard: v.ENHANCED_SAME_SUBJECT_GUARD as boolean,
+    enhancedProcessMovedMail: v.ENHANCED_PROCESS_MOVED_MAIL as boolean,
     logPersonalData: v.LOG_PERSONAL_DATA as boolean,
     clockSpeed: v.CLOCK_SPEED as number,
   };

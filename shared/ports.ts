@@ -1,8 +1,9 @@
 // The ports the pipeline stages are written against. Adapters in shared/adapters/ implement them for
 // Azure; the local runtime wires the same adapters (or the embedded queue) on one machine.
 import type { EntityRef } from './domain/refs';
-import type { Decision, EmailActivity, IndexedEmail } from './domain/activity';
+import type { Decision, EmailActivity, IndexedEmail, RegardingUpdate } from './domain/activity';
 import type { FolderKind } from './domain/item';
+import type { SmartMatching } from './domain/smart-match';
 
 export interface Clock {
   now(): Date;
@@ -26,6 +27,8 @@ export interface DeltaPage {
 export interface GraphPort {
   /** Starts a round when `cursor` is undefined, otherwise replays the stored nextLink/deltaLink unchanged. */
   messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage>;
+  /** Child folders of a folder (folder-tracked folders given by name are resolved under the Inbox). */
+  childFolders(mailbox: string, parent: string): Promise<{ id: string; displayName: string }[]>;
   /** One message with the given properties: headers missing from delta, or the full item behind a partial update. */
   getMessage(mailbox: string, graphId: string, select: readonly string[]): Promise<GraphJson>;
 }
@@ -39,6 +42,13 @@ export interface ExistingEmail {
   trackingtoken?: string;
   regarding?: EntityRef;
   receivingMailboxId?: string;
+  ownerId?: string;
+  subject?: string;
+  /** Hex of the first 22 bytes of the row's conversationindex, when it has one. */
+  conversationRoot?: string;
+  /** Party addresses, for smart-matching candidates. */
+  addresses?: string[];
+  createdon?: string;
 }
 export interface PartyCandidate {
   ref: EntityRef;
@@ -53,6 +63,10 @@ export interface PageLookup {
   emails: Map<string, ExistingEmail[]>;
   /** Emails already in Dataverse, by upper-cased tracking token. */
   tokens: Map<string, ExistingEmail[]>;
+  /** Emails already in Dataverse, by conversation root (hex of the first 22 bytes of conversationindex). */
+  conversations: Map<string, ExistingEmail[]>;
+  /** Emails whose subject contains one of the page's normalized subjects (smart matching). */
+  smartCandidates: ExistingEmail[];
   /** Rows whose email-format columns hold the address, by lower-cased address. */
   parties: Map<string, PartyCandidate[]>;
 }
@@ -61,8 +75,19 @@ export interface OrgContext {
   /** usersettings.incomingemailfilteringmethod by systemuserid. */
   userFilters: Map<string, number>;
   users: Map<string, { address?: string; disabled: boolean }>;
-  queues: Map<string, { address?: string; filter: number }>;
+  queues: Map<string, { address?: string; filter: number; ownerId?: string }>;
   mailboxes: DvMailbox[];
+  /** Folder-level tracking mappings (mailboxtrackingfolders), by mailbox id. */
+  trackingFolders: Map<string, TrackingFolder[]>;
+}
+export interface TrackingFolder {
+  id: string;
+  mailboxId: string;
+  /** Exchange folder id (we read it as the Graph folder id) and/or its name. */
+  folderId?: string;
+  folderName?: string;
+  regarding: EntityRef;
+  createdon?: string;
 }
 export interface OrgSettings {
   emailCorrelationEnabled: boolean;
@@ -75,6 +100,9 @@ export interface OrgSettings {
   tokenDigits: number;
   requireApprovalForUserEmail: boolean;
   requireApprovalForQueueEmail: boolean;
+  smartMatching: SmartMatching;
+  folderTrackingEnabled: boolean;
+  maxTrackingFolders: number;
   /** OrgDB settings (orgdborgsettings XML) by name, raw text values. */
   orgDb: Record<string, string>;
 }
@@ -96,12 +124,29 @@ export interface EmailWriteResult {
   existingReceivingMailboxId?: string;
   error?: string;
 }
+export interface LookupRequest {
+  messageIds: string[];
+  trackingTokens: string[];
+  addresses: string[];
+  /** Conversation roots (hex) to find rows by conversationindex. */
+  conversationRoots?: string[];
+  /** Normalized subjects to find smart-matching candidates by. */
+  smartSubjects?: string[];
+}
+export interface RegardingState {
+  activityid: string;
+  regarding?: EntityRef;
+}
 export interface DataversePort {
   loadOrgContext(): Promise<OrgContext>;
   /** One round trip for a page: existing emails by Message-ID and party candidates by address. */
-  lookup(req: { messageIds: string[]; trackingTokens: string[]; addresses: string[] }): Promise<PageLookup>;
+  lookup(req: LookupRequest): Promise<PageLookup>;
   /** Creates the emails (create-only by activity id) in $batch requests; one result per write, in order. */
   createEmails(activities: EmailActivity[]): Promise<EmailWriteResult[]>;
+  /** Sets Regarding on existing emails (folder tracking re-applies it); one result per update. */
+  updateRegarding(updates: RegardingUpdate[]): Promise<EmailWriteResult[]>;
+  /** Current Regarding of the given emails (missing rows are left out). */
+  regardingOf(activityIds: string[]): Promise<RegardingState[]>;
 }
 
 // ---------------------------------------------------------------- Table Storage
@@ -113,6 +158,10 @@ export interface Checkpoint {
   cursorKind?: 'next' | 'delta';
   rounds: number;
   updatedAt?: string;
+  /** SSS-compatible watermark: the latest received time processed in this folder. */
+  watermark?: string;
+  /** processemailreceivedafter when the watermark was set: a new value from the admin resets the watermark. */
+  watermarkBase?: string;
   /** Opaque concurrency token from the store; save() fails with CheckpointConflictError on mismatch. */
   etag?: string;
 }
@@ -165,6 +214,8 @@ export interface Ledger {
 /** Message-ID -> activity the engine decided on, kept in Table Storage because Dataverse cannot store In-Reply-To for us. */
 export interface CorrelationIndex {
   get(messageKeys: string[]): Promise<Map<string, IndexedEmail[]>>;
+  /** Emails the engine decided on, by conversation root (hex of the first 22 bytes of the index). */
+  getConversations(roots: string[]): Promise<Map<string, IndexedEmail[]>>;
   put(entries: IndexedEmail[]): Promise<void>;
 }
 

@@ -37,6 +37,11 @@ param syncTimeBudgetSeconds int
 param dataverseBatchSize int
 param writeBatchMaxBytes int
 param autoTrackSentItems string
+param trackedCategoryName string
+param enhancedReferences bool
+param enhancedAutoReplyPolicy bool
+param enhancedSameSubjectGuard bool
+param enhancedProcessMovedMail bool
 param logPersonalData bool
 
 var appSettings = [
@@ -67,6 +72,11 @@ var appSettings = [
   { name: 'DATAVERSE_BATCH_SIZE', value: string(dataverseBatchSize) }
   { name: 'WRITE_BATCH_MAX_BYTES', value: string(writeBatchMaxBytes) }
   { name: 'AUTO_TRACK_SENT_ITEMS', value: autoTrackSentItems }
+  { name: 'TRACKED_CATEGORY_NAME', value: trackedCategoryName }
+  { name: 'ENHANCED_REFERENCES', value: string(enhancedReferences) }
+  { name: 'ENHANCED_AUTO_REPLY_POLICY', value: string(enhancedAutoReplyPolicy) }
+  { name: 'ENHANCED_SAME_SUBJECT_GUARD', value: string(enhancedSameSubjectGuard) }
+  { name: 'ENHANCED_PROCESS_MOVED_MAIL', value: string(enhancedProcessMovedMail) }
   { name: 'LOG_PERSONAL_DATA', value: string(logPersonalData) }
 ]
 

@@ -27,6 +27,12 @@ export interface FixtureMailbox {
 export interface TimelineEvent {
   at: string;
   deliver?: { to: string; folder: string; message: FixtureMessage };
+  /** A user changes a message (e.g. adds the tracking category). */
+  update?: { mailbox: string; internetMessageId: string; set: Json };
+  /** A user moves a message to another folder. */
+  move?: { mailbox: string; internetMessageId: string; folder: string };
+  /** Someone changes a Dataverse row meanwhile (a Web API PATCH, e.g. a new Regarding). */
+  dataverse?: { patch: { entitySet: string; id: string; values: Json } };
 }
 
 export interface TenantFixture {

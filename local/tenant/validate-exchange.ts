@@ -81,7 +81,7 @@ export function checkMessage(p: Problems, m: Obj, at: string, ids?: Set<string>)
   if ('body' in m && m.body !== null && !isObject(m.body)) p.add(keyPath(at, 'body'), 'expected { "contentType", "content" }');
 }
 
-const VERBS = ['deliver'];
+const VERBS = ['deliver', 'update', 'move', 'dataverse'];
 
 /** Checks `timeline`: things that happen during a run, each an `at` and one known verb. */
 export function checkTimeline(p: Problems, timeline: unknown, mailboxes: Set<string>): void {
@@ -95,7 +95,32 @@ export function checkTimeline(p: Problems, timeline: unknown, mailboxes: Set<str
     if (unknown.length) p.add(at, `unknown verb ${unknown.join(', ')} (known: ${VERBS.join(', ')})`);
     else if (verbs.length !== 1) p.add(at, `expected exactly one verb (${VERBS.join(', ')}), found ${verbs.length}`);
     if ('deliver' in event) checkDeliver(p, event.deliver, keyPath(at, 'deliver'), mailboxes);
+    if ('update' in event) checkMessageChange(p, event.update, keyPath(at, 'update'), mailboxes, 'set');
+    if ('move' in event) checkMessageChange(p, event.move, keyPath(at, 'move'), mailboxes, 'folder');
+    if ('dataverse' in event) checkDataverseChange(p, event.dataverse, keyPath(at, 'dataverse'));
   }
+}
+
+/** update: { mailbox, internetMessageId, set: { categories?, isRead? } }; move: { mailbox, internetMessageId, folder }. */
+function checkMessageChange(p: Problems, d: unknown, at: string, mailboxes: Set<string>, what: 'set' | 'folder'): void {
+  if (!isObject(d)) return p.add(at, `expected { mailbox, internetMessageId, ${what} }, got ${describe(d)}`);
+  if (!looksLikeAddress(d.mailbox)) p.add(keyPath(at, 'mailbox'), `expected a mailbox address, got ${describe(d.mailbox)}`);
+  else if (!mailboxes.has(d.mailbox.toLowerCase())) p.add(keyPath(at, 'mailbox'), `no mailbox ${d.mailbox} in exchange`);
+  if (typeof d.internetMessageId !== 'string' || !d.internetMessageId.trim()) p.add(keyPath(at, 'internetMessageId'), `expected the Message-ID of a message in that mailbox, got ${describe(d.internetMessageId)}`);
+  if (what === 'folder' && (typeof d.folder !== 'string' || !d.folder.trim())) p.add(keyPath(at, 'folder'), `expected a folder id, well-known name or display name, got ${describe(d.folder)}`);
+  if (what === 'set') {
+    if (!isObject(d.set)) p.add(keyPath(at, 'set'), `expected the properties to change, got ${describe(d.set)}`);
+    else for (const k of Object.keys(d.set)) if (!['categories', 'isRead', 'flag', 'importance'].includes(k)) p.add(keyPath(keyPath(at, 'set'), k), 'only categories, isRead, flag and importance can be changed');
+  }
+}
+
+/** dataverse: { patch: { entitySet, id, values } }: what a user or another app changes in Dataverse meanwhile. */
+function checkDataverseChange(p: Problems, d: unknown, at: string): void {
+  if (!isObject(d) || !isObject(d.patch)) return p.add(at, `expected { patch: { entitySet, id, values } }, got ${describe(d)}`);
+  const patch = d.patch;
+  if (typeof patch.entitySet !== 'string' || !/^[a-z_][a-z0-9_]*$/i.test(patch.entitySet)) p.add(keyPath(keyPath(at, 'patch'), 'entitySet'), `expected an entity set name, got ${describe(patch.entitySet)}`);
+  if (typeof patch.id !== 'string' || !/^[0-9a-f-]{36}$/i.test(patch.id)) p.add(keyPath(keyPath(at, 'patch'), 'id'), `expected a GUID, got ${describe(patch.id)}`);
+  if (!isObject(patch.values)) p.add(keyPath(keyPath(at, 'patch'), 'values'), `expected the columns to set, got ${describe(patch.values)}`);
 }
 
 function checkDeliver(p: Problems, d: unknown, at: string, mailboxes: Set<string>): void {

@@ -1,6 +1,7 @@
-// Which user or queue accepts an email, by the incoming filter of each (sss-behaviour.md 1.4).
-// Values: 0 all, 1 in response to Dynamics 365 email, 2 from leads/contacts/accounts, 3 from any
-// email-enabled record, 4 none.
+// Which user or queue accepts an email, by the incoming filter of each (sss-behaviour.md 1.4): the filter
+// of every resolved recipient counts, whichever mailbox is being processed, and the one that accepts is
+// recorded. Values: 0 all, 1 in response to Dynamics 365 email, 2 from leads/contacts/accounts, 3 from
+// any email-enabled record, 4 none.
 import type { Reason } from './reasons';
 import type { EntityRef } from './refs';
 
@@ -21,47 +22,55 @@ export interface AcceptanceInput {
   filterOf(ref: EntityRef): number | undefined;
 }
 
+export interface FilterCheck {
+  entity: EntityRef;
+  filter: number | undefined;
+  accepted: boolean;
+}
+
 export type Acceptance =
-  | { accepted: true; by: EntityRef; reason: Reason }
-  | { accepted: false; reason: Reason };
+  | { accepted: true; by: EntityRef; reason: Reason; checked: FilterCheck[] }
+  | { accepted: false; reason: Reason; checked: FilterCheck[] };
 
 const CRM_PARTIES = new Set(['contact', 'account', 'lead']);
 const same = (a: EntityRef, b: EntityRef) => a.type === b.type && a.id === b.id;
 
-function accepts(filter: number | undefined, input: AcceptanceInput): Reason | undefined {
-  const parties = input.outgoing ? input.recipientMatches : input.senderMatches;
+/** What a filter says; `parties` are the rows the mail is "from" in that filter's sense. */
+function accepts(filter: number | undefined, parties: EntityRef[], correlated: boolean): Reason | undefined {
   switch (filter) {
     case FILTER.all:
       return 'AcceptAll';
     case FILTER.responses:
-      return input.correlated ? 'CorrelationMatch' : undefined;
+      return correlated ? 'CorrelationMatch' : undefined;
     // The broader filters take replies to Dynamics 365 email too (each option includes the narrower one).
     case FILTER.crmContacts:
-      return parties.some((p) => CRM_PARTIES.has(p.type)) ? 'SenderMatch' : input.correlated ? 'CorrelationMatch' : undefined;
+      return parties.some((p) => CRM_PARTIES.has(p.type)) ? 'SenderMatch' : correlated ? 'CorrelationMatch' : undefined;
     case FILTER.emailEnabled:
-      return parties.length > 0 ? 'SenderMatch' : input.correlated ? 'CorrelationMatch' : undefined;
+      return parties.length > 0 ? 'SenderMatch' : correlated ? 'CorrelationMatch' : undefined;
     default:
       return undefined;
   }
 }
 
 export function evaluateAcceptance(input: AcceptanceInput): Acceptance {
-  if (input.outgoing) {
-    // Sent Items are scanned with the syncing mailbox owner's own filter (PP-sent).
-    const reason = accepts(input.filterOf(input.mailboxOwner), input);
-    return reason ? { accepted: true, by: input.mailboxOwner, reason } : { accepted: false, reason: 'NoCorrelationMatch' };
-  }
+  const checked: FilterCheck[] = [];
   const ownerIsRecipient = input.recipientPrincipals.some((r) => same(r, input.mailboxOwner));
-  const candidates = input.onlySyncingMailbox
-    ? [input.mailboxOwner]
-    : [input.mailboxOwner, ...input.recipientPrincipals.filter((r) => !same(r, input.mailboxOwner))];
+  const others = input.recipientPrincipals.filter((r) => !same(r, input.mailboxOwner));
+  const candidates = input.onlySyncingMailbox ? [input.mailboxOwner] : [input.mailboxOwner, ...others];
   for (const c of candidates) {
     const isOwner = same(c, input.mailboxOwner);
-    // Mail through a distribution list or Bcc reaches only "all email" owners (SA norecipientmatch).
-    if (isOwner && !ownerIsRecipient && input.filterOf(c) !== FILTER.all) continue;
-    const reason = accepts(input.filterOf(c), input);
-    if (reason) return { accepted: true, by: c, reason };
+    const filter = input.filterOf(c);
+    // Received mail through a distribution list or Bcc reaches only "all email" owners (SA norecipientmatch).
+    if (!input.outgoing && isOwner && !ownerIsRecipient && filter !== FILTER.all) {
+      checked.push({ entity: c, filter, accepted: false });
+      continue;
+    }
+    // Sent Items: the sender's own filter looks at the recipients (PP-sent); a recipient's looks at the sender.
+    const parties = input.outgoing && isOwner ? input.recipientMatches : input.senderMatches;
+    const reason = accepts(filter, parties, input.correlated);
+    checked.push({ entity: c, filter, accepted: !!reason });
+    if (reason) return { accepted: true, by: c, reason, checked };
   }
-  if (input.recipientPrincipals.length === 0) return { accepted: false, reason: 'NoRecipientMatch' };
-  return { accepted: false, reason: 'NoCorrelationMatch' };
+  if (!input.outgoing && input.recipientPrincipals.length === 0) return { accepted: false, reason: 'NoRecipientMatch', checked };
+  return { accepted: false, reason: 'NoCorrelationMatch', checked };
 }

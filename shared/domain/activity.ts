@@ -63,6 +63,14 @@ export interface EmailActivity {
   /** 0 none, 2 body truncated (Dataverse email.notifications). */
   notifications?: 0 | 2;
   parties: ActivityParty[];
+  /** Queues that get a queue item for this email (accepting queue recipients, the syncing queue). */
+  queueItems?: string[];
+}
+
+/** A change to a row that already exists: folder tracking re-applies the mapped Regarding. */
+export interface RegardingUpdate {
+  activityid: string;
+  regarding: EntityRef;
 }
 
 /** A correlation index row: what the engine knows about an email by its Message-ID. */
@@ -74,4 +82,7 @@ export interface IndexedEmail {
   trackingtoken?: string;
   /** The mailbox whose decision created the row (rows it finds later are its own, not duplicates). */
   mailboxId?: string;
+  ownerId?: string;
+  subject?: string;
+  conversationRoot?: string;
 }

@@ -1,8 +1,11 @@
-// Correlation in SSS's order (sss-behaviour.md 1.5): In-Reply-To, then tracking token. Later methods
-// (conversation index, smart matching, References) slot in here in that order.
+// Correlation in SSS's order (sss-behaviour.md 1.5): In-Reply-To, tracking token, conversation index,
+// smart matching; the first hit wins. Enhanced: References (newest first) right after In-Reply-To, and a
+// same-subject guard that keeps a forwarded thread from pulling unrelated mail into a record.
 import type { CorrelationMethod } from './reasons';
 import type { EntityRef } from './refs';
 import type { MailItem } from './item';
+import { SENT_ITEMS } from './item';
+import { smartMatch, type SmartMatching, normalizedSubject } from './smart-match';
 
 /** An earlier email the engine can correlate with, from Dataverse or from the correlation index. */
 export interface KnownEmail {
@@ -11,6 +14,12 @@ export interface KnownEmail {
   outgoing: boolean;
   regarding?: EntityRef;
   trackingtoken?: string;
+  ownerId?: string;
+  subject?: string;
+  conversationRoot?: string;
+  /** Every party address (smart matching). */
+  addresses?: string[];
+  createdon?: string;
 }
 
 export interface CorrelationSettings {
@@ -23,6 +32,11 @@ export interface CorrelationSettings {
   tokenPrefixes: string[];
   /** Digits after the prefix: designator + user digits + counter digits. */
   tokenDigits: number;
+  smartMatching?: SmartMatching;
+  /** Enhanced: walk the References header, newest first, after In-Reply-To. */
+  references?: boolean;
+  /** Enhanced: header correlation needs the same subject (prefixes like RE:/FW: aside). */
+  sameSubjectGuard?: boolean;
 }
 
 export interface Correlation {
@@ -35,6 +49,9 @@ export interface Correlation {
 export interface KnownEmails {
   byMessageKey(key: string): KnownEmail[];
   byToken(token: string): KnownEmail[];
+  byConversationRoot(root: string): KnownEmail[];
+  /** Earlier emails that may match by subject words and addresses (smart matching). */
+  smartCandidates(item: MailItem): KnownEmail[];
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -55,17 +72,37 @@ export function findTrackingTokens(subject: string, s: Pick<CorrelationSettings,
 const pick = (list: KnownEmail[]): KnownEmail | undefined => list.find((e) => e.outgoing) ?? list[0];
 
 export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSettings): Correlation {
-  if (s.headerCorrelation && !s.ignoreHeaderCorrelation) {
+  const others = (list: KnownEmail[]) => list.filter((e) => e.messageKey !== item.messageKey);
+  const sameThread = (target: KnownEmail) =>
+    !s.sameSubjectGuard || target.subject === undefined || normalizedSubject(target.subject, s.smartMatching) === normalizedSubject(item.subject, s.smartMatching);
+  const headers = s.headerCorrelation && !s.ignoreHeaderCorrelation;
+  if (headers) {
     for (const key of item.inReplyTo) {
-      const hit = pick(known.byMessageKey(key).filter((e) => e.messageKey !== item.messageKey));
-      if (hit) return { method: 'InReplyTo', target: hit, setsParent: true };
+      const hit = pick(others(known.byMessageKey(key)));
+      if (hit && sameThread(hit)) return { method: 'InReplyTo', target: hit, setsParent: true };
+    }
+    if (s.references) {
+      for (const key of [...item.references].reverse()) {
+        const hit = pick(others(known.byMessageKey(key)));
+        if (hit && sameThread(hit)) return { method: 'References', target: hit, setsParent: true };
+      }
     }
   }
   if (s.tokensEnabled) {
     for (const token of findTrackingTokens(item.subject, s)) {
-      const hit = pick(known.byToken(token).filter((e) => e.messageKey !== item.messageKey));
+      const hit = pick(others(known.byToken(token)));
       if (hit) return { method: 'TrackingToken', target: hit, setsParent: false };
     }
   }
+  if (headers && item.conversationRoot) {
+    const hit = pick(others(known.byConversationRoot(item.conversationRoot)));
+    if (hit && sameThread(hit)) return { method: 'ConversationIndex', target: hit, setsParent: true };
+  }
+  if (s.smartMatching?.enabled) {
+    const hit = smartMatch(item, others(known.smartCandidates(item)), s.smartMatching);
+    if (hit) return { method: 'SmartMatching', target: hit, setsParent: false };
+  }
   return { method: 'None', setsParent: false };
 }
+
+export const isOutgoingFolder = (folder: string) => folder === SENT_ITEMS;

@@ -91,6 +91,7 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
     if (v !== undefined) keptHeaders[k === 'auto-submitted' ? 'Auto-Submitted' : 'Reply-To'] = v;
   }
   const body = isObj(json.body) ? json.body : {};
+  const conversationIndex = str(json.conversationIndex) ?? headers.get('thread-index');
   const importance = str(json.importance);
   const item: MailItem = {
     graphId,
@@ -106,7 +107,9 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
     sentDateTime: isIsoDate(json.sentDateTime) ? new Date(json.sentDateTime).toISOString() : undefined,
     inReplyTo: parseMessageIdList(headers.get('in-reply-to')),
     references: parseMessageIdList(headers.get('references')),
-    conversationIndex: str(json.conversationIndex),
+    conversationIndex,
+    conversationRoot: conversationRoot(conversationIndex),
+    autoReply: isAutoReply(headers),
     categories: Array.isArray(json.categories) ? json.categories.filter((c): c is string => typeof c === 'string') : [],
     keptHeaders,
     body: { contentType: str(body.contentType)?.toLowerCase() === 'text' ? 'text' : 'html', content: str(body.content) ?? '' },
@@ -118,4 +121,20 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
 /** Whether a full payload came without internetMessageHeaders (so In-Reply-To must be read separately). */
 export function lacksHeaders(json: unknown): boolean {
   return isObj(json) && !Array.isArray(json.internetMessageHeaders);
+}
+
+/** The first 22 bytes of a conversation index are the thread's root; later 5-byte blocks are replies. */
+export function conversationRoot(index: string | undefined): string | undefined {
+  if (!index || !/^[A-Za-z0-9+/=\s]+$/.test(index)) return undefined;
+  const bytes = Buffer.from(index, 'base64');
+  return bytes.length >= 22 ? bytes.subarray(0, 22).toString('hex') : undefined;
+}
+
+/** RFC 3834 and the common vendor headers for automatic replies (out of office, autoresponders). */
+export function isAutoReply(headers: Map<string, string>): boolean {
+  const submitted = headers.get('auto-submitted')?.trim().toLowerCase();
+  if (submitted && submitted !== 'no') return true;
+  const precedence = headers.get('precedence')?.trim().toLowerCase();
+  if (precedence && ['bulk', 'junk', 'auto_reply', 'list'].includes(precedence)) return true;
+  return headers.has('x-autoreply') || headers.has('x-autorespond');
 }

@@ -6,7 +6,10 @@ export interface Address {
   name?: string;
 }
 
-export type FolderKind = 'inbox' | 'sentitems';
+/** A well-known folder ('inbox', 'sentitems') or the Graph id of a folder-tracked folder. */
+export type FolderKind = string;
+export const INBOX = 'inbox';
+export const SENT_ITEMS = 'sentitems';
 
 export interface MailItem {
   /** Graph (immutable) item id in the mailbox. */
@@ -28,6 +31,10 @@ export interface MailItem {
   /** Normalized Message-IDs from References, oldest first as in the header. */
   references: string[];
   conversationIndex?: string;
+  /** Hex of the first 22 bytes of the conversation index (Thread-Index): the thread's root. */
+  conversationRoot?: string;
+  /** Headers say this is an automatic reply (RFC 3834 Auto-Submitted, Precedence, X-Autoreply). */
+  autoReply: boolean;
   categories: string[];
   /** Header names and values kept as SSS keeps them (Auto-Submitted, Reply-To). */
   keptHeaders: Record<string, string>;

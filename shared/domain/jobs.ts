@@ -1,5 +1,5 @@
 // Queue message bodies, validated where they enter (the sync and write handlers).
-import type { Decision, EmailActivity, IndexedEmail } from './activity';
+import type { Decision, EmailActivity, IndexedEmail, RegardingUpdate } from './activity';
 import type { Workload } from './reasons';
 import { WORKLOADS } from './reasons';
 
@@ -16,6 +16,7 @@ export interface SyncJob {
 export interface WriteEntry {
   decision: Decision;
   activity?: EmailActivity;
+  update?: RegardingUpdate;
 }
 export interface WriteBatch {
   kind: 'write';
@@ -52,6 +53,10 @@ export function parseWriteBatch(body: unknown): Parsed<WriteBatch> {
     if (!isObj(e) || !isObj(e.decision)) return { ok: false, error: `write batch: entries[${i}].decision missing` };
     const d = e.decision;
     if (!isStr(d.mailboxId) || !isStr(d.outcome) || !isStr(d.reason) || !isStr(d.graphId)) return { ok: false, error: `write batch: entries[${i}].decision incomplete` };
+    if (e.update !== undefined) {
+      const u = e.update;
+      if (!isObj(u) || !isStr(u.activityid) || !isObj(u.regarding) || !isStr(u.regarding.type) || !isStr(u.regarding.id)) return { ok: false, error: `write batch: entries[${i}].update incomplete` };
+    }
     if (e.activity !== undefined) {
       const a = e.activity;
       if (!isObj(a) || !isStr(a.activityid) || !Array.isArray(a.parties)) return { ok: false, error: `write batch: entries[${i}].activity incomplete` };

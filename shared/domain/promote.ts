@@ -1,7 +1,7 @@
 // Promotion: for one mail item, the decision SSS would take and the email activity to write.
 // Order (sss-behaviour.md 1.3-1.8): validity and start date, duplicate, parties, correlation, filters,
 // internal-mail rule, then the row.
-import type { Decision, EmailActivity, ActivityParty } from './activity';
+import type { Decision, EmailActivity, ActivityParty, Evaluation, RegardingUpdate } from './activity';
 import type { Address, MailItem } from './item';
 import type { EntityRef } from './refs';
 import { PARTY_MASK } from './refs';
@@ -9,7 +9,8 @@ import type { Candidate, ResolutionOptions } from './party';
 import { resolveRecipient, resolveSender, eligible } from './party';
 import type { CorrelationSettings, KnownEmail, KnownEmails } from './correlate';
 import { correlate, findTrackingTokens } from './correlate';
-import { evaluateAcceptance } from './accept';
+import { evaluateAcceptance, type Acceptance } from './accept';
+import { SENT_ITEMS } from './item';
 import { emailActivityId } from './message-id';
 import { truncate, FIELD_LIMITS } from './limits';
 
@@ -33,11 +34,26 @@ export interface PromotionContext {
   known: KnownEmails;
   /** An email already decided or stored for this Message-ID and direction, with who created it. */
   existing(messageKey: string, outgoing: boolean): (KnownEmail & { receivingMailboxId?: string }) | undefined;
+  /** SSS-compatible watermark of this folder: mail received before it (moved in later) is not processed. */
+  watermark?: string;
+  /** The record a folder-tracked folder maps to, when the item is in one. */
+  folderTracking?: EntityRef;
+  /** TrackCategorizedItems: the category that tracks an item whatever the filters; undefined = off. */
+  trackedCategory?: string;
+  /** Enhanced: skip automatic replies (AutoReply). */
+  autoReplyPolicy?: boolean;
+  /** OrgDB internal-mail switches (sss-behaviour.md 1.8). */
+  internal?: { fromQueues?: boolean; keepToQueues?: boolean; detectionEnhancement?: boolean };
+  /** CreateQueueItemsForAcceptingQueueRecipients / CreateQueueItemForSynchronizingMailbox. */
+  queueItems?: { acceptingQueues: boolean; syncingQueue: boolean };
+  /** The owning user of a queue (owner rules and queue mailboxes). */
+  queueOwnerOf?(queueId: string): string | undefined;
 }
 
 export interface Promotion {
   decision: Decision;
   activity?: EmailActivity;
+  update?: RegardingUpdate;
 }
 
 function baseDecision(item: MailItem, ctx: PromotionContext): Omit<Decision, 'outcome' | 'reason'> {
@@ -84,45 +100,67 @@ function headersJson(kept: Record<string, string>, max: number): { value: string
 
 export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const base = baseDecision(item, ctx);
-  const outgoing = item.folder === 'sentitems';
+  const outgoing = item.folder === SENT_ITEMS;
   const skip = (reason: Decision['reason'], detail?: string, extra: Partial<Decision> = {}): Promotion => ({
     decision: { ...base, outcome: 'skipped', reason, ...(detail ? { detail } : {}), ...extra },
   });
 
   const after = ctx.mailbox.processEmailReceivedAfter;
   if (after && Date.parse(item.receivedDateTime) <= Date.parse(after)) return skip('BeforeProcessEmailReceivedAfter');
+  if (ctx.watermark && Date.parse(item.receivedDateTime) < Date.parse(ctx.watermark)) {
+    return skip('BeforeProcessEmailReceivedAfter', 'received before mail this folder already processed (moved in later); lower processemailreceivedafter to process it');
+  }
 
   const existing = ctx.existing(item.messageKey, outgoing);
   if (existing && existing.receivingMailboxId !== ctx.mailbox.id) {
+    // Folder tracking re-applies its Regarding to the row, whoever created it (PP-flt).
+    if (ctx.folderTracking) {
+      return {
+        decision: { ...base, outcome: 'updated', reason: 'FolderTracked', correlationMethod: 'FolderTracking', activityid: existing.activityid, detail: 'Regarding set by folder tracking on an existing email' },
+        update: { activityid: existing.activityid, regarding: ctx.folderTracking },
+      };
+    }
     return skip('Duplicate', 'an email with this Message-ID and direction is already tracked', { activityid: existing.activityid });
   }
+  if (ctx.autoReplyPolicy && item.autoReply) return skip('AutoReply', 'automatic reply (enhanced auto-reply policy)');
 
-  const opts: ResolutionOptions = { ...ctx.resolution, mailboxOwnerId: ctx.mailbox.owner.id };
+  const opts: ResolutionOptions = { ...ctx.resolution, mailboxOwnerId: ownerUserOf(ctx.mailbox.owner, ctx) ?? ctx.mailbox.owner.id };
   const senderCandidates = ctx.candidates(item.from!.address);
   const sender = resolveSender(senderCandidates, opts);
   const to = parties(PARTY_MASK.to, item.to, ctx, opts);
   const cc = parties(PARTY_MASK.cc, item.cc, ctx, opts);
   // The Bcc field is empty on received mail (sss-behaviour.md 1.6).
   const bcc = outgoing ? parties(PARTY_MASK.bcc, item.bcc, ctx, opts) : [];
+  const allParties: ActivityParty[] = [{ mask: PARTY_MASK.from, ...(sender ? { party: sender } : {}), addressused: item.from!.address }, ...to, ...cc, ...bcc];
 
-  const correlation = correlate(item, ctx.known, ctx.correlation);
+  const correlation = ctx.folderTracking ? { method: 'None' as const, setsParent: false } : correlate(item, ctx.known, ctx.correlation);
   const correlated = correlation.method !== 'None';
   const recipientRefs = [...to, ...cc].flatMap((p) => (p.party ? [p.party] : []));
-  const acceptance = evaluateAcceptance({
+  const recipientPrincipals = recipientRefs.filter(isPrincipal);
+  const acceptance: Acceptance = evaluateAcceptance({
     outgoing,
     mailboxOwner: ctx.mailbox.owner,
-    recipientPrincipals: recipientRefs.filter(isPrincipal),
+    recipientPrincipals,
     senderMatches: eligible(senderCandidates, opts).map((c) => c.ref),
     recipientMatches: [...to, ...cc, ...bcc].flatMap((p) => (p.party ? [p.party] : [])),
     correlated,
     onlySyncingMailbox: ctx.onlySyncingMailboxFilter,
     filterOf: ctx.filterOf,
   });
+  const evaluation = evaluationJson(allParties, acceptance);
   const correlationFields = correlated ? { correlationMethod: correlation.method, correlatedActivityId: correlation.target!.activityid } : {};
-  if (!acceptance.accepted) return skip(acceptance.reason, undefined, correlationFields);
 
-  // Mail from a Dynamics 365 user to a user is tracked only as the sender's copy when "two activities" is off.
-  if (!outgoing && ctx.ignoreInternalEmail && sender?.type === 'systemuser') return skip('InternalEmailReject', undefined, correlationFields);
+  // Folder tracking and the tracking category bypass the filters (PP-flt, PP-corr).
+  const categoryTracked = !!ctx.trackedCategory && item.categories.some((c) => c.trim() === ctx.trackedCategory);
+  let accepted: { by: EntityRef; reason: Decision['reason']; method: Decision['correlationMethod'] };
+  if (ctx.folderTracking) accepted = { by: ctx.mailbox.owner, reason: 'FolderTracked', method: 'FolderTracking' };
+  else if (acceptance.accepted) accepted = { by: acceptance.by, reason: acceptance.reason, method: correlation.method };
+  else if (categoryTracked) accepted = { by: ctx.mailbox.owner, reason: 'CategoryTracked', method: correlated ? correlation.method : 'Category' };
+  else return skip(acceptance.reason, undefined, { ...correlationFields, evaluation });
+
+  if (!outgoing && !ctx.folderTracking && !categoryTracked && isInternal(sender, accepted.by, item, ctx)) {
+    return skip('InternalEmailReject', undefined, { ...correlationFields, evaluation });
+  }
 
   const activityid = emailActivityId(item.messageKey, outgoing);
   const subject = truncate(item.subject, FIELD_LIMITS.subject);
@@ -130,8 +168,10 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const token = ctx.correlation.tokensEnabled ? findTrackingTokens(item.subject, ctx.correlation)[0] : undefined;
   const headers = Object.keys(item.keptHeaders).length ? headersJson(item.keptHeaders, FIELD_LIMITS.internetmessageheaders) : undefined;
   const truncated = [subject.truncated && 'subject', messageid.truncated && 'messageid', headers?.truncated && 'internetmessageheaders'].filter(Boolean);
+  const regarding = ctx.folderTracking ?? (correlated ? correlation.target!.regarding : undefined);
+  const owner = chooseOwner(outgoing, { to, cc, bcc }, sender, senderCandidates, correlated ? correlation.target! : undefined, ctx);
+  const queueItems = queueItemsFor(acceptance, accepted.by, recipientPrincipals, ctx);
 
-  const owner = acceptance.by.type === 'systemuser' ? acceptance.by : ctx.mailbox.owner.type === 'systemuser' ? ctx.mailbox.owner : undefined;
   const activity: EmailActivity = {
     activityid,
     subject: subject.value,
@@ -141,25 +181,103 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     messageid: messageid.value,
     ...(token ? { trackingtoken: token } : {}),
     actualend: outgoing ? (item.sentDateTime ?? item.receivedDateTime) : item.receivedDateTime,
-    ...(correlated && correlation.target!.regarding ? { regarding: correlation.target!.regarding } : {}),
+    ...(regarding ? { regarding } : {}),
     ...(correlated ? { correlatedActivityId: correlation.target!.activityid } : {}),
     ...(correlated && correlation.setsParent ? { parentActivityId: correlation.target!.activityid } : {}),
-    acceptingEntity: acceptance.by,
+    acceptingEntity: accepted.by,
     receivingMailboxId: ctx.mailbox.id,
-    ...(owner ? { owner } : {}),
+    ...(owner ? { owner: { type: 'systemuser', id: owner } } : {}),
     ...(headers ? { internetmessageheaders: headers.value } : {}),
-    parties: [{ mask: PARTY_MASK.from, ...(sender ? { party: sender } : {}), addressused: item.from!.address }, ...to, ...cc, ...bcc],
+    parties: allParties,
+    ...(queueItems.length ? { queueItems } : {}),
   };
   return {
     decision: {
       ...base,
       outcome: 'promoted',
-      reason: acceptance.reason,
-      ...correlationFields,
+      reason: accepted.reason,
+      correlationMethod: accepted.method,
+      ...(correlated ? { correlatedActivityId: correlation.target!.activityid } : {}),
       activityid,
-      acceptingEntity: acceptance.by,
+      acceptingEntity: accepted.by,
+      evaluation,
       ...(truncated.length ? { detail: `truncated: ${truncated.join(', ')}` } : {}),
     },
     activity,
   };
+}
+
+/** The user who owns a mailbox: the user itself, or the owner of a queue. */
+function ownerUserOf(ref: EntityRef, ctx: PromotionContext): string | undefined {
+  if (ref.type === 'systemuser') return ref.id;
+  if (ref.type === 'queue') return ctx.queueOwnerOf?.(ref.id);
+  return undefined;
+}
+
+/**
+ * Mail between Dynamics 365 users is internal. With "track as two activities" off (ignoreinternalemail)
+ * the received copy is rejected, unless a queue accepted it and DoNotIgnoreInternalEmailToQueues is on,
+ * or IgnoreInternalEmailDetectionEnhancement finds no sent copy tracked yet.
+ */
+function isInternal(sender: EntityRef | undefined, acceptedBy: EntityRef, item: MailItem, ctx: PromotionContext): boolean {
+  if (!ctx.ignoreInternalEmail || !sender) return false;
+  const fromUser = sender.type === 'systemuser' || (ctx.internal?.fromQueues === true && sender.type === 'queue');
+  if (!fromUser) return false;
+  if (ctx.internal?.keepToQueues && acceptedBy.type === 'queue') return false;
+  if (ctx.internal?.detectionEnhancement && !ctx.existing(item.messageKey, true)) return false;
+  return true;
+}
+
+/**
+ * Owner (PP-owner): eligible candidates are the users behind To, then Cc, then Bcc recipients (a user,
+ * or a queue's owner); prefer one who owns the correlated email, then the owner of the sender's contact,
+ * account or lead, then the first. Sent mail belongs to its sender, the mailbox owner.
+ */
+function chooseOwner(
+  outgoing: boolean,
+  p: { to: ActivityParty[]; cc: ActivityParty[]; bcc: ActivityParty[] },
+  sender: EntityRef | undefined,
+  senderCandidates: Candidate[],
+  correlatedWith: KnownEmail | undefined,
+  ctx: PromotionContext,
+): string | undefined {
+  const mailboxUser = ownerUserOf(ctx.mailbox.owner, ctx);
+  if (outgoing) return mailboxUser;
+  const eligibleUsers: string[] = [];
+  for (const party of [...p.to, ...p.cc, ...p.bcc]) {
+    const ref = party.party;
+    const user = ref ? ownerUserOf(ref, ctx) ?? (ref.type === 'queue' ? ctx.candidates(party.addressused).find((c) => c.ref.id === ref.id)?.ownerId : undefined) : undefined;
+    if (user && !eligibleUsers.includes(user)) eligibleUsers.push(user);
+  }
+  if (correlatedWith?.ownerId && eligibleUsers.includes(correlatedWith.ownerId)) return correlatedWith.ownerId;
+  if (sender && ['contact', 'account', 'lead'].includes(sender.type)) {
+    const senderOwner = senderCandidates.find((c) => c.ref.id === sender.id)?.ownerId;
+    if (senderOwner && eligibleUsers.includes(senderOwner)) return senderOwner;
+  }
+  return eligibleUsers[0] ?? mailboxUser;
+}
+
+function queueItemsFor(acceptance: Acceptance, acceptedBy: EntityRef, recipientPrincipals: EntityRef[], ctx: PromotionContext): string[] {
+  const out = new Set<string>();
+  if (ctx.queueItems?.acceptingQueues) {
+    for (const c of acceptance.checked) if (c.accepted && c.entity.type === 'queue' && recipientPrincipals.some((r) => r.id === c.entity.id)) out.add(c.entity.id);
+    if (acceptedBy.type === 'queue' && recipientPrincipals.some((r) => r.id === acceptedBy.id)) out.add(acceptedBy.id);
+  }
+  // The syncing queue gets one even when the mail reached it through a DL or Bcc.
+  if (ctx.queueItems?.syncingQueue && ctx.mailbox.owner.type === 'queue' && acceptedBy.type === 'queue' && acceptedBy.id === ctx.mailbox.owner.id) out.add(ctx.mailbox.owner.id);
+  return [...out];
+}
+
+/** Parties and filters behind the decision, capped so a 10,000-recipient mail stays a small ledger row. */
+function evaluationJson(parties: ActivityParty[], acceptance: Acceptance): string {
+  const roles = { 1: 'from', 2: 'to', 3: 'cc', 4: 'bcc' } as const;
+  const byAddress = new Map<string, Evaluation['parties'][number]>();
+  for (const p of parties) {
+    const key = `${p.mask}:${p.addressused}`;
+    const e = byAddress.get(key) ?? { role: roles[p.mask], address: p.addressused, resolved: [] };
+    if (p.party) e.resolved.push(p.party);
+    byAddress.set(key, e);
+  }
+  const evaluation: Evaluation = { parties: [...byAddress.values()].slice(0, 50), filters: acceptance.checked.slice(0, 50) };
+  return JSON.stringify(evaluation);
 }

@@ -8,6 +8,11 @@ export interface StageSettings {
   writeBatchMaxBytes: number;
   /** App-setting override of OrgDB AutoTrackSentFolderItems; undefined = read from Dataverse. */
   autoTrackSentItems?: boolean;
+  trackedCategoryName?: string;
+  enhancedReferences?: boolean;
+  enhancedAutoReplyPolicy?: boolean;
+  enhancedSameSubjectGuard?: boolean;
+  enhancedProcessMovedMail?: boolean;
 }
 
 export interface PipelineDeps {

@@ -4,28 +4,41 @@
 import type { ExistingEmail, PageLookup } from '../ports';
 import type { IndexedEmail } from '../domain/activity';
 import type { KnownEmail, KnownEmails } from '../domain/correlate';
+import type { MailItem } from '../domain/item';
 
 type Known = KnownEmail & { receivingMailboxId?: string };
 
 export class PageKnowledge implements KnownEmails {
   private readonly byKey = new Map<string, Known[]>();
   private readonly byTok = new Map<string, Known[]>();
+  private readonly byRoot = new Map<string, Known[]>();
+  private readonly smart: Known[];
 
-  constructor(lookup: PageLookup, index: Map<string, IndexedEmail[]>) {
+  constructor(lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]> = new Map()) {
     for (const list of lookup.emails.values()) for (const e of list) this.add(fromExisting(e));
     for (const list of lookup.tokens.values()) for (const e of list) this.add(fromExisting(e));
+    for (const list of lookup.conversations.values()) for (const e of list) this.add(fromExisting(e));
     for (const list of index.values()) for (const e of list) this.add(fromIndex(e));
+    for (const list of conversations.values()) for (const e of list) this.add(fromIndex(e));
+    this.smart = lookup.smartCandidates.map(fromExisting);
   }
 
   add(e: Known): void {
     if (e.messageKey) addUnique(this.byKey, e.messageKey, e);
     if (e.trackingtoken) addUnique(this.byTok, e.trackingtoken.toUpperCase(), e);
+    if (e.conversationRoot) addUnique(this.byRoot, e.conversationRoot, e);
   }
   byMessageKey(key: string): KnownEmail[] {
     return this.byKey.get(key) ?? [];
   }
   byToken(token: string): KnownEmail[] {
     return this.byTok.get(token.toUpperCase()) ?? [];
+  }
+  byConversationRoot(root: string): KnownEmail[] {
+    return this.byRoot.get(root) ?? [];
+  }
+  smartCandidates(_item: MailItem): KnownEmail[] {
+    return this.smart;
   }
   existing(messageKey: string, outgoing: boolean): Known | undefined {
     return (this.byKey.get(messageKey) ?? []).find((e) => e.outgoing === outgoing);
@@ -42,23 +55,11 @@ function addUnique(m: Map<string, Known[]>, k: string, e: Known) {
 }
 
 function fromExisting(e: ExistingEmail): Known {
-  return {
-    messageKey: e.messageKey,
-    activityid: e.activityid,
-    outgoing: e.outgoing,
-    ...(e.regarding ? { regarding: e.regarding } : {}),
-    ...(e.trackingtoken ? { trackingtoken: e.trackingtoken } : {}),
-    ...(e.receivingMailboxId ? { receivingMailboxId: e.receivingMailboxId } : {}),
-  };
+  const { messageid: _m, ...rest } = e;
+  return rest;
 }
 
 function fromIndex(e: IndexedEmail): Known {
-  return {
-    messageKey: e.messageKey,
-    activityid: e.activityid,
-    outgoing: e.outgoing,
-    ...(e.regarding ? { regarding: e.regarding } : {}),
-    ...(e.trackingtoken ? { trackingtoken: e.trackingtoken } : {}),
-    ...(e.mailboxId ? { receivingMailboxId: e.mailboxId } : {}),
-  };
+  const { mailboxId, ...rest } = e;
+  return { ...rest, ...(mailboxId ? { receivingMailboxId: mailboxId } : {}) };
 }

@@ -3,7 +3,9 @@
 // advance the checkpoint. What the budget leaves is carried by a continuation job.
 import type { Checkpoint, DvMailbox, OrgContext } from '../ports';
 import { CheckpointConflictError, QUEUES } from '../ports';
-import type { FolderKind } from '../domain/item';
+import { INBOX } from '../domain/item';
+import { syncedFolders, type SyncedFolder } from './folders';
+import { driftedRegarding } from './regarding';
 import type { SyncJob } from '../domain/jobs';
 import { parseSyncJob } from '../domain/jobs';
 import { keyHash } from '../domain/message-id';
@@ -20,11 +22,6 @@ export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps)
   await withReschedule(QUEUES.syncJobs, msg, deps, () => syncMailbox(parsed.value, deps));
 }
 
-/** Folders the email workload reads: the root Inbox, and Sent Items when AutoTrackSentFolderItems is on. */
-export function syncedFolders(ctx: OrgContext, override: boolean | undefined): FolderKind[] {
-  const sent = override ?? (ctx.org.orgDb.AutoTrackSentFolderItems ?? '').toLowerCase() === 'true';
-  return sent ? ['inbox', 'sentitems'] : ['inbox'];
-}
 
 export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<void> {
   const ctx = await deps.dataverse.loadOrgContext();
@@ -36,16 +33,22 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
   const started = deps.clock.now();
   const deadline = started.getTime() + deps.settings.syncTimeBudgetSeconds * 1000;
   deps.log.info('sync.start', { mailboxId: mb.mailboxid, trigger: job.trigger });
-  for (const folder of syncedFolders(ctx, deps.settings.autoTrackSentItems)) {
-    const finished = await syncFolder(folder, mb, ctx, deadline, deps);
+  const folders = await syncedFolders(mb, ctx, deps.settings.autoTrackSentItems, deps.graph, deps.log);
+  for (const sf of folders) {
+    const finished = await syncFolder(sf, mb, ctx, deadline, deps);
     if (finished === 'conflict') return;
     if (finished === 'budget') {
-      const step = `${folder}:${deps.clock.now().getTime()}`;
+      const step = `${sf.folder}:${deps.clock.now().getTime()}`;
       const cont: SyncJob = { ...job, trigger: 'continuation', slot: step };
       await deps.queue.send(QUEUES.syncJobs, [{ body: cont, messageId: `${job.mailboxId}:email:cont:${keyHash(step)}`, sessionId: job.mailboxId }]);
-      deps.log.info('sync.continues', { mailboxId: mb.mailboxid, folder });
+      deps.log.info('sync.continues', { mailboxId: mb.mailboxid });
       return;
     }
+  }
+  const drifted = await driftedRegarding(mb, folders.filter((f) => f.tracking), deps);
+  if (drifted.length) {
+    const batches = packWriteBatches(mb.mailboxid, drifted, deps.settings.writeBatchMaxBytes);
+    await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
   }
   const record = await deps.mailboxes.get(mb.mailboxid);
   if (record) {
@@ -65,8 +68,12 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
   deps.log.info('sync.done', { mailboxId: mb.mailboxid, ms: deps.clock.now().getTime() - started.getTime() });
 }
 
-async function syncFolder(folder: FolderKind, mb: DvMailbox, ctx: OrgContext, deadline: number, deps: PipelineDeps): Promise<'done' | 'budget' | 'conflict'> {
+async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, deadline: number, deps: PipelineDeps): Promise<'done' | 'budget' | 'conflict'> {
+  const folder = sf.folder;
   let cp: Checkpoint = (await deps.checkpoints.get(mb.mailboxid, folder)) ?? { mailboxId: mb.mailboxid, folder, rounds: 0 };
+  // SSS's watermark (root Inbox): an admin who changes processemailreceivedafter starts it over.
+  const base = mb.processEmailReceivedAfter ?? '';
+  if (folder === INBOX && (cp.watermarkBase ?? '') !== base) cp = { ...cp, watermark: undefined, watermarkBase: base };
   for (;;) {
     if (deps.clock.now().getTime() > deadline) return 'budget';
     let page;
@@ -79,7 +86,9 @@ async function syncFolder(folder: FolderKind, mb: DvMailbox, ctx: OrgContext, de
       cp = { ...cp, cursor: undefined, cursorKind: undefined };
       continue;
     }
-    const { entries, index } = await evaluatePage(page.value, folder, mb, ctx, deps);
+    // The watermark applies once the first full enumeration is done: a first round comes in no particular order.
+    const watermark = folder === INBOX && cp.rounds > 0 ? cp.watermark : undefined;
+    const { entries, index, latestReceived } = await evaluatePage(page.value, { folder, ...(sf.tracking ? { tracking: sf.tracking } : {}), ...(watermark ? { watermark } : {}) }, mb, ctx, deps);
     if (index.length) await deps.correlation.put(index);
     const batches = packWriteBatches(mb.mailboxid, entries, deps.settings.writeBatchMaxBytes);
     if (batches.length) await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
@@ -90,6 +99,7 @@ async function syncFolder(folder: FolderKind, mb: DvMailbox, ctx: OrgContext, de
         cursorKind: page.nextLink ? 'next' : 'delta',
         rounds: page.deltaLink ? cp.rounds + 1 : cp.rounds,
         updatedAt: deps.clock.now().toISOString(),
+        ...(folder === INBOX && latestReceived && (!cp.watermark || latestReceived > cp.watermark) ? { watermark: latestReceived } : {}),
       });
     } catch (e) {
       if (e instanceof CheckpointConflictError) {

@@ -17,13 +17,20 @@ export async function handleWriteMessage(msg: InboundMessage, deps: PipelineDeps
 
 export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise<void> {
   const toCreate = batch.entries.filter((e) => e.activity).map((e) => e.activity!);
+  const toUpdate = batch.entries.filter((e) => e.update).map((e) => e.update!);
   const results = new Map((await deps.dataverse.createEmails(toCreate)).map((r) => [r.activityid, r]));
+  const updated = new Map((toUpdate.length ? await deps.dataverse.updateRegarding(toUpdate) : []).map((r) => [r.activityid, r]));
+  for (const r of updated.values()) if (r.status === 'retry') results.set(r.activityid, r);
   const retry = [...results.values()].filter((r) => r.status === 'retry');
   // Nothing is recorded until every write has an answer: the message is redelivered whole, and rows
   // created meanwhile come back as "ours".
   if (retry.length) throw new TransientError(`${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, 'dataverse');
 
-  const decisions: Decision[] = batch.entries.map(({ decision, activity }) => {
+  const decisions: Decision[] = batch.entries.map(({ decision, activity, update }) => {
+    if (update) {
+      const u = updated.get(update.activityid);
+      return u?.status === 'failed' ? { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: u.error ?? 'update failed' } : decision;
+    }
     if (!activity) return decision;
     const r = results.get(activity.activityid);
     if (!r) return decision;

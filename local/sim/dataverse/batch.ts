@@ -92,7 +92,7 @@ function formatResponse(res: SimResponse, contentId?: string): string[] {
   for (const [k, v] of Object.entries(res.headers)) out.push(`${k}: ${v}`);
   if (res.headers['OData-EntityId']) out.push(`Location: ${res.headers['OData-EntityId']}`);
   out.push('');
-  if (res.body !== undefined) out.push(JSON.stringify(res.body));
+  if (res.body !== undefined) out.push(typeof res.body === 'string' ? res.body : JSON.stringify(res.body));
   out.push('');
   return out;
 }

@@ -59,6 +59,11 @@ export class Db {
     this.alternateKeys.set(set, keys);
   }
 
+  /** Alternate keys defined for a set (sorted column lists). */
+  alternateKeysOf(set: string): string[][] {
+    return (this.alternateKeys.get(set) ?? []).map((k) => [...k]);
+  }
+
   // ---------------------------------------------------------------- rows
   keyOf(set: string, row: Row): string {
     return String(row.values[this.def(set).key]);
@@ -99,6 +104,18 @@ export class Db {
     const seen = this.seenColumns.get(set) ?? new Set<string>();
     for (const c of Object.keys(row.values)) seen.add(c);
     this.seenColumns.set(set, seen);
+  }
+
+  /** Deletes a row and leaves a tombstone, so change tracking can report the delete. */
+  delete(set: string, row: Row): void {
+    const key = this.keyOf(set, row);
+    this.store.delete(set, key);
+    this.store.markDeleted(set, key, this.store.takeVersion());
+  }
+
+  /** The newest row version handed out so far (change-tracking watermark). */
+  currentVersion(): number {
+    return this.store.nextVersion - 1;
   }
 
   /** Throws "Could not find a property" for names the set does not have (lenient for empty unmodelled sets). */
@@ -176,7 +193,7 @@ export class Db {
     if (s?.format !== 'dataverse-sim/1') throw new Error('not a Dataverse simulator snapshot');
     for (const [set, key] of Object.entries(s.genericKeys)) this.genericKeys.set(set, key);
     for (const [set, keys] of Object.entries(s.alternateKeys)) this.alternateKeys.set(set, keys);
-    this.store = EntityStore.fromSnapshot(s.store, (set, r) => this.keyOf(set, r));
+    this.store = EntityStore.fromSnapshot(s.store, (set, r) => (set.startsWith('$') ? String(r.values.id) : this.keyOf(set, r)));
     for (const set of this.store.sets()) {
       const seen = new Set<string>();
       for (const r of this.store.table(set).values()) for (const c of Object.keys(r.values)) seen.add(c);

@@ -69,6 +69,21 @@ export const partyTypeNotAllowed = (partyLogical: string, mask: number, logical:
     `An activity party of type ${partyLogical} is not allowed for participation type ${mask} on ${logical}.`,
   );
 
+/** Update of a Completed/Canceled activity. The live code is not documented; 0x80040203 (InvalidArgument) is a guess. */
+export const closedActivity = (logical: string, id: string, column: string): DataverseError =>
+  new DataverseError(
+    400,
+    '0x80040203',
+    `The ${logical} with id ${id} is closed (Completed or Canceled) and is read-only: '${column}' cannot be updated.`,
+  );
+
+/** Service protection (api-limits.md): 429 with the documented hex codes. */
+export const THROTTLE = {
+  requests: { code: '0x80072322', hresult: -2147015902 },
+  executionTime: { code: '0x80072321', hresult: -2147015903 },
+  concurrency: { code: '0x80072326', hresult: -2147015898 },
+} as const;
+
 export function ensureDataverseError(e: unknown): DataverseError {
   if (e instanceof DataverseError) return e;
   const message = e instanceof Error ? e.message : String(e);

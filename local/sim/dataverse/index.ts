@@ -9,6 +9,11 @@ import { Db, type DbSnapshot } from './db';
 import { ensureDataverseError } from './errors';
 import { handle, routeOf, type RouteContext } from './routes';
 import { rowFromFixture } from './records';
+import { resolveLimits, ServiceProtection, userOfToken, type DataverseLimits, type LimitsOption } from './limits';
+import { DEFAULT_TRACKED_SETS } from './tracking';
+
+export { REAL_LIMITS, type DataverseLimits, type LimitsOption } from './limits';
+export { DEFAULT_TRACKED_SETS } from './tracking';
 
 export interface DataverseSimulator {
   /** http://127.0.0.1:PORT/api/data/v9.2 — absolute OData-EntityId and nextLink use it. */
@@ -18,8 +23,15 @@ export interface DataverseSimulator {
   dump(): Record<string, Json[]>;
   /** JSON-serialisable state for a restart (`startDataverseSimulator({ snapshot })`). */
   snapshot(): unknown;
-  /** `requests` counts HTTP requests; `batchParts` the requests inside $batch; byRoute counts both. */
-  stats(): { requests: number; batchParts: number; byRoute: Record<string, number> };
+  /**
+   * `requests` counts HTTP requests; `batchParts` the requests inside $batch; byRoute counts both; `throttled`
+   * counts the 429s service protection answered, by limit.
+   */
+  stats(): { requests: number; batchParts: number; byRoute: Record<string, number>; throttled: { requests: number; executionTime: number; concurrency: number } };
+  /** The service protection limits in force, or undefined when they are off. */
+  limits(): DataverseLimits | undefined;
+  /** A user's use of the current window (the user is a JWT's oid/sub, else the bearer token text). */
+  usage(user: string): { requests: number; executionMs: number; inFlight: number; strikes: number } | undefined;
   /** Writes a record directly (tests, timeline), in the fixture convention; replaces a row with the same key. */
   upsertRecord(entitySet: string, record: Json): void;
   /** Declares an alternate key, so `/set(col='v')` URLs and binds may use it. */
@@ -42,6 +54,13 @@ export interface DataverseSimulatorOptions {
   intercept?: (req: { method: string; path: string }) => InterceptedResponse | undefined;
   /** Alternate keys by entity set, e.g. `{ emails: [['exsync_messagekey']] }`. None by default. */
   alternateKeys?: Record<string, string[][]>;
+  /**
+   * Service protection limits per user (bearer token), on `clock`. Off by default; `'real'` = the documented
+   * defaults (6,000 requests and 1,200,000 ms of execution per 300 s, 52 concurrent); an object overrides them.
+   */
+  limits?: LimitsOption;
+  /** Entity sets with change tracking enabled (default: contacts, accounts, leads, systemusers, queues). */
+  changeTracking?: string[];
 }
 
 export const BASE_PATH = '/api/data/v9.2';
@@ -75,6 +94,10 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
   };
   let ctx: RouteContext | undefined;
 
+  const limits = resolveLimits(opts.limits);
+  const protection = limits ? new ServiceProtection(limits, opts.clock) : undefined;
+  const tracked = new Set(opts.changeTracking ?? DEFAULT_TRACKED_SETS);
+
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
@@ -86,28 +109,43 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
       if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) {
         return send(res, 401, { 'WWW-Authenticate': `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${ctx!.baseUrl.replace(BASE_PATH, '')}` }, undefined);
       }
-      if (url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) {
-        return send(res, 404, {}, { error: { code: '0x8006088a', message: `Resource not found for the segment '${url.pathname}'.` } });
+      const ticket = protection?.admit(userOfToken(req.headers.authorization));
+      if (ticket && !ticket.ok) return send(res, ticket.status, ticket.headers, ticket.body);
+      const partsBefore = counters.batchParts;
+      let out: Served | undefined;
+      try {
+        if (limits?.holdMs) await new Promise((r) => setTimeout(r, limits.holdMs));
+        out = serve(url, method, body, req.headers);
+      } finally {
+        // A $batch is one request for the count, but each of its operations costs execution time.
+        const rate = ticket?.release(counters.batchParts - partsBefore);
+        if (rate && out) out = { ...out, headers: { ...out.headers, ...rate } };
       }
-      const path = decodeURIComponent(url.pathname.slice(BASE_PATH.length).replace(/^\/+/, ''));
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
-      if (path === '$batch' && method === 'POST') {
-        count(routeOf(method, path));
-        try {
-          const out = executeBatch(ctx!, headers['content-type'], body, headers.prefer, () => counters.batchParts++);
-          return send(res, out.status, out.headers, out.body);
-        } catch (e) {
-          const err = ensureDataverseError(e);
-          return send(res, err.status, {}, err.toBody());
-        }
-      }
-      const out = handle(ctx!, { method, path, query: url.searchParams, headers, body });
       return send(res, out.status, out.headers, out.body);
     })().catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, {}, ensureDataverseError(e).toBody());
     });
   });
+
+  type Served = { status: number; headers: Record<string, string>; body?: unknown };
+  function serve(url: URL, method: string, body: string, rawHeaders: IncomingMessage['headers']): Served {
+    if (url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) {
+      return { status: 404, headers: {}, body: { error: { code: '0x8006088a', message: `Resource not found for the segment '${url.pathname}'.` } } };
+    }
+    const path = decodeURIComponent(url.pathname.slice(BASE_PATH.length).replace(/^\/+/, ''));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(rawHeaders)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+    if (path === '$batch' && method === 'POST') {
+      count(routeOf(method, path));
+      try {
+        return executeBatch(ctx!, headers['content-type'], body, headers.prefer, () => counters.batchParts++);
+      } catch (e) {
+        const err = ensureDataverseError(e);
+        return { status: err.status, headers: {}, body: err.toBody() };
+      }
+    }
+    return handle(ctx!, { method, path, query: url.searchParams, headers, body });
+  }
   // Keep-alive sockets would hold close() open; the clients reconnect cheaply on loopback.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
@@ -117,7 +155,7 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
   const { port } = server.address() as AddressInfo;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   const baseUrl = `http://${host}:${port}${BASE_PATH}`;
-  ctx = { db, baseUrl, basePath: BASE_PATH, count };
+  ctx = { db, baseUrl, basePath: BASE_PATH, count, tracked };
 
   return {
     baseUrl,
@@ -128,7 +166,14 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
       }),
     dump: () => db.dump(),
     snapshot: () => structuredClone(db.snapshot()),
-    stats: () => ({ requests: counters.requests, batchParts: counters.batchParts, byRoute: { ...counters.byRoute } }),
+    stats: () => ({
+      requests: counters.requests,
+      batchParts: counters.batchParts,
+      byRoute: { ...counters.byRoute },
+      throttled: { requests: 0, executionTime: 0, concurrency: 0, ...protection?.throttled },
+    }),
+    limits: () => (limits ? { ...limits } : undefined),
+    usage: (user) => protection?.usage(user),
     upsertRecord: (entitySet, record) => {
       const d = db.def(entitySet, record);
       const row = rowFromFixture(d, record);

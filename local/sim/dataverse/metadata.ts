@@ -20,6 +20,11 @@ export interface EntityDef {
   /** Columns known beyond the ones seen in records; undefined = a generic set (anything goes). */
   columns?: Set<string>;
   parties?: { nav: string; masks: number[] };
+  /**
+   * Activities only: columns an update may still set once the row is Completed (1) or Canceled (2); everything
+   * else is refused, as the service refuses edits of closed activities.
+   */
+  closedWritable?: Set<string>;
   /** Default statecode/statuscode for rows created without them, and statuscode -> statecode. */
   state?: { statecode: number; statuscode: number; stateOf: Record<number, number> };
 }
@@ -50,6 +55,15 @@ function def(d: Omit<EntityDef, 'readOnly' | 'navs'> & { readOnly?: EntityDef['r
   const { extra: _extra, ...rest } = d;
   return { ...rest, readOnly, navs: d.navs ?? {}, columns };
 }
+
+// Closed activities stay editable for: the state itself (reopen / change status), Regarding (SSS folder tracking and
+// "Set Regarding" re-apply it on tracked, closed emails), the owner (Assign works on closed activities), and the
+// engagement / follow-up columns the service itself updates on sent emails. [INFERENCE: the service has no
+// published list; this is the decision documented in CONFORMANCE.md.]
+const CLOSED_WRITABLE_COMMON = 'statecode statuscode regardingobjectid regardingobjecttypecode ownerid';
+const CLOSED_WRITABLE_EMAIL = `${CLOSED_WRITABLE_COMMON} isemailfollowed followemailuserpreference emailreminderexpirytime
+  emailremindertext emailremindertype emailreminderstatus isemailreminderset lastopenedtime opencount linksclickedcount
+  attachmentopencount replycount`;
 
 const OPEN = (statuscode: number, stateOf: Record<number, number>) => ({ statecode: 0, statuscode, stateOf });
 
@@ -86,6 +100,7 @@ const DEFS: EntityDef[] = [
     ),
     extra: EMAIL_COLUMNS,
     parties: { nav: 'email_activity_parties', masks: [1, 2, 3, 4] },
+    closedWritable: new Set(words(CLOSED_WRITABLE_EMAIL)),
     state: OPEN(1, { 1: 0, 8: 0, 2: 1, 3: 1, 4: 1, 6: 1, 7: 1, 5: 2 }),
   }),
   def({
@@ -95,12 +110,14 @@ const DEFS: EntityDef[] = [
     extra: `subject description location scheduledstart scheduledend scheduleddurationminutes isalldayevent globalobjectid
       outlookownerapptid isdraft ismapiprivate actualstart actualend prioritycode category subcategory`,
     parties: { nav: 'appointment_activity_parties', masks: [5, 6, 7] },
+    closedWritable: new Set(words(CLOSED_WRITABLE_COMMON)),
     state: OPEN(1, { 1: 0, 2: 0, 3: 1, 4: 2, 5: 3, 6: 3 }),
   }),
   def({
     set: 'tasks', logical: 'task', key: 'activityid',
     lookups: { regardingobjectid: { targets: '*' }, ...OWNER },
     extra: 'subject description scheduledstart scheduledend actualstart actualend prioritycode percentcomplete category subcategory',
+    closedWritable: new Set(words(CLOSED_WRITABLE_COMMON)),
     state: OPEN(2, { 2: 0, 3: 0, 4: 0, 7: 0, 5: 1, 6: 2 }),
   }),
   def({
@@ -242,6 +259,27 @@ export function resolveNav(d: EntityDef, nav: string, boundLogical: string): { c
 /** Participation types and the party types each may point to (activityparty.md; organizer is systemuser only). */
 export const PARTY_TYPES = ['account', 'contact', 'lead', 'queue', 'systemuser', 'knowledgearticle', 'equipment'];
 export const ORGANIZER_MASK = 7;
+
+/** Completed (1) or Canceled (2) activity: read-only except `closedWritable`. */
+export function isClosedActivity(d: EntityDef, values: Record<string, unknown>): boolean {
+  return !!d.closedWritable && (values.statecode === 1 || values.statecode === 2);
+}
+
+/** Every modelled entity definition (for $metadata and EntityDefinitions). */
+export function allDefs(): EntityDef[] {
+  return [...DEFS];
+}
+
+/** Well-known non-modelled sets (bind targets) as [set, logical]. */
+export function extraSets(): [string, string][] {
+  return Object.entries(EXTRA_SETS);
+}
+
+/**
+ * Targets listed in $metadata for polymorphic Regarding lookups (`regardingobjectid_{target}_{activity}`). The
+ * simulator accepts any target by pattern; these are the base tables plus the common Dynamics 365 apps ones.
+ */
+export const REGARDING_TARGETS = ['account', 'contact', 'lead', 'opportunity', 'incident', 'knowledgearticle'];
 
 export function activityDefs(): EntityDef[] {
   return DEFS.filter((d) => d.parties);

@@ -4,19 +4,23 @@ import type { Json } from '../../tenant/fixture';
 import type { Db } from './db';
 import { invalidArgument, propertyNotFound } from './errors';
 import { compareValues, parseFilter, propertiesOf, test } from './filter';
+import { resolveNav, type EntityDef } from './metadata';
 import { present, type PresentOptions } from './records';
 import type { Row } from './store';
+import { singleNavs } from './csdl';
 
 export interface Prefer {
   returnRepresentation: boolean;
   maxPageSize?: number;
   annotations: string[];
   continueOnError: boolean;
+  /** `odata.track-changes`: answer with an @odata.deltaLink (tracked sets only). */
+  trackChanges: boolean;
 }
 
 /** Splits a Prefer header on commas outside quotes: `odata.include-annotations="a,b",return=representation`. */
 export function parsePrefer(header: string | undefined): Prefer {
-  const out: Prefer = { returnRepresentation: false, annotations: [], continueOnError: false };
+  const out: Prefer = { returnRepresentation: false, annotations: [], continueOnError: false, trackChanges: false };
   if (!header) return out;
   const items = header.match(/(?:[^,"]+|"[^"]*")+/g) ?? [];
   for (const item of items) {
@@ -27,6 +31,7 @@ export function parsePrefer(header: string | undefined): Prefer {
     else if (key === 'odata.maxpagesize' && Number(value) > 0) out.maxPageSize = Math.min(Number(value), 5000);
     else if (key === 'odata.include-annotations') out.annotations.push(...value.split(',').map((s) => s.trim()));
     else if (key === 'odata.continue-on-error') out.continueOnError = true;
+    else if (key === 'odata.track-changes') out.trackChanges = true;
   }
   return out;
 }
@@ -37,33 +42,102 @@ export const wantsLookupNames = (p: Prefer): boolean =>
 const SUPPORTED = new Set(['$filter', '$select', '$orderby', '$top', '$count', '$expand', '$skiptoken']);
 const DEFAULT_PAGE = 5000;
 
-function selectList(db: Db, set: string, raw: string | null): string[] | undefined {
+type ColumnCheck = (column: string) => void;
+
+function selectList(check: ColumnCheck, raw: string | null): string[] | undefined {
   if (!raw) return undefined;
   const cols = raw.split(',').map((c) => c.trim()).filter(Boolean);
-  for (const c of cols) db.checkColumn(set, c);
+  for (const c of cols) check(c);
   return cols;
 }
 
-/** `email_activity_parties($select=a,b)`; other navigation properties are not modelled. */
-export function parseExpand(db: Db, set: string, raw: string | null): PresentOptions['expandParties'] {
-  if (!raw) return undefined;
-  const d = db.def(set);
-  const m = /^\s*([\w]+)\s*(?:\((.*)\))?\s*$/.exec(raw);
-  if (!m || !d.parties || m[1] !== d.parties.nav) throw propertyNotFound(m?.[1] ?? raw, d.logical);
-  const opts: { select?: string[] } = {};
-  for (const opt of (m[2] ?? '').split(';').map((s) => s.trim()).filter(Boolean)) {
-    const [k, v] = opt.split('=');
-    if (k.toLowerCase() !== '$select') throw invalidArgument(`$expand option '${k}' is not supported by the simulator.`);
-    opts.select = v.split(',').map((s) => s.trim()).filter(Boolean);
-  }
-  return opts;
+/** A single-valued lookup to expand: `regardingobjectid_contact_email($select=fullname)`. */
+export interface LookupExpand {
+  nav: string;
+  column: string;
+  /** Target logical name; undefined = whatever the lookup points to (ownerid, bare polymorphic columns). */
+  target?: string;
+  select?: string[];
+}
+export interface ExpandSpec {
+  parties?: PresentOptions['expandParties'];
+  lookups: LookupExpand[];
 }
 
-function orderBy(db: Db, set: string, raw: string | null): ((a: Row, b: Row) => number) | undefined {
+/** Splits on commas outside parentheses and quotes. */
+function splitTop(raw: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = false;
+  let cur = '';
+  for (const c of raw) {
+    if (c === "'") quote = !quote;
+    if (!quote && c === '(') depth++;
+    if (!quote && c === ')') depth--;
+    if (!quote && depth === 0 && c === ',') { out.push(cur); cur = ''; continue; }
+    cur += c;
+  }
+  if (cur.trim()) out.push(cur);
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * `$expand`: the activity-party collection (`email_activity_parties($select=…)`) and single-valued lookups
+ * (`regardingobjectid_contact_email($select=…)`), each with $select only.
+ */
+export function parseExpandAll(db: Db, set: string, raw: string | null): ExpandSpec {
+  const spec: ExpandSpec = { lookups: [] };
+  if (!raw) return spec;
+  const d = db.def(set);
+  for (const item of splitTop(raw)) {
+    const m = /^\s*([\w]+)\s*(?:\((.*)\))?\s*$/.exec(item);
+    if (!m) throw propertyNotFound(item, d.logical);
+    let select: string[] | undefined;
+    for (const opt of (m[2] ?? '').split(';').map((s) => s.trim()).filter(Boolean)) {
+      const [k, v = ''] = opt.split('=');
+      if (k.trim().toLowerCase() !== '$select') throw invalidArgument(`$expand option '${k}' is not supported by the simulator.`);
+      select = v.split(',').map((s) => s.trim()).filter(Boolean);
+    }
+    if (d.parties && m[1] === d.parties.nav) {
+      spec.parties = select ? { select } : {};
+      continue;
+    }
+    const listed = singleNavs(d).find((n) => n.name === m[1]);
+    const resolved = listed
+      ? { column: listed.column, logical: listed.target === 'principal' || listed.target === 'crmbaseentity' ? '' : listed.target }
+      : d.columns ? undefined : resolveNav(d, m[1], '');
+    if (!resolved || !resolved.column) throw propertyNotFound(m[1], d.logical);
+    spec.lookups.push({ nav: m[1], column: resolved.column, target: resolved.logical || undefined, select });
+  }
+  return spec;
+}
+
+/** The party part of `$expand` (kept for callers that only expand parties). */
+export function parseExpand(db: Db, set: string, raw: string | null): PresentOptions['expandParties'] {
+  return parseExpandAll(db, set, raw).parties;
+}
+
+/** Adds expanded lookups to a presented row: the target row (with its $select) or null. */
+export function addLookupExpansions(db: Db, out: Json, row: Row, lookups: LookupExpand[], annotate: boolean): void {
+  for (const l of lookups) {
+    const id = row.values[`_${l.column}_value`];
+    const logical = row.lookupTypes[l.column];
+    if (typeof id !== 'string' || !logical || (l.target && l.target !== logical)) {
+      out[l.nav] = null;
+      continue;
+    }
+    const set = db.setOf(logical);
+    const target = db.knowsSet(set) ? db.store.get(set, id) : undefined;
+    if (l.select) for (const c of l.select) db.checkColumn(set, c);
+    out[l.nav] = target ? present(db.def(set), target, { select: l.select, annotate }) : null;
+  }
+}
+
+function orderBy(check: ColumnCheck, raw: string | null): ((a: Row, b: Row) => number) | undefined {
   if (!raw) return undefined;
   const keys = raw.split(',').map((part) => {
     const [col, dir = 'asc'] = part.trim().split(/\s+/);
-    db.checkColumn(set, col);
+    check(col);
     if (!/^(asc|desc)$/i.test(dir)) throw invalidArgument(`Bad $orderby direction '${dir}'.`);
     return { col, sign: dir.toLowerCase() === 'desc' ? -1 : 1 };
   });
@@ -89,23 +163,34 @@ function decodeSkip(token: string): Skip {
   throw invalidArgument('The $skiptoken is not valid.');
 }
 
-export function queryCollection(db: Db, set: string, params: URLSearchParams, prefer: Prefer, baseUrl: string): { body: Json; headers: Record<string, string> } {
+/** Rows to query instead of the set's table (derived sets such as `activityparties`), with their definition. */
+export interface RowSource {
+  def: EntityDef;
+  rows: Row[];
+}
+
+export function queryCollection(db: Db, set: string, params: URLSearchParams, prefer: Prefer, baseUrl: string, source?: RowSource): { body: Json; headers: Record<string, string> } {
   for (const k of params.keys()) {
     if (k.startsWith('$') && !SUPPORTED.has(k)) throw invalidArgument(`The query parameter ${k} is not supported`);
     if (k === 'fetchXml') throw invalidArgument('fetchXml queries are not supported by the simulator.');
   }
-  const d = db.def(set);
-  const select = selectList(db, set, params.get('$select'));
-  const expandParties = parseExpand(db, set, params.get('$expand'));
+  const d = source?.def ?? db.def(set);
+  const check: ColumnCheck = source
+    ? (c) => { if (!source.def.columns?.has(c)) throw propertyNotFound(c, source.def.logical); }
+    : (c) => db.checkColumn(set, c);
+  const select = selectList(check, params.get('$select'));
+  const expand = source ? { lookups: [] } as ExpandSpec : parseExpandAll(db, set, params.get('$expand'));
+  if (source && params.get('$expand')) throw invalidArgument(`$expand is not supported on ${set} by the simulator.`);
+  const expandParties = expand.parties;
   const filterText = params.get('$filter');
   const filter = filterText ? parseFilter(filterText) : undefined;
-  if (filter) for (const p of propertiesOf(filter)) db.checkColumn(set, p);
-  const sort = orderBy(db, set, params.get('$orderby'));
+  if (filter) for (const p of propertiesOf(filter)) check(p);
+  const sort = orderBy(check, params.get('$orderby'));
   const topRaw = params.get('$top');
   const top = topRaw === null ? undefined : Number(topRaw);
   if (top !== undefined && !(Number.isInteger(top) && top >= 0)) throw invalidArgument(`Bad $top '${topRaw}'.`);
 
-  let rows = [...db.store.table(set).values()];
+  let rows = source ? [...source.rows] : [...db.store.table(set).values()];
   if (filter) rows = rows.filter((r) => test(filter, r.values));
   if (sort) rows.sort(sort);
   const count = rows.length;
@@ -131,7 +216,11 @@ export function queryCollection(db: Db, set: string, params: URLSearchParams, pr
   body['@odata.context'] = `${baseUrl}/$metadata#${set}${ctxSelect}`;
   if (params.get('$count') === 'true') body['@odata.count'] = count;
   const annotate = wantsLookupNames(prefer);
-  body.value = page.map((r) => present(d, r, { select, annotate, expandParties }));
+  body.value = page.map((r) => {
+    const out = present(d, r, { select, annotate, expandParties });
+    if (expand.lookups.length) addLookupExpansions(db, out, r, expand.lookups, annotate);
+    return out;
+  });
   if (next) {
     // Keep the original options readable ($filter, not %24filter), as the service does.
     const q = [...params].filter(([k]) => k !== '$skiptoken').map(([k, v]) => `${k}=${encodeURIComponent(v)}`);

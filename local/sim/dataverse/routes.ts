@@ -6,10 +6,13 @@ import {
   DataverseError, badPayload, duplicateRecord, ensureDataverseError, invalidArgument, notFound, segmentNotFound, versionMismatch,
 } from './errors';
 import { parseKeySpec, splitEntityPath, type KeySpec } from './keys';
-import { parseExpand, parsePrefer, queryCollection, wantsLookupNames, type Prefer } from './query';
+import { ACTIVITY_PARTY, csdl, entityDefinitions } from './csdl';
+import { activityDefs } from './metadata';
+import { addLookupExpansions, parseExpandAll, parsePrefer, queryCollection, wantsLookupNames, type Prefer } from './query';
 import { present, presentParty } from './records';
+import { trackedQuery } from './tracking';
 import { cloneRow, type Row } from './store';
-import { applyBody, parseParties } from './writes';
+import { applyBody, guardClosed, parseParties } from './writes';
 
 export interface SimRequest {
   method: string;
@@ -24,7 +27,8 @@ export interface SimRequest {
 export interface SimResponse {
   status: number;
   headers: Record<string, string>;
-  body?: Json;
+  /** JSON, or text already serialised (the $metadata XML). */
+  body?: Json | string;
 }
 
 export interface RouteContext {
@@ -36,6 +40,8 @@ export interface RouteContext {
   /** `$n` -> entity path, inside one $batch change set. */
   contentIds?: Map<string, string>;
   count(route: string): void;
+  /** Entity sets with change tracking enabled. */
+  tracked: ReadonlySet<string>;
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; odata.metadata=minimal', 'OData-Version': '4.0' };
@@ -86,14 +92,23 @@ function route(ctx: RouteContext, req: SimRequest): SimResponse {
     return ok(200, { '@odata.context': `${ctx.baseUrl}/$metadata`, value });
   }
   if (/^WhoAmI(\(\))?$/.test(path) && req.method === 'GET') return whoAmI(ctx);
+  if (path === '$metadata' && req.method === 'GET') {
+    return { status: 200, headers: { 'Content-Type': 'application/xml', 'OData-Version': '4.0' }, body: csdl(db, ctx.tracked) };
+  }
   const parts = splitEntityPath(path);
   if (!parts) throw segmentNotFound(path);
   const { set } = parts;
+  if (set === 'EntityDefinitions') {
+    if (req.method !== 'GET') throw new DataverseError(405, '0x80060888', 'The simulator serves EntityDefinitions read-only.');
+    if (parts.rest) throw segmentNotFound(path);
+    return ok(200, entityDefinitions(db, ctx.tracked, parts.key === undefined ? undefined : parseKeySpec(parts.key), req.query, ctx.baseUrl));
+  }
+  if (set === ACTIVITY_PARTY.set) return activityParties(ctx, parts.key, parts.rest, req, prefer);
   if (!db.knowsSet(set) && req.method === 'GET') throw segmentNotFound(set);
   if (parts.key === undefined) {
     if (parts.rest) throw segmentNotFound(path);
     if (req.method === 'GET') {
-      const { body, headers } = queryCollection(db, set, req.query, prefer, ctx.baseUrl);
+      const { body, headers } = trackedQuery(db, set, req.query, prefer, ctx.baseUrl, ctx.tracked) ?? queryCollection(db, set, req.query, prefer, ctx.baseUrl);
       return ok(200, body, { ...headers, ...annotationsApplied(prefer) });
     }
     if (req.method === 'POST') return create(ctx, set, parseBody(req), req, prefer);
@@ -114,7 +129,7 @@ function route(ctx: RouteContext, req: SimRequest): SimResponse {
       const row = db.requireRow(set, spec);
       const ifMatch = condition(req.headers['if-match']);
       if (ifMatch && ifMatch !== '*' && ifMatch !== etagOf(row)) throw versionMismatch();
-      db.store.delete(set, db.keyOf(set, row));
+      db.delete(set, row);
       return { status: 204, headers: { 'OData-Version': '4.0' } };
     }
     default:
@@ -138,8 +153,10 @@ function entityBody(ctx: RouteContext, set: string, row: Row, req: SimRequest, p
   const select = req.query.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
   for (const c of select ?? []) ctx.db.checkColumn(set, c);
   // PATCH ignores $expand (update-delete-entities-using-web-api.md).
-  const expandParties = req.method === 'PATCH' ? undefined : parseExpand(ctx.db, set, req.query.get('$expand'));
-  const body = present(ctx.db.def(set), row, { select, annotate: wantsLookupNames(prefer), expandParties });
+  const expand = req.method === 'PATCH' ? { lookups: [] } : parseExpandAll(ctx.db, set, req.query.get('$expand'));
+  const annotate = wantsLookupNames(prefer);
+  const body = present(ctx.db.def(set), row, { select, annotate, expandParties: expand.parties });
+  if (expand.lookups.length) addLookupExpansions(ctx.db, body, row, expand.lookups, annotate);
   return { '@odata.context': `${ctx.baseUrl}/$metadata#${set}/$entity`, ...body };
 }
 
@@ -214,6 +231,7 @@ function subResource(ctx: RouteContext, set: string, spec: KeySpec, rest: string
       // Replacing the collection is special to activity parties (associate-disassociate-entities-using-web-api.md).
       const body = parseBody(req);
       if (!Array.isArray(body.value)) throw badPayload("PUT of activity parties needs a body {\"value\": [ … ]}.");
+      guardClosed(d, existing, [d.parties.nav]);
       const row = cloneRow(existing);
       row.parties = parseParties(db, d, id, body.value, ctx.basePath);
       db.stamp(set, row, false);
@@ -250,6 +268,42 @@ function subResource(ctx: RouteContext, set: string, spec: KeySpec, rest: string
     return { status: 204, headers: { 'OData-Version': '4.0' } };
   }
   throw invalidArgument(`The HTTP method '${req.method}' is not allowed on a property.`);
+}
+
+/** Every party of every activity, as rows of the `activityparties` entity set. */
+function activityPartyRows(ctx: RouteContext): Row[] {
+  const rows: Row[] = [];
+  for (const d of activityDefs()) {
+    for (const activity of ctx.db.store.table(d.set).values()) {
+      const id = String(activity.values[d.key]);
+      for (const p of activity.parties ?? []) {
+        rows.push({
+          values: { ...presentParty(p, id, undefined, false) },
+          lookupTypes: { ...(p.partyid ? { partyid: p.partyid.logical } : {}), activityid: d.logical },
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** `GET activityparties?$filter=…` and `GET activityparties(<id>)`: read-only; parties are written through their activity. */
+function activityParties(ctx: RouteContext, key: string | undefined, rest: string | undefined, req: SimRequest, prefer: Prefer): SimResponse {
+  if (req.method !== 'GET') {
+    throw new DataverseError(405, '0x80060888', 'The simulator serves activityparties read-only: write parties through email_activity_parties / appointment_activity_parties.');
+  }
+  if (rest) throw segmentNotFound(rest);
+  const source = { def: ACTIVITY_PARTY, rows: activityPartyRows(ctx) };
+  if (key === undefined) {
+    const { body, headers } = queryCollection(ctx.db, ACTIVITY_PARTY.set, req.query, prefer, ctx.baseUrl, source);
+    return ok(200, body, { ...headers, ...annotationsApplied(prefer) });
+  }
+  const spec = parseKeySpec(key);
+  const row = spec.kind === 'id' ? source.rows.find((r) => r.values.activitypartyid === spec.id) : undefined;
+  if (!row) throw notFound('activityparty', spec.kind === 'id' ? spec.id : key);
+  const select = req.query.get('$select')?.split(',').map((c) => c.trim()).filter(Boolean);
+  const body = present(ACTIVITY_PARTY, row, { select, annotate: wantsLookupNames(prefer) });
+  return ok(200, { '@odata.context': `${ctx.baseUrl}/$metadata#activityparties/$entity`, ...body }, annotationsApplied(prefer));
 }
 
 function whoAmI(ctx: RouteContext): SimResponse {

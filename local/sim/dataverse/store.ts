@@ -39,8 +39,9 @@ export class EntityStore {
     if (!t) this.tables.set(set, (t = new Map()));
     return t;
   }
+  /** Entity sets (hidden bookkeeping tables such as tombstones, named `$…`, are left out). */
   sets(): string[] {
-    return [...this.tables.keys()];
+    return [...this.tables.keys()].filter((s) => !s.startsWith('$'));
   }
   hasSet(set: string): boolean {
     return this.tables.has(set);
@@ -62,6 +63,14 @@ export class EntityStore {
     this.journal?.push({ set, key: k, before });
     t.delete(k);
     return true;
+  }
+  /** Deleted rows of a set, for change tracking: key -> the version the delete took. Journaled like rows. */
+  tombstones(set: string): Map<string, Row> {
+    return this.table(tombstoneTable(set));
+  }
+  /** Records a delete (or clears the tombstone when a row with the same key is written again). */
+  markDeleted(set: string, key: string, version: number): void {
+    this.put(tombstoneTable(set), key, { values: { id: key.toLowerCase(), versionnumber: version }, lookupTypes: {} });
   }
   /** Row version (rowversion is database-wide in Dataverse, hence one counter for all sets). */
   takeVersion(): number {
@@ -109,5 +118,7 @@ export class EntityStore {
     return store;
   }
 }
+
+export const tombstoneTable = (set: string): string => `$deleted:${set}`;
 
 export const newId = (): string => randomUUID();

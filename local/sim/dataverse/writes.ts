@@ -2,9 +2,9 @@
 // activity parties, read-only columns refused, `_x_value` refused (it is a read-only projection).
 import type { Json } from '../../tenant/fixture';
 import type { Db } from './db';
-import { badPayload, maskNotAllowed, notFound, partyTypeNotAllowed } from './errors';
+import { badPayload, closedActivity, maskNotAllowed, notFound, partyTypeNotAllowed } from './errors';
 import { parseKeySpec, splitEntityPath } from './keys';
-import { ORGANIZER_MASK, PARTY_TYPES, resolveNav, type EntityDef } from './metadata';
+import { isClosedActivity, ORGANIZER_MASK, PARTY_TYPES, resolveNav, type EntityDef } from './metadata';
 import { partyId } from './records';
 import type { PartyRow, Row } from './store';
 
@@ -23,6 +23,23 @@ export function resolveReference(db: Db, ref: string, basePath: string): { set: 
   const row = db.knowsSet(parts.set) ? db.locate(parts.set, spec) : undefined;
   if (!row) throw notFound(logical, spec.kind === 'id' ? spec.id : parts.key);
   return { set: parts.set, logical, id: db.keyOf(parts.set, row).toLowerCase() };
+}
+
+/** The column a body key writes (`regardingobjectid_contact_email@odata.bind` -> regardingobjectid). */
+function columnOfBodyKey(d: EntityDef, k: string): string | undefined {
+  const bind = /^(.+)@odata\.bind$/.exec(k);
+  if (bind) return resolveNav(d, bind[1], '')?.column ?? bind[1];
+  if (k.includes('@')) return undefined;
+  if (k === d.key) return undefined;
+  return k;
+}
+
+/** Refuses writes to a Completed/Canceled activity except its `closedWritable` columns. */
+export function guardClosed(d: EntityDef, row: Row, columns: (string | undefined)[]): void {
+  if (!isClosedActivity(d, row.values)) return;
+  for (const c of columns) {
+    if (c !== undefined && !d.closedWritable!.has(c)) throw closedActivity(d.logical, String(row.values[d.key]), c);
+  }
 }
 
 function checkWritable(d: EntityDef, column: string, mode: WriteMode): void {
@@ -74,6 +91,8 @@ export function parseParties(db: Db, d: EntityDef, activityid: string, items: un
  */
 export function applyBody(db: Db, set: string, row: Row, body: Json, mode: WriteMode, basePath: string, contentIds?: Map<string, string>): void {
   const d = db.def(set);
+  // Decided on the row as it was before this update: a PATCH that reopens (statecode 0) is itself allowed.
+  if (mode === 'update') guardClosed(d, row, Object.keys(body).map((k) => columnOfBodyKey(d, k)));
   for (const [k, raw] of Object.entries(body)) {
     const bind = /^(.+)@odata\.bind$/.exec(k);
     if (bind) {

@@ -50,7 +50,7 @@ function stateFor(store: MailStore, req: DeltaRequest): DeltaState {
   const skip = query.get('$skiptoken');
   const delta = query.get('$deltatoken');
   if (skip === null && delta === null) {
-    return { u: mbx.userId, f: folder.id, o: parseOptions(query, req.prefs), p: 'i', s: store.seq, c: 0 };
+    return { u: mbx.userId, f: folder.id, o: parseOptions(query, req.prefs), p: 'i', s: store.seq, c: 0, g: mbx.syncGeneration };
   }
   if ([...query.keys()].length !== 1) {
     throw badRequest('Query options cannot be added to a nextLink or deltaLink: they are encoded in its state token.');
@@ -60,6 +60,7 @@ function stateFor(store: MailStore, req: DeltaRequest): DeltaState {
     throw new GraphError(410, 'SyncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.');
   }
   if (state.u !== mbx.userId || state.f !== folder.id) throw badRequest('The state token was issued for a different mailbox or folder.');
+  if ((state.g ?? 0) < mbx.syncGeneration) throw syncStateExpired(mbx, state.g ?? 0, `${req.baseUrl}/users/${mbx.userId}/mailFolders/${encodeURIComponent(folder.id)}/messages/delta`);
   return state;
 }
 
@@ -116,7 +117,7 @@ interface Page {
 }
 
 function initialPage(store: MailStore, folder: SimFolder, state: DeltaState, size: number, render: RenderOptions): Page {
-  const done: DeltaState = { u: state.u, f: state.f, o: state.o, p: 'd', s: state.s };
+  const done: DeltaState = { u: state.u, f: state.f, o: state.o, p: 'd', s: state.s, g: state.g };
   const ct = state.o.changeType;
   if (ct === 'updated' || ct === 'deleted') return { value: [], done };
   // Members that arrived after `s` are left to the next round, which reports them as created.
@@ -179,5 +180,13 @@ function changesPage(store: MailStore, req: DeltaRequest, state: DeltaState, siz
     value.push(arrived ? renderMessage(m, render) : renderPartial(m, ep.props, render));
   }
   if (k < eps.length) return { value, next: { ...state, h, k } };
-  return { value, done: { u: state.u, f: state.f, o: state.o, p: 'd', s: h } };
+  return { value, done: { u: state.u, f: state.f, o: state.o, p: 'd', s: h, g: state.g } };
+}
+
+/** The answer to a token issued before expireDeltaTokens: 410 with the configured code [G-errors, I-sync]. */
+export function syncStateExpired(mbx: SimMailbox, generation: number, initialUrl: string): GraphError {
+  const how = mbx.expiry ?? { code: 'SyncStateNotFound' as const };
+  const headers: Record<string, string> = how.location ? { Location: initialUrl } : {};
+  if (how.code === 'resyncRequired') return new GraphError(410, 'resyncRequired', 'The delta token is no longer valid, and the app must reset the sync state.', headers);
+  return new GraphError(410, how.code, `The sync state generation is not found; generation=${generation};[highest=${mbx.syncGeneration}]. The delta token is expired and data must be synchronized again.`, headers);
 }

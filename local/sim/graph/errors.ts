@@ -5,18 +5,20 @@ export class GraphError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra members of innerError (e.g. Graph's `"code": "429"` on throttling). */
+    readonly inner: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'GraphError';
   }
 }
 
-export function errorBody(code: string, message: string, requestId: string, date: Date): unknown {
+export function errorBody(code: string, message: string, requestId: string, date: Date, inner: Record<string, unknown> = {}): unknown {
   return {
     error: {
       code,
       message,
-      innerError: { 'request-id': requestId, date: date.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+      innerError: { ...inner, 'request-id': requestId, date: date.toISOString().replace(/\.\d{3}Z$/, 'Z') },
     },
   };
 }

@@ -1,16 +1,26 @@
 // The Microsoft Graph simulator: a loopback HTTP server speaking Graph's mail protocol (users, mail
 // folders, messages, per-folder delta with signed state tokens, ImmutableId) closely enough that
 // independent clients work against it unchanged.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../../shared/ports';
-import type { FixtureMailbox, FixtureMessage, TenantFixture } from '../../tenant/fixture';
+import type { FixtureMailbox, FixtureMessage, Json, TenantFixture } from '../../tenant/fixture';
+import { nestedBatch, runBatch } from './batch';
 import { GraphError, badRequest, errorBody } from './errors';
 import { requestId } from './ids';
 import { parsePrefer } from './prefer';
-import { matchRoute, splitSegments, type RouteResult } from './routes';
+import type { PimCollection, PimKind } from './pim';
+import { matchRoute, splitSegments, type Route, type RouteResult } from './routes';
 import { exchangeState, restoreInto, snapshotOf } from './snapshot';
-import { MailStore, type SimMessage } from './store';
+import { MailStore, type SimMessage, type SyncExpiry } from './store';
+import { DEFAULT_NOTIFICATIONS, SubscriptionService, type LifecycleEvent, type NotificationOptions, type NotificationStats } from './subscriptions';
+import { Throttler, appIdOf, resolveLimits, type LimitsOption, type ThrottleStats } from './throttle';
+
+export type { GraphLimits, LimitsOption, ThrottleStats } from './throttle';
+export type { LifecycleEvent, NotificationOptions, NotificationStats } from './subscriptions';
+export type { PimKind } from './pim';
+export type { SyncExpiry } from './store';
+export { REAL_LIMITS } from './throttle';
 
 export interface GraphSimulator {
   /** e.g. http://127.0.0.1:PORT/v1.0; absolute links in responses use it. */
@@ -25,13 +35,38 @@ export interface GraphSimulator {
   exchangeState(): Record<string, FixtureMailbox>;
   /** JSON-serialisable full state (messages, change log, token key) so a later process can resume. */
   snapshot(): unknown;
-  stats(): { requests: number; byRoute: Record<string, number> };
+  stats(): GraphSimStats;
+  /**
+   * Invalidates every delta token (all workloads) issued so far for one mailbox, or for all: a replayed
+   * nextLink or deltaLink then gets 410 with `code` (default `SyncStateNotFound`, as seen on the wire).
+   */
+  expireDeltaTokens(mailbox?: string, how?: Partial<SyncExpiry>): void;
+  /** Adds, changes or removes an event, contact or To Do task as the mailbox owner would (change logs, notifications). */
+  addItem(mailbox: string, kind: PimKind, item: Json, container?: string): Json;
+  updateItem(mailbox: string, kind: PimKind, id: string, patch: Json): void;
+  deleteItem(mailbox: string, kind: PimKind, id: string): void;
+  /** Active subscriptions, as GET /subscriptions returns them. */
+  subscriptions(): Json[];
+  /** Sends a lifecycle notification (default reauthorizationRequired) for one subscription or all; returns how many. */
+  lifecycleNotification(subscriptionId?: string, event?: LifecycleEvent): number;
+  /** Resolves when queued change notifications have been delivered, retried out or dropped. */
+  flushNotifications(): Promise<void>;
+}
+
+export interface GraphSimStats {
+  requests: number;
+  byRoute: Record<string, number>;
+  /** 429s the limits gave (not those of `intercept`). */
+  throttled: ThrottleStats;
+  notifications: NotificationStats;
 }
 
 export interface InterceptRequest {
   method: string;
   path: string;
   mailbox?: string;
+  /** The query string, with its '?', or ''. */
+  search?: string;
 }
 export type InterceptResponse = { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
 
@@ -43,21 +78,49 @@ export interface GraphSimulatorOptions {
   host?: string;
   /** Fault injection: when it returns a response, that is sent instead of the real answer. */
   intercept?: (req: InterceptRequest) => InterceptResponse;
+  /**
+   * Service protection limits per app and mailbox, on the simulator clock: undefined (default) = none;
+   * 'real' = 4 concurrent and 10,000 per 10 minutes; or an object overriding some of those.
+   */
+  limits?: LimitsOption;
+  /** Real milliseconds each request to a mailbox takes (holds its concurrency slot meanwhile). */
+  latencyMs?: number;
+  /** Change-notification timing and subscription limits. */
+  notifications?: Partial<NotificationOptions>;
 }
 
 const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const MAX_BODY = 4 * 1024 * 1024;
 
+interface Incoming {
+  method: string;
+  /** Path below the origin, starting /v1.0, and the query. */
+  url: URL;
+  headers: Record<string, string | string[] | undefined>;
+  raw: Buffer;
+  batched: boolean;
+}
+
 export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<GraphSimulator> {
   const store = new MailStore(opts.clock);
   if (opts.snapshot !== undefined) restoreInto(store, opts.snapshot);
   else if (opts.tenant) store.seed(opts.tenant);
+  const limits = resolveLimits(opts.limits);
+  const throttler = limits ? new Throttler(limits, opts.clock) : undefined;
+  const subs = new SubscriptionService(store, opts.clock, { ...DEFAULT_NOTIFICATIONS, ...opts.notifications, maxLifetimeMinutes: { ...DEFAULT_NOTIFICATIONS.maxLifetimeMinutes, ...opts.notifications?.maxLifetimeMinutes } });
+  if (opts.snapshot !== undefined) subs.restore((opts.snapshot as { subscriptions?: unknown }).subscriptions);
   const stats = { requests: 0, byRoute: {} as Record<string, number> };
   let baseUrl = '';
 
   const server = createServer((req, res) => {
     readBody(req)
-      .then((raw) => handle(req, res, raw))
+      .then(async (raw) => {
+        const rid = requestId();
+        const url = new URL(req.url ?? '/', 'http://sim.invalid');
+        url.pathname = unwrapOwnLink(url.pathname, baseUrl);
+        const r = await dispatch({ method: (req.method ?? 'GET').toUpperCase(), url, headers: req.headers, raw, batched: false }, rid);
+        if (!res.destroyed) send(res, r.status, { 'request-id': rid, 'client-request-id': String(req.headers['client-request-id'] ?? rid), ...r.headers }, r);
+      })
       .catch(() => {
         const rid = requestId();
         if (!res.headersSent) send(res, 400, { 'request-id': rid }, errorJson(badRequest('Unreadable or oversized request body.'), rid));
@@ -65,59 +128,113 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
   });
 
   function errorJson(e: GraphError, rid: string): RouteResult {
-    return { status: e.status, headers: e.headers, json: errorBody(e.code, e.message, rid, opts.clock.now()) };
+    return { status: e.status, headers: e.headers, json: errorBody(e.code, e.message, rid, opts.clock.now(), e.inner) };
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
-    const rid = requestId();
-    const base = { 'request-id': rid, 'client-request-id': String(req.headers['client-request-id'] ?? rid) };
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://sim.invalid');
-    url.pathname = unwrapOwnLink(url.pathname, baseUrl);
+  function header(h: Incoming['headers'], name: string): string {
+    const v = h[name];
+    return Array.isArray(v) ? v.join(', ') : (v ?? '');
+  }
+
+  /** One request, from the wire or from a $batch: never throws. */
+  async function dispatch(inc: Incoming, rid: string): Promise<RouteResult> {
+    const { method, url } = inc;
     stats.requests++;
-    const respond = (r: RouteResult) => send(res, r.status, { ...base, ...r.headers }, r);
+    let release: (() => void) | undefined;
     try {
       if (!url.pathname.startsWith('/v1.0/') && url.pathname !== '/v1.0') {
         bump('unknown');
         throw new GraphError(404, 'NotFound', 'Invalid version: the simulator serves /v1.0.');
       }
-      const route = matchRoute(store, splitSegments(url.pathname.slice('/v1.0'.length)));
+      const segs = splitSegments(url.pathname.slice('/v1.0'.length));
+      const route = serviceRoute(segs, inc) ?? matchRoute(store, segs);
       bump(route ? `${method} ${route.name}` : 'unknown');
-      if (!/^Bearer\s+\S+/i.test(String(req.headers.authorization ?? ''))) {
+      const authorization = header(inc.headers, 'authorization');
+      if (!/^Bearer\s+\S+/i.test(authorization)) {
         throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', {
           'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
         });
       }
       const mailbox = route?.mailbox === undefined ? undefined : canonicalMailbox(route.mailbox);
-      const injected = opts.intercept?.({ method, path: url.pathname, mailbox });
+      const injected = opts.intercept?.({ method, path: url.pathname, mailbox, search: url.search });
       if (injected) {
-        return respond({ status: injected.status, headers: injected.headers, json: injected.body });
+        return { status: injected.status, headers: injected.headers, json: injected.body };
       }
       if (!route) {
         const last = url.pathname.split('/').filter(Boolean).pop() ?? '';
         throw badRequest(`Resource not found for the segment '${decodeURIComponent(last)}'.`);
       }
       if (!route.methods.includes(method)) throw new GraphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed for this resource.`);
-      const prefs = parsePrefer(req.headers);
-      const result = route.run({
+      if (throttler && mailbox !== undefined) release = throttler.acquire(appIdOf(authorization), mailbox);
+      if (opts.latencyMs && mailbox !== undefined) await new Promise((r) => setTimeout(r, opts.latencyMs));
+      const prefs = parsePrefer(inc.headers as IncomingHttpHeaders);
+      const result = await route.run({
         method,
         query: url.searchParams,
         prefs,
         baseUrl,
+        raw: inc.raw,
+        contentType: header(inc.headers, 'content-type'),
         body: () => {
           try {
-            return JSON.parse(raw.toString('utf8') || 'null');
+            return JSON.parse(inc.raw.toString('utf8') || 'null');
           } catch {
             throw badRequest('Invalid JSON in the request body.');
           }
         },
       });
       if (prefs.immutableId) result.headers = { ...result.headers, 'Preference-Applied': joinPref(result.headers?.['Preference-Applied'], 'IdType="ImmutableId"') };
-      respond(result);
+      return result;
     } catch (e) {
-      if (e instanceof GraphError) return respond(errorJson(e, rid));
-      respond({ status: 500, json: errorBody('InternalServerError', 'The simulator failed to handle the request.', rid, opts.clock.now()) });
+      if (e instanceof GraphError) return errorJson(e, rid);
+      return { status: 500, json: errorBody('InternalServerError', 'The simulator failed to handle the request.', rid, opts.clock.now()) };
+    } finally {
+      release?.();
     }
+  }
+
+  /** Routes outside /users: $batch and subscriptions. */
+  function serviceRoute(segs: string[], inc: Incoming): Route | undefined {
+    if (segs[0] === '$batch' && segs.length === 1) {
+      return {
+        name: '$batch',
+        methods: ['POST'],
+        run: () => {
+          if (inc.batched) throw nestedBatch();
+          const outer: Record<string, string> = {};
+          for (const k of ['authorization', 'client-request-id']) if (inc.headers[k]) outer[k] = header(inc.headers, k);
+          return runBatch(inc.raw, outer, (item) => {
+            const url = new URL(item.url.startsWith('/v1.0/') ? item.url : `/v1.0${item.url}`, 'http://sim.invalid');
+            return dispatch({ method: item.method, url, headers: item.headers, raw: item.raw, batched: true }, requestId());
+          });
+        },
+      };
+    }
+    if (segs[0] !== 'subscriptions') return undefined;
+    if (segs.length === 1) {
+      return {
+        name: 'subscriptions',
+        methods: ['GET', 'POST'],
+        run: (c) => (c.method === 'GET' ? subs.list(c.baseUrl) : subs.create(c.body(), c.prefs, appIdOf(header(inc.headers, 'authorization')), c.baseUrl)),
+      };
+    }
+    const id = segs[1];
+    if (segs.length === 2) {
+      return {
+        name: 'subscription',
+        methods: ['GET', 'PATCH', 'DELETE'],
+        run: (c) => {
+          if (c.method === 'GET') return { status: 200, json: subs.json(subs.get(id)) };
+          if (c.method === 'PATCH') return subs.patch(id, c.body());
+          subs.remove(id);
+          return { status: 204 };
+        },
+      };
+    }
+    if (segs.length === 3 && segs[2] === 'reauthorize') {
+      return { name: 'subscription/reauthorize', methods: ['POST'], run: () => (subs.get(id), { status: 204 }) };
+    }
+    return undefined;
   }
 
   function bump(route: string): void {
@@ -141,22 +258,57 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
   baseUrl = `http://${host}:${addr.port}/v1.0`;
 
   const fixtureOf = (m: SimMessage): FixtureMessage => ({ id: m.immutableId, ...structuredClone(m.data), parentFolderId: m.folderId });
+  const collectionFor = (mailbox: string, kind: PimKind, container?: string): PimCollection => {
+    const pim = store.mailbox(mailbox).pim;
+    if (kind === 'event') return pim.calendar;
+    if (kind === 'contact') return container ? pim.contactFolder(container) : pim.defaultContacts();
+    return container ? pim.todoList(container) : (([...pim.todoLists.values()].find((l) => l.wellKnown === 'defaultList') ?? [...pim.todoLists.values()][0]));
+  };
 
   return {
     baseUrl,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await subs.close();
+      await new Promise<void>((resolve) => {
         // Resolve a little after the sockets close, so in-process clients see the FIN before they reuse a pooled socket.
         server.close(() => setTimeout(resolve, 10));
         server.closeAllConnections();
-      }),
+      });
+    },
     deliver: (mailbox, folder, message) => fixtureOf(store.deliver(mailbox, folder, message)),
     updateMessage: (mailbox, id, patch) => void store.update(store.mailbox(mailbox), id, patch),
     moveMessage: (mailbox, id, folder) => void store.move(store.mailbox(mailbox), id, folder),
     deleteMessage: (mailbox, id) => store.remove(store.mailbox(mailbox), id),
     exchangeState: () => exchangeState(store),
-    snapshot: () => snapshotOf(store),
-    stats: () => ({ requests: stats.requests, byRoute: { ...stats.byRoute } }),
+    snapshot: () => ({ ...(snapshotOf(store) as object), subscriptions: subs.toJSON() }),
+    stats: () => ({
+      requests: stats.requests,
+      byRoute: { ...stats.byRoute },
+      throttled: { ...(throttler?.stats ?? { concurrency: 0, window: 0 }) },
+      notifications: { ...subs.stats },
+    }),
+    expireDeltaTokens: (mailbox, how) => {
+      const targets = mailbox === undefined ? [...store.mailboxes.values()] : [store.mailbox(mailbox)];
+      for (const m of targets) store.expireDeltaTokens(m, { code: how?.code ?? 'SyncStateNotFound', location: how?.location });
+    },
+    addItem: (mailbox, kind, item, container) => {
+      const c = collectionFor(mailbox, kind, container);
+      const pim = store.mailbox(mailbox).pim;
+      return pim.render(c, pim.add(c, item));
+    },
+    updateItem: (mailbox, kind, id, patch) => {
+      const pim = store.mailbox(mailbox).pim;
+      const { c } = pim.find(kind, id);
+      pim.update(c, id, patch);
+    },
+    deleteItem: (mailbox, kind, id) => {
+      const pim = store.mailbox(mailbox).pim;
+      const { c } = pim.find(kind, id);
+      pim.remove(c, id);
+    },
+    subscriptions: () => [...subs.subs.values()].map((s) => subs.json(s)),
+    lifecycleNotification: (subscriptionId, event = 'reauthorizationRequired') => subs.lifecycle(subscriptionId, event),
+    flushNotifications: () => subs.flush(),
   };
 }
 

@@ -39,7 +39,7 @@ export function internetHeadersOf(data: Json): Header[] {
   return impliedHeaders(data);
 }
 
-function impliedHeaders(data: Json): Header[] {
+export function impliedHeaders(data: Json): Header[] {
   const out: Header[] = [];
   const add = (name: string, value: string | undefined) => value !== undefined && out.push({ name, value });
   add('From', mailbox(data.from));

@@ -4,7 +4,9 @@ import type { Json } from '../../tenant/fixture';
 import { GraphError, badRequest, itemNotFound } from './errors';
 import { deltaPage } from './delta';
 import { messageId, parseSelect, renderMessage } from './message-json';
+import { createDraft, messageInput, mimeInput, sendDraft, sendMail } from './mail-write';
 import { renderMime } from './mime';
+import { pimRoutes } from './pim-routes';
 import type { Preferences } from './prefer';
 import type { MailStore, SimFolder, SimMailbox, SimMessage } from './store';
 
@@ -15,6 +17,9 @@ export interface RouteContext {
   baseUrl: string;
   /** The parsed JSON request body (PATCH). */
   body: () => unknown;
+  /** The raw request body and its media type (sendMail in MIME mode). */
+  raw: Buffer;
+  contentType: string;
 }
 
 export interface RouteResult {
@@ -29,7 +34,7 @@ export interface Route {
   methods: string[];
   /** The mailbox segment as the client sent it, when the route is under /users/{u}. */
   mailbox?: string;
-  run: (ctx: RouteContext) => RouteResult;
+  run: (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
 }
 
 /** `mailFolders('inbox')` and `mailFolders/inbox` address the same thing. */
@@ -57,6 +62,24 @@ export function matchRoute(store: MailStore, segs: string[]): Route | undefined 
   const rest = segs.slice(2);
   if (rest.length === 0) return { name: 'user', methods: ['GET'], mailbox: u, run: (c) => ok(userJson(lookupUser(store, u), c.baseUrl, true)) };
   if (rest[0] === 'messages') return messageRoutes(store, u, mbx, undefined, rest.slice(1), 'messages');
+  if (rest[0] === 'sendMail' && rest.length === 1) {
+    return {
+      name: 'sendMail',
+      methods: ['POST'],
+      mailbox: u,
+      run: (c) => {
+        if (/^text\/plain/i.test(c.contentType)) sendMail(store, mbx(), mimeInput(c.raw), true);
+        else {
+          const b = c.body() as Json | null;
+          if (!b || typeof b !== 'object' || !b.message) throw new GraphError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
+          sendMail(store, mbx(), messageInput(b.message, true), b.saveToSentItems !== false);
+        }
+        return { status: 202 };
+      },
+    };
+  }
+  const pim = pimRoutes(store, u, mbx, rest);
+  if (pim) return pim;
   if (rest[0] !== 'mailFolders') return undefined;
   if (rest.length === 1) {
     return { name: 'mailFolders', methods: ['GET'], mailbox: u, run: (c) => ok(folderList(store, mbx(), mbx().rootId, c)) };
@@ -80,7 +103,16 @@ export function matchRoute(store: MailStore, segs: string[]): Route | undefined 
 
 function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folder: (() => SimFolder) | undefined, tail: string[], base: string): Route | undefined {
   if (tail.length === 0) {
-    return { name: base, methods: ['GET'], mailbox: u, run: (c) => ok(listMessages(store, mbx(), folder?.(), c)) };
+    return {
+      name: base,
+      methods: ['GET', 'POST'],
+      mailbox: u,
+      run: (c) => {
+        if (c.method === 'GET') return ok(listMessages(store, mbx(), folder?.(), c));
+        const m = createDraft(store, mbx(), messageInput(c.body(), false), folder?.().id);
+        return { status: 201, json: withContext(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`) };
+      },
+    };
   }
   if (tail.length === 1 && (tail[0] === 'delta' || tail[0] === 'delta()')) {
     if (!folder) return undefined; // Graph has no mailbox-wide message delta
@@ -104,9 +136,17 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
   if (tail.length === 1) {
     return {
       name: 'message',
-      methods: ['GET', 'PATCH'],
+      methods: ['GET', 'PATCH', 'DELETE'],
       mailbox: u,
       run: (c) => {
+        if (c.method === 'DELETE') {
+          // Graph's DELETE moves the item to Deleted Items; from there it is gone for good.
+          const m = message();
+          const bin = store.ensureFolder(mbx(), 'deleteditems', 'Deleted Items');
+          if (m.folderId === bin.id) store.remove(mbx(), m.immutableId);
+          else store.move(mbx(), m.immutableId, bin.id);
+          return { status: 204 };
+        }
         if (c.method === 'PATCH') {
           const m = store.patchFromClient(mbx(), messageId(message(), true), c.body());
           return ok(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }));
@@ -115,6 +155,9 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
         return ok(withContext(renderMessage(message(), { select, immutableId: c.prefs.immutableId, headers: true, bodyText: c.prefs.bodyText }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
       },
     };
+  }
+  if (tail.length === 2 && tail[1] === 'send') {
+    return { name: 'message/send', methods: ['POST'], mailbox: u, run: () => (sendDraft(store, mbx(), message().immutableId), { status: 202 }) };
   }
   if (tail.length === 2 && tail[1] === '$value') {
     return { name: 'message/$value', methods: ['GET'], mailbox: u, run: () => ({ status: 200, text: { contentType: 'text/plain', content: renderMime(message().data) } }) };

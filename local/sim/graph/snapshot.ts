@@ -2,6 +2,7 @@
 // snapshot (messages, change logs, token key) a restarted simulator resumes from with its links still valid.
 import type { FixtureFolder, FixtureMailbox } from '../../tenant/fixture';
 import { folderIdFor, userIdFor } from './ids';
+import { PimStore } from './pim';
 import { displayNameFor, type ChangeKind, type MailStore, type SimMailbox, type SimMessage } from './store';
 
 const FORMAT = 'exsync-graph-sim/1';
@@ -23,9 +24,12 @@ export function exchangeState(store: MailStore): Record<string, FixtureMailbox> 
           return folder;
         });
     const fm: FixtureMailbox = { mailFolders: tree(mbx.rootId) };
-    if (mbx.extras.events) fm.events = mbx.extras.events;
-    if (mbx.extras.contacts) fm.contacts = mbx.extras.contacts;
-    if (mbx.extras.todoLists) fm.todoLists = mbx.extras.todoLists;
+    // Live contents; a workload the fixture left out and nobody touched stays out of the dump.
+    const live = mbx.pim.fixtureShape();
+    const touched = (cols: { changes: unknown[] }[]) => cols.some((c) => c.changes.length > 0);
+    if (mbx.extras.events || touched([mbx.pim.calendar])) fm.events = live.events;
+    if (mbx.extras.contacts || touched([...mbx.pim.contactFolders.values()])) fm.contacts = live.contacts;
+    if (mbx.extras.todoLists || touched([...mbx.pim.todoLists.values()]) || mbx.pim.todoLists.size > 1) fm.todoLists = live.todoLists;
     out[mbx.address] = fm;
   }
   return out;
@@ -39,6 +43,9 @@ export function snapshotOf(store: MailStore): unknown {
     mailboxes: [...store.mailboxes.values()].map((mbx) => ({
       address: mbx.address,
       extras: mbx.extras,
+      pim: mbx.pim.toJSON(),
+      syncGeneration: mbx.syncGeneration,
+      expiry: mbx.expiry,
       folders: [...mbx.folders.values()].map((f) => ({
         id: f.id,
         displayName: f.displayName,
@@ -67,7 +74,13 @@ export function restoreInto(store: MailStore, snapshot: unknown): void {
       messages: new Map(),
       byRegularId: new Map(),
       extras: sm.extras ?? {},
+      pim: undefined as unknown as PimStore,
+      syncGeneration: sm.syncGeneration ?? 0,
+      expiry: sm.expiry,
     };
+    mbx.pim = new PimStore(store, mbx);
+    if (sm.pim) mbx.pim.restore(sm.pim);
+    else mbx.pim.seed(mbx.extras);
     for (const f of sm.folders) {
       mbx.folders.set(f.id, {
         id: f.id,
@@ -94,6 +107,9 @@ interface SnapshotShape {
   mailboxes: {
     address: string;
     extras?: SimMailbox['extras'];
+    pim?: unknown;
+    syncGeneration?: number;
+    expiry?: SimMailbox['expiry'];
     folders: { id: string; displayName: string; wellKnownName?: string; parentFolderId: string; changes: [number, ChangeKind, string, string, string[]?][] }[];
     messages: SimMessage[];
   }[];

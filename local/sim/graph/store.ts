@@ -4,9 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../shared/ports';
 import type { FixtureFolder, FixtureMailbox, FixtureMessage, Json, TenantFixture } from '../../tenant/fixture';
-import { badRequest, invalidUser, itemNotFound } from './errors';
-import { folderIdFor, immutableIdFor, regularIdFor, userIdFor } from './ids';
+import { GraphError, badRequest, invalidUser, itemNotFound } from './errors';
+import { changeKeyFor, folderIdFor, immutableIdFor, regularIdFor, userIdFor } from './ids';
 import { bodyPreviewOf, withDefaults } from './message-defaults';
+import { PimStore } from './pim';
+
+/** Updatable on any message [G-msgupd]; categories and isRead are type-checked. */
+const ALWAYS = new Set(['categories', 'isRead', 'flag', 'importance', 'inferenceClassification', 'toRecipients', 'ccRecipients', 'bccRecipients']);
+/** Updatable only while isDraft is true. */
+const DRAFT_ONLY = new Set(['subject', 'body', 'internetMessageId', 'replyTo', 'from', 'sender', 'internetMessageHeaders']);
 
 export type ChangeKind = 'add' | 'update' | 'remove';
 
@@ -52,8 +58,32 @@ export interface SimMailbox {
   messages: Map<string, SimMessage>;
   /** Current regular id -> immutable id. */
   byRegularId: Map<string, string>;
-  /** Workloads other than mail, kept as given so the state dump carries them. */
+  /** Workloads other than mail as the fixture gave them (the live copies are in `pim`). */
   extras: { events?: Json[]; contacts?: Json[]; todoLists?: Json[] };
+  /** Calendar, contacts and To Do, with their own change logs. */
+  pim: PimStore;
+  /** Delta tokens issued under an older generation are expired (expireDeltaTokens). */
+  syncGeneration: number;
+  /** How an expired token is answered. */
+  expiry?: SyncExpiry;
+}
+
+export interface SyncExpiry {
+  code: 'syncStateNotFound' | 'SyncStateNotFound' | 'resyncRequired';
+  /** Add a `Location` header with the initial-sync URL (Graph's "synchronization reset"). */
+  location?: boolean;
+}
+
+/** A change the store made, for change notifications. Ids are immutable ids; `regularId` is the id a client without ImmutableId knows. */
+export interface StoreChange {
+  mbx: SimMailbox;
+  workload: 'message' | 'event' | 'contact' | 'task';
+  changeType: 'created' | 'updated' | 'deleted';
+  id: string;
+  regularId: string;
+  /** Folder (messages, contacts) or list (tasks) the item is in, or left. */
+  containerId: string;
+  etag?: string;
 }
 
 const REQUIRED_FOLDERS = [
@@ -68,8 +98,36 @@ export class MailStore {
   /** Last sequence number handed out, across all mailboxes. */
   seq = 0;
   tokenKey: Buffer = randomBytes(32);
+  /** Called for every change, after it is made (change notifications listen here). */
+  listeners: ((c: StoreChange) => void)[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  constructor(readonly clock: Clock) {}
+
+  emit(c: StoreChange): void {
+    for (const l of this.listeners) l(c);
+  }
+
+  private emitMessage(mbx: SimMailbox, m: SimMessage, changeType: StoreChange['changeType'], folderId: string, regularId = m.regularId): void {
+    if (this.listeners.length === 0) return;
+    this.emit({ mbx, workload: 'message', changeType, id: m.immutableId, regularId, containerId: folderId, etag: `W/"${changeKeyFor(m.immutableId, m.version)}"` });
+  }
+
+  /** Invalidates every delta token issued so far for the mailbox (all workloads). */
+  expireDeltaTokens(mbx: SimMailbox, how: SyncExpiry): void {
+    mbx.syncGeneration++;
+    mbx.expiry = { ...how };
+  }
+
+  /** Well-known folders Graph always has but a fixture may leave out are made when first needed. */
+  ensureFolder(mbx: SimMailbox, wellKnownName: string, displayName: string): SimFolder {
+    try {
+      return this.folder(mbx, wellKnownName);
+    } catch {
+      const folder: SimFolder = { id: folderIdFor(mbx.address, `/${wellKnownName}`), displayName, wellKnownName, parentFolderId: mbx.rootId, changes: [], order: [] };
+      mbx.folders.set(folder.id, folder);
+      return folder;
+    }
+  }
 
   // ------------------------------------------------------------------ seeding
 
@@ -87,7 +145,11 @@ export class MailStore {
       messages: new Map(),
       byRegularId: new Map(),
       extras: { events: fixture.events, contacts: fixture.contacts, todoLists: fixture.todoLists },
+      pim: undefined as unknown as PimStore,
+      syncGeneration: 0,
     };
+    mbx.pim = new PimStore(this, mbx);
+    mbx.pim.seed(fixture);
     this.mailboxes.set(address.toLowerCase(), mbx);
     const folders = [...(fixture.mailFolders ?? [])];
     for (const req of REQUIRED_FOLDERS) {
@@ -159,6 +221,11 @@ export class MailStore {
     return this.insert(mbx, this.folder(mbx, folderRef), message, `delivered#${this.seq + 1}`);
   }
 
+  /** Puts a new message in a folder (sendMail copies, drafts). */
+  insertInto(mbx: SimMailbox, folder: SimFolder, message: FixtureMessage): SimMessage {
+    return this.insert(mbx, folder, message, `inserted#${this.seq + 1}`);
+  }
+
   private insert(mbx: SimMailbox, folder: SimFolder, message: FixtureMessage, seed: string): SimMessage {
     const { id, parentFolderId: _ignored, ...data } = message;
     let immutableId = typeof id === 'string' && id ? id : immutableIdFor(mbx.address, seed);
@@ -180,6 +247,7 @@ export class MailStore {
     mbx.byRegularId.set(m.regularId, immutableId);
     folder.order.push(m);
     folder.changes.push({ seq, kind: 'add', immutableId, regularId: m.regularId });
+    this.emitMessage(mbx, m, 'created', folder.id);
     return m;
   }
 
@@ -196,6 +264,7 @@ export class MailStore {
     m.lastModified = iso(this.clock.now());
     const seq = ++this.seq;
     this.folder(mbx, m.folderId).changes.push({ seq, kind: 'update', immutableId: m.immutableId, regularId: m.regularId, props });
+    this.emitMessage(mbx, m, 'updated', m.folderId);
     return m;
   }
 
@@ -205,6 +274,7 @@ export class MailStore {
     if (target.id === m.folderId) return m;
     const source = this.folder(mbx, m.folderId);
     source.changes.push({ seq: ++this.seq, kind: 'remove', immutableId: m.immutableId, regularId: m.regularId });
+    const oldRegularId = m.regularId;
     mbx.byRegularId.delete(m.regularId);
     m.moves++;
     m.regularId = regularIdFor(m.immutableId, m.moves);
@@ -215,6 +285,8 @@ export class MailStore {
     m.arrivalSeq = ++this.seq;
     target.order.push(m);
     target.changes.push({ seq: m.arrivalSeq, kind: 'add', immutableId: m.immutableId, regularId: m.regularId });
+    this.emitMessage(mbx, m, 'deleted', source.id, oldRegularId);
+    this.emitMessage(mbx, m, 'created', target.id);
     return m;
   }
 
@@ -225,19 +297,25 @@ export class MailStore {
     mbx.messages.delete(m.immutableId);
     mbx.byRegularId.delete(m.regularId);
     m.folderId = ''; // leaves folder.order lazily
+    this.emitMessage(mbx, m, 'deleted', folder.id);
   }
 
   /** Only what Graph lets a client PATCH on a received or sent message. */
   patchFromClient(mbx: SimMailbox, id: string, body: unknown): SimMessage {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Empty or invalid payload.');
     const patch = body as Json;
+    const draft = this.message(mbx, id).data.isDraft === true;
     for (const [k, v] of Object.entries(patch)) {
+      if (DRAFT_ONLY.has(k) || (ALWAYS.has(k) && k !== 'categories' && k !== 'isRead')) {
+        if (DRAFT_ONLY.has(k) && !draft) throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', `Update operation is invalid for property of a sent message: '${k}'.`);
+        continue;
+      }
       if (k === 'categories') {
         if (!Array.isArray(v) || v.some((c) => typeof c !== 'string')) throw badRequest("Invalid value for property 'categories'.");
       } else if (k === 'isRead') {
         if (typeof v !== 'boolean') throw badRequest("Invalid value for property 'isRead'.");
       } else {
-        throw badRequest(`The property '${k}' cannot be updated by this simulator (only categories and isRead).`);
+        throw badRequest(`The property '${k}' cannot be updated by this simulator.`);
       }
     }
     return this.update(mbx, id, patch);

@@ -25,19 +25,27 @@ export interface DeltaState {
   c?: number;
   h?: number;
   k?: number;
+  /** The mailbox's sync-state generation when the round began; older generations get 410. */
+  g?: number;
 }
 
 function sign(key: Buffer, body: string): string {
   return createHmac('sha256', key).update(body).digest('base64url').slice(0, 27);
 }
 
-export function encodeToken(key: Buffer, state: DeltaState): string {
+export function encodeToken(key: Buffer, state: object): string {
   const body = Buffer.from(JSON.stringify(state)).toString('base64url');
   return `${body}.${sign(key, body)}`;
 }
 
 /** Undefined when the token is malformed or was not issued with this key. */
 export function decodeToken(key: Buffer, token: string): DeltaState | undefined {
+  const state = decodeSigned(key, token) as DeltaState | undefined;
+  return state && typeof state.s === 'number' && (state.p === 'i' || state.p === 'd') ? state : undefined;
+}
+
+/** The signed JSON body of any token this key issued. */
+export function decodeSigned(key: Buffer, token: string): unknown {
   const dot = token.lastIndexOf('.');
   if (dot < 0) return undefined;
   const body = token.slice(0, dot);
@@ -45,8 +53,7 @@ export function decodeToken(key: Buffer, token: string): DeltaState | undefined 
   const expected = Buffer.from(sign(key, body));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
-    const state = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as DeltaState;
-    return typeof state.s === 'number' && (state.p === 'i' || state.p === 'd') ? state : undefined;
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
   } catch {
     return undefined;
   }

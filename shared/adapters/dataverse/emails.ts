@@ -7,6 +7,9 @@ import type { BatchItem, ItemResponse } from './batch';
 import type { WebApi } from './http';
 import { bind, EMAIL_NAV } from './navigation';
 import { FIELD_LIMITS, truncate } from '../../domain/limits';
+import { emailActivityId } from '../../domain/message-id';
+import type { RegardingUpdate } from '../../domain/activity';
+import type { RegardingState } from '../../ports';
 
 export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
   return {
@@ -33,11 +36,21 @@ export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
   };
 }
 
+/** A queue item's id is derived from the email and the queue, so a replay cannot add a second one. */
+export function queueItemId(activityid: string, queueId: string): string {
+  return emailActivityId(`queueitem:${activityid}:${queueId}`, false);
+}
+
 function createItem(a: EmailActivity): BatchItem {
   return {
     changeset: [
       { method: 'POST', url: '/emails', body: toEmailRecord(a) },
       { method: 'PATCH', url: '$1', body: { statecode: 1, statuscode: a.statuscode } },
+      ...(a.queueItems ?? []).map((q) => ({
+        method: 'POST' as const,
+        url: '/queueitems',
+        body: { queueitemid: queueItemId(a.activityid, q), ...bind('objectid_email', 'email', a.activityid), ...bind('queueid', 'queue', q) },
+      })),
     ],
   };
 }
@@ -79,4 +92,39 @@ export async function createEmails(api: WebApi, activities: EmailActivity[], bat
     results.push(...sliceResults);
   }
   return results;
+}
+
+/** Folder tracking: set Regarding on rows that exist (a closed email keeps Regarding updatable). */
+export async function updateRegarding(api: WebApi, updates: RegardingUpdate[], batchSize: number): Promise<EmailWriteResult[]> {
+  const results: EmailWriteResult[] = [];
+  for (let i = 0; i < updates.length; i += batchSize) {
+    const slice = updates.slice(i, i + batchSize);
+    const responses = await api.batch(slice.map((u) => ({
+      request: { method: 'PATCH' as const, url: `/emails(${u.activityid})`, headers: { 'If-Match': '*' }, body: bind(EMAIL_NAV.regarding(u.regarding.type), u.regarding.type, u.regarding.id) },
+    })));
+    slice.forEach((u, j) => {
+      const r = responses[j]!;
+      if (r.ok) results.push({ activityid: u.activityid, status: 'updated' });
+      else if (isRetryable(r) && !r.parts.some((p) => p.status === 404)) results.push({ activityid: u.activityid, status: 'retry', error: errorText(r) });
+      else results.push({ activityid: u.activityid, status: 'failed', error: errorText(r) });
+    });
+  }
+  return results;
+}
+
+export async function regardingOf(api: WebApi, activityIds: string[]): Promise<RegardingState[]> {
+  const out: RegardingState[] = [];
+  for (let i = 0; i < activityIds.length; i += 100) {
+    const ids = activityIds.slice(i, i + 100);
+    const filter = `Microsoft.Dynamics.CRM.In(PropertyName='activityid',PropertyValues=[${ids.map((id) => `'${id}'`).join(',')}])`;
+    const rows = await api.getAll(`/emails?$select=activityid,_regardingobjectid_value&$filter=${encodeURIComponent(filter)}`, {
+      Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"',
+    });
+    for (const r of rows) {
+      const id = r._regardingobjectid_value as string | undefined;
+      const type = r['_regardingobjectid_value@Microsoft.Dynamics.CRM.lookuplogicalname'] as string | undefined;
+      out.push({ activityid: String(r.activityid), ...(id && type ? { regarding: { type, id } } : {}) });
+    }
+  }
+  return out;
 }

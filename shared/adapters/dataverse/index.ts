@@ -4,7 +4,7 @@ import type { Clock, DataversePort, OrgContext } from '../../ports';
 import { createWebApi } from './http';
 import { loadOrgContext } from './org';
 import { lookupPage } from './lookups';
-import { createEmails } from './emails';
+import { createEmails, regardingOf, updateRegarding } from './emails';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -31,5 +31,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     },
     lookup: (req) => lookupPage(api, req),
     createEmails: (activities) => createEmails(api, activities, o.batchSize),
+    updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
+    regardingOf: (ids) => regardingOf(api, ids),
   };
 }

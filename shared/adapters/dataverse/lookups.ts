@@ -1,6 +1,7 @@
 // One $batch of GETs per delta page: existing emails by Message-ID and by tracking token, and every row
 // whose email columns hold one of the page's addresses (never one query per email).
-import type { ExistingEmail, PageLookup, PartyCandidate } from '../../ports';
+import type { ExistingEmail, LookupRequest, PageLookup, PartyCandidate } from '../../ports';
+import { conversationRoot } from '../../domain/graph-message';
 import { normalizeMessageId } from '../../domain/message-id';
 import type { BatchItem } from './batch';
 import type { WebApi } from './http';
@@ -25,7 +26,8 @@ const get = (path: string, filter: string, select: string[]): BatchItem => ({
   request: { method: 'GET', url: `${path}?$select=${select.join(',')}&$filter=${encodeURIComponent(filter)}`, headers: ANNOTATIONS },
 });
 
-const EMAIL_SELECT = ['activityid', 'messageid', 'directioncode', 'trackingtoken', '_regardingobjectid_value', '_receivingmailboxid_value'];
+const EMAIL_SELECT = ['activityid', 'messageid', 'directioncode', 'trackingtoken', 'subject', 'conversationindex', 'createdon', '_regardingobjectid_value', '_receivingmailboxid_value', '_ownerid_value'];
+const SMART_TOP = 50;
 
 function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
   if (typeof r.activityid !== 'string') return undefined;
@@ -40,7 +42,19 @@ function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
     ...(typeof r.trackingtoken === 'string' && r.trackingtoken ? { trackingtoken: r.trackingtoken } : {}),
     ...(regardingId && regardingType ? { regarding: { type: regardingType, id: regardingId } } : {}),
     ...(typeof r._receivingmailboxid_value === 'string' ? { receivingMailboxId: r._receivingmailboxid_value } : {}),
+    ...(typeof r._ownerid_value === 'string' ? { ownerId: r._ownerid_value } : {}),
+    ...(typeof r.subject === 'string' ? { subject: r.subject } : {}),
+    ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
+    ...(conversationRoot(r.conversationindex as string | undefined) ? { conversationRoot: conversationRoot(r.conversationindex as string)! } : {}),
+    ...(Array.isArray(r.email_activity_parties)
+      ? { addresses: (r.email_activity_parties as { addressused?: unknown }[]).flatMap((p) => (typeof p.addressused === 'string' ? [p.addressused.toLowerCase()] : [])) }
+      : {}),
   };
+}
+
+/** The first 21 bytes of a root are exactly 28 base64 characters: a prefix Dataverse can match with startswith. */
+function rootPrefix(rootHex: string): string {
+  return Buffer.from(rootHex, 'hex').subarray(0, 21).toString('base64');
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -49,12 +63,19 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-export async function lookupPage(api: WebApi, req: { messageIds: string[]; trackingTokens: string[]; addresses: string[] }): Promise<PageLookup> {
+export async function lookupPage(api: WebApi, req: LookupRequest): Promise<PageLookup> {
   // Dataverse keeps messageid as the client gave it; SSS stores the bracketed form, others may not.
   const ids = [...new Set(req.messageIds.flatMap((id) => [`<${normalizeMessageId(id)}>`, normalizeMessageId(id)]))];
   const tokens = [...new Set(req.trackingTokens)];
   const addresses = [...new Set(req.addresses.map((a) => a.toLowerCase()))];
-  const items: { kind: 'email' | 'token' | (typeof PARTY_SOURCES)[number]; item: BatchItem }[] = [];
+  const roots = [...new Set(req.conversationRoots ?? [])];
+  const subjects = [...new Set(req.smartSubjects ?? [])].filter(Boolean);
+  const items: { kind: 'email' | 'token' | 'conversation' | 'smart' | (typeof PARTY_SOURCES)[number]; item: BatchItem }[] = [];
+  for (const root of roots) items.push({ kind: 'conversation', item: get('/emails', `startswith(conversationindex,${literal(rootPrefix(root))})`, EMAIL_SELECT) });
+  for (const subject of subjects) {
+    const url = `/emails?$select=${EMAIL_SELECT.join(',')}&$filter=${encodeURIComponent(`contains(subject,${literal(subject)})`)}&$orderby=createdon desc&$top=${SMART_TOP}&$expand=email_activity_parties($select=addressused)`;
+    items.push({ kind: 'smart', item: { request: { method: 'GET', url, headers: ANNOTATIONS } } });
+  }
   for (const c of chunks(ids, CHUNK)) items.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
   for (const c of chunks(tokens, CHUNK)) items.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
   for (const src of PARTY_SOURCES) {
@@ -63,7 +84,7 @@ export async function lookupPage(api: WebApi, req: { messageIds: string[]; track
       items.push({ kind: src, item: get(`/${src.set}`, filter, [src.key, ...src.columns, ...src.extra, 'createdon']) });
     }
   }
-  const result: PageLookup = { emails: new Map(), tokens: new Map(), parties: new Map() };
+  const result: PageLookup = { emails: new Map(), tokens: new Map(), conversations: new Map(), smartCandidates: [], parties: new Map() };
   if (items.length === 0) return result;
   const responses = await api.batch(items.map((i) => i.item));
   responses.forEach((res, i) => {
@@ -72,11 +93,15 @@ export async function lookupPage(api: WebApi, req: { messageIds: string[]; track
     if (!res.ok) throw new Error(`Dataverse lookup failed: ${part.status} ${JSON.stringify(part.body).slice(0, 200)}`);
     const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
     for (const r of rows) {
-      if (kind === 'email' || kind === 'token') {
+      if (kind === 'email' || kind === 'token' || kind === 'conversation' || kind === 'smart') {
         const e = toExisting(r);
         if (!e) continue;
         if (kind === 'email') push(result.emails, e.messageKey, e);
-        else if (e.trackingtoken) push(result.tokens, e.trackingtoken.toUpperCase(), e);
+        else if (kind === 'token') {
+          if (e.trackingtoken) push(result.tokens, e.trackingtoken.toUpperCase(), e);
+        } else if (kind === 'conversation') {
+          if (e.conversationRoot && roots.includes(e.conversationRoot)) push(result.conversations, e.conversationRoot, e);
+        } else result.smartCandidates.push(e);
         continue;
       }
       const id = r[kind.key] as string;

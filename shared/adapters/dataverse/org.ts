@@ -2,6 +2,8 @@
 // queues, mailboxes, server profiles) into an OrgContext.
 import type { DvMailbox, OrgContext, OrgSettings } from '../../ports';
 import { PermanentError } from '../../domain/errors';
+import { DEFAULT_SMART_MATCHING } from '../../domain/smart-match';
+import type { TrackingFolder } from '../../ports';
 import type { WebApi } from './http';
 
 const LOOKUP_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
@@ -33,6 +35,16 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
     tokenDigits: 1 + userDigits + counterDigits,
     requireApprovalForUserEmail: bool(o.requireapprovalforuseremail, true),
     requireApprovalForQueueEmail: bool(o.requireapprovalforqueueemail, true),
+    smartMatching: {
+      enabled: bool(o.enablesmartmatching, false),
+      filterKeywords: typeof o.hashfilterkeywords === 'string' && o.hashfilterkeywords ? o.hashfilterkeywords : DEFAULT_SMART_MATCHING.filterKeywords,
+      maxCount: num(o.hashmaxcount, DEFAULT_SMART_MATCHING.maxCount),
+      deltaSubjectCount: num(o.hashdeltasubjectcount, DEFAULT_SMART_MATCHING.deltaSubjectCount),
+      minAddressCount: num(o.hashminaddresscount, DEFAULT_SMART_MATCHING.minAddressCount),
+      windowDays: DEFAULT_SMART_MATCHING.windowDays,
+    },
+    folderTrackingEnabled: bool(o.isfolderbasedtrackingenabled, true),
+    maxTrackingFolders: num(o.maxfolderbasedtrackingmappings, 25),
     orgDb: parseOrgDbSettings(o.orgdborgsettings),
   };
 }
@@ -48,16 +60,21 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
       throw e;
     }
   };
-  const [orgs, usersettings, users, queues, mailboxes, profiles] = await Promise.all([
+  const [orgs, usersettings, users, queues, mailboxes, profiles, folders] = await Promise.all([
     api.getAll('/organizations?$top=1'),
     optional('/usersettingscollection?$select=systemuserid,incomingemailfilteringmethod'),
     api.getAll('/systemusers?$select=systemuserid,internalemailaddress,isdisabled'),
-    api.getAll('/queues?$select=queueid,emailaddress,incomingemailfilteringmethod'),
+    api.getAll('/queues?$select=queueid,emailaddress,incomingemailfilteringmethod,_ownerid_value'),
     api.getAll('/mailboxes', ANNOTATIONS),
     optional('/emailserverprofiles?$select=emailserverprofileid,processemailsreceivedafter'),
+    optional('/mailboxtrackingfolders'),
   ]);
   const userMap = new Map(users.map((u) => [String(u.systemuserid), { address: (u.internalemailaddress as string | undefined)?.toLowerCase(), disabled: u.isdisabled === true }]));
-  const queueMap = new Map(queues.map((q) => [String(q.queueid), { address: (q.emailaddress as string | undefined)?.toLowerCase(), filter: num(q.incomingemailfilteringmethod, 0) }]));
+  const queueMap = new Map(queues.map((q) => [String(q.queueid), {
+    address: (q.emailaddress as string | undefined)?.toLowerCase(),
+    filter: num(q.incomingemailfilteringmethod, 0),
+    ...(typeof q._ownerid_value === 'string' ? { ownerId: q._ownerid_value } : {}),
+  }]));
   const profileStart = new Map(profiles.map((p) => [String(p.emailserverprofileid), p.processemailsreceivedafter as string | undefined]));
   const dvMailboxes: DvMailbox[] = [];
   for (const m of mailboxes) {
@@ -82,5 +99,32 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
     users: userMap,
     queues: queueMap,
     mailboxes: dvMailboxes,
+    trackingFolders: toTrackingFolders(folders),
   };
+}
+
+/** mailboxtrackingfolder rows: a mailbox, an Exchange folder (id and/or name) and the record it maps to. */
+export function toTrackingFolders(rows: Record<string, unknown>[]): Map<string, TrackingFolder[]> {
+  const out = new Map<string, TrackingFolder[]>();
+  for (const r of rows) {
+    const mailboxId = r._mailboxid_value;
+    const regardingId = r._regardingobjectid_value;
+    const regardingType = (r[`_regardingobjectid_value${LOOKUP_NAME}`] ?? r['regardingobjectid@odata.type']) as string | undefined;
+    if (typeof mailboxId !== 'string' || typeof regardingId !== 'string' || !regardingType) continue;
+    if (r.statecode !== undefined && r.statecode !== 0) continue;
+    const f: TrackingFolder = {
+      id: String(r.mailboxtrackingfolderid ?? `${mailboxId}:${String(r.exchangefolderid ?? r.exchangefoldername)}`),
+      mailboxId,
+      ...(typeof r.exchangefolderid === 'string' ? { folderId: r.exchangefolderid } : {}),
+      ...(typeof r.exchangefoldername === 'string' ? { folderName: r.exchangefoldername } : {}),
+      regarding: { type: regardingType, id: regardingId },
+      ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
+    };
+    if (!f.folderId && !f.folderName) continue;
+    const list = out.get(mailboxId) ?? [];
+    list.push(f);
+    out.set(mailboxId, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.createdon ?? '').localeCompare(b.createdon ?? '') || a.id.localeCompare(b.id));
+  return out;
 }

@@ -72,6 +72,16 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
       if (!nextLink && !deltaLink) throw new TransientError('Graph delta page without nextLink or deltaLink', 'graph');
       return { value, ...(nextLink ? { nextLink } : { deltaLink }) };
     },
+    async childFolders(mailbox: string, parent: string) {
+      const out: { id: string; displayName: string }[] = [];
+      let path: string | undefined = `${user(mailbox)}/mailFolders/${encodeURIComponent(parent)}/childFolders?$select=id,displayName&$top=100`;
+      while (path) {
+        const res = await call('mailFolders.children', () => client.api(path!).header('Prefer', 'IdType="ImmutableId"').get());
+        for (const f of Array.isArray(res?.value) ? res.value : []) if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
+        path = typeof res?.['@odata.nextLink'] === 'string' ? relative(res['@odata.nextLink']) : undefined;
+      }
+      return out;
+    },
     async getMessage(mailbox: string, graphId: string, select: readonly string[]): Promise<GraphJson> {
       const path = `${user(mailbox)}/messages/${encodeURIComponent(graphId)}?$select=${select.join(',')}`;
       return call('messages.get', () => client.api(path).header('Prefer', 'IdType="ImmutableId"').get());

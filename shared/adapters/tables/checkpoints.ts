@@ -18,16 +18,20 @@ interface CheckpointEntity {
   cursorKind?: string;
   rounds: number;
   updatedAt?: string;
+  watermark?: string;
+  watermarkBase?: string;
 }
 
 export function toCheckpointEntity(c: Checkpoint): CheckpointEntity {
   if (c.cursor !== undefined && c.cursor.length > MAX_CURSOR_CHARS) {
     throw new TableStoreError(`checkpoint cursor is ${c.cursor.length} characters, over ${MAX_CURSOR_CHARS}`, 'permanent', undefined, 'PropertyValueTooLarge');
   }
-  const e: CheckpointEntity = { partitionKey: safeKey(c.mailboxId), rowKey: c.folder, mailboxId: c.mailboxId, folder: c.folder, rounds: c.rounds };
+  const e: CheckpointEntity = { partitionKey: safeKey(c.mailboxId), rowKey: safeKey(c.folder), mailboxId: c.mailboxId, folder: c.folder, rounds: c.rounds };
   if (c.cursor !== undefined) e.cursor = c.cursor;
   if (c.cursorKind !== undefined) e.cursorKind = c.cursorKind;
   if (c.updatedAt !== undefined) e.updatedAt = c.updatedAt;
+  if (c.watermark !== undefined) e.watermark = c.watermark;
+  if (c.watermarkBase !== undefined) e.watermarkBase = c.watermarkBase;
   return e;
 }
 
@@ -37,6 +41,8 @@ export function fromCheckpointEntity(e: Record<string, unknown>): Checkpoint {
   if (e.cursorKind === 'next' || e.cursorKind === 'delta') c.cursorKind = e.cursorKind;
   if (typeof e.updatedAt === 'string') c.updatedAt = e.updatedAt;
   if (typeof e.etag === 'string') c.etag = e.etag;
+  if (typeof e.watermark === 'string') c.watermark = e.watermark;
+  if (typeof e.watermarkBase === 'string') c.watermarkBase = e.watermarkBase;
   return c;
 }
 
@@ -44,7 +50,7 @@ export function createCheckpointStore(table: TableClient): CheckpointStore {
   return {
     async get(mailboxId, folder) {
       try {
-        return fromCheckpointEntity(await table.getEntity(safeKey(mailboxId), folder));
+        return fromCheckpointEntity(await table.getEntity(safeKey(mailboxId), safeKey(folder)));
       } catch (err) {
         if (statusOf(err) === 404) return undefined;
         throw toTableStoreError(err, 'checkpoint get');

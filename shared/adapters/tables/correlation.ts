@@ -14,6 +14,8 @@ const IN_FLIGHT = 16;
 type CorrelationEntity = Record<string, string | boolean> & { partitionKey: string; rowKey: string };
 
 export const correlationPartition = (messageKey: string) => keyHash(messageKey);
+/** A second row per email under its conversation root, so ConversationIndex correlation is a point query too. */
+export const conversationPartition = (root: string) => `c-${keyHash(root)}`;
 
 export function toCorrelationEntity(x: IndexedEmail): CorrelationEntity {
   const e: CorrelationEntity = {
@@ -29,6 +31,9 @@ export function toCorrelationEntity(x: IndexedEmail): CorrelationEntity {
   }
   if (x.trackingtoken !== undefined) e.trackingtoken = x.trackingtoken;
   if (x.mailboxId !== undefined) e.mailboxId = x.mailboxId;
+  if (x.ownerId !== undefined) e.ownerId = x.ownerId;
+  if (x.subject !== undefined) e.subject = x.subject.slice(0, 1000);
+  if (x.conversationRoot !== undefined) e.conversationRoot = x.conversationRoot;
   return e;
 }
 
@@ -37,36 +42,45 @@ export function fromCorrelationEntity(e: Record<string, unknown>): IndexedEmail 
   if (typeof e.regardingType === 'string' && typeof e.regardingId === 'string') x.regarding = { type: e.regardingType, id: e.regardingId };
   if (typeof e.trackingtoken === 'string') x.trackingtoken = e.trackingtoken;
   if (typeof e.mailboxId === 'string') x.mailboxId = e.mailboxId;
+  if (typeof e.ownerId === 'string') x.ownerId = e.ownerId;
+  if (typeof e.subject === 'string') x.subject = e.subject;
+  if (typeof e.conversationRoot === 'string') x.conversationRoot = e.conversationRoot;
   return x;
 }
 
 export function createCorrelationIndex(table: TableClient): CorrelationIndex {
-  return {
-    async get(messageKeys) {
-      const found = new Map<string, IndexedEmail[]>();
-      await forEachBounded([...new Set(messageKeys)], IN_FLIGHT, async (key) => {
-        const rows: IndexedEmail[] = [];
-        try {
-          const filter = odata`PartitionKey eq ${correlationPartition(key)}`;
-          for await (const e of table.listEntities({ queryOptions: { filter } })) {
-            const x = fromCorrelationEntity(e);
-            if (x.messageKey === key) rows.push(x); // guards against a (theoretical) hash collision
-          }
-        } catch (err) {
-          throw toTableStoreError(err, 'correlation get');
+  /** One partition query per key; `matches` guards against a (theoretical) hash collision. */
+  async function queryPartitions(keys: string[], partition: (k: string) => string, matches: (x: IndexedEmail, k: string) => boolean) {
+    const found = new Map<string, IndexedEmail[]>();
+    await forEachBounded([...new Set(keys)], IN_FLIGHT, async (key) => {
+      const rows: IndexedEmail[] = [];
+      try {
+        const filter = odata`PartitionKey eq ${partition(key)}`;
+        for await (const e of table.listEntities({ queryOptions: { filter } })) {
+          const x = fromCorrelationEntity(e);
+          if (matches(x, key)) rows.push(x);
         }
-        if (rows.length) found.set(key, rows);
-      });
-      return found;
-    },
+      } catch (err) {
+        throw toTableStoreError(err, 'correlation get');
+      }
+      if (rows.length) found.set(key, rows);
+    });
+    return found;
+  }
+  return {
+    get: (messageKeys) => queryPartitions(messageKeys, correlationPartition, (x, k) => x.messageKey === k),
+    getConversations: (roots) => queryPartitions(roots, conversationPartition, (x, k) => x.conversationRoot === k),
 
     async put(entries) {
       const byPartition = new Map<string, Map<string, CorrelationEntity>>();
       for (const x of entries) {
-        const e = toCorrelationEntity(x);
-        let rows = byPartition.get(e.partitionKey);
-        if (!rows) byPartition.set(e.partitionKey, (rows = new Map()));
-        rows.set(e.rowKey, e); // a transaction may not touch a row twice: last entry wins
+        const main = toCorrelationEntity(x);
+        const all = x.conversationRoot ? [main, { ...main, partitionKey: conversationPartition(x.conversationRoot) }] : [main];
+        for (const e of all) {
+          let rows = byPartition.get(e.partitionKey);
+          if (!rows) byPartition.set(e.partitionKey, (rows = new Map()));
+          rows.set(e.rowKey, e); // a transaction may not touch a row twice: last entry wins
+        }
       }
       const groups = [...byPartition.values()].map((rows) => [...rows.values()]);
       await forEachBounded(groups, IN_FLIGHT, async (rows) => {

@@ -1,7 +1,13 @@
 // Incoming filter options 0-4 and the acceptance rules around them (sss-behaviour.md 1.4).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateAcceptance, type AcceptanceInput } from '../../../shared/domain/accept';
+import { evaluateAcceptance as evaluateWithTrace, type AcceptanceInput } from '../../../shared/domain/accept';
+
+/** The verdict without the trace of filters consulted (that trace has tests of its own below). */
+function evaluateAcceptance(i: AcceptanceInput) {
+  const { checked: _checked, ...verdict } = evaluateWithTrace(i);
+  return verdict;
+}
 import type { EntityRef } from '../../../shared/domain/refs';
 
 const alice: EntityRef = { type: 'systemuser', id: 'alice' };
@@ -103,12 +109,32 @@ describe('Sent Items use the owner\'s filter, tested on recipients', () => {
     const r = evaluateAcceptance(input({ alice: 2 }, { outgoing: true, recipientPrincipals: [], senderMatches: [bob] }));
     assert.equal(r.accepted, false);
   });
-  it('a recipient\'s filter does not accept a sent mail: only the owner\'s filter counts', () => {
-    const r = evaluateAcceptance(input({ alice: 1, david: 0 }, { outgoing: true, recipientPrincipals: [david], recipientMatches: [david] }));
-    assert.equal(r.accepted, false);
-  });
   it('filter 0 accepts a sent mail to a DL (no recipient check on Sent Items)', () => {
     const r = evaluateAcceptance(input({ alice: 0 }, { outgoing: true, recipientPrincipals: [] }));
     assert.deepEqual(r, { accepted: true, by: alice, reason: 'AcceptAll' });
+  });
+});
+
+describe('the trace of filters consulted (what explain shows)', () => {
+  it('lists each user or queue whose filter was asked, in order, with its answer', () => {
+    const r = evaluateWithTrace(input({ alice: 1, sales: 0 }, { recipientPrincipals: [alice, sales] }));
+    assert.deepEqual(r.checked, [
+      { entity: alice, filter: 1, accepted: false },
+      { entity: sales, filter: 0, accepted: true },
+    ]);
+  });
+});
+
+describe('Sent Items: the recipients\' filters count too (P14)', () => {
+  it('a user recipient with filter 0 accepts mail sent by an owner whose filter 1 does not', () => {
+    const r = evaluateWithTrace(input({ alice: 1, david: 0 }, { outgoing: true, recipientPrincipals: [david] }));
+    assert.equal(r.accepted, true);
+    assert.deepEqual(r.accepted && r.by, david);
+    assert.equal(r.reason, 'AcceptAll');
+  });
+  it('with only the syncing mailbox counting, the owner\'s filter alone decides', () => {
+    const r = evaluateWithTrace(input({ alice: 1, david: 0 }, { outgoing: true, recipientPrincipals: [david], onlySyncingMailbox: true }));
+    assert.equal(r.accepted, false);
+    assert.equal(r.reason, 'NoCorrelationMatch');
   });
 });

@@ -11,6 +11,8 @@ function known(list: KnownEmail[]): KnownEmails {
   return {
     byMessageKey: (k) => list.filter((e) => e.messageKey === k),
     byToken: (t) => list.filter((e) => e.trackingtoken?.toUpperCase() === t.toUpperCase()),
+    byConversationRoot: (r) => list.filter((e) => e.conversationRoot === r),
+    smartCandidates: () => list,
   };
 }
 const settings = (over: Partial<CorrelationSettings> = {}): CorrelationSettings => ({
@@ -20,7 +22,7 @@ function mail(over: Partial<MailItem> = {}): MailItem {
   return {
     graphId: 'g', internetMessageId: '<r1@fabrikam.com>', messageKey: 'r1@fabrikam.com', folder: 'inbox', subject: 'RE: Quote Q-100',
     from: { address: 'bob@fabrikam.com' }, to: [{ address: 'alice@contoso.com' }], cc: [], bcc: [],
-    receivedDateTime: '2025-01-10T09:00:00.000Z', inReplyTo: [], references: [], categories: [], keptHeaders: {},
+    receivedDateTime: '2025-01-10T09:00:00.000Z', inReplyTo: [], references: [], categories: [], keptHeaders: {}, autoReply: false,
     body: { contentType: 'text', content: '' }, ...over,
   };
 }

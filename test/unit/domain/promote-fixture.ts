@@ -52,6 +52,8 @@ export function context(f: Fixture = fixture(), over: Partial<PromotionContext> 
     known: {
       byMessageKey: (k) => f.known.filter((e) => e.messageKey === k),
       byToken: (t) => f.known.filter((e) => e.trackingtoken?.toUpperCase() === t.toUpperCase()),
+      byConversationRoot: (r) => f.known.filter((e) => e.conversationRoot === r),
+      smartCandidates: () => f.known,
     },
     existing: (k, out) => f.existing.find((e) => e.messageKey === k && e.outgoing === out),
     ...over,
@@ -64,7 +66,7 @@ export function mail(over: Partial<MailItem> = {}): MailItem {
     graphId: 'AAMk-r1', internetMessageId: '<r1@fabrikam.com>', messageKey: 'r1@fabrikam.com', folder: 'inbox',
     subject: 'RE: Quote Q-100', from: { address: 'bob@fabrikam.com', name: 'Bob' }, to: [{ address: 'alice@contoso.com' }], cc: [], bcc: [],
     receivedDateTime: '2025-01-10T09:00:00.000Z', sentDateTime: '2025-01-10T08:59:58.000Z',
-    inReplyTo: ['e1@contoso.onmicrosoft.com'], references: [], categories: [], keptHeaders: {},
+    inReplyTo: ['e1@contoso.onmicrosoft.com'], references: [], categories: [], keptHeaders: {}, autoReply: false,
     body: { contentType: 'html', content: '<p>Thanks</p>' }, ...over,
   };
 }

@@ -162,7 +162,7 @@ test('timeline: each event has a date and one known verb; deliver names a mailbo
     'timeline[1].deliver.to: no mailbox nobody@contoso.com in exchange',
     'timeline[1].deliver.folder: expected a folder id, well-known name or display name, got ""',
     'timeline[1].deliver.message: expected a message object, got "x"',
-    'timeline[2]: unknown verb explode (known: deliver)',
-    'timeline[3]: expected exactly one verb (deliver), found 0',
+    'timeline[2]: unknown verb explode (known: deliver, update, move, dataverse)',
+    'timeline[3]: expected exactly one verb (deliver, update, move, dataverse), found 0',
   ]);
 });

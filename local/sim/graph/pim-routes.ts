@@ -1,0 +1,247 @@
+// URL space for events, calendarView (delta), contacts and contact folders (delta), To Do lists and tasks
+// (delta), under /users/{u}. Named for the request statistics like the mail routes.
+import type { Json } from '../../tenant/fixture';
+import { GraphError, badRequest } from './errors';
+import { syncStateExpired } from './delta';
+import { generatedMessageId } from './mail-write';
+import { attendeeAddresses, eventTime, pimDelta, validateEventInput, type PimCollection, type PimItem } from './pim';
+import type { Route, RouteContext, RouteResult } from './routes';
+import type { MailStore, SimMailbox } from './store';
+
+const ok = (json: unknown): RouteResult => ({ status: 200, json });
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, rest: string[]): Route | undefined {
+  const head = rest[0];
+  if (head === 'calendar' && rest[1] === 'events') return eventRoutes(store, u, mbx, rest.slice(2));
+  if (head === 'events') return eventRoutes(store, u, mbx, rest.slice(1));
+  if (head === 'calendarView') {
+    if (rest.length === 1) {
+      return {
+        name: 'calendarView',
+        methods: ['GET'],
+        mailbox: u,
+        run: (c) => {
+          const a = eventTime({ dateTime: c.query.get('startDateTime') ?? c.query.get('startdatetime') ?? '' });
+          const b = eventTime({ dateTime: c.query.get('endDateTime') ?? c.query.get('enddatetime') ?? '' });
+          if (isNaN(a) || isNaN(b)) throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+          const cal = mbx().pim.calendar;
+          const items = [...cal.items.values()].filter((it) => eventTime(it.data.start) < b && eventTime(it.data.end) > a);
+          return list(c, 'event', items.map((it) => mbx().pim.render(cal, it)));
+        },
+      };
+    }
+    if (rest.length === 2 && rest[1] === 'delta') return deltaRoute(store, u, mbx, 'calendarView/delta', () => mbx().pim.calendar);
+    return undefined;
+  }
+  if (head === 'contacts') return contactRoutes(store, u, mbx, () => mbx().pim.defaultContacts(), rest.slice(1), true);
+  if (head === 'contactFolders') {
+    if (rest.length === 1) {
+      return { name: 'contactFolders', methods: ['GET'], mailbox: u, run: (c) => list(c, 'contactFolder', [...mbx().pim.contactFolders.values()].map((f) => folderJson(mbx(), f))) };
+    }
+    const folder = () => mbx().pim.contactFolder(rest[1]);
+    if (rest.length === 2) return { name: 'contactFolder', methods: ['GET'], mailbox: u, run: () => ok(folderJson(mbx(), folder())) };
+    if (rest[2] === 'contacts') return contactRoutes(store, u, mbx, folder, rest.slice(3), false);
+    return undefined;
+  }
+  if (head === 'todo' && rest[1] === 'lists') {
+    const r = rest.slice(2);
+    if (r.length === 0) {
+      return {
+        name: 'todo/lists',
+        methods: ['GET', 'POST'],
+        mailbox: u,
+        run: (c) => {
+          if (c.method === 'POST') {
+            const b = objectBody(c);
+            if (typeof b.displayName !== 'string' || !b.displayName) throw badRequest("The property 'displayName' is required.");
+            return { status: 201, json: listJson(mbx().pim.addList(b.displayName)) };
+          }
+          return list(c, 'todoTaskList', [...mbx().pim.todoLists.values()].map(listJson));
+        },
+      };
+    }
+    const todo = () => mbx().pim.todoList(r[0]);
+    if (r.length === 1) return { name: 'todo/list', methods: ['GET'], mailbox: u, run: () => ok(listJson(todo())) };
+    if (r[1] !== 'tasks') return undefined;
+    const t = r.slice(2);
+    if (t.length === 1 && t[0] === 'delta') return deltaRoute(store, u, mbx, 'tasks/delta', todo);
+    return itemRoutes(store, u, mbx, todo, t, 'tasks', 'todoTask', (b) => {
+      if (b.title !== undefined && typeof b.title !== 'string') throw badRequest("Invalid value for property 'title'.");
+      return b;
+    });
+  }
+  return undefined;
+}
+
+function objectBody(c: RouteContext): Json {
+  const b = c.body();
+  if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest('Empty or invalid payload.');
+  return b as Json;
+}
+
+function list(c: RouteContext, type: string, value: Json[]): RouteResult {
+  const top = Number(c.query.get('$top') ?? 0) || 0;
+  return ok({ '@odata.context': `${c.baseUrl}/$metadata#Collection(${type})`, value: top > 0 ? value.slice(0, top) : value });
+}
+
+function folderJson(mbx: SimMailbox, f: PimCollection): Json {
+  return { id: f.id, displayName: f.displayName, parentFolderId: mbx.rootId, wellKnownName: f.wellKnown };
+}
+
+function listJson(l: PimCollection): Json {
+  return { '@odata.etag': `W/"${l.id.slice(-12)}"`, id: l.id, displayName: l.displayName, isOwner: true, isShared: false, wellknownListName: l.wellKnown ?? 'none' };
+}
+
+function deltaRoute(store: MailStore, u: string, mbx: () => SimMailbox, name: string, col: () => PimCollection, alias = false): Route {
+  return {
+    name,
+    methods: ['GET'],
+    mailbox: u,
+    run: (c) => {
+      const m = mbx();
+      const r = pimDelta(store, { mbx: m, c: col(), query: c.query, prefs: c.prefs, baseUrl: c.baseUrl, alias }, (g, url) => syncStateExpired(m, g, url));
+      const headers: Record<string, string> = c.prefs.maxPageSize ? { 'Preference-Applied': `odata.maxpagesize=${r.pageSize}` } : {};
+      return { status: 200, json: r.body, headers };
+    },
+  };
+}
+
+function contactRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folder: () => PimCollection, t: string[], alias: boolean): Route | undefined {
+  if (t.length === 1 && t[0] === 'delta') return deltaRoute(store, u, mbx, 'contacts/delta', folder, alias);
+  return itemRoutes(store, u, mbx, folder, t, 'contacts', 'contact', (b) => {
+    if (b.emailAddresses !== undefined && !Array.isArray(b.emailAddresses)) throw badRequest("Invalid value for property 'emailAddresses'.");
+    return b;
+  }, alias);
+}
+
+/** GET/POST on the collection, GET/PATCH/DELETE on an item. With `anyFolder`, ids are looked up across folders. */
+function itemRoutes(store: MailStore, u: string, mbx: () => SimMailbox, col: () => PimCollection, t: string[], name: string, type: string, check: (b: Json) => Json, anyFolder = false): Route | undefined {
+  void store;
+  if (t.length === 0) {
+    return {
+      name,
+      methods: ['GET', 'POST'],
+      mailbox: u,
+      run: (c) => {
+        const cc = col();
+        if (c.method === 'POST') return { status: 201, json: mbx().pim.render(cc, mbx().pim.add(cc, check(objectBody(c)))) };
+        const items = anyFolder ? mbx().pim.collections(cc.kind).flatMap((f) => [...f.items.values()].map((it) => mbx().pim.render(f, it))) : [...cc.items.values()].map((it) => mbx().pim.render(cc, it));
+        return list(c, type, items);
+      },
+    };
+  }
+  if (t.length !== 1) return undefined;
+  const locate = (): { c: PimCollection; item: PimItem } => {
+    if (anyFolder) return mbx().pim.find(col().kind, t[0]);
+    const c = col();
+    return { c, item: mbx().pim.get(c, t[0]) };
+  };
+  return {
+    name: name.replace(/s$/, ''),
+    methods: ['GET', 'PATCH', 'DELETE'],
+    mailbox: u,
+    run: (c) => {
+      const { c: cc, item } = locate();
+      if (c.method === 'DELETE') {
+        mbx().pim.remove(cc, item.id);
+        return { status: 204 };
+      }
+      if (c.method === 'PATCH') return ok(mbx().pim.render(cc, mbx().pim.update(cc, item.id, check(objectBody(c)))));
+      return ok(mbx().pim.render(cc, item));
+    },
+  };
+}
+
+// ------------------------------------------------------------------ events
+
+/** Fields an organizer's update carries to the attendees' copies. */
+const PROPAGATED = ['subject', 'body', 'start', 'end', 'location', 'locations', 'attendees', 'isAllDay', 'importance', 'sensitivity', 'isOnlineMeeting'];
+
+function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, t: string[]): Route | undefined {
+  if (t.length === 0) {
+    return {
+      name: 'events',
+      methods: ['GET', 'POST'],
+      mailbox: u,
+      run: (c) => {
+        const me = mbx();
+        const cal = me.pim.calendar;
+        if (c.method === 'GET') return list(c, 'event', [...cal.items.values()].map((it) => me.pim.render(cal, it)));
+        const input = validateEventInput(c.body(), true);
+        // transactionId: a retried POST returns the event the first one made [G-evt].
+        if (typeof input.transactionId === 'string') {
+          const prior = [...cal.items.values()].find((it) => it.data.transactionId === input.transactionId);
+          if (prior) return { status: 201, json: me.pim.render(cal, prior) };
+        }
+        const { organizer: _o, isOrganizer: _i, responseStatus: _r, iCalUId: _u, ...rest } = input;
+        const item = me.pim.add(cal, rest);
+        invite(store, me, item);
+        return { status: 201, json: me.pim.render(cal, item) };
+      },
+    };
+  }
+  if (t.length !== 1) return undefined;
+  return {
+    name: 'event',
+    methods: ['GET', 'PATCH', 'DELETE'],
+    mailbox: u,
+    run: (c) => {
+      const me = mbx();
+      const cal = me.pim.calendar;
+      const item = me.pim.get(cal, t[0]);
+      if (c.method === 'GET') return ok(me.pim.render(cal, item));
+      const copies = () => (item.data.isOrganizer === false ? [] : attendeeCopies(store, me, item));
+      if (c.method === 'DELETE') {
+        for (const { mb, copy } of copies()) mb.pim.update(mb.pim.calendar, copy.id, { isCancelled: true, subject: `Canceled: ${String(copy.data.subject ?? '')}` });
+        me.pim.remove(cal, item.id);
+        return { status: 204 };
+      }
+      const patch = validateEventInput(c.body(), false);
+      for (const k of ['id', 'iCalUId', 'organizer', 'isOrganizer', 'transactionId']) delete patch[k];
+      const before = new Set(attendeeAddresses(item.data));
+      const updated = me.pim.update(cal, item.id, patch);
+      const carry = Object.fromEntries(Object.entries(patch).filter(([k]) => PROPAGATED.includes(k)));
+      if (Object.keys(carry).length) for (const { mb, copy } of copies()) mb.pim.update(mb.pim.calendar, copy.id, carry);
+      // New attendees get their invitation now.
+      if (attendeeAddresses(updated.data).some((a) => !before.has(a))) invite(store, me, updated, before);
+      return ok(me.pim.render(cal, updated));
+    },
+  };
+}
+
+function attendeeCopies(store: MailStore, organizer: SimMailbox, item: PimItem): { mb: SimMailbox; copy: PimItem }[] {
+  const out: { mb: SimMailbox; copy: PimItem }[] = [];
+  for (const address of attendeeAddresses(item.data)) {
+    const mb = store.mailboxes.get(address);
+    if (!mb || mb === organizer) continue;
+    for (const copy of mb.pim.calendar.items.values()) if (copy.data.iCalUId === item.data.iCalUId) out.push({ mb, copy });
+  }
+  return out;
+}
+
+/** Attendees that are mailboxes here get a copy in their calendar and a meeting request in their Inbox. */
+function invite(store: MailStore, organizer: SimMailbox, item: PimItem, skip: Set<string> = new Set()): void {
+  const org = { emailAddress: { name: organizer.displayName, address: organizer.address } };
+  for (const address of new Set(attendeeAddresses(item.data))) {
+    if (skip.has(address)) continue;
+    const mb = store.mailboxes.get(address);
+    if (!mb || mb === organizer) continue;
+    const { transactionId: _t, ...data } = structuredClone(item.data);
+    const copy = mb.pim.add(mb.pim.calendar, { ...data, isOrganizer: false, organizer: org, responseStatus: { response: 'notResponded', time: '0001-01-01T00:00:00Z' } });
+    const now = iso(store.clock.now());
+    store.insertInto(mb, store.ensureFolder(mb, 'inbox', 'Inbox'), {
+      '@odata.type': '#microsoft.graph.eventMessage',
+      subject: String(item.data.subject ?? ''),
+      from: org,
+      sender: org,
+      toRecipients: [{ emailAddress: { address: mb.address, name: mb.displayName } }],
+      receivedDateTime: now,
+      sentDateTime: now,
+      internetMessageId: generatedMessageId(),
+      meetingMessageType: 'meetingRequest',
+      body: structuredClone(item.data.body),
+      event: { id: copy.id },
+    });
+  }
+}
