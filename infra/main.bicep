@@ -65,6 +65,8 @@ param enhancedAutoReplyPolicy bool = false
 param enhancedSameSubjectGuard bool = false
 @description('Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark. (ENHANCED_PROCESS_MOVED_MAIL).')
 param enhancedProcessMovedMail bool = false
+@description('More email-enabled tables for party resolution, logicalname:column|column items (PARTY_EXTRA_TABLES).')
+param partyExtraTables string = ''
 @description('Allow email addresses and subjects in logs and telemetry (LOG_PERSONAL_DATA).')
 param logPersonalData bool = false
 
@@ -187,6 +189,7 @@ module api 'app/function.bicep' = {
     enhancedAutoReplyPolicy: enhancedAutoReplyPolicy
     enhancedSameSubjectGuard: enhancedSameSubjectGuard
     enhancedProcessMovedMail: enhancedProcessMovedMail
+    partyExtraTables: partyExtraTables
     logPersonalData: logPersonalData
   }
 }

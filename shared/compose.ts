@@ -52,7 +52,7 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
   const tables = await tablesFor(s);
   return {
     graph: createGraphClient({ baseUrl: s.graphBaseUrl, token: tokenSource(credential, scopeFor(s.graphBaseUrl)), pageSize: s.graphPageSize, clock: o.clock, onRequest: count('graph') }),
-    dataverse: createDataverseAdapter({ url: s.dataverseUrl, token: tokenSource(credential, scopeFor(s.dataverseUrl)), clock: o.clock, batchSize: s.dataverseBatchSize, onRequest: count('dataverse') }),
+    dataverse: createDataverseAdapter({ url: s.dataverseUrl, token: tokenSource(credential, scopeFor(s.dataverseUrl)), clock: o.clock, batchSize: s.dataverseBatchSize, partyTables: s.partyExtraTables, onRequest: count('dataverse') }),
     checkpoints: tables.checkpoints,
     mailboxes: tables.mailboxes,
     ledger: tables.ledger,

@@ -45,6 +45,7 @@ export const SETTINGS = [
   { name: 'ENHANCED_AUTO_REPLY_POLICY', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: skip automatic replies (Auto-Submitted, Precedence, X-Autoreply) with reason AutoReply; SSS tracks them." },
   { name: 'ENHANCED_SAME_SUBJECT_GUARD', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: header and conversation-index correlation need the same subject (RE:/FW: aside), so a forwarded thread does not pull in unrelated mail." },
   { name: 'ENHANCED_PROCESS_MOVED_MAIL', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark." },
+  { name: 'PARTY_EXTRA_TABLES', kind: 'string', default: '', scope: 'all', doc: 'More email-enabled tables for party resolution, beyond users, queues, contacts, accounts and leads: `logicalname:column|column` items separated by commas, e.g. `new_vendor:emailaddress`.' },
   { name: 'LOG_PERSONAL_DATA', kind: 'bool', default: 'false', scope: 'all', doc: 'Allow email addresses and subjects in logs and telemetry.' },
   { name: 'CLOCK_SPEED', kind: 'int', default: '1', min: 1, max: 100000, scope: 'local', doc: 'How many times faster than real time the local runtime and simulators run.' },
 ] as const satisfies readonly SettingSpec[];
@@ -77,6 +78,8 @@ export interface Settings {
   enhancedAutoReplyPolicy: boolean;
   enhancedSameSubjectGuard: boolean;
   enhancedProcessMovedMail: boolean;
+  /** Extra email-enabled tables for party resolution: logical name and email columns. */
+  partyExtraTables: { logicalName: string; columns: string[] }[];
   logPersonalData: boolean;
   clockSpeed: number;
 }
@@ -153,6 +156,13 @@ export function loadSettings(env: Env, requireFor: 'azure' | 'local' = 'local'):
     if (!v.AzureWebJobsStorage && !v.AzureWebJobsStorage__tableServiceUri) problems.push('AzureWebJobsStorage__tableServiceUri: required (or AzureWebJobsStorage)');
   }
   if (typeof v.TABLE_PREFIX === 'string' && !/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(v.TABLE_PREFIX)) problems.push('TABLE_PREFIX: letters and digits only, starting with a letter, at most 41 characters');
+  if (typeof v.PARTY_EXTRA_TABLES === 'string') {
+    try {
+      parsePartyTables(v.PARTY_EXTRA_TABLES);
+    } catch (e) {
+      problems.push(`PARTY_EXTRA_TABLES: ${(e as Error).message}`);
+    }
+  }
   if (problems.length) throw new SettingsError(problems);
   return {
     storageConnectionString: v.AzureWebJobsStorage as string | undefined,
@@ -180,9 +190,21 @@ export function loadSettings(env: Env, requireFor: 'azure' | 'local' = 'local'):
     enhancedAutoReplyPolicy: v.ENHANCED_AUTO_REPLY_POLICY as boolean,
     enhancedSameSubjectGuard: v.ENHANCED_SAME_SUBJECT_GUARD as boolean,
     enhancedProcessMovedMail: v.ENHANCED_PROCESS_MOVED_MAIL as boolean,
+    partyExtraTables: parsePartyTables(String(v.PARTY_EXTRA_TABLES ?? '')),
     logPersonalData: v.LOG_PERSONAL_DATA as boolean,
     clockSpeed: v.CLOCK_SPEED as number,
   };
+}
+
+/** `new_vendor:emailaddress|emailaddress2, other:email` -> tables and columns (at most 20 tables: a cap on lookup cost). */
+export function parsePartyTables(raw: string): { logicalName: string; columns: string[] }[] {
+  const items = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  if (items.length > 20) throw new Error('at most 20 extra tables');
+  return items.map((item) => {
+    const m = /^([a-z][a-z0-9_]*):([a-z0-9_]+(?:\|[a-z0-9_]+)*)$/i.exec(item);
+    if (!m) throw new Error(`"${item}" is not logicalname:column|column`);
+    return { logicalName: m[1]!.toLowerCase(), columns: m[2]!.toLowerCase().split('|') };
+  });
 }
 
 /** The one place that turns process.env into settings; the Functions entry and the CLI call it once. */

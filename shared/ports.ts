@@ -46,8 +46,9 @@ export interface ExistingEmail {
   subject?: string;
   /** Hex of the first 22 bytes of the row's conversationindex, when it has one. */
   conversationRoot?: string;
-  /** Party addresses, for smart-matching candidates. */
+  /** Party addresses and row ids, for smart-matching candidates. */
   addresses?: string[];
+  partyIds?: string[];
   createdon?: string;
 }
 export interface PartyCandidate {

@@ -42,6 +42,7 @@ param enhancedReferences bool
 param enhancedAutoReplyPolicy bool
 param enhancedSameSubjectGuard bool
 param enhancedProcessMovedMail bool
+param partyExtraTables string
 param logPersonalData bool
 
 var appSettings = [
@@ -77,6 +78,7 @@ var appSettings = [
   { name: 'ENHANCED_AUTO_REPLY_POLICY', value: string(enhancedAutoReplyPolicy) }
   { name: 'ENHANCED_SAME_SUBJECT_GUARD', value: string(enhancedSameSubjectGuard) }
   { name: 'ENHANCED_PROCESS_MOVED_MAIL', value: string(enhancedProcessMovedMail) }
+  { name: 'PARTY_EXTRA_TABLES', value: partyExtraTables }
   { name: 'LOG_PERSONAL_DATA', value: string(logPersonalData) }
 ]
 

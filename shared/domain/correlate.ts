@@ -19,6 +19,8 @@ export interface KnownEmail {
   conversationRoot?: string;
   /** Every party address (smart matching). */
   addresses?: string[];
+  /** Every party's row id (smart matching, for parties without addressused). */
+  partyIds?: string[];
   createdon?: string;
 }
 
@@ -52,6 +54,8 @@ export interface KnownEmails {
   byConversationRoot(root: string): KnownEmail[];
   /** Earlier emails that may match by subject words and addresses (smart matching). */
   smartCandidates(item: MailItem): KnownEmail[];
+  /** Row ids an address resolves to (smart matching compares parties by address or row). */
+  rowsOf?(address: string): string[];
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -99,7 +103,7 @@ export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSett
     if (hit && sameThread(hit)) return { method: 'ConversationIndex', target: hit, setsParent: true };
   }
   if (s.smartMatching?.enabled) {
-    const hit = smartMatch(item, others(known.smartCandidates(item)), s.smartMatching);
+    const hit = smartMatch(item, others(known.smartCandidates(item)), s.smartMatching, (a) => known.rowsOf?.(a) ?? []);
     if (hit) return { method: 'SmartMatching', target: hit, setsParent: false };
   }
   return { method: 'None', setsParent: false };

@@ -46,21 +46,27 @@ export function addressHashes(item: MailItem, maxCount: number): string[] {
   return [...new Set(all)].slice(0, maxCount);
 }
 
-export function smartMatch(item: MailItem, candidates: KnownEmail[], s: SmartMatching): KnownEmail | undefined {
+/**
+ * `rowsOf` gives the rows an address resolves to: an earlier email's party may carry only the row it
+ * points at (a party resolved by id, with no addressused), and it is still the same address.
+ */
+export function smartMatch(item: MailItem, candidates: KnownEmail[], s: SmartMatching, rowsOf: (address: string) => string[] = () => []): KnownEmail | undefined {
   const words = subjectHashes(item.subject, s);
   if (words.length === 0) return undefined;
-  const addresses = new Set(addressHashes(item, s.maxCount));
+  const addresses = addressHashes(item, s.maxCount);
   const since = Date.parse(item.receivedDateTime) - s.windowDays * 86_400_000;
   const matches = candidates.filter((c) => {
-    if (c.subject === undefined || !c.addresses) return false;
+    if (c.subject === undefined || (!c.addresses && !c.partyIds)) return false;
     if (c.createdon && Date.parse(c.createdon) < since) return false;
     const theirs = subjectHashes(c.subject, s);
     if (Math.abs(theirs.length - words.length) > s.deltaSubjectCount) return false;
     const shorter = theirs.length <= words.length ? theirs : words;
     const longer = new Set(shorter === theirs ? words : theirs);
     if (!shorter.every((w) => longer.has(w))) return false;
-    const shared = new Set(c.addresses.map((a) => a.toLowerCase()).filter((a) => addresses.has(a)));
-    return shared.size >= s.minAddressCount;
+    const theirAddresses = new Set((c.addresses ?? []).map((a) => a.toLowerCase()));
+    const theirRows = new Set((c.partyIds ?? []).map((id) => id.toLowerCase()));
+    const shared = addresses.filter((a) => theirAddresses.has(a) || rowsOf(a).some((id) => theirRows.has(id.toLowerCase())));
+    return shared.length >= s.minAddressCount;
   });
   // The most recent earlier email wins, as a reply continues the latest message of a thread.
   return matches.sort((a, b) => (b.createdon ?? '').localeCompare(a.createdon ?? ''))[0];

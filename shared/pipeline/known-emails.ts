@@ -13,6 +13,7 @@ export class PageKnowledge implements KnownEmails {
   private readonly byTok = new Map<string, Known[]>();
   private readonly byRoot = new Map<string, Known[]>();
   private readonly smart: Known[];
+  private readonly parties: PageLookup['parties'];
 
   constructor(lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]> = new Map()) {
     for (const list of lookup.emails.values()) for (const e of list) this.add(fromExisting(e));
@@ -21,6 +22,7 @@ export class PageKnowledge implements KnownEmails {
     for (const list of index.values()) for (const e of list) this.add(fromIndex(e));
     for (const list of conversations.values()) for (const e of list) this.add(fromIndex(e));
     this.smart = lookup.smartCandidates.map(fromExisting);
+    this.parties = lookup.parties;
   }
 
   add(e: Known): void {
@@ -39,6 +41,9 @@ export class PageKnowledge implements KnownEmails {
   }
   smartCandidates(_item: MailItem): KnownEmail[] {
     return this.smart;
+  }
+  rowsOf(address: string): string[] {
+    return (this.parties.get(address.toLowerCase()) ?? []).map((c) => c.ref.id);
   }
   existing(messageKey: string, outgoing: boolean): Known | undefined {
     return (this.byKey.get(messageKey) ?? []).find((e) => e.outgoing === outgoing);

@@ -73,7 +73,12 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
   let cp: Checkpoint = (await deps.checkpoints.get(mb.mailboxid, folder)) ?? { mailboxId: mb.mailboxid, folder, rounds: 0 };
   // SSS's watermark (root Inbox): an admin who changes processemailreceivedafter starts it over.
   const base = mb.processEmailReceivedAfter ?? '';
-  if (folder === INBOX && (cp.watermarkBase ?? '') !== base) cp = { ...cp, watermark: undefined, watermarkBase: base };
+  if (folder === INBOX && (cp.watermarkBase ?? '') !== base) {
+    // A changed start date means "evaluate the Inbox again from that date" (PP-pera): a fresh round.
+    const restart = cp.watermarkBase !== undefined && cp.rounds > 0;
+    if (restart) deps.log.info('sync.start-date-changed', { mailboxId: mb.mailboxid });
+    cp = { ...cp, watermark: undefined, watermarkBase: base, ...(restart ? { cursor: undefined, cursorKind: undefined, rounds: 0 } : {}) };
+  }
   for (;;) {
     if (deps.clock.now().getTime() > deadline) return 'budget';
     let page;

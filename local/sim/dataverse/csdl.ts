@@ -28,12 +28,15 @@ export function singleNavs(d: EntityDef): SingleNav[] {
     const targets = d.lookups[column]?.targets;
     const target = fixed ?? (column === 'ownerid' ? 'principal' : Array.isArray(targets) && targets.length === 1 ? targets[0] : 'crmbaseentity');
     out.push({ name, column, target });
-    covered.add(column);
+    if (targets !== '*') covered.add(column);
   }
   for (const [column, { targets }] of Object.entries(d.lookups)) {
     if (covered.has(column)) continue;
+    if (targets === '*') {
+      for (const t of REGARDING_TARGETS) out.push({ name: `${column}_${t}_${d.logical}`, column, target: t });
+      continue;
+    }
     if (column === 'ownerid') out.push({ name: 'ownerid', column, target: 'principal' });
-    else if (targets === '*') for (const t of REGARDING_TARGETS) out.push({ name: `${column}_${t}_${d.logical}`, column, target: t });
     else if (targets.length === 1) out.push({ name: column, column, target: targets[0] });
     else for (const t of targets) out.push({ name: `${column}_${t}`, column, target: t });
   }

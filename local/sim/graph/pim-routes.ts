@@ -8,6 +8,7 @@ import { attendeeAddresses, eventTime, pimDelta, validateEventInput, type PimCol
 import type { Route, RouteContext, RouteResult } from './routes';
 import type { MailStore, SimMailbox } from './store';
 
+const isDelta = (s: string | undefined) => s === 'delta' || s === 'delta()';
 const ok = (json: unknown): RouteResult => ({ status: 200, json });
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -31,7 +32,7 @@ export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, re
         },
       };
     }
-    if (rest.length === 2 && rest[1] === 'delta') return deltaRoute(store, u, mbx, 'calendarView/delta', () => mbx().pim.calendar);
+    if (rest.length === 2 && isDelta(rest[1])) return deltaRoute(store, u, mbx, 'calendarView/delta', () => mbx().pim.calendar);
     return undefined;
   }
   if (head === 'contacts') return contactRoutes(store, u, mbx, () => mbx().pim.defaultContacts(), rest.slice(1), true);
@@ -65,7 +66,7 @@ export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, re
     if (r.length === 1) return { name: 'todo/list', methods: ['GET'], mailbox: u, run: () => ok(listJson(todo())) };
     if (r[1] !== 'tasks') return undefined;
     const t = r.slice(2);
-    if (t.length === 1 && t[0] === 'delta') return deltaRoute(store, u, mbx, 'tasks/delta', todo);
+    if (t.length === 1 && isDelta(t[0])) return deltaRoute(store, u, mbx, 'tasks/delta', todo);
     return itemRoutes(store, u, mbx, todo, t, 'tasks', 'todoTask', (b) => {
       if (b.title !== undefined && typeof b.title !== 'string') throw badRequest("Invalid value for property 'title'.");
       return b;
@@ -108,7 +109,7 @@ function deltaRoute(store: MailStore, u: string, mbx: () => SimMailbox, name: st
 }
 
 function contactRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folder: () => PimCollection, t: string[], alias: boolean): Route | undefined {
-  if (t.length === 1 && t[0] === 'delta') return deltaRoute(store, u, mbx, 'contacts/delta', folder, alias);
+  if (t.length === 1 && isDelta(t[0])) return deltaRoute(store, u, mbx, 'contacts/delta', folder, alias);
   return itemRoutes(store, u, mbx, folder, t, 'contacts', 'contact', (b) => {
     if (b.emailAddresses !== undefined && !Array.isArray(b.emailAddresses)) throw badRequest("Invalid value for property 'emailAddresses'.");
     return b;

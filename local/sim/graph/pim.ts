@@ -121,6 +121,10 @@ export class PimStore {
       item.data[k] = structuredClone(v);
     }
     if ('body' in patch && c.kind !== 'task') item.data.bodyPreview = bodyPreviewOf(item.data.body);
+    if (c.kind === 'event') {
+      item.data.start = normaliseTime(item.data.start);
+      item.data.end = normaliseTime(item.data.end);
+    }
     item.version++;
     item.lastModified = iso(this.store.clock.now());
     c.changes.push({ seq: ++this.store.seq, kind: 'update', id });

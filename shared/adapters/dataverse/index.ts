@@ -3,7 +3,7 @@
 import type { Clock, DataversePort, OrgContext } from '../../ports';
 import { createWebApi } from './http';
 import { loadOrgContext } from './org';
-import { lookupPage } from './lookups';
+import { lookupPage, partySources } from './lookups';
 import { createEmails, regardingOf, updateRegarding } from './emails';
 
 export interface DataverseAdapterOptions {
@@ -12,6 +12,8 @@ export interface DataverseAdapterOptions {
   clock: Clock;
   batchSize: number;
   settingsRefreshMs?: number;
+  /** PARTY_EXTRA_TABLES. */
+  partyTables?: { logicalName: string; columns: string[] }[];
   onRequest?: (route: string) => void;
 }
 
@@ -19,6 +21,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
   const api = createWebApi({ url: o.url, token: o.token, clock: o.clock, ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
   const refreshMs = o.settingsRefreshMs ?? 5 * 60_000;
   let cached: { at: number; value: Promise<OrgContext> } | undefined;
+  const sources = partySources(o.partyTables ?? []);
   return {
     loadOrgContext() {
       const now = o.clock.now().getTime();
@@ -29,7 +32,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
       }
       return cached.value;
     },
-    lookup: (req) => lookupPage(api, req),
+    lookup: (req) => lookupPage(api, req, sources),
     createEmails: (activities) => createEmails(api, activities, o.batchSize),
     updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
     regardingOf: (ids) => regardingOf(api, ids),

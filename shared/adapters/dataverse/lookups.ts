@@ -5,15 +5,28 @@ import { conversationRoot } from '../../domain/graph-message';
 import { normalizeMessageId } from '../../domain/message-id';
 import type { BatchItem } from './batch';
 import type { WebApi } from './http';
+import { entitySet } from './navigation';
 
-/** Email-format columns of the email-enabled tables in scope (resolution scope is configurable later). */
-export const PARTY_SOURCES = [
+export interface PartySource {
+  set: string;
+  type: string;
+  key: string;
+  columns: readonly string[];
+  extra: readonly string[];
+}
+
+/** Email-format columns of the email-enabled tables SSS resolves against by default; PARTY_EXTRA_TABLES adds more. */
+export const PARTY_SOURCES: readonly PartySource[] = [
   { set: 'systemusers', type: 'systemuser', key: 'systemuserid', columns: ['internalemailaddress'], extra: ['isdisabled'] },
   { set: 'queues', type: 'queue', key: 'queueid', columns: ['emailaddress'], extra: ['statecode', '_ownerid_value'] },
   { set: 'contacts', type: 'contact', key: 'contactid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
   { set: 'accounts', type: 'account', key: 'accountid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
   { set: 'leads', type: 'lead', key: 'leadid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
-] as const;
+];
+
+export function partySources(extra: { logicalName: string; columns: string[] }[]): PartySource[] {
+  return [...PARTY_SOURCES, ...extra.map((t) => ({ set: entitySet(t.logicalName), type: t.logicalName, key: `${t.logicalName}id`, columns: t.columns, extra: ['statecode', '_ownerid_value'] }))];
+}
 
 const CHUNK = 100;
 const LOOKUP_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
@@ -47,7 +60,10 @@ function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
     ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
     ...(conversationRoot(r.conversationindex as string | undefined) ? { conversationRoot: conversationRoot(r.conversationindex as string)! } : {}),
     ...(Array.isArray(r.email_activity_parties)
-      ? { addresses: (r.email_activity_parties as { addressused?: unknown }[]).flatMap((p) => (typeof p.addressused === 'string' ? [p.addressused.toLowerCase()] : [])) }
+      ? {
+          addresses: (r.email_activity_parties as { addressused?: unknown }[]).flatMap((p) => (typeof p.addressused === 'string' ? [p.addressused.toLowerCase()] : [])),
+          partyIds: (r.email_activity_parties as { _partyid_value?: unknown }[]).flatMap((p) => (typeof p._partyid_value === 'string' ? [p._partyid_value] : [])),
+        }
       : {}),
   };
 }
@@ -63,22 +79,22 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-export async function lookupPage(api: WebApi, req: LookupRequest): Promise<PageLookup> {
+export async function lookupPage(api: WebApi, req: LookupRequest, sources: readonly PartySource[] = PARTY_SOURCES): Promise<PageLookup> {
   // Dataverse keeps messageid as the client gave it; SSS stores the bracketed form, others may not.
   const ids = [...new Set(req.messageIds.flatMap((id) => [`<${normalizeMessageId(id)}>`, normalizeMessageId(id)]))];
   const tokens = [...new Set(req.trackingTokens)];
   const addresses = [...new Set(req.addresses.map((a) => a.toLowerCase()))];
   const roots = [...new Set(req.conversationRoots ?? [])];
   const subjects = [...new Set(req.smartSubjects ?? [])].filter(Boolean);
-  const items: { kind: 'email' | 'token' | 'conversation' | 'smart' | (typeof PARTY_SOURCES)[number]; item: BatchItem }[] = [];
+  const items: { kind: 'email' | 'token' | 'conversation' | 'smart' | PartySource; item: BatchItem }[] = [];
   for (const root of roots) items.push({ kind: 'conversation', item: get('/emails', `startswith(conversationindex,${literal(rootPrefix(root))})`, EMAIL_SELECT) });
   for (const subject of subjects) {
-    const url = `/emails?$select=${EMAIL_SELECT.join(',')}&$filter=${encodeURIComponent(`contains(subject,${literal(subject)})`)}&$orderby=createdon desc&$top=${SMART_TOP}&$expand=email_activity_parties($select=addressused)`;
+    const url = `/emails?$select=${EMAIL_SELECT.join(',')}&$filter=${encodeURIComponent(`contains(subject,${literal(subject)})`)}&$orderby=${encodeURIComponent('createdon desc')}&$top=${SMART_TOP}&$expand=${encodeURIComponent('email_activity_parties($select=addressused,_partyid_value)')}`;
     items.push({ kind: 'smart', item: { request: { method: 'GET', url, headers: ANNOTATIONS } } });
   }
   for (const c of chunks(ids, CHUNK)) items.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
   for (const c of chunks(tokens, CHUNK)) items.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
-  for (const src of PARTY_SOURCES) {
+  for (const src of sources) {
     for (const c of chunks(addresses, CHUNK)) {
       const filter = src.columns.map((col) => inFilter(col, c)).join(' or ');
       items.push({ kind: src, item: get(`/${src.set}`, filter, [src.key, ...src.columns, ...src.extra, 'createdon']) });

@@ -1,0 +1,159 @@
+// Decorators around the ports the stages use: they record spans, metrics and the promotion.decided event
+// from outside, so the stages and the adapters stay free of telemetry code.
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Decision } from '../domain/activity';
+import { ThrottledError } from '../domain/errors';
+import type { CheckpointStore, Clock, DataversePort, GraphPort, Ledger, Log, QueuePort } from '../ports';
+import type { PipelineDeps } from '../pipeline/deps';
+import { ATTR, EVENTS, SCOPE, SPANS } from './names';
+import { injectTraceContext } from './propagation';
+import { describeError } from './redact';
+import { instruments, personalDataAllowed, setPersonalDataAllowed } from './instruments';
+import { currentStage } from './stage';
+
+const tracer = () => trace.getTracer(SCOPE);
+
+function fail(span: Span, e: unknown): void {
+  const err = describeError(e, personalDataAllowed());
+  span.setAttribute(ATTR.errorType, err.type);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+}
+
+/** A throttled answer: counted once, and the running stage learns it will be rescheduled. */
+export function recordThrottled(system: string, retryAfterMs: number): void {
+  instruments().throttled.record(Math.max(0, retryAfterMs), { system });
+  const stage = currentStage();
+  if (stage) stage.throttledBy = system;
+}
+
+/** One HTTP request to Graph or Dataverse (called from the adapters' onRequest hooks). */
+export function recordRequest(system: 'graph' | 'dataverse', route: string): void {
+  instruments().requests.add(1, { system, route });
+}
+
+async function inClientSpan<T>(system: 'graph' | 'dataverse', operation: string, run: () => Promise<T>, after?: (r: T) => void): Promise<T> {
+  return tracer().startActiveSpan(SPANS.dependency(system, operation), { kind: SpanKind.CLIENT, attributes: { [ATTR.system]: system, [ATTR.route]: operation } }, async (span) => {
+    try {
+      const r = await run();
+      after?.(r);
+      return r;
+    } catch (e) {
+      if (e instanceof ThrottledError) recordThrottled(e.system, e.retryAfterMs);
+      fail(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Injects the active trace context into every message's application properties, inside a producer span. */
+export function tracedQueue(inner: QueuePort): QueuePort {
+  return {
+    send: (queue, messages) =>
+      tracer().startActiveSpan(
+        SPANS.send(queue),
+        { kind: SpanKind.PRODUCER, attributes: { [ATTR.messagingSystem]: 'servicebus', [ATTR.destination]: queue, [ATTR.operation]: 'send', [ATTR.batchCount]: messages.length } },
+        async (span) => {
+          const ctx = context.active();
+          try {
+            await inner.send(
+              queue,
+              messages.map((m) => {
+                const applicationProperties = injectTraceContext(m.applicationProperties, ctx);
+                return applicationProperties ? { ...m, applicationProperties } : m;
+              }),
+            );
+          } catch (e) {
+            fail(span, e);
+            throw e;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+  };
+}
+
+/** One promotion.decided count and event per decision recorded (outcome, reason; never addresses). */
+export function tracedLedger(inner: Ledger, log: Log): Ledger {
+  return Object.assign(Object.create(inner) as Ledger, {
+    async record(decisions: Decision[]) {
+      await inner.record(decisions);
+      const { decided } = instruments();
+      for (const d of decisions) {
+        decided.add(1, { outcome: d.outcome, reason: d.reason, folder: d.folder });
+        log.info(EVENTS.decided, { mailboxId: d.mailboxId, folder: d.folder, outcome: d.outcome, reason: d.reason, correlationMethod: d.correlationMethod });
+      }
+    },
+  });
+}
+
+/** checkpoint.lag: how long a folder's checkpoint had not moved, recorded when it moves. */
+export function tracedCheckpoints(inner: CheckpointStore): CheckpointStore {
+  const lastMoved = new Map<string, string>();
+  const key = (mailboxId: string, folder: string) => `${mailboxId}|${folder}`;
+  return Object.assign(Object.create(inner) as CheckpointStore, {
+    async get(mailboxId: string, folder: Parameters<CheckpointStore['get']>[1]) {
+      const cp = await inner.get(mailboxId, folder);
+      if (cp?.updatedAt) lastMoved.set(key(mailboxId, folder), cp.updatedAt);
+      return cp;
+    },
+    async save(cp: Parameters<CheckpointStore['save']>[0]) {
+      const saved = await inner.save(cp);
+      const k = key(cp.mailboxId, cp.folder);
+      const before = lastMoved.get(k);
+      if (before && cp.updatedAt) {
+        const lag = Date.parse(cp.updatedAt) - Date.parse(before);
+        if (Number.isFinite(lag) && lag >= 0) instruments().checkpointLag.record(lag, { folder: cp.folder });
+      }
+      if (cp.updatedAt) lastMoved.set(k, cp.updatedAt);
+      return saved;
+    },
+  });
+}
+
+export function tracedGraph(inner: GraphPort): GraphPort {
+  return {
+    messagesDelta: (mailbox, folder, cursor) => inClientSpan('graph', 'messagesDelta', () => inner.messagesDelta(mailbox, folder, cursor)),
+    getMessage: (mailbox, graphId, select) => inClientSpan('graph', 'getMessage', () => inner.getMessage(mailbox, graphId, select)),
+  };
+}
+
+/** Dataverse calls as client spans; createEmails also gives pipeline.latency and the throttled rows of a $batch. */
+export function tracedDataverse(inner: DataversePort, clock: Clock): DataversePort {
+  return {
+    loadOrgContext: () => inner.loadOrgContext(), // cached in the adapter: a span per call would mostly time a cache hit
+    lookup: (req) => inClientSpan('dataverse', 'lookup', () => inner.lookup(req)),
+    createEmails: (activities) =>
+      inClientSpan('dataverse', 'createEmails', () => inner.createEmails(activities), (results) => {
+        const { latency } = instruments();
+        const now = clock.now().getTime();
+        const byId = new Map(activities.map((a) => [a.activityid, a]));
+        let throttled = 0;
+        for (const r of results) {
+          if (r.status === 'retry' && /^429\b/.test(r.error ?? '')) throttled++;
+          if (r.status !== 'created') continue;
+          const a = byId.get(r.activityid);
+          const received = a ? Date.parse(a.actualend) : NaN;
+          if (Number.isFinite(received)) latency.record(Math.max(0, now - received), { direction: a!.directioncode ? 'outgoing' : 'incoming' });
+        }
+        // A $batch answers 200 with 429 parts: one throttle per $batch, not per row (Retry-After unknown here).
+        if (throttled) recordThrottled('dataverse', 0);
+        trace.getActiveSpan()?.setAttributes({ 'exsync.emails': activities.length, 'exsync.created': results.filter((r) => r.status === 'created').length });
+      }),
+  };
+}
+
+/** Every telemetry decorator over the ports, and the personal-data rule; what the composition root calls. */
+export function instrumentPipeline<T extends PipelineDeps>(deps: T, o: { allowPersonal: boolean }): T {
+  setPersonalDataAllowed(o.allowPersonal);
+  return {
+    ...deps,
+    graph: tracedGraph(deps.graph),
+    dataverse: tracedDataverse(deps.dataverse, deps.clock),
+    checkpoints: tracedCheckpoints(deps.checkpoints),
+    ledger: tracedLedger(deps.ledger, deps.log),
+    queue: tracedQueue(deps.queue),
+  };
+}
