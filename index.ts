@@ -1,16 +1,21 @@
 // Azure Functions entry: the one composition root of a Functions process. The host loads this file and
 // functions/*.js (package.json "main"); each function asks for the pipeline here, built once, lazily.
+// First: telemetry starts before the Azure SDKs and the handlers load (APPLICATIONINSIGHTS_CONNECTION_STRING).
+import { azureTelemetry } from './shared/telemetry/azure';
 import { app } from '@azure/functions';
 import { settings } from './shared/config';
 import { composePipeline } from './shared/compose';
 import type { PipelineDeps } from './shared/pipeline/deps';
 import { createLog, type LogSink } from './shared/log';
 import { createServiceBusQueue } from './shared/adapters/servicebus';
+import { telemetrySink, textLine } from './shared/telemetry';
 
 app.setup({ enableHttpStream: false });
 
+// Without telemetry the host turns these JSON lines into `traces`, which the workbook reads as events. With
+// telemetry they are customEvents (telemetrySink), and the console keeps a text line that is not counted twice.
 const consoleSink: LogSink = (level, event, props) => {
-  const line = JSON.stringify({ event, ...props });
+  const line = azureTelemetry.destinations.length ? textLine(event, props) : JSON.stringify({ event, ...props });
   if (level === 'error') console.error(line);
   else if (level === 'warn') console.warn(line);
   else console.info(line);
@@ -24,7 +29,7 @@ export function azurePipeline(): Promise<PipelineDeps> {
     const s = settings('azure');
     const clock = { now: () => new Date() };
     const queue = createServiceBusQueue({ fullyQualifiedNamespace: s.serviceBusNamespace! });
-    return composePipeline({ settings: s, queue, clock, log: createLog(consoleSink, s.logPersonalData) });
+    return composePipeline({ settings: s, queue, clock, log: createLog(telemetrySink(consoleSink), s.logPersonalData) });
   })();
   deps.catch(() => (deps = undefined));
   return deps;

@@ -3,10 +3,11 @@ import { azurePipeline } from '../index';
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { runSchedule } from '../shared/pipeline/schedule';
 import type { PipelineDeps } from '../shared/pipeline/deps';
+import { traced } from './trigger';
 
 export function scheduleHandler(pipeline: () => Promise<PipelineDeps>) {
   return async (_timer: Timer, context: InvocationContext): Promise<void> => {
-    const r = await runSchedule(await pipeline());
+    const r = await traced(context, 'schedule', undefined, async () => runSchedule(await pipeline()));
     context.log(`enqueued ${r.enqueued.length} mailbox sync job(s)`);
   };
 }

@@ -7,8 +7,10 @@ import type { PipelineDeps } from '../shared/pipeline/deps';
 import { inbound, runHandler } from './trigger';
 
 export function syncHandler(pipeline: () => Promise<PipelineDeps>) {
-  return async (message: unknown, context: InvocationContext): Promise<void> =>
-    runHandler(context, async () => handleSyncMessage(inbound(message, context), await pipeline()));
+  return async (message: unknown, context: InvocationContext): Promise<void> => {
+    const msg = inbound(message, context);
+    await runHandler(context, async () => handleSyncMessage(msg, await pipeline()), { name: 'sync', message: msg });
+  };
 }
 
 app.serviceBusQueue('sync', {

@@ -7,8 +7,10 @@ import type { PipelineDeps } from '../shared/pipeline/deps';
 import { inbound, runHandler } from './trigger';
 
 export function writeHandler(pipeline: () => Promise<PipelineDeps>) {
-  return async (message: unknown, context: InvocationContext): Promise<void> =>
-    runHandler(context, async () => handleWriteMessage(inbound(message, context), await pipeline()));
+  return async (message: unknown, context: InvocationContext): Promise<void> => {
+    const msg = inbound(message, context);
+    await runHandler(context, async () => handleWriteMessage(msg, await pipeline()), { name: 'write', message: msg });
+  };
 }
 
 app.serviceBusQueue('write', {

@@ -50,9 +50,9 @@ export interface InjectedCounts {
 
 export function graphIntercept(f: FaultSpec, counts: InjectedCounts) {
   const rnd = seededRandom(f.seed);
-  return (req: { path: string }) => {
+  return (req: { path: string; search?: string }) => {
     const hit = (k: FaultKind) => (f.rates[k] ?? 0) > 0 && rnd() < f.rates[k]! && ((counts[k] = (counts[k] ?? 0) + 1), true);
-    if (/\$(skiptoken|deltatoken)=/.test(req.path) && hit('graph.410')) return { status: 410, body: { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } } };
+    if (/\$(skiptoken|deltatoken)=/.test(`${req.path}${req.search ?? ''}`) && hit('graph.410')) return { status: 410, body: { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } } };
     if (hit('graph.429')) return { status: 429, headers: { 'Retry-After': '2.5' }, body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } } };
     if (hit('graph.5xx')) return { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'Service unavailable.' } } };
     return undefined;

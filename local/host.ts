@@ -41,7 +41,7 @@ export class EmbeddedHost {
   }
 
   private start(name: QueueName, queue: LocalQueue, msg: Received): void {
-    const inbound: InboundMessage = { body: msg.body, messageId: msg.messageId, deliveryCount: msg.deliveryCount, ...(msg.sessionId ? { sessionId: msg.sessionId } : {}) };
+    const inbound: InboundMessage = { body: msg.body, messageId: msg.messageId, deliveryCount: msg.deliveryCount, applicationProperties: msg.applicationProperties, ...(msg.sessionId ? { sessionId: msg.sessionId } : {}) };
     const done = this.o.handlers[name](inbound).then(
       () => queue.complete(msg.lockToken),
       (e: unknown) => {

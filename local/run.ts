@@ -11,6 +11,7 @@ import { runSchedule } from '../shared/pipeline/schedule';
 import { handleSyncMessage } from '../shared/pipeline/sync';
 import { handleWriteMessage } from '../shared/pipeline/write';
 import { QUEUES } from '../shared/ports';
+import { initTelemetry, observeQueueDepth, telemetrySink, traceStage, tracedHandler } from '../shared/telemetry';
 import type { Decision } from '../shared/domain/activity';
 import { ScaledClock } from './clock';
 import { DataDir, type DataDirState } from './data-dir';
@@ -105,14 +106,27 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       ...simEnv(graphSim?.baseUrl ?? '', dvSim?.baseUrl ?? ''),
     }, 'local');
 
+    // Spans and metrics to <data>/telemetry.jsonl (and OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set); a
+    // caller that started telemetry already (a test with in-memory exporters) keeps its own.
+    const telemetry = initTelemetry({ mode: 'local', env, allowPersonal: settings.logPersonalData, dataDir: args.data });
+    let unobserveQueues = () => undefined as void;
+    stops.push(async () => {
+      await telemetry.flush(); // the last metric export still reads the queues
+      await telemetry.shutdown();
+      unobserveQueues();
+    });
     const { sink, timings } = progressSink(out, jsonLinesSink(logFile), !!args.quiet);
-    const log = createLog(sink, settings.logPersonalData);
+    const log = createLog(telemetrySink(sink), settings.logPersonalData);
     const local = createLocalQueues(clock, { maxDeliveryCount: settings.queueMaxDeliveryCount });
+    unobserveQueues = observeQueueDepth(() => Object.fromEntries(Object.entries(local.queues).map(([n, q]) => [n, q.stats()])));
     const requests = newRequestCounter();
     const deps = await composePipeline({ settings, queue: local.port, clock, log, counter: requests });
     const host = new EmbeddedHost({
       queues: local.queues,
-      handlers: { [QUEUES.syncJobs]: (m) => handleSyncMessage(m, deps), [QUEUES.activityWrites]: (m) => handleWriteMessage(m, deps) },
+      handlers: {
+        [QUEUES.syncJobs]: tracedHandler('sync', (m) => handleSyncMessage(m, deps)),
+        [QUEUES.activityWrites]: tracedHandler('write', (m) => handleWriteMessage(m, deps)),
+      },
       clock,
       log,
       // `--once` syncs one mailbox at a time so a run is reproducible: which mailbox promotes a message
@@ -129,7 +143,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     const cycle = async (force: boolean): Promise<MailboxSummary[]> => {
       const since = clock.now().toISOString();
       await applyDueTimeline();
-      const r = await runSchedule(deps, { force });
+      const r = await traceStage({ stage: 'schedule' }, () => runSchedule(deps, { force }));
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
       await host.drain({ skipIdleWaits: args.once });
       const recent = (await deps.ledger.all()).filter((d) => d.decidedAt >= since);

@@ -7,6 +7,7 @@ import { azureResourceCredential, createCredential, scopeFor, tokenSource } from
 import { createGraphClient } from './adapters/graph/client';
 import { createDataverseAdapter } from './adapters/dataverse';
 import { createTableStore, type TableStore } from './adapters/tables';
+import { instrumentPipeline, recordRequest } from './telemetry';
 
 export interface RequestCounter {
   graph: number;
@@ -44,13 +45,15 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
   if (!s.dataverseUrl) throw new Error('DATAVERSE_URL is not set');
   const credential = createCredential(s);
   const count = (system: 'graph' | 'dataverse') => (route: string) => {
+    recordRequest(system, route);
     if (!o.counter) return;
     o.counter[system]++;
     const k = `${system}.${route}`;
     o.counter.byRoute[k] = (o.counter.byRoute[k] ?? 0) + 1;
   };
   const tables = await tablesFor(s);
-  return {
+  // Telemetry decorators around the ports (spans, metrics, promotion.decided); no-ops until telemetry starts.
+  return instrumentPipeline({
     graph: createGraphClient({ baseUrl: s.graphBaseUrl, token: tokenSource(credential, scopeFor(s.graphBaseUrl)), pageSize: s.graphPageSize, clock: o.clock, onRequest: count('graph') }),
     dataverse: createDataverseAdapter({ url: s.dataverseUrl, token: tokenSource(credential, scopeFor(s.dataverseUrl)), clock: o.clock, batchSize: s.dataverseBatchSize, partyTables: s.partyExtraTables, onRequest: count('dataverse') }),
     checkpoints: tables.checkpoints,
@@ -72,5 +75,5 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       enhancedProcessMovedMail: s.enhancedProcessMovedMail,
     },
     tables,
-  };
+  }, { allowPersonal: s.logPersonalData });
 }

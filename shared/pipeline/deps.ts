@@ -34,6 +34,8 @@ export interface InboundMessage {
   messageId?: string;
   sessionId?: string;
   deliveryCount: number;
+  /** Service Bus application properties; they carry the trace context (traceparent, Diagnostic-Id). */
+  applicationProperties?: Record<string, unknown>;
 }
 
 /** A body that can never be processed: the host dead-letters it with this reason instead of retrying. */

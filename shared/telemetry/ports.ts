@@ -77,7 +77,8 @@ export function tracedQueue(inner: QueuePort): QueuePort {
 
 /** One promotion.decided count and event per decision recorded (outcome, reason; never addresses). */
 export function tracedLedger(inner: Ledger, log: Log): Ledger {
-  return Object.assign(Object.create(inner) as Ledger, {
+  return {
+    ...inner,
     async record(decisions: Decision[]) {
       await inner.record(decisions);
       const { decided } = instruments();
@@ -86,14 +87,15 @@ export function tracedLedger(inner: Ledger, log: Log): Ledger {
         log.info(EVENTS.decided, { mailboxId: d.mailboxId, folder: d.folder, outcome: d.outcome, reason: d.reason, correlationMethod: d.correlationMethod });
       }
     },
-  });
+  };
 }
 
 /** checkpoint.lag: how long a folder's checkpoint had not moved, recorded when it moves. */
 export function tracedCheckpoints(inner: CheckpointStore): CheckpointStore {
   const lastMoved = new Map<string, string>();
   const key = (mailboxId: string, folder: string) => `${mailboxId}|${folder}`;
-  return Object.assign(Object.create(inner) as CheckpointStore, {
+  return {
+    ...inner,
     async get(mailboxId: string, folder: Parameters<CheckpointStore['get']>[1]) {
       const cp = await inner.get(mailboxId, folder);
       if (cp?.updatedAt) lastMoved.set(key(mailboxId, folder), cp.updatedAt);
@@ -110,21 +112,28 @@ export function tracedCheckpoints(inner: CheckpointStore): CheckpointStore {
       if (cp.updatedAt) lastMoved.set(k, cp.updatedAt);
       return saved;
     },
-  });
+  };
+}
+
+/** Every method of a port as a client span named after it (methods added later are covered too). */
+function clientSpans<T extends object>(system: 'graph' | 'dataverse', inner: T, skip: readonly string[] = []): T {
+  const out = { ...inner } as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(inner)) {
+    if (typeof fn !== 'function' || skip.includes(name)) continue;
+    out[name] = (...args: unknown[]) => inClientSpan(system, name, () => (fn as (...a: unknown[]) => Promise<unknown>).apply(inner, args));
+  }
+  return out as T;
 }
 
 export function tracedGraph(inner: GraphPort): GraphPort {
-  return {
-    messagesDelta: (mailbox, folder, cursor) => inClientSpan('graph', 'messagesDelta', () => inner.messagesDelta(mailbox, folder, cursor)),
-    getMessage: (mailbox, graphId, select) => inClientSpan('graph', 'getMessage', () => inner.getMessage(mailbox, graphId, select)),
-  };
+  return clientSpans('graph', inner);
 }
 
 /** Dataverse calls as client spans; createEmails also gives pipeline.latency and the throttled rows of a $batch. */
 export function tracedDataverse(inner: DataversePort, clock: Clock): DataversePort {
+  // loadOrgContext is cached in the adapter: a span per call would mostly time a cache hit.
   return {
-    loadOrgContext: () => inner.loadOrgContext(), // cached in the adapter: a span per call would mostly time a cache hit
-    lookup: (req) => inClientSpan('dataverse', 'lookup', () => inner.lookup(req)),
+    ...clientSpans('dataverse', inner, ['loadOrgContext', 'createEmails']),
     createEmails: (activities) =>
       inClientSpan('dataverse', 'createEmails', () => inner.createEmails(activities), (results) => {
         const { latency } = instruments();

@@ -52,10 +52,11 @@ export function describeError(e: unknown, allowPersonal: boolean): { type: strin
  * the span ends, before any exporter sees it. Runs before the exporting processor (see init.ts).
  */
 export class RedactingSpanProcessor implements SpanProcessor {
-  constructor(private readonly allowPersonal: boolean) {}
+  /** `allowed` is read at every span end: settings are validated after telemetry starts. */
+  constructor(private readonly allowed: () => boolean) {}
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
-    if (this.allowPersonal) return;
+    if (this.allowed()) return;
     const attrs = span.attributes as Record<string, AttributeValue | undefined>;
     for (const [k, v] of Object.entries(attrs)) attrs[k] = scrubValue(v, false);
     for (const ev of span.events) {

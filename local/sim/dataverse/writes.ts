@@ -65,7 +65,9 @@ export function parseParties(db: Db, d: EntityDef, activityid: string, items: un
         if (bind[1] && bind[1].toLowerCase() !== target.logical) {
           throw badPayload(`The navigation property '${k}' does not point to a ${target.logical}.`);
         }
-        if (!PARTY_TYPES.includes(target.logical) || (mask === ORGANIZER_MASK && target.logical !== 'systemuser')) {
+        // Custom tables (publisher prefix, e.g. new_vendor) are taken as enabled for email, as a maker would set them up.
+        const allowed = PARTY_TYPES.includes(target.logical) || /^[a-z0-9]+_\w+$/.test(target.logical);
+        if (!allowed || (mask === ORGANIZER_MASK && target.logical !== 'systemuser')) {
           throw partyTypeNotAllowed(target.logical, mask, d.logical);
         }
         party.partyid = { id: target.id, logical: target.logical };

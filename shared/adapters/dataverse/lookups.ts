@@ -25,7 +25,7 @@ export const PARTY_SOURCES: readonly PartySource[] = [
 ];
 
 export function partySources(extra: { logicalName: string; columns: string[] }[]): PartySource[] {
-  return [...PARTY_SOURCES, ...extra.map((t) => ({ set: entitySet(t.logicalName), type: t.logicalName, key: `${t.logicalName}id`, columns: t.columns, extra: ['statecode', '_ownerid_value'] }))];
+  return [...PARTY_SOURCES, ...extra.map((t) => ({ set: entitySet(t.logicalName), type: t.logicalName, key: `${t.logicalName}id`, columns: t.columns, extra: ['statecode'] }))];
 }
 
 const CHUNK = 100;

@@ -1,0 +1,206 @@
+// Starts telemetry once per process. Azure (APPLICATIONINSIGHTS_CONNECTION_STRING set): the Azure Monitor
+// OpenTelemetry distro, Entra-authenticated when APPLICATIONINSIGHTS_AUTHENTICATION_STRING says AAD.
+// Locally: spans and metrics as JSON lines in the data dir. Both: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT
+// is set. Only standard variable names are read (OTEL_*, APPLICATIONINSIGHTS_*), see README.md here.
+import { join } from 'node:path';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type * as OtlpTrace from '@opentelemetry/exporter-trace-otlp-http';
+import type * as OtlpMetrics from '@opentelemetry/exporter-metrics-otlp-http';
+import type * as OtlpLogs from '@opentelemetry/exporter-logs-otlp-http';
+import type * as AzureMonitor from '@azure/monitor-opentelemetry';
+import type { TokenCredential } from '@azure/core-auth';
+import { DEFAULT_SERVICE_NAME } from './names';
+import { FileMetricExporter, FileSpanExporter } from './file-exporter';
+import { RedactingSpanProcessor } from './redact';
+import { personalDataAllowed, setPersonalDataAllowed } from './instruments';
+
+type Env = Record<string, string | undefined>;
+
+// OTLP exporters are loaded only when configured (they read OTEL_EXPORTER_OTLP_* themselves: endpoint, headers).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const otlpSpans = () => new (require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpTrace).OTLPTraceExporter();
+const otlpMetrics = () => new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof OtlpMetrics).OTLPMetricExporter();
+const otlpLogs = () => new (require('@opentelemetry/exporter-logs-otlp-http') as typeof OtlpLogs).OTLPLogExporter();
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export interface TelemetryOptions {
+  mode: 'azure' | 'local';
+  env: Env;
+  /** LOG_PERSONAL_DATA; the composition root sets it again once settings are validated. */
+  allowPersonal?: boolean;
+  /** Local: where telemetry.jsonl goes (the data dir). */
+  dataDir?: string;
+  /** Azure, Entra auth: the managed identity credential for the client id in the authentication string. */
+  credential?: (clientId: string | undefined) => TokenCredential;
+  /** Tests: more processors and readers, e.g. in-memory exporters. */
+  spanProcessors?: SpanProcessor[];
+  metricReaders?: MetricReader[];
+  logRecordProcessors?: LogRecordProcessor[];
+  /** Metric export interval (ms); OTEL_METRIC_EXPORT_INTERVAL, else 60 s. */
+  metricIntervalMs?: number;
+}
+
+export interface Telemetry {
+  /** Where telemetry goes: 'azuremonitor', 'file:<path>', 'otlp', 'console', 'test'. Empty when off. */
+  destinations: string[];
+  /** False when another caller had started telemetry already: this handle does not stop it. */
+  owned: boolean;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let active: { handle: Telemetry; stop: () => Promise<void>; flush: () => Promise<void> } | undefined;
+
+const OFF: Telemetry = { destinations: [], owned: false, flush: async () => undefined, shutdown: async () => undefined };
+
+export function telemetryActive(): boolean {
+  return !!active;
+}
+
+/** `Authorization=AAD;ClientId=<guid>` (the Functions host's format, keys in any order and case). */
+export function parseAuthenticationString(value: string | undefined): { aad: boolean; clientId?: string } {
+  const parts = new Map<string, string>();
+  for (const kv of (value ?? '').split(';')) {
+    const i = kv.indexOf('=');
+    if (i > 0) parts.set(kv.slice(0, i).trim().toLowerCase(), kv.slice(i + 1).trim());
+  }
+  const clientId = parts.get('clientid');
+  return { aad: (parts.get('authorization') ?? '').toLowerCase() === 'aad', ...(clientId ? { clientId } : {}) };
+}
+
+/** Standard exporter selection: OTEL_<SIGNAL>_EXPORTER (otlp, console, none; plus `file` locally), else the mode's default. */
+export function exportersFor(signal: 'TRACES' | 'METRICS' | 'LOGS', env: Env, fallback: string[]): string[] {
+  const listed = (env[`OTEL_${signal}_EXPORTER`] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (listed.length) return listed.includes('none') ? [] : listed;
+  const otlp = !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]);
+  return [...fallback, ...(otlp ? ['otlp'] : [])];
+}
+
+const disabled = (env: Env) => (env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true';
+
+export function initTelemetry(o: TelemetryOptions): Telemetry {
+  if (o.allowPersonal !== undefined) setPersonalDataAllowed(o.allowPersonal);
+  if (active) return { ...active.handle, owned: false, shutdown: async () => undefined };
+  if (disabled(o.env)) return OFF;
+  const intervalMs = o.metricIntervalMs ?? (Number(o.env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000);
+  const started = o.mode === 'azure' ? startAzure(o, intervalMs) : startLocal(o, intervalMs);
+  if (!started) return OFF;
+  const handle: Telemetry = {
+    destinations: started.destinations,
+    owned: true,
+    flush: started.flush,
+    shutdown: async () => {
+      if (active?.handle !== handle) return;
+      active = undefined;
+      await started.stop();
+    },
+  };
+  active = { handle, stop: started.stop, flush: started.flush };
+  return handle;
+}
+
+interface Started {
+  destinations: string[];
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startAzure(o: TelemetryOptions, intervalMs: number): Started | undefined {
+  const connectionString = o.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (!connectionString) return undefined;
+  const auth = parseAuthenticationString(o.env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
+  const credential = auth.aad && o.credential ? o.credential(auth.clientId) : undefined;
+  const destinations = ['azuremonitor'];
+  const spanProcessors: SpanProcessor[] = [new RedactingSpanProcessor(personalDataAllowed), ...(o.spanProcessors ?? [])];
+  const metricReaders: MetricReader[] = [...(o.metricReaders ?? [])];
+  const logRecordProcessors: LogRecordProcessor[] = [...(o.logRecordProcessors ?? [])];
+  if (exportersFor('TRACES', o.env, []).includes('otlp')) spanProcessors.push(new BatchSpanProcessor(otlpSpans()));
+  if (exportersFor('METRICS', o.env, []).includes('otlp')) metricReaders.push(new PeriodicExportingMetricReader({ exporter: otlpMetrics(), exportIntervalMillis: intervalMs }));
+  if (exportersFor('LOGS', o.env, []).includes('otlp')) logRecordProcessors.push(new BatchLogRecordProcessor(otlpLogs()));
+  if (spanProcessors.length > 1 + (o.spanProcessors?.length ?? 0)) destinations.push('otlp');
+  // Loaded only here: the distro pulls in the whole Node SDK and its instrumentations, which the local runtime never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { useAzureMonitor, shutdownAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof AzureMonitor;
+  useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) },
+    // Outbound HTTP of the Azure SDKs (Tables, Service Bus) and their own spans; Graph and Dataverse
+    // calls are spans of ours (fetch is not instrumented by this distro line).
+    instrumentationOptions: { http: { enabled: true }, azureSdk: { enabled: true } },
+    spanProcessors,
+    metricReaders,
+    logRecordProcessors,
+  });
+  return {
+    destinations,
+    flush: async () => {
+      await Promise.all([
+        (trace.getTracerProvider() as { forceFlush?: () => Promise<void> }).forceFlush?.(),
+        (metrics.getMeterProvider() as { forceFlush?: () => Promise<void> }).forceFlush?.(),
+      ]);
+    },
+    stop: async () => {
+      await shutdownAzureMonitor();
+    },
+  };
+}
+
+function startLocal(o: TelemetryOptions, intervalMs: number): Started {
+  const resource = resourceFromAttributes({ 'service.name': o.env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME });
+  const file = o.dataDir ? join(o.dataDir, 'telemetry.jsonl') : undefined;
+  const fallback = file ? ['file'] : [];
+  const destinations = new Set<string>();
+  const use = (kind: string) => destinations.add(kind === 'file' ? `file:${file}` : kind);
+
+  const spanProcessors: SpanProcessor[] = [new RedactingSpanProcessor(personalDataAllowed), ...(o.spanProcessors ?? [])];
+  for (const kind of exportersFor('TRACES', o.env, fallback)) {
+    if (kind === 'file' && file) spanProcessors.push(new BatchSpanProcessor(new FileSpanExporter(file)));
+    else if (kind === 'otlp') spanProcessors.push(new BatchSpanProcessor(otlpSpans()));
+    else if (kind === 'console') spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+    else continue;
+    use(kind);
+  }
+  const readers: IMetricReader[] = [...(o.metricReaders ?? [])];
+  for (const kind of exportersFor('METRICS', o.env, fallback)) {
+    const exporter = kind === 'file' && file ? new FileMetricExporter(file) : kind === 'otlp' ? otlpMetrics() : kind === 'console' ? new ConsoleMetricExporter() : undefined;
+    if (!exporter) continue;
+    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs }));
+    use(kind);
+  }
+  // Log events already go to exsync.log as JSON lines; log records are exported only to a collector.
+  const logProcessors: LogRecordProcessor[] = [...(o.logRecordProcessors ?? [])];
+  for (const kind of exportersFor('LOGS', o.env, [])) {
+    if (kind === 'otlp') logProcessors.push(new BatchLogRecordProcessor(otlpLogs()));
+    else if (kind === 'console') logProcessors.push(new SimpleLogRecordProcessor(new ConsoleLogRecordExporter()));
+    else continue;
+    use(kind);
+  }
+  if (o.spanProcessors?.length || o.metricReaders?.length || o.logRecordProcessors?.length) destinations.add('test');
+
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });
+  tracerProvider.register(); // global tracer provider, AsyncLocalStorage context manager, W3C propagator
+  const meterProvider = new MeterProvider({ resource, readers });
+  metrics.setGlobalMeterProvider(meterProvider);
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
+  logs.setGlobalLoggerProvider(loggerProvider);
+
+  return {
+    destinations: [...destinations],
+    flush: async () => {
+      await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush(), loggerProvider.forceFlush()]);
+    },
+    stop: async () => {
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      metrics.disable();
+      logs.disable();
+    },
+  };
+}
