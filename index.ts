@@ -8,6 +8,7 @@ import { composePipeline } from './shared/compose';
 import type { PipelineDeps } from './shared/pipeline/deps';
 import { createLog, type LogSink } from './shared/log';
 import { createServiceBusQueue } from './shared/adapters/servicebus';
+import { azureResourceCredential } from './shared/adapters/identity';
 import { telemetrySink, textLine } from './shared/telemetry';
 
 app.setup({ enableHttpStream: false });
@@ -27,8 +28,8 @@ let deps: Promise<PipelineDeps> | undefined;
 export function azurePipeline(): Promise<PipelineDeps> {
   deps ??= (async () => {
     const s = settings('azure');
-    const clock = { now: () => new Date() };
-    const queue = createServiceBusQueue({ fullyQualifiedNamespace: s.serviceBusNamespace! });
+    const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+    const queue = createServiceBusQueue({ fullyQualifiedNamespace: s.serviceBusNamespace!, credential: azureResourceCredential(s) });
     return composePipeline({ settings: s, queue, clock, log: createLog(telemetrySink(consoleSink), s.logPersonalData) });
   })();
   deps.catch(() => (deps = undefined));

@@ -37,7 +37,7 @@ param graphBaseUrl string = 'https://graph.microsoft.com/v1.0'
 param tablePrefix string = 'exsync'
 @minValue(1)
 @maxValue(1000)
-param graphPageSize int = 50
+param graphPageSize int = 100
 @minValue(10)
 @maxValue(86400)
 param syncIntervalSeconds int = 300
@@ -47,8 +47,8 @@ param scheduleCron string = '0 */1 * * * *'
 @maxValue(1800)
 param syncTimeBudgetSeconds int = 240
 @minValue(1)
-@maxValue(1000)
-param dataverseBatchSize int = 50
+@maxValue(300)
+param dataverseBatchSize int = 100
 @minValue(10000)
 @maxValue(1000000)
 param writeBatchMaxBytes int = 200000

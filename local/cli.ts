@@ -91,7 +91,7 @@ async function bench(flags: Flags): Promise<number> {
   try {
     const tenant = demoTenant({ mailboxes, messagesPerMailbox: perMailbox });
     if (!flags.json) process.stdout.write(`Benchmark: ${mailboxes} mailbox(es) x ${perMailbox} message(s)…\n`);
-    const r = await runCommand({ once: true, data, reset: true, quiet: true, tenantObject: tenant }, process.stdout);
+    const r = await runCommand({ once: true, data, reset: true, quiet: true, tenantObject: tenant, reproducible: false }, process.stdout);
     const promoted = r.decisions.filter((d) => d.outcome === 'promoted').length;
     const seconds = r.ms / 1000;
     const figures = {

@@ -18,6 +18,12 @@ export class ScaledClock implements Clock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
+  /** With virtual waits (`--once`), a wait moves the clock instead of taking real time. */
+  virtualWaits = false;
+  async sleep(ms: number): Promise<void> {
+    if (this.virtualWaits) this.advance(ms);
+    else await new Promise((r) => setTimeout(r, this.toRealMs(ms)));
+  }
   /** Real milliseconds that correspond to `ms` of clock time. */
   toRealMs(ms: number): number {
     return ms / this.speed;

@@ -27,6 +27,7 @@ import { formatSummary, progressSink, summarize, type MailboxSummary } from './s
 import { dataverseIntercept, graphIntercept, parseFaults, type InjectedCounts } from './faults';
 import { readSettingsFile } from './settings-file';
 import { applyTimelineEvent } from './timeline';
+import { ThrottledError, TransientError } from '../shared/domain/errors';
 
 export interface RunArgs {
   once: boolean;
@@ -40,6 +41,8 @@ export interface RunArgs {
   quiet?: boolean;
   /** A fixture object instead of a file (bench). */
   tenantObject?: TenantFixture;
+  /** One mailbox at a time so a run is reproducible; `--once` default. Bench turns it off to measure throughput. */
+  reproducible?: boolean;
 }
 
 export interface RunResult {
@@ -77,6 +80,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
 
   const speed = Number(env.CLOCK_SPEED ?? '1') || 1;
   const clock = new ScaledClock(new Date(state.clock), speed);
+  clock.virtualWaits = args.once;
   const injected: InjectedCounts = {};
   const logFile = createWriteStream(join(args.data, 'exsync.log'), { flags: 'a' });
   const stops: (() => Promise<void>)[] = [];
@@ -131,7 +135,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       log,
       // `--once` syncs one mailbox at a time so a run is reproducible: which mailbox promotes a message
       // first decides correlation and duplicates, as it does with SSS.
-      ...(args.once ? { concurrency: { [QUEUES.syncJobs]: 1 } } : {}),
+      ...((args.reproducible ?? args.once) ? { concurrency: { [QUEUES.syncJobs]: 1 } } : {}),
     });
 
     const applyDueTimeline = async () => {
@@ -140,10 +144,24 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         if (graphSim && dvSim) await applyTimelineEvent(ev, graphSim, dvSim.baseUrl, SIM_TOKEN);
       }
     };
+    // The timer function is retried by its next tick on Azure; here the cycle waits out Retry-After itself.
+    const scheduleWithRetry = async <T>(run: () => Promise<T>): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await run();
+        } catch (e) {
+          if (!(e instanceof ThrottledError || e instanceof TransientError) || attempt >= 10) throw e;
+          const waitMs = e instanceof ThrottledError ? e.retryAfterMs : 1000 * attempt;
+          log.warn('schedule.retry', { attempt, waitMs, system: e.system });
+          if (args.once) clock.advance(waitMs);
+          else await new Promise((res) => setTimeout(res, clock.toRealMs(waitMs)));
+        }
+      }
+    };
     const cycle = async (force: boolean): Promise<MailboxSummary[]> => {
       const since = clock.now().toISOString();
       await applyDueTimeline();
-      const r = await traceStage({ stage: 'schedule' }, () => runSchedule(deps, { force }));
+      const r = await scheduleWithRetry(() => traceStage({ stage: 'schedule' }, () => runSchedule(deps, { force })));
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
       await host.drain({ skipIdleWaits: args.once });
       const recent = (await deps.ledger.all()).filter((d) => d.decidedAt >= since);

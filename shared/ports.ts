@@ -7,6 +7,8 @@ import type { SmartMatching } from './domain/smart-match';
 
 export interface Clock {
   now(): Date;
+  /** A short wait inside a step (a batch item's Retry-After); whole-job waits are scheduled messages instead. */
+  sleep?(ms: number): Promise<void>;
 }
 
 export type LogProps = Record<string, string | number | boolean | undefined>;
@@ -24,6 +26,12 @@ export interface DeltaPage {
   nextLink?: string;
   deltaLink?: string;
 }
+export interface BatchItemResult {
+  status: number;
+  body?: GraphJson;
+  /** Set on 429/503: how long the service asked to wait for this item. */
+  retryAfterMs?: number;
+}
 export interface GraphPort {
   /** Starts a round when `cursor` is undefined, otherwise replays the stored nextLink/deltaLink unchanged. */
   messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage>;
@@ -31,6 +39,8 @@ export interface GraphPort {
   childFolders(mailbox: string, parent: string): Promise<{ id: string; displayName: string }[]>;
   /** One message with the given properties: headers missing from delta, or the full item behind a partial update. */
   getMessage(mailbox: string, graphId: string, select: readonly string[]): Promise<GraphJson>;
+  /** Several messages in JSON $batch requests (20 a request): one result per id, 404s and per-item 429s included. */
+  getMessages(mailbox: string, graphIds: string[], select: readonly string[]): Promise<Map<string, BatchItemResult>>;
 }
 
 // ---------------------------------------------------------------- Dataverse
@@ -163,6 +173,8 @@ export interface Checkpoint {
   watermark?: string;
   /** processemailreceivedafter when the watermark was set: a new value from the admin resets the watermark. */
   watermarkBase?: string;
+  /** A round restarted after the delta state expired: items decided before are passed over, not decided again. */
+  reconciling?: boolean;
   /** Opaque concurrency token from the store; save() fails with CheckpointConflictError on mismatch. */
   etag?: string;
 }

@@ -1,58 +1,26 @@
 // One delta page through promotion: normalize, read what delta left out, one lookup round trip, then
 // every item gets a decision (promoted, skipped or failed, with a reason).
-import type { DvMailbox, GraphJson, OrgContext } from '../ports';
+import type { BatchItemResult, DvMailbox, GraphJson, OrgContext } from '../ports';
 import type { Decision, IndexedEmail } from '../domain/activity';
 import type { WriteEntry } from '../domain/jobs';
 import type { FolderKind, MailItem } from '../domain/item';
 import type { EntityRef } from '../domain/refs';
-import type { CorrelationSettings } from '../domain/correlate';
 import { findTrackingTokens } from '../domain/correlate';
 import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage } from '../domain/graph-message';
 import { promote } from '../domain/promote';
 import { normalizedSubject } from '../domain/smart-match';
-import { PermanentError } from '../domain/errors';
-import type { PipelineDeps, StageSettings } from './deps';
+import { ThrottledError, TransientError } from '../domain/errors';
+import type { PipelineDeps } from './deps';
 import { PageKnowledge } from './known-emails';
-
-const GRAPH_CONCURRENCY = 4; // Outlook allows 4 concurrent requests per app and mailbox
-
-async function mapLimited<T, R>(xs: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(xs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, xs.length) }, async () => {
-    while (next < xs.length) {
-      const i = next++;
-      out[i] = await fn(xs[i]!);
-    }
-  }));
-  return out;
-}
-
-/** An OrgDB setting as a boolean, with SSS's default when the organization does not set it. */
-export function orgDbFlag(ctx: OrgContext, name: string, dflt = false): boolean {
-  const v = ctx.org.orgDb[name];
-  return v === undefined || v === '' ? dflt : v.toLowerCase() === 'true';
-}
-const orgDbTrue = (ctx: OrgContext, name: string) => orgDbFlag(ctx, name, false);
-
-export function correlationSettings(ctx: OrgContext, st: StageSettings = {} as StageSettings): CorrelationSettings {
-  return {
-    headerCorrelation: ctx.org.emailCorrelationEnabled,
-    ignoreHeaderCorrelation: orgDbTrue(ctx, 'IgnoreConversationIndexAndInReplyToForCorrelation'),
-    tokensEnabled: ctx.org.tokensEnabled,
-    tokenPrefixes: ctx.org.trackingPrefixes,
-    tokenDigits: ctx.org.tokenDigits,
-    smartMatching: ctx.org.smartMatching,
-    references: st.enhancedReferences === true,
-    sameSubjectGuard: st.enhancedSameSubjectGuard === true,
-  };
-}
+import { correlationSettings, promotionContext, trackedCategoryOf } from './promotion-context';
 
 /** The folder a page comes from: a well-known folder, or a folder-tracked one with its mapped record. */
 export interface FolderContext {
   folder: FolderKind;
   tracking?: EntityRef;
   watermark?: string;
+  /** Graph ids already decided in this folder, passed over during a resync. */
+  decided?: Set<string>;
 }
 
 export interface PageOutcome {
@@ -64,7 +32,7 @@ export interface PageOutcome {
 
 export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: DvMailbox, ctx: OrgContext, deps: PipelineDeps): Promise<PageOutcome> {
   const folder = fc.folder;
-  const trackedCategory = orgDbFlag(ctx, 'TrackCategorizedItems', true) ? deps.settings.trackedCategoryName ?? 'Tracked to Dynamics 365' : undefined;
+  const trackedCategory = trackedCategoryOf(ctx, deps.settings);
   const now = deps.clock.now().toISOString();
   const decided: WriteEntry[] = [];
   const base = { mailboxId: mb.mailboxid, mailbox: mb.address, workload: 'email' as const, folder, correlationMethod: 'None' as const, decidedAt: now };
@@ -79,6 +47,7 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
   for (const v of values) {
     const n = normalizeGraphMessage(v, folder);
     if (n.kind === 'removed') continue;
+    if (fc.decided?.has(n.kind === 'item' ? n.item.graphId : n.graphId)) continue;
     if (n.kind === 'partial') {
       const before = await deps.ledger.get(mb.mailboxid, 'email', n.graphId);
       // An update matters only for an item never decided, or one that now carries the tracking category.
@@ -90,17 +59,20 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     }
     raws.push(v);
   }
-  const completed = await mapLimited(raws, GRAPH_CONCURRENCY, async (raw): Promise<GraphJson | WriteEntry> => {
+  // What delta left out, read in JSON $batch requests: whole items behind partial updates, headers otherwise.
+  const partialIds = raws.filter((r) => r['@exsync.partial'] === true).map((r) => String(r.id));
+  const headerIds = raws.filter((r) => r['@exsync.partial'] !== true && lacksHeaders(r)).map((r) => String(r.id));
+  const full = await readMessages(deps, mb.address, partialIds, MESSAGE_SELECT);
+  const heads = await readMessages(deps, mb.address, headerIds, ['internetMessageHeaders']);
+  const completed = raws.map((raw): GraphJson | WriteEntry => {
     const partial = raw['@exsync.partial'] === true;
     if (!partial && !lacksHeaders(raw)) return raw;
-    try {
-      const fetched = await deps.graph.getMessage(mb.address, String(raw.id), partial ? MESSAGE_SELECT : ['internetMessageHeaders']);
-      return partial ? fetched : { ...raw, internetMessageHeaders: fetched.internetMessageHeaders ?? [] };
-    } catch (e) {
-      // Gone between delta and this read: nothing to track.
-      if (e instanceof PermanentError && e.status === 404) return fail(String(raw.id), 'Deleted', 'item no longer exists', 'skipped');
-      throw e;
-    }
+    const id = String(raw.id);
+    const got = (partial ? full : heads).get(id);
+    // Gone between delta and this read: nothing to track.
+    if (got?.status === 404) return fail(id, 'Deleted', 'item no longer exists', 'skipped');
+    if (!got || got.status >= 300 || !got.body) throw new TransientError(`Graph read of a message answered ${got?.status ?? 'nothing'}`, 'graph', got?.status);
+    return partial ? got.body : { ...raw, internetMessageHeaders: got.body.internetMessageHeaders ?? [] };
   });
 
   const items: MailItem[] = [];
@@ -132,42 +104,12 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     roots.length ? deps.correlation.getConversations(roots) : Promise.resolve(new Map<string, IndexedEmail[]>()),
   ]);
   const known = new PageKnowledge(lookup, index, conversations);
-  const filterOf = (ref: EntityRef) =>
-    ref.type === 'systemuser' ? (ctx.userFilters.get(ref.id) ?? 1) : ref.type === 'queue' ? (ctx.queues.get(ref.id)?.filter ?? 0) : undefined;
+  const pctx = promotionContext(mb, ctx, deps.settings, lookup, known, now, fc.tracking);
   const newIndex: IndexedEmail[] = [];
   let latestReceived: string | undefined;
 
   for (const item of items) {
-    const p = promote(item, {
-      mailbox: { id: mb.mailboxid, address: mb.address, owner: mb.owner, ...(mb.processEmailReceivedAfter ? { processEmailReceivedAfter: mb.processEmailReceivedAfter } : {}) },
-      now,
-      correlation,
-      ignoreInternalEmail: ctx.org.ignoreInternalEmail,
-      onlySyncingMailboxFilter: orgDbTrue(ctx, 'UseFilteringMethodOfSyncingMailboxOnlyForCorrelation'),
-      resolution: {
-        unresolveSenderIfMultiple: orgDbTrue(ctx, 'UnresolveSenderInCaseOfMultipleMatch'),
-        unresolveRecipientIfMultiple: ctx.org.unresolveIfMultipleMatch,
-        resolveInactive: orgDbTrue(ctx, 'ResolveForInactiveEntities'),
-      },
-      filterOf,
-      candidates: (address) => (lookup.parties.get(address) ?? []).map((c) => ({ ref: c.ref, active: c.active, ...(c.ownerId ? { ownerId: c.ownerId } : {}), ...(c.createdon ? { createdon: c.createdon } : {}) })),
-      known,
-      existing: (key, outgoing) => known.existing(key, outgoing),
-      ...(fc.watermark && !deps.settings.enhancedProcessMovedMail && !again.has(item.graphId) ? { watermark: fc.watermark } : {}),
-      ...(fc.tracking ? { folderTracking: fc.tracking } : {}),
-      ...(trackedCategory ? { trackedCategory } : {}),
-      autoReplyPolicy: deps.settings.enhancedAutoReplyPolicy === true,
-      internal: {
-        fromQueues: orgDbTrue(ctx, 'IgnoreInternalEmailFromQueues'),
-        keepToQueues: orgDbTrue(ctx, 'DoNotIgnoreInternalEmailToQueues'),
-        detectionEnhancement: orgDbTrue(ctx, 'IgnoreInternalEmailDetectionEnhancement'),
-      },
-      queueItems: {
-        acceptingQueues: orgDbFlag(ctx, 'CreateQueueItemsForAcceptingQueueRecipients', true),
-        syncingQueue: orgDbFlag(ctx, 'CreateQueueItemForSynchronizingMailbox', true),
-      },
-      queueOwnerOf: (queueId) => ctx.queues.get(queueId)?.ownerId,
-    });
+    const p = promote(item, !again.has(item.graphId) && fc.watermark && !deps.settings.enhancedProcessMovedMail ? { ...pctx, watermark: fc.watermark } : pctx);
     decided.push({ decision: p.decision, ...(p.activity ? { activity: p.activity } : {}), ...(p.update ? { update: p.update } : {}) });
     if (p.decision.outcome !== 'skipped' && p.decision.reason !== 'BeforeProcessEmailReceivedAfter') {
       if (!latestReceived || item.receivedDateTime > latestReceived) latestReceived = item.receivedDateTime;
@@ -189,4 +131,36 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     }
   }
   return { entries: decided, index: newIndex, ...(latestReceived ? { latestReceived } : {}) };
+}
+
+const ITEM_RETRY_ROUNDS = 4;
+const ITEM_RETRY_MAX_WAIT_MS = 10_000;
+
+/**
+ * Reads messages in $batch requests. Graph throttles batch items one by one; only those are sent again,
+ * after the longest Retry-After they asked for (a short wait inside the step, bounded). Still throttled
+ * after that: the whole job is rescheduled.
+ */
+async function readMessages(deps: PipelineDeps, mailbox: string, ids: string[], select: readonly string[]): Promise<Map<string, BatchItemResult>> {
+  const done = new Map<string, BatchItemResult>();
+  let pending = ids;
+  for (let round = 0; pending.length > 0; round++) {
+    const got = await deps.graph.getMessages(mailbox, pending, select);
+    const throttled: string[] = [];
+    let waitMs = 0;
+    for (const id of pending) {
+      const r = got.get(id);
+      if (r?.retryAfterMs !== undefined) {
+        throttled.push(id);
+        waitMs = Math.max(waitMs, r.retryAfterMs);
+      } else if (r) done.set(id, r);
+    }
+    if (throttled.length === 0) break;
+    if (round + 1 >= ITEM_RETRY_ROUNDS || waitMs > ITEM_RETRY_MAX_WAIT_MS || !deps.clock.sleep) {
+      throw new ThrottledError(`${throttled.length} Graph batch item(s) throttled`, 'graph', waitMs);
+    }
+    await deps.clock.sleep(waitMs);
+    pending = throttled;
+  }
+  return done;
 }

@@ -13,7 +13,8 @@ export async function withReschedule(queue: QueueName, msg: InboundMessage, deps
     await deps.queue.send(queue, [
       {
         body: msg.body,
-        messageId: `${msg.messageId ?? 'msg'}:retry:${at.getTime()}`,
+        // One retry suffix, replaced each time: the id stays under Service Bus's 128 characters.
+        messageId: `${(msg.messageId ?? 'msg').replace(/:retry:\d+$/, '')}:retry:${at.getTime()}`,
         ...(msg.sessionId ? { sessionId: msg.sessionId } : {}),
         scheduledEnqueueTimeUtc: at,
       },

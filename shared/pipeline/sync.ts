@@ -71,6 +71,7 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
 async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, deadline: number, deps: PipelineDeps): Promise<'done' | 'budget' | 'conflict'> {
   const folder = sf.folder;
   let cp: Checkpoint = (await deps.checkpoints.get(mb.mailboxid, folder)) ?? { mailboxId: mb.mailboxid, folder, rounds: 0 };
+  let decided: Set<string> | undefined;
   // SSS's watermark (root Inbox): an admin who changes processemailreceivedafter starts it over.
   const base = mb.processEmailReceivedAfter ?? '';
   if (folder === INBOX && (cp.watermarkBase ?? '') !== base) {
@@ -88,12 +89,14 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
       if (!(e instanceof SyncStateExpiredError) || cp.cursor === undefined) throw e;
       // The delta state is gone: start the folder over; decisions and deterministic ids keep it duplicate-free.
       deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder });
-      cp = { ...cp, cursor: undefined, cursorKind: undefined };
+      cp = { ...cp, cursor: undefined, cursorKind: undefined, reconciling: true };
       continue;
     }
     // The watermark applies once the first full enumeration is done: a first round comes in no particular order.
     const watermark = folder === INBOX && cp.rounds > 0 ? cp.watermark : undefined;
-    const { entries, index, latestReceived } = await evaluatePage(page.value, { folder, ...(sf.tracking ? { tracking: sf.tracking } : {}), ...(watermark ? { watermark } : {}) }, mb, ctx, deps);
+    // A resynced round passes over what this folder already decided: one decision per item, whatever changed since.
+    if (cp.reconciling && !decided) decided = new Set((await deps.ledger.forMailbox(mb.mailboxid)).filter((d) => d.folder === folder).map((d) => d.graphId));
+    const { entries, index, latestReceived } = await evaluatePage(page.value, { folder, ...(sf.tracking ? { tracking: sf.tracking } : {}), ...(watermark ? { watermark } : {}), ...(cp.reconciling && decided ? { decided } : {}) }, mb, ctx, deps);
     if (index.length) await deps.correlation.put(index);
     const batches = packWriteBatches(mb.mailboxid, entries, deps.settings.writeBatchMaxBytes);
     if (batches.length) await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
@@ -103,6 +106,7 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
         cursor: page.nextLink ?? page.deltaLink,
         cursorKind: page.nextLink ? 'next' : 'delta',
         rounds: page.deltaLink ? cp.rounds + 1 : cp.rounds,
+        reconciling: page.deltaLink ? false : cp.reconciling,
         updatedAt: deps.clock.now().toISOString(),
         ...(folder === INBOX && latestReceived && (!cp.watermark || latestReceived > cp.watermark) ? { watermark: latestReceived } : {}),
       });

@@ -28,7 +28,7 @@ test('local.settings.sample.json has every declared setting', () => {
 test('defaults load, and SSS parity values are the defaults', () => {
   const s = loadSettings({ DATAVERSE_URL: 'https://contoso.crm4.dynamics.com', CREDENTIAL_MODE: 'managedidentity' });
   assert.equal(s.syncIntervalSeconds, 300);
-  assert.equal(s.graphPageSize, 50);
+  assert.equal(s.graphPageSize, 100);
   assert.equal(s.logPersonalData, false);
   assert.equal(s.autoTrackSentItems, undefined);
 });

@@ -67,10 +67,29 @@ const isDuplicate = (r: ItemResponse) => r.parts.some((p) => p.status === 412 ||
 /** Worth retrying the whole message: throttled, server-side trouble, or a bound row not there yet. */
 const isRetryable = (r: ItemResponse) => r.parts.some((p) => p.status === 429 || p.status >= 500 || p.status === 0 || p.status === 404);
 
+/** Dataverse takes at most 1,000 requests in one $batch: an email is 2 requests plus one per queue item. */
+const MAX_BATCH_REQUESTS = 1000;
+function batchesOf(activities: EmailActivity[], maxEmails: number): EmailActivity[][] {
+  const out: EmailActivity[][] = [];
+  let current: EmailActivity[] = [];
+  let requests = 0;
+  for (const a of activities) {
+    const cost = 2 + (a.queueItems?.length ?? 0);
+    if (current.length && (current.length >= maxEmails || requests + cost > MAX_BATCH_REQUESTS)) {
+      out.push(current);
+      current = [];
+      requests = 0;
+    }
+    current.push(a);
+    requests += cost;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
 export async function createEmails(api: WebApi, activities: EmailActivity[], batchSize: number): Promise<EmailWriteResult[]> {
   const results: EmailWriteResult[] = [];
-  for (let i = 0; i < activities.length; i += batchSize) {
-    const slice = activities.slice(i, i + batchSize);
+  for (const slice of batchesOf(activities, batchSize)) {
     const responses = await api.batch(slice.map(createItem));
     const existing: EmailActivity[] = [];
     const sliceResults: EmailWriteResult[] = slice.map((a, j) => {

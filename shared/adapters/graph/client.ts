@@ -8,6 +8,9 @@ import type { FolderKind } from '../../domain/item';
 import { MESSAGE_SELECT } from '../../domain/graph-message';
 import { classifyHttp, retryAfterMs, TransientError } from '../../domain/errors';
 
+/** Graph JSON $batch takes at most 20 requests. */
+const BATCH_LIMIT = 20;
+
 export interface GraphClientOptions {
   /** e.g. https://graph.microsoft.com/v1.0 */
   baseUrl: string;
@@ -79,6 +82,28 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
         const res = await call('mailFolders.children', () => client.api(path!).header('Prefer', 'IdType="ImmutableId"').get());
         for (const f of Array.isArray(res?.value) ? res.value : []) if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
         path = typeof res?.['@odata.nextLink'] === 'string' ? relative(res['@odata.nextLink']) : undefined;
+      }
+      return out;
+    },
+    async getMessages(mailbox: string, graphIds: string[], select: readonly string[]) {
+      const out = new Map<string, { status: number; body?: GraphJson; retryAfterMs?: number }>();
+      for (let i = 0; i < graphIds.length; i += BATCH_LIMIT) {
+        const chunk = graphIds.slice(i, i + BATCH_LIMIT);
+        const requests = chunk.map((id, n) => ({
+          id: String(n + 1),
+          method: 'GET',
+          url: `${user(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select.join(',')}`,
+          headers: { Prefer: 'IdType="ImmutableId"' },
+        }));
+        const res = await call('$batch', () => client.api('/$batch').post({ requests }));
+        for (const r of Array.isArray(res?.responses) ? res.responses : []) {
+          const id = chunk[Number(r?.id) - 1];
+          if (!id) continue;
+          const status = Number(r.status);
+          const headers = (r.headers ?? {}) as Record<string, string>;
+          const retry = status === 429 || status === 503 ? retryAfterMs(headers['Retry-After'] ?? headers['retry-after'], o.clock.now(), 5_000) : undefined;
+          out.set(id, { status, ...(r.body && typeof r.body === 'object' ? { body: r.body as GraphJson } : {}), ...(retry !== undefined ? { retryAfterMs: retry } : {}) });
+        }
       }
       return out;
     },

@@ -20,6 +20,7 @@ interface CheckpointEntity {
   updatedAt?: string;
   watermark?: string;
   watermarkBase?: string;
+  reconciling?: boolean;
 }
 
 export function toCheckpointEntity(c: Checkpoint): CheckpointEntity {
@@ -32,6 +33,7 @@ export function toCheckpointEntity(c: Checkpoint): CheckpointEntity {
   if (c.updatedAt !== undefined) e.updatedAt = c.updatedAt;
   if (c.watermark !== undefined) e.watermark = c.watermark;
   if (c.watermarkBase !== undefined) e.watermarkBase = c.watermarkBase;
+  if (c.reconciling) e.reconciling = true;
   return e;
 }
 
@@ -43,6 +45,7 @@ export function fromCheckpointEntity(e: Record<string, unknown>): Checkpoint {
   if (typeof e.etag === 'string') c.etag = e.etag;
   if (typeof e.watermark === 'string') c.watermark = e.watermark;
   if (typeof e.watermarkBase === 'string') c.watermarkBase = e.watermarkBase;
+  if (e.reconciling === true) c.reconciling = true;
   return c;
 }
 
