@@ -12,6 +12,7 @@ import { demoTenant } from './tenant/demo';
 import { loadTenantFile } from './tenant/validate';
 import { explainCommand } from './explain';
 import { formatExplanation } from './explain-text';
+import { engineBenchmark } from './bench-engine';
 
 const USAGE = `Usage:
   exsync run   [--once] [--tenant FILE] [--data DIR] [--reset] [--dump FILE] [--faults SPEC] [--settings FILE]
@@ -108,6 +109,7 @@ async function bench(flags: Flags): Promise<number> {
       dataverseRequestsPerPromoted: promoted ? Number((r.requests.dataverse / promoted).toFixed(3)) : null,
       dataverseRequestsPer100Seen: r.decisions.length ? Number(((100 * r.requests.dataverse) / r.decisions.length).toFixed(2)) : null,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      engineMicrosPerEmail: (await engineBenchmark(tenant)).microsPerItem,
     };
     if (flags.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     else for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
