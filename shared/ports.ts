@@ -4,6 +4,7 @@ import type { EntityRef } from './domain/refs';
 import type { Decision, EmailActivity, IndexedEmail, RegardingUpdate } from './domain/activity';
 import type { FolderKind } from './domain/item';
 import type { SmartMatching } from './domain/smart-match';
+import type { KnownEmail } from './domain/correlate';
 
 export interface Clock {
   now(): Date;
@@ -44,22 +45,11 @@ export interface GraphPort {
 }
 
 // ---------------------------------------------------------------- Dataverse
-export interface ExistingEmail {
-  activityid: string;
+/** An email row found in Dataverse: what correlation knows of any email, plus how Dataverse stores it. */
+export interface ExistingEmail extends KnownEmail {
   messageid: string;
   messageKey: string;
-  outgoing: boolean;
-  trackingtoken?: string;
-  regarding?: EntityRef;
   receivingMailboxId?: string;
-  ownerId?: string;
-  subject?: string;
-  /** Hex of the first 22 bytes of the row's conversationindex, when it has one. */
-  conversationRoot?: string;
-  /** Party addresses and row ids, for smart-matching candidates. */
-  addresses?: string[];
-  partyIds?: string[];
-  createdon?: string;
 }
 export interface PartyCandidate {
   ref: EntityRef;

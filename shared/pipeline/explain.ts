@@ -1,13 +1,17 @@
 // Explain: "why was this email (not) tracked?", answered from the ledger for every mailbox that saw the
 // message, and telling "never seen" apart from "seen and skipped".
 import type { Ledger } from '../ports';
-import type { Evaluation } from '../domain/activity';
+import type { Decision, Evaluation } from '../domain/activity';
 import { normalizeMessageId } from '../domain/message-id';
 
-export interface MailboxExplanation {
+/** A decision as people and tools see it (the dump, explain): the ledger row without internal keys. */
+export interface PublicDecision {
   mailbox: string;
   mailboxId: string;
+  workload: string;
   folder: string;
+  internetMessageId: string;
+  graphId: string;
   outcome: string;
   reason: string;
   correlationMethod: string;
@@ -16,6 +20,28 @@ export interface MailboxExplanation {
   acceptingEntity?: { type: string; id: string };
   detail?: string;
   decidedAt: string;
+}
+
+export function publicDecision(d: Decision): PublicDecision {
+  return {
+    mailbox: d.mailbox,
+    mailboxId: d.mailboxId,
+    workload: d.workload,
+    folder: d.folder,
+    internetMessageId: d.internetMessageId,
+    graphId: d.graphId,
+    outcome: d.outcome,
+    reason: d.reason,
+    correlationMethod: d.correlationMethod,
+    ...(d.activityid ? { activityid: d.activityid } : {}),
+    ...(d.correlatedActivityId ? { correlatedActivityId: d.correlatedActivityId } : {}),
+    ...(d.acceptingEntity ? { acceptingEntity: d.acceptingEntity } : {}),
+    ...(d.detail ? { detail: d.detail } : {}),
+    decidedAt: d.decidedAt,
+  };
+}
+
+export interface MailboxExplanation extends PublicDecision {
   evaluation?: Evaluation;
 }
 
@@ -43,20 +69,7 @@ export async function explainMessage(ledger: Ledger, internetMessageId: string):
       } catch {
         evaluation = undefined;
       }
-      return {
-        mailbox: d.mailbox,
-        mailboxId: d.mailboxId,
-        folder: d.folder,
-        outcome: d.outcome,
-        reason: d.reason,
-        correlationMethod: d.correlationMethod,
-        ...(d.activityid ? { activityid: d.activityid } : {}),
-        ...(d.correlatedActivityId ? { correlatedActivityId: d.correlatedActivityId } : {}),
-        ...(d.acceptingEntity ? { acceptingEntity: d.acceptingEntity } : {}),
-        ...(d.detail ? { detail: d.detail } : {}),
-        decidedAt: d.decidedAt,
-        ...(evaluation ? { evaluation } : {}),
-      };
+      return { ...publicDecision(d), ...(evaluation ? { evaluation } : {}) };
     });
   return { internetMessageId, seen: mailboxes.length > 0, mailboxes };
 }

@@ -7,45 +7,20 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import { scheduleHandler } from '../../functions/schedule';
 import { syncHandler } from '../../functions/sync';
 import { writeHandler } from '../../functions/write';
-import { composePipeline } from '../../shared/compose';
-import { loadSettings } from '../../shared/config';
-import { createLog } from '../../shared/log';
-import { QUEUES, type OutgoingMessage, type QueueName } from '../../shared/ports';
-import type { PipelineDeps } from '../../shared/pipeline/deps';
-import { ScaledClock } from '../../local/clock';
-import { startGraphSimulator, type GraphSimulator } from '../../local/sim/graph';
-import { startDataverseSimulator, type DataverseSimulator } from '../../local/sim/dataverse';
+import { QUEUES, type OutgoingMessage } from '../../shared/ports';
 import { acceptanceFixtureF, withInboxMessage, ALICE, BOB, E1_ID, ALICE_MAILBOX_ID } from '../../local/tenant/acceptance';
-import { startAzurite, type AzuriteHandle } from '../../local/azurite';
+import { startPipeline, type TestPipeline } from '../support/pipeline';
 
-let azurite: AzuriteHandle;
-let graph: GraphSimulator;
-let dataverse: DataverseSimulator;
-let deps: PipelineDeps;
-const sent: { queue: QueueName; message: OutgoingMessage }[] = [];
+let p: TestPipeline;
 
 before(async () => {
-  azurite = await startAzurite({ inMemory: true });
   const tenant = withInboxMessage(acceptanceFixtureF(), ALICE, {
     internetMessageId: '<fn-reply@fabrikam.com>', subject: 'RE: Quote Q-100',
     from: { emailAddress: { address: BOB } }, internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
   });
-  const clock = new ScaledClock(new Date(tenant.now!));
-  graph = await startGraphSimulator({ tenant, clock });
-  dataverse = await startDataverseSimulator({ tenant, clock });
-  const settings = loadSettings({
-    AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.baseUrl, DATAVERSE_URL: dataverse.baseUrl,
-    CREDENTIAL_MODE: 'static', STATIC_TOKEN: 'test-token', TABLE_PREFIX: 'fn',
-  });
-  // The Service Bus sender's place: record what the functions send, as the namespace would receive it.
-  const queue = { send: async (q: QueueName, messages: OutgoingMessage[]) => void sent.push(...messages.map((message) => ({ queue: q, message }))) };
-  deps = await composePipeline({ settings, queue, clock, log: createLog(() => undefined) });
+  p = await startPipeline(tenant, { TABLE_PREFIX: 'fn' });
 });
-after(async () => {
-  await graph?.close();
-  await dataverse?.close();
-  await azurite?.stop();
-});
+after(async () => p?.stop());
 
 const context = (functionName: string, m?: OutgoingMessage) =>
   new InvocationContext({
@@ -56,6 +31,7 @@ const context = (functionName: string, m?: OutgoingMessage) =>
   });
 
 test('timer -> sync -> write through the Functions handlers promotes the reply with the sessions and ids Service Bus needs', async () => {
+  const { deps, sent, dataverse } = p;
   const pipeline = async () => deps;
   await scheduleHandler(pipeline)({ isPastDue: false } as unknown as Timer, context('schedule'));
   const jobs = sent.filter((s) => s.queue === QUEUES.syncJobs);
@@ -79,6 +55,6 @@ test('timer -> sync -> write through the Functions handlers promotes the reply w
 });
 
 test('a body that is not a sync job is refused as poison (Service Bus then dead-letters it), not processed', async () => {
-  await assert.rejects(syncHandler(async () => deps)({ kind: 'sync', mailboxId: 42 }, context('sync')), /PoisonMessage|mailboxId/);
-  await assert.rejects(writeHandler(async () => deps)('not json at all', context('write')), /write batch/);
+  await assert.rejects(syncHandler(async () => p.deps)({ kind: 'sync', mailboxId: 42 }, context('sync')), /PoisonMessage|mailboxId/);
+  await assert.rejects(writeHandler(async () => p.deps)('not json at all', context('write')), /write batch/);
 });

@@ -3,47 +3,26 @@
 // Storage and the simulators, as two Functions instances would.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { composePipeline } from '../../shared/compose';
-import { loadSettings } from '../../shared/config';
-import { createLog } from '../../shared/log';
-import { QUEUES, type OutgoingMessage, type QueueName } from '../../shared/ports';
-import type { PipelineDeps } from '../../shared/pipeline/deps';
+import { QUEUES } from '../../shared/ports';
 import { runSchedule } from '../../shared/pipeline/schedule';
 import { handleSyncMessage } from '../../shared/pipeline/sync';
 import { handleWriteMessage } from '../../shared/pipeline/write';
-import { ScaledClock } from '../../local/clock';
-import { startAzurite, type AzuriteHandle } from '../../local/azurite';
-import { startGraphSimulator, type GraphSimulator } from '../../local/sim/graph';
-import { startDataverseSimulator, type DataverseSimulator } from '../../local/sim/dataverse';
 import { acceptanceFixtureF, withInboxMessage, ALICE, SALES } from '../../local/tenant/acceptance';
+import { inbound, startPipeline, type TestPipeline } from '../support/pipeline';
 
-let azurite: AzuriteHandle;
-let graph: GraphSimulator;
-let dataverse: DataverseSimulator;
-let deps: PipelineDeps;
-const sent: { queue: QueueName; message: OutgoingMessage }[] = [];
+let p: TestPipeline;
 
 before(async () => {
-  azurite = await startAzurite({ inMemory: true });
   const m = { internetMessageId: '<both@fabrikam.com>', subject: 'For both of you', from: { emailAddress: { address: 'someone@fabrikam.com' } }, toRecipients: [{ emailAddress: { address: ALICE } }, { emailAddress: { address: SALES } }] };
   let tenant = withInboxMessage(acceptanceFixtureF(), ALICE, m);
   tenant = withInboxMessage(tenant, SALES, m);
   tenant.dataverse.usersettingscollection![0]!.incomingemailfilteringmethod = 0;
-  const clock = new ScaledClock(new Date(tenant.now!));
-  graph = await startGraphSimulator({ tenant, clock });
-  dataverse = await startDataverseSimulator({ tenant, clock });
-  const settings = loadSettings({ AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.baseUrl, DATAVERSE_URL: dataverse.baseUrl, CREDENTIAL_MODE: 'static', STATIC_TOKEN: 't' });
-  deps = await composePipeline({ settings, queue: { send: async (queue, messages) => void sent.push(...messages.map((message) => ({ queue, message }))) }, clock, log: createLog(() => undefined) });
+  p = await startPipeline(tenant);
 });
-after(async () => {
-  await graph?.close();
-  await dataverse?.close();
-  await azurite?.stop();
-});
-
-const inbound = (m: OutgoingMessage) => ({ body: m.body, messageId: m.messageId, ...(m.sessionId ? { sessionId: m.sessionId } : {}), deliveryCount: 1 });
+after(async () => p?.stop());
 
 test('a message in two mailboxes processed at the same moment leaves one email and one promoted decision; the other is Duplicate', async () => {
+  const { deps, sent, dataverse } = p;
   await runSchedule(deps, { force: true });
   const jobs = sent.filter((s) => s.queue === QUEUES.syncJobs);
   assert.equal(jobs.length, 2);
