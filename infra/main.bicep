@@ -65,6 +65,8 @@ param enhancedAutoReplyPolicy bool = false
 param enhancedSameSubjectGuard bool = false
 @description('Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark. (ENHANCED_PROCESS_MOVED_MAIL).')
 param enhancedProcessMovedMail bool = false
+@description('Enhanced: a platform outage backs off instead of disabling mailboxes (ENHANCED_OUTAGE_BACKOFF).')
+param enhancedOutageBackoff bool = false
 @description('More email-enabled tables for party resolution, logicalname:column|column items (PARTY_EXTRA_TABLES).')
 param partyExtraTables string = ''
 @description('Allow email addresses and subjects in logs and telemetry (LOG_PERSONAL_DATA).')
@@ -189,6 +191,7 @@ module api 'app/function.bicep' = {
     enhancedAutoReplyPolicy: enhancedAutoReplyPolicy
     enhancedSameSubjectGuard: enhancedSameSubjectGuard
     enhancedProcessMovedMail: enhancedProcessMovedMail
+    enhancedOutageBackoff: enhancedOutageBackoff
     partyExtraTables: partyExtraTables
     logPersonalData: logPersonalData
   }

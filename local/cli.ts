@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SettingsError } from '../shared/config';
+import { loadSettings, SettingsError } from '../shared/config';
 import { runCommand } from './run';
 import { ScaledClock } from './clock';
 import { startGraphSimulator } from './sim/graph';
@@ -71,11 +71,15 @@ function intFlag(flags: Flags, name: string, dflt: number, min: number, max: num
 }
 
 async function sim(flags: Flags): Promise<number> {
+  // The local settings the simulators read (CLOCK_SPEED, SIM_LIMITS), validated as `run` validates them.
+  const s = loadSettings({ CLOCK_SPEED: process.env.CLOCK_SPEED, SIM_LIMITS: process.env.SIM_LIMITS }, 'local');
+  const limits = s.simLimits === 'real' ? ({ limits: 'real' } as const) : {};
   const tenant = typeof flags.tenant === 'string' ? loadTenantFile(flags.tenant) : demoTenant();
-  const clock = new ScaledClock(tenant.now ? new Date(tenant.now) : new Date(), Number(process.env.CLOCK_SPEED ?? '1') || 1);
-  const graph = await startGraphSimulator({ tenant, clock, port: intFlag(flags, 'graph-port', 0, 0, 65535) });
-  const dataverse = await startDataverseSimulator({ tenant, clock, port: intFlag(flags, 'dataverse-port', 0, 0, 65535) });
+  const clock = new ScaledClock(tenant.now ? new Date(tenant.now) : new Date(), s.clockSpeed);
+  const graph = await startGraphSimulator({ tenant, clock, port: intFlag(flags, 'graph-port', 0, 0, 65535), ...limits });
+  const dataverse = await startDataverseSimulator({ tenant, clock, port: intFlag(flags, 'dataverse-port', 0, 0, 65535), ...limits });
   process.stdout.write(`graph: ${graph.baseUrl}\ndataverse: ${dataverse.baseUrl}\n`);
+  if (s.simLimits === 'real') process.stderr.write(`Service protection limits are on (SIM_LIMITS=real), on a clock x${s.clockSpeed}.\n`);
   process.stderr.write('Any non-empty bearer token is accepted. Press Ctrl+C to stop.\n');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,16 +1,29 @@
 // `--faults SPEC` (run-contract.md): seeded, reproducible faults injected by the simulators.
-// e.g. seed=7,graph.429=0.2,graph.5xx=0.05,graph.410=0.02,dataverse.429=0.2,dataverse.5xx=0.05
+// e.g. seed=7,graph.429=0.2,graph.5xx=0.05,graph.410=0.02,graph.latency=20ms,dataverse.429=0.2,dataverse.5xx=0.05
 export interface FaultSpec {
   seed: number;
   rates: Partial<Record<FaultKind, number>>;
+  /** Real milliseconds added to every request the simulator serves (`graph.latency=20ms`; `s` and bare ms also read). */
+  latencyMs: Partial<Record<LatencyKind, number>>;
 }
 export const FAULT_KINDS = ['graph.429', 'graph.5xx', 'graph.410', 'dataverse.429', 'dataverse.5xx'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+export const LATENCY_KINDS = ['graph.latency', 'dataverse.latency'] as const;
+export type LatencyKind = (typeof LATENCY_KINDS)[number];
 /** Named in the contract but not injected yet: refused with a clear message rather than ignored. */
-const NOT_YET = ['graph.latency', 'dataverse.latency', 'crash'];
+const NOT_YET = ['crash'];
+/** Longest latency accepted: beyond it a request would outlast the clients' own timeouts. */
+const MAX_LATENCY_MS = 60_000;
+
+/** `20ms`, `1.5s` or `20` (milliseconds) -> milliseconds; undefined when not a duration. */
+export function parseLatency(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(v.trim());
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+}
 
 export function parseFaults(spec: string): FaultSpec {
-  const out: FaultSpec = { seed: 1, rates: {} };
+  const out: FaultSpec = { seed: 1, rates: {}, latencyMs: {} };
   const problems: string[] = [];
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [k, v] = part.split('=');
@@ -25,8 +38,12 @@ export function parseFaults(spec: string): FaultSpec {
       const n = Number(v);
       if (!Number.isFinite(n) || n < 0 || n > 1) problems.push(`${k}: "${v}" is not a rate between 0 and 1`);
       else out.rates[k as FaultKind] = n;
+    } else if ((LATENCY_KINDS as readonly string[]).includes(k)) {
+      const ms = parseLatency(v);
+      if (ms === undefined || ms > MAX_LATENCY_MS) problems.push(`${k}: "${v}" is not a duration up to ${MAX_LATENCY_MS / 1000} s, e.g. 20ms`);
+      else out.latencyMs[k as LatencyKind] = ms;
     } else if (NOT_YET.includes(k)) problems.push(`${k}: not supported by this version`);
-    else problems.push(`${k}: unknown fault (known: seed, ${FAULT_KINDS.join(', ')})`);
+    else problems.push(`${k}: unknown fault (known: seed, ${[...FAULT_KINDS, ...LATENCY_KINDS].join(', ')})`);
   }
   if (problems.length) throw new Error(`Invalid --faults: ${problems.join('; ')}`);
   return out;

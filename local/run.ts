@@ -7,7 +7,8 @@ import { loadSettings, type Settings } from '../shared/config';
 import { composePipeline, newRequestCounter, type RequestCounter } from '../shared/compose';
 import { createLocalQueues } from '../shared/adapters/localqueue';
 import { createLog, jsonLinesSink } from '../shared/log';
-import { runSchedule } from '../shared/pipeline/schedule';
+import { runSchedule, type ScheduleResult } from '../shared/pipeline/schedule';
+import { MAX_TRANSIENT_FAILURES } from '../shared/pipeline/health';
 import { handleSyncMessage } from '../shared/pipeline/sync';
 import { handleWriteMessage } from '../shared/pipeline/write';
 import { QUEUES } from '../shared/ports';
@@ -17,8 +18,8 @@ import { ScaledClock } from './clock';
 import { DataDir, type DataDirState } from './data-dir';
 import { EmbeddedHost } from './host';
 import { startAzurite } from './azurite';
-import { startGraphSimulator, type GraphSimulator } from './sim/graph';
-import { startDataverseSimulator, type DataverseSimulator } from './sim/dataverse';
+import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions, type GraphSimStats } from './sim/graph';
+import { startDataverseSimulator, type DataverseSimulator, type DataverseSimulatorOptions } from './sim/dataverse';
 import { demoTenant } from './tenant/demo';
 import { loadTenantFile } from './tenant/validate';
 import type { TenantFixture, TimelineEvent } from './tenant/fixture';
@@ -43,6 +44,21 @@ export interface RunArgs {
   tenantObject?: TenantFixture;
   /** One mailbox at a time so a run is reproducible; `--once` default. Bench turns it off to measure throughput. */
   reproducible?: boolean;
+  /**
+   * Tests: simulator options over those SIM_LIMITS and --faults give (small custom limits, an intercept),
+   * and a look at the simulators once they run (to expire delta tokens mid-run, say).
+   */
+  simOptions?: {
+    graph?: Pick<GraphSimulatorOptions, 'limits' | 'latencyMs' | 'intercept'>;
+    dataverse?: Pick<DataverseSimulatorOptions, 'limits' | 'latencyMs' | 'intercept'>;
+  };
+  onSimulators?: (graph: GraphSimulator, dataverse: DataverseSimulator) => void;
+}
+
+/** What the simulators saw, when the run used them. */
+export interface SimulatorFigures {
+  graph: GraphSimStats;
+  dataverse: ReturnType<DataverseSimulator['stats']>;
 }
 
 export interface RunResult {
@@ -53,6 +69,7 @@ export interface RunResult {
   faults: InjectedCounts;
   deadLetters: number;
   ms: number;
+  simulators?: SimulatorFigures;
 }
 
 const SIM_TOKEN = 'local-simulator-token';
@@ -64,7 +81,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
   const simEnv = (graph: string, dataverse: string) => (useSims ? { GRAPH_BASE_URL: graph, DATAVERSE_URL: dataverse, CREDENTIAL_MODE: 'static', STATIC_TOKEN: SIM_TOKEN } : {});
   // Validate everything before starting anything, so a bad setting costs nothing.
   // The user's own values are checked as given, even those the simulators replace.
-  loadSettings({ ...env, ...(useSims ? { DATAVERSE_URL: 'http://127.0.0.1', STATIC_TOKEN: env.STATIC_TOKEN || SIM_TOKEN } : {}) }, 'local');
+  const given = loadSettings({ ...env, ...(useSims ? { DATAVERSE_URL: 'http://127.0.0.1', STATIC_TOKEN: env.STATIC_TOKEN || SIM_TOKEN } : {}) }, 'local');
+  const simLimits = given.simLimits === 'real' ? ('real' as const) : undefined;
   const faults = args.faults ? parseFaults(args.faults) : undefined;
 
   const dir = new DataDir(args.data);
@@ -98,10 +116,23 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
           throw e;
         }
       };
-      graphSim = await onPort('Graph', state.ports?.graph, (port) => startGraphSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('graph.json') }), clock, port, ...(faults ? { intercept: graphIntercept(faults, injected) } : {}) }));
+      graphSim = await onPort('Graph', state.ports?.graph, (port) => startGraphSimulator({
+        ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('graph.json') }), clock, port,
+        ...(simLimits ? { limits: simLimits } : {}),
+        ...(faults ? { intercept: graphIntercept(faults, injected) } : {}),
+        ...(faults?.latencyMs['graph.latency'] ? { latencyMs: faults.latencyMs['graph.latency'] } : {}),
+        ...args.simOptions?.graph,
+      }));
       stops.push(() => graphSim!.close());
-      dvSim = await onPort('Dataverse', state.ports?.dataverse, (port) => startDataverseSimulator({ ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('dataverse.json') }), clock, port, ...(faults ? { intercept: dataverseIntercept(faults, injected) } : {}) }));
+      dvSim = await onPort('Dataverse', state.ports?.dataverse, (port) => startDataverseSimulator({
+        ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('dataverse.json') }), clock, port,
+        ...(simLimits ? { limits: simLimits } : {}),
+        ...(faults ? { intercept: dataverseIntercept(faults, injected) } : {}),
+        ...(faults?.latencyMs['dataverse.latency'] ? { latencyMs: faults.latencyMs['dataverse.latency'] } : {}),
+        ...args.simOptions?.dataverse,
+      }));
       stops.push(() => dvSim!.close());
+      args.onSimulators?.(graphSim, dvSim);
       state.ports = { graph: Number(new URL(graphSim.baseUrl).port), dataverse: Number(new URL(dvSim.baseUrl).port) };
     }
     const settings: Settings = loadSettings({
@@ -158,10 +189,12 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         }
       }
     };
+    let lastSchedule: ScheduleResult | undefined;
     const cycle = async (force: boolean): Promise<MailboxSummary[]> => {
       const since = clock.now().toISOString();
       await applyDueTimeline();
       const r = await scheduleWithRetry(() => traceStage({ stage: 'schedule' }, () => runSchedule(deps, { force })));
+      lastSchedule = r;
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
       await host.drain({ skipIdleWaits: args.once });
       const recent = (await deps.ledger.all()).filter((d) => d.decidedAt >= since);
@@ -172,7 +205,20 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
 
     let summary: MailboxSummary[] = [];
     if (args.once) {
+      const runStart = clock.now().toISOString();
       summary = await cycle(true);
+      // A mailbox that failed is retried when due (5 minutes later, as SSS does) until it syncs or is disabled.
+      for (let round = 0; round < 2 * MAX_TRANSIENT_FAILURES; round++) {
+        const registry = new Map((await deps.mailboxes.list()).map((m) => [m.mailboxId, m]));
+        const pending = (lastSchedule?.waiting ?? []).filter((w) => {
+          const h = registry.get(w.mailboxId)?.health;
+          return h && h.state !== 'disabled' && (!h.lastSyncCompletedAt || h.lastSyncCompletedAt < runStart);
+        });
+        if (pending.length === 0) break;
+        const next = Math.min(...pending.map((w) => Date.parse(w.dueAt)));
+        if (next > clock.now().getTime()) clock.advance(next - clock.now().getTime());
+        summary = summary.concat(await cycle(false));
+      }
       // Timeline events after "now" happen while the run goes on: move the clock to each and sync again.
       while (state.timelineApplied < timeline.length) {
         const next = Date.parse(timeline[state.timelineApplied]!.at);
@@ -206,17 +252,24 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     const deadLetters = Object.entries(local.queues).flatMap(([queue, q]) => q.deadLetters().map((letter) => ({ queue, letter })));
     const decisions = await deps.ledger.all();
     if (args.dump) {
-      const dump = buildDump({ dataverse: dvSim?.dump() ?? {}, exchange: graphSim?.exchangeState() ?? {}, decisions, deadLetters });
+      const dump = buildDump({ dataverse: dvSim?.dump() ?? {}, exchange: graphSim?.exchangeState() ?? {}, decisions, deadLetters, alerts: await deps.alerts.all() });
       writeFileSync(args.dump, `${JSON.stringify(dump, null, 2)}\n`);
     }
     if (graphSim) dir.write('graph.json', graphSim.snapshot());
     if (dvSim) dir.write('dataverse.json', dvSim.snapshot());
     dir.write('state.json', { ...state, clock: clock.now().toISOString() });
+    const simulators = graphSim && dvSim ? { graph: graphSim.stats(), dataverse: dvSim.stats() } : undefined;
+    if (simulators && (simLimits || args.simOptions?.graph?.limits || args.simOptions?.dataverse?.limits)) {
+      const g = simulators.graph.throttled;
+      const d = simulators.dataverse.throttled;
+      log.info('sim.throttled', { graphConcurrency: g.concurrency, graphWindow: g.window, dataverseRequests: d.requests, dataverseExecutionTime: d.executionTime, dataverseConcurrency: d.concurrency });
+      if (!args.quiet) out.write(`Simulator limits: Graph answered ${g.concurrency + g.window} 429(s) (concurrency ${g.concurrency}, window ${g.window}); Dataverse ${d.requests + d.executionTime + d.concurrency} (requests ${d.requests}, execution time ${d.executionTime}, concurrency ${d.concurrency}).\n`);
+    }
     if (deadLetters.length) {
       out.write(`${deadLetters.length} message(s) were dead-lettered:\n`);
       for (const d of deadLetters.slice(0, 10)) out.write(`  ${d.queue}: ${d.letter.reason} ${d.letter.description}\n`);
     }
-    return { exitCode: deadLetters.length ? 1 : 0, summary, decisions, requests, faults: injected, deadLetters: deadLetters.length, ms: Date.now() - realStart };
+    return { exitCode: deadLetters.length ? 1 : 0, summary, decisions, requests, faults: injected, deadLetters: deadLetters.length, ms: Date.now() - realStart, ...(simulators ? { simulators } : {}) };
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await new Promise<void>((r) => logFile.end(() => r()));

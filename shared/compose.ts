@@ -60,6 +60,7 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     mailboxes: tables.mailboxes,
     ledger: tables.ledger,
     correlation: tables.correlation,
+    alerts: tables.alerts,
     queue: o.queue,
     clock: o.clock,
     log: o.log,
@@ -73,6 +74,7 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       enhancedAutoReplyPolicy: s.enhancedAutoReplyPolicy,
       enhancedSameSubjectGuard: s.enhancedSameSubjectGuard,
       enhancedProcessMovedMail: s.enhancedProcessMovedMail,
+      enhancedOutageBackoff: s.enhancedOutageBackoff,
     },
     tables,
   }, { allowPersonal: s.logPersonalData });

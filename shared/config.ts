@@ -45,9 +45,11 @@ export const SETTINGS = [
   { name: 'ENHANCED_AUTO_REPLY_POLICY', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: skip automatic replies (Auto-Submitted, Precedence, X-Autoreply) with reason AutoReply; SSS tracks them." },
   { name: 'ENHANCED_SAME_SUBJECT_GUARD', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: header and conversation-index correlation need the same subject (RE:/FW: aside), so a forwarded thread does not pull in unrelated mail." },
   { name: 'ENHANCED_PROCESS_MOVED_MAIL', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark." },
+  { name: 'ENHANCED_OUTAGE_BACKOFF', kind: 'bool', default: 'false', scope: 'all', doc: 'Enhanced: when at least half of the mailboxes fail within 15 minutes the platform is down, not the mailboxes: back off and retry without disabling anyone; SSS disables each after 10 failures.' },
   { name: 'PARTY_EXTRA_TABLES', kind: 'string', default: '', scope: 'all', doc: 'More email-enabled tables for party resolution, beyond users, queues, contacts, accounts and leads: `logicalname:column|column` items separated by commas, e.g. `new_vendor:emailaddress`.' },
   { name: 'LOG_PERSONAL_DATA', kind: 'bool', default: 'false', scope: 'all', doc: 'Allow email addresses and subjects in logs and telemetry.' },
   { name: 'CLOCK_SPEED', kind: 'int', default: '1', min: 1, max: 100000, scope: 'local', doc: 'How many times faster than real time the local runtime and simulators run.' },
+  { name: 'SIM_LIMITS', kind: 'enum', values: ['off', 'real'], default: 'off', scope: 'local', doc: "Service protection limits of the local simulators (`exsync run`, `exsync sim`): `real` = Graph's 4 concurrent and 10,000 per 10 minutes per app and mailbox, Dataverse's per-user limits, on the simulator clock." },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -78,10 +80,13 @@ export interface Settings {
   enhancedAutoReplyPolicy: boolean;
   enhancedSameSubjectGuard: boolean;
   enhancedProcessMovedMail: boolean;
+  enhancedOutageBackoff: boolean;
   /** Extra email-enabled tables for party resolution: logical name and email columns. */
   partyExtraTables: { logicalName: string; columns: string[] }[];
   logPersonalData: boolean;
   clockSpeed: number;
+  /** Whether the local simulators enforce the services' limits. */
+  simLimits: 'off' | 'real';
 }
 
 export class SettingsError extends Error {
@@ -190,9 +195,11 @@ export function loadSettings(env: Env, requireFor: 'azure' | 'local' = 'local'):
     enhancedAutoReplyPolicy: v.ENHANCED_AUTO_REPLY_POLICY as boolean,
     enhancedSameSubjectGuard: v.ENHANCED_SAME_SUBJECT_GUARD as boolean,
     enhancedProcessMovedMail: v.ENHANCED_PROCESS_MOVED_MAIL as boolean,
+    enhancedOutageBackoff: v.ENHANCED_OUTAGE_BACKOFF as boolean,
     partyExtraTables: parsePartyTables(String(v.PARTY_EXTRA_TABLES ?? '')),
     logPersonalData: v.LOG_PERSONAL_DATA as boolean,
     clockSpeed: v.CLOCK_SPEED as number,
+    simLimits: v.SIM_LIMITS as 'off' | 'real',
   };
 }
 

@@ -116,6 +116,7 @@ export interface DvMailbox {
   approval: number;
   processEmailReceivedAfter?: string;
   active: boolean;
+  modifiedon?: string;
 }
 export type EmailWriteStatus = 'created' | 'updated' | 'exists' | 'failed' | 'retry';
 export interface EmailWriteResult {
@@ -148,6 +149,8 @@ export interface DataversePort {
   updateRegarding(updates: RegardingUpdate[]): Promise<EmailWriteResult[]>;
   /** Current Regarding of the given emails (missing rows are left out). */
   regardingOf(activityIds: string[]): Promise<RegardingState[]>;
+  /** As SSS does on a permanent failure: clear enabledforincomingemail and mark incoming Failure. */
+  disableIncoming(mailboxId: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Table Storage
@@ -188,6 +191,9 @@ export interface MailboxHealth {
   lastSyncStartedAt?: string;
   lastSyncCompletedAt?: string;
   nextDueAt?: string;
+  lastFailureAt?: string;
+  /** When we disabled incoming (Dataverse's later modifiedon then means an admin re-enabled it). */
+  disabledAt?: string;
 }
 export interface MailboxRecord {
   mailboxId: string;
@@ -212,6 +218,22 @@ export interface Ledger {
   all(): Promise<Decision[]>;
   /** Every mailbox's decision on one message, by normalized Message-ID. */
   byMessage(messageKey: string): Promise<Decision[]>;
+}
+
+export interface MailboxAlert {
+  mailboxId: string;
+  /** SSS's alert levels. */
+  level: 'Error' | 'Warning' | 'Information';
+  /** Stable identifier: MailboxDisabled, TransientFailure, PermanentFailure, NotApproved, PlatformOutage, Recovered, … */
+  code: string;
+  message: string;
+  at: string;
+}
+export interface AlertLog {
+  record(alert: MailboxAlert): Promise<void>;
+  /** Newest first. */
+  forMailbox(mailboxId: string, max?: number): Promise<MailboxAlert[]>;
+  all(max?: number): Promise<MailboxAlert[]>;
 }
 
 /** Message-ID -> activity the engine decided on, kept in Table Storage because Dataverse cannot store In-Reply-To for us. */

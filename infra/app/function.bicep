@@ -42,6 +42,7 @@ param enhancedReferences bool
 param enhancedAutoReplyPolicy bool
 param enhancedSameSubjectGuard bool
 param enhancedProcessMovedMail bool
+param enhancedOutageBackoff bool
 param partyExtraTables string
 param logPersonalData bool
 
@@ -78,6 +79,7 @@ var appSettings = [
   { name: 'ENHANCED_AUTO_REPLY_POLICY', value: string(enhancedAutoReplyPolicy) }
   { name: 'ENHANCED_SAME_SUBJECT_GUARD', value: string(enhancedSameSubjectGuard) }
   { name: 'ENHANCED_PROCESS_MOVED_MAIL', value: string(enhancedProcessMovedMail) }
+  { name: 'ENHANCED_OUTAGE_BACKOFF', value: string(enhancedOutageBackoff) }
   { name: 'PARTY_EXTRA_TABLES', value: partyExtraTables }
   { name: 'LOG_PERSONAL_DATA', value: string(logPersonalData) }
 ]

@@ -1,5 +1,5 @@
 // Storage for the Functions host (blob leases, timer state), the Flex deployment package container, and
-// the product's tables (<prefix>checkpoints|mailboxes|ledger|correlation, see shared/adapters/tables).
+// the product's tables (<prefix>checkpoints|mailboxes|ledger|correlation|alerts, see shared/adapters/tables).
 // Shared keys are off: everything goes through Entra ID.
 param name string
 param location string
@@ -9,7 +9,7 @@ param tablePrefix string
 @description('Blob container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
 
-var tableSuffixes = ['checkpoints', 'mailboxes', 'ledger', 'correlation']
+var tableSuffixes = ['checkpoints', 'mailboxes', 'ledger', 'correlation', 'alerts']
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

@@ -1,6 +1,6 @@
 // What every stage handler is given: ports and the few settings the stages read. Built once per process
 // by the composition root (shared/compose.ts), or by tests with fakes at the port boundary.
-import type { CheckpointStore, Clock, CorrelationIndex, DataversePort, GraphPort, Ledger, Log, MailboxRegistry, QueuePort } from '../ports';
+import type { AlertLog, CheckpointStore, Clock, CorrelationIndex, DataversePort, GraphPort, Ledger, Log, MailboxRegistry, QueuePort } from '../ports';
 
 export interface StageSettings {
   syncIntervalSeconds: number;
@@ -13,6 +13,8 @@ export interface StageSettings {
   enhancedAutoReplyPolicy?: boolean;
   enhancedSameSubjectGuard?: boolean;
   enhancedProcessMovedMail?: boolean;
+  /** Enhanced: many mailboxes failing at once is a platform outage: back off, never disable. */
+  enhancedOutageBackoff?: boolean;
 }
 
 export interface PipelineDeps {
@@ -22,6 +24,7 @@ export interface PipelineDeps {
   mailboxes: MailboxRegistry;
   ledger: Ledger;
   correlation: CorrelationIndex;
+  alerts: AlertLog;
   queue: QueuePort;
   clock: Clock;
   log: Log;

@@ -9,6 +9,8 @@ import type { PipelineDeps } from './deps';
 export interface ScheduleResult {
   enqueued: string[];
   notDue: number;
+  /** Mailboxes that will be synced, but not yet (a retry 5 minutes after a failure, or not due). */
+  waiting: { mailboxId: string; dueAt: string }[];
   ineligible: { mailboxId: string; reason: 'NotSyncedByServerSideSync' | 'MailboxDisabled' | 'MailboxNotApproved' }[];
 }
 
@@ -26,27 +28,39 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   const intervalMs = deps.settings.syncIntervalSeconds * 1000;
   const slot = Math.floor(now.getTime() / intervalMs);
   const registry = new Map((await deps.mailboxes.list()).map((r) => [r.mailboxId, r]));
-  const result: ScheduleResult = { enqueued: [], notDue: 0, ineligible: [] };
+  const result: ScheduleResult = { enqueued: [], notDue: 0, waiting: [], ineligible: [] };
   const jobs: SyncJob[] = [];
   for (const m of ctx.mailboxes) {
-    const reason = eligibility(m, ctx);
-    if (reason) {
-      result.ineligible.push({ mailboxId: m.mailboxid, reason });
-      if (reason === 'MailboxNotApproved') deps.log.warn('mailbox.alert', { mailboxId: m.mailboxid, alert: 'email address not approved' });
-      continue;
-    }
     let record = registry.get(m.mailboxid);
     if (!record) {
       record = { mailboxId: m.mailboxid, address: m.address, owner: m.owner, enabledForIncoming: true, health: { state: 'healthy', consecutiveFailures: 0 } };
       await deps.mailboxes.upsert(record);
     }
-    if (record.health.state === 'disabled') {
-      result.ineligible.push({ mailboxId: m.mailboxid, reason: 'MailboxDisabled' });
+    const reason = eligibility(m, ctx);
+    if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
+      // One alert when the mailbox becomes unapproved, not one a minute.
+      await deps.alerts.record({ mailboxId: m.mailboxid, level: 'Error', code: 'NotApproved', message: 'email address not approved: nothing is processed until it is', at: now.toISOString() });
+      deps.log.warn('mailbox.alert', { mailboxId: m.mailboxid, level: 'Error', code: 'NotApproved', alert: 'email address not approved' });
+      await deps.mailboxes.upsert({ ...record, health: { ...record.health, lastError: 'NotApproved' } });
+    }
+    if (reason) {
+      result.ineligible.push({ mailboxId: m.mailboxid, reason });
       continue;
+    }
+    if (record.health.state === 'disabled') {
+      // We cleared enabledforincomingemail when we disabled it; enabled again since, so an admin re-enabled it.
+      const reenabled = record.health.disabledAt && m.modifiedon && Date.parse(m.modifiedon) > Date.parse(record.health.disabledAt);
+      if (!reenabled) {
+        result.ineligible.push({ mailboxId: m.mailboxid, reason: 'MailboxDisabled' });
+        continue;
+      }
+      record = { ...record, health: { state: 'healthy', consecutiveFailures: 0 } };
+      await deps.alerts.record({ mailboxId: m.mailboxid, level: 'Information', code: 'Reenabled', message: 'incoming email enabled again by an administrator', at: now.toISOString() });
     }
     const due = opts.force || !record.health.nextDueAt || Date.parse(record.health.nextDueAt) <= now.getTime();
     if (!due) {
       result.notDue++;
+      result.waiting.push({ mailboxId: m.mailboxid, dueAt: record.health.nextDueAt! });
       continue;
     }
     jobs.push({ kind: 'sync', mailboxId: m.mailboxid, workload: 'email', trigger: 'schedule', slot: String(slot) });

@@ -9,7 +9,8 @@ import { driftedRegarding } from './regarding';
 import type { SyncJob } from '../domain/jobs';
 import { parseSyncJob } from '../domain/jobs';
 import { keyHash } from '../domain/message-id';
-import { SyncStateExpiredError } from '../domain/errors';
+import { PermanentError, SyncError, SyncStateExpiredError, TransientError } from '../domain/errors';
+import { recordMailboxFailure, recordMailboxSuccess } from './health';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { PoisonMessageError } from './deps';
 import { evaluatePage } from './evaluate-page';
@@ -19,7 +20,20 @@ import { withReschedule } from './reschedule';
 export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
   const parsed = parseSyncJob(msg.body);
   if (!parsed.ok) throw new PoisonMessageError(parsed.error);
-  await withReschedule(QUEUES.syncJobs, msg, deps, () => syncMailbox(parsed.value, deps));
+  await withReschedule(QUEUES.syncJobs, msg, deps, async () => {
+    try {
+      await syncMailbox(parsed.value, deps);
+    } catch (e) {
+      // Exchange refusing or failing for this mailbox is the mailbox's health, not a message to retry at
+      // once: SSS tries again 5 minutes later and disables after 10 (health.ts). Other failures (Dataverse,
+      // storage) are retried by the queue.
+      if (e instanceof SyncError && e.system === 'graph' && (e instanceof TransientError || e instanceof PermanentError)) {
+        await recordMailboxFailure(parsed.value.mailboxId, e, deps);
+        return;
+      }
+      throw e;
+    }
+  });
 }
 
 
@@ -51,20 +65,7 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
     await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
   }
   const record = await deps.mailboxes.get(mb.mailboxid);
-  if (record) {
-    const now = deps.clock.now();
-    await deps.mailboxes.upsert({
-      ...record,
-      health: {
-        ...record.health,
-        state: 'healthy',
-        consecutiveFailures: 0,
-        lastSyncStartedAt: started.toISOString(),
-        lastSyncCompletedAt: now.toISOString(),
-        nextDueAt: new Date(now.getTime() + deps.settings.syncIntervalSeconds * 1000).toISOString(),
-      },
-    });
-  }
+  if (record) await recordMailboxSuccess(record, started, deps, deps.settings.syncIntervalSeconds * 1000);
   deps.log.info('sync.done', { mailboxId: mb.mailboxid, ms: deps.clock.now().getTime() - started.getTime() });
 }
 

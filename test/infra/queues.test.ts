@@ -2,37 +2,21 @@
 // rely on (sessions on sync-jobs only, duplicate detection by messageId on both, dead-lettering).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { QUEUES } from '../../shared/ports';
 import { SETTINGS } from '../../shared/config';
-import { blocks, prop, quotedNames, readText, resolve, resources, root } from './bicep-text';
+import { quotedNames, readText, resources, prop } from './bicep-text';
+import { bicepQueues as queuesIn, functionFiles, queueDrift, queueFlag, triggers as triggersIn } from './drift';
 
 const sb = readText('infra/app/servicebus.bicep');
 const fn = readText('infra/app/function.bicep');
-
-interface BicepQueue { name: string; body: string }
-const bicepQueues = (): BicepQueue[] =>
-  resources(sb, 'Microsoft.ServiceBus/namespaces/queues').map((r) => ({ name: resolve(sb, prop(r.body, 'name')) as string, body: r.body }));
-const flag = (q: BicepQueue, key: string) => resolve(sb, prop(q.body, key));
-
-interface Trigger { fn: string; queue: string; connection?: string; sessions: boolean }
-function triggers(): Trigger[] {
-  const out: Trigger[] = [];
-  for (const f of readdirSync(join(root, 'functions')).filter((n) => n.endsWith('.ts'))) {
-    const text = readText(`functions/${f}`);
-    for (const b of blocks(text, /app\.serviceBusQueue\('([^']+)',\s*/g)) {
-      const queueExpr = prop(b.body, 'queueName') ?? '';
-      const key = /^QUEUES\.(\w+)$/.exec(queueExpr)?.[1];
-      const queue = key ? (QUEUES as Record<string, string>)[key] : resolve('', queueExpr);
-      assert.ok(typeof queue === 'string', `${f}: queueName ${queueExpr} resolves to a queue`);
-      out.push({ fn: b.header[1]!, queue, connection: resolve('', prop(b.body, 'connection')) as string | undefined, sessions: prop(b.body, 'isSessionsEnabled') === 'true' });
-    }
-  }
-  return out;
-}
+const bicepQueues = () => queuesIn(sb);
+const flag = (q: ReturnType<typeof bicepQueues>[number], key: string) => queueFlag(sb, q, key);
+const triggers = () => triggersIn(functionFiles(), QUEUES);
+const drift = () => queueDrift(sb, functionFiles(), QUEUES);
 
 test('Bicep creates exactly the queues in QUEUES', () => {
+  assert.deepEqual(drift().missingFromBicep, [], 'queues the code uses but Bicep does not create');
+  assert.deepEqual(drift().unknownToCode, [], 'queues Bicep creates but the code does not know');
   assert.deepEqual(bicepQueues().map((q) => q.name).sort(), Object.values(QUEUES).sort());
 });
 
@@ -49,9 +33,8 @@ test('every Service Bus trigger listens on a Bicep queue through ServiceBusConne
 });
 
 test('sessions are on exactly where a trigger enables them (sync-jobs only)', () => {
-  const sessionQueues = new Set(triggers().filter((t) => t.sessions).map((t) => t.queue));
-  assert.deepEqual([...sessionQueues], [QUEUES.syncJobs]);
-  for (const q of bicepQueues()) assert.equal(flag(q, 'requiresSession') === true, sessionQueues.has(q.name), `requiresSession on ${q.name}`);
+  assert.deepEqual(triggers().filter((t) => t.sessions).map((t) => t.queue), [QUEUES.syncJobs]);
+  assert.deepEqual(drift().sessionMismatch, [], 'queues whose requiresSession differs from their trigger');
 });
 
 test('both queues de-duplicate by messageId and dead-letter instead of dropping', () => {

@@ -20,10 +20,14 @@ export interface TestPipeline {
   stop(): Promise<void>;
 }
 
-export async function startPipeline(tenant: TenantFixture, env: Record<string, string> = {}): Promise<TestPipeline> {
+export async function startPipeline(
+  tenant: TenantFixture,
+  env: Record<string, string> = {},
+  sims: { graphIntercept?: Parameters<typeof startGraphSimulator>[0]['intercept'] } = {},
+): Promise<TestPipeline & { clock: ScaledClock }> {
   const azurite = await startAzurite({ inMemory: true });
   const clock = new ScaledClock(new Date(tenant.now ?? Date.now()));
-  const graph = await startGraphSimulator({ tenant, clock });
+  const graph = await startGraphSimulator({ tenant, clock, ...(sims.graphIntercept ? { intercept: sims.graphIntercept } : {}) });
   const dataverse = await startDataverseSimulator({ tenant, clock });
   const settings = loadSettings({
     AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.baseUrl, DATAVERSE_URL: dataverse.baseUrl,
@@ -33,7 +37,7 @@ export async function startPipeline(tenant: TenantFixture, env: Record<string, s
   const queue = { send: async (q: QueueName, messages: OutgoingMessage[]) => void sent.push(...messages.map((message) => ({ queue: q, message }))) };
   const deps = await composePipeline({ settings, queue, clock, log: createLog(() => undefined) });
   return {
-    deps, graph, dataverse, sent,
+    deps, graph, dataverse, sent, clock,
     async stop() {
       await graph.close();
       await dataverse.close();

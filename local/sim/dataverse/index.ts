@@ -61,6 +61,11 @@ export interface DataverseSimulatorOptions {
   limits?: LimitsOption;
   /** Entity sets with change tracking enabled (default: contacts, accounts, leads, systemusers, queues). */
   changeTracking?: string[];
+  /**
+   * Real milliseconds each authenticated request takes before it is handled (network and service time; a
+   * `$batch` counts once). Admitted requests hold their concurrency slot meanwhile, added to `limits.holdMs`.
+   */
+  latencyMs?: number;
 }
 
 export const BASE_PATH = '/api/data/v9.2';
@@ -114,7 +119,8 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
       const partsBefore = counters.batchParts;
       let out: Served | undefined;
       try {
-        if (limits?.holdMs) await new Promise((r) => setTimeout(r, limits.holdMs));
+        const holdMs = (limits?.holdMs ?? 0) + (opts.latencyMs ?? 0);
+        if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
         out = serve(url, method, body, req.headers);
       } finally {
         // A $batch is one request for the count, but each of its operations costs execution time.

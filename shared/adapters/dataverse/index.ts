@@ -36,5 +36,10 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     createEmails: (activities) => createEmails(api, activities, o.batchSize),
     updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
     regardingOf: (ids) => regardingOf(api, ids),
+    async disableIncoming(mailboxId) {
+      const [res] = await api.batch([{ request: { method: 'PATCH', url: `/mailboxes(${mailboxId})`, headers: { 'If-Match': '*' }, body: { enabledforincomingemail: false, incomingemailstatus: 2 } } }]);
+      if (!res?.ok) throw new Error(`could not disable incoming email on the mailbox: ${res?.parts[0]?.status ?? 'no answer'}`);
+      cached = undefined; // the scheduler must see the change at once
+    },
   };
 }

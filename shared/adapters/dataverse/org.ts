@@ -91,6 +91,7 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
       approval: num(m.emailrouteraccessapproval, 1),
       processEmailReceivedAfter: later(m.processemailreceivedafter as string | undefined, profile ? profileStart.get(profile) : undefined),
       active: num(m.statecode, 0) === 0,
+      ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });
   }
   return {

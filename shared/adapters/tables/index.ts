@@ -1,7 +1,8 @@
 // Table Storage adapter: checkpoints, mailbox registry, decision ledger and correlation index, one table
 // each, named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
 import type { TableClient } from '@azure/data-tables';
-import type { CheckpointStore, CorrelationIndex, Ledger, MailboxRegistry } from '../../ports';
+import type { AlertLog, CheckpointStore, CorrelationIndex, Ledger, MailboxRegistry } from '../../ports';
+import { createAlertLog } from './alerts';
 import { createCheckpointStore } from './checkpoints';
 import { createTableClient, type TableConnection } from './clients';
 import { createCorrelationIndex } from './correlation';
@@ -22,11 +23,12 @@ export interface TableStore {
   mailboxes: MailboxRegistry;
   ledger: Ledger;
   correlation: CorrelationIndex;
-  /** Creates the four tables if missing; call once at startup. */
+  alerts: AlertLog;
+  /** Creates the tables if missing; call once at startup. */
   ensureTables(): Promise<void>;
   /** Deletes the four tables (tests, `exsync reset`). Azure keeps a deleted name reserved for a while. */
   deleteAll(): Promise<void>;
-  tableNames: { checkpoints: string; mailboxes: string; ledger: string; correlation: string };
+  tableNames: { checkpoints: string; mailboxes: string; ledger: string; correlation: string; alerts: string };
 }
 
 export function createTableStore(opts: TableStoreOptions): TableStore {
@@ -36,12 +38,14 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     mailboxes: `${prefix}mailboxes`,
     ledger: `${prefix}ledger`,
     correlation: `${prefix}correlation`,
+    alerts: `${prefix}alerts`,
   };
   const clients: Record<keyof typeof tableNames, TableClient> = {
     checkpoints: createTableClient(opts, tableNames.checkpoints),
     mailboxes: createTableClient(opts, tableNames.mailboxes),
     ledger: createTableClient(opts, tableNames.ledger),
     correlation: createTableClient(opts, tableNames.correlation),
+    alerts: createTableClient(opts, tableNames.alerts),
   };
   const all = Object.values(clients);
   return {
@@ -49,6 +53,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     mailboxes: createMailboxRegistry(clients.mailboxes),
     ledger: createLedger(clients.ledger),
     correlation: createCorrelationIndex(clients.correlation),
+    alerts: createAlertLog(clients.alerts),
     tableNames,
     async ensureTables() {
       try {

@@ -28,6 +28,8 @@ export function toMailboxEntity(r: MailboxRecord): MailboxEntity {
   if (h.lastSyncStartedAt !== undefined) e.lastSyncStartedAt = h.lastSyncStartedAt;
   if (h.lastSyncCompletedAt !== undefined) e.lastSyncCompletedAt = h.lastSyncCompletedAt;
   if (h.nextDueAt !== undefined) e.nextDueAt = h.nextDueAt;
+  if (h.lastFailureAt !== undefined) e.lastFailureAt = h.lastFailureAt;
+  if (h.disabledAt !== undefined) e.disabledAt = h.disabledAt;
   return e;
 }
 
@@ -36,7 +38,7 @@ export function fromMailboxEntity(e: Record<string, unknown>): MailboxRecord {
     state: (e.healthState as MailboxHealth['state']) ?? 'healthy',
     consecutiveFailures: Number(e.consecutiveFailures ?? 0),
   };
-  for (const k of ['lastError', 'lastSyncStartedAt', 'lastSyncCompletedAt', 'nextDueAt'] as const) {
+  for (const k of ['lastError', 'lastSyncStartedAt', 'lastSyncCompletedAt', 'nextDueAt', 'lastFailureAt', 'disabledAt'] as const) {
     if (typeof e[k] === 'string') health[k] = e[k] as string;
   }
   const r: MailboxRecord = {
