@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `exsync` command line (run-contract.md): run, sim, bench.
+// The `exsync` command line (run-contract.md): run, sim, bench, explain, dlq.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +13,16 @@ import { loadTenantFile } from './tenant/validate';
 import { explainCommand } from './explain';
 import { formatExplanation } from './explain-text';
 import { engineBenchmark } from './bench-engine';
+import { formatDeadLetters, listDeadLetters, replayServiceBus } from './dlq';
+import { DataDir } from './data-dir';
 
 const USAGE = `Usage:
   exsync run   [--once] [--tenant FILE] [--data DIR] [--reset] [--dump FILE] [--faults SPEC] [--settings FILE]
   exsync sim   [--tenant FILE] [--graph-port N] [--dataverse-port N]
   exsync bench [--mailboxes N] [--messages-per-mailbox N] [--json]
-  exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--json]`;
+  exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--json]
+  exsync dlq list   [--data DIR] [--settings FILE] [--json]
+  exsync dlq replay [--data DIR] [--settings FILE]`;
 
 type Flags = Record<string, string | true>;
 const FLAGS: Record<string, { value: boolean }> = {
@@ -31,6 +35,12 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['tenant', 'graph-port', 'dataverse-port'],
   bench: ['mailboxes', 'messages-per-mailbox', 'json'],
   explain: ['data', 'settings', 'json'],
+  dlq: ['data', 'settings', 'json'],
+};
+/** Commands that take one word before their options, and what it may be. */
+const POSITIONAL: Record<string, { what: string; values?: string[] }> = {
+  explain: { what: 'an internetMessageId, e.g. exsync explain "<abc@contoso.com>"' },
+  dlq: { what: 'list or replay', values: ['list', 'replay'] },
 };
 
 export class UsageError extends Error {}
@@ -44,7 +54,9 @@ export function parseArgs(argv: string[]): { command: string; flags: Flags; posi
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m && command === 'explain' && positional.length === 0) {
+    if (!m && POSITIONAL[command] && positional.length === 0) {
+      const allowed = POSITIONAL[command]!.values;
+      if (allowed && !allowed.includes(a)) throw new UsageError(`${command} takes ${POSITIONAL[command]!.what}, not "${a}"`);
       positional.push(a);
       continue;
     }
@@ -58,7 +70,7 @@ export function parseArgs(argv: string[]): { command: string; flags: Flags; posi
       flags[name] = v;
     } else flags[name] = true;
   }
-  if (command === 'explain' && positional.length === 0) throw new UsageError('explain needs an internetMessageId, e.g. exsync explain "<abc@contoso.com>"');
+  if (POSITIONAL[command] && positional.length === 0) throw new UsageError(`${command} needs ${POSITIONAL[command]!.what}`);
   return { command, flags, positional };
 }
 
@@ -123,6 +135,25 @@ async function bench(flags: Flags): Promise<number> {
   }
 }
 
+async function dlq(action: string, flags: Flags): Promise<number> {
+  const data = typeof flags.data === 'string' ? flags.data : '.exsync';
+  const settings = typeof flags.settings === 'string' ? flags.settings : undefined;
+  if (action === 'list') {
+    const list = await listDeadLetters({ data, ...(settings ? { settings } : {}) });
+    process.stdout.write(flags.json ? `${JSON.stringify(list, null, 2)}\n` : `${formatDeadLetters(list)}\n`);
+    return 0;
+  }
+  const onServiceBus = await replayServiceBus(settings);
+  if (onServiceBus) {
+    process.stdout.write(`Moved back to their queues: ${Object.entries(onServiceBus).map(([q, n]) => `${q} ${n}`).join(', ')}\n`);
+    return 0;
+  }
+  // Locally: a run that starts by sending them again, and ends like any `--once` run.
+  if (!new DataDir(data).hasState()) throw new Error(`nothing has run in ${data} yet: there are no dead letters to replay`);
+  const r = await runCommand({ once: true, data, reset: false, replayDeadLetters: true, ...(settings ? { settings } : {}) }, process.stdout);
+  return r.exitCode;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const { command, flags, positional } = parseArgs(argv);
@@ -133,6 +164,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'bench') return await bench(flags);
+    if (command === 'dlq') return await dlq(positional[0]!, flags);
     const r = await runCommand(
       {
         once: flags.once === true,

@@ -6,12 +6,10 @@ export interface FaultSpec {
   /** Real milliseconds added to every request the simulator serves (`graph.latency=20ms`; `s` and bare ms also read). */
   latencyMs: Partial<Record<LatencyKind, number>>;
 }
-export const FAULT_KINDS = ['graph.429', 'graph.5xx', 'graph.410', 'dataverse.429', 'dataverse.5xx'] as const;
+export const FAULT_KINDS = ['graph.429', 'graph.5xx', 'graph.410', 'dataverse.429', 'dataverse.5xx', 'crash'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const LATENCY_KINDS = ['graph.latency', 'dataverse.latency'] as const;
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
-/** Named in the contract but not injected yet: refused with a clear message rather than ignored. */
-const NOT_YET = ['crash'];
 /** Longest latency accepted: beyond it a request would outlast the clients' own timeouts. */
 const MAX_LATENCY_MS = 60_000;
 
@@ -42,8 +40,7 @@ export function parseFaults(spec: string): FaultSpec {
       const ms = parseLatency(v);
       if (ms === undefined || ms > MAX_LATENCY_MS) problems.push(`${k}: "${v}" is not a duration up to ${MAX_LATENCY_MS / 1000} s, e.g. 20ms`);
       else out.latencyMs[k as LatencyKind] = ms;
-    } else if (NOT_YET.includes(k)) problems.push(`${k}: not supported by this version`);
-    else problems.push(`${k}: unknown fault (known: seed, ${[...FAULT_KINDS, ...LATENCY_KINDS].join(', ')})`);
+    } else problems.push(`${k}: unknown fault (known: seed, ${[...FAULT_KINDS, ...LATENCY_KINDS].join(', ')})`);
   }
   if (problems.length) throw new Error(`Invalid --faults: ${problems.join('; ')}`);
   return out;

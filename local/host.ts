@@ -8,6 +8,7 @@ import type { InboundMessage } from '../shared/pipeline/deps';
 import { PoisonMessageError } from '../shared/pipeline/deps';
 import type { Log } from '../shared/ports';
 import type { ScaledClock } from './clock';
+import { CrashError } from './crash';
 
 export type StageHandler = (msg: InboundMessage) => Promise<void>;
 
@@ -51,8 +52,13 @@ export class EmbeddedHost {
           this.o.log.error('host.dead-lettered', { queue: name, messageId: msg.messageId, reason: err.message });
           return;
         }
+        if (err instanceof CrashError) {
+          // A crash settles nothing: the lock lapses and Service Bus delivers the message again.
+          this.o.log.warn('host.crashed', { queue: name, messageId: msg.messageId, deliveryCount: msg.deliveryCount, at: err.message });
+          return;
+        }
         this.o.log.warn('host.abandoned', { queue: name, messageId: msg.messageId, deliveryCount: msg.deliveryCount, error: `${err.name}: ${err.message}`.slice(0, 300) });
-        queue.abandon(msg.lockToken);
+        queue.abandon(msg.lockToken, `${err.name}: ${err.message}`);
       },
     ).catch((e: unknown) => this.o.log.error('host.settle-failed', { queue: name, error: String(e) }))
       .finally(() => this.inFlight.delete(msg.lockToken));
@@ -100,7 +106,8 @@ export class EmbeddedHost {
       }
       if (started > 0) continue;
       const queues = (Object.keys(this.o.queues) as QueueName[]).filter((n) => this.accepting(n)).map((n) => this.o.queues[n]);
-      const due = queues.map((q) => q.nextDueAt()).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0];
+      // The next thing that happens by itself: a scheduled message becoming visible, or a crashed lock lapsing.
+      const due = queues.flatMap((q) => [q.nextDueAt(), q.nextLockExpiryAt()]).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0];
       if (!due) break;
       const waitMs = due.getTime() - this.o.clock.now().getTime();
       if (waitMs > 0) {

@@ -11,7 +11,7 @@ import { runSchedule, type ScheduleResult } from '../shared/pipeline/schedule';
 import { MAX_TRANSIENT_FAILURES } from '../shared/pipeline/health';
 import { handleSyncMessage } from '../shared/pipeline/sync';
 import { handleWriteMessage } from '../shared/pipeline/write';
-import { QUEUES } from '../shared/ports';
+import { QUEUES, type QueueName } from '../shared/ports';
 import { initTelemetry, observeQueueDepth, telemetrySink, traceStage, tracedHandler } from '../shared/telemetry';
 import type { Decision } from '../shared/domain/activity';
 import { ScaledClock } from './clock';
@@ -25,9 +25,11 @@ import { loadTenantFile } from './tenant/validate';
 import type { TenantFixture, TimelineEvent } from './tenant/fixture';
 import { buildDump } from './dump';
 import { formatSummary, progressSink, summarize, type MailboxSummary } from './summary';
-import { dataverseIntercept, graphIntercept, parseFaults, type InjectedCounts } from './faults';
+import { dataverseIntercept, graphIntercept, seededRandom, parseFaults, type InjectedCounts } from './faults';
 import { readSettingsFile } from './settings-file';
 import { applyTimelineEvent } from './timeline';
+import { withCrashPoints } from './crash';
+import { describeBody, keep, readKept } from './dlq';
 import { ThrottledError, TransientError } from '../shared/domain/errors';
 
 export interface RunArgs {
@@ -42,6 +44,8 @@ export interface RunArgs {
   quiet?: boolean;
   /** A fixture object instead of a file (bench). */
   tenantObject?: TenantFixture;
+  /** Send the data directory's dead letters to their queues again before the first cycle (`exsync dlq replay`). */
+  replayDeadLetters?: boolean;
   /** One mailbox at a time so a run is reproducible; `--once` default. Bench turns it off to measure throughput. */
   reproducible?: boolean;
   /**
@@ -156,11 +160,13 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     unobserveQueues = observeQueueDepth(() => Object.fromEntries(Object.entries(local.queues).map(([n, q]) => [n, q.stats()])));
     const requests = newRequestCounter();
     const deps = await composePipeline({ settings, queue: local.port, clock, log, counter: requests });
+    // `crash` faults: the stages' calls to outside systems may "kill the process" just before or after.
+    const stageDeps = withCrashPoints(deps, faults?.rates.crash ?? 0, seededRandom((faults?.seed ?? 0) + 2), injected);
     const host = new EmbeddedHost({
       queues: local.queues,
       handlers: {
-        [QUEUES.syncJobs]: tracedHandler('sync', (m) => handleSyncMessage(m, deps)),
-        [QUEUES.activityWrites]: tracedHandler('write', (m) => handleWriteMessage(m, deps)),
+        [QUEUES.syncJobs]: tracedHandler('sync', (m) => handleSyncMessage(m, stageDeps)),
+        [QUEUES.activityWrites]: tracedHandler('write', (m) => handleWriteMessage(m, stageDeps)),
       },
       clock,
       log,
@@ -203,19 +209,26 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       return rows;
     };
 
+    let keptDeadLetters = readKept(dir);
+    if (args.replayDeadLetters && keptDeadLetters.length) {
+      for (const d of keptDeadLetters) {
+        const queue = (Object.values(QUEUES) as string[]).includes(d.queue) ? (d.queue as QueueName) : undefined;
+        if (!queue) continue;
+        await local.port.send(queue, [{ body: d.body, messageId: `${d.messageId.slice(0, 100)}:replay:${Date.now()}`, ...(d.sessionId ? { sessionId: d.sessionId } : {}) }]);
+      }
+      if (!args.quiet) out.write(`Replaying ${keptDeadLetters.length} dead letter(s)…\n`);
+      keptDeadLetters = [];
+    }
     let summary: MailboxSummary[] = [];
     if (args.once) {
       const runStart = clock.now().toISOString();
       summary = await cycle(true);
       // A mailbox that failed is retried when due (5 minutes later, as SSS does) until it syncs or is disabled.
       for (let round = 0; round < 2 * MAX_TRANSIENT_FAILURES; round++) {
-        const registry = new Map((await deps.mailboxes.list()).map((m) => [m.mailboxId, m]));
-        const pending = (lastSchedule?.waiting ?? []).filter((w) => {
-          const h = registry.get(w.mailboxId)?.health;
-          return h && h.state !== 'disabled' && (!h.lastSyncCompletedAt || h.lastSyncCompletedAt < runStart);
-        });
+        const eligible = new Set([...(lastSchedule?.enqueued ?? []), ...(lastSchedule?.waiting ?? []).map((w) => w.mailboxId)]);
+        const pending = (await deps.mailboxes.list()).filter((m) => eligible.has(m.mailboxId) && m.health.state !== 'disabled' && (!m.health.lastSyncCompletedAt || m.health.lastSyncCompletedAt < runStart));
         if (pending.length === 0) break;
-        const next = Math.min(...pending.map((w) => Date.parse(w.dueAt)));
+        const next = Math.min(...pending.map((m) => Date.parse(m.health.nextDueAt ?? clock.now().toISOString())));
         if (next > clock.now().getTime()) clock.advance(next - clock.now().getTime());
         summary = summary.concat(await cycle(false));
       }
@@ -258,6 +271,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     if (graphSim) dir.write('graph.json', graphSim.snapshot());
     if (dvSim) dir.write('dataverse.json', dvSim.snapshot());
     dir.write('state.json', { ...state, clock: clock.now().toISOString() });
+    keep(dir, deadLetters, keptDeadLetters);
     const simulators = graphSim && dvSim ? { graph: graphSim.stats(), dataverse: dvSim.stats() } : undefined;
     if (simulators && (simLimits || args.simOptions?.graph?.limits || args.simOptions?.dataverse?.limits)) {
       const g = simulators.graph.throttled;
@@ -266,8 +280,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       if (!args.quiet) out.write(`Simulator limits: Graph answered ${g.concurrency + g.window} 429(s) (concurrency ${g.concurrency}, window ${g.window}); Dataverse ${d.requests + d.executionTime + d.concurrency} (requests ${d.requests}, execution time ${d.executionTime}, concurrency ${d.concurrency}).\n`);
     }
     if (deadLetters.length) {
-      out.write(`${deadLetters.length} message(s) were dead-lettered:\n`);
-      for (const d of deadLetters.slice(0, 10)) out.write(`  ${d.queue}: ${d.letter.reason} ${d.letter.description}\n`);
+      out.write(`${deadLetters.length} message(s) were dead-lettered (kept in ${args.data}; \`exsync dlq list\` shows them, \`exsync dlq replay\` runs them again):\n`);
+      for (const d of deadLetters.slice(0, 10)) out.write(`  ${d.queue}: ${describeBody(d.letter.body)}: ${d.letter.reason} ${d.letter.description}\n`);
     }
     return { exitCode: deadLetters.length ? 1 : 0, summary, decisions, requests, faults: injected, deadLetters: deadLetters.length, ms: Date.now() - realStart, ...(simulators ? { simulators } : {}) };
   } finally {

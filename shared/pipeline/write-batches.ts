@@ -16,9 +16,25 @@ function fit(entry: WriteEntry, maxBytes: number): WriteEntry {
   const cut = truncate(body, Math.max(0, body.length - overflow - 64));
   const detail = [entry.decision.detail, 'truncated: description'].filter(Boolean).join('; ');
   const shrunk: WriteEntry = { decision: { ...entry.decision, detail }, activity: { ...entry.activity, description: cut.value, notifications: 2 } };
-  // Nothing left to cut: the rest of the entry is over the limit on its own; send it alone rather than loop.
-  if (cut.value.length === 0 || cut.value.length === body.length) return shrunk;
-  return size(shrunk) + ENVELOPE_BYTES <= maxBytes ? shrunk : fit(shrunk, maxBytes);
+  if (size(shrunk) + ENVELOPE_BYTES <= maxBytes) return shrunk;
+  // The body is gone and it is still too large: thousands of recipients. Keep the sender and as many
+  // recipients as fit, and say so; a message over the queue's limit would fail the whole page.
+  if (cut.value.length === 0 || cut.value.length === body.length) return fitParties(shrunk, maxBytes);
+  return fit(shrunk, maxBytes);
+}
+
+function fitParties(entry: WriteEntry, maxBytes: number): WriteEntry {
+  const parties = entry.activity!.parties;
+  if (parties.length <= 1) return entry;
+  const perParty = Math.ceil(size(parties) / parties.length);
+  let keep = Math.max(1, Math.floor((maxBytes - ENVELOPE_BYTES - (size(entry) - size(parties))) / (perParty + 1)));
+  for (;;) {
+    const kept = parties.slice(0, Math.min(parties.length, keep));
+    const detail = [entry.decision.detail, `truncated: recipients (${kept.length - 1} of ${parties.length - 1} kept)`].filter(Boolean).join('; ');
+    const shrunk: WriteEntry = { decision: { ...entry.decision, detail }, activity: { ...entry.activity!, parties: kept } };
+    if (size(shrunk) + ENVELOPE_BYTES <= maxBytes || keep <= 1) return shrunk;
+    keep = Math.max(1, Math.floor(keep * 0.9));
+  }
 }
 
 export function packWriteBatches(mailboxId: string, entries: WriteEntry[], maxBytes: number): WriteBatch[] {

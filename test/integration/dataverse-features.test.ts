@@ -412,3 +412,20 @@ describe('closed activities, activityparties, $expand of lookups', () => {
     assert.equal((await call(sim.baseUrl, 'GET', `emails(${E1})?$expand=nosuchnav`)).status, 400);
   });
 });
+
+describe('latency (`latencyMs`, `--faults dataverse.latency`)', () => {
+  test('every request takes at least latencyMs of real time, and holds its concurrency slot meanwhile', async () => {
+    const clock = new ScaledClock(new Date('2025-01-10T10:00:00Z'));
+    const sim = await startDataverseSimulator({ tenant: tenant(), clock, latencyMs: 120, limits: { concurrent: 2 } });
+    try {
+      const t0 = Date.now();
+      assert.equal((await call(sim.baseUrl, 'GET', 'contacts?$top=1')).status, 200);
+      assert.ok(Date.now() - t0 >= 115, `took ${Date.now() - t0} ms`);
+      const results = await Promise.all(Array.from({ length: 3 }, () => call(sim.baseUrl, 'GET', 'contacts?$top=1')));
+      assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 429]);
+      assert.equal(sim.stats().throttled.concurrency, 1);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -29,6 +29,7 @@ export function partySources(extra: { logicalName: string; columns: string[] }[]
 }
 
 const CHUNK = 100;
+const MAX_PARTS = 500;
 const LOOKUP_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
 const ANNOTATIONS = { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname",odata.maxpagesize=5000' };
 
@@ -102,7 +103,9 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
   }
   const result: PageLookup = { emails: new Map(), tokens: new Map(), conversations: new Map(), smartCandidates: [], parties: new Map() };
   if (items.length === 0) return result;
-  const responses = await api.batch(items.map((i) => i.item));
+  // A $batch holds at most 1,000 requests: a page with thousands of addresses takes several.
+  const responses: Awaited<ReturnType<WebApi['batch']>> = [];
+  for (let i = 0; i < items.length; i += MAX_PARTS) responses.push(...(await api.batch(items.slice(i, i + MAX_PARTS).map((x) => x.item))));
   responses.forEach((res, i) => {
     const kind = items[i]!.kind;
     const part = res.parts[0]!;

@@ -20,6 +20,8 @@ export interface StoredMessage {
   /** Deliveries so far; the next receive hands out deliveryCount + 1. */
   deliveryCount: number;
   lock?: { token: string; until: number };
+  /** What the last failed delivery said (the handler's error), for the dead letter's description. */
+  lastError?: string;
 }
 
 /**

@@ -129,8 +129,10 @@ export class LocalQueue {
   }
 
   /** Releases the lock now; the message is delivered again, or dead-lettered once it used up its deliveries. */
-  abandon(lockToken: string): void {
-    this.release(this.locked(lockToken));
+  abandon(lockToken: string, lastError?: string): void {
+    const msg = this.locked(lockToken);
+    if (lastError !== undefined) msg.lastError = lastError.slice(0, 1000);
+    this.release(msg);
     this.notify();
   }
 
@@ -196,6 +198,13 @@ export class LocalQueue {
     return { active: this.visible.size - locked, scheduled: this.scheduled.length, locked, deadLettered: this.dead.length };
   }
 
+  /** Turns a dead letter kept elsewhere (a previous run's data directory) back into one of this queue's. */
+  restoreDeadLetter(d: DeadLetter): void {
+    const entry: DeadLetterEntry = { ...d, json: JSON.stringify(d.body) };
+    delete (entry as { body?: unknown }).body;
+    this.dead.push(entry);
+  }
+
   /** When the earliest scheduled message becomes visible, for a host deciding how long to sleep. */
   nextDueAt(): Date | undefined {
     this.refresh();
@@ -251,7 +260,8 @@ export class LocalQueue {
   private release(msg: StoredMessage): void {
     delete msg.lock;
     if (msg.deliveryCount >= this.maxDeliveryCount) {
-      this.moveToDeadLetter(msg, 'MaxDeliveryCountExceeded', `Message could not be consumed after ${this.maxDeliveryCount} delivery attempts.`);
+      const last = msg.lastError ? ` Last error: ${msg.lastError}` : ' The last delivery was not settled (lock expired: a crash or a timeout).';
+      this.moveToDeadLetter(msg, 'MaxDeliveryCountExceeded', `Message could not be consumed after ${this.maxDeliveryCount} delivery attempts.${last}`);
     }
   }
 

@@ -1,0 +1,91 @@
+// Dead letters outlive a run: the local runtime keeps them in the data directory (deadletters.json),
+// `exsync dlq list` shows them with their reason and `exsync dlq replay` runs them again. Against a
+// deployment (ServiceBusConnection__fullyQualifiedNamespace set) the same commands read and replay the
+// queues' $deadletterqueue on Service Bus.
+import type { DeadLetter } from '../shared/adapters/localqueue';
+import { createServiceBusQueue } from '../shared/adapters/servicebus';
+import { azureResourceCredential } from '../shared/adapters/identity';
+import { loadSettings } from '../shared/config';
+import { QUEUES, type QueueName } from '../shared/ports';
+import { DataDir } from './data-dir';
+import { readSettingsFile } from './settings-file';
+
+const FILE = 'deadletters.json';
+
+export interface KeptDeadLetter {
+  queue: string;
+  messageId: string;
+  sessionId?: string;
+  reason: string;
+  description: string;
+  deliveryCount: number;
+  deadLetteredAt: string;
+  body: unknown;
+}
+
+export function readKept(dir: DataDir): KeptDeadLetter[] {
+  return dir.has(FILE) ? dir.read<KeptDeadLetter[]>(FILE) : [];
+}
+
+export function keep(dir: DataDir, letters: { queue: string; letter: DeadLetter }[], previous: KeptDeadLetter[]): void {
+  const added: KeptDeadLetter[] = letters.map(({ queue, letter }) => ({
+    queue,
+    messageId: letter.messageId,
+    ...(letter.sessionId ? { sessionId: letter.sessionId } : {}),
+    reason: letter.reason,
+    description: letter.description,
+    deliveryCount: letter.deliveryCount,
+    deadLetteredAt: letter.deadLetteredAt.toISOString(),
+    body: letter.body,
+  }));
+  dir.write(FILE, [...previous, ...added]);
+}
+
+/** What a dead letter is about, without addresses: its kind, mailbox id, and size. */
+export function describeBody(body: unknown): string {
+  const b = body as { kind?: string; mailboxId?: string; entries?: unknown[] } | undefined;
+  if (b?.kind === 'sync') return `sync job for mailbox ${b.mailboxId}`;
+  if (b?.kind === 'write') return `write batch of ${b.entries?.length ?? 0} item(s) for mailbox ${b.mailboxId}`;
+  return 'unrecognised body';
+}
+
+function serviceBus(settingsFile: string | undefined) {
+  const env = { ...process.env, ...(settingsFile ? readSettingsFile(settingsFile) : {}) };
+  if (!env.ServiceBusConnection__fullyQualifiedNamespace) return undefined;
+  const s = loadSettings({ ...env, CREDENTIAL_MODE: env.CREDENTIAL_MODE ?? 'managedidentity' }, 'local');
+  return createServiceBusQueue({ fullyQualifiedNamespace: s.serviceBusNamespace!, credential: azureResourceCredential(s) });
+}
+
+export async function listDeadLetters(args: { data: string; settings?: string }): Promise<KeptDeadLetter[]> {
+  const sb = serviceBus(args.settings);
+  if (!sb) return readKept(new DataDir(args.data));
+  try {
+    const out: KeptDeadLetter[] = [];
+    for (const queue of Object.values(QUEUES)) {
+      for (const d of await sb.listDeadLetters(queue)) {
+        out.push({ queue, messageId: d.messageId, ...(d.sessionId ? { sessionId: d.sessionId } : {}), reason: d.reason, description: d.description, deliveryCount: d.deliveryCount, deadLetteredAt: d.enqueuedTimeUtc?.toISOString() ?? '', body: d.body });
+      }
+    }
+    return out;
+  } finally {
+    await sb.close();
+  }
+}
+
+/** Service Bus: moves every dead letter back to its queue. Returns how many, by queue. */
+export async function replayServiceBus(settings: string | undefined): Promise<Record<QueueName, number> | undefined> {
+  const sb = serviceBus(settings);
+  if (!sb) return undefined;
+  try {
+    const out = {} as Record<QueueName, number>;
+    for (const queue of Object.values(QUEUES)) out[queue] = await sb.replayDeadLetters(queue);
+    return out;
+  } finally {
+    await sb.close();
+  }
+}
+
+export function formatDeadLetters(list: KeptDeadLetter[]): string {
+  if (list.length === 0) return 'No dead letters.';
+  return [`${list.length} dead letter(s):`, ...list.map((d) => `  ${d.deadLetteredAt}  ${d.queue}  ${describeBody(d.body)}\n      ${d.reason}: ${d.description}`)].join('\n');
+}
