@@ -6,6 +6,7 @@ import type { Clock } from '../../ports';
 import { classifyHttp, retryAfterMs, TransientError } from '../../domain/errors';
 import type { BatchItem, ItemResponse } from './batch';
 import { decodeBatch, encodeBatch } from './batch';
+import { AdaptiveLimit, executionTimeLow } from './concurrency';
 
 export interface WebApiOptions {
   /** Environment URL, with or without /api/data/v9.2. */
@@ -13,6 +14,8 @@ export interface WebApiOptions {
   token: () => Promise<string>;
   clock: Clock;
   onRequest?: (route: string) => void;
+  /** Shared by every request of the process (see concurrency.ts). */
+  limit?: AdaptiveLimit;
 }
 
 export interface WebApi {
@@ -34,14 +37,18 @@ export function createWebApi(o: WebApiOptions): WebApi {
   const apiRoot = apiRootOf(o.url);
   const apiPath = new URL(apiRoot).pathname;
 
+  const limit = o.limit ?? new AdaptiveLimit();
   async function send(route: string, url: string, init: RequestInit): Promise<Response> {
     o.onRequest?.(route);
+    const token = await o.token();
     let res: Response;
     try {
-      res = await fetch(url, { ...init, headers: { ...BASE_HEADERS, Authorization: `Bearer ${await o.token()}`, ...(init.headers as Record<string, string>) } });
+      res = await limit.run(() => fetch(url, { ...init, headers: { ...BASE_HEADERS, Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } }));
     } catch (e) {
       throw new TransientError(`Dataverse ${route}: ${(e as Error).message}`, 'dataverse');
     }
+    if (res.status === 429 || executionTimeLow(res.headers.get('x-ms-ratelimit-time-remaining-xrm-requests'))) limit.backOff();
+    else if (res.ok) limit.succeeded();
     if (res.ok) return res;
     const text = await res.text().catch(() => '');
     let code: string | undefined;
