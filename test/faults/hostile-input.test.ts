@@ -37,7 +37,7 @@ test('hostile items: each gets a decision with a reason, nothing crashes, the no
 
 test('a folder with 50,000 messages syncs completely, one decision each, within the time budget by continuation jobs', { timeout: 600_000 }, () => {
   const count = Number(process.env.BIG_FOLDER_COUNT ?? 50_000);
-  const run = runTenant(bigFolderTenant(count), [], { env: { SYNC_TIME_BUDGET_SECONDS: '5' } });
+  const run = runTenant(bigFolderTenant(count), [], { env: { SYNC_TIME_BUDGET_SECONDS: '5' }, timeoutMs: 580_000 });
   try {
     assert.equal(run.dump.deadLetters.length, 0);
     const sales = run.dump.decisions.filter((d) => d.mailbox === SALES);

@@ -24,16 +24,16 @@ export interface CliRun {
 }
 
 /** Runs exsync with the given arguments in a fresh working directory (or `dir`). */
-export function exsync(args: string[], opts: { dir?: string; env?: Record<string, string> } = {}): CliRun {
+export function exsync(args: string[], opts: { dir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'exsync-test-'));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(DATAVERSE_URL|GRAPH_BASE_URL|AzureWebJobsStorage|CREDENTIAL_MODE|STATIC_TOKEN)$/.test(k)) env[k] = v;
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, dir };
 }
 
 /** Writes the fixture, runs `exsync run --once --tenant F --data D --dump S`, returns the dump. */
-export function runTenant(tenant: TenantFixture | string, extra: string[] = [], opts: { dir?: string; env?: Record<string, string> } = {}): CliRun & { dump: Dump } {
+export function runTenant(tenant: TenantFixture | string, extra: string[] = [], opts: { dir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun & { dump: Dump } {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'exsync-test-'));
   const fixture = typeof tenant === 'string' ? tenant : join(dir, 'tenant.json');
   if (typeof tenant !== 'string') writeFileSync(fixture, JSON.stringify(tenant));
