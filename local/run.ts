@@ -187,7 +187,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         try {
           return await run();
         } catch (e) {
-          if (!(e instanceof ThrottledError || e instanceof TransientError) || attempt >= 10) throw e;
+          // Throttling is waited out as long as it lasts; other transient trouble is tried 10 times.
+          if (!(e instanceof ThrottledError || e instanceof TransientError) || (e instanceof TransientError && attempt >= 10) || attempt >= 200) throw e;
           const waitMs = e instanceof ThrottledError ? e.retryAfterMs : 1000 * attempt;
           log.warn('schedule.retry', { attempt, waitMs, system: e.system });
           if (args.once) clock.advance(waitMs);

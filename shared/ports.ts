@@ -238,6 +238,7 @@ export interface AlertLog {
 
 /** Message-ID -> activity the engine decided on, kept in Table Storage because Dataverse cannot store In-Reply-To for us. */
 export interface CorrelationIndex {
+  /** Rows carry the deterministic email ids (emailActivityId of the Message-ID and direction). */
   get(messageKeys: string[]): Promise<Map<string, IndexedEmail[]>>;
   /** Emails the engine decided on, by conversation root (hex of the first 22 bytes of the index). */
   getConversations(roots: string[]): Promise<Map<string, IndexedEmail[]>>;

@@ -2,6 +2,7 @@
 // sleeping inside a function: the lock, the instance and the Graph/Dataverse budget stay free meanwhile.
 import type { QueueName } from '../ports';
 import { ThrottledError } from '../domain/errors';
+import { keyHash } from '../domain/message-id';
 import type { InboundMessage, PipelineDeps } from './deps';
 
 export async function withReschedule(queue: QueueName, msg: InboundMessage, deps: PipelineDeps, run: () => Promise<void>): Promise<void> {
@@ -9,7 +10,9 @@ export async function withReschedule(queue: QueueName, msg: InboundMessage, deps
     await run();
   } catch (e) {
     if (!(e instanceof ThrottledError)) throw e;
-    const at = new Date(deps.clock.now().getTime() + Math.max(1000, e.retryAfterMs));
+    // A little spread per message, so jobs throttled together do not all come back in the same instant.
+    const spread = (parseInt(keyHash(msg.messageId ?? 'msg').slice(0, 6), 16) % 1000) / 1000;
+    const at = new Date(deps.clock.now().getTime() + Math.max(1000, e.retryAfterMs) * (1 + 0.2 * spread));
     await deps.queue.send(queue, [
       {
         body: msg.body,

@@ -1,6 +1,7 @@
 // The Table Storage adapter against a real Azurite (in memory, free port).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { emailActivityId } from '../../shared/domain/message-id';
 import { createTableStore, type TableStore } from '../../shared/adapters/tables';
 import { CheckpointConflictError, type MailboxRecord } from '../../shared/ports';
 import type { Decision, IndexedEmail } from '../../shared/domain/activity';
@@ -104,26 +105,28 @@ describe('table store (Azurite)', () => {
   });
 
   describe('correlation index', () => {
+    // Index rows carry the deterministic email ids (emailActivityId), which is what lets get() use point reads.
     it('puts and gets by Message-ID, many at once', async () => {
       const entries: IndexedEmail[] = Array.from({ length: 120 }, (_, i) => ({
         messageKey: `k${i}/#?@x.test`,
-        activityid: `act-${i}`,
+        activityid: emailActivityId(`k${i}/#?@x.test`, i % 3 === 0),
         outgoing: i % 3 === 0,
         ...(i % 2 ? { regarding: { type: 'account', id: `acc-${i}` } } : {}),
         ...(i % 5 === 0 ? { trackingtoken: `CRM:${i}` } : {}),
       }));
-      entries.push({ messageKey: 'k1/#?@x.test', activityid: 'act-1-out', outgoing: true, mailboxId: 'mbx-1' });
+      entries.push({ messageKey: 'k1/#?@x.test', activityid: emailActivityId('k1/#?@x.test', true), outgoing: true, mailboxId: 'mbx-1' });
       await store.correlation.put(entries);
       const keys = [...entries.map((e) => e.messageKey), 'unknown@x.test'];
       const found = await store.correlation.get(keys);
       assert.equal(found.size, 120);
       assert.equal(found.has('unknown@x.test'), false);
-      const k1 = found.get('k1/#?@x.test')!.sort((a, b) => a.activityid.localeCompare(b.activityid));
-      assert.deepEqual(k1, [
-        { messageKey: 'k1/#?@x.test', activityid: 'act-1', outgoing: false, regarding: { type: 'account', id: 'acc-1' } },
-        { messageKey: 'k1/#?@x.test', activityid: 'act-1-out', outgoing: true, mailboxId: 'mbx-1' },
+      const k1 = found.get('k1/#?@x.test')!;
+      const byDirection = (x: IndexedEmail[]) => [...x].sort((a, b) => Number(a.outgoing) - Number(b.outgoing));
+      assert.deepEqual(byDirection(k1), [
+        { messageKey: 'k1/#?@x.test', activityid: emailActivityId('k1/#?@x.test', false), outgoing: false, regarding: { type: 'account', id: 'acc-1' } },
+        { messageKey: 'k1/#?@x.test', activityid: emailActivityId('k1/#?@x.test', true), outgoing: true, mailboxId: 'mbx-1' },
       ]);
-      assert.deepEqual(found.get('k0/#?@x.test'), [{ messageKey: 'k0/#?@x.test', activityid: 'act-0', outgoing: true, trackingtoken: 'CRM:0' }]);
+      assert.deepEqual(found.get('k0/#?@x.test'), [{ messageKey: 'k0/#?@x.test', activityid: emailActivityId('k0/#?@x.test', true), outgoing: true, trackingtoken: 'CRM:0' }]);
     });
   });
 

@@ -3,7 +3,7 @@
 // error objects, and does not escape key values (toolchain-notes.md); we need exact control of $batch
 // and of throttling, and dynamics-web-api stays useful as the independent client in simulator tests.
 import type { Clock } from '../../ports';
-import { classifyHttp, retryAfterMs, TransientError } from '../../domain/errors';
+import { classifyHttp, retryAfterMs, ThrottledError, TransientError } from '../../domain/errors';
 import type { BatchItem, ItemResponse } from './batch';
 import { decodeBatch, encodeBatch } from './batch';
 import { AdaptiveLimit, executionTimeLow } from './concurrency';
@@ -38,7 +38,12 @@ export function createWebApi(o: WebApiOptions): WebApi {
   const apiPath = new URL(apiRoot).pathname;
 
   const limit = o.limit ?? new AdaptiveLimit();
+  // While Dataverse has said "wait", every job of this process waits: a request sent meanwhile only
+  // lengthens the block (service protection), so it fails here, at once, with the time left.
+  let blockedUntil = 0;
   async function send(route: string, url: string, init: RequestInit): Promise<Response> {
+    const wait = blockedUntil - o.clock.now().getTime();
+    if (wait > 0) throw new ThrottledError(`Dataverse ${route}: still throttled`, 'dataverse', wait);
     o.onRequest?.(route);
     const token = await o.token();
     let res: Response;
@@ -58,6 +63,7 @@ export function createWebApi(o: WebApiOptions): WebApi {
       /* not JSON */
     }
     const retry = retryAfterMs(res.headers.get('Retry-After'), o.clock.now(), res.status === 429 ? 5_000 : 0);
+    if (res.status === 429) blockedUntil = Math.max(blockedUntil, o.clock.now().getTime() + retry);
     throw classifyHttp('dataverse', res.status, code, `Dataverse ${route}: ${res.status} ${code ?? ''}`.trim(), retry);
   }
 
