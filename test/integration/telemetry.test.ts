@@ -11,7 +11,8 @@ import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetric
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { initTelemetry, mailboxHash, type Telemetry } from '../../shared/telemetry';
 import { runCommand, type RunResult } from '../../local/run';
-import { acceptanceFixtureF, withInboxMessage, ALICE, BOB, ALICE_MAILBOX_ID } from '../../local/tenant/acceptance';
+import { withInboxMessage, ALICE, BOB } from '../../local/tenant/acceptance';
+import { demoTenant } from '../../local/tenant/demo';
 
 const spans = new InMemorySpanExporter();
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -19,6 +20,7 @@ const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exp
 const logRecords = new InMemoryLogRecordExporter();
 let telemetry: Telemetry;
 let dir: string;
+let aliceMailboxId = '';
 let first: RunResult;
 let second: RunResult;
 
@@ -36,11 +38,12 @@ before(async () => {
     logRecordProcessors: [new SimpleLogRecordProcessor(logRecords)],
   });
   dir = mkdtempSync(join(tmpdir(), 'exsync-telemetry-'));
-  // Fixture F plus a P1-style reply from Bob to Alice (correlates by In-Reply-To and is promoted).
-  const tenant = withInboxMessage(acceptanceFixtureF(), ALICE, {
+  // The demo tenant (two mailboxes of it), plus a P1-style reply from Bob to Alice (correlates by In-Reply-To).
+  const tenant = withInboxMessage(demoTenant({ mailboxes: 2, messagesPerMailbox: 30 }), ALICE, {
     internetMessageId: '<tel-reply@fabrikam.com>', subject: 'RE: Quote Q-100',
-    from: { emailAddress: { address: BOB } }, internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
+    from: { emailAddress: { address: BOB } }, toRecipients: [{ emailAddress: { address: ALICE } }], internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
   });
+  aliceMailboxId = String(tenant.dataverse.mailboxes!.find((m) => m.emailaddress === ALICE)!.mailboxid);
   first = await runCommand({ once: true, data: dir, reset: false, quiet: true, tenantObject: tenant }, devNull());
   // A second run continues from the data dir: the checkpoints move again, so their lag is measured.
   second = await runCommand({ once: true, data: dir, reset: false, quiet: true }, devNull());
@@ -75,7 +78,7 @@ test('one trace runs schedule -> send sync-jobs -> sync -> send activity-writes 
     assert.equal(write.attributes['messaging.destination.name'], 'activity-writes');
   }
   // Alice's reply: her sync span (hashed mailbox id) and a write span share a trace.
-  const aliceSync = spans.getFinishedSpans().filter((x) => x.name === 'sync' && x.attributes['exsync.mailbox.hash'] === mailboxHash(ALICE_MAILBOX_ID));
+  const aliceSync = spans.getFinishedSpans().filter((x) => x.name === 'sync' && x.attributes['exsync.mailbox.hash'] === mailboxHash(aliceMailboxId));
   assert.ok(aliceSync.some((x) => writes.some((w) => w.spanContext().traceId === x.spanContext().traceId)), "Alice's sync and write are one trace");
 });
 
