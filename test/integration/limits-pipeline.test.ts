@@ -117,7 +117,7 @@ test('Graph mailbox concurrency: $batch items answered 429 ApplicationThrottled 
 });
 
 test('Graph requests per window: 429 TooManyRequests reschedules the sync job for Retry-After, same result', async () => {
-  const r = await run({ simOptions: { graph: { limits: { requestsPerWindow: 8, windowMs: 60_000 } } } });
+  const r = await run({ simOptions: { graph: { limits: { requestsPerWindow: 16, windowMs: 60_000 } } } });
   assert.ok(r.result.simulators!.graph.throttled.window > 0, 'the window limit was hit');
   assert.ok(throttledStages(r, 'graph').length > 0, 'a stage was throttled and rescheduled');
   assertSameOutcome(r, 'graph window');
