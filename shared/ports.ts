@@ -118,7 +118,8 @@ export interface DvMailbox {
   active: boolean;
   modifiedon?: string;
 }
-export type EmailWriteStatus = 'created' | 'updated' | 'exists' | 'failed' | 'retry';
+/** `waiting`: an email it points at (correlated, parent) is not in Dataverse yet. */
+export type EmailWriteStatus = 'created' | 'updated' | 'exists' | 'failed' | 'retry' | 'waiting';
 export interface EmailWriteResult {
   activityid: string;
   status: EmailWriteStatus;

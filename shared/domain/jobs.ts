@@ -25,6 +25,8 @@ export interface WriteBatch {
   /** Page identity, for duplicate detection and tracing. */
   batchId: string;
   entries: WriteEntry[];
+  /** How many times the batch was put off because an email it points at was not written yet. */
+  deferrals?: number;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -49,6 +51,7 @@ export function parseWriteBatch(body: unknown): Parsed<WriteBatch> {
   if (!(WORKLOADS as readonly unknown[]).includes(body.workload)) return { ok: false, error: 'write batch: unknown workload' };
   if (!isStr(body.batchId)) return { ok: false, error: 'write batch: batchId missing' };
   if (!Array.isArray(body.entries)) return { ok: false, error: 'write batch: entries must be an array' };
+  if (body.deferrals !== undefined && (typeof body.deferrals !== 'number' || !Number.isInteger(body.deferrals) || body.deferrals < 0)) return { ok: false, error: 'write batch: deferrals must be a whole number' };
   for (const [i, e] of body.entries.entries()) {
     if (!isObj(e) || !isObj(e.decision)) return { ok: false, error: `write batch: entries[${i}].decision missing` };
     const d = e.decision;

@@ -1,7 +1,7 @@
 // The write stage (Service Bus trigger): create the page's emails in Dataverse, settle each decision
 // against what Dataverse says (created, ours already, someone else's row), and record every decision.
 import { QUEUES } from '../ports';
-import type { Decision } from '../domain/activity';
+import type { Decision, EmailActivity } from '../domain/activity';
 import type { WriteBatch } from '../domain/jobs';
 import { parseWriteBatch } from '../domain/jobs';
 import { TransientError } from '../domain/errors';
@@ -15,6 +15,10 @@ export async function handleWriteMessage(msg: InboundMessage, deps: PipelineDeps
   await withReschedule(QUEUES.activityWrites, msg, deps, () => writeBatch(parsed.value, deps));
 }
 
+/** An email may point at one another mailbox or page is still writing: wait for it, then write without the link. */
+export const MAX_DEFERRALS = 6;
+const DEFERRAL_MS = 30_000;
+
 export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise<void> {
   const toCreate = batch.entries.filter((e) => e.activity).map((e) => e.activity!);
   const toUpdate = batch.entries.filter((e) => e.update).map((e) => e.update!);
@@ -25,6 +29,27 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
   // Nothing is recorded until every write has an answer: the message is redelivered whole, and rows
   // created meanwhile come back as "ours".
   if (retry.length) throw new TransientError(`${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, 'dataverse');
+  const waiting = [...results.values()].filter((r) => r.status === 'waiting');
+  if (waiting.length) {
+    const deferrals = batch.deferrals ?? 0;
+    if (deferrals < MAX_DEFERRALS) {
+      // Later, not at once: redelivering now would only use up the delivery count before the other write lands.
+      const at = new Date(deps.clock.now().getTime() + DEFERRAL_MS * 2 ** deferrals);
+      await deps.queue.send(QUEUES.activityWrites, [{ body: { ...batch, deferrals: deferrals + 1 }, messageId: `${batch.batchId}:deferred:${deferrals + 1}`, scheduledEnqueueTimeUtc: at }]);
+      deps.log.warn('write.deferred', { mailboxId: batch.mailboxId, waiting: waiting.length, deferrals: deferrals + 1 });
+      return;
+    }
+    // Waited long enough: write them without the link to the email that never came, and say so.
+    const ids = new Set(waiting.map((w) => w.activityid));
+    const unlinked: WriteBatch = {
+      ...batch,
+      deferrals: 0,
+      entries: batch.entries.map((e) => (e.activity && ids.has(e.activity.activityid)
+        ? { decision: { ...e.decision, detail: [e.decision.detail, 'written without its link to the correlated email, which was never written'].filter(Boolean).join('; ') }, activity: withoutLinks(e.activity) }
+        : e)),
+    };
+    return writeBatch(unlinked, deps);
+  }
 
   const decisions: Decision[] = batch.entries.map(({ decision, activity, update }) => {
     if (update) {
@@ -43,4 +68,9 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
   await deps.ledger.record(decisions);
   const promoted = decisions.filter((d) => d.outcome === 'promoted').length;
   deps.log.info('write.done', { mailboxId: batch.mailboxId, decisions: decisions.length, promoted });
+}
+
+function withoutLinks(a: EmailActivity): EmailActivity {
+  const { correlatedActivityId: _c, parentActivityId: _p, ...rest } = a;
+  return rest;
 }

@@ -65,7 +65,9 @@ const errorText = (r: ItemResponse) => {
 /** A create that failed because the row exists (412 DuplicateRecord, or 0x80040237 under another status). */
 const isDuplicate = (r: ItemResponse) => r.parts.some((p) => p.status === 412 || errorCode(p.body) === '0x80040237');
 /** Worth retrying the whole message: throttled, server-side trouble, or a bound row not there yet. */
-const isRetryable = (r: ItemResponse) => r.parts.some((p) => p.status === 429 || p.status >= 500 || p.status === 0 || p.status === 404);
+const isRetryable = (r: ItemResponse) => r.parts.some((p) => p.status === 429 || p.status >= 500 || p.status === 0);
+/** A 404 on create: a row the email binds to (the email it correlates with) is not there yet. */
+const isWaiting = (r: ItemResponse) => r.parts.some((p) => p.status === 404);
 
 /** Dataverse takes at most 1,000 requests in one $batch: an email is 2 requests plus one per queue item. */
 const MAX_BATCH_REQUESTS = 1000;
@@ -97,6 +99,7 @@ export async function createEmails(api: WebApi, activities: EmailActivity[], bat
       if (r.ok) return { activityid: a.activityid, status: 'created' };
       if (isDuplicate(r)) return (existing.push(a), { activityid: a.activityid, status: 'exists' });
       if (isRetryable(r)) return { activityid: a.activityid, status: 'retry', error: errorText(r) };
+      if (isWaiting(r)) return { activityid: a.activityid, status: 'waiting', error: errorText(r) };
       return { activityid: a.activityid, status: 'failed', error: errorText(r) };
     });
     if (existing.length) {
@@ -124,7 +127,7 @@ export async function updateRegarding(api: WebApi, updates: RegardingUpdate[], b
     slice.forEach((u, j) => {
       const r = responses[j]!;
       if (r.ok) results.push({ activityid: u.activityid, status: 'updated' });
-      else if (isRetryable(r) && !r.parts.some((p) => p.status === 404)) results.push({ activityid: u.activityid, status: 'retry', error: errorText(r) });
+      else if (isRetryable(r)) results.push({ activityid: u.activityid, status: 'retry', error: errorText(r) });
       else results.push({ activityid: u.activityid, status: 'failed', error: errorText(r) });
     });
   }
