@@ -7,6 +7,7 @@ import { DynamicsWebApi } from 'dynamics-web-api';
 import type { TenantFixture } from '../../local/tenant/fixture';
 import { ScaledClock } from '../../local/clock';
 import { startDataverseSimulator, type DataverseSimulator } from '../../local/sim/dataverse';
+import { rawCall } from '../support/web-api';
 
 const USER = '11111111-1111-1111-1111-111111111111';
 const QUEUE = '22222222-2222-2222-2222-222222222222';
@@ -30,20 +31,8 @@ let sim: DataverseSimulator;
 let clock: ScaledClock;
 let api: DynamicsWebApi;
 
-async function raw(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; token?: string } = {}) {
-  const res = await fetch(path.startsWith('http') ? path : `${sim.baseUrl}/${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${opts.token ?? 'raw-user'}`, Accept: 'application/json', 'OData-MaxVersion': '4.0', 'OData-Version': '4.0',
-      ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers,
-    },
-    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  let json: any;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-  return { status: res.status, headers: res.headers, json, text };
-}
+const raw = (method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; token?: string } = {}) =>
+  rawCall(sim.baseUrl, method, path, { ...opts, token: opts.token ?? 'raw-user', headers: { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0', ...opts.headers } });
 
 /** A dynamics-web-api error with this status (and hex code when given). */
 const dwaError = (status: number, code?: string) => (e: any): boolean => {

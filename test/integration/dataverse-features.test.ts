@@ -6,6 +6,7 @@ import { DynamicsWebApi } from 'dynamics-web-api';
 import type { TenantFixture } from '../../local/tenant/fixture';
 import { ScaledClock } from '../../local/clock';
 import { REAL_LIMITS, startDataverseSimulator, type DataverseSimulator } from '../../local/sim/dataverse';
+import { rawCall } from '../support/web-api';
 
 const USER = '11111111-1111-1111-1111-111111111111';
 const ACC = '33333333-3333-3333-3333-333333333333';
@@ -42,20 +43,8 @@ function tenant(): TenantFixture {
   };
 }
 
-async function call(base: string, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; token?: string } = {}) {
-  const res = await fetch(path.startsWith('http') ? path : `${base}/${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${opts.token ?? 'token-a'}`, Accept: 'application/json',
-      ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers,
-    },
-    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  let json: any;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-  return { status: res.status, headers: res.headers, json, text };
-}
+const call = (base: string, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; token?: string } = {}) =>
+  rawCall(base, method, path, { ...opts, token: opts.token ?? 'token-a' });
 
 const jwt = (claims: Record<string, unknown>, salt: string): string =>
   ['{"alg":"none"}', JSON.stringify(claims), salt].map((p) => Buffer.from(p).toString('base64url')).join('.');

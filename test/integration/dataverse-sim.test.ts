@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { DynamicsWebApi } from 'dynamics-web-api';
 import type { Json, TenantFixture } from '../../local/tenant/fixture';
 import { startDataverseSimulator, type DataverseSimulator } from '../../local/sim/dataverse';
+import { rawCall } from '../support/web-api';
 
 const clock = { now: () => new Date('2025-01-10T10:00:00.123Z') };
 const USER = '11111111-1111-1111-1111-111111111111';
@@ -47,17 +48,7 @@ function tenant(): TenantFixture {
 let sim: DataverseSimulator;
 const AUTH = { Authorization: 'Bearer test-token' };
 
-async function call(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(path.startsWith('http') ? path : `${sim.baseUrl}/${path}`, {
-    method,
-    headers: { ...AUTH, Accept: 'application/json', ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
-    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  let json: any;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-  return { status: res.status, headers: res.headers, json, text };
-}
+const call = (method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) => rawCall(sim.baseUrl, method, path, opts);
 const names = (r: { json: any }): string[] => r.json.value.map((v: Json) => v.fullname as string);
 
 before(async () => {
