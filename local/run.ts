@@ -12,7 +12,7 @@ import { MAX_TRANSIENT_FAILURES } from '../shared/pipeline/health';
 import { handleSyncMessage } from '../shared/pipeline/sync';
 import { handleWriteMessage } from '../shared/pipeline/write';
 import { QUEUES, type QueueName } from '../shared/ports';
-import { initTelemetry, observeQueueDepth, telemetrySink, traceStage, tracedHandler } from '../shared/telemetry';
+import { initTelemetry, observeQueueDepth, telemetrySink, traceStage, tracedHandler, tracedQueue } from '../shared/telemetry';
 import type { Decision } from '../shared/domain/activity';
 import { ScaledClock } from './clock';
 import { DataDir, type DataDirState } from './data-dir';
@@ -29,6 +29,7 @@ import { dataverseIntercept, graphIntercept, seededRandom, parseFaults, type Inj
 import { readSettingsFile } from './settings-file';
 import { applyTimelineEvent } from './timeline';
 import { withCrashPoints } from './crash';
+import { holdSyncJobs, syncInOrder } from './in-order';
 import { describeBody, keep, readKept } from './dlq';
 import { ThrottledError, TransientError } from '../shared/domain/errors';
 
@@ -162,6 +163,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     const deps = await composePipeline({ settings, queue: local.port, clock, log, counter: requests });
     // `crash` faults: the stages' calls to outside systems may "kill the process" just before or after.
     const stageDeps = withCrashPoints(deps, faults?.rates.crash ?? 0, seededRandom((faults?.seed ?? 0) + 2), injected);
+    // `--once` runs mailboxes one after another (in-order.ts) so a run is reproducible, faults or not.
+    const inOrder = args.reproducible ?? args.once;
     const host = new EmbeddedHost({
       queues: local.queues,
       handlers: {
@@ -170,13 +173,15 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       },
       clock,
       log,
-      // `--once` syncs one mailbox at a time so a run is reproducible: which mailbox promotes a message
-      // first decides correlation and duplicates, as it does with SSS.
-      ...((args.reproducible ?? args.once) ? { concurrency: { [QUEUES.syncJobs]: 1 } } : {}),
+      ...(inOrder ? { concurrency: { [QUEUES.syncJobs]: 1 } } : {}),
     });
 
-    const applyDueTimeline = async () => {
+    // `groupOnly`: just the events at the next pending instant, so that a run the faults made longer (the
+    // clock moves over every Retry-After) still syncs between the same events as a run without them.
+    const applyDueTimeline = async (groupOnly = false) => {
+      const group = timeline[state.timelineApplied]?.at;
       while (state.timelineApplied < timeline.length && Date.parse(timeline[state.timelineApplied]!.at) <= clock.now().getTime()) {
+        if (groupOnly && timeline[state.timelineApplied]!.at !== group) break;
         const ev = timeline[state.timelineApplied++]!;
         if (graphSim && dvSim) await applyTimelineEvent(ev, graphSim, dvSim.baseUrl, SIM_TOKEN);
       }
@@ -197,13 +202,15 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       }
     };
     let lastSchedule: ScheduleResult | undefined;
-    const cycle = async (force: boolean): Promise<MailboxSummary[]> => {
+    const cycle = async (force: boolean, timelineGroupOnly = false): Promise<MailboxSummary[]> => {
       const since = clock.now().toISOString();
-      await applyDueTimeline();
-      const r = await scheduleWithRetry(() => traceStage({ stage: 'schedule' }, () => runSchedule(deps, { force })));
+      await applyDueTimeline(timelineGroupOnly);
+      const hold = inOrder ? holdSyncJobs(local.port) : undefined;
+      const r = await scheduleWithRetry(() => traceStage({ stage: 'schedule' }, () => runSchedule(hold ? { ...deps, queue: tracedQueue(hold.port) } : deps, { force })));
       lastSchedule = r;
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
-      await host.drain({ skipIdleWaits: args.once });
+      if (hold) await syncInOrder(hold.held, { port: local.port, deps, clock, drain: () => host.drain({ skipIdleWaits: args.once }) });
+      else await host.drain({ skipIdleWaits: args.once });
       const recent = (await deps.ledger.all()).filter((d) => d.decidedAt >= since);
       const rows = summarize(recent, timings);
       if (!args.quiet) out.write(`${formatSummary(rows, settings.logPersonalData || useSims)}\n`);
@@ -238,7 +245,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         const next = Date.parse(timeline[state.timelineApplied]!.at);
         const wait = next - clock.now().getTime();
         if (wait > 0) clock.advance(wait);
-        summary = summary.concat(await cycle(true));
+        summary = summary.concat(await cycle(true, true));
       }
     } else {
       let stopping = false;

@@ -85,4 +85,7 @@ export interface IndexedEmail {
   ownerId?: string;
   subject?: string;
   conversationRoot?: string;
+  conversationIndex?: string;
+  /** The Exchange item it was decided from: a page evaluated again after a crash knows its own entries. */
+  graphId?: string;
 }

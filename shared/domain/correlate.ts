@@ -17,6 +17,8 @@ export interface KnownEmail {
   ownerId?: string;
   subject?: string;
   conversationRoot?: string;
+  /** The whole Thread-Index (base64): a reply's is its parent's plus 5 bytes, so it shows the nearest ancestor. */
+  conversationIndex?: string;
   /** Every party address (smart matching). */
   addresses?: string[];
   /** Every party's row id (smart matching, for parties without addressused). */
@@ -72,8 +74,27 @@ export function findTrackingTokens(subject: string, s: Pick<CorrelationSettings,
   return found.sort((a, b) => b.at - a.at).map((f) => f.token);
 }
 
-/** Prefers the outgoing row (the email Dynamics sent) when both directions of a message are known. */
-const pick = (list: KnownEmail[]): KnownEmail | undefined => list.find((e) => e.outgoing) ?? list[0];
+const indexHex = (b64: string | undefined) => (b64 && /^[A-Za-z0-9+/=]+$/.test(b64) ? Buffer.from(b64, 'base64').toString('hex') : undefined);
+
+/**
+ * The one email to correlate with when several qualify (a thread's many rows share its root and often its
+ * token): the outgoing row first (the email Dynamics sent, when both directions of a message are known),
+ * then the nearest ancestor in the thread (the longest conversation index the item's begins with), then
+ * the row nearest the thread's root, then the activity id. The choice never depends on the order rows
+ * were found in, so the same mail correlates the same way however the queues interleaved.
+ */
+function pick(list: KnownEmail[], item: MailItem): KnownEmail | undefined {
+  if (list.length <= 1) return list[0];
+  const own = indexHex(item.conversationIndex);
+  const rank = (e: KnownEmail): [number, number, number] => {
+    const hex = indexHex(e.conversationIndex);
+    const ancestor = !!own && !!hex && hex.length < own.length && own.startsWith(hex);
+    return [e.outgoing ? 0 : 1, ancestor ? -hex!.length : 1, hex ? hex.length : Number.MAX_SAFE_INTEGER];
+  };
+  const ranked = list.map((e) => ({ e, r: rank(e) }));
+  ranked.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.r[2] - b.r[2] || (a.e.activityid < b.e.activityid ? -1 : a.e.activityid > b.e.activityid ? 1 : 0));
+  return ranked[0]!.e;
+}
 
 export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSettings): Correlation {
   const others = (list: KnownEmail[]) => list.filter((e) => e.messageKey !== item.messageKey);
@@ -82,24 +103,24 @@ export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSett
   const headers = s.headerCorrelation && !s.ignoreHeaderCorrelation;
   if (headers) {
     for (const key of item.inReplyTo) {
-      const hit = pick(others(known.byMessageKey(key)));
+      const hit = pick(others(known.byMessageKey(key)), item);
       if (hit && sameThread(hit)) return { method: 'InReplyTo', target: hit, setsParent: true };
     }
     if (s.references) {
       for (const key of [...item.references].reverse()) {
-        const hit = pick(others(known.byMessageKey(key)));
+        const hit = pick(others(known.byMessageKey(key)), item);
         if (hit && sameThread(hit)) return { method: 'References', target: hit, setsParent: true };
       }
     }
   }
   if (s.tokensEnabled) {
     for (const token of findTrackingTokens(item.subject, s)) {
-      const hit = pick(others(known.byToken(token)));
+      const hit = pick(others(known.byToken(token)), item);
       if (hit) return { method: 'TrackingToken', target: hit, setsParent: false };
     }
   }
   if (headers && item.conversationRoot) {
-    const hit = pick(others(known.byConversationRoot(item.conversationRoot)));
+    const hit = pick(others(known.byConversationRoot(item.conversationRoot)), item);
     if (hit && sameThread(hit)) return { method: 'ConversationIndex', target: hit, setsParent: true };
   }
   if (s.smartMatching?.enabled) {

@@ -69,5 +69,6 @@ export function smartMatch(item: MailItem, candidates: KnownEmail[], s: SmartMat
     return shared.length >= s.minAddressCount;
   });
   // The most recent earlier email wins, as a reply continues the latest message of a thread.
-  return matches.sort((a, b) => (b.createdon ?? '').localeCompare(a.createdon ?? ''))[0];
+  // The activity id breaks ties, so the order rows were found in never decides.
+  return matches.sort((a, b) => (b.createdon ?? '').localeCompare(a.createdon ?? '') || a.activityid.localeCompare(b.activityid))[0];
 }

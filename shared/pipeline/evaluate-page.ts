@@ -11,7 +11,7 @@ import { promote } from '../domain/promote';
 import { normalizedSubject } from '../domain/smart-match';
 import { ThrottledError, TransientError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
-import { PageKnowledge } from './known-emails';
+import { PageKnowledge, withoutOwnPage } from './known-emails';
 import { correlationSettings, promotionContext, trackedCategoryOf } from './promotion-context';
 
 /** The folder a page comes from: a well-known folder, or a folder-tracked one with its mapped record. */
@@ -103,8 +103,9 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     deps.correlation.get(keys),
     roots.length ? deps.correlation.getConversations(roots) : Promise.resolve(new Map<string, IndexedEmail[]>()),
   ]);
-  const known = new PageKnowledge(lookup, index, conversations);
-  const pctx = promotionContext(mb, ctx, deps.settings, lookup, known, now, fc.tracking);
+  const seen = withoutOwnPage(lookup, index, conversations, mb.mailboxid, new Set(items.map((i) => i.graphId)));
+  const known = new PageKnowledge(seen.lookup, seen.index, seen.conversations);
+  const pctx = promotionContext(mb, ctx, deps.settings, seen.lookup, known, now, fc.tracking);
   const newIndex: IndexedEmail[] = [];
   let latestReceived: string | undefined;
 
@@ -125,6 +126,8 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
         ...(p.activity.owner ? { ownerId: p.activity.owner.id } : {}),
         subject: p.activity.subject,
         ...(item.conversationRoot ? { conversationRoot: item.conversationRoot } : {}),
+        ...(item.conversationIndex ? { conversationIndex: item.conversationIndex } : {}),
+        graphId: item.graphId,
       };
       newIndex.push(entry);
       known.add({ ...entry, receivingMailboxId: mb.mailboxid });

@@ -50,6 +50,28 @@ export class PageKnowledge implements KnownEmails {
   }
 }
 
+/**
+ * What a page must not see of itself. A crash after the page's index entries (or even its writes) landed
+ * but before its checkpoint moved makes the page run again; its items would then find their own later
+ * siblings, and an original would correlate with its reply. Dropped: this mailbox's index entries for
+ * items on this page, and the Dataverse rows those entries stand for. Items decided earlier on the page
+ * come back through the overlay, in page order, as on the first attempt.
+ */
+export function withoutOwnPage(
+  lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]>, mailboxId: string, pageGraphIds: Set<string>,
+): { lookup: PageLookup; index: Map<string, IndexedEmail[]>; conversations: Map<string, IndexedEmail[]> } {
+  const own = (e: IndexedEmail) => e.mailboxId === mailboxId && e.graphId !== undefined && pageGraphIds.has(e.graphId);
+  const ownRows = new Set([...index.values(), ...conversations.values()].flat().filter(own).map((e) => e.activityid));
+  if (ownRows.size === 0) return { lookup, index, conversations };
+  const keepIndexed = (m: Map<string, IndexedEmail[]>) => new Map([...m].map(([k, list]) => [k, list.filter((e) => !own(e))] as const).filter(([, l]) => l.length > 0));
+  const keepRows = (m: Map<string, ExistingEmail[]>) => new Map([...m].map(([k, list]) => [k, list.filter((e) => !ownRows.has(e.activityid))] as const).filter(([, l]) => l.length > 0));
+  return {
+    lookup: { ...lookup, emails: keepRows(lookup.emails), tokens: keepRows(lookup.tokens), conversations: keepRows(lookup.conversations), smartCandidates: lookup.smartCandidates.filter((e) => !ownRows.has(e.activityid)) },
+    index: keepIndexed(index),
+    conversations: keepIndexed(conversations),
+  };
+}
+
 function addUnique(m: Map<string, Known[]>, k: string, e: Known) {
   const list = m.get(k) ?? [];
   const i = list.findIndex((x) => x.activityid === e.activityid);

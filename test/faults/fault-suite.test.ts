@@ -1,7 +1,8 @@
-// Effectively once under faults (architecture.md "Guarantees"): the fault tenant is run fault-free once,
-// then once per seed with throttling, server errors, sync-state expiry and crashes at random step
+// Effectively once under faults (architecture.md "Guarantees"): the demo tenant (the one `npm start` runs:
+// mail shared by mailboxes, replies across mailboxes, threads by conversation index) is run fault-free
+// once, then once per seed with throttling, server errors, sync-state expiry and crashes at random step
 // boundaries. Every run must end with the same Dataverse state, exactly one decision per message and
-// mailbox, and no dead letters. FAULT_SEEDS sets how many seeds (CI: 50).
+// mailbox (with the same correlation target), and no dead letters. FAULT_SEEDS sets how many seeds (CI: 50).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCommand, type RunResult } from '../../local/run';
-import { faultTenant } from './fault-tenant';
+import { demoTenant } from '../../local/tenant/demo';
 
 const SEEDS = Number(process.env.FAULT_SEEDS ?? 50);
 const SPEC = 'graph.429=0.1,graph.5xx=0.04,graph.410=0.03,dataverse.429=0.1,dataverse.5xx=0.04,crash=0.02';
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-const tenant = faultTenant();
+const tenant = demoTenant();
 const totals: Record<string, number> = {};
 let runs = 0;
 
@@ -41,7 +42,7 @@ async function run(faults?: string): Promise<Outcome> {
     for (const d of dump.decisions as Record<string, string>[]) {
       const k = `${d.mailboxId}|${d.graphId}`;
       assert.ok(!decisions.has(k), `two decisions for ${k}`);
-      decisions.set(k, `${d.outcome}|${d.reason}|${d.correlationMethod}|${d.activityid ?? ''}`);
+      decisions.set(k, `${d.outcome}|${d.reason}|${d.correlationMethod}|${d.activityid ?? ''}|${d.correlatedActivityId ?? ''}`);
     }
     return { result, emails: rows(dump.dataverse.emails, 'activityid'), queueitems: rows(dump.dataverse.queueitems, 'queueitemid'), decisions };
   } finally {

@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCommand, type RunArgs, type RunResult } from '../../local/run';
-import { faultTenant } from '../faults/fault-tenant';
+import { demoTenant } from '../../local/tenant/demo';
 import type { GraphSimulator } from '../../local/sim/graph';
 import type { DataverseSimulator, LimitsOption } from '../../local/sim/dataverse';
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI, cleanup, runTenant, type Dump } from '../support/cli';
 
-// Mail two mailboxes share is left out (see fault-tenant.ts): throttling reorders mailboxes, and with SSS's
-// rules which mailbox promotes shared mail first decides its row, so only order-free mail can be compared.
-const TENANT = faultTenant({ mailboxes: 4, messagesPerMailbox: 60 });
+// The demo generator's mail, shared mail and cross-mailbox replies included: `--once` finishes one mailbox
+// before the next (local/in-order.ts), so throttling delays mailboxes but cannot reorder them.
+const TENANT = demoTenant({ mailboxes: 4, messagesPerMailbox: 60 });
 /** Small delta pages, so a mailbox takes several pages (and a delta token can expire between two). */
 const PAGE_SIZE = 15;
 
@@ -117,7 +117,10 @@ test('Graph mailbox concurrency: $batch items answered 429 ApplicationThrottled 
 });
 
 test('Graph requests per window: 429 TooManyRequests reschedules the sync job for Retry-After, same result', async () => {
-  const r = await run({ simOptions: { graph: { limits: { requestsPerWindow: 16, windowMs: 60_000 } } } });
+  // A window must hold one step: the folders' delta requests (2) plus a page's header reads, which Graph
+  // counts one per $batch item (15). 24 does; fewer than 17 never lets a page through (Graph's own window
+  // is 10,000 per 10 minutes, against about 102 for a page of 100).
+  const r = await run({ simOptions: { graph: { limits: { requestsPerWindow: 24, windowMs: 60_000 } } } });
   assert.ok(r.result.simulators!.graph.throttled.window > 0, 'the window limit was hit');
   assert.ok(throttledStages(r, 'graph').length > 0, 'a stage was throttled and rescheduled');
   assertSameOutcome(r, 'graph window');

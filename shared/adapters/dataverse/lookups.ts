@@ -60,6 +60,7 @@ function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
     ...(typeof r.subject === 'string' ? { subject: r.subject } : {}),
     ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
     ...(conversationRoot(r.conversationindex as string | undefined) ? { conversationRoot: conversationRoot(r.conversationindex as string)! } : {}),
+    ...(typeof r.conversationindex === 'string' && r.conversationindex ? { conversationIndex: r.conversationindex } : {}),
     ...(Array.isArray(r.email_activity_parties)
       ? {
           addresses: (r.email_activity_parties as { addressused?: unknown }[]).flatMap((p) => (typeof p.addressused === 'string' ? [p.addressused.toLowerCase()] : [])),

@@ -34,6 +34,8 @@ export function toCorrelationEntity(x: IndexedEmail): CorrelationEntity {
   if (x.ownerId !== undefined) e.ownerId = x.ownerId;
   if (x.subject !== undefined) e.subject = x.subject.slice(0, 1000);
   if (x.conversationRoot !== undefined) e.conversationRoot = x.conversationRoot;
+  if (x.conversationIndex !== undefined) e.conversationIndex = x.conversationIndex.slice(0, 2048);
+  if (x.graphId !== undefined) e.graphId = x.graphId;
   return e;
 }
 
@@ -45,6 +47,8 @@ export function fromCorrelationEntity(e: Record<string, unknown>): IndexedEmail 
   if (typeof e.ownerId === 'string') x.ownerId = e.ownerId;
   if (typeof e.subject === 'string') x.subject = e.subject;
   if (typeof e.conversationRoot === 'string') x.conversationRoot = e.conversationRoot;
+  if (typeof e.conversationIndex === 'string') x.conversationIndex = e.conversationIndex;
+  if (typeof e.graphId === 'string') x.graphId = e.graphId;
   return x;
 }
 

@@ -114,3 +114,39 @@ describe('findTrackingTokens', () => {
     assert.deepEqual(findTrackingTokens('RE: FW: FAB:0001002 x CRM:0001001', s)[0], 'CRM:0001001');
   });
 });
+
+describe('correlate: several candidates (one thread, many rows)', () => {
+  // Thread-Index: a 22-byte root, then 5 bytes per reply.
+  const root = Buffer.alloc(22, 7);
+  const idx = (...blocks: number[]) => Buffer.concat([root, ...blocks.map((b) => Buffer.alloc(5, b))]).toString('base64');
+  const rootHex = root.toString('hex');
+  const row = (activityid: string, index: string, outgoing = false): KnownEmail => ({ messageKey: `${activityid}@x`, activityid, outgoing, conversationRoot: rootHex, conversationIndex: index });
+  const reply = mail({ conversationIndex: idx(1, 2), conversationRoot: rootHex });
+
+  it('ConversationIndex picks the nearest ancestor, whatever order the rows were found in', () => {
+    const rows = [row('A-root', idx()), row('B-parent', idx(1)), row('C-sibling', idx(9)), row('D-child', idx(1, 2, 3))];
+    for (const order of [rows, [...rows].reverse(), [rows[2]!, rows[0]!, rows[3]!, rows[1]!]]) {
+      const r = correlate(reply, known(order), settings());
+      assert.equal(r.method, 'ConversationIndex');
+      assert.equal(r.target?.activityid, 'B-parent');
+    }
+  });
+  it('the outgoing row (the email Dynamics sent) still comes first', () => {
+    const r = correlate(reply, known([row('B-parent', idx(1)), row('C-sibling', idx(9), true)]), settings());
+    assert.equal(r.target?.activityid, 'C-sibling');
+  });
+  it('without an ancestor: the row nearest the root, then the activity id', () => {
+    const a = correlate(reply, known([row('Z', idx(9, 9)), row('Y', idx(8)), row('X', idx(7))]), settings());
+    assert.equal(a.target?.activityid, 'X');
+    const b = correlate(reply, known([row('Y', idx(7)), row('X', idx(7))].reverse()), settings());
+    assert.equal(b.target?.activityid, 'X');
+  });
+  it('a tracking token several rows carry resolves the same way in any order', () => {
+    const t = (id: string): KnownEmail => ({ messageKey: `${id}@x`, activityid: id, outgoing: true, trackingtoken: 'CRM:0001001' });
+    const item = mail({ subject: 'RE: Quote CRM:0001001' });
+    const one = correlate(item, known([t('T2'), t('T1')]), settings());
+    const two = correlate(item, known([t('T1'), t('T2')]), settings());
+    assert.equal(one.method, 'TrackingToken');
+    assert.equal(one.target?.activityid, two.target?.activityid);
+  });
+});

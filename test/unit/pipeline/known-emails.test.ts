@@ -1,7 +1,7 @@
 // What promotion correlates and dedups against: Dataverse rows, the correlation index, this page.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PageKnowledge } from '../../../shared/pipeline/known-emails';
+import { PageKnowledge, withoutOwnPage } from '../../../shared/pipeline/known-emails';
 import type { ExistingEmail, PageLookup } from '../../../shared/ports';
 import type { IndexedEmail } from '../../../shared/domain/activity';
 
@@ -50,5 +50,29 @@ describe('PageKnowledge', () => {
     const k = new PageKnowledge(lookup([]), new Map());
     k.add({ messageKey: 'orig@x.y', activityid: 'O', outgoing: false, receivingMailboxId: 'mbx-alice' });
     assert.equal(k.byMessageKey('orig@x.y')[0]?.activityid, 'O');
+  });
+});
+
+describe('withoutOwnPage (a page run again after a crash)', () => {
+  const entry = (activityid: string, graphId: string, mailboxId = 'mbx-david'): IndexedEmail => ({ messageKey: `${activityid}@x`, activityid, outgoing: false, mailboxId, graphId, conversationRoot: 'r' });
+  it('drops this mailbox\'s index entries and Dataverse rows for items on the page, and keeps the rest', () => {
+    const idx = new Map([
+      ['own@x', [entry('own', 'g-on-page')]],
+      ['earlier@x', [entry('earlier', 'g-earlier-page')]],
+      ['other@x', [entry('other', 'g-on-page', 'mbx-alice')]],
+    ]);
+    const conv = new Map([['r', [entry('own', 'g-on-page'), entry('earlier', 'g-earlier-page')]]]);
+    const lk = lookup([dv({ activityid: 'own', messageKey: 'own@x' }), dv({ activityid: 'sss-row', messageKey: 'sss@x' })]);
+    const seen = withoutOwnPage(lk, idx, conv, 'mbx-david', new Set(['g-on-page']));
+    assert.deepEqual([...seen.index.keys()].sort(), ['earlier@x', 'other@x']);
+    assert.deepEqual(seen.conversations.get('r')?.map((e) => e.activityid), ['earlier']);
+    assert.deepEqual([...seen.lookup.emails.values()].flat().map((e) => e.activityid), ['sss-row']);
+  });
+  it('changes nothing on a first attempt', () => {
+    const lk = lookup([dv()]);
+    const idx = new Map([['earlier@x', [entry('earlier', 'g-earlier-page')]]]);
+    const seen = withoutOwnPage(lk, idx, new Map(), 'mbx-david', new Set(['g-on-page']));
+    assert.equal(seen.lookup, lk);
+    assert.equal(seen.index, idx);
   });
 });
