@@ -6,6 +6,7 @@ import { createTableStore, type TableStore } from '../../shared/adapters/tables'
 import { CheckpointConflictError, type MailboxRecord } from '../../shared/ports';
 import type { Decision, IndexedEmail } from '../../shared/domain/activity';
 import { useAzurite } from '../support/azurite';
+import { ledgerPartition } from '../../shared/adapters/tables/ledger';
 
 const azurite = useAzurite();
 
@@ -74,7 +75,7 @@ describe('table store (Azurite)', () => {
   });
 
   describe('ledger', () => {
-    it('upserts over 100 decisions in one partition and lists them all', async () => {
+    it('upserts over 100 decisions of one mailbox and lists them all', async () => {
       const decisions = Array.from({ length: 250 }, (_, i) => decision(i));
       decisions.push(decision(7, { outcome: 'promoted', activityid: 'act-7', reason: 'AcceptAll' })); // same row, later
       decisions.push(decision(1, { mailboxId: 'mbx-other' }));
@@ -85,6 +86,17 @@ describe('table store (Azurite)', () => {
       const seven = mine.find((d) => d.graphId === decision(7).graphId)!;
       assert.equal(seven.outcome, 'promoted');
       assert.equal(seven.activityid, 'act-7');
+    });
+
+    it('spreads a mailbox over 16 partitions, and forMailbox keeps out a mailbox whose id extends this one', async () => {
+      const longer = Array.from({ length: 20 }, (_, i) => decision(2000 + i, { mailboxId: 'mbx-1~9' }));
+      await store.ledger.record(longer);
+      const mine = await store.ledger.forMailbox('mbx-1');
+      assert.ok(mine.every((d) => d.mailboxId === 'mbx-1'));
+      assert.equal((await store.ledger.forMailbox('mbx-1~9')).length, 20);
+      const partitions = new Set(mine.map((d) => ledgerPartition(d.mailboxId, d.graphId)));
+      assert.equal(partitions.size, 16, 'every bucket used by 250 decisions');
+      assert.ok([...partitions].every((p) => /^mbx-1~[0-9a-f]$/.test(p)));
     });
 
     it('round-trips every field and replaces optional ones', async () => {
@@ -127,6 +139,39 @@ describe('table store (Azurite)', () => {
         { messageKey: 'k1/#?@x.test', activityid: emailActivityId('k1/#?@x.test', true), outgoing: true, mailboxId: 'mbx-1' },
       ]);
       assert.deepEqual(found.get('k0/#?@x.test'), [{ messageKey: 'k0/#?@x.test', activityid: emailActivityId('k0/#?@x.test', true), outgoing: true, trackingtoken: 'CRM:0' }]);
+    });
+  });
+
+  describe('conversation threads', () => {
+    const root = 'ab'.repeat(22);
+    const member = (i: number, over: Partial<IndexedEmail> = {}): IndexedEmail => ({
+      messageKey: `t${i}@x.test`, activityid: emailActivityId(`t${i}@x.test`, false), outgoing: false, conversationRoot: root, mailboxId: 'mbx-1', ...over,
+    });
+    const ids = async (s: TableStore) => ((await s.correlation.getConversations([root])).get(root) ?? []).map((x) => x.messageKey).sort();
+
+    it('two writers adding to one thread at once both land (ETag, read again on 412/409)', async () => {
+      const other = createTableStore({ connectionString: azurite.connectionString, tablePrefix: 'test' });
+      await Promise.all([store.correlation.put([member(1), member(2)]), other.correlation.put([member(3)])]);
+      assert.deepEqual(await ids(store), ['t1@x.test', 't2@x.test', 't3@x.test']);
+      // `store` now remembers a thread `other` changes behind its back: its next write is refused once, then lands.
+      await other.correlation.put([member(4)]);
+      await store.correlation.put([member(5)]);
+      assert.deepEqual(await ids(other), ['t1@x.test', 't2@x.test', 't3@x.test', 't4@x.test', 't5@x.test']);
+    });
+
+    it('an entry written again replaces its earlier version; a thread longer than one property is split', async () => {
+      await store.correlation.put([member(1, { regarding: { type: 'account', id: 'acc-1' } })]);
+      const one = (await store.correlation.getConversations([root])).get(root)!.find((x) => x.messageKey === 't1@x.test');
+      assert.deepEqual(one?.regarding, { type: 'account', id: 'acc-1' });
+      const many = Array.from({ length: 300 }, (_, i) => member(100 + i, { subject: `${'long subject '.repeat(20)}${i}` }));
+      await store.correlation.put(many);
+      assert.equal((await ids(store)).length, 305);
+    });
+
+    it('finds nothing for an unknown root and keeps roots apart', async () => {
+      const found = await store.correlation.getConversations(['cd'.repeat(22), root]);
+      assert.equal(found.has('cd'.repeat(22)), false);
+      assert.ok(found.get(root)!.every((x) => x.conversationRoot === root));
     });
   });
 
