@@ -190,7 +190,9 @@ export function queryCollection(db: Db, set: string, params: URLSearchParams, pr
   const top = topRaw === null ? undefined : Number(topRaw);
   if (top !== undefined && !(Number.isInteger(top) && top >= 0)) throw invalidArgument(`Bad $top '${topRaw}'.`);
 
-  let rows = source ? [...source.rows] : [...db.store.table(set).values()];
+  // The index only narrows the rows to test (same rows, same order as the scan); derived sets are scanned.
+  const indexed = filter && !source ? db.store.index(set).candidates(filter) : undefined;
+  let rows = source ? [...source.rows] : indexed ?? [...db.store.table(set).values()];
   if (filter) rows = rows.filter((r) => test(filter, r.values));
   if (sort) rows.sort(sort);
   const count = rows.length;

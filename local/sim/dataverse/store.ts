@@ -1,6 +1,7 @@
 // The entity store: rows per entity set, keyed by lower-cased primary key, with an undo journal so a $batch
 // change set (or any single failed write) rolls back to exactly what was there before.
 import { randomUUID } from 'node:crypto';
+import { SetIndex } from './filter-index';
 
 /** A party of an activity (email_activity_parties / appointment_activity_parties). */
 export interface PartyRow {
@@ -30,6 +31,8 @@ export const cloneRow = (r: Row): Row => structuredClone(r);
 
 export class EntityStore {
   private readonly tables = new Map<string, Map<string, Row>>();
+  /** $filter indexes, per set, made on the first indexed query and kept in step by every write below. */
+  private readonly indexes = new Map<string, SetIndex>();
   private journal: JournalEntry[] | undefined;
   private depth = 0;
   nextVersion = 1;
@@ -51,18 +54,30 @@ export class EntityStore {
   }
   put(set: string, key: string, row: Row): void {
     const k = key.toLowerCase();
-    const t = this.table(set);
-    this.journal?.push({ set, key: k, before: t.get(k) });
-    t.set(k, row);
+    this.journal?.push({ set, key: k, before: this.table(set).get(k) });
+    this.write(set, k, row);
   }
   delete(set: string, key: string): boolean {
     const k = key.toLowerCase();
-    const t = this.table(set);
-    const before = t.get(k);
+    const before = this.table(set).get(k);
     if (!before) return false;
     this.journal?.push({ set, key: k, before });
-    t.delete(k);
+    this.write(set, k, undefined);
     return true;
+  }
+  /** The set's $filter index (see filter-index.ts). */
+  index(set: string): SetIndex {
+    let i = this.indexes.get(set);
+    if (!i) this.indexes.set(set, (i = new SetIndex(this.table(set))));
+    return i;
+  }
+  /** Every change to a live table goes through here, so the set's index sees it (fromSnapshot fills a new store). */
+  private write(set: string, key: string, row: Row | undefined): void {
+    const t = this.table(set);
+    const before = t.get(key);
+    if (row) t.set(key, row);
+    else t.delete(key);
+    this.indexes.get(set)?.changed(key, before, row);
   }
   /** Deleted rows of a set, for change tracking: key -> the version the delete took. Journaled like rows. */
   tombstones(set: string): Map<string, Row> {
@@ -96,10 +111,8 @@ export class EntityStore {
     const j = this.journal!;
     while (j.length > mark) {
       const { set, key, before } = j.pop()!;
-      const t = this.table(set);
       // A rolled-back delete re-appears at the end of the insertion order; nothing relies on that order.
-      if (before) t.set(key, before);
-      else t.delete(key);
+      this.write(set, key, before);
     }
   }
 
