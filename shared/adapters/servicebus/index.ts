@@ -2,6 +2,7 @@
 // The only importer of @azure/service-bus.
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/identity';
+import Long from 'long';
 import type { OutgoingMessage, QueueName, QueuePort } from '../../ports';
 import { QueueSendError, toQueueSendError } from './errors';
 import { fromDeadLetter, toReplayMessage, toServiceBusMessage, type DeadLetterInfo } from './mapping';
@@ -83,11 +84,16 @@ export function createServiceBusQueue(opts: ServiceBusQueueOptions): ServiceBusQ
       const receiver = client.createReceiver(queue, { subQueueType: 'deadLetter' });
       const out: DeadLetterInfo[] = [];
       try {
+        // An explicit cursor from the first sequence number: the SDK keeps its own peek position per client
+        // and entity, not per receiver, so a second listing on the same client would start after the first.
+        let from = Long.ONE;
         while (out.length < max) {
-          // Each peek continues after the last one the receiver saw.
-          const page = await receiver.peekMessages(Math.min(PEEK_PAGE, max - out.length));
+          const page = await receiver.peekMessages(Math.min(PEEK_PAGE, max - out.length), { fromSequenceNumber: from });
           if (page.length === 0) break;
           out.push(...page.map(fromDeadLetter));
+          const last = page[page.length - 1]!.sequenceNumber;
+          if (!last) break;
+          from = last.add(1);
         }
       } catch (err) {
         throw toQueueSendError(err, `peek dead letters of ${queue}`);

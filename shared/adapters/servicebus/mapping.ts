@@ -50,6 +50,12 @@ export function fromDeadLetter(m: ServiceBusReceivedMessage): DeadLetterInfo {
   return d;
 }
 
+/** The original's properties without the broker's dead-letter stamp: the replay is a live message again. */
+function replayedProperties(props: ServiceBusReceivedMessage['applicationProperties']): NonNullable<ServiceBusMessage['applicationProperties']> {
+  const { DeadLetterReason: _r, DeadLetterErrorDescription: _d, ...rest } = props ?? {};
+  return rest;
+}
+
 /**
  * The message that replays a dead letter. It needs a new MessageId: within the duplicate-detection window
  * the original id would be accepted and silently dropped. The original id travels as `replayOf`.
@@ -61,7 +67,7 @@ export function toReplayMessage(m: ServiceBusReceivedMessage): ServiceBusMessage
     body: m.body,
     messageId: original.slice(0, MAX_ID_CHARS - suffix.length) + suffix,
     contentType: m.contentType ?? 'application/json',
-    applicationProperties: { ...(m.applicationProperties ?? {}), replayOf: original },
+    applicationProperties: { ...replayedProperties(m.applicationProperties), replayOf: original },
   };
   if (m.sessionId !== undefined) msg.sessionId = m.sessionId;
   return msg;
