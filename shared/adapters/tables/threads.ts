@@ -39,7 +39,7 @@ function entriesOf(e: Record<string, unknown>): Stored[] {
  * The row's chunks. A thread too long for one entity keeps the rows correlation prefers when several
  * qualify (correlate.ts): outgoing first, then those nearest the thread's root.
  */
-function chunksOf(list: Stored[]): Record<string, string> {
+function chunksOf(list: Stored[]): { chunks: Record<string, string>; kept: Stored[] } {
   const rank = (s: Stored) => [s.outgoing ? 0 : 1, typeof s.conversationIndex === 'string' ? s.conversationIndex.length : 1e6] as const;
   let kept = list;
   let json = JSON.stringify(kept);
@@ -50,9 +50,9 @@ function chunksOf(list: Stored[]): Record<string, string> {
       json = JSON.stringify(kept);
     }
   }
-  const out: Record<string, string> = {};
-  for (let i = 0; i * CHUNK_CHARS < json.length; i++) out[`e${i}`] = json.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
-  return out;
+  const chunks: Record<string, string> = {};
+  for (let i = 0; i * CHUNK_CHARS < json.length; i++) chunks[`e${i}`] = json.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
+  return { chunks, kept };
 }
 
 /** Threads read lately, with their ETags: a page reads its threads, then adds to them, in one write each. */
@@ -93,10 +93,12 @@ export function createThreads(table: TableClient) {
       }
       // A page evaluated again after a crash adds nothing new: no write.
       if (!changed) return;
-      const entity = { partitionKey: threadPartition(root), rowKey: ROW, root, ...chunksOf([...merged.values()]) };
+      const { chunks, kept } = chunksOf([...merged.values()]);
+      const entity = { partitionKey: threadPartition(root), rowKey: ROW, root, ...chunks };
       try {
         const written = etag ? await table.updateEntity(entity, 'Replace', { etag }) : await table.createEntity(entity);
-        if (written.etag) remember(root, { entries: [...merged.values()], etag: written.etag });
+        // Remember what the row now holds (a thread over the cap keeps fewer than were merged).
+        if (written.etag) remember(root, { entries: kept, etag: written.etag });
         else recent.delete(root);
         return;
       } catch (err) {
