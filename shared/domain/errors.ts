@@ -26,6 +26,8 @@ export class ThrottledError extends SyncError {
 }
 /** Graph delta state is gone (410 / syncStateNotFound / resyncRequired): restart the folder's round. */
 export class SyncStateExpiredError extends SyncError {}
+/** A link to follow (a stored cursor, a service's next link) is not on the configured endpoint: never followed. */
+export class UnsafeLinkError extends PermanentError {}
 
 export function ensureError(e: unknown): Error {
   if (e instanceof Error) return e;

@@ -9,7 +9,7 @@ import { driftedRegarding } from './regarding';
 import type { SyncJob } from '../domain/jobs';
 import { parseSyncJob } from '../domain/jobs';
 import { keyHash } from '../domain/message-id';
-import { PermanentError, SyncError, SyncStateExpiredError, TransientError } from '../domain/errors';
+import { PermanentError, SyncError, SyncStateExpiredError, TransientError, UnsafeLinkError } from '../domain/errors';
 import { recordMailboxFailure, recordMailboxSuccess } from './health';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { PoisonMessageError } from './deps';
@@ -87,9 +87,11 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
     try {
       page = await deps.graph.messagesDelta(mb.address, folder, cp.cursor);
     } catch (e) {
-      if (!(e instanceof SyncStateExpiredError) || cp.cursor === undefined) throw e;
-      // The delta state is gone: start the folder over; decisions and deterministic ids keep it duplicate-free.
-      deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder });
+      if (!(e instanceof SyncStateExpiredError || e instanceof UnsafeLinkError) || cp.cursor === undefined) throw e;
+      // The delta state is gone, or the stored link is not one to follow (a corrupted or planted cursor):
+      // start the folder over; decisions and deterministic ids keep it duplicate-free.
+      if (e instanceof UnsafeLinkError) deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder, error: e.message });
+      else deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder });
       cp = { ...cp, cursor: undefined, cursorKind: undefined, reconciling: true };
       continue;
     }

@@ -3,7 +3,8 @@
 // error objects, and does not escape key values (toolchain-notes.md); we need exact control of $batch
 // and of throttling, and dynamics-web-api stays useful as the independent client in simulator tests.
 import type { Clock } from '../../ports';
-import { classifyHttp, retryAfterMs, ThrottledError, TransientError } from '../../domain/errors';
+import { classifyHttp, retryAfterMs, ThrottledError, TransientError, UnsafeLinkError } from '../../domain/errors';
+import { checkServiceLink, serviceRoot } from '../service-link';
 import type { BatchItem, ItemResponse } from './batch';
 import { decodeBatch, encodeBatch } from './batch';
 import { AdaptiveLimit, executionTimeLow } from './concurrency';
@@ -36,6 +37,7 @@ const BASE_HEADERS = { Accept: 'application/json', 'OData-MaxVersion': '4.0', 'O
 export function createWebApi(o: WebApiOptions): WebApi {
   const apiRoot = apiRootOf(o.url);
   const apiPath = new URL(apiRoot).pathname;
+  const root = serviceRoot(apiRoot);
 
   const limit = o.limit ?? new AdaptiveLimit();
   // While Dataverse has said "wait", every job of this process waits: a request sent meanwhile only
@@ -77,11 +79,15 @@ export function createWebApi(o: WebApiOptions): WebApi {
       const rows: Record<string, unknown>[] = [];
       let url: string | undefined = `${apiRoot}${pathAndQuery}`;
       while (url) {
-        if (!url.startsWith(apiRoot)) throw new TransientError('Dataverse returned a link outside the environment', 'dataverse');
         const res = await send('get', url, { method: 'GET', headers: { Prefer: 'odata.maxpagesize=5000', ...headers } });
         const page = (await res.json()) as Record<string, unknown>;
         if (Array.isArray(page.value)) rows.push(...(page.value as Record<string, unknown>[]));
-        url = typeof page['@odata.nextLink'] === 'string' ? page['@odata.nextLink'] : undefined;
+        const next = page['@odata.nextLink'];
+        if (next === undefined || next === null) break;
+        // Followed with our token: only a link on this environment's Web API (service-link.ts).
+        const c = checkServiceLink(next, root);
+        if (!c.ok) throw new UnsafeLinkError(`Dataverse nextLink rejected: ${c.reason}`, 'dataverse');
+        url = c.url.href;
       }
       return rows;
     },

@@ -6,7 +6,8 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Clock, DeltaPage, GraphJson, GraphPort } from '../../ports';
 import type { FolderKind } from '../../domain/item';
 import { MESSAGE_SELECT } from '../../domain/graph-message';
-import { classifyHttp, retryAfterMs, TransientError } from '../../domain/errors';
+import { classifyHttp, retryAfterMs, TransientError, UnsafeLinkError } from '../../domain/errors';
+import { checkServiceLink, serviceRoot, withinService, type ServiceRoot } from '../service-link';
 
 /** Graph JSON $batch takes at most 20 requests. */
 const BATCH_LIMIT = 20;
@@ -21,10 +22,16 @@ export interface GraphClientOptions {
   onRequest?: (route: string) => void;
 }
 
-class BearerAuth implements Middleware {
+/** Attaches the bearer token, and only to a request for the configured Graph endpoint, whatever built its URL. */
+export class BearerAuth implements Middleware {
   private next?: Middleware;
-  constructor(private readonly token: () => Promise<string>) {}
+  constructor(
+    private readonly token: () => Promise<string>,
+    private readonly root: ServiceRoot,
+  ) {}
   async execute(context: Context): Promise<void> {
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    if (!withinService(url, this.root)) throw new UnsafeLinkError('Graph request outside the configured endpoint: not sent', 'graph');
     const token = await this.token();
     const options = (context.options ??= {});
     const headers = options.headers;
@@ -40,14 +47,19 @@ class BearerAuth implements Middleware {
 export function createGraphClient(o: GraphClientOptions): GraphPort {
   const base = new URL(o.baseUrl);
   const version = base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
-  const root = `${base.origin}/${version}`;
-  const client = Client.initWithMiddleware({ middleware: [new BearerAuth(o.token), new HTTPMessageHandler()], baseUrl: base.origin, defaultVersion: version });
+  const root = serviceRoot(`${base.origin}/${version}`);
+  const client = Client.initWithMiddleware({ middleware: [new BearerAuth(o.token, root), new HTTPMessageHandler()], baseUrl: base.origin, defaultVersion: version });
   const prefer = [`odata.maxpagesize=${o.pageSize}`, 'IdType="ImmutableId"'].join(', ');
 
-  /** Stored links are absolute; the client is given the path after the version, and only for our own host. */
-  function relative(link: string): string {
-    if (!link.startsWith(`${root}/`)) throw new TransientError('Graph returned a link outside the configured endpoint', 'graph');
-    return link.slice(root.length);
+  /**
+   * A link to follow, checked by its parsed URL (service-link.ts). The client is handed the canonical path
+   * after the version, which holds no "://": it cannot take an absolute http:// URL (the simulators), and
+   * for https:// it would derive the host from the text again.
+   */
+  function follow(link: unknown, what: string): string {
+    const c = checkServiceLink(link, root);
+    if (!c.ok) throw new UnsafeLinkError(`Graph ${what} rejected: ${c.reason}`, 'graph');
+    return c.relative;
   }
 
   async function call<T>(route: string, run: () => Promise<T>): Promise<T> {
@@ -55,6 +67,10 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
     try {
       return await run();
     } catch (e) {
+      // The client wraps what a middleware throws in a GraphError without status; keep the refusal's class.
+      if (e instanceof GraphError && e.code === UnsafeLinkError.name) throw new UnsafeLinkError(e.message, 'graph');
+      // No status: the request never got an answer (connection refused or reset), which is transient.
+      if (e instanceof GraphError && !(e.statusCode > 0)) throw new TransientError(`Graph ${route}: no response (${e.code ?? 'network error'})`, 'graph');
       if (e instanceof GraphError) {
         const retry = retryAfterMs(e.headers?.get('Retry-After'), o.clock.now(), e.statusCode === 429 ? 5_000 : 0);
         throw classifyHttp('graph', e.statusCode, e.code ?? undefined, `Graph ${route}: ${e.statusCode} ${e.code ?? ''}`.trim(), retry);
@@ -67,12 +83,14 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
 
   return {
     async messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage> {
-      const path = cursor ? relative(cursor) : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
+      const path = cursor ? follow(cursor, 'stored link') : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
       const res = await call('messages.delta', () => client.api(path).header('Prefer', prefer).get());
       const value = Array.isArray(res?.value) ? (res.value as GraphJson[]) : [];
       const nextLink = typeof res?.['@odata.nextLink'] === 'string' ? res['@odata.nextLink'] : undefined;
       const deltaLink = typeof res?.['@odata.deltaLink'] === 'string' ? res['@odata.deltaLink'] : undefined;
       if (!nextLink && !deltaLink) throw new TransientError('Graph delta page without nextLink or deltaLink', 'graph');
+      // Checked before it is stored: a link that would be refused later must not become the cursor.
+      follow(nextLink ?? deltaLink, nextLink ? 'nextLink' : 'deltaLink');
       return { value, ...(nextLink ? { nextLink } : { deltaLink }) };
     },
     async childFolders(mailbox: string, parent: string) {
@@ -81,7 +99,7 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
       while (path) {
         const res = await call('mailFolders.children', () => client.api(path!).header('Prefer', 'IdType="ImmutableId"').get());
         for (const f of Array.isArray(res?.value) ? res.value : []) if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
-        path = typeof res?.['@odata.nextLink'] === 'string' ? relative(res['@odata.nextLink']) : undefined;
+        path = res?.['@odata.nextLink'] !== undefined ? follow(res['@odata.nextLink'], 'child folders nextLink') : undefined;
       }
       return out;
     },
