@@ -1,6 +1,7 @@
 import type { FixtureMessage, FixtureFolder } from './fixture';
 import type { DemoMailbox, Person } from './demo-directory';
 import { stableGraphId, stableGuid } from './ids';
+import { deliveryHeaders, isInternalSender } from '../sim/graph/delivery-headers';
 
 // Graph message JSON for the demo tenant, and the Outlook threading data (Message-ID chains,
 // Thread-Index) that SSS correlates on.
@@ -90,7 +91,13 @@ export interface Envelope {
 
 const recipient = (p: Person) => ({ emailAddress: { name: p.name, address: p.address } });
 
-/** One mailbox's copy of a message. Every copy gets its own objects so a simulator may edit one freely. */
+/**
+ * One mailbox's copy of a message. Every copy gets its own objects so a simulator may edit one freely.
+ * Headers as Exchange keeps them: a delivered copy whose sender set headers of its own (In-Reply-To,
+ * References, Auto-Submitted) carries the full delivered list with them in place; one without gets no list,
+ * so the simulator makes the same list on read (no memory for big tenants). The Sent Items copy keeps only
+ * the sender's own headers, which the simulator serves to a GET and never to delta.
+ */
 export function messageCopy(e: Envelope, box: Box, folderId: string, receivedAt: number, isRead: boolean): FixtureMessage {
   const id = stableGraphId(`demo:item:${box.mailbox.address}:${box.nextItem++}`);
   const received = iso(receivedAt);
@@ -117,9 +124,15 @@ export function messageCopy(e: Envelope, box: Box, folderId: string, receivedAt:
     bccRecipients: [],
     replyTo: [],
     categories: [...e.categories],
-    internetMessageHeaders: e.headers.map((h) => ({ ...h })),
   };
   if (e.internetMessageId !== undefined) m.internetMessageId = e.internetMessageId;
+  if (e.headers.length === 0) return m;
+  const own = e.headers.map((h) => ({ ...h }));
+  if (folderId === box.sentId) m.internetMessageHeaders = own;
+  else {
+    const domains = new Set([box.mailbox.address.slice(box.mailbox.address.lastIndexOf('@') + 1)]);
+    m.internetMessageHeaders = deliveryHeaders(m, { mailbox: box.mailbox.address, internal: isInternalSender(m, domains), sender: own });
+  }
   return m;
 }
 

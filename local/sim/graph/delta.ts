@@ -33,7 +33,8 @@ export function deltaPage(store: MailStore, req: DeltaRequest): DeltaResult {
   const render: RenderOptions = {
     select: o.select,
     immutableId: o.immutableId || req.prefs.immutableId,
-    headers: req.folder.wellKnownName?.toLowerCase() !== 'sentitems', // observed Graph gap [I-hdr]
+    // Graph leaves them out of Sent Items delta (microsoftgraph/microsoft-graph-docs#2716).
+    headers: req.folder.wellKnownName?.toLowerCase() === 'sentitems' ? false : (m) => store.headersOf(req.mbx, m),
     bodyText: req.prefs.bodyText,
   };
   const page = state.p === 'i' ? initialPage(store, req.folder, state, pageSize, render) : changesPage(store, req, state, pageSize, render);
@@ -183,7 +184,7 @@ function changesPage(store: MailStore, req: DeltaRequest, state: DeltaState, siz
   return { value, done: { u: state.u, f: state.f, o: state.o, p: 'd', s: h, g: state.g } };
 }
 
-/** The answer to a token issued before expireDeltaTokens: 410 with the configured code [G-errors, I-sync]. */
+/** The answer to a token issued before expireDeltaTokens: 410 with the configured code (Graph's documented syncStateNotFound, or the casing seen on the wire). */
 export function syncStateExpired(mbx: SimMailbox, generation: number, initialUrl: string): GraphError {
   const how = mbx.expiry ?? { code: 'SyncStateNotFound' as const };
   const headers: Record<string, string> = how.location ? { Location: initialUrl } : {};

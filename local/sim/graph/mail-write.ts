@@ -8,6 +8,7 @@ import { GraphError, badRequest } from './errors';
 import { conversationIdFor } from './ids';
 import { topicOf } from './message-defaults';
 import { impliedHeaders, type Header } from './mime';
+import { deliveryHeaders } from './delivery-headers';
 import type { MailStore, SimMailbox, SimMessage } from './store';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -122,6 +123,9 @@ function deliverToRecipients(store: MailStore, sender: SimMailbox, data: Json): 
     const copy: FixtureMessage = { ...structuredClone(data), isRead: false };
     delete copy.bccRecipients;
     delete copy.conversationId; // each mailbox has its own conversation ids
+    // The delivered copy carries what transport stamped, with the sender's own headers in place.
+    const own = (Array.isArray(data.internetMessageHeaders) ? (data.internetMessageHeaders as Header[]) : []).filter((h) => /^(x-|in-reply-to$|references$)/i.test(h.name));
+    copy.internetMessageHeaders = deliveryHeaders(copy, { mailbox: target.address, internal: true, sender: own });
     store.insertInto(target, store.ensureFolder(target, 'inbox', 'Inbox'), copy);
   }
   void sender;

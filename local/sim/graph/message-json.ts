@@ -3,7 +3,7 @@ import type { Json } from '../../tenant/fixture';
 import { badRequest } from './errors';
 import { plainTextOf } from './message-defaults';
 import { changeKeyFor } from './ids';
-import { internetHeadersOf } from './mime';
+import type { Header } from './mime';
 import type { SimMessage } from './store';
 
 /** v1.0 message properties in the order Graph serialises them. */
@@ -31,8 +31,8 @@ export function parseSelect(raw: string | null): string[] | undefined {
 export interface RenderOptions {
   select?: string[];
   immutableId: boolean;
-  /** False for items whose headers Graph omits (Sent Items in delta). */
-  headers: boolean;
+  /** The item's internet headers (MailStore.headersOf); false where Graph omits them (Sent Items in delta, updates). */
+  headers: false | ((m: SimMessage) => Header[] | undefined);
   /** Prefer: outlook.body-content-type="text". */
   bodyText?: boolean;
 }
@@ -68,7 +68,7 @@ function property(m: SimMessage, name: string, opts: RenderOptions): unknown {
     case 'uniqueBody':
       return bodyAs(m.data[name] ?? m.data.body, opts.bodyText);
     case 'internetMessageHeaders':
-      return opts.headers ? internetHeadersOf(m.data) : undefined;
+      return opts.headers ? opts.headers(m) : undefined;
     default:
       return structuredClone(m.data[name]);
   }

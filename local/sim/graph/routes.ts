@@ -148,7 +148,7 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
           return ok(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }));
         }
         const select = parseSelect(c.query.get('$select'));
-        return ok(withContext(renderMessage(message(), { select, immutableId: c.prefs.immutableId, headers: true, bodyText: c.prefs.bodyText }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
+        return ok(withContext(renderMessage(message(), { select, immutableId: c.prefs.immutableId, headers: (m) => store.headersOf(mbx(), m), bodyText: c.prefs.bodyText }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
       },
     };
   }
@@ -156,7 +156,7 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
     return { name: 'message/send', methods: ['POST'], mailbox: u, run: () => (sendDraft(store, mbx(), message().immutableId), { status: 202 }) };
   }
   if (tail.length === 2 && tail[1] === '$value') {
-    return { name: 'message/$value', methods: ['GET'], mailbox: u, run: () => ({ status: 200, text: { contentType: 'text/plain', content: renderMime(message().data) } }) };
+    return { name: 'message/$value', methods: ['GET'], mailbox: u, run: () => ({ status: 200, text: { contentType: 'text/plain', content: mimeOf(store, mbx(), message()) } }) };
   }
   return undefined;
 }
@@ -222,6 +222,11 @@ function folderList(store: MailStore, mbx: SimMailbox, parentId: string, c: Rout
 }
 
 /** Plain listing with $top/$skip paging, and the one filter clients need: lookup by internetMessageId. */
+/** $value: a delivered copy without a fixture list carries the headers Exchange kept on delivery. */
+function mimeOf(store: MailStore, mbx: SimMailbox, m: SimMessage): string {
+  return renderMime(m.data, Array.isArray(m.data.internetMessageHeaders) ? undefined : store.headersOf(mbx, m));
+}
+
 function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | undefined, c: RouteContext): Json {
   const select = parseSelect(c.query.get('$select'));
   const top = Math.min(1000, Number(c.query.get('$top') ?? 10) || 10);
@@ -234,7 +239,7 @@ function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | und
     const wanted = m[1].replace(/''/g, "'");
     all = all.filter((x) => x.data.internetMessageId === wanted);
   }
-  const value = all.slice(skip, skip + top).map((m) => renderMessage(m, { select, immutableId: c.prefs.immutableId, headers: true, bodyText: c.prefs.bodyText }));
+  const value = all.slice(skip, skip + top).map((m) => renderMessage(m, { select, immutableId: c.prefs.immutableId, headers: (x) => store.headersOf(mbx, x), bodyText: c.prefs.bodyText }));
   const out: Json = { '@odata.context': `${c.baseUrl}/$metadata#Collection(message)`, value };
   if (skip + top < all.length) {
     const next = new URLSearchParams(c.query);

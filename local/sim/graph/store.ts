@@ -8,8 +8,10 @@ import { GraphError, badRequest, invalidUser, itemNotFound } from './errors';
 import { changeKeyFor, folderIdFor, immutableIdFor, regularIdFor, userIdFor } from './ids';
 import { bodyPreviewOf, withDefaults } from './message-defaults';
 import { PimStore } from './pim';
+import { deliveryHeaders, isInternalSender } from './delivery-headers';
+import type { Header } from './mime';
 
-/** Updatable on any message [G-msgupd]; categories and isRead are type-checked. */
+/** Updatable on any message (Graph's "Update message" reference); categories and isRead are type-checked. */
 const ALWAYS = new Set(['categories', 'isRead', 'flag', 'importance', 'inferenceClassification', 'toRecipients', 'ccRecipients', 'bccRecipients']);
 /** Updatable only while isDraft is true. */
 const DRAFT_ONLY = new Set(['subject', 'body', 'internetMessageId', 'replyTo', 'from', 'sender', 'internetMessageHeaders']);
@@ -212,6 +214,28 @@ export class MailStore {
     // Prune so the array stays proportional to the folder's contents.
     if (live.length * 2 < folder.order.length) folder.order = live.slice();
     return live;
+  }
+
+  private domains?: { count: number; set: Set<string> };
+  /** The tenant's domains: those of its mailboxes. */
+  tenantDomains(): ReadonlySet<string> {
+    if (this.domains?.count !== this.mailboxes.size) {
+      const set = new Set([...this.mailboxes.keys()].map((a) => a.slice(a.lastIndexOf('@') + 1)));
+      this.domains = { count: this.mailboxes.size, set };
+    }
+    return this.domains.set;
+  }
+
+  /**
+   * What `$select=internetMessageHeaders` returns: a fixture's own list exactly as given; else, for a copy
+   * Exchange delivered, the headers it keeps on delivery (made on read, so big tenants cost no memory);
+   * none for the copy in Sent Items and for drafts, which never went through transport.
+   */
+  headersOf(mbx: SimMailbox, m: SimMessage): Header[] | undefined {
+    if (Array.isArray(m.data.internetMessageHeaders)) return structuredClone(m.data.internetMessageHeaders) as Header[];
+    const kind = mbx.folders.get(m.folderId)?.wellKnownName?.toLowerCase();
+    if (kind === 'sentitems' || kind === 'drafts' || m.data.isDraft === true) return undefined;
+    return deliveryHeaders(m.data, { mailbox: mbx.address, internal: isInternalSender(m.data, this.tenantDomains()) });
   }
 
   // ------------------------------------------------------------------ changes

@@ -17,7 +17,7 @@ function messages(t: TenantFixture): Array<{ address: string; folder: string; m:
   return out;
 }
 const header = (m: FixtureMessage, name: string) =>
-  (m.internetMessageHeaders as Array<{ name: string; value: string }>).find((h) => h.name === name)?.value;
+  (m.internetMessageHeaders as Array<{ name: string; value: string }> | undefined)?.find((h) => h.name === name)?.value;
 
 test('the demo tenant validates', () => {
   const r = validateTenant(demo);
