@@ -1,7 +1,7 @@
 // The ports the pipeline stages are written against. Adapters in shared/adapters/ implement them for
 // Azure; the local runtime wires the same adapters (or the embedded queue) on one machine.
 import type { EntityRef } from './domain/refs';
-import type { Decision, EmailActivity, IndexedEmail, RegardingUpdate } from './domain/activity';
+import type { Decision, EmailActivity, IndexedEmail, QueueItemOnly, RegardingUpdate } from './domain/activity';
 import type { FolderKind } from './domain/item';
 import type { SmartMatching } from './domain/smart-match';
 import type { KnownEmail } from './domain/correlate';
@@ -148,6 +148,8 @@ export interface DataversePort {
   createEmails(activities: EmailActivity[]): Promise<EmailWriteResult[]>;
   /** Sets Regarding on existing emails (folder tracking re-applies it); one result per update. */
   updateRegarding(updates: RegardingUpdate[]): Promise<EmailWriteResult[]>;
+  /** Queue items for emails that exist, unless the queue has one for the email; results carry the queue item id. */
+  createQueueItems(items: QueueItemOnly[]): Promise<EmailWriteResult[]>;
   /** Current Regarding of the given emails (missing rows are left out). */
   regardingOf(activityIds: string[]): Promise<RegardingState[]>;
   /** As SSS does on a permanent failure: clear enabledforincomingemail and mark incoming Failure. */

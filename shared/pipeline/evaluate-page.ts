@@ -111,7 +111,7 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
 
   for (const item of items) {
     const p = promote(item, !again.has(item.graphId) && fc.watermark && !deps.settings.enhancedProcessMovedMail ? { ...pctx, watermark: fc.watermark } : pctx);
-    decided.push({ decision: p.decision, ...(p.activity ? { activity: p.activity } : {}), ...(p.update ? { update: p.update } : {}) });
+    decided.push({ decision: p.decision, ...(p.activity ? { activity: p.activity } : {}), ...(p.update ? { update: p.update } : {}), ...(p.queueItem ? { queueItem: p.queueItem } : {}) });
     if (p.decision.outcome !== 'skipped' && p.decision.reason !== 'BeforeProcessEmailReceivedAfter') {
       if (!latestReceived || item.receivedDateTime > latestReceived) latestReceived = item.receivedDateTime;
     }

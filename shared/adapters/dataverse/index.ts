@@ -4,7 +4,7 @@ import type { Clock, DataversePort, OrgContext } from '../../ports';
 import { createWebApi } from './http';
 import { loadOrgContext } from './org';
 import { lookupPage, partySources } from './lookups';
-import { createEmails, regardingOf, updateRegarding } from './emails';
+import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -35,6 +35,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     lookup: (req) => lookupPage(api, req, sources),
     createEmails: (activities) => createEmails(api, activities, o.batchSize),
     updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
+    createQueueItems: (items) => createQueueItems(api, items),
     regardingOf: (ids) => regardingOf(api, ids),
     async disableIncoming(mailboxId) {
       const [res] = await api.batch([{ request: { method: 'PATCH', url: `/mailboxes(${mailboxId})`, headers: { 'If-Match': '*' }, body: { enabledforincomingemail: false, incomingemailstatus: 2 } } }]);
