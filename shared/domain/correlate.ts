@@ -6,7 +6,7 @@ import type { CorrelationMethod } from './reasons';
 import type { EntityRef } from './refs';
 import type { MailItem } from './item';
 import { SENT_ITEMS } from './item';
-import { smartMatch, type SmartMatching, normalizedSubject } from './smart-match';
+import { smartMatch, type SmartEntry, type SmartMatching, normalizedSubject } from './smart-match';
 
 /** An earlier email the engine can correlate with, from Dataverse or from the correlation index. */
 export interface KnownEmail {
@@ -57,8 +57,8 @@ export interface KnownEmails {
   byMessageKey(key: string): KnownEmail[];
   byToken(token: string): KnownEmail[];
   byConversationRoot(root: string): KnownEmail[];
-  /** Earlier emails that may match by subject words and addresses (smart matching). */
-  smartCandidates(item: MailItem): KnownEmail[];
+  /** Earlier emails that may match by subject words and addresses (smart matching), with their hashes. */
+  smartCandidates(item: MailItem): SmartEntry[];
   /** Row ids an address resolves to (smart matching compares parties by address or row). */
   rowsOf?(address: string): string[];
 }
@@ -100,7 +100,7 @@ function pick(list: KnownEmail[], item: MailItem): KnownEmail | undefined {
 }
 
 export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSettings): Correlation {
-  const others = (list: KnownEmail[]) => list.filter((e) => e.messageKey !== item.messageKey);
+  const others = <T extends KnownEmail>(list: T[]) => list.filter((e) => e.messageKey !== item.messageKey);
   const sameThread = (target: KnownEmail) =>
     !s.sameSubjectGuard || target.subject === undefined || normalizedSubject(target.subject, s.smartMatching) === normalizedSubject(item.subject, s.smartMatching);
   const headers = s.headerCorrelation && !s.ignoreHeaderCorrelation;

@@ -53,7 +53,7 @@ export function context(f: Fixture = fixture(), over: Partial<PromotionContext> 
       byMessageKey: (k) => f.known.filter((e) => e.messageKey === k),
       byToken: (t) => f.known.filter((e) => e.trackingtoken?.toUpperCase() === t.toUpperCase()),
       byConversationRoot: (r) => f.known.filter((e) => e.conversationRoot === r),
-      smartCandidates: () => f.known,
+      smartCandidates: () => [],
     },
     existing: (k, out) => f.existing.find((e) => e.messageKey === k && e.outgoing === out),
     ...over,
