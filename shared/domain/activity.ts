@@ -67,6 +67,8 @@ export interface EmailActivity {
   parties: ActivityParty[];
   /** Queues that get a queue item for this email (accepting queue recipients, the syncing queue). */
   queueItems?: string[];
+  /** The syncing queue, when another mailbox creates the email first: its queue item then (SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail). */
+  queueItemIfTracked?: string;
 }
 
 /** A queue item for an email row that exists already: its queue and the email it points at. */

@@ -213,6 +213,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     ...(headers ? { internetmessageheaders: headers.value } : {}),
     parties: allParties,
     ...(queueItems.length ? { queueItems } : {}),
+    ...(ctx.queueItems?.alreadyTracked && ctx.mailbox.owner.type === 'queue' ? { queueItemIfTracked: ctx.mailbox.owner.id } : {}),
   };
   return {
     decision: {

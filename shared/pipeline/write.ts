@@ -1,7 +1,7 @@
 // The write stage (Service Bus trigger): create the page's emails in Dataverse, settle each decision
 // against what Dataverse says (created, ours already, someone else's row), and record every decision.
 import { QUEUES } from '../ports';
-import type { Decision, EmailActivity } from '../domain/activity';
+import type { Decision, EmailActivity, QueueItemOnly } from '../domain/activity';
 import type { WriteBatch } from '../domain/jobs';
 import { parseWriteBatch } from '../domain/jobs';
 import { TransientError } from '../domain/errors';
@@ -27,7 +27,7 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
   const results = new Map((await deps.dataverse.createEmails(toCreate)).map((r) => [r.activityid, r]));
   const updated = new Map((toUpdate.length ? await deps.dataverse.updateRegarding(toUpdate) : []).map((r) => [r.activityid, r]));
   for (const r of updated.values()) if (r.status === 'retry') results.set(r.activityid, r);
-  const toQueue = batch.entries.filter((e) => e.queueItem).map((e) => e.queueItem!);
+  const toQueue = [...batch.entries.filter((e) => e.queueItem).map((e) => e.queueItem!), ...trackedMeanwhile(batch, results)];
   const queued = new Map((toQueue.length ? await deps.dataverse.createQueueItems(toQueue) : []).map((r) => [r.activityid, r]));
   for (const r of queued.values()) if (r.status === 'retry' || r.status === 'waiting') results.set(r.activityid, r);
   const retry = [...results.values()].filter((r) => r.status === 'retry');
@@ -73,7 +73,9 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
     if (!r) return decision;
     if (r.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: r.error ?? 'write failed' };
     if (r.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== decision.mailboxId) {
-      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: 'created meanwhile from another mailbox' };
+      const q = activity.queueItemIfTracked ? queued.get(queueItemId(activity.activityid, activity.queueItemIfTracked)) : undefined;
+      if (q?.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: `the queue item was not created: ${q.error ?? 'write failed'}` };
+      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: `created meanwhile from another mailbox${q ? '; a queue item is added for this queue' : ''}` };
     }
     if (r.status === 'exists' && takenByOtherItem.has(decision.graphId)) {
       return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: 'another item of this mailbox with the same Message-ID and direction was tracked first' };
@@ -107,4 +109,13 @@ async function otherItemsRows(batch: WriteBatch, results: Map<string, EmailWrite
     if (row?.graphId && row.mailboxId === e.decision.mailboxId && row.graphId !== e.decision.graphId) out.add(e.decision.graphId);
   }
   return out;
+}
+
+/** Emails another mailbox created meanwhile: this queue mailbox's queue item for them (SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail). */
+function trackedMeanwhile(batch: WriteBatch, results: Map<string, EmailWriteResult>): QueueItemOnly[] {
+  return batch.entries.flatMap((e) => {
+    const r = e.activity && results.get(e.activity.activityid);
+    const other = r?.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== e.decision.mailboxId;
+    return other && e.activity!.queueItemIfTracked ? [{ activityid: e.activity!.activityid, queueId: e.activity!.queueItemIfTracked }] : [];
+  });
 }

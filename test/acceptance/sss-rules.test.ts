@@ -8,6 +8,10 @@ import {
 import type { TenantFixture } from '../../local/tenant/fixture';
 import { emailActivityId, normalizeMessageId, queueItemId } from '../../shared/domain/message-id';
 import { cleanup, decisionFor, runTenant, type Dump } from '../support/cli';
+import { startPipeline } from '../support/pipeline';
+import { evaluatePage } from '../../shared/pipeline/evaluate-page';
+import { packWriteBatches } from '../../shared/pipeline/write-batches';
+import { handleWriteMessage } from '../../shared/pipeline/write';
 import { msg } from './scenarios';
 
 const rowOf = (dump: Dump, internetMessageId: string) => (dump.dataverse.emails ?? []).find((e) => e.activityid === emailActivityId(normalizeMessageId(internetMessageId), false));
@@ -92,6 +96,35 @@ test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTracke
     assert.equal(decisionFor(run.dump, SALES, '<to-both@fabrikam.com>')!.reason, 'Duplicate');
   } finally {
     cleanup(run);
+  }
+});
+
+test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail also holds when another mailbox creates the email while this queue\'s write is on its way', async () => {
+  let f = withOrgDbSetting(withUserFilter(acceptanceFixtureF(), ALICE_ID, 0), 'SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail', true);
+  const mail = msg('<race@fabrikam.com>', BOB, [ALICE], 'Order 44');
+  f = withInboxMessage(f, ALICE, mail);
+  f = withInboxMessage(f, SALES, mail);
+  const p = await startPipeline(f);
+  try {
+    const ctx = await p.deps.dataverse.loadOrgContext();
+    const batchesOf = async (address: string) => {
+      const mb = ctx.mailboxes.find((m) => m.address === address)!;
+      const page = await p.deps.graph.messagesDelta(address, 'inbox', undefined);
+      return packWriteBatches(mb.mailboxid, (await evaluatePage(page.value, { folder: 'inbox' }, mb, ctx, p.deps)).entries, 200_000);
+    };
+    // Both decide before either writes; Alice's write lands first.
+    const sales = await batchesOf(SALES);
+    const alice = await batchesOf(ALICE);
+    for (const b of [...alice, ...sales]) await handleWriteMessage({ body: b, messageId: b.batchId, deliveryCount: 1 }, p.deps);
+    const id = emailActivityId(normalizeMessageId('<race@fabrikam.com>'), false);
+    const dump = p.dataverse.dump();
+    assert.equal(dump.emails!.find((e) => e.activityid === id)!._receivingmailboxid_value, ALICE_MAILBOX_ID);
+    assert.deepEqual((dump.queueitems ?? []).filter((q) => q._objectid_value === id).map((q) => q._queueid_value), [SALES_QUEUE_ID]);
+    const d = (await p.deps.ledger.byMessage('race@fabrikam.com')).find((x) => x.mailbox === SALES)!;
+    assert.equal(d.reason, 'Duplicate');
+    assert.match(String(d.detail), /created meanwhile from another mailbox; a queue item is added/);
+  } finally {
+    await p.stop();
   }
 });
 
