@@ -1,6 +1,6 @@
 // Promotion: for one mail item, the decision SSS would take and the email activity to write.
-// Order (sss-behaviour.md 1.3-1.8): validity and start date, duplicate, parties, correlation, filters,
-// internal-mail rule, then the row.
+// Order, as SSS takes it: validity and start date, duplicate, parties, correlation, filters, internal-mail
+// rule, then the row.
 import type { Decision, EmailActivity, ActivityParty, Evaluation, QueueItemOnly, RegardingUpdate } from './activity';
 import type { Address, MailItem } from './item';
 import type { EntityRef } from './refs';
@@ -42,7 +42,7 @@ export interface PromotionContext {
   trackedCategory?: string;
   /** Enhanced: skip automatic replies (AutoReply). */
   autoReplyPolicy?: boolean;
-  /** OrgDB internal-mail switches (sss-behaviour.md 1.8). */
+  /** OrgDB internal-mail switches (IgnoreInternalEmailFromQueues, DoNotIgnoreInternalEmailToQueues, IgnoreInternalEmailDetectionEnhancement). */
   internal?: { fromQueues?: boolean; keepToQueues?: boolean; detectionEnhancement?: boolean };
   /**
    * CreateQueueItemsForAcceptingQueueRecipients / CreateQueueItemForSynchronizingMailbox, and
@@ -149,7 +149,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const sender = resolveSender(senderCandidates, opts);
   const to = parties(PARTY_MASK.to, item.to, ctx, opts);
   const cc = parties(PARTY_MASK.cc, item.cc, ctx, opts);
-  // The Bcc field is empty on received mail (sss-behaviour.md 1.6).
+  // The Bcc field is empty on received mail, as in Dynamics 365.
   const bcc = outgoing ? parties(PARTY_MASK.bcc, item.bcc, ctx, opts) : [];
   const allParties: ActivityParty[] = [{ mask: PARTY_MASK.from, ...(sender ? { party: sender } : {}), addressused: item.from!.address }, ...to, ...cc, ...bcc];
 

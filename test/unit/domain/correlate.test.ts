@@ -1,4 +1,4 @@
-// Correlation order and tracking tokens (sss-behaviour.md 1.5).
+// Correlation order and tracking tokens, as Dynamics 365 documents them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { correlate, findTrackingTokens, type CorrelationSettings, type KnownEmail, type KnownEmails } from '../../../shared/domain/correlate';

@@ -1,4 +1,4 @@
-// Common fixture F of acceptance/email-promotion.md, as a PromotionContext for promote() unit tests.
+// The common acceptance fixture F (Alice, Sales, Bob, Fabrikam, Opp1, E1), as a PromotionContext for promote() unit tests.
 import type { Candidate } from '../../../shared/domain/party';
 import type { KnownEmail } from '../../../shared/domain/correlate';
 import type { MailItem } from '../../../shared/domain/item';
