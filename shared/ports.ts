@@ -141,10 +141,10 @@ export interface DataversePort {
   /** One round trip for a page: existing emails by Message-ID and party candidates by address. */
   lookup(req: LookupRequest): Promise<PageLookup>;
   /**
-   * Emails created at or after `since`, oldest first, at most `max`, with their parties' addresses (the
-   * smart-matching index learns other writers' emails from it); `complete` when fewer were left.
+   * Completed emails changed at or after `since` (modifiedon), oldest change first, at most `max`, with their
+   * parties' addresses: the smart-matching index learns other writers' emails from it. `complete` when fewer were left.
    */
-  emailsCreatedSince(since: string, max: number): Promise<{ rows: ExistingEmail[]; complete: boolean }>;
+  emailsChangedSince(since: string, max: number): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }>;
   /** Creates the emails (create-only by activity id) in $batch requests; one result per write, in order. */
   createEmails(activities: EmailActivity[]): Promise<EmailWriteResult[]>;
   /** Sets Regarding on existing emails (folder tracking re-applies it); one result per update. */
@@ -259,7 +259,7 @@ export interface SmartMatchIndex {
   get(keys: string[]): Promise<SmartEntry[]>;
   /** Files each entry under each of its keys; an entry already filed (same activity id) is kept as it is. */
   put(entries: { entry: SmartEntry; keys: string[] }[]): Promise<void>;
-  /** How far the feed of Dataverse emails has come: the createdon of the last email indexed. */
+  /** How far the feed of Dataverse emails has come: the modifiedon of the last email indexed. */
   feed(): Promise<{ since?: string; etag?: string }>;
   /** Moves the feed on; false when someone else moved it meanwhile (their work stands). */
   saveFeed(since: string, etag: string | undefined): Promise<boolean>;

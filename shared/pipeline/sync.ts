@@ -49,7 +49,7 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
   const started = deps.clock.now();
   const deadline = started.getTime() + deps.settings.syncTimeBudgetSeconds * 1000;
   deps.log.info('sync.start', { mailboxId: mb.mailboxid, trigger: job.trigger });
-  await catchUpSmartIndex(ctx, deps);
+  await catchUpSmartIndex(ctx, deps, deadline);
   const trackedHealth = new TrackedFolderHealth(mb, deps);
   const folders = await syncedFolders(mb, ctx, deps.settings.autoTrackSentItems, deps.graph, deps.log, trackedHealth);
   const unavailable = new Set<string>();

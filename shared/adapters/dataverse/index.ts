@@ -3,7 +3,7 @@
 import type { Clock, DataversePort, OrgContext } from '../../ports';
 import { createWebApi } from './http';
 import { loadOrgContext } from './org';
-import { emailsCreatedSince, lookupPage, partySources } from './lookups';
+import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 
 export interface DataverseAdapterOptions {
@@ -33,7 +33,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
       return cached.value;
     },
     lookup: (req) => lookupPage(api, req, sources),
-    emailsCreatedSince: (since, max) => emailsCreatedSince(api, since, max),
+    emailsChangedSince: (since, max) => emailsChangedSince(api, since, max),
     createEmails: (activities) => createEmails(api, activities, o.batchSize),
     updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
     createQueueItems: (items) => createQueueItems(api, items),

@@ -150,20 +150,28 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
 }
 
 /**
- * Emails created at or after `since`, oldest first, with their parties: the smart-matching index learns
- * the emails other writers made from it. A range on createdon and a row limit, never a text search.
+ * Completed emails (sent or received; not drafts) changed at or after `since`, oldest change first, with
+ * their parties: the smart-matching index learns the emails other writers made from it. An email sent
+ * from a draft made long ago changes when it is sent, so the range is on modifiedon. A range and a row
+ * limit, never a text search.
  */
-export async function emailsCreatedSince(api: WebApi, since: string, max: number): Promise<{ rows: ExistingEmail[]; complete: boolean }> {
-  if (!Number.isFinite(Date.parse(since))) throw new Error('emailsCreatedSince: not a date');
+export async function emailsChangedSince(api: WebApi, since: string, max: number): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }> {
+  if (!Number.isFinite(Date.parse(since))) throw new Error('emailsChangedSince: not a date');
   const at = new Date(since).toISOString();
   const query = [
-    `$select=${EMAIL_SELECT.join(',')}`,
-    `$filter=${encodeURIComponent(`createdon ge ${at}`)}`,
-    `$orderby=${encodeURIComponent('createdon asc,activityid asc')}`,
+    `$select=${[...EMAIL_SELECT, 'modifiedon'].join(',')}`,
+    `$filter=${encodeURIComponent(`modifiedon ge ${at} and statecode eq 1`)}`,
+    `$orderby=${encodeURIComponent('modifiedon asc,activityid asc')}`,
     `$top=${max}`,
     `$expand=${encodeURIComponent('email_activity_parties($select=addressused,_partyid_value)')}`,
   ].join('&');
   const page = await api.get(`/emails?${query}`, ANNOTATIONS);
   const raw = Array.isArray(page.value) ? (page.value as Record<string, unknown>[]) : [];
-  return { rows: raw.flatMap((r) => toExisting(r) ?? []), complete: raw.length < max };
+  return {
+    rows: raw.flatMap((r) => {
+      const e = toExisting(r);
+      return e ? [{ ...e, ...(typeof r.modifiedon === 'string' ? { modifiedon: r.modifiedon } : {}) }] : [];
+    }),
+    complete: raw.length < max,
+  };
 }

@@ -2,7 +2,7 @@
 // value of a LIKE function escaped (learn.microsoft.com/power-apps/developer/data-platform/wildcard-characters).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emailsCreatedSince, likeLiteral, lookupPage } from '../../../shared/adapters/dataverse/lookups';
+import { emailsChangedSince, likeLiteral, lookupPage } from '../../../shared/adapters/dataverse/lookups';
 import type { BatchItem, ItemResponse } from '../../../shared/adapters/dataverse/batch';
 import type { WebApi } from '../../../shared/adapters/dataverse/http';
 
@@ -45,18 +45,19 @@ test('Dataverse queries that hold at scale: a LIKE value has %, _ and [ in brack
   assert.equal(likeLiteral("50%_off [x] o'k"), "'50[%][_]off [[]x] o''k'");
 });
 
-test('Dataverse queries that hold at scale: the smart-matching feed reads a createdon range, oldest first, with a row limit', async () => {
+test('Dataverse queries that hold at scale: the smart-matching feed reads a modifiedon range of completed emails, oldest first, with a row limit', async () => {
   const api = recordingApi([
-    { activityid: 'e1', subject: 'Pricing', createdon: '2025-01-05T09:00:00Z', email_activity_parties: [{ addressused: 'Bob@Fabrikam.com' }, { _partyid_value: 'row-1' }] },
+    { activityid: 'e1', subject: 'Pricing', createdon: '2025-01-05T09:00:00Z', modifiedon: '2025-01-06T09:00:00Z', email_activity_parties: [{ addressused: 'Bob@Fabrikam.com' }, { _partyid_value: 'row-1' }] },
   ]);
-  const r = await emailsCreatedSince(api, '2024-10-12T10:00:00.000Z', 2);
+  const r = await emailsChangedSince(api, '2024-10-12T10:00:00.000Z', 2);
   const url = decodeURIComponent(api.urls[0]!);
-  assert.match(url, /\$filter=createdon ge 2024-10-12T10:00:00\.000Z/);
-  assert.match(url, /\$orderby=createdon asc,activityid asc/);
+  assert.match(url, /\$filter=modifiedon ge 2024-10-12T10:00:00\.000Z and statecode eq 1/);
+  assert.match(url, /\$orderby=modifiedon asc,activityid asc/);
   assert.match(url, /\$top=2/);
   assert.doesNotMatch(url, /contains\(/);
   assert.equal(r.complete, true, 'fewer rows than the limit: nothing left');
   assert.deepEqual(r.rows[0]!.addresses, ['bob@fabrikam.com']);
   assert.deepEqual(r.rows[0]!.partyIds, ['row-1'], 'a party without an address is known by its row');
-  await assert.rejects(emailsCreatedSince(api, "2025' or 1 eq 1", 2), /not a date/);
+  assert.deepEqual([r.rows[0]!.createdon, r.rows[0]!.modifiedon], ['2025-01-05T09:00:00Z', '2025-01-06T09:00:00Z']);
+  await assert.rejects(emailsChangedSince(api, "2025' or 1 eq 1", 2), /not a date/);
 });
