@@ -49,7 +49,7 @@ function lookupFor(t: TenantFixture): PageLookup {
     emails.set(x.messageKey, [...(emails.get(x.messageKey) ?? []), x]);
     if (x.trackingtoken) tokens.set(x.trackingtoken.toUpperCase(), [...(tokens.get(x.trackingtoken.toUpperCase()) ?? []), x]);
   }
-  return { emails, tokens, conversations: new Map(), smartCandidates: [], parties };
+  return { emails, tokens, conversations: new Map(), parties };
 }
 
 const folderMessages = (folders: FixtureFolder[], wellKnown: string) => folders.filter((f) => f.wellKnownName === wellKnown).flatMap((f) => f.messages ?? []);

@@ -1,9 +1,9 @@
 // The ports the pipeline stages are written against. Adapters in shared/adapters/ implement them for
 // Azure; the local runtime wires the same adapters (or the embedded queue) on one machine.
 import type { EntityRef } from './domain/refs';
-import type { Decision, EmailActivity, IndexedEmail, RegardingUpdate } from './domain/activity';
+import type { Decision, EmailActivity, IndexedEmail, QueueItemOnly, RegardingUpdate } from './domain/activity';
 import type { FolderKind } from './domain/item';
-import type { SmartMatching } from './domain/smart-match';
+import type { SmartEntry, SmartMatching } from './domain/smart-match';
 import type { KnownEmail } from './domain/correlate';
 
 export interface Clock {
@@ -66,8 +66,6 @@ export interface PageLookup {
   tokens: Map<string, ExistingEmail[]>;
   /** Emails already in Dataverse, by conversation root (hex of the first 22 bytes of conversationindex). */
   conversations: Map<string, ExistingEmail[]>;
-  /** Emails whose subject contains one of the page's normalized subjects (smart matching). */
-  smartCandidates: ExistingEmail[];
   /** Rows whose email-format columns hold the address, by lower-cased address. */
   parties: Map<string, PartyCandidate[]>;
 }
@@ -133,8 +131,6 @@ export interface LookupRequest {
   addresses: string[];
   /** Conversation roots (hex) to find rows by conversationindex. */
   conversationRoots?: string[];
-  /** Normalized subjects to find smart-matching candidates by. */
-  smartSubjects?: string[];
 }
 export interface RegardingState {
   activityid: string;
@@ -144,10 +140,17 @@ export interface DataversePort {
   loadOrgContext(): Promise<OrgContext>;
   /** One round trip for a page: existing emails by Message-ID and party candidates by address. */
   lookup(req: LookupRequest): Promise<PageLookup>;
+  /**
+   * Completed emails changed at or after `since` (modifiedon), oldest change first, at most `max`, with their
+   * parties' addresses: the smart-matching index learns other writers' emails from it. `complete` when fewer were left.
+   */
+  emailsChangedSince(since: string, max: number): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }>;
   /** Creates the emails (create-only by activity id) in $batch requests; one result per write, in order. */
   createEmails(activities: EmailActivity[]): Promise<EmailWriteResult[]>;
   /** Sets Regarding on existing emails (folder tracking re-applies it); one result per update. */
   updateRegarding(updates: RegardingUpdate[]): Promise<EmailWriteResult[]>;
+  /** Queue items for emails that exist, unless the queue has one for the email; results carry the queue item id. */
+  createQueueItems(items: QueueItemOnly[]): Promise<EmailWriteResult[]>;
   /** Current Regarding of the given emails (missing rows are left out). */
   regardingOf(activityIds: string[]): Promise<RegardingState[]>;
   /** As SSS does on a permanent failure: clear enabledforincomingemail and mark incoming Failure. */
@@ -195,6 +198,8 @@ export interface MailboxHealth {
   lastFailureAt?: string;
   /** When we disabled incoming (Dataverse's later modifiedon then means an admin re-enabled it). */
   disabledAt?: string;
+  /** Folder-tracking mappings (mailboxtrackingfolder ids) whose folder is gone or unreadable, alerted once. */
+  unavailableFolders?: string[];
 }
 export interface MailboxRecord {
   mailboxId: string;
@@ -244,6 +249,20 @@ export interface CorrelationIndex {
   /** Emails the engine decided on, by conversation root (hex of the first 22 bytes of the index). */
   getConversations(roots: string[]): Promise<Map<string, IndexedEmail[]>>;
   put(entries: IndexedEmail[]): Promise<void>;
+  /** The smart-matching index beside it. */
+  smart: SmartMatchIndex;
+}
+
+/** Smart-matching entries filed by key (domain/smart-match.ts entryKeys), and the feed of Dataverse emails. */
+export interface SmartMatchIndex {
+  /** Every entry filed under one of the keys (a point read per key). */
+  get(keys: string[]): Promise<SmartEntry[]>;
+  /** Files each entry under each of its keys; an entry already filed (same activity id) is kept as it is. */
+  put(entries: { entry: SmartEntry; keys: string[] }[]): Promise<void>;
+  /** How far the feed of Dataverse emails has come: the modifiedon of the last email indexed. */
+  feed(): Promise<{ since?: string; etag?: string }>;
+  /** Moves the feed on; false when someone else moved it meanwhile (their work stands). */
+  saveFeed(since: string, etag: string | undefined): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- queues

@@ -55,6 +55,8 @@ export interface EmailActivity {
   correlatedActivityId?: string;
   /** Only for In-Reply-To and ConversationIndex correlation (SSS rule). */
   parentActivityId?: string;
+  /** Set on correlated emails: whether the subject differs from the correlated email's (Dataverse column). */
+  correlatedsubjectchanged?: boolean;
   acceptingEntity?: EntityRef;
   receivingMailboxId: string;
   owner?: EntityRef;
@@ -65,6 +67,14 @@ export interface EmailActivity {
   parties: ActivityParty[];
   /** Queues that get a queue item for this email (accepting queue recipients, the syncing queue). */
   queueItems?: string[];
+  /** The syncing queue, when another mailbox creates the email first: its queue item then (SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail). */
+  queueItemIfTracked?: string;
+}
+
+/** A queue item for an email row that exists already: its queue and the email it points at. */
+export interface QueueItemOnly {
+  activityid: string;
+  queueId: string;
 }
 
 /** A change to a row that already exists: folder tracking re-applies the mapped Regarding. */

@@ -1,11 +1,12 @@
-// Correlation in SSS's order (sss-behaviour.md 1.5): In-Reply-To, tracking token, conversation index,
-// smart matching; the first hit wins. Enhanced: References (newest first) right after In-Reply-To, and a
-// same-subject guard that keeps a forwarded thread from pulling unrelated mail into a record.
+// Correlation in SSS's order (learn.microsoft.com, "Use email message filtering and correlation"):
+// In-Reply-To, tracking token, conversation index, smart matching; the first hit wins. Enhanced: References
+// (newest first) right after In-Reply-To, and a same-subject guard that keeps a forwarded thread from
+// pulling unrelated mail into a record.
 import type { CorrelationMethod } from './reasons';
 import type { EntityRef } from './refs';
 import type { MailItem } from './item';
 import { SENT_ITEMS } from './item';
-import { smartMatch, type SmartMatching, normalizedSubject } from './smart-match';
+import { smartMatch, type SmartEntry, type SmartMatching, normalizedSubject } from './smart-match';
 
 /** An earlier email the engine can correlate with, from Dataverse or from the correlation index. */
 export interface KnownEmail {
@@ -24,6 +25,8 @@ export interface KnownEmail {
   /** Every party's row id (smart matching, for parties without addressused). */
   partyIds?: string[];
   createdon?: string;
+  /** The Exchange item this engine decided the row from (index entries only). */
+  graphId?: string;
 }
 
 export interface CorrelationSettings {
@@ -54,8 +57,8 @@ export interface KnownEmails {
   byMessageKey(key: string): KnownEmail[];
   byToken(token: string): KnownEmail[];
   byConversationRoot(root: string): KnownEmail[];
-  /** Earlier emails that may match by subject words and addresses (smart matching). */
-  smartCandidates(item: MailItem): KnownEmail[];
+  /** Earlier emails that may match by subject words and addresses (smart matching), with their hashes. */
+  smartCandidates(item: MailItem): SmartEntry[];
   /** Row ids an address resolves to (smart matching compares parties by address or row). */
   rowsOf?(address: string): string[];
 }
@@ -97,7 +100,7 @@ function pick(list: KnownEmail[], item: MailItem): KnownEmail | undefined {
 }
 
 export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSettings): Correlation {
-  const others = (list: KnownEmail[]) => list.filter((e) => e.messageKey !== item.messageKey);
+  const others = <T extends KnownEmail>(list: T[]) => list.filter((e) => e.messageKey !== item.messageKey);
   const sameThread = (target: KnownEmail) =>
     !s.sameSubjectGuard || target.subject === undefined || normalizedSubject(target.subject, s.smartMatching) === normalizedSubject(item.subject, s.smartMatching);
   const headers = s.headerCorrelation && !s.ignoreHeaderCorrelation;
@@ -128,6 +131,24 @@ export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSett
     if (hit) return { method: 'SmartMatching', target: hit, setsParent: false };
   }
   return { method: 'None', setsParent: false };
+}
+
+/**
+ * Dataverse's email.correlatedsubjectchanged: whether the subject differs from the correlated email's.
+ * As the service compares (learn.microsoft.com, Customer Service "Create a new case when email subject
+ * changes"): leading "Re:" prefixes are ignored, "Fw:"/"Fwd:" are not, so a forward counts as changed. We
+ * also ignore tracking tokens (added by the system, not by the person replying), white space runs and case.
+ * Undefined when the correlated email's subject is not known.
+ */
+export function correlatedSubjectChanged(subject: string, target: KnownEmail, s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>): boolean | undefined {
+  if (target.subject === undefined) return undefined;
+  return comparableSubject(subject, s) !== comparableSubject(target.subject, s);
+}
+
+function comparableSubject(subject: string, s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>): string {
+  let out = subject;
+  for (const prefix of s.tokenPrefixes) if (prefix) out = out.replace(new RegExp(`${escape(prefix)}\\d{${s.tokenDigits}}(?!\\d)`, 'gi'), ' ');
+  return out.replace(/^\s*(re\s*:\s*)+/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 export const isOutgoingFolder = (folder: string) => folder === SENT_ITEMS;

@@ -2,6 +2,7 @@
 // must become a decision with a reason, never an exception that stops the mailbox.
 import type { Address, FolderKind, MailItem } from './item';
 import { normalizeMessageId, parseMessageIdList } from './message-id';
+import { hasControl, singleLine } from './text';
 
 export type Normalized =
   | { kind: 'item'; item: MailItem }
@@ -13,7 +14,7 @@ export type Normalized =
 /** Properties asked of delta; internetMessageHeaders may still be missing (Sent Items, updates). */
 export const MESSAGE_SELECT = [
   'internetMessageId', 'subject', 'from', 'sender', 'toRecipients', 'ccRecipients', 'bccRecipients',
-  'receivedDateTime', 'sentDateTime', 'conversationId', 'conversationIndex', 'internetMessageHeaders',
+  'receivedDateTime', 'sentDateTime', 'lastModifiedDateTime', 'conversationId', 'conversationIndex', 'internetMessageHeaders',
   'categories', 'body', 'importance', 'parentFolderId', 'isDraft',
 ] as const;
 
@@ -22,7 +23,7 @@ export const KEPT_HEADERS = ['auto-submitted', 'reply-to'] as const;
 const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 /** SSS rejects addresses not of the form x@y.z (Blog4); so do we. */
 export function isValidAddress(a: string): boolean {
-  return a.length <= 320 && ADDRESS.test(a);
+  return a.length <= 320 && ADDRESS.test(a) && !hasControl(a);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,7 +79,7 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
 
   const rawId = str(json.internetMessageId)?.trim();
   if (!rawId) return { kind: 'invalid', graphId, problem: 'missing internetMessageId' };
-  if (!/^<?[^<>\s]+>?$/.test(rawId) || rawId.length > 995) return { kind: 'invalid', graphId, internetMessageId: rawId.slice(0, 320), problem: 'malformed internetMessageId' };
+  if (!/^<?[^<>\s]+>?$/.test(rawId) || hasControl(rawId) || rawId.length > 995) return { kind: 'invalid', graphId, internetMessageId: rawId.slice(0, 320), problem: 'malformed internetMessageId' };
   if (!isIsoDate(json.receivedDateTime)) return { kind: 'invalid', graphId, internetMessageId: rawId, problem: 'missing or malformed receivedDateTime' };
 
   const from = toAddress(json.from) ?? toAddress(json.sender);
@@ -88,7 +89,7 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
   const keptHeaders: Record<string, string> = {};
   for (const k of KEPT_HEADERS) {
     const v = headers.get(k);
-    if (v !== undefined) keptHeaders[k === 'auto-submitted' ? 'Auto-Submitted' : 'Reply-To'] = v;
+    if (v !== undefined) keptHeaders[k === 'auto-submitted' ? 'Auto-Submitted' : 'Reply-To'] = singleLine(v);
   }
   const body = isObj(json.body) ? json.body : {};
   const conversationIndex = str(json.conversationIndex) ?? headers.get('thread-index');
@@ -98,13 +99,15 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
     internetMessageId: rawId,
     messageKey: normalizeMessageId(rawId),
     folder,
-    subject: str(json.subject) ?? '',
+    // Stored on one line: a subject can later reach a mail header (a reply, a customization).
+    subject: singleLine(str(json.subject) ?? ''),
     from,
     to: toRecipients(json.toRecipients),
     cc: toRecipients(json.ccRecipients),
     bcc: toRecipients(json.bccRecipients),
     receivedDateTime: new Date(json.receivedDateTime).toISOString(),
     sentDateTime: isIsoDate(json.sentDateTime) ? new Date(json.sentDateTime).toISOString() : undefined,
+    ...(isIsoDate(json.lastModifiedDateTime) ? { lastModifiedDateTime: new Date(json.lastModifiedDateTime).toISOString() } : {}),
     inReplyTo: parseMessageIdList(headers.get('in-reply-to')),
     references: parseMessageIdList(headers.get('references')),
     conversationIndex,

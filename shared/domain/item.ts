@@ -26,6 +26,8 @@ export interface MailItem {
   bcc: Address[];
   receivedDateTime: string;
   sentDateTime?: string;
+  /** When the item last changed (a move into a folder counts): tracked folders measure the start date by it. */
+  lastModifiedDateTime?: string;
   /** Normalized Message-IDs from In-Reply-To (zero or one in practice). */
   inReplyTo: string[];
   /** Normalized Message-IDs from References, oldest first as in the header. */

@@ -1,5 +1,5 @@
 // Queue message bodies, validated where they enter (the sync and write handlers).
-import type { Decision, EmailActivity, IndexedEmail, RegardingUpdate } from './activity';
+import type { Decision, EmailActivity, IndexedEmail, QueueItemOnly, RegardingUpdate } from './activity';
 import type { Workload } from './reasons';
 import { WORKLOADS } from './reasons';
 
@@ -17,6 +17,7 @@ export interface WriteEntry {
   decision: Decision;
   activity?: EmailActivity;
   update?: RegardingUpdate;
+  queueItem?: QueueItemOnly;
 }
 export interface WriteBatch {
   kind: 'write';
@@ -59,6 +60,10 @@ export function parseWriteBatch(body: unknown): Parsed<WriteBatch> {
     if (e.update !== undefined) {
       const u = e.update;
       if (!isObj(u) || !isStr(u.activityid) || !isObj(u.regarding) || !isStr(u.regarding.type) || !isStr(u.regarding.id)) return { ok: false, error: `write batch: entries[${i}].update incomplete` };
+    }
+    if (e.queueItem !== undefined) {
+      const q = e.queueItem;
+      if (!isObj(q) || !isStr(q.activityid) || !isStr(q.queueId)) return { ok: false, error: `write batch: entries[${i}].queueItem incomplete` };
     }
     if (e.activity !== undefined) {
       const a = e.activity;

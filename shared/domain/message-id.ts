@@ -32,3 +32,8 @@ export function emailActivityId(messageKey: string, outgoing: boolean): string {
 export function keyHash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 40);
 }
+
+/** A queue item's id, derived from the email and the queue: a replay or a second mailbox cannot add a second one. */
+export function queueItemId(activityid: string, queueId: string): string {
+  return emailActivityId(`queueitem:${activityid}:${queueId}`, false);
+}

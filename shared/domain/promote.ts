@@ -1,14 +1,14 @@
 // Promotion: for one mail item, the decision SSS would take and the email activity to write.
-// Order (sss-behaviour.md 1.3-1.8): validity and start date, duplicate, parties, correlation, filters,
-// internal-mail rule, then the row.
-import type { Decision, EmailActivity, ActivityParty, Evaluation, RegardingUpdate } from './activity';
+// Order, as SSS takes it: validity and start date, duplicate, parties, correlation, filters, internal-mail
+// rule, then the row.
+import type { Decision, EmailActivity, ActivityParty, Evaluation, QueueItemOnly, RegardingUpdate } from './activity';
 import type { Address, MailItem } from './item';
 import type { EntityRef } from './refs';
 import { PARTY_MASK } from './refs';
 import type { Candidate, ResolutionOptions } from './party';
 import { resolveRecipient, resolveSender, eligible } from './party';
 import type { CorrelationSettings, KnownEmail, KnownEmails } from './correlate';
-import { correlate, findTrackingTokens } from './correlate';
+import { correlate, correlatedSubjectChanged, findTrackingTokens } from './correlate';
 import { evaluateAcceptance, type Acceptance } from './accept';
 import { SENT_ITEMS } from './item';
 import { emailActivityId } from './message-id';
@@ -42,10 +42,13 @@ export interface PromotionContext {
   trackedCategory?: string;
   /** Enhanced: skip automatic replies (AutoReply). */
   autoReplyPolicy?: boolean;
-  /** OrgDB internal-mail switches (sss-behaviour.md 1.8). */
+  /** OrgDB internal-mail switches (IgnoreInternalEmailFromQueues, DoNotIgnoreInternalEmailToQueues, IgnoreInternalEmailDetectionEnhancement). */
   internal?: { fromQueues?: boolean; keepToQueues?: boolean; detectionEnhancement?: boolean };
-  /** CreateQueueItemsForAcceptingQueueRecipients / CreateQueueItemForSynchronizingMailbox. */
-  queueItems?: { acceptingQueues: boolean; syncingQueue: boolean };
+  /**
+   * CreateQueueItemsForAcceptingQueueRecipients / CreateQueueItemForSynchronizingMailbox, and
+   * SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail (a queue mailbox meeting a mail already tracked).
+   */
+  queueItems?: { acceptingQueues: boolean; syncingQueue: boolean; alreadyTracked?: boolean };
   /** The owning user of a queue (owner rules and queue mailboxes). */
   queueOwnerOf?(queueId: string): string | undefined;
 }
@@ -54,6 +57,8 @@ export interface Promotion {
   decision: Decision;
   activity?: EmailActivity;
   update?: RegardingUpdate;
+  /** A queue item for an email that exists already (the mail itself is not delivered again). */
+  queueItem?: QueueItemOnly;
 }
 
 function baseDecision(item: MailItem, ctx: PromotionContext): Omit<Decision, 'outcome' | 'reason'> {
@@ -105,14 +110,20 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     decision: { ...base, outcome: 'skipped', reason, ...(detail ? { detail } : {}), ...extra },
   });
 
+  // Tracked folders are measured against the start date by the item's modified date, the Inbox by its received
+  // date (learn.microsoft.com, "Select the incoming email processing start date"): mail moved into a tracked
+  // folder after the start date is tracked however old it is.
   const after = ctx.mailbox.processEmailReceivedAfter;
-  if (after && Date.parse(item.receivedDateTime) <= Date.parse(after)) return skip('BeforeProcessEmailReceivedAfter');
+  const measured = ctx.folderTracking ? (item.lastModifiedDateTime ?? item.receivedDateTime) : item.receivedDateTime;
+  if (after && Date.parse(measured) <= Date.parse(after)) {
+    return skip('BeforeProcessEmailReceivedAfter', ctx.folderTracking ? 'in a tracked folder, last modified before the start date' : undefined);
+  }
   if (ctx.watermark && Date.parse(item.receivedDateTime) < Date.parse(ctx.watermark)) {
     return skip('BeforeProcessEmailReceivedAfter', 'received before mail this folder already processed (moved in later); lower processemailreceivedafter to process it');
   }
 
   const existing = ctx.existing(item.messageKey, outgoing);
-  if (existing && existing.receivingMailboxId !== ctx.mailbox.id) {
+  if (existing && !isOwnReplay(existing, item, ctx)) {
     // Folder tracking re-applies its Regarding to the row, whoever created it (PP-flt).
     if (ctx.folderTracking) {
       return {
@@ -120,7 +131,16 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
         update: { activityid: existing.activityid, regarding: ctx.folderTracking },
       };
     }
-    return skip('Duplicate', 'an email with this Message-ID and direction is already tracked', { activityid: existing.activityid });
+    const detail = existing.receivingMailboxId === ctx.mailbox.id
+      ? 'another item of this mailbox with the same Message-ID and direction was tracked first'
+      : 'an email with this Message-ID and direction is already tracked';
+    // SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail: the syncing queue gets a queue item for the row
+    // that exists, by a plain queue item create; the mail is not delivered again.
+    if (ctx.queueItems?.alreadyTracked && ctx.mailbox.owner.type === 'queue') {
+      const queueItem = { activityid: existing.activityid, queueId: ctx.mailbox.owner.id };
+      return { ...skip('Duplicate', `${detail}; a queue item is added for this queue`, { activityid: existing.activityid }), queueItem };
+    }
+    return skip('Duplicate', detail, { activityid: existing.activityid });
   }
   if (ctx.autoReplyPolicy && item.autoReply) return skip('AutoReply', 'automatic reply (enhanced auto-reply policy)');
 
@@ -129,7 +149,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const sender = resolveSender(senderCandidates, opts);
   const to = parties(PARTY_MASK.to, item.to, ctx, opts);
   const cc = parties(PARTY_MASK.cc, item.cc, ctx, opts);
-  // The Bcc field is empty on received mail (sss-behaviour.md 1.6).
+  // The Bcc field is empty on received mail, as in Dynamics 365.
   const bcc = outgoing ? parties(PARTY_MASK.bcc, item.bcc, ctx, opts) : [];
   const allParties: ActivityParty[] = [{ mask: PARTY_MASK.from, ...(sender ? { party: sender } : {}), addressused: item.from!.address }, ...to, ...cc, ...bcc];
 
@@ -168,6 +188,8 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const token = ctx.correlation.tokensEnabled ? findTrackingTokens(item.subject, ctx.correlation)[0] : undefined;
   const headers = Object.keys(item.keptHeaders).length ? headersJson(item.keptHeaders, FIELD_LIMITS.internetmessageheaders) : undefined;
   const truncated = [subject.truncated && 'subject', messageid.truncated && 'messageid', headers?.truncated && 'internetmessageheaders'].filter(Boolean);
+  const subjectChanged = correlated ? correlatedSubjectChanged(item.subject, correlation.target!, ctx.correlation) : undefined;
+  const detail = [truncated.length ? `truncated: ${truncated.join(', ')}` : '', subjectChanged ? 'subject differs from the correlated email\'s' : ''].filter(Boolean).join('; ');
   const regarding = ctx.folderTracking ?? (correlated ? correlation.target!.regarding : undefined);
   const owner = chooseOwner(outgoing, { to, cc, bcc }, sender, senderCandidates, correlated ? correlation.target! : undefined, ctx);
   const queueItems = queueItemsFor(acceptance, accepted.by, recipientPrincipals, ctx);
@@ -183,6 +205,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     actualend: outgoing ? (item.sentDateTime ?? item.receivedDateTime) : item.receivedDateTime,
     ...(regarding ? { regarding } : {}),
     ...(correlated ? { correlatedActivityId: correlation.target!.activityid } : {}),
+    ...(subjectChanged !== undefined ? { correlatedsubjectchanged: subjectChanged } : {}),
     ...(correlated && correlation.setsParent ? { parentActivityId: correlation.target!.activityid } : {}),
     acceptingEntity: accepted.by,
     receivingMailboxId: ctx.mailbox.id,
@@ -190,6 +213,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     ...(headers ? { internetmessageheaders: headers.value } : {}),
     parties: allParties,
     ...(queueItems.length ? { queueItems } : {}),
+    ...(ctx.queueItems?.alreadyTracked && ctx.mailbox.owner.type === 'queue' ? { queueItemIfTracked: ctx.mailbox.owner.id } : {}),
   };
   return {
     decision: {
@@ -201,10 +225,20 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
       activityid,
       acceptingEntity: accepted.by,
       evaluation,
-      ...(truncated.length ? { detail: `truncated: ${truncated.join(', ')}` } : {}),
+      ...(detail ? { detail } : {}),
     },
     activity,
   };
+}
+
+/**
+ * The row is this very item's, decided before (a page evaluated again after a crash, a write replayed):
+ * decide it the same way again. Another item of the same mailbox with the same Message-ID (a copy, a
+ * second delivery) is a duplicate like any other mailbox's. A row of this mailbox whose item is unknown
+ * (found in Dataverse only) is taken as its own, as before the index carried the item.
+ */
+function isOwnReplay(existing: KnownEmail & { receivingMailboxId?: string }, item: MailItem, ctx: PromotionContext): boolean {
+  return existing.receivingMailboxId === ctx.mailbox.id && (existing.graphId === undefined || existing.graphId === item.graphId);
 }
 
 /** The user who owns a mailbox: the user itself, or the owner of a queue. */

@@ -8,7 +8,7 @@ import type { EntityRef } from '../domain/refs';
 import { findTrackingTokens } from '../domain/correlate';
 import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage } from '../domain/graph-message';
 import { promote } from '../domain/promote';
-import { normalizedSubject } from '../domain/smart-match';
+import { entryKeys, lookupKeys, smartEntryOf, type SmartEntry } from '../domain/smart-match';
 import { ThrottledError, TransientError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 import { PageKnowledge, withoutOwnPage } from './known-emails';
@@ -26,6 +26,8 @@ export interface FolderContext {
 export interface PageOutcome {
   entries: WriteEntry[];
   index: IndexedEmail[];
+  /** Smart-matching entries of the emails the page created, with their keys (only when smart matching is on). */
+  smart?: { entry: SmartEntry; keys: string[] }[];
   /** The latest received time among the page's processed items (the SSS watermark moves to it). */
   latestReceived?: string;
 }
@@ -97,21 +99,26 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
   const addresses = items.flatMap((i) => [i.from!, ...i.to, ...i.cc, ...i.bcc].map((a) => a.address));
   const keys = [...new Set(items.flatMap((i) => [i.messageKey, ...i.inReplyTo, ...i.references]))];
   const roots = [...new Set(items.flatMap((i) => (i.conversationRoot ? [i.conversationRoot] : [])))];
-  const smartSubjects = correlation.smartMatching?.enabled ? [...new Set(items.map((i) => normalizedSubject(i.subject, correlation.smartMatching)).filter(Boolean))] : [];
   const [lookup, index, conversations] = await Promise.all([
-    deps.dataverse.lookup({ messageIds, trackingTokens: tokens, addresses, conversationRoots: roots, smartSubjects }),
+    deps.dataverse.lookup({ messageIds, trackingTokens: tokens, addresses, conversationRoots: roots }),
     deps.correlation.get(keys),
     roots.length ? deps.correlation.getConversations(roots) : Promise.resolve(new Map<string, IndexedEmail[]>()),
   ]);
-  const seen = withoutOwnPage(lookup, index, conversations, mb.mailboxid, new Set(items.map((i) => i.graphId)));
-  const known = new PageKnowledge(seen.lookup, seen.index, seen.conversations);
+  // Smart matching: the index rows of the page's addresses (and the rows they resolve to) and first words.
+  const smart = correlation.smartMatching?.enabled ? correlation.smartMatching : undefined;
+  const rowsOf = (a: string) => (lookup.parties.get(a.toLowerCase()) ?? []).map((c) => c.ref.id);
+  const smartKeys = smart ? [...new Set(items.flatMap((i) => lookupKeys(i, smart, rowsOf)))] : [];
+  const smartFound = smartKeys.length ? await deps.correlation.smart.get(smartKeys) : [];
+  const seen = withoutOwnPage(lookup, index, conversations, mb.mailboxid, new Set(items.map((i) => i.graphId)), smartFound);
+  const known = new PageKnowledge(seen.lookup, seen.index, seen.conversations, seen.smart);
   const pctx = promotionContext(mb, ctx, deps.settings, seen.lookup, known, now, fc.tracking);
   const newIndex: IndexedEmail[] = [];
+  const newSmart: { entry: SmartEntry; keys: string[] }[] = [];
   let latestReceived: string | undefined;
 
   for (const item of items) {
     const p = promote(item, !again.has(item.graphId) && fc.watermark && !deps.settings.enhancedProcessMovedMail ? { ...pctx, watermark: fc.watermark } : pctx);
-    decided.push({ decision: p.decision, ...(p.activity ? { activity: p.activity } : {}), ...(p.update ? { update: p.update } : {}) });
+    decided.push({ decision: p.decision, ...(p.activity ? { activity: p.activity } : {}), ...(p.update ? { update: p.update } : {}), ...(p.queueItem ? { queueItem: p.queueItem } : {}) });
     if (p.decision.outcome !== 'skipped' && p.decision.reason !== 'BeforeProcessEmailReceivedAfter') {
       if (!latestReceived || item.receivedDateTime > latestReceived) latestReceived = item.receivedDateTime;
     }
@@ -131,9 +138,15 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
       };
       newIndex.push(entry);
       known.add({ ...entry, receivingMailboxId: mb.mailboxid });
+      if (smart) {
+        const addresses = [item.from!, ...item.to, ...item.cc, ...item.bcc].map((a) => a.address);
+        const se = smartEntryOf({ ...entry, addresses, at: item.receivedDateTime, mailboxId: mb.mailboxid }, smart);
+        newSmart.push({ entry: se, keys: entryKeys(se, smart) });
+        known.addSmart(se);
+      }
     }
   }
-  return { entries: decided, index: newIndex, ...(latestReceived ? { latestReceived } : {}) };
+  return { entries: decided, index: newIndex, ...(newSmart.length ? { smart: newSmart } : {}), ...(latestReceived ? { latestReceived } : {}) };
 }
 
 const ITEM_RETRY_ROUNDS = 4;

@@ -1,13 +1,16 @@
-// Which folders the email workload reads for a mailbox (sss-behaviour.md 1.3): the root Inbox, Sent Items
-// when AutoTrackSentFolderItems is on, and folder-tracked Inbox subfolders (user mailboxes only, at most
+// Which folders the email workload reads for a mailbox: the root Inbox, Sent Items when
+// AutoTrackSentFolderItems is on, and folder-tracked Inbox subfolders (user mailboxes only, at most
 // maxfolderbasedtrackingmappings of them; the rest are refused with an alert, as SSS refuses a 26th).
 import type { DvMailbox, GraphPort, Log, OrgContext, TrackingFolder } from '../ports';
 import type { EntityRef } from '../domain/refs';
 import { INBOX, SENT_ITEMS } from '../domain/item';
+import { failureText, isFolderUnavailable, type TrackedFolderHealth } from './tracked-folders';
 
 export interface SyncedFolder {
   folder: string;
   tracking?: EntityRef;
+  /** The mailboxtrackingfolder row behind a folder-tracked folder. */
+  mappingId?: string;
 }
 
 export function sentItemsTracked(ctx: OrgContext, override: boolean | undefined): boolean {
@@ -28,30 +31,40 @@ export function acceptedMappings(mb: DvMailbox, ctx: OrgContext, log: Log): Trac
   return all.slice(0, ctx.org.maxTrackingFolders);
 }
 
-/** Resolves a mapping to a Graph folder id: by id, else by name (a path under the Inbox, e.g. "Inbox/Fabrikam"). */
-async function resolve(m: TrackingFolder, mb: DvMailbox, graph: GraphPort): Promise<string | undefined> {
-  if (m.folderId) return m.folderId;
+/**
+ * Resolves a mapping to a Graph folder id: by id, else by name (a path under the Inbox, e.g.
+ * "Inbox/Fabrikam"). A name not found, or a parent folder Graph will not list, makes the folder unavailable.
+ */
+async function resolve(m: TrackingFolder, mb: DvMailbox, graph: GraphPort): Promise<{ id: string } | { problem: string }> {
+  if (m.folderId) return { id: m.folderId };
   const parts = (m.folderName ?? '').split('/').map((p) => p.trim()).filter(Boolean);
   if (parts[0]?.toLowerCase() === 'inbox') parts.shift();
   let parent = INBOX;
   for (const name of parts) {
-    const child = (await graph.childFolders(mb.address, parent)).find((f) => f.displayName.toLowerCase() === name.toLowerCase());
-    if (!child) return undefined;
+    let children;
+    try {
+      children = await graph.childFolders(mb.address, parent);
+    } catch (e) {
+      if (isFolderUnavailable(e)) return { problem: failureText(e) };
+      throw e;
+    }
+    const child = children.find((f) => f.displayName.toLowerCase() === name.toLowerCase());
+    if (!child) return { problem: 'not found in the mailbox' };
     parent = child.id;
   }
-  return parts.length ? parent : undefined;
+  return parts.length ? { id: parent } : { problem: 'no folder named' };
 }
 
-export async function syncedFolders(mb: DvMailbox, ctx: OrgContext, sentOverride: boolean | undefined, graph: GraphPort, log: Log): Promise<SyncedFolder[]> {
+export async function syncedFolders(mb: DvMailbox, ctx: OrgContext, sentOverride: boolean | undefined, graph: GraphPort, log: Log, health: TrackedFolderHealth): Promise<SyncedFolder[]> {
   const folders: SyncedFolder[] = [{ folder: INBOX }];
   if (sentItemsTracked(ctx, sentOverride)) folders.push({ folder: SENT_ITEMS });
   for (const m of acceptedMappings(mb, ctx, log)) {
-    const id = await resolve(m, mb, graph);
-    if (!id) {
-      log.warn('mailbox.alert', { mailboxId: mb.mailboxid, alert: 'a tracked folder was not found in the mailbox' });
+    const found = await resolve(m, mb, graph);
+    if ('problem' in found) {
+      await health.unavailable(m.id, found.problem);
       continue;
     }
-    if (!folders.some((f) => f.folder === id)) folders.push({ folder: id, tracking: m.regarding });
+    if (!folders.some((f) => f.folder === found.id)) folders.push({ folder: found.id, tracking: m.regarding, mappingId: m.id });
   }
   return folders;
 }

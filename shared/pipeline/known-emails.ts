@@ -5,6 +5,7 @@ import type { ExistingEmail, PageLookup } from '../ports';
 import type { IndexedEmail } from '../domain/activity';
 import type { KnownEmail, KnownEmails } from '../domain/correlate';
 import type { MailItem } from '../domain/item';
+import type { SmartEntry } from '../domain/smart-match';
 
 type Known = KnownEmail & { receivingMailboxId?: string };
 
@@ -12,17 +13,22 @@ export class PageKnowledge implements KnownEmails {
   private readonly byKey = new Map<string, Known[]>();
   private readonly byTok = new Map<string, Known[]>();
   private readonly byRoot = new Map<string, Known[]>();
-  private readonly smart: Known[];
+  private readonly smart: SmartEntry[];
   private readonly parties: PageLookup['parties'];
 
-  constructor(lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]> = new Map()) {
+  constructor(lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]> = new Map(), smart: SmartEntry[] = []) {
     for (const list of lookup.emails.values()) for (const e of list) this.add(fromExisting(e));
     for (const list of lookup.tokens.values()) for (const e of list) this.add(fromExisting(e));
     for (const list of lookup.conversations.values()) for (const e of list) this.add(fromExisting(e));
     for (const list of index.values()) for (const e of list) this.add(fromIndex(e));
     for (const list of conversations.values()) for (const e of list) this.add(fromIndex(e));
-    this.smart = lookup.smartCandidates.map(fromExisting);
+    this.smart = [...smart];
     this.parties = lookup.parties;
+  }
+
+  /** An email decided earlier on this page, as smart matching sees it. */
+  addSmart(e: SmartEntry): void {
+    this.smart.push(e);
   }
 
   add(e: Known): void {
@@ -39,7 +45,7 @@ export class PageKnowledge implements KnownEmails {
   byConversationRoot(root: string): KnownEmail[] {
     return this.byRoot.get(root) ?? [];
   }
-  smartCandidates(_item: MailItem): KnownEmail[] {
+  smartCandidates(_item: MailItem): SmartEntry[] {
     return this.smart;
   }
   rowsOf(address: string): string[] {
@@ -58,17 +64,18 @@ export class PageKnowledge implements KnownEmails {
  * come back through the overlay, in page order, as on the first attempt.
  */
 export function withoutOwnPage(
-  lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]>, mailboxId: string, pageGraphIds: Set<string>,
-): { lookup: PageLookup; index: Map<string, IndexedEmail[]>; conversations: Map<string, IndexedEmail[]> } {
-  const own = (e: IndexedEmail) => e.mailboxId === mailboxId && e.graphId !== undefined && pageGraphIds.has(e.graphId);
-  const ownRows = new Set([...index.values(), ...conversations.values()].flat().filter(own).map((e) => e.activityid));
-  if (ownRows.size === 0) return { lookup, index, conversations };
+  lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]>, mailboxId: string, pageGraphIds: Set<string>, smart: SmartEntry[] = [],
+): { lookup: PageLookup; index: Map<string, IndexedEmail[]>; conversations: Map<string, IndexedEmail[]>; smart: SmartEntry[] } {
+  const own = (e: { mailboxId?: string; graphId?: string }) => e.mailboxId === mailboxId && e.graphId !== undefined && pageGraphIds.has(e.graphId);
+  const ownRows = new Set([...index.values(), ...conversations.values(), smart].flat().filter(own).map((e) => e.activityid));
+  if (ownRows.size === 0) return { lookup, index, conversations, smart };
   const keepIndexed = (m: Map<string, IndexedEmail[]>) => new Map([...m].map(([k, list]) => [k, list.filter((e) => !own(e))] as const).filter(([, l]) => l.length > 0));
   const keepRows = (m: Map<string, ExistingEmail[]>) => new Map([...m].map(([k, list]) => [k, list.filter((e) => !ownRows.has(e.activityid))] as const).filter(([, l]) => l.length > 0));
   return {
-    lookup: { ...lookup, emails: keepRows(lookup.emails), tokens: keepRows(lookup.tokens), conversations: keepRows(lookup.conversations), smartCandidates: lookup.smartCandidates.filter((e) => !ownRows.has(e.activityid)) },
+    lookup: { ...lookup, emails: keepRows(lookup.emails), tokens: keepRows(lookup.tokens), conversations: keepRows(lookup.conversations) },
     index: keepIndexed(index),
     conversations: keepIndexed(conversations),
+    smart: smart.filter((e) => !ownRows.has(e.activityid)),
   };
 }
 

@@ -65,6 +65,7 @@ export function promotionContext(mb: DvMailbox, ctx: OrgContext, st: StageSettin
     queueItems: {
       acceptingQueues: orgDbFlag(ctx, 'CreateQueueItemsForAcceptingQueueRecipients', true),
       syncingQueue: orgDbFlag(ctx, 'CreateQueueItemForSynchronizingMailbox', true),
+      alreadyTracked: orgDbTrue(ctx, 'SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail'),
     },
     queueOwnerOf: (queueId) => ctx.queues.get(queueId)?.ownerId,
   };

@@ -5,6 +5,7 @@ import type { Checkpoint, DvMailbox, OrgContext } from '../ports';
 import { CheckpointConflictError, QUEUES } from '../ports';
 import { INBOX } from '../domain/item';
 import { syncedFolders, type SyncedFolder } from './folders';
+import { failureText, isFolderUnavailable, TrackedFolderHealth } from './tracked-folders';
 import { driftedRegarding } from './regarding';
 import type { SyncJob } from '../domain/jobs';
 import { parseSyncJob } from '../domain/jobs';
@@ -14,6 +15,7 @@ import { recordMailboxFailure, recordMailboxSuccess } from './health';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { PoisonMessageError } from './deps';
 import { evaluatePage } from './evaluate-page';
+import { catchUpSmartIndex } from './smart-feed';
 import { packWriteBatches } from './write-batches';
 import { withReschedule } from './reschedule';
 
@@ -47,9 +49,16 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
   const started = deps.clock.now();
   const deadline = started.getTime() + deps.settings.syncTimeBudgetSeconds * 1000;
   deps.log.info('sync.start', { mailboxId: mb.mailboxid, trigger: job.trigger });
-  const folders = await syncedFolders(mb, ctx, deps.settings.autoTrackSentItems, deps.graph, deps.log);
+  await catchUpSmartIndex(ctx, deps, deadline);
+  const trackedHealth = new TrackedFolderHealth(mb, deps);
+  const folders = await syncedFolders(mb, ctx, deps.settings.autoTrackSentItems, deps.graph, deps.log, trackedHealth);
+  const unavailable = new Set<string>();
   for (const sf of folders) {
-    const finished = await syncFolder(sf, mb, ctx, deadline, deps);
+    const finished = await syncTrackedOrNot(sf, trackedHealth, () => syncFolder(sf, mb, ctx, deadline, deps));
+    if (finished === 'unavailable') {
+      unavailable.add(sf.folder);
+      continue;
+    }
     if (finished === 'conflict') return;
     if (finished === 'budget') {
       const step = `${sf.folder}:${deps.clock.now().getTime()}`;
@@ -59,7 +68,7 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
       return;
     }
   }
-  const drifted = await driftedRegarding(mb, folders.filter((f) => f.tracking), deps);
+  const drifted = await driftedRegarding(mb, folders.filter((f) => f.tracking && !unavailable.has(f.folder)), deps);
   if (drifted.length) {
     const batches = packWriteBatches(mb.mailboxid, drifted, deps.settings.writeBatchMaxBytes);
     await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
@@ -67,6 +76,20 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
   const record = await deps.mailboxes.get(mb.mailboxid);
   if (record) await recordMailboxSuccess(record, started, deps, deps.settings.syncIntervalSeconds * 1000);
   deps.log.info('sync.done', { mailboxId: mb.mailboxid, ms: deps.clock.now().getTime() - started.getTime() });
+}
+
+/** A folder-tracked folder Graph says is gone or unreadable is skipped (tracked-folders.ts); any other folder's failure is the mailbox's. */
+async function syncTrackedOrNot<T>(sf: SyncedFolder, health: TrackedFolderHealth, run: () => Promise<T>): Promise<T | 'unavailable'> {
+  if (!sf.tracking || !sf.mappingId) return run();
+  try {
+    const done = await run();
+    await health.available(sf.mappingId);
+    return done;
+  } catch (e) {
+    if (!isFolderUnavailable(e)) throw e;
+    await health.unavailable(sf.mappingId, failureText(e));
+    return 'unavailable';
+  }
 }
 
 async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, deadline: number, deps: PipelineDeps): Promise<'done' | 'budget' | 'conflict'> {
@@ -99,8 +122,9 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
     const watermark = folder === INBOX && cp.rounds > 0 ? cp.watermark : undefined;
     // A resynced round passes over what this folder already decided: one decision per item, whatever changed since.
     if (cp.reconciling && !decided) decided = new Set((await deps.ledger.forMailbox(mb.mailboxid)).filter((d) => d.folder === folder).map((d) => d.graphId));
-    const { entries, index, latestReceived } = await evaluatePage(page.value, { folder, ...(sf.tracking ? { tracking: sf.tracking } : {}), ...(watermark ? { watermark } : {}), ...(cp.reconciling && decided ? { decided } : {}) }, mb, ctx, deps);
+    const { entries, index, smart, latestReceived } = await evaluatePage(page.value, { folder, ...(sf.tracking ? { tracking: sf.tracking } : {}), ...(watermark ? { watermark } : {}), ...(cp.reconciling && decided ? { decided } : {}) }, mb, ctx, deps);
     if (index.length) await deps.correlation.put(index);
+    if (smart?.length) await deps.correlation.smart.put(smart);
     const batches = packWriteBatches(mb.mailboxid, entries, deps.settings.writeBatchMaxBytes);
     if (batches.length) await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
     try {

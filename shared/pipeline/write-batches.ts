@@ -44,7 +44,7 @@ export function packWriteBatches(mailboxId: string, entries: WriteEntry[], maxBy
   const flush = () => {
     if (!current.length) return;
     // Same content, same id: a replayed page is dropped by duplicate detection; new content never is.
-    const batchId = `${mailboxId}:w:${keyHash(current.map((e) => `${e.decision.graphId}|${e.decision.outcome}|${e.decision.reason}|${e.activity?.activityid ?? ''}`).join(';'))}`;
+    const batchId = `${mailboxId}:w:${keyHash(current.map((e) => `${e.decision.graphId}|${e.decision.outcome}|${e.decision.reason}|${e.activity?.activityid ?? ''}${e.queueItem ? `|q:${e.queueItem.queueId}` : ''}`).join(';'))}`;
     batches.push({ kind: 'write', mailboxId, workload: 'email', batchId, entries: current });
     current = [];
     bytes = ENVELOPE_BYTES;

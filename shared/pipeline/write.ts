@@ -1,10 +1,12 @@
 // The write stage (Service Bus trigger): create the page's emails in Dataverse, settle each decision
 // against what Dataverse says (created, ours already, someone else's row), and record every decision.
 import { QUEUES } from '../ports';
-import type { Decision, EmailActivity } from '../domain/activity';
+import type { Decision, EmailActivity, QueueItemOnly } from '../domain/activity';
 import type { WriteBatch } from '../domain/jobs';
 import { parseWriteBatch } from '../domain/jobs';
 import { TransientError } from '../domain/errors';
+import { queueItemId } from '../domain/message-id';
+import type { EmailWriteResult } from '../ports';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { PoisonMessageError } from './deps';
 import { withReschedule } from './reschedule';
@@ -25,6 +27,9 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
   const results = new Map((await deps.dataverse.createEmails(toCreate)).map((r) => [r.activityid, r]));
   const updated = new Map((toUpdate.length ? await deps.dataverse.updateRegarding(toUpdate) : []).map((r) => [r.activityid, r]));
   for (const r of updated.values()) if (r.status === 'retry') results.set(r.activityid, r);
+  const toQueue = [...batch.entries.filter((e) => e.queueItem).map((e) => e.queueItem!), ...trackedMeanwhile(batch, results)];
+  const queued = new Map((toQueue.length ? await deps.dataverse.createQueueItems(toQueue) : []).map((r) => [r.activityid, r]));
+  for (const r of queued.values()) if (r.status === 'retry' || r.status === 'waiting') results.set(r.activityid, r);
   const retry = [...results.values()].filter((r) => r.status === 'retry');
   // Nothing is recorded until every write has an answer: the message is redelivered whole, and rows
   // created meanwhile come back as "ours".
@@ -46,12 +51,19 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
       deferrals: 0,
       entries: batch.entries.map((e) => (e.activity && ids.has(e.activity.activityid)
         ? { decision: { ...e.decision, detail: [e.decision.detail, 'written without its link to the correlated email, which was never written'].filter(Boolean).join('; ') }, activity: withoutLinks(e.activity) }
-        : e)),
+        : e.queueItem && ids.has(queueItemId(e.queueItem.activityid, e.queueItem.queueId))
+          ? { decision: { ...e.decision, outcome: 'failed', reason: 'WriteFailed', detail: 'the queue item was not created: the email it points at was never written' } }
+          : e)),
     };
     return writeBatch(unlinked, deps);
   }
 
-  const decisions: Decision[] = batch.entries.map(({ decision, activity, update }) => {
+  const takenByOtherItem = await otherItemsRows(batch, results, deps);
+  const decisions: Decision[] = batch.entries.map(({ decision, activity, update, queueItem }) => {
+    if (queueItem) {
+      const q = queued.get(queueItemId(queueItem.activityid, queueItem.queueId));
+      return q?.status === 'failed' ? { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: `the queue item was not created: ${q.error ?? 'write failed'}` } : decision;
+    }
     if (update) {
       const u = updated.get(update.activityid);
       return u?.status === 'failed' ? { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: u.error ?? 'update failed' } : decision;
@@ -61,7 +73,12 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
     if (!r) return decision;
     if (r.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: r.error ?? 'write failed' };
     if (r.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== decision.mailboxId) {
-      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: 'created meanwhile from another mailbox' };
+      const q = activity.queueItemIfTracked ? queued.get(queueItemId(activity.activityid, activity.queueItemIfTracked)) : undefined;
+      if (q?.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: `the queue item was not created: ${q.error ?? 'write failed'}` };
+      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: `created meanwhile from another mailbox${q ? '; a queue item is added for this queue' : ''}` };
+    }
+    if (r.status === 'exists' && takenByOtherItem.has(decision.graphId)) {
+      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: 'another item of this mailbox with the same Message-ID and direction was tracked first' };
     }
     return decision;
   });
@@ -71,6 +88,34 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
 }
 
 function withoutLinks(a: EmailActivity): EmailActivity {
-  const { correlatedActivityId: _c, parentActivityId: _p, ...rest } = a;
+  const { correlatedActivityId: _c, parentActivityId: _p, correlatedsubjectchanged: _s, ...rest } = a;
   return rest;
+}
+
+/**
+ * "Exists, created by this mailbox" is a replay of the same item, unless the correlation index says the
+ * row was decided from another Exchange item of this mailbox (same Message-ID): that one is a duplicate.
+ */
+async function otherItemsRows(batch: WriteBatch, results: Map<string, EmailWriteResult>, deps: PipelineDeps): Promise<Set<string>> {
+  const ours = batch.entries.filter((e) => {
+    const r = e.activity && results.get(e.activity.activityid);
+    return r?.status === 'exists' && (!r.existingReceivingMailboxId || r.existingReceivingMailboxId === e.decision.mailboxId);
+  });
+  if (ours.length === 0) return new Set();
+  const index = await deps.correlation.get([...new Set(ours.map((e) => e.decision.messageKey))]);
+  const out = new Set<string>();
+  for (const e of ours) {
+    const row = (index.get(e.decision.messageKey) ?? []).find((x) => x.activityid === e.activity!.activityid);
+    if (row?.graphId && row.mailboxId === e.decision.mailboxId && row.graphId !== e.decision.graphId) out.add(e.decision.graphId);
+  }
+  return out;
+}
+
+/** Emails another mailbox created meanwhile: this queue mailbox's queue item for them (SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail). */
+function trackedMeanwhile(batch: WriteBatch, results: Map<string, EmailWriteResult>): QueueItemOnly[] {
+  return batch.entries.flatMap((e) => {
+    const r = e.activity && results.get(e.activity.activityid);
+    const other = r?.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== e.decision.mailboxId;
+    return other && e.activity!.queueItemIfTracked ? [{ activityid: e.activity!.activityid, queueId: e.activity!.queueItemIfTracked }] : [];
+  });
 }

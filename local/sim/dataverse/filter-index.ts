@@ -177,8 +177,9 @@ export class SetIndex {
     if (name === 'startswith' && e.args.length === 2) {
       const [col, lit] = e.args;
       if (col.kind !== 'prop' || lit.kind !== 'lit' || typeof lit.value !== 'string') return undefined;
+      // LIKE wildcards: the text before the first one narrows the rows; the full test does the rest.
       const out = new Set<string>();
-      this.column(col.name).prefixed(lit.value.toLowerCase(), out);
+      this.column(col.name).prefixed(lit.value.toLowerCase().split(/[%_[]/)[0]!, out);
       return out;
     }
     return undefined;

@@ -189,6 +189,43 @@ function value(e: Expr, row: Record<string, unknown>): unknown {
   }
 }
 
+/**
+ * The service runs contains/startswith/endswith as SQL LIKE, so `%`, `_`, `[…]` and `[^…]` in the value are
+ * wildcards, and a wildcard in brackets (`[%]`, `[_]`, `[[]`) is the character itself
+ * (learn.microsoft.com/power-apps/developer/data-platform/wildcard-characters).
+ */
+const LIKE_CACHE = new Map<string, RegExp>();
+export function likePattern(pattern: string): RegExp {
+  const cached = LIKE_CACHE.get(pattern);
+  if (cached) return cached;
+  if (LIKE_CACHE.size > 1000) LIKE_CACHE.clear();
+  const compiled = compileLike(pattern);
+  LIKE_CACHE.set(pattern, compiled);
+  return compiled;
+}
+
+function compileLike(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '%') re += '[\\s\\S]*';
+    else if (c === '_') re += '[\\s\\S]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) {
+        re += '\\[';
+        continue;
+      }
+      const body = pattern.slice(i + 1, end);
+      const negated = body.startsWith('^') && body.length > 1;
+      const chars = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&');
+      re += `[${negated ? '^' : ''}${chars}]`;
+      i = end;
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'i');
+}
+
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v).toLowerCase());
 
 function callFn(e: Extract<Expr, { kind: 'call' }>, row: Record<string, unknown>): boolean {
@@ -196,7 +233,7 @@ function callFn(e: Extract<Expr, { kind: 'call' }>, row: Record<string, unknown>
   if (name === 'contains' || name === 'startswith' || name === 'endswith') {
     const [h, n] = e.args.map((a) => str(value(a, row)));
     if (h === undefined || n === undefined) return false;
-    return name === 'contains' ? h.includes(n) : name === 'startswith' ? h.startsWith(n) : h.endsWith(n);
+    return likePattern(name === 'startswith' ? `${n}%` : name === 'endswith' ? `%${n}` : `%${n}%`).test(h);
   }
   if (name === 'in' || name === 'notin') {
     const pn = e.named?.PropertyName;

@@ -168,7 +168,7 @@ export class MailStore {
         order: [],
       };
       mbx.folders.set(folder.id, folder);
-      (f.messages ?? []).forEach((m, i) => this.insert(mbx, folder, m, `${folder.id}#${i}`));
+      (f.messages ?? []).forEach((m, i) => this.insert(mbx, folder, m, `${folder.id}#${i}`, true));
       for (const child of f.childFolders ?? []) addFolder(child, folder.id, `${path}/${f.displayName}`);
     };
     for (const f of folders) addFolder(f, mbx.rootId, '');
@@ -250,13 +250,16 @@ export class MailStore {
     return this.insert(mbx, folder, message, `inserted#${this.seq + 1}`);
   }
 
-  private insert(mbx: SimMailbox, folder: SimFolder, message: FixtureMessage, seed: string): SimMessage {
+  /** `existing`: a message the mailbox already held (the fixture's folders), last modified when its data says. */
+  private insert(mbx: SimMailbox, folder: SimFolder, message: FixtureMessage, seed: string, existing = false): SimMessage {
     const { id, parentFolderId: _ignored, ...data } = message;
     let immutableId = typeof id === 'string' && id ? id : immutableIdFor(mbx.address, seed);
     // A fixture or caller reusing an id must not silently replace another message.
     if (mbx.messages.has(immutableId)) immutableId = immutableIdFor(mbx.address, `${seed}#dup#${this.seq + 1}`);
     const now = this.clock.now();
     const seq = ++this.seq;
+    const filled = withDefaults(data, mbx.address, now);
+    const modified = [filled.lastModifiedDateTime, filled.createdDateTime].find((v): v is string => typeof v === 'string' && Number.isFinite(Date.parse(v)));
     const m: SimMessage = {
       immutableId,
       regularId: regularIdFor(immutableId, 0),
@@ -264,8 +267,9 @@ export class MailStore {
       arrivalSeq: seq,
       moves: 0,
       version: 1,
-      lastModified: iso(now),
-      data: withDefaults(data, mbx.address, now),
+      // A delivered message changes when it arrives; one already in the mailbox when it last changed.
+      lastModified: existing && modified ? iso(new Date(modified)) : iso(now),
+      data: filled,
     };
     mbx.messages.set(immutableId, m);
     mbx.byRegularId.set(m.regularId, immutableId);

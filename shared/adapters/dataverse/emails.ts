@@ -7,8 +7,8 @@ import type { BatchItem, ItemResponse } from './batch';
 import type { WebApi } from './http';
 import { bind, EMAIL_NAV } from './navigation';
 import { FIELD_LIMITS, truncate } from '../../domain/limits';
-import { emailActivityId } from '../../domain/message-id';
-import type { RegardingUpdate } from '../../domain/activity';
+import { queueItemId } from '../../domain/message-id';
+import type { QueueItemOnly, RegardingUpdate } from '../../domain/activity';
 import type { RegardingState } from '../../ports';
 
 export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
@@ -22,6 +22,7 @@ export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
     actualend: a.actualend,
     ...(a.internetmessageheaders ? { internetmessageheaders: a.internetmessageheaders } : {}),
     ...(a.notifications ? { notifications: a.notifications } : {}),
+    ...(a.correlatedsubjectchanged !== undefined ? { correlatedsubjectchanged: a.correlatedsubjectchanged } : {}),
     ...(a.regarding ? bind(EMAIL_NAV.regarding(a.regarding.type), a.regarding.type, a.regarding.id) : {}),
     ...(a.parentActivityId ? bind(EMAIL_NAV.parentActivity, 'email', a.parentActivityId) : {}),
     ...(a.correlatedActivityId ? bind(EMAIL_NAV.correlatedActivity, 'email', a.correlatedActivityId) : {}),
@@ -36,10 +37,7 @@ export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
   };
 }
 
-/** A queue item's id is derived from the email and the queue, so a replay cannot add a second one. */
-export function queueItemId(activityid: string, queueId: string): string {
-  return emailActivityId(`queueitem:${activityid}:${queueId}`, false);
-}
+export { queueItemId };
 
 function createItem(a: EmailActivity): BatchItem {
   return {
@@ -149,4 +147,44 @@ export async function regardingOf(api: WebApi, activityIds: string[]): Promise<R
     }
   }
   return out;
+}
+
+/**
+ * Queue items for emails that exist (SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail): one only when
+ * the queue has none for the email yet, by a plain create with a derived id. Results carry the queue
+ * item's id as `activityid`; 'waiting' when the email is not written yet.
+ */
+export async function createQueueItems(api: WebApi, items: QueueItemOnly[]): Promise<EmailWriteResult[]> {
+  const results: EmailWriteResult[] = [];
+  for (let i = 0; i < items.length; i += 100) {
+    const slice = items.slice(i, i + 100);
+    const found = await api.batch(slice.map((q) => ({
+      request: { method: 'GET' as const, url: `/queueitems?$select=queueitemid&$top=1&$filter=${encodeURIComponent(`_objectid_value eq ${guid(q.activityid)} and _queueid_value eq ${guid(q.queueId)}`)}` },
+    })));
+    const missing: QueueItemOnly[] = [];
+    slice.forEach((q, j) => {
+      const r = found[j]!;
+      const id = queueItemId(q.activityid, q.queueId);
+      if (!r.ok) results.push({ activityid: id, status: isRetryable(r) ? 'retry' : 'failed', error: errorText(r) });
+      else if (((r.parts[0]?.body as { value?: unknown[] })?.value ?? []).length > 0) results.push({ activityid: id, status: 'exists' });
+      else missing.push(q);
+    });
+    if (missing.length === 0) continue;
+    const created = await api.batch(missing.map((q) => ({
+      request: { method: 'POST' as const, url: '/queueitems', body: { queueitemid: queueItemId(q.activityid, q.queueId), ...bind('objectid_email', 'email', q.activityid), ...bind('queueid', 'queue', q.queueId) } },
+    })));
+    missing.forEach((q, j) => {
+      const r = created[j]!;
+      const id = queueItemId(q.activityid, q.queueId);
+      const status = r.ok ? 'created' : isDuplicate(r) ? 'exists' : isRetryable(r) ? 'retry' : isWaiting(r) ? 'waiting' : 'failed';
+      results.push({ activityid: id, status, ...(r.ok || status === 'exists' ? {} : { error: errorText(r) }) });
+    });
+  }
+  return results;
+}
+
+/** A GUID for a filter literal; anything else cannot reach the query. */
+function guid(id: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error('not a GUID');
+  return id;
 }

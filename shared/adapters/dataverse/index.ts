@@ -3,8 +3,8 @@
 import type { Clock, DataversePort, OrgContext } from '../../ports';
 import { createWebApi } from './http';
 import { loadOrgContext } from './org';
-import { lookupPage, partySources } from './lookups';
-import { createEmails, regardingOf, updateRegarding } from './emails';
+import { emailsChangedSince, lookupPage, partySources } from './lookups';
+import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -33,8 +33,10 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
       return cached.value;
     },
     lookup: (req) => lookupPage(api, req, sources),
+    emailsChangedSince: (since, max) => emailsChangedSince(api, since, max),
     createEmails: (activities) => createEmails(api, activities, o.batchSize),
     updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
+    createQueueItems: (items) => createQueueItems(api, items),
     regardingOf: (ids) => regardingOf(api, ids),
     async disableIncoming(mailboxId) {
       const [res] = await api.batch([{ request: { method: 'PATCH', url: `/mailboxes(${mailboxId})`, headers: { 'If-Match': '*' }, body: { enabledforincomingemail: false, incomingemailstatus: 2 } } }]);

@@ -33,7 +33,13 @@ const MAX_PARTS = 500;
 const LOOKUP_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
 const ANNOTATIONS = { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname",odata.maxpagesize=5000' };
 
+/** An OData string literal: a quote is doubled. */
 const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+/**
+ * The value of contains/startswith/endswith, which Dataverse runs as SQL LIKE: `%`, `_` and `[` are
+ * wildcards unless put in brackets (learn.microsoft.com/power-apps/developer/data-platform/wildcard-characters).
+ */
+export const likeLiteral = (v: string) => literal(v.replace(/[[%_]/g, '[$&]'));
 const inFilter = (column: string, values: string[]) => `Microsoft.Dynamics.CRM.In(PropertyName=${literal(column)},PropertyValues=[${values.map(literal).join(',')}])`;
 const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 const get = (path: string, filter: string, select: string[]): BatchItem => ({
@@ -41,7 +47,6 @@ const get = (path: string, filter: string, select: string[]): BatchItem => ({
 });
 
 const EMAIL_SELECT = ['activityid', 'messageid', 'directioncode', 'trackingtoken', 'subject', 'conversationindex', 'createdon', '_regardingobjectid_value', '_receivingmailboxid_value', '_ownerid_value'];
-const SMART_TOP = 50;
 
 function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
   if (typeof r.activityid !== 'string') return undefined;
@@ -61,13 +66,19 @@ function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
     ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
     ...(conversationRoot(r.conversationindex as string | undefined) ? { conversationRoot: conversationRoot(r.conversationindex as string)! } : {}),
     ...(typeof r.conversationindex === 'string' && r.conversationindex ? { conversationIndex: r.conversationindex } : {}),
-    ...(Array.isArray(r.email_activity_parties)
-      ? {
-          addresses: (r.email_activity_parties as { addressused?: unknown }[]).flatMap((p) => (typeof p.addressused === 'string' ? [p.addressused.toLowerCase()] : [])),
-          partyIds: (r.email_activity_parties as { _partyid_value?: unknown }[]).flatMap((p) => (typeof p._partyid_value === 'string' ? [p._partyid_value] : [])),
-        }
-      : {}),
+    ...(Array.isArray(r.email_activity_parties) ? partiesOf(r.email_activity_parties as { addressused?: unknown; _partyid_value?: unknown }[]) : {}),
   };
+}
+
+/** Party addresses, and the row of each party that has no address (smart matching compares either). */
+function partiesOf(parties: { addressused?: unknown; _partyid_value?: unknown }[]): { addresses: string[]; partyIds: string[] } {
+  const addresses: string[] = [];
+  const partyIds: string[] = [];
+  for (const p of parties) {
+    if (typeof p.addressused === 'string' && p.addressused.trim()) addresses.push(p.addressused.trim().toLowerCase());
+    else if (typeof p._partyid_value === 'string') partyIds.push(p._partyid_value);
+  }
+  return { addresses, partyIds };
 }
 
 /** The first 21 bytes of a root are exactly 28 base64 characters: a prefix Dataverse can match with startswith. */
@@ -87,13 +98,8 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
   const tokens = [...new Set(req.trackingTokens)];
   const addresses = [...new Set(req.addresses.map((a) => a.toLowerCase()))];
   const roots = [...new Set(req.conversationRoots ?? [])];
-  const subjects = [...new Set(req.smartSubjects ?? [])].filter(Boolean);
-  const items: { kind: 'email' | 'token' | 'conversation' | 'smart' | PartySource; item: BatchItem }[] = [];
-  for (const root of roots) items.push({ kind: 'conversation', item: get('/emails', `startswith(conversationindex,${literal(rootPrefix(root))})`, EMAIL_SELECT) });
-  for (const subject of subjects) {
-    const url = `/emails?$select=${EMAIL_SELECT.join(',')}&$filter=${encodeURIComponent(`contains(subject,${literal(subject)})`)}&$orderby=${encodeURIComponent('createdon desc')}&$top=${SMART_TOP}&$expand=${encodeURIComponent('email_activity_parties($select=addressused,_partyid_value)')}`;
-    items.push({ kind: 'smart', item: { request: { method: 'GET', url, headers: ANNOTATIONS } } });
-  }
+  const items: { kind: 'email' | 'token' | 'conversation' | PartySource; item: BatchItem }[] = [];
+  for (const root of roots) items.push({ kind: 'conversation', item: get('/emails', `startswith(conversationindex,${likeLiteral(rootPrefix(root))})`, EMAIL_SELECT) });
   for (const c of chunks(ids, CHUNK)) items.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
   for (const c of chunks(tokens, CHUNK)) items.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
   for (const src of sources) {
@@ -102,7 +108,7 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
       items.push({ kind: src, item: get(`/${src.set}`, filter, [src.key, ...src.columns, ...src.extra, 'createdon']) });
     }
   }
-  const result: PageLookup = { emails: new Map(), tokens: new Map(), conversations: new Map(), smartCandidates: [], parties: new Map() };
+  const result: PageLookup = { emails: new Map(), tokens: new Map(), conversations: new Map(), parties: new Map() };
   if (items.length === 0) return result;
   // A $batch holds at most 1,000 requests: a page with thousands of addresses takes several.
   const responses: Awaited<ReturnType<WebApi['batch']>> = [];
@@ -113,15 +119,13 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
     if (!res.ok) throw new Error(`Dataverse lookup failed: ${part.status} ${JSON.stringify(part.body).slice(0, 200)}`);
     const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
     for (const r of rows) {
-      if (kind === 'email' || kind === 'token' || kind === 'conversation' || kind === 'smart') {
+      if (kind === 'email' || kind === 'token' || kind === 'conversation') {
         const e = toExisting(r);
         if (!e) continue;
         if (kind === 'email') push(result.emails, e.messageKey, e);
         else if (kind === 'token') {
           if (e.trackingtoken) push(result.tokens, e.trackingtoken.toUpperCase(), e);
-        } else if (kind === 'conversation') {
-          if (e.conversationRoot && roots.includes(e.conversationRoot)) push(result.conversations, e.conversationRoot, e);
-        } else result.smartCandidates.push(e);
+        } else if (e.conversationRoot && roots.includes(e.conversationRoot)) push(result.conversations, e.conversationRoot, e);
         continue;
       }
       const id = r[kind.key] as string;
@@ -143,4 +147,31 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
     }
   });
   return result;
+}
+
+/**
+ * Completed emails (sent or received; not drafts) changed at or after `since`, oldest change first, with
+ * their parties: the smart-matching index learns the emails other writers made from it. An email sent
+ * from a draft made long ago changes when it is sent, so the range is on modifiedon. A range and a row
+ * limit, never a text search.
+ */
+export async function emailsChangedSince(api: WebApi, since: string, max: number): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }> {
+  if (!Number.isFinite(Date.parse(since))) throw new Error('emailsChangedSince: not a date');
+  const at = new Date(since).toISOString();
+  const query = [
+    `$select=${[...EMAIL_SELECT, 'modifiedon'].join(',')}`,
+    `$filter=${encodeURIComponent(`modifiedon ge ${at} and statecode eq 1`)}`,
+    `$orderby=${encodeURIComponent('modifiedon asc,activityid asc')}`,
+    `$top=${max}`,
+    `$expand=${encodeURIComponent('email_activity_parties($select=addressused,_partyid_value)')}`,
+  ].join('&');
+  const page = await api.get(`/emails?${query}`, ANNOTATIONS);
+  const raw = Array.isArray(page.value) ? (page.value as Record<string, unknown>[]) : [];
+  return {
+    rows: raw.flatMap((r) => {
+      const e = toExisting(r);
+      return e ? [{ ...e, ...(typeof r.modifiedon === 'string' ? { modifiedon: r.modifiedon } : {}) }] : [];
+    }),
+    complete: raw.length < max,
+  };
 }

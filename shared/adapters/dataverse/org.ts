@@ -3,6 +3,7 @@
 import type { DvMailbox, OrgContext, OrgSettings } from '../../ports';
 import { PermanentError } from '../../domain/errors';
 import { DEFAULT_SMART_MATCHING } from '../../domain/smart-match';
+import { keyHash } from '../../domain/message-id';
 import type { TrackingFolder } from '../../ports';
 import type { WebApi } from './http';
 
@@ -114,7 +115,8 @@ export function toTrackingFolders(rows: Record<string, unknown>[]): Map<string, 
     if (typeof mailboxId !== 'string' || typeof regardingId !== 'string' || !regardingType) continue;
     if (r.statecode !== undefined && r.statecode !== 0) continue;
     const f: TrackingFolder = {
-      id: String(r.mailboxtrackingfolderid ?? `${mailboxId}:${String(r.exchangefolderid ?? r.exchangefoldername)}`),
+      // Alerts name a mapping by this id: a fallback made of the folder's name is hashed.
+      id: String(r.mailboxtrackingfolderid ?? `h-${keyHash(`${mailboxId}:${String(r.exchangefolderid ?? r.exchangefoldername)}`).slice(0, 16)}`),
       mailboxId,
       ...(typeof r.exchangefolderid === 'string' ? { folderId: r.exchangefolderid } : {}),
       ...(typeof r.exchangefoldername === 'string' ? { folderName: r.exchangefoldername } : {}),

@@ -1,7 +1,7 @@
 // Message-ID -> activity rows. PK = keyHash(messageKey): one small partition per Message-ID;
 // RK = `${'out'|'in'}:${activityid}`. Activity ids are derived from the Message-ID and direction, so a
 // lookup is two point reads, never a query. Conversation threads live in the same table, one row per
-// root (threads.ts).
+// root (threads.ts), and so does the smart-matching index (smart-index.ts).
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { IndexedEmail } from '../../domain/activity';
 import { emailActivityId } from '../../domain/message-id';
@@ -11,6 +11,7 @@ import { statusOf, toTableStoreError } from './errors';
 import { safeKey } from './keys';
 import { correlationPartition, fromCorrelationEntity, toCorrelationEntity, type CorrelationEntity } from './correlation-entity';
 import { createThreads } from './threads';
+import { createSmartIndex } from './smart-index';
 
 const IN_FLIGHT = 16;
 
@@ -33,6 +34,7 @@ export function createCorrelationIndex(table: TableClient): CorrelationIndex {
   return {
     get: pointReads,
     getConversations: (roots) => threads.get(roots),
+    smart: createSmartIndex(table),
 
     async put(entries) {
       const byPartition = new Map<string, Map<string, CorrelationEntity>>();

@@ -30,6 +30,7 @@ export function toMailboxEntity(r: MailboxRecord): MailboxEntity {
   if (h.nextDueAt !== undefined) e.nextDueAt = h.nextDueAt;
   if (h.lastFailureAt !== undefined) e.lastFailureAt = h.lastFailureAt;
   if (h.disabledAt !== undefined) e.disabledAt = h.disabledAt;
+  if (h.unavailableFolders?.length) e.unavailableFolders = h.unavailableFolders.join(',');
   return e;
 }
 
@@ -41,6 +42,7 @@ export function fromMailboxEntity(e: Record<string, unknown>): MailboxRecord {
   for (const k of ['lastError', 'lastSyncStartedAt', 'lastSyncCompletedAt', 'nextDueAt', 'lastFailureAt', 'disabledAt'] as const) {
     if (typeof e[k] === 'string') health[k] = e[k] as string;
   }
+  if (typeof e.unavailableFolders === 'string' && e.unavailableFolders) health.unavailableFolders = e.unavailableFolders.split(',');
   const r: MailboxRecord = {
     mailboxId: String(e.mailboxId),
     address: String(e.address ?? ''),

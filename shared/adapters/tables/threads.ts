@@ -10,12 +10,10 @@ import { keyHash } from '../../domain/message-id';
 import { forEachBounded } from './bounded';
 import { statusOf, toTableStoreError } from './errors';
 import { fromCorrelationEntity, toCorrelationEntity } from './correlation-entity';
+import { chunkProperties, MAX_JSON_CHARS, readChunks } from './chunks';
 
 const IN_FLIGHT = 16;
 const ROW = 'thread';
-/** A string property holds at most 64 KiB (32 K UTF-16 characters); an entity at most 1 MiB. */
-const CHUNK_CHARS = 30_000;
-const MAX_CHUNKS = 12;
 /** ETag races lost in a row before giving up (another writer keeps adding to the same thread). */
 const MAX_ATTEMPTS = 8;
 
@@ -24,16 +22,7 @@ export const threadPartition = (root: string) => `c-${keyHash(root)}`;
 type Stored = Omit<ReturnType<typeof toCorrelationEntity>, 'partitionKey' | 'rowKey'>;
 const slot = (x: IndexedEmail) => `${x.outgoing ? 'out' : 'in'}:${x.activityid}`;
 
-function entriesOf(e: Record<string, unknown>): Stored[] {
-  let json = '';
-  for (let i = 0; i < MAX_CHUNKS && typeof e[`e${i}`] === 'string'; i++) json += e[`e${i}`] as string;
-  try {
-    const list = JSON.parse(json || '[]') as unknown;
-    return Array.isArray(list) ? (list as Stored[]) : [];
-  } catch {
-    return [];
-  }
-}
+const entriesOf = (e: Record<string, unknown>) => readChunks<Stored>(e);
 
 /**
  * The row's chunks. A thread too long for one entity keeps the rows correlation prefers when several
@@ -43,16 +32,14 @@ function chunksOf(list: Stored[]): { chunks: Record<string, string>; kept: Store
   const rank = (s: Stored) => [s.outgoing ? 0 : 1, typeof s.conversationIndex === 'string' ? s.conversationIndex.length : 1e6] as const;
   let kept = list;
   let json = JSON.stringify(kept);
-  if (json.length > CHUNK_CHARS * MAX_CHUNKS) {
+  if (json.length > MAX_JSON_CHARS) {
     kept = [...list].sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1]);
-    while (kept.length > 1 && json.length > CHUNK_CHARS * MAX_CHUNKS) {
+    while (kept.length > 1 && json.length > MAX_JSON_CHARS) {
       kept = kept.slice(0, Math.floor(kept.length * 0.9));
       json = JSON.stringify(kept);
     }
   }
-  const chunks: Record<string, string> = {};
-  for (let i = 0; i * CHUNK_CHARS < json.length; i++) chunks[`e${i}`] = json.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
-  return { chunks, kept };
+  return { chunks: chunkProperties(json), kept };
 }
 
 /** Threads read lately, with their ETags: a page reads its threads, then adds to them, in one write each. */

@@ -1,9 +1,9 @@
 // Edge cases the issue names: token digit layouts and counter wrap, an empty subject, smart matching at
-// the edge of its window (sss-behaviour.md 1.5, 1.12).
+// the edge of its window (correlation and field limits as Dynamics 365 documents them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findTrackingTokens } from '../../../shared/domain/correlate';
-import { smartMatch, DEFAULT_SMART_MATCHING } from '../../../shared/domain/smart-match';
+import { smartEntryOf, smartMatch, DEFAULT_SMART_MATCHING } from '../../../shared/domain/smart-match';
 import { toOrgSettings } from '../../../shared/adapters/dataverse/org';
 import { promote } from '../../../shared/domain/promote';
 import type { MailItem } from '../../../shared/domain/item';
@@ -28,13 +28,14 @@ test('an empty subject is promoted with an empty subject, and smart matching fin
   assert.equal(p.decision.outcome, 'promoted');
   assert.equal(p.activity!.subject, '');
   const item = mail({ subject: '' }) as MailItem;
-  assert.equal(smartMatch(item, [{ activityid: 'x', outgoing: true, subject: '', addresses: ['bob@fabrikam.com', 'alice@contoso.com'] }], { ...DEFAULT_SMART_MATCHING, enabled: true }), undefined);
+  const s = { ...DEFAULT_SMART_MATCHING, enabled: true };
+  assert.equal(smartMatch(item, [smartEntryOf({ activityid: 'x', outgoing: true, subject: '', addresses: ['bob@fabrikam.com', 'alice@contoso.com'] }, s)], s), undefined);
 });
 
 test('smart matching window: an email 90 days old still matches, one a second older does not', () => {
   const s = { ...DEFAULT_SMART_MATCHING, enabled: true };
   const item = mail({ subject: 'RE: Pricing for Q3', receivedDateTime: '2025-04-10T10:00:00.000Z', inReplyTo: [] }) as MailItem;
-  const at = (iso: string) => ({ activityid: iso, outgoing: true, subject: 'Pricing for Q3', addresses: ['bob@fabrikam.com', 'alice@contoso.com'], createdon: iso });
+  const at = (iso: string) => smartEntryOf({ activityid: iso, outgoing: true, subject: 'Pricing for Q3', addresses: ['bob@fabrikam.com', 'alice@contoso.com'], at: iso }, s);
   const edge = new Date(Date.parse(item.receivedDateTime) - 90 * 86_400_000).toISOString();
   const older = new Date(Date.parse(edge) - 1000).toISOString();
   assert.equal(smartMatch(item, [at(edge)], s)?.activityid, edge);

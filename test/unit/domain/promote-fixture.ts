@@ -1,4 +1,4 @@
-// Common fixture F of acceptance/email-promotion.md, as a PromotionContext for promote() unit tests.
+// The common acceptance fixture F (Alice, Sales, Bob, Fabrikam, Opp1, E1), as a PromotionContext for promote() unit tests.
 import type { Candidate } from '../../../shared/domain/party';
 import type { KnownEmail } from '../../../shared/domain/correlate';
 import type { MailItem } from '../../../shared/domain/item';
@@ -53,7 +53,7 @@ export function context(f: Fixture = fixture(), over: Partial<PromotionContext> 
       byMessageKey: (k) => f.known.filter((e) => e.messageKey === k),
       byToken: (t) => f.known.filter((e) => e.trackingtoken?.toUpperCase() === t.toUpperCase()),
       byConversationRoot: (r) => f.known.filter((e) => e.conversationRoot === r),
-      smartCandidates: () => f.known,
+      smartCandidates: () => [],
     },
     existing: (k, out) => f.existing.find((e) => e.messageKey === k && e.outgoing === out),
     ...over,

@@ -14,7 +14,7 @@ function lookup(emails: ExistingEmail[], tokens: ExistingEmail[] = []): PageLook
     for (const e of list) m.set(k(e), [...(m.get(k(e)) ?? []), e]);
     return m;
   };
-  return { emails: by(emails, (e) => e.messageKey), tokens: by(tokens, (e) => e.trackingtoken!.toUpperCase()), conversations: new Map(), smartCandidates: [], parties: new Map() };
+  return { emails: by(emails, (e) => e.messageKey), tokens: by(tokens, (e) => e.trackingtoken!.toUpperCase()), conversations: new Map(), parties: new Map() };
 }
 const index = (list: IndexedEmail[]) => new Map(list.map((e) => [e.messageKey, [e]]));
 
