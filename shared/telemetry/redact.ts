@@ -67,13 +67,15 @@ export function errorForHost(e: unknown, allowPersonal: boolean): Error {
 export class RedactingSpanProcessor implements SpanProcessor {
   /** `allowed` is read at every span end: settings are validated after telemetry starts. */
   constructor(private readonly allowed: () => boolean) {}
+  private readonly done = new WeakSet<object>();
   onStart(): void {}
   onEnding(span: Span): void {
     this.redact(span);
+    this.done.add(span);
   }
-  /** Again at onEnd, for SDK builds without onEnding (masking is idempotent). */
+  /** For SDK builds without onEnding; a span already masked in onEnding is not scanned twice. */
   onEnd(span: ReadableSpan): void {
-    this.redact(span);
+    if (!this.done.has(span)) this.redact(span);
   }
   private redact(span: ReadableSpan): void {
     if (this.allowed()) return;
