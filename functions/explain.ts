@@ -1,21 +1,40 @@
-// HTTP (function key): GET /api/admin/explain?id=<internetMessageId> -> why each mailbox did what it did
-// (handler: shared/pipeline/explain.ts). The answer holds addresses: it is an admin endpoint, never logged.
+// HTTP (function key): POST /api/ops/explain with {"id": "<internetMessageId>"} -> why each mailbox did what it
+// did (handler: shared/pipeline/explain.ts). The answer holds addresses: an operator endpoint, never logged.
+// The route does not start with "admin" or "runtime": the Functions host reserves both for its own API and
+// refuses such a function at start. The Message-ID travels in the body, because the host records request
+// URLs (query string included) in the `requests` telemetry.
 import { azurePipeline } from '../index';
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { explainMessage, validMessageIdInput } from '../shared/pipeline/explain';
 import type { Ledger } from '../shared/ports';
+import { hostSafe } from './trigger';
+
+export const EXPLAIN_ROUTE = 'ops/explain';
+const BAD_REQUEST = 'send a JSON body {"id": "<internetMessageId>"}, e.g. {"id": "<abc@contoso.com>"}';
+
+/** The id from a JSON body of at most 4 KB; anything else is refused where it enters. */
+async function messageIdFrom(request: HttpRequest): Promise<string | undefined> {
+  const text = await request.text();
+  if (text.length > 4096) return undefined;
+  try {
+    const body = JSON.parse(text) as unknown;
+    return typeof body === 'object' && body !== null ? validMessageIdInput((body as Record<string, unknown>).id) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function explainHandler(ledger: () => Promise<Ledger>) {
-  return async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const id = validMessageIdInput(request.query.get('id'));
-    if (!id) return { status: 400, jsonBody: { error: 'query parameter "id" must be an internetMessageId, e.g. <abc@contoso.com>' } };
+  return hostSafe(async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const id = await messageIdFrom(request);
+    if (!id) return { status: 400, jsonBody: { error: BAD_REQUEST } };
     return { status: 200, jsonBody: await explainMessage(await ledger(), id) };
-  };
+  });
 }
 
 app.http('explain', {
-  methods: ['GET'],
+  methods: ['POST'],
   authLevel: 'function',
-  route: 'admin/explain',
+  route: EXPLAIN_ROUTE,
   handler: explainHandler(async () => (await azurePipeline()).ledger),
 });

@@ -3,13 +3,13 @@ import { azurePipeline } from '../index';
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { runSchedule } from '../shared/pipeline/schedule';
 import type { PipelineDeps } from '../shared/pipeline/deps';
-import { traced } from './trigger';
+import { hostSafe, traced } from './trigger';
 
 export function scheduleHandler(pipeline: () => Promise<PipelineDeps>) {
-  return async (_timer: Timer, context: InvocationContext): Promise<void> => {
+  return hostSafe(async (_timer: Timer, context: InvocationContext): Promise<void> => {
     const r = await traced(context, 'schedule', undefined, async () => runSchedule(await pipeline()));
     context.log(`enqueued ${r.enqueued.length} mailbox sync job(s)`);
-  };
+  });
 }
 
 app.timer('schedule', {

@@ -2,7 +2,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { InboundMessage } from '../shared/pipeline/deps';
 import { PoisonMessageError } from '../shared/pipeline/deps';
-import { traceStage, type StageName } from '../shared/telemetry';
+import { errorForHost, personalDataAllowed, traceStage, type StageName } from '../shared/telemetry';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -24,13 +24,26 @@ export function traced<T>(context: InvocationContext, stage: StageName, message:
   return traceStage({ stage, ...(message ? { message } : {}), ...(host ? { host } : {}) }, run);
 }
 
+/** Every registration goes through this: what a failing function hands to the host (which writes it to the
+ *  `exceptions` telemetry, the log stream and, on Service Bus, the dead-letter reason) is scrubbed like a log line. */
+export function hostSafe<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      throw errorForHost(e, personalDataAllowed());
+    }
+  };
+}
+
 /** Without settlement from code, a poison body is logged with its reason and rethrown: Service Bus
  *  dead-letters it after maxDeliveryCount (MaxDeliveryCountExceeded), and the reason is in the logs. */
 export async function runHandler(context: InvocationContext, run: () => Promise<void>, stage?: { name: StageName; message: InboundMessage }): Promise<void> {
   try {
     await (stage ? traced(context, stage.name, stage.message, run) : run());
   } catch (e) {
-    if (e instanceof PoisonMessageError) context.error(`poison message: ${e.message}`);
-    throw e;
+    const safe = errorForHost(e, personalDataAllowed());
+    if (e instanceof PoisonMessageError) context.error(`poison message: ${safe.message}`);
+    throw safe;
   }
 }

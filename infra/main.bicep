@@ -71,6 +71,8 @@ param enhancedOutageBackoff bool = false
 param partyExtraTables string = ''
 @description('Allow email addresses and subjects in logs and telemetry (LOG_PERSONAL_DATA).')
 param logPersonalData bool = false
+@description('Application Insights Live Metrics for the worker and the Functions host (LIVE_METRICS); off by default.')
+param liveMetrics bool = false
 
 // ---- scale and operations
 @description('Upper bound of Flex Consumption instances; also caps the load on Graph and Dataverse.')
@@ -194,6 +196,7 @@ module api 'app/function.bicep' = {
     enhancedOutageBackoff: enhancedOutageBackoff
     partyExtraTables: partyExtraTables
     logPersonalData: logPersonalData
+    liveMetrics: liveMetrics
   }
 }
 

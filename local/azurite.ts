@@ -128,8 +128,14 @@ async function startOnce(opts: AzuriteOptions, host: string, port: number): Prom
   };
 }
 
+/** azurite is an optional dependency (the Function App is built without it): say so when it is missing. */
 function tableBin(): string {
-  const pkgPath = require.resolve('azurite/package.json');
+  let pkgPath: string;
+  try {
+    pkgPath = require.resolve('azurite/package.json');
+  } catch {
+    throw new AzuriteStartError('azurite is not installed: it is an optional dependency of exchange-dataverse-sync, left out by --omit=optional; install again without that flag', false);
+  }
   const pkg = require(pkgPath) as { bin: Record<string, string> };
   return join(dirname(pkgPath), pkg.bin['azurite-table']!);
 }

@@ -48,6 +48,7 @@ export const SETTINGS = [
   { name: 'ENHANCED_OUTAGE_BACKOFF', kind: 'bool', default: 'false', scope: 'all', doc: 'Enhanced: when at least half of the mailboxes fail within 15 minutes the platform is down, not the mailboxes: back off and retry without disabling anyone; SSS disables each after 10 failures.' },
   { name: 'PARTY_EXTRA_TABLES', kind: 'string', default: '', scope: 'all', doc: 'More email-enabled tables for party resolution, beyond users, queues, contacts, accounts and leads: `logicalname:column|column` items separated by commas, e.g. `new_vendor:emailaddress`.' },
   { name: 'LOG_PERSONAL_DATA', kind: 'bool', default: 'false', scope: 'all', doc: 'Allow email addresses and subjects in logs and telemetry.' },
+  { name: 'LIVE_METRICS', kind: 'bool', default: 'false', scope: 'azure', doc: 'Application Insights Live Metrics, for the worker (Azure Monitor distro) and, through the app setting Bicep derives from it, the Functions host. Off by default; when on, it shows what telemetry shows, under the same redaction.' },
   { name: 'CLOCK_SPEED', kind: 'int', default: '1', min: 1, max: 100000, scope: 'local', doc: 'How many times faster than real time the local runtime and simulators run.' },
   { name: 'SIM_LIMITS', kind: 'enum', values: ['off', 'real'], default: 'off', scope: 'local', doc: "Service protection limits of the local simulators (`exsync run`, `exsync sim`): `real` = Graph's 4 concurrent and 10,000 per 10 minutes per app and mailbox, Dataverse's per-user limits, on the simulator clock." },
 ] as const satisfies readonly SettingSpec[];
@@ -84,6 +85,7 @@ export interface Settings {
   /** Extra email-enabled tables for party resolution: logical name and email columns. */
   partyExtraTables: { logicalName: string; columns: string[] }[];
   logPersonalData: boolean;
+  liveMetrics: boolean;
   clockSpeed: number;
   /** Whether the local simulators enforce the services' limits. */
   simLimits: 'off' | 'real';
@@ -198,9 +200,22 @@ export function loadSettings(env: Env, requireFor: 'azure' | 'local' = 'local'):
     enhancedOutageBackoff: v.ENHANCED_OUTAGE_BACKOFF as boolean,
     partyExtraTables: parsePartyTables(String(v.PARTY_EXTRA_TABLES ?? '')),
     logPersonalData: v.LOG_PERSONAL_DATA as boolean,
+    liveMetrics: v.LIVE_METRICS as boolean,
     clockSpeed: v.CLOCK_SPEED as number,
     simLimits: v.SIM_LIMITS as 'off' | 'real',
   };
+}
+
+/** One setting, parsed on its own, for what must be decided before the settings are validated (telemetry
+ *  starts first); an unusable value gives the default here and is reported when the settings load. */
+export function earlySetting(env: Env, name: SettingName): string | number | boolean | undefined {
+  const spec = (SETTINGS as readonly SettingSpec[]).find((s) => s.name === name)!;
+  const raw = env[name];
+  const fallback = spec.default === undefined ? undefined : parseOne(spec, spec.default, []);
+  if (raw === undefined || raw === '') return fallback;
+  const problems: string[] = [];
+  const value = parseOne(spec, raw, problems);
+  return problems.length ? fallback : value;
 }
 
 /** `new_vendor:emailaddress|emailaddress2, other:email` -> tables and columns (at most 20 tables: a cap on lookup cost). */

@@ -45,6 +45,7 @@ param enhancedProcessMovedMail bool
 param enhancedOutageBackoff bool
 param partyExtraTables string
 param logPersonalData bool
+param liveMetrics bool
 
 var appSettings = [
   // Functions host storage over the identity (no AzureWebJobsStorage connection string: shared keys are off).
@@ -82,6 +83,10 @@ var appSettings = [
   { name: 'ENHANCED_OUTAGE_BACKOFF', value: string(enhancedOutageBackoff) }
   { name: 'PARTY_EXTRA_TABLES', value: partyExtraTables }
   { name: 'LOG_PERSONAL_DATA', value: string(logPersonalData) }
+  // One switch for Live Metrics: the worker's distro reads LIVE_METRICS, the host's own Live Metrics
+  // (host.json logging.applicationInsights.enableLiveMetrics, false there) is overridden from the same parameter.
+  { name: 'LIVE_METRICS', value: string(liveMetrics) }
+  { name: 'AzureFunctionsJobHost__logging__applicationInsights__enableLiveMetrics', value: string(liveMetrics) }
 ]
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

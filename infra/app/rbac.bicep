@@ -2,7 +2,8 @@
 // use; the deployer (optional principalId) gets what running the code locally against Azure needs.
 import { queues } from 'servicebus.bicep'
 
-// Role GUIDs: built-in role definitions (see docs/reference section 1.5); test/infra/rbac.test.ts checks them.
+// Role GUIDs: Azure built-in role definitions (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles);
+// test/infra/rbac.test.ts checks them.
 @description('Name of the function app\'s user-assigned identity.')
 param identityName string
 param storageAccountName string
@@ -20,6 +21,7 @@ param deployerPrincipalType string = 'User'
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -72,27 +74,21 @@ resource identityStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 ]
 
-// Per queue: the triggers receive, the code's ServiceBusSender sends (jobs, continuations, write batches, reschedules).
-resource identityQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+// Per queue, and on nothing wider: Azure Service Bus Data Owner. The triggers receive, the code sends (jobs,
+// continuations, write batches, reschedules), and the Flex Consumption scaler, which connects as this identity,
+// reads each queue's active message count through the Service Bus administration API: that takes the Manage
+// right, which among built-in roles only Data Owner holds. Without it the count is refused, target-based scaling
+// is not used and scale-out guesses from the oldest message. Sources: event-driven scaling guidance on Manage
+// rights (https://learn.microsoft.com/azure/azure-functions/event-driven-scaling) and the Service Bus extension's
+// ServiceBusTargetScaler / ServiceBusMetricsProvider (github.com/Azure/azure-sdk-for-net).
+resource identityQueueOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (q, i) in queueNames: {
-    name: guid(queue[i].id, identity.id, roles.serviceBusDataSender)
+    name: guid(queue[i].id, identity.id, roles.serviceBusDataOwner)
     scope: queue[i]
     properties: {
       principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
-    }
-  }
-]
-
-resource identityQueueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for (q, i) in queueNames: {
-    name: guid(queue[i].id, identity.id, roles.serviceBusDataReceiver)
-    scope: queue[i]
-    properties: {
-      principalId: identity.properties.principalId
-      principalType: 'ServicePrincipal'
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataOwner)
     }
   }
 ]

@@ -6,6 +6,6 @@ export { traceStage, tracedHandler, currentStage, type StageName, type StageTrac
 export { telemetrySink, textLine } from './logs';
 export { observeQueueDepth } from './queue-depth';
 export { injectTraceContext, extractTraceContext, TRACEPARENT, TRACESTATE, DIAGNOSTIC_ID } from './propagation';
-export { mailboxHash, scrubText } from './redact';
+export { mailboxHash, scrubText, errorForHost } from './redact';
 export { personalDataAllowed, setPersonalDataAllowed } from './instruments';
 export { METRICS, SPANS, EVENTS, ATTR } from './names';

@@ -36,6 +36,8 @@ export interface TelemetryOptions {
   allowPersonal?: boolean;
   /** Local: where telemetry.jsonl goes (the data dir). */
   dataDir?: string;
+  /** Azure: Application Insights Live Metrics (LIVE_METRICS). The distro turns it on by default; we do not. */
+  liveMetrics?: boolean;
   /** Azure, Entra auth: the managed identity credential for the client id in the authentication string. */
   credential?: (clientId: string | undefined) => TokenCredential;
   /** Tests: more processors and readers, e.g. in-memory exporters. */
@@ -127,15 +129,7 @@ function startAzure(o: TelemetryOptions, intervalMs: number): Started | undefine
   // Loaded only here: the distro pulls in the whole Node SDK and its instrumentations, which the local runtime never needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { useAzureMonitor, shutdownAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof AzureMonitor;
-  useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) },
-    // Outbound HTTP of the Azure SDKs (Tables, Service Bus) and their own spans; Graph and Dataverse
-    // calls are spans of ours (fetch is not instrumented by this distro line).
-    instrumentationOptions: { http: { enabled: true }, azureSdk: { enabled: true } },
-    spanProcessors,
-    metricReaders,
-    logRecordProcessors,
-  });
+  useAzureMonitor(azureMonitorOptions({ connectionString, credential, liveMetrics: o.liveMetrics === true, spanProcessors, metricReaders, logRecordProcessors }));
   return {
     destinations,
     flush: async () => {
@@ -147,6 +141,29 @@ function startAzure(o: TelemetryOptions, intervalMs: number): Started | undefine
     stop: async () => {
       await shutdownAzureMonitor();
     },
+  };
+}
+
+/** The distro's options: what startAzure hands to useAzureMonitor (exported so a test reads the real thing). */
+export function azureMonitorOptions(a: {
+  connectionString: string;
+  credential?: TokenCredential | undefined;
+  liveMetrics: boolean;
+  spanProcessors: SpanProcessor[];
+  metricReaders: MetricReader[];
+  logRecordProcessors: LogRecordProcessor[];
+}): AzureMonitor.AzureMonitorOpenTelemetryOptions {
+  return {
+    azureMonitorExporterOptions: { connectionString: a.connectionString, ...(a.credential ? { credential: a.credential } : {}) },
+    // Outbound HTTP of the Azure SDKs (Tables, Service Bus) and their own spans; Graph and Dataverse
+    // calls are spans of ours (fetch is not instrumented by this distro line).
+    instrumentationOptions: { http: { enabled: true }, azureSdk: { enabled: true } },
+    // Live Metrics streams documents (requests, dependencies, exceptions, traces) unsampled to the portal: off
+    // unless asked for. When on, it is fed from spans our RedactingSpanProcessor has already masked (onEnding).
+    enableLiveMetrics: a.liveMetrics,
+    spanProcessors: a.spanProcessors,
+    metricReaders: a.metricReaders,
+    logRecordProcessors: a.logRecordProcessors,
   };
 }
 

@@ -1,22 +1,19 @@
 // The personal-data rule of the logger (shared/log.ts) applied to telemetry: span attributes, span status
-// messages, exception text and log records go through the same scrub, so no address leaves the process
-// unless LOG_PERSONAL_DATA allows it. Mailbox ids are hashed on spans.
+// messages, exception text, log records, Live Metrics and errors handed to the Functions host go through the
+// same scrub, so no address or quoted filter value leaves the process unless LOG_PERSONAL_DATA allows it.
+// Mailbox ids are hashed on spans.
 import { createHash } from 'node:crypto';
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { scrub } from '../log';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { maskPersonalText, scrub } from '../log';
 
 export function mailboxHash(mailboxId: string): string {
   return createHash('sha256').update(mailboxId.toLowerCase()).digest('hex').slice(0, 16);
 }
 
-const ADDRESS = /[^\s@<>"/?&=]+@[^\s@<>"/?&=]+/g;
-const ENCODED_ADDRESS = /[^\s/?&=%]+%40[^\s/?&=]+/gi;
-
-/** One string with every address (plain or URL-encoded, as in Graph's /users/<address>/ paths) masked. */
+/** One string under the logger's rule (maskPersonalText), unless LOG_PERSONAL_DATA allows it. */
 export function scrubText(text: string, allowPersonal: boolean): string {
-  if (allowPersonal) return text;
-  return text.replace(ENCODED_ADDRESS, '[address]').replace(ADDRESS, '[address]');
+  return allowPersonal ? text : maskPersonalText(text);
 }
 
 function scrubValue(v: AttributeValue | undefined, allowPersonal: boolean): AttributeValue | undefined {
@@ -47,15 +44,40 @@ export function describeError(e: unknown, allowPersonal: boolean): { type: strin
 }
 
 /**
+ * What a function hands to the Functions host when it fails: the host writes the message and the stack to
+ * the `exceptions` telemetry and the log stream, so both are scrubbed (the stack's first line repeats the
+ * message). Same class name, so the host and the dead-letter reason still say what kind of failure it was.
+ */
+export function errorForHost(e: unknown, allowPersonal: boolean): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (allowPersonal) return err;
+  const safe = new Error(scrubText(err.message, false));
+  safe.name = err.name || 'Error';
+  safe.stack = scrubText(err.stack ?? `${safe.name}: ${safe.message}`, false);
+  return safe;
+}
+
+/**
  * The last line of defence for spans we do not create ourselves (HTTP and Azure SDK instrumentation put
- * URLs in attributes, and Graph URLs hold the mailbox address): masks attributes and event attributes when
- * the span ends, before any exporter sees it. Runs before the exporting processor (see init.ts).
+ * URLs in attributes, and Graph URLs hold the mailbox address): masks attributes, event attributes and the
+ * status message while the span is ending, before any processor's onEnd sees it. The Azure Monitor distro
+ * registers its own processor first, and that one feeds Live Metrics from onEnd: redacting in onEnding
+ * (which the SDK calls on every processor before the first onEnd) is what keeps Live Metrics clean too.
  */
 export class RedactingSpanProcessor implements SpanProcessor {
   /** `allowed` is read at every span end: settings are validated after telemetry starts. */
   constructor(private readonly allowed: () => boolean) {}
+  private readonly done = new WeakSet<object>();
   onStart(): void {}
+  onEnding(span: Span): void {
+    this.redact(span);
+    this.done.add(span);
+  }
+  /** For SDK builds without onEnding; a span already masked in onEnding is not scanned twice. */
   onEnd(span: ReadableSpan): void {
+    if (!this.done.has(span)) this.redact(span);
+  }
+  private redact(span: ReadableSpan): void {
     if (this.allowed()) return;
     const attrs = span.attributes as Record<string, AttributeValue | undefined>;
     for (const [k, v] of Object.entries(attrs)) attrs[k] = scrubValue(v, false);

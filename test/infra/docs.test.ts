@@ -24,6 +24,12 @@ const AZD_BUILTINS = new Set(['AZURE_ENV_NAME', 'AZURE_LOCATION', 'AZURE_SUBSCRI
 const EXTERNAL: Record<string, string> = {
   AZURE_FEDERATED_TOKEN_FILE: 'read by @azure/identity WorkloadIdentityCredential (explains why workloadidentity mode does not work on Azure)',
   internetMessageId: 'Graph message property: the explain endpoint\'s id',
+  NODE_ENV: 'read by npm: production would skip the devDependencies the remote build compiles with',
+  remoteBuild: 'azure.yaml service property (azd): the platform builds the upload',
+  maxConcurrentSessions: 'host.json Service Bus setting: executions per instance of the session-enabled sync trigger',
+  maxConcurrentCalls: 'host.json Service Bus setting: executions per instance of the write trigger',
+  maxConcurrentCallsPerSession: 'host.json Service Bus setting: one message at a time per mailbox',
+  sessionIdleTimeout: 'host.json Service Bus setting: how long an idle session slot waits',
 };
 
 function infraBicepFiles(): string[] {
@@ -204,6 +210,11 @@ test('the function list docs/deploy.md expects is the functions the app register
   const registered = readdirSync(join(root, 'functions')).filter((f) => f.endsWith('.ts'))
     .flatMap((f) => [...readText(`functions/${f}`).matchAll(/\bapp\.(?:http|timer|serviceBusQueue|storageQueue|eventGrid)\('([^']+)'/g)].map((m) => m[1]!)).sort();
   assert.deepEqual(listed, registered);
-  assert.match(doc('docs/deploy.md').text, /\/api\/admin\/explain/);
-  assert.match(readText('functions/explain.ts'), /route: 'admin\/explain'/);
+  // The documented endpoint is the registered one (test/infra/routes.test.ts holds the route to the host's rules).
+  const route = /export const EXPLAIN_ROUTE = '([^']+)'/.exec(readText('functions/explain.ts'))?.[1];
+  assert.ok(route, 'functions/explain.ts exports EXPLAIN_ROUTE');
+  for (const d of [...DOCS, { file: 'README.md (whole)', text: readText('README.md') }]) {
+    for (const m of d.text.matchAll(/\/api\/([\w/-]*explain)\b/g)) assert.equal(m[1], route, `${d.file}: /api/${m[1]}`);
+  }
+  assert.match(doc('docs/deploy.md').text, new RegExp(`/api/${route}`));
 });

@@ -167,8 +167,7 @@ export interface ExpectedGrant {
 export const EXPECTED_GRANTS: readonly ExpectedGrant[] = [
   { role: 'storageBlobDataOwner', guid: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scopes: ['storage'], why: 'host storage (leases, timer state) and the Flex deployment container' },
   { role: 'storageTableDataContributor', guid: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scopes: ['storage'], why: 'checkpoints, mailboxes, ledger, correlation tables' },
-  { role: 'serviceBusDataSender', guid: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39', scopes: ['queue'], why: 'per queue: the code sends jobs, continuations and write batches' },
-  { role: 'serviceBusDataReceiver', guid: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0', scopes: ['queue'], why: 'per queue: the triggers' },
+  { role: 'serviceBusDataOwner', guid: '090c5cfd-751d-490a-894a-3ce6f1109419', scopes: ['queue'], why: 'per queue: the triggers receive, the code sends, the scaler reads message counts (Manage)' },
   { role: 'monitoringMetricsPublisher', guid: '3913510d-42f4-4e42-8a64-420c390055eb', scopes: ['appInsights'], why: 'Entra-authenticated telemetry' },
   { role: 'keyVaultSecretsUser', guid: '4633458b-17de-408a-b874-0445c86b69e6', scopes: ['vault'], why: 'certificate credential mode only (conditional)' },
 ];

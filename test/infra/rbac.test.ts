@@ -10,7 +10,6 @@ const rbac = readText('infra/app/rbac.bicep');
 const BROAD = {
   owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
   contributor: 'b24988ac-6180-42dd-9ab4-5e8d09f7f6d2',
-  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419',
   storageAccountContributor: '17d1049b-9a84-46fb-8f53-869881c3d3ab',
 };
 
@@ -36,4 +35,18 @@ test('the Key Vault role follows the certificate credential mode', () => {
   assert.match(kv.body, /^\{/);
   assert.match(rbac, /resource identityKeyVault '[^']+' = if \(grantKeyVault\)/);
   assert.match(readText('infra/main.bicep'), /grantKeyVault: credentialMode == 'certificate'/);
+});
+
+test('Scale-out on Flex Consumption: the scaler can read queue and session counts (Service Bus Data Owner on each queue, nothing wider)', () => {
+  // The scaler reads active message counts through the Service Bus administration API, which needs Manage;
+  // Data Owner is the built-in role that holds it. Scoped to the queues, never to the namespace.
+  const grants = identityGrants(rbac).filter((g) => g.startsWith('serviceBus'));
+  assert.deepEqual(grants, ['serviceBusDataOwner@queue']);
+  const [owner] = resources(rbac, 'Microsoft.Authorization/roleAssignments').filter((r) => /roles\.serviceBusDataOwner/.test(r.body));
+  assert.ok(owner, 'an assignment of Azure Service Bus Data Owner');
+  assert.match(owner.body, /^\[\s*for \(q, i\) in queueNames:/, 'one assignment per queue');
+  assert.match(owner.body, /scope: queue\[i\]/);
+  assert.doesNotMatch(owner.body, /scope: namespace/);
+  // Every queue the triggers listen on is one the loop covers.
+  assert.match(rbac, /var queueNames = items\(queues\)/);
 });

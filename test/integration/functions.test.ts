@@ -3,7 +3,8 @@
 // simulators carries a reply from Exchange into Dataverse exactly as `exsync run` does.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvocationContext, type Timer } from '@azure/functions';
+import { HttpRequest, InvocationContext, type Timer } from '@azure/functions';
+import { explainHandler, EXPLAIN_ROUTE } from '../../functions/explain';
 import { scheduleHandler } from '../../functions/schedule';
 import { syncHandler } from '../../functions/sync';
 import { writeHandler } from '../../functions/write';
@@ -57,4 +58,26 @@ test('timer -> sync -> write through the Functions handlers promotes the reply w
 test('a body that is not a sync job is refused as poison (Service Bus then dead-letters it), not processed', async () => {
   await assert.rejects(syncHandler(async () => p.deps)({ kind: 'sync', mailboxId: 42 }, context('sync')), /PoisonMessage|mailboxId/);
   await assert.rejects(writeHandler(async () => p.deps)('not json at all', context('write')), /write batch/);
+});
+
+test('No personal data out by accident: explain takes the Message-ID in a POST body, so the request URL carries no Message-ID', async () => {
+  // Runs after the reply was promoted above. The host records request URLs (query included) in `requests`.
+  const explain = explainHandler(async () => p.deps.ledger);
+  const url = `https://app.example/api/${EXPLAIN_ROUTE}`;
+  const ask = (init: { body?: string; query?: Record<string, string> }) =>
+    explain(new HttpRequest({ method: 'POST', url, ...(init.body !== undefined ? { body: { string: init.body } } : {}), ...(init.query ? { query: init.query } : {}) }));
+
+  const ok = await ask({ body: JSON.stringify({ id: '<fn-reply@fabrikam.com>' }) });
+  assert.equal(ok.status, 200);
+  const answer = ok.jsonBody as { seen: boolean; mailboxes: { outcome: string; reason: string }[] };
+  assert.equal(answer.seen, true);
+  assert.deepEqual(answer.mailboxes.map((m) => m.outcome), ['promoted']);
+  assert.doesNotMatch(url, /fabrikam|%40|@/, 'the URL the host records holds no Message-ID');
+
+  // The id is never read from the URL: a client that puts it there gets a 400, not an answer.
+  const inQuery = await ask({ query: { id: '<fn-reply@fabrikam.com>' } });
+  assert.equal(inQuery.status, 400);
+  for (const bad of ['not json', JSON.stringify({ id: 'two words' }), JSON.stringify({ id: 42 }), JSON.stringify({ id: `<${'x'.repeat(5000)}@y>` })]) {
+    assert.equal((await ask({ body: bad })).status, 400, bad.slice(0, 40));
+  }
 });

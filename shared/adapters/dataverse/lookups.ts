@@ -116,7 +116,8 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
   responses.forEach((res, i) => {
     const kind = items[i]!.kind;
     const part = res.parts[0]!;
-    if (!res.ok) throw new Error(`Dataverse lookup failed: ${part.status} ${JSON.stringify(part.body).slice(0, 200)}`);
+    // Status and error code only: the error's text echoes the filter, i.e. the page's addresses and Message-IDs.
+    if (!res.ok) throw new Error(`Dataverse lookup failed: ${part.status} ${errorCode(part.body)}`.trim());
     const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
     for (const r of rows) {
       if (kind === 'email' || kind === 'token' || kind === 'conversation') {
@@ -174,4 +175,9 @@ export async function emailsChangedSince(api: WebApi, since: string, max: number
     }),
     complete: raw.length < max,
   };
+}
+
+function errorCode(body: unknown): string {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? code : '';
 }
