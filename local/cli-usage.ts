@@ -1,6 +1,15 @@
 // What `exsync` accepts, and the help it prints: one table, read by the parser and by `--help`, so an option
 // cannot exist without its description.
 
+export type Flags = Record<string, string | true>;
+
+export class UsageError extends Error {
+  /** The command whose usage to show with the message, when the command was known. */
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}
+
 export interface FlagSpec {
   /** Placeholder of the value (FILE, DIR, N, SPEC); none for a switch. */
   value?: string;
