@@ -1,189 +1,89 @@
 #!/usr/bin/env node
-// The `exsync` command line (run-contract.md): run, sim, bench, explain, dlq.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadSettings, SettingsError } from '../shared/config';
-import { runCommand } from './run';
-import { ScaledClock } from './clock';
-import { startGraphSimulator } from './sim/graph';
-import { startDataverseSimulator } from './sim/dataverse';
-import { demoTenant } from './tenant/demo';
-import { loadTenantFile } from './tenant/validate';
-import { explainCommand } from './explain';
-import { formatExplanation } from './explain-text';
-import { engineBenchmark } from './bench-engine';
-import { formatDeadLetters, listDeadLetters, replayServiceBus } from './dlq';
-import { DataDir } from './data-dir';
+// The `exsync` command line: run, sim, bench, explain, dlq. What each accepts, and its help, is in
+// cli-usage.ts; the commands themselves (cli-commands.ts) load only once the arguments parse, so `--help`
+// and a usage error answer at once.
+import { SettingsError } from '../shared/config';
+import { BadInputError } from './bad-input';
+import { COMMANDS, UsageError, commandSynopsis, commandUsage, usage, type Flags } from './cli-usage';
+import { closestName } from './closest-name';
 
-const USAGE = `Usage:
-  exsync run   [--once] [--tenant FILE] [--data DIR] [--reset] [--dump FILE] [--faults SPEC] [--settings FILE]
-  exsync sim   [--tenant FILE] [--graph-port N] [--dataverse-port N]
-  exsync bench [--mailboxes N] [--messages-per-mailbox N] [--json]
-  exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--json]
-  exsync dlq list   [--data DIR] [--settings FILE] [--json]
-  exsync dlq replay [--data DIR] [--settings FILE]`;
+export { UsageError };
 
-type Flags = Record<string, string | true>;
-const FLAGS: Record<string, { value: boolean }> = {
-  once: { value: false }, tenant: { value: true }, data: { value: true }, reset: { value: false }, dump: { value: true },
-  faults: { value: true }, settings: { value: true }, 'graph-port': { value: true }, 'dataverse-port': { value: true },
-  mailboxes: { value: true }, 'messages-per-mailbox': { value: true }, json: { value: false }, help: { value: false },
-};
-const ALLOWED: Record<string, string[]> = {
-  run: ['once', 'tenant', 'data', 'reset', 'dump', 'faults', 'settings'],
-  sim: ['tenant', 'graph-port', 'dataverse-port'],
-  bench: ['mailboxes', 'messages-per-mailbox', 'json'],
-  explain: ['data', 'settings', 'json'],
-  dlq: ['data', 'settings', 'json'],
-};
-/** Commands that take one word before their options, and what it may be. */
-const POSITIONAL: Record<string, { what: string; values?: string[] }> = {
-  explain: { what: 'an internetMessageId, e.g. exsync explain "<abc@contoso.com>"' },
-  dlq: { what: 'list or replay', values: ['list', 'replay'] },
-};
+export interface ParsedArgs {
+  command: string;
+  flags: Flags;
+  positional: string[];
+  /** `--help`: show the command's help (or the overview when there is no command) and do nothing else. */
+  help?: boolean;
+}
 
-export class UsageError extends Error {}
-
-export function parseArgs(argv: string[]): { command: string; flags: Flags; positional: string[] } {
+export function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  const positional: string[] = [];
-  if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  if (!ALLOWED[command]) throw new UsageError(`unknown command "${command}"`);
+  if (command === '--help' || command === '-h' || command === 'help') return { command: '', flags: {}, positional: [], help: true };
+  if (!command) throw new UsageError('a command is needed');
+  const spec = COMMANDS[command];
+  if (!spec) {
+    const likely = closestName(command, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command "${command}"${likely ? ` (did you mean ${likely}?)` : ''}`);
+  }
+  if (rest.some((a) => a === '--help' || a === '-h')) return { command, flags: {}, positional: [], help: true };
   const flags: Flags = {};
+  const positional: string[] = [];
+  const fail = (message: string) => new UsageError(message, command);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m && POSITIONAL[command] && positional.length === 0) {
-      const allowed = POSITIONAL[command]!.values;
-      if (allowed && !allowed.includes(a)) throw new UsageError(`${command} takes ${POSITIONAL[command]!.what}, not "${a}"`);
+    if (!m && spec.positional && positional.length === 0) {
+      const allowed = spec.positional.values;
+      if (allowed && !allowed.includes(a)) throw fail(`${command} takes ${spec.positional.what}, not "${a}"`);
       positional.push(a);
       continue;
     }
-    if (!m) throw new UsageError(`unexpected argument "${a}"`);
+    if (!m) throw fail(`unexpected argument "${a}"`);
     const name = m[1]!;
-    if (name === 'help') throw new UsageError('');
-    if (!FLAGS[name] || !ALLOWED[command]!.includes(name)) throw new UsageError(`--${name} is not an option of "${command}"`);
-    if (FLAGS[name]!.value) {
+    const flag = spec.flags[name];
+    if (!flag) {
+      const likely = closestName(name, Object.keys(spec.flags));
+      throw fail(`--${name} is not an option of "${command}"${likely ? ` (did you mean --${likely}?)` : ''}`);
+    }
+    if (flag.value) {
       const v = m[2] ?? rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      if (v === undefined || v.startsWith('--')) throw fail(`--${name} needs a value (${flag.value})`);
       flags[name] = v;
-    } else flags[name] = true;
+    } else if (m[2] !== undefined) throw fail(`--${name} takes no value`);
+    else flags[name] = true;
   }
-  if (POSITIONAL[command] && positional.length === 0) throw new UsageError(`${command} needs ${POSITIONAL[command]!.what}`);
+  const p = spec.positional;
+  if (p?.optionalWith && flags[p.optionalWith] !== undefined && positional.length) throw fail(`give ${command} one of ${p.what}, not both`);
+  if (p && positional.length === 0 && !(p.optionalWith && flags[p.optionalWith] !== undefined)) throw fail(`${command} needs ${p.what}`);
   return { command, flags, positional };
 }
 
-function intFlag(flags: Flags, name: string, dflt: number, min: number, max: number): number {
-  const v = flags[name];
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
-async function sim(flags: Flags): Promise<number> {
-  // The local settings the simulators read (CLOCK_SPEED, SIM_LIMITS), validated as `run` validates them.
-  const s = loadSettings({ CLOCK_SPEED: process.env.CLOCK_SPEED, SIM_LIMITS: process.env.SIM_LIMITS }, 'local');
-  const limits = s.simLimits === 'real' ? ({ limits: 'real' } as const) : {};
-  const tenant = typeof flags.tenant === 'string' ? loadTenantFile(flags.tenant) : demoTenant();
-  const clock = new ScaledClock(tenant.now ? new Date(tenant.now) : new Date(), s.clockSpeed);
-  const graph = await startGraphSimulator({ tenant, clock, port: intFlag(flags, 'graph-port', 0, 0, 65535), ...limits });
-  const dataverse = await startDataverseSimulator({ tenant, clock, port: intFlag(flags, 'dataverse-port', 0, 0, 65535), ...limits });
-  process.stdout.write(`graph: ${graph.baseUrl}\ndataverse: ${dataverse.baseUrl}\n`);
-  if (s.simLimits === 'real') process.stderr.write(`Service protection limits are on (SIM_LIMITS=real), on a clock x${s.clockSpeed}.\n`);
-  process.stderr.write('Any non-empty bearer token is accepted. Press Ctrl+C to stop.\n');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await Promise.all([graph.close(), dataverse.close()]);
-  return 0;
-}
-
-async function bench(flags: Flags): Promise<number> {
-  const mailboxes = intFlag(flags, 'mailboxes', 10, 1, 1000);
-  const perMailbox = intFlag(flags, 'messages-per-mailbox', 200, 1, 100000);
-  const data = mkdtempSync(join(tmpdir(), 'exsync-bench-'));
-  try {
-    const tenant = demoTenant({ mailboxes, messagesPerMailbox: perMailbox });
-    if (!flags.json) process.stdout.write(`Benchmark: ${mailboxes} mailbox(es) x ${perMailbox} message(s)…\n`);
-    const r = await runCommand({ once: true, data, reset: true, quiet: true, tenantObject: tenant, reproducible: false }, process.stdout);
-    const promoted = r.decisions.filter((d) => d.outcome === 'promoted').length;
-    const seconds = r.ms / 1000;
-    const figures = {
-      mailboxes,
-      messagesPerMailbox: perMailbox,
-      itemsDecided: r.decisions.length,
-      promoted,
-      seconds: Number(seconds.toFixed(2)),
-      itemsPerSecond: Number((r.decisions.length / seconds).toFixed(1)),
-      promotedPerSecond: Number((promoted / seconds).toFixed(1)),
-      graphRequests: r.requests.graph,
-      dataverseRequests: r.requests.dataverse,
-      graphRequestsPerPromoted: promoted ? Number((r.requests.graph / promoted).toFixed(3)) : null,
-      dataverseRequestsPerPromoted: promoted ? Number((r.requests.dataverse / promoted).toFixed(3)) : null,
-      dataverseRequestsPer100Seen: r.decisions.length ? Number(((100 * r.requests.dataverse) / r.decisions.length).toFixed(2)) : null,
-      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      engineMicrosPerEmail: (await engineBenchmark(tenant)).microsPerItem,
-    };
-    if (flags.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-    else for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
-    return r.exitCode;
-  } finally {
-    rmSync(data, { recursive: true, force: true });
-  }
-}
-
-async function dlq(action: string, flags: Flags): Promise<number> {
-  const data = typeof flags.data === 'string' ? flags.data : '.exsync';
-  const settings = typeof flags.settings === 'string' ? flags.settings : undefined;
-  if (action === 'list') {
-    const list = await listDeadLetters({ data, ...(settings ? { settings } : {}) });
-    process.stdout.write(flags.json ? `${JSON.stringify(list, null, 2)}\n` : `${formatDeadLetters(list)}\n`);
-    return 0;
-  }
-  const onServiceBus = await replayServiceBus(settings);
-  if (onServiceBus) {
-    process.stdout.write(`Moved back to their queues: ${Object.entries(onServiceBus).map(([q, n]) => `${q} ${n}`).join(', ')}\n`);
-    return 0;
-  }
-  // Locally: a run that starts by sending them again, and ends like any `--once` run.
-  if (!new DataDir(data).hasState()) throw new Error(`nothing has run in ${data} yet: there are no dead letters to replay`);
-  const r = await runCommand({ once: true, data, reset: false, replayDeadLetters: true, ...(settings ? { settings } : {}) }, process.stdout);
-  return r.exitCode;
-}
-
 export async function main(argv: string[]): Promise<number> {
+  let parsed: ParsedArgs;
   try {
-    const { command, flags, positional } = parseArgs(argv);
-    if (command === 'sim') return await sim(flags);
-    if (command === 'explain') {
-      const e = await explainCommand({ id: positional[0]!, data: typeof flags.data === 'string' ? flags.data : '.exsync', ...(typeof flags.settings === 'string' ? { settings: flags.settings } : {}) });
-      process.stdout.write(flags.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
-      return 0;
-    }
-    if (command === 'bench') return await bench(flags);
-    if (command === 'dlq') return await dlq(positional[0]!, flags);
-    const r = await runCommand(
-      {
-        once: flags.once === true,
-        ...(typeof flags.tenant === 'string' ? { tenant: flags.tenant } : {}),
-        data: typeof flags.data === 'string' ? flags.data : '.exsync',
-        reset: flags.reset === true,
-        ...(typeof flags.dump === 'string' ? { dump: flags.dump } : {}),
-        ...(typeof flags.faults === 'string' ? { faults: flags.faults } : {}),
-        ...(typeof flags.settings === 'string' ? { settings: flags.settings } : {}),
-      },
-      process.stdout,
-    );
-    return r.exitCode;
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`exsync: ${e.message}\n\n${e.command ? commandSynopsis(e.command) : usage()}\n`);
+    return 2;
+  }
+  const { command, flags, positional } = parsed;
+  if (parsed.help) {
+    process.stdout.write(`${command ? commandUsage(command) : usage()}\n`);
+    return 0;
+  }
+  try {
+    // Loaded here, not at the top: --help and usage errors need none of it.
+    const { runCli } = require('./cli-commands') as typeof import('./cli-commands');
+    return await runCli(command, flags, positional);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message ? `exsync: ${e.message}\n` : ''}${USAGE}\n`);
-      return e.message ? 2 : 0;
+      process.stderr.write(`exsync: ${e.message}\n\n${commandSynopsis(e.command ?? command)}\n`);
+      return 2;
     }
-    if (e instanceof SettingsError) {
+    // Refused before starting: exit 2, as for a usage error (see EXIT_CODES).
+    if (e instanceof SettingsError || e instanceof BadInputError) {
       process.stderr.write(`exsync: ${e.message}\n`);
       return 2;
     }
@@ -192,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('exsync.js')) {
+// `node dist/local/cli.js …`; the installed command goes through bin/exsync.js, which calls main itself.
+if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -21,13 +21,23 @@ export interface KeptDeadLetter {
   deliveryCount: number;
   deadLetteredAt: string;
   body: unknown;
+  /** The mailbox's address, kept only when the run showed addresses (simulators, or LOG_PERSONAL_DATA). */
+  mailbox?: string;
 }
 
 export function readKept(dir: DataDir): KeptDeadLetter[] {
   return dir.has(FILE) ? dir.read<KeptDeadLetter[]>(FILE) : [];
 }
 
-export function keep(dir: DataDir, letters: { queue: string; letter: DeadLetter }[], previous: KeptDeadLetter[]): void {
+/** Mailbox id -> address, when addresses may be shown; dead letters then name mailboxes as the summary does. */
+export type MailboxNames = ReadonlyMap<string, string>;
+
+function mailboxIdOf(body: unknown): string | undefined {
+  const id = (body as { mailboxId?: unknown } | undefined)?.mailboxId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+export function keep(dir: DataDir, letters: { queue: string; letter: DeadLetter }[], previous: KeptDeadLetter[], names?: MailboxNames): void {
   const added: KeptDeadLetter[] = letters.map(({ queue, letter }) => ({
     queue,
     messageId: letter.messageId,
@@ -37,16 +47,24 @@ export function keep(dir: DataDir, letters: { queue: string; letter: DeadLetter 
     deliveryCount: letter.deliveryCount,
     deadLetteredAt: letter.deadLetteredAt.toISOString(),
     body: letter.body,
+    ...(names?.get(mailboxIdOf(letter.body) ?? '') ? { mailbox: names.get(mailboxIdOf(letter.body)!)! } : {}),
   }));
   dir.write(FILE, [...previous, ...added]);
 }
 
-/** What a dead letter is about, without addresses: its kind, mailbox id, and size. */
-export function describeBody(body: unknown): string {
+/** What a dead letter is about: its kind, its mailbox (the address when given, else the id), and size. */
+export function describeBody(body: unknown, mailbox?: string): string {
   const b = body as { kind?: string; mailboxId?: string; entries?: unknown[] } | undefined;
-  if (b?.kind === 'sync') return `sync job for mailbox ${b.mailboxId}`;
-  if (b?.kind === 'write') return `write batch of ${b.entries?.length ?? 0} item(s) for mailbox ${b.mailboxId}`;
+  const who = mailbox ?? b?.mailboxId;
+  if (b?.kind === 'sync') return `sync job for mailbox ${who}`;
+  if (b?.kind === 'write') return `write batch of ${b.entries?.length ?? 0} item(s) for mailbox ${who}`;
   return 'unrecognised body';
+}
+
+/** The address to show for a dead letter's mailbox, when addresses may be shown. */
+export function mailboxName(body: unknown, names?: MailboxNames): string | undefined {
+  const id = mailboxIdOf(body);
+  return id ? names?.get(id) : undefined;
 }
 
 function serviceBus(settingsFile: string | undefined) {
@@ -87,5 +105,5 @@ export async function replayServiceBus(settings: string | undefined): Promise<Re
 
 export function formatDeadLetters(list: KeptDeadLetter[]): string {
   if (list.length === 0) return 'No dead letters.';
-  return [`${list.length} dead letter(s):`, ...list.map((d) => `  ${d.deadLetteredAt}  ${d.queue}  ${describeBody(d.body)}\n      ${d.reason}: ${d.description}`)].join('\n');
+  return [`${list.length} dead letter(s):`, ...list.map((d) => `  ${d.deadLetteredAt}  ${d.queue}  ${describeBody(d.body, d.mailbox)}\n      ${d.reason}: ${d.description}`)].join('\n');
 }

@@ -24,13 +24,15 @@ import { demoTenant } from './tenant/demo';
 import { loadTenantFile } from './tenant/validate';
 import type { TenantFixture, TimelineEvent } from './tenant/fixture';
 import { buildDump } from './dump';
-import { formatSummary, progressSink, summarize, type MailboxSummary } from './summary';
+import { formatNothingDue, formatSummary, progressSink, summarize, type MailboxSummary } from './summary';
 import { dataverseIntercept, graphIntercept, seededRandom, parseFaults, type InjectedCounts } from './faults';
 import { readSettingsFile } from './settings-file';
 import { applyTimelineEvent } from './timeline';
 import { withCrashPoints } from './crash';
 import { holdSyncJobs, syncInOrder } from './in-order';
-import { describeBody, keep, readKept } from './dlq';
+import { describeBody, keep, mailboxName, readKept } from './dlq';
+import { BadInputError } from './bad-input';
+import { runMode, usesSimulators } from './run-mode';
 import { ThrottledError, TransientError } from '../shared/domain/errors';
 
 export interface RunArgs {
@@ -81,14 +83,15 @@ const SIM_TOKEN = 'local-simulator-token';
 
 export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Promise<RunResult> {
   const realStart = Date.now();
-  const env: Record<string, string | undefined> = { ...process.env, ...(args.settings ? readSettingsFile(args.settings) : {}) };
-  const useSims = !!args.tenant || !!args.tenantObject || !env.DATAVERSE_URL;
+  const fromFile = args.settings ? readSettingsFile(args.settings) : {};
+  const env: Record<string, string | undefined> = { ...process.env, ...fromFile };
+  const useSims = usesSimulators(env, args);
   const simEnv = (graph: string, dataverse: string) => (useSims ? { GRAPH_BASE_URL: graph, DATAVERSE_URL: dataverse, CREDENTIAL_MODE: 'static', STATIC_TOKEN: SIM_TOKEN } : {});
   // Validate everything before starting anything, so a bad setting costs nothing.
   // The user's own values are checked as given, even those the simulators replace.
   const given = loadSettings({ ...env, ...(useSims ? { DATAVERSE_URL: 'http://127.0.0.1', STATIC_TOKEN: env.STATIC_TOKEN || SIM_TOKEN } : {}) }, 'local');
   const simLimits = given.simLimits === 'real' ? ('real' as const) : undefined;
-  const faults = args.faults ? parseFaults(args.faults) : undefined;
+  const faults = args.faults ? parseFaultsArg(args.faults) : undefined;
 
   const dir = new DataDir(args.data);
   const reseed = !!args.tenant || !!args.tenantObject || args.reset || !dir.hasState();
@@ -100,6 +103,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     : dir.read<DataDirState>('state.json');
   const timeline: TimelineEvent[] = reseed ? [...(tenant?.timeline ?? [])].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)) : dir.has('timeline.json') ? dir.read<TimelineEvent[]>('timeline.json') : [];
   if (reseed) dir.write('timeline.json', timeline);
+  const mode = runMode({ env, fromFile, ...(args.settings ? { settingsFile: args.settings } : {}), ...(args.tenant ? { tenant: args.tenant } : {}), tenantObject: !!args.tenantObject, reseed, seededFrom: state.seededFrom, data: args.data });
+  if (!args.quiet) out.write(`${mode.text}\n`);
 
   const speed = Number(env.CLOCK_SPEED ?? '1') || 1;
   const clock = new ScaledClock(new Date(state.clock), speed);
@@ -117,7 +122,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         try {
           return await start(port ?? 0);
         } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`the ${what} simulator's port ${port} is in use: is another exsync run using ${args.data}? (or use --reset)`);
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`the ${what} simulator's port ${port} is in use: is another exsync run using ${args.data}? Stop it, or give this run another --data directory (the simulators keep their port: the delta links they handed out point at it).`);
           throw e;
         }
       };
@@ -161,6 +166,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     unobserveQueues = observeQueueDepth(() => Object.fromEntries(Object.entries(local.queues).map(([n, q]) => [n, q.stats()])));
     const requests = newRequestCounter();
     const deps = await composePipeline({ settings, queue: local.port, clock, log, counter: requests });
+    // Addresses on the terminal as the summary shows them: always for the simulators' made-up tenant.
+    const showAddresses = settings.logPersonalData || useSims;
     // `crash` faults: the stages' calls to outside systems may "kill the process" just before or after.
     const stageDeps = withCrashPoints(deps, faults?.rates.crash ?? 0, seededRandom((faults?.seed ?? 0) + 2), injected);
     // `--once` runs mailboxes one after another (in-order.ts) so a run is reproducible, faults or not.
@@ -213,7 +220,9 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       else await host.drain({ skipIdleWaits: args.once });
       const recent = (await deps.ledger.all()).filter((d) => d.decidedAt >= since);
       const rows = summarize(recent, timings);
-      if (!args.quiet) out.write(`${formatSummary(rows, settings.logPersonalData || useSims)}\n`);
+      // "Nothing new" only after mailboxes were synced; when none was due, say when the next one is.
+      const nothingDue = r.enqueued.length === 0 && rows.length === 0;
+      if (!args.quiet) out.write(`${nothingDue ? formatNothingDue(r.waiting, clock.now(), speed) : formatSummary(rows, showAddresses)}\n`);
       return rows;
     };
 
@@ -262,7 +271,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       process.on('SIGTERM', onSignal);
       const tickMs = Math.min(60_000, settings.syncIntervalSeconds * 1000);
       summary = await cycle(true);
-      if (!stopping) out.write(`Watching for new mail every ${Math.round(tickMs / 1000)} s (clock x${speed}). Press Ctrl+C to stop.\n`);
+      if (!stopping) out.write(`Checking every ${Math.round(tickMs / 1000)} s for mailboxes that are due (each mailbox every ${settings.syncIntervalSeconds} s, SYNC_INTERVAL_SECONDS${speed === 1 ? '' : `; clock x${speed}`}). Press Ctrl+C to stop.\n`);
       while (!stopping) {
         const wakeAt = Date.now() + clock.toRealMs(tickMs);
         while (!stopping && Date.now() < wakeAt) await new Promise((r) => setTimeout(r, 200));
@@ -279,7 +288,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     if (graphSim) dir.write('graph.json', graphSim.snapshot());
     if (dvSim) dir.write('dataverse.json', dvSim.snapshot());
     dir.write('state.json', { ...state, clock: clock.now().toISOString() });
-    keep(dir, deadLetters, keptDeadLetters);
+    const names = showAddresses && deadLetters.length ? new Map((await deps.mailboxes.list()).map((m) => [m.mailboxId, m.address])) : undefined;
+    keep(dir, deadLetters, keptDeadLetters, names);
     const simulators = graphSim && dvSim ? { graph: graphSim.stats(), dataverse: dvSim.stats() } : undefined;
     if (simulators && (simLimits || args.simOptions?.graph?.limits || args.simOptions?.dataverse?.limits)) {
       const g = simulators.graph.throttled;
@@ -289,11 +299,24 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     }
     if (deadLetters.length) {
       out.write(`${deadLetters.length} message(s) were dead-lettered (kept in ${args.data}; \`exsync dlq list\` shows them, \`exsync dlq replay\` runs them again):\n`);
-      for (const d of deadLetters.slice(0, 10)) out.write(`  ${d.queue}: ${describeBody(d.letter.body)}: ${d.letter.reason} ${d.letter.description}\n`);
+      for (const d of deadLetters.slice(0, 10)) out.write(`  ${d.queue}: ${describeBody(d.letter.body, mailboxName(d.letter.body, names))}: ${d.letter.reason} ${d.letter.description}\n`);
     }
     return { exitCode: deadLetters.length ? 1 : 0, summary, decisions, requests, faults: injected, deadLetters: deadLetters.length, ms: Date.now() - realStart, ...(simulators ? { simulators } : {}) };
+  } catch (e) {
+    // A failure against the real services says why they were used and how to use the simulators.
+    if (mode.adviceFor) throw new Error(`${(e as Error).message}\n${mode.adviceFor(e)}`, { cause: e });
+    throw e;
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await new Promise<void>((r) => logFile.end(() => r()));
+  }
+}
+
+/** --faults: a spec that does not parse is bad input (exit 2), as a bad setting is. */
+function parseFaultsArg(spec: string): ReturnType<typeof parseFaults> {
+  try {
+    return parseFaults(spec);
+  } catch (e) {
+    throw new BadInputError((e as Error).message);
   }
 }

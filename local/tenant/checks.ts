@@ -41,7 +41,9 @@ export function looksLikeAddress(v: unknown): v is string {
   return typeof v === 'string' && /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;.]+$/.test(v);
 }
 
+/** What was found, for "expected …, got …": never "undefined undefined" for a missing key. */
 export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the key is missing)';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
@@ -61,9 +63,9 @@ export function checkOptional(
   const at = keyPath(path, column);
   if (kind === 'boolean' && typeof v !== 'boolean') p.add(at, `expected true or false, got ${describe(v)}`);
   else if (kind === 'string' && typeof v !== 'string') p.add(at, `expected a string, got ${describe(v)}`);
-  else if (kind === 'date' && !isIsoDate(v)) p.add(at, `not an ISO 8601 date with time zone: ${describe(v)}`);
-  else if (kind === 'guid' && !isGuid(v)) p.add(at, `not a GUID: ${describe(v)}`);
-  else if (kind === 'address' && !looksLikeAddress(v)) p.add(at, `not an email address: ${describe(v)}`);
+  else if (kind === 'date' && !isIsoDate(v)) p.add(at, `expected an ISO 8601 date and time with its zone (e.g. 2025-01-10T10:00:00Z), got ${describe(v)}`);
+  else if (kind === 'guid' && !isGuid(v)) p.add(at, `expected a GUID, got ${describe(v)}`);
+  else if (kind === 'address' && !looksLikeAddress(v)) p.add(at, `expected an email address (x@y.z), got ${describe(v)}`);
   else if (typeof kind === 'object' && !(Number.isInteger(v) && (v as number) >= kind.min && (v as number) <= kind.max))
     p.add(at, `expected an integer from ${kind.min} to ${kind.max}, got ${describe(v)}`);
   else return true;

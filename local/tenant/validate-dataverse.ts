@@ -22,7 +22,7 @@ export function checkDataverse(p: Problems, dataverse: unknown): void {
   const queues = ids('queues');
 
   const orgs = sets.get('organizations') ?? [];
-  if (orgs.length > 1) p.add(keyPath(path, 'organizations'), `a Dataverse environment has one organization, found ${orgs.length}`);
+  if (orgs.length > 1) p.add(keyPath(path, 'organizations'), `expected one organization (a Dataverse environment has one), got ${orgs.length}`);
   for (const [org, i] of orgs) checkOrganization(p, org, indexPath(keyPath(path, 'organizations'), i));
 
   for (const [u, i] of sets.get('systemusers') ?? []) {
@@ -32,9 +32,9 @@ export function checkDataverse(p: Problems, dataverse: unknown): void {
   }
   for (const [s, i] of sets.get('usersettingscollection') ?? []) {
     const at = indexPath(keyPath(path, 'usersettingscollection'), i);
-    if (!('systemuserid' in s)) p.add(keyPath(at, 'systemuserid'), 'missing (usersettings belong to a systemuser)');
+    if (!('systemuserid' in s)) p.add(keyPath(at, 'systemuserid'), `expected the systemuser these settings belong to, got ${describe(undefined)}`);
     else if (isGuid(s.systemuserid) && !users.has(s.systemuserid.toLowerCase()))
-      p.add(keyPath(at, 'systemuserid'), `no systemuser ${s.systemuserid}`);
+      p.add(keyPath(at, 'systemuserid'), `expected a systemuserid of dataverse.systemusers, got ${describe(s.systemuserid)}, which is not one`);
     checkOptional(p, s, at, 'incomingemailfilteringmethod', FILTER);
   }
   for (const [q, i] of sets.get('queues') ?? []) {
@@ -54,10 +54,10 @@ function checkKeysAndColumns(p: Problems, set: string, setPath: string, rows: Ar
     const at = indexPath(setPath, i);
     if (key && key in row) {
       const id = row[key];
-      if (!isGuid(id)) p.add(keyPath(at, key), `not a GUID: ${describe(id)}`);
+      if (!isGuid(id)) p.add(keyPath(at, key), `expected a GUID, got ${describe(id)}`);
       else {
         const first = seen.get(id.toLowerCase());
-        if (first !== undefined) p.add(keyPath(at, key), `duplicate of ${indexPath(setPath, first)}`);
+        if (first !== undefined) p.add(keyPath(at, key), `expected a key no other row has, got the key of ${indexPath(setPath, first)}`);
         else seen.set(id.toLowerCase(), i);
       }
     }
@@ -74,7 +74,7 @@ function checkOrganization(p: Problems, org: Obj, at: string): void {
     // the history list, current prefix first; each prefix is 1 to 20 characters
     for (const prefix of org.trackingprefix.split(','))
       if (prefix.trim().length < 1 || prefix.trim().length > 20)
-        p.add(keyPath(at, 'trackingprefix'), `each prefix must be 1 to 20 characters: ${describe(prefix)}`);
+        p.add(keyPath(at, 'trackingprefix'), `expected prefixes of 1 to 20 characters, got ${describe(prefix)}`);
   } else checkOptional(p, org, at, 'trackingprefix', 'string');
   checkOptional(p, org, at, 'trackingtokenidbase', { min: 0, max: 2147483647 });
   checkOptional(p, org, at, 'trackingtokeniddigits', { min: 1, max: 10 });
@@ -86,13 +86,13 @@ function checkOrganization(p: Problems, org: Obj, at: string): void {
   if (checkOptional(p, org, at, 'hashfilterkeywords', 'string') && typeof org.hashfilterkeywords === 'string') {
     try {
       new RegExp(org.hashfilterkeywords);
-    } catch {
-      p.add(keyPath(at, 'hashfilterkeywords'), 'not a valid regular expression');
+    } catch (e) {
+      p.add(keyPath(at, 'hashfilterkeywords'), `expected a regular expression, got ${describe(org.hashfilterkeywords)}: ${(e as Error).message}`);
     }
   }
   const xml = org.orgdborgsettings;
   if (xml !== undefined && xml !== null && (typeof xml !== 'string' || !/^\s*<OrgSettings>[\s\S]*<\/OrgSettings>\s*$/.test(xml)))
-    p.add(keyPath(at, 'orgdborgsettings'), 'expected XML text of the form <OrgSettings>…</OrgSettings>');
+    p.add(keyPath(at, 'orgdborgsettings'), `expected XML text of the form <OrgSettings>…</OrgSettings>, got ${describe(xml)}`);
 }
 
 function checkMailboxes(p: Problems, rows: Array<[Obj, number]>, setPath: string, users: Set<string>, queues: Set<string>): void {
@@ -103,25 +103,25 @@ function checkMailboxes(p: Problems, rows: Array<[Obj, number]>, setPath: string
     if (!looksLikeAddress(m.emailaddress)) p.add(keyPath(at, 'emailaddress'), `expected the mailbox address, got ${describe(m.emailaddress)}`);
     else {
       const first = byAddress.get(m.emailaddress.toLowerCase());
-      if (first !== undefined) p.add(keyPath(at, 'emailaddress'), `same address as ${indexPath(setPath, first)}`);
+      if (first !== undefined) p.add(keyPath(at, 'emailaddress'), `expected an address no other mailbox has, got the address of ${indexPath(setPath, first)}`);
       else byAddress.set(m.emailaddress.toLowerCase(), i);
     }
     const owner = m._regardingobjectid_value;
     const typeKey = 'regardingobjectid@odata.type';
     const type = m[typeKey];
     if (!isGuid(owner)) {
-      if (!('_regardingobjectid_value' in m)) p.add(keyPath(at, '_regardingobjectid_value'), 'missing: a mailbox belongs to a systemuser or queue');
+      if (!('_regardingobjectid_value' in m)) p.add(keyPath(at, '_regardingobjectid_value'), `expected the systemuser or queue the mailbox belongs to, got ${describe(undefined)}`);
     } else {
       const o = owner.toLowerCase();
       if (type !== undefined && type !== 'systemuser' && type !== 'queue')
         p.add(keyPath(at, typeKey), `expected "systemuser" or "queue", got ${describe(type)}`);
-      else if (type === 'systemuser' && !users.has(o)) p.add(keyPath(at, '_regardingobjectid_value'), `no systemuser ${owner}`);
-      else if (type === 'queue' && !queues.has(o)) p.add(keyPath(at, '_regardingobjectid_value'), `no queue ${owner}`);
+      else if (type === 'systemuser' && !users.has(o)) p.add(keyPath(at, '_regardingobjectid_value'), `expected a systemuserid of dataverse.systemusers, got ${describe(owner)}, which is not one`);
+      else if (type === 'queue' && !queues.has(o)) p.add(keyPath(at, '_regardingobjectid_value'), `expected a queueid of dataverse.queues, got ${describe(owner)}, which is not one`);
       else if (type === undefined && !users.has(o) && !queues.has(o))
-        p.add(keyPath(at, '_regardingobjectid_value'), `no systemuser or queue ${owner}`);
-      // one mailbox per user or queue (sss-behaviour 1.1): a second row would double-process its mail
+        p.add(keyPath(at, '_regardingobjectid_value'), `expected the id of a systemuser or queue, got ${describe(owner)}, which is neither`);
+      // one mailbox per user or queue, as in Dynamics 365: a second row would process its mail twice
       const first = byOwner.get(o);
-      if (first !== undefined) p.add(keyPath(at, '_regardingobjectid_value'), `owner already has the mailbox ${indexPath(setPath, first)}`);
+      if (first !== undefined) p.add(keyPath(at, '_regardingobjectid_value'), `expected an owner without another mailbox, got the owner of ${indexPath(setPath, first)}`);
       else byOwner.set(o, i);
     }
     checkOptional(p, m, at, 'incomingemaildeliverymethod', { min: 0, max: 3 });
@@ -144,10 +144,10 @@ function checkActivity(p: Problems, a: Obj, at: string): void {
   for (const [party, j] of objectsIn(p, a.email_activity_parties, partiesPath)) {
     const pp = indexPath(partiesPath, j);
     // 1 From, 2 To, 3 Cc, 4 Bcc, … 11 Customer; a party without one cannot be placed on the mail
-    if (!('participationtypemask' in party)) p.add(keyPath(pp, 'participationtypemask'), 'missing');
+    if (!('participationtypemask' in party)) p.add(keyPath(pp, 'participationtypemask'), `expected the party's role (1 From, 2 To, 3 Cc, 4 Bcc … 11 Customer), got ${describe(undefined)}`);
     else checkOptional(p, party, pp, 'participationtypemask', { min: 1, max: 11 });
     if (!('_partyid_value' in party) && typeof party.addressused !== 'string')
-      p.add(pp, 'needs _partyid_value or, for an unresolved address, addressused');
+      p.add(pp, 'expected _partyid_value or, for an unresolved address, addressused, got neither');
     checkOptional(p, party, pp, 'addressused', 'string');
     checkOptional(p, party, pp, '_partyid_value', 'guid');
   }

@@ -1,7 +1,8 @@
 // Explain: "why was this email (not) tracked?", answered from the ledger for every mailbox that saw the
 // message, and telling "never seen" apart from "seen and skipped".
-import type { Ledger } from '../ports';
+import type { Ledger, MailboxRegistry } from '../ports';
 import type { Decision, Evaluation } from '../domain/activity';
+import { WORKLOADS } from '../domain/reasons';
 import { normalizeMessageId } from '../domain/message-id';
 
 /** A decision as people and tools see it (the dump, explain): the ledger row without internal keys. */
@@ -51,6 +52,13 @@ export interface Explanation {
   mailboxes: MailboxExplanation[];
 }
 
+/** The same answer for one Exchange item, asked by its Graph id: the way to an item without a Message-ID. */
+export interface ItemExplanation {
+  itemId: string;
+  seen: boolean;
+  mailboxes: MailboxExplanation[];
+}
+
 /** Message-IDs are short printable text; anything else is refused where it enters. */
 export function validMessageIdInput(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
@@ -58,9 +66,15 @@ export function validMessageIdInput(raw: unknown): string | undefined {
   return t.length > 0 && t.length <= 998 && /^<?[^<>\s]+>?$/.test(t) ? t : undefined;
 }
 
-export async function explainMessage(ledger: Ledger, internetMessageId: string): Promise<Explanation> {
-  const decisions = await ledger.byMessage(normalizeMessageId(internetMessageId));
-  const mailboxes = decisions
+/** Graph item ids are opaque base64url-like text; anything else is refused where it enters. */
+export function validItemIdInput(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const t = raw.trim();
+  return /^[A-Za-z0-9+/=_-]{1,1024}$/.test(t) ? t : undefined;
+}
+
+function explained(decisions: Decision[]): MailboxExplanation[] {
+  return decisions
     .sort((a, b) => a.mailbox.localeCompare(b.mailbox) || a.folder.localeCompare(b.folder))
     .map((d): MailboxExplanation => {
       let evaluation: Evaluation | undefined;
@@ -71,5 +85,21 @@ export async function explainMessage(ledger: Ledger, internetMessageId: string):
       }
       return { ...publicDecision(d), ...(evaluation ? { evaluation } : {}) };
     });
+}
+
+export async function explainMessage(ledger: Ledger, internetMessageId: string): Promise<Explanation> {
+  const mailboxes = explained(await ledger.byMessage(normalizeMessageId(internetMessageId)));
   return { internetMessageId, seen: mailboxes.length > 0, mailboxes };
+}
+
+/** One point read per known mailbox and workload: the ledger is keyed by mailbox and Graph item id. */
+export async function explainItem(ledger: Ledger, registry: MailboxRegistry, itemId: string): Promise<ItemExplanation> {
+  const found: Decision[] = [];
+  for (const m of await registry.list())
+    for (const workload of WORKLOADS) {
+      const d = await ledger.get(m.mailboxId, workload, itemId);
+      if (d) found.push(d);
+    }
+  const mailboxes = explained(found);
+  return { itemId, seen: mailboxes.length > 0, mailboxes };
 }

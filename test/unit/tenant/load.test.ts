@@ -30,10 +30,10 @@ test('an invalid file throws one error naming the file and every problem', () =>
   const path = join(fixtures, 'tenant-invalid.json');
   assert.throws(() => loadTenantFile(path), (e: Error) => {
     assert.match(e.message, /tenant-invalid\.json: 4 problems:/);
-    assert.match(e.message, /now: not an ISO 8601 date/);
-    assert.match(e.message, /dataverse\.mailboxes\[0\]\.mailboxid: not a GUID: "mbx-1"/);
-    assert.match(e.message, /dataverse\.mailboxes\[0\]\._regardingobjectid_value: no systemuser a11ce000-0000-4000-8000-000000000009/);
-    assert.match(e.message, /exchange\["alice@contoso\.com"\]\.mailFolders\[0\]\.displayName: expected the folder's name/);
+    assert.match(e.message, /now: expected an ISO 8601 date and time with its zone \(e\.g\. 2025-01-10T10:00:00Z\), got "2025-01-10 10:00"/);
+    assert.match(e.message, /dataverse\.mailboxes\[0\]\.mailboxid: expected a GUID, got "mbx-1"/);
+    assert.match(e.message, /dataverse\.mailboxes\[0\]\._regardingobjectid_value: expected a systemuserid of dataverse\.systemusers, got "a11ce000-0000-4000-8000-000000000009", which is not one/);
+    assert.match(e.message, /exchange\["alice@contoso\.com"\]\.mailFolders\[0\]\.displayName: expected the folder's name, got nothing \(the key is missing\)/);
     return true;
   });
 });
