@@ -31,11 +31,18 @@ const INSTALL_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish',
 
 const npm = (args: string[], cwd: string) => spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
 
-/** `npm prune --omit=dev --omit=optional` -> the omitted kinds; any other build:azure script is refused. */
+/**
+ * `npm prune --omit=dev --omit=optional [&& rm -f dist/<file> …]` -> the omitted kinds and the build leftovers it
+ * deletes (the incremental build info `npm install`'s prepare writes); any other build:azure script is refused.
+ */
 export function pruneOmits(script: string | undefined): Set<string> {
-  const m = /^npm prune((?: --omit=(?:dev|optional|peer))+)$/.exec((script ?? '').trim());
-  if (!m) throw new Error(`build:azure is not a plain "npm prune --omit=...": ${script ?? '(missing)'}`);
-  return new Set([...m[1]!.matchAll(/--omit=(\w+)/g)].map((x) => x[1]!));
+  return parseBuildAzure(script).omit;
+}
+
+export function parseBuildAzure(script: string | undefined): { omit: Set<string>; removes: string[] } {
+  const m = /^npm prune((?: --omit=(?:dev|optional|peer))+)((?: && rm -f dist\/[\w.-]+)*)$/.exec((script ?? '').trim());
+  if (!m) throw new Error(`build:azure is not "npm prune --omit=..." with optional "&& rm -f dist/<file>": ${script ?? '(missing)'}`);
+  return { omit: new Set([...m[1]!.matchAll(/--omit=(\w+)/g)].map((x) => x[1]!)), removes: [...m[2]!.matchAll(/rm -f (dist\/[\w.-]+)/g)].map((x) => x[1]!) };
 }
 
 /** Lock entries (`node_modules/...` paths) that a prune with these omissions keeps, and those it removes. */
@@ -93,6 +100,7 @@ export function remoteBuild(root: string): RemoteBuild {
       const r = npm(['run', script], dir);
       if (r.status !== 0) throw new Error(`npm run ${script} failed on the upload:\n${r.stdout}\n${r.stderr}`);
     }
+    for (const f of parseBuildAzure(pkg.scripts['build:azure']).removes) rmSync(join(dir, f), { force: true });
     const files = filesAfterIgnore(dir, parseIgnore('node_modules\n'));
     const { kept, removed } = pruneByLock(readFileSync(join(root, 'package-lock.json'), 'utf8'), omit);
     return { uploaded, files, packages: kept, removed, omit, dir, cleanup };
