@@ -1,4 +1,4 @@
-// The `crash` fault (run-contract.md): at a random step boundary (before or after any call a stage makes
+// The `crash` fault of `--faults`: at a random step boundary (before or after any call a stage makes
 // to an outside system) the process "dies": the handler stops there and its message is never settled, so
 // its lock lapses and it is delivered again, exactly what a killed Functions instance leaves behind.
 import type { PipelineDeps } from '../shared/pipeline/deps';

@@ -25,7 +25,9 @@ import { loadTenantFile } from './tenant/validate';
 import type { TenantFixture, TimelineEvent } from './tenant/fixture';
 import { buildDump } from './dump';
 import { formatNothingDue, formatSummary, progressSink, summarize, type MailboxSummary } from './summary';
-import { dataverseIntercept, graphIntercept, seededRandom, parseFaults, type InjectedCounts } from './faults';
+import { dataverseIntercept, faultsTables, graphIntercept, outageClock, seededRandom, parseFaults, tablesFault, type InjectedCounts } from './faults';
+import { startTablesProxy } from './tables-proxy';
+import { patient, rideOutOn } from './ride-out';
 import { readSettingsFile } from './settings-file';
 import { applyTimelineEvent } from './timeline';
 import { withCrashPoints } from './crash';
@@ -33,7 +35,6 @@ import { holdSyncJobs, syncInOrder } from './in-order';
 import { describeBody, keep, mailboxName, readKept } from './dlq';
 import { BadInputError } from './bad-input';
 import { runMode, usesSimulators } from './run-mode';
-import { ThrottledError, TransientError } from '../shared/domain/errors';
 
 export interface RunArgs {
   once: boolean;
@@ -110,6 +111,9 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
   const clock = new ScaledClock(new Date(state.clock), speed);
   clock.virtualWaits = args.once;
   const injected: InjectedCounts = {};
+  // Outage windows count from the run's start: set once the stack is up, just before the pipeline starts.
+  let runStartMs: number | undefined;
+  const down = faults ? outageClock(faults, clock, () => runStartMs) : undefined;
   const logFile = createWriteStream(join(args.data, 'exsync.log'), { flags: 'a' });
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -129,7 +133,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       graphSim = await onPort('Graph', state.ports?.graph, (port) => startGraphSimulator({
         ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('graph.json') }), clock, port,
         ...(simLimits ? { limits: simLimits } : {}),
-        ...(faults ? { intercept: graphIntercept(faults, injected) } : {}),
+        ...(faults ? { intercept: graphIntercept(faults, injected, down) } : {}),
         ...(faults?.latencyMs['graph.latency'] ? { latencyMs: faults.latencyMs['graph.latency'] } : {}),
         ...args.simOptions?.graph,
       }));
@@ -137,7 +141,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       dvSim = await onPort('Dataverse', state.ports?.dataverse, (port) => startDataverseSimulator({
         ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('dataverse.json') }), clock, port,
         ...(simLimits ? { limits: simLimits } : {}),
-        ...(faults ? { intercept: dataverseIntercept(faults, injected) } : {}),
+        ...(faults ? { intercept: dataverseIntercept(faults, injected, down) } : {}),
         ...(faults?.latencyMs['dataverse.latency'] ? { latencyMs: faults.latencyMs['dataverse.latency'] } : {}),
         ...args.simOptions?.dataverse,
       }));
@@ -145,9 +149,12 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       args.onSimulators?.(graphSim, dvSim);
       state.ports = { graph: Number(new URL(graphSim.baseUrl).port), dataverse: Number(new URL(dvSim.baseUrl).port) };
     }
+    // Table Storage faults: a proxy in front of Azurite answers 503 ServerBusy when they strike.
+    const tablesProxy = storage && faults && faultsTables(faults) ? await startTablesProxy(storage.connectionString, tablesFault(faults, injected, down)) : undefined;
+    if (tablesProxy) stops.push(() => tablesProxy.close());
     const settings: Settings = loadSettings({
       ...env,
-      ...(storage ? { AzureWebJobsStorage: storage.connectionString } : {}),
+      ...(storage ? { AzureWebJobsStorage: tablesProxy?.connectionString ?? storage.connectionString } : {}),
       ...simEnv(graphSim?.baseUrl ?? '', dvSim?.baseUrl ?? ''),
     }, 'local');
 
@@ -165,9 +172,14 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     const local = createLocalQueues(clock, { maxDeliveryCount: settings.queueMaxDeliveryCount });
     unobserveQueues = observeQueueDepth(() => Object.fromEntries(Object.entries(local.queues).map(([n, q]) => [n, q.stats()])));
     const requests = newRequestCounter();
-    const deps = await composePipeline({ settings, queue: local.port, clock, log, counter: requests });
     // Addresses on the terminal as the summary shows them: always for the simulators' made-up tenant.
     const showAddresses = settings.logPersonalData || useSims;
+    const rideOut = rideOutOn(clock, log);
+    runStartMs = clock.now().getTime();
+    // No retries inside the Table SDK here: they sleep in real time, and the run's clock paces every retry.
+    const deps = await rideOut('start', () => composePipeline({ settings, queue: local.port, clock, log, counter: requests, tableClientRetries: 0 }));
+    // The loop's own reads between cycles (the timer's part) wait out an outage instead of ending the run.
+    const loop = { ...deps, mailboxes: patient('mailboxes', deps.mailboxes, rideOut), ledger: patient('ledger', deps.ledger, rideOut), alerts: patient('alerts', deps.alerts, rideOut) };
     // `crash` faults: the stages' calls to outside systems may "kill the process" just before or after.
     const stageDeps = withCrashPoints(deps, faults?.rates.crash ?? 0, seededRandom((faults?.seed ?? 0) + 2), injected);
     // `--once` runs mailboxes one after another (in-order.ts) so a run is reproducible, faults or not.
@@ -193,32 +205,18 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         if (graphSim && dvSim) await applyTimelineEvent(ev, graphSim, dvSim.baseUrl, SIM_TOKEN);
       }
     };
-    // The timer function is retried by its next tick on Azure; here the cycle waits out Retry-After itself.
-    const scheduleWithRetry = async <T>(run: () => Promise<T>): Promise<T> => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await run();
-        } catch (e) {
-          // Throttling is waited out as long as it lasts; other transient trouble is tried 10 times.
-          if (!(e instanceof ThrottledError || e instanceof TransientError) || (e instanceof TransientError && attempt >= 10) || attempt >= 200) throw e;
-          const waitMs = e instanceof ThrottledError ? e.retryAfterMs : 1000 * attempt;
-          log.warn('schedule.retry', { attempt, waitMs, system: e.system });
-          if (args.once) clock.advance(waitMs);
-          else await new Promise((res) => setTimeout(res, clock.toRealMs(waitMs)));
-        }
-      }
-    };
     let lastSchedule: ScheduleResult | undefined;
     const cycle = async (force: boolean, timelineGroupOnly = false): Promise<MailboxSummary[]> => {
       const since = clock.now().toISOString();
       await applyDueTimeline(timelineGroupOnly);
       const hold = inOrder ? holdSyncJobs(local.port) : undefined;
-      const r = await scheduleWithRetry(() => traceStage({ stage: 'schedule' }, () => runSchedule(hold ? { ...deps, queue: tracedQueue(hold.port) } : deps, { force })));
+      // The timer function is retried by its next tick on Azure; here the cycle waits out the trouble itself.
+      const r = await rideOut('schedule', () => traceStage({ stage: 'schedule' }, () => runSchedule(hold ? { ...deps, queue: tracedQueue(hold.port) } : deps, { force })));
       lastSchedule = r;
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
-      if (hold) await syncInOrder(hold.held, { port: local.port, deps, clock, drain: () => host.drain({ skipIdleWaits: args.once }) });
+      if (hold) await syncInOrder(hold.held, { port: local.port, deps: loop, clock, drain: () => host.drain({ skipIdleWaits: args.once }) });
       else await host.drain({ skipIdleWaits: args.once });
-      const recent = (await deps.ledger.all()).filter((d) => d.decidedAt >= since);
+      const recent = (await loop.ledger.all()).filter((d) => d.decidedAt >= since);
       const rows = summarize(recent, timings);
       // "Nothing new" only after mailboxes were synced; when none was due, say when the next one is.
       const nothingDue = r.enqueued.length === 0 && rows.length === 0;
@@ -243,7 +241,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       // A mailbox that failed is retried when due (5 minutes later, as SSS does) until it syncs or is disabled.
       for (let round = 0; round < 2 * MAX_TRANSIENT_FAILURES; round++) {
         const eligible = new Set([...(lastSchedule?.enqueued ?? []), ...(lastSchedule?.waiting ?? []).map((w) => w.mailboxId)]);
-        const pending = (await deps.mailboxes.list()).filter((m) => eligible.has(m.mailboxId) && m.health.state !== 'disabled' && (!m.health.lastSyncCompletedAt || m.health.lastSyncCompletedAt < runStart));
+        const pending = (await loop.mailboxes.list()).filter((m) => eligible.has(m.mailboxId) && m.health.state !== 'disabled' && (!m.health.lastSyncCompletedAt || m.health.lastSyncCompletedAt < runStart));
         if (pending.length === 0) break;
         const next = Math.min(...pending.map((m) => Date.parse(m.health.nextDueAt ?? clock.now().toISOString())));
         if (next > clock.now().getTime()) clock.advance(next - clock.now().getTime());
@@ -280,15 +278,15 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     }
 
     const deadLetters = Object.entries(local.queues).flatMap(([queue, q]) => q.deadLetters().map((letter) => ({ queue, letter })));
-    const decisions = await deps.ledger.all();
+    const decisions = await loop.ledger.all();
     if (args.dump) {
-      const dump = buildDump({ dataverse: dvSim?.dump() ?? {}, exchange: graphSim?.exchangeState() ?? {}, decisions, deadLetters, alerts: await deps.alerts.all() });
+      const dump = buildDump({ dataverse: dvSim?.dump() ?? {}, exchange: graphSim?.exchangeState() ?? {}, decisions, deadLetters, alerts: await loop.alerts.all() });
       writeFileSync(args.dump, `${JSON.stringify(dump, null, 2)}\n`);
     }
     if (graphSim) dir.write('graph.json', graphSim.snapshot());
     if (dvSim) dir.write('dataverse.json', dvSim.snapshot());
     dir.write('state.json', { ...state, clock: clock.now().toISOString() });
-    const names = showAddresses && deadLetters.length ? new Map((await deps.mailboxes.list()).map((m) => [m.mailboxId, m.address])) : undefined;
+    const names = showAddresses && deadLetters.length ? new Map((await loop.mailboxes.list()).map((m) => [m.mailboxId, m.address])) : undefined;
     keep(dir, deadLetters, keptDeadLetters, names);
     const simulators = graphSim && dvSim ? { graph: graphSim.stats(), dataverse: dvSim.stats() } : undefined;
     if (simulators && (simLimits || args.simOptions?.graph?.limits || args.simOptions?.dataverse?.limits)) {

@@ -20,13 +20,14 @@ export function newRequestCounter(): RequestCounter {
 }
 
 /** Table Storage by connection string (local) or endpoint + managed identity (Azure). */
-export async function tablesFor(s: Settings): Promise<TableStore> {
+export async function tablesFor(s: Settings, maxRetries?: number): Promise<TableStore> {
   if (!s.storageConnectionString && !s.tableServiceUri) throw new Error('AzureWebJobsStorage__tableServiceUri (or AzureWebJobsStorage) is not set');
   const tables = createTableStore({
     ...(s.storageConnectionString ? { connectionString: s.storageConnectionString } : {}),
     ...(!s.storageConnectionString && s.tableServiceUri ? { endpoint: s.tableServiceUri, credential: azureResourceCredential(s) } : {}),
     tablePrefix: s.tablePrefix,
     allowInsecure: !!s.storageConnectionString && /127\.0\.0\.1|localhost|UseDevelopmentStorage/.test(s.storageConnectionString),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
   });
   await tables.ensureTables();
   return tables;
@@ -38,6 +39,8 @@ export interface ComposeOptions {
   clock: Clock;
   log: Log;
   counter?: RequestCounter;
+  /** The Table SDK's own retries within a call; the local runtime sets 0 so its clock paces every retry. */
+  tableClientRetries?: number;
 }
 
 export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps & { tables: TableStore }> {
@@ -51,7 +54,7 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     const k = `${system}.${route}`;
     o.counter.byRoute[k] = (o.counter.byRoute[k] ?? 0) + 1;
   };
-  const tables = await tablesFor(s);
+  const tables = await tablesFor(s, o.tableClientRetries);
   // Telemetry decorators around the ports (spans, metrics, promotion.decided); no-ops until telemetry starts.
   return instrumentPipeline({
     graph: createGraphClient({ baseUrl: s.graphBaseUrl, token: tokenSource(credential, scopeFor(s.graphBaseUrl)), pageSize: s.graphPageSize, clock: o.clock, onRequest: count('graph') }),

@@ -51,3 +51,43 @@ export function classifyHttp(system: OutsideSystem, status: number, code: string
   if (status >= 500 || status === 408) return new TransientError(message, system, status, code);
   return new PermanentError(message, system, status, code);
 }
+
+/** A failure worth a scheduled retry: what it was, from which system, and any wait the service asked for. */
+export interface RetryableFailure {
+  kind: 'throttled' | 'transient';
+  system: OutsideSystem;
+  retryAfterMs?: number;
+  status?: number;
+  code?: string;
+}
+
+interface AdapterErrorLike {
+  name?: unknown;
+  kind?: unknown;
+  retryable?: unknown;
+  retryAfterMs?: unknown;
+  statusCode?: unknown;
+  code?: unknown;
+}
+
+/**
+ * Sorts any error into throttled, transient or neither (undefined: permanent, a bug, a crash), for every
+ * outside system. The Table Storage and Service Bus adapters keep their own error types for now; they are
+ * recognised by name, so this module stays free of adapter imports.
+ */
+export function retryableFailureOf(e: unknown): RetryableFailure | undefined {
+  if (e instanceof ThrottledError) return { kind: 'throttled', system: e.system, retryAfterMs: e.retryAfterMs, ...statusAndCode(e.status, e.code) };
+  if (e instanceof TransientError) return { kind: 'transient', system: e.system, ...statusAndCode(e.status, e.code) };
+  if (e instanceof SyncError || typeof e !== 'object' || e === null) return undefined;
+  const a = e as AdapterErrorLike;
+  const status = typeof a.statusCode === 'number' ? a.statusCode : undefined;
+  const code = typeof a.code === 'string' ? a.code : undefined;
+  if (a.name === 'TableStoreError' && (a.kind === 'throttled' || a.kind === 'transient')) {
+    const wait = typeof a.retryAfterMs === 'number' && a.retryAfterMs > 0 ? { retryAfterMs: a.retryAfterMs } : {};
+    return { kind: a.kind, system: 'tables', ...wait, ...statusAndCode(status, code) };
+  }
+  if (a.name === 'QueueSendError' && a.retryable === true) return { kind: 'transient', system: 'servicebus', ...statusAndCode(undefined, code) };
+  return undefined;
+}
+
+const statusAndCode = (status?: number, code?: string) => ({ ...(status !== undefined ? { status } : {}), ...(code ? { code } : {}) });

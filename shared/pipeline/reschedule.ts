@@ -1,27 +1,43 @@
-// Throttling is answered by sending the same work again for later (a scheduled message), never by
-// sleeping inside a function: the lock, the instance and the Graph/Dataverse budget stay free meanwhile.
-import type { QueueName } from '../ports';
-import { ThrottledError } from '../domain/errors';
-import { keyHash } from '../domain/message-id';
+// The one home of "try this message again later": a throttled or transient failure of Graph, Dataverse,
+// Table Storage or Service Bus sends the same message again as a scheduled message, never a sleep inside
+// a function and never an instant redelivery (which would use up the delivery count in seconds and
+// dead-letter real work). Retry n carries the id `<original>:retry:<n>`, so a second send of one attempt
+// (a crash after the send) is dropped by duplicate detection.
+import type { OutgoingMessage, QueueName } from '../ports';
+import { retryableFailureOf } from '../domain/errors';
+import { mayRetry, retryAttemptOf, retryDelayMs, retryMessageId } from '../domain/backoff';
 import type { InboundMessage, PipelineDeps } from './deps';
 
 export async function withReschedule(queue: QueueName, msg: InboundMessage, deps: PipelineDeps, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (e) {
-    if (!(e instanceof ThrottledError)) throw e;
-    // A little spread per message, so jobs throttled together do not all come back in the same instant.
-    const spread = (parseInt(keyHash(msg.messageId ?? 'msg').slice(0, 6), 16) % 1000) / 1000;
-    const at = new Date(deps.clock.now().getTime() + Math.max(1000, e.retryAfterMs) * (1 + 0.2 * spread));
-    await deps.queue.send(queue, [
-      {
-        body: msg.body,
-        // One retry suffix, replaced each time: the id stays under Service Bus's 128 characters.
-        messageId: `${(msg.messageId ?? 'msg').replace(/:retry:\d+$/, '')}:retry:${at.getTime()}`,
-        ...(msg.sessionId ? { sessionId: msg.sessionId } : {}),
-        scheduledEnqueueTimeUtc: at,
-      },
-    ]);
-    deps.log.warn('stage.throttled', { queue, system: e.system, status: e.status, retryAfterMs: e.retryAfterMs });
+    const failure = retryableFailureOf(e);
+    if (!failure) throw e;
+    const attempt = retryAttemptOf(msg.messageId) + 1;
+    // Out of scheduled retries: the queue's delivery count, then the dead-letter queue with this error, take over.
+    if (!mayRetry(attempt, failure)) {
+      deps.log.error('stage.retries-exhausted', { queue, system: failure.system, status: failure.status, attempt: attempt - 1 });
+      throw e;
+    }
+    const delayMs = retryDelayMs(attempt, failure, msg.messageId);
+    const retry: OutgoingMessage = {
+      body: msg.body,
+      messageId: retryMessageId(msg.messageId, attempt),
+      ...(msg.sessionId ? { sessionId: msg.sessionId } : {}),
+      ...carriedProperties(msg.applicationProperties),
+      scheduledEnqueueTimeUtc: new Date(deps.clock.now().getTime() + delayMs),
+    };
+    // If this send fails the error goes up: the message is abandoned and delivered again, nothing is lost.
+    await deps.queue.send(queue, [retry]);
+    const props = { queue, system: failure.system, status: failure.status, code: failure.code, attempt, delayMs, retryAfterMs: failure.retryAfterMs };
+    if (failure.kind === 'throttled') deps.log.warn('stage.throttled', props);
+    else deps.log.warn('stage.retry', props);
   }
+}
+
+/** The message's own application properties go along (replayOf, say); the trace context is set anew on send. */
+function carriedProperties(props: Record<string, unknown> | undefined): Pick<OutgoingMessage, 'applicationProperties'> {
+  const kept = Object.entries(props ?? {}).filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1]));
+  return kept.length ? { applicationProperties: Object.fromEntries(kept) } : {};
 }

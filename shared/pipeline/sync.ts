@@ -27,8 +27,8 @@ export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps)
       await syncMailbox(parsed.value, deps);
     } catch (e) {
       // Exchange refusing or failing for this mailbox is the mailbox's health, not a message to retry at
-      // once: SSS tries again 5 minutes later and disables after 10 (health.ts). Other failures (Dataverse,
-      // storage) are retried by the queue.
+      // once: SSS tries again 5 minutes later and disables after 10 (health.ts). Dataverse and storage
+      // trouble, health's own writes included, goes up to withReschedule: backoff, then the queue.
       if (e instanceof SyncError && e.system === 'graph' && (e instanceof TransientError || e instanceof PermanentError)) {
         await recordMailboxFailure(parsed.value.mailboxId, e, deps);
         return;

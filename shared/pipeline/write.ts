@@ -21,7 +21,11 @@ export async function handleWriteMessage(msg: InboundMessage, deps: PipelineDeps
 export const MAX_DEFERRALS = 6;
 const DEFERRAL_MS = 30_000;
 
-export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise<void> {
+/**
+ * `unlinked`: the last attempt, made without the links that kept the batch waiting. What Dataverse still
+ * refuses then (a Regarding, owner or other target that does not exist) is failed, never put off again.
+ */
+export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked = false): Promise<void> {
   const toCreate = batch.entries.filter((e) => e.activity).map((e) => e.activity!);
   const toUpdate = batch.entries.filter((e) => e.update).map((e) => e.update!);
   const results = new Map((await deps.dataverse.createEmails(toCreate)).map((r) => [r.activityid, r]));
@@ -35,7 +39,7 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
   // created meanwhile come back as "ours".
   if (retry.length) throw new TransientError(`${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, 'dataverse');
   const waiting = [...results.values()].filter((r) => r.status === 'waiting');
-  if (waiting.length) {
+  if (waiting.length && !unlinked) {
     const deferrals = batch.deferrals ?? 0;
     if (deferrals < MAX_DEFERRALS) {
       // Later, not at once: redelivering now would only use up the delivery count before the other write lands.
@@ -46,16 +50,15 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
     }
     // Waited long enough: write them without the link to the email that never came, and say so.
     const ids = new Set(waiting.map((w) => w.activityid));
-    const unlinked: WriteBatch = {
+    const withoutWaiting: WriteBatch = {
       ...batch,
-      deferrals: 0,
       entries: batch.entries.map((e) => (e.activity && ids.has(e.activity.activityid)
         ? { decision: { ...e.decision, detail: [e.decision.detail, 'written without its link to the correlated email, which was never written'].filter(Boolean).join('; ') }, activity: withoutLinks(e.activity) }
         : e.queueItem && ids.has(queueItemId(e.queueItem.activityid, e.queueItem.queueId))
           ? { decision: { ...e.decision, outcome: 'failed', reason: 'WriteFailed', detail: 'the queue item was not created: the email it points at was never written' } }
           : e)),
     };
-    return writeBatch(unlinked, deps);
+    return writeBatch(withoutWaiting, deps, true);
   }
 
   const takenByOtherItem = await otherItemsRows(batch, results, deps);
@@ -71,7 +74,8 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps): Promise
     if (!activity) return decision;
     const r = results.get(activity.activityid);
     if (!r) return decision;
-    if (r.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: r.error ?? 'write failed' };
+    // 'waiting' here is the unlinked attempt's refusal: a target the email needs does not exist.
+    if (r.status === 'failed' || r.status === 'waiting') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: r.error ?? 'write failed' };
     if (r.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== decision.mailboxId) {
       const q = activity.queueItemIfTracked ? queued.get(queueItemId(activity.activityid, activity.queueItemIfTracked)) : undefined;
       if (q?.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: `the queue item was not created: ${q.error ?? 'write failed'}` };

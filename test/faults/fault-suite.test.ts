@@ -1,8 +1,9 @@
-// Effectively once under faults (architecture.md "Guarantees"): the demo tenant (the one `npm start` runs:
+// Effectively once under faults: the demo tenant (the one `npm start` runs:
 // mail shared by mailboxes, replies across mailboxes, threads by conversation index) is run fault-free
 // once, then once per seed with throttling, server errors, sync-state expiry and crashes at random step
 // boundaries. Every run must end with the same Dataverse state, exactly one decision per message and
 // mailbox (with the same correlation target), and no dead letters. FAULT_SEEDS sets how many seeds (CI: 50).
+// Outage windows (every request to Graph, Dataverse or Table Storage failing for a while) must end the same.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -58,6 +59,33 @@ test('the fault-free run of the fault tenant promotes mail and dead-letters noth
   assert.ok(baseline.decisions.size > 50, `decisions: ${baseline.decisions.size}`);
   assert.ok([...baseline.decisions.values()].some((d) => d.startsWith('promoted')));
 });
+
+/**
+ * Outage windows count from the pipeline's start on the run's clock. A start of 1 s lands inside the run
+ * (the demo run takes several seconds before any wait moves its clock), and each run must show that its
+ * outage struck, so none can pass without one.
+ */
+const OUTAGES: { name: string; faults: string; struck: string[] }[] = [
+  { name: 'a 120 s Dataverse outage', faults: 'dataverse.down=1+120', struck: ['dataverse.down'] },
+  { name: 'a 60 s Table Storage outage', faults: 'tables.down=1+60', struck: ['tables.down'] },
+  { name: 'a Table Storage outage from the first request, start-up included', faults: 'tables.down=0+60', struck: ['tables.down'] },
+  { name: 'a 120 s Graph outage', faults: 'graph.down=1+120', struck: ['graph.down'] },
+  { name: 'a 60 s Table Storage outage and a 120 s Dataverse outage', faults: 'tables.down=1+60,dataverse.down=30+120', struck: ['tables.down', 'dataverse.down'] },
+  { name: 'exsync run --once --faults seed=1,dataverse.5xx=0.3', faults: 'seed=1,dataverse.5xx=0.3', struck: ['dataverse.5xx'] },
+  { name: 'Table Storage server errors with crashes', faults: 'seed=2,tables.5xx=0.005,crash=0.02', struck: ['tables.5xx'] },
+];
+
+for (const o of OUTAGES) {
+  test(`Backoff instead of instant redelivery: ${o.name} (${o.faults}) ends in the fault-free state with no dead letters`, async () => {
+    const r = await run(o.faults);
+    for (const k of o.struck) assert.ok((r.result.faults[k] ?? 0) > 0, `the fault ${k} struck (injected: ${JSON.stringify(r.result.faults)})`);
+    assert.equal(r.result.deadLetters, 0, 'no dead letters');
+    assert.equal(r.result.exitCode, 0);
+    assert.deepEqual(differences(baseline.emails, r.emails), [], 'same emails');
+    assert.deepEqual(differences(baseline.queueitems, r.queueitems), [], 'same queue items');
+    assert.deepEqual(differences(baseline.decisions, r.decisions), [], 'same decisions, one per message and mailbox');
+  });
+}
 
 for (let seed = 1; seed <= SEEDS; seed++) {
   test(`seed ${seed}: ${SPEC} ends in the fault-free state`, async () => {

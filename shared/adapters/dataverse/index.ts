@@ -1,7 +1,8 @@
 // The Dataverse adapter: the DataversePort over our thin Web API client, with the org context cached
 // for a refresh interval (SSS reads its settings the same way, not per email).
 import type { Clock, DataversePort, OrgContext } from '../../ports';
-import { createWebApi } from './http';
+import { classifyHttp, TransientError } from '../../domain/errors';
+import { createWebApi, type WebApi } from './http';
 import { loadOrgContext } from './org';
 import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
@@ -21,14 +22,28 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
   const api = createWebApi({ url: o.url, token: o.token, clock: o.clock, ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
   const refreshMs = o.settingsRefreshMs ?? 5 * 60_000;
   let cached: { at: number; value: Promise<OrgContext> } | undefined;
+  // A refresh that fails part-way keeps the tables it did read (for one refresh interval), and the next
+  // attempt reads only the rest: a flaky service then cannot fail every attempt of a seven-query refresh.
+  let read: { at: number; rows: Map<string, Record<string, unknown>[]> } | undefined;
+  const readOnce: WebApi = {
+    ...api,
+    async getAll(pathAndQuery, headers) {
+      const kept = read?.rows.get(pathAndQuery);
+      if (kept) return kept;
+      const rows = await api.getAll(pathAndQuery, headers);
+      read?.rows.set(pathAndQuery, rows);
+      return rows;
+    },
+  };
   const sources = partySources(o.partyTables ?? []);
   return {
     loadOrgContext() {
       const now = o.clock.now().getTime();
       if (!cached || now - cached.at > refreshMs) {
-        const value = loadOrgContext(api);
+        if (!read || now - read.at > refreshMs) read = { at: now, rows: new Map() };
+        const value = loadOrgContext(readOnce);
         cached = { at: now, value };
-        value.catch(() => (cached = undefined));
+        value.then(() => (read = undefined), () => (cached = undefined));
       }
       return cached.value;
     },
@@ -40,8 +55,15 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     regardingOf: (ids) => regardingOf(api, ids),
     async disableIncoming(mailboxId) {
       const [res] = await api.batch([{ request: { method: 'PATCH', url: `/mailboxes(${mailboxId})`, headers: { 'If-Match': '*' }, body: { enabledforincomingemail: false, incomingemailstatus: 2 } } }]);
-      if (!res?.ok) throw new Error(`could not disable incoming email on the mailbox: ${res?.parts[0]?.status ?? 'no answer'}`);
+      if (!res?.ok) {
+        // Classified like any answer, so a 5xx part is retried later (withReschedule) instead of at once.
+        const status = res?.parts[0]?.status ?? 0;
+        const code = (res?.parts[0]?.body as { error?: { code?: string } } | undefined)?.error?.code;
+        const message = `could not disable incoming email on the mailbox: ${status || 'no answer'}`;
+        throw status ? classifyHttp('dataverse', status, code, message, 0) : new TransientError(message, 'dataverse');
+      }
       cached = undefined; // the scheduler must see the change at once
+      read = undefined;
     },
   };
 }

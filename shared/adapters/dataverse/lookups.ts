@@ -6,6 +6,18 @@ import { normalizeMessageId } from '../../domain/message-id';
 import type { BatchItem } from './batch';
 import type { WebApi } from './http';
 import { entitySet } from './navigation';
+import { classifyHttp, TransientError } from '../../domain/errors';
+
+/** A failed part of the lookup batch, classified like a whole answer: a throttled or 5xx part is retried later. */
+function lookupFailure(part: { status: number; headers: Record<string, string>; body?: unknown }): Error {
+  // Status and error code only: the error's text echoes the filter, i.e. the page's addresses and Message-IDs.
+  const code = errorCode(part.body);
+  const message = `Dataverse lookup failed: ${part.status} ${code}`.trim();
+  if (!part.status) return new TransientError(message, 'dataverse');
+  const seconds = Number(part.headers['retry-after']);
+  const wait = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : part.status === 429 ? 5_000 : 0;
+  return classifyHttp('dataverse', part.status, code || undefined, message, wait);
+}
 
 export interface PartySource {
   set: string;
@@ -116,8 +128,7 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
   responses.forEach((res, i) => {
     const kind = items[i]!.kind;
     const part = res.parts[0]!;
-    // Status and error code only: the error's text echoes the filter, i.e. the page's addresses and Message-IDs.
-    if (!res.ok) throw new Error(`Dataverse lookup failed: ${part.status} ${errorCode(part.body)}`.trim());
+    if (!res.ok) throw lookupFailure(part);
     const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
     for (const r of rows) {
       if (kind === 'email' || kind === 'token' || kind === 'conversation') {

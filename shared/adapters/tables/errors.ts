@@ -1,5 +1,5 @@
 // The Table Storage adapter's errors, domain-neutral so callers decide on retry without knowing the SDK.
-// Classified by HTTP statusCode: RestError.code is undefined on some single-entity errors (toolchain-notes).
+// Classified by HTTP statusCode: RestError.code is undefined on some single-entity errors.
 
 /** transient: retry later; throttled: retry after retryAfterMs; permanent: retrying the same request cannot help. */
 export type TableErrorKind = 'transient' | 'throttled' | 'permanent';
@@ -36,13 +36,15 @@ export function toTableStoreError(err: unknown, what: string): TableStoreError {
   const e = (err ?? {}) as RestErrorLike;
   const status = statusOf(err);
   const message = `${what}: ${e.message ?? String(err)}`;
-  if (status === undefined) return new TableStoreError(message, 'transient', undefined, e.code); // network, DNS, reset
+  // Where the SDK leaves `code` empty, the service's x-ms-error-code header still names the error.
+  const code = e.code ?? e.response?.headers?.get?.('x-ms-error-code') ?? undefined;
+  if (status === undefined) return new TableStoreError(message, 'transient', undefined, code); // network, DNS, reset
   if (status === 429 || status === 503) {
     // Table Storage signals throttling as 503 ServerBusy.
-    return new TableStoreError(message, 'throttled', status, e.code, retryAfterMs(e));
+    return new TableStoreError(message, 'throttled', status, code, retryAfterMs(e));
   }
-  if (status === 408 || status >= 500) return new TableStoreError(message, 'transient', status, e.code);
-  return new TableStoreError(message, 'permanent', status, e.code);
+  if (status === 408 || status >= 500) return new TableStoreError(message, 'transient', status, code);
+  return new TableStoreError(message, 'permanent', status, code);
 }
 
 function retryAfterMs(e: RestErrorLike): number | undefined {
