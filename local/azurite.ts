@@ -19,7 +19,7 @@ export interface AzuriteOptions {
   host?: string;
   /** 0 or undefined = a free port. */
   port?: number;
-  /** How long to wait for the server to accept connections. */
+  /** How long to wait for the server to accept connections: a hang guard (a loaded machine can take tens of seconds). */
   startTimeoutMs?: number;
 }
 
@@ -101,7 +101,7 @@ async function startOnce(opts: AzuriteOptions, host: string, port: number): Prom
   };
 
   try {
-    await waitUntilListening(child, host, port, opts.startTimeoutMs ?? 20_000, () => output);
+    await waitUntilListening(child, host, port, opts.startTimeoutMs ?? 120_000, () => output);
   } catch (err) {
     await stopChild(child);
     cleanup();

@@ -13,7 +13,7 @@ import { demoTenant } from '../../local/tenant/demo';
 import type { GraphSimulator } from '../../local/sim/graph';
 import type { DataverseSimulator, LimitsOption } from '../../local/sim/dataverse';
 import { spawn, spawnSync } from 'node:child_process';
-import { CLI, cleanup, runTenant, type Dump } from '../support/cli';
+import { CLI, CLI_HANG_GUARD_MS, cleanup, runTenant, type Dump } from '../support/cli';
 import { gate, until } from '../support/until';
 
 // The demo generator's mail, shared mail and cross-mailbox replies included: `--once` finishes one mailbox
@@ -230,7 +230,7 @@ test('SIM_LIMITS=real at CLOCK_SPEED=10: a generated tenant ends in the same Dat
 });
 
 test('exsync sim honours SIM_LIMITS: real limits answer with the rate-limit headers; a bad value is refused', async () => {
-  const bad = spawnSync(process.execPath, [CLI, 'sim'], { env: { ...process.env, SIM_LIMITS: 'strict' }, encoding: 'utf8', timeout: 30_000 });
+  const bad = spawnSync(process.execPath, [CLI, 'sim'], { env: { ...process.env, SIM_LIMITS: 'strict' }, encoding: 'utf8', timeout: CLI_HANG_GUARD_MS });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /SIM_LIMITS: "strict" is not one of off, real/);
 
