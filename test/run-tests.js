@@ -7,7 +7,7 @@
 //
 // A filter keeps the files of the chosen suite whose path contains it. A directory argument to node would
 // also run support files, so the list is made here.
-const { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } = require('node:fs');
+const { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, relative, sep } = require('node:path');
 const { spawnSync } = require('node:child_process');
@@ -36,6 +36,18 @@ if (files.length === 0) {
   console.error(`no ${suite} test files found under dist/test${only.length ? ` matching ${only.join(', ')}` : ''} (did the build run?)`);
   process.exit(1);
 }
+
+// Longest files first (the durations of the last run, kept beside the build; new files count as long), so
+// that no long file starts last and runs alone at the end. The order changes nothing else.
+const durationsFile = join(root, '..', '.test-durations.json');
+let lastDurations = {};
+try {
+  lastDurations = JSON.parse(readFileSync(durationsFile, 'utf8'));
+} catch {
+  // first run after a clean build: alphabetical
+}
+const expected = (f) => lastDurations[relative(root, f)] ?? Number.MAX_SAFE_INTEGER;
+files.sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
 
 const tmp = mkdtempSync(join(tmpdir(), 'exsync-tests-'));
 const summaryFile = join(tmp, 'summary.jsonl');
@@ -69,6 +81,13 @@ const passed = tests.filter((e) => e.type === 'test:pass' && !e.skip && !e.todo)
 const skipped = tests.filter((e) => e.type === 'test:pass' && (e.skip || e.todo)).length;
 const failed = tests.filter((e) => e.type === 'test:fail').length;
 const durations = events.filter((e) => e.isFile && e.type === 'test:complete' && typeof e.ms === 'number').sort((a, b) => b.ms - a.ms);
+try {
+  const next = { ...lastDurations, ...Object.fromEntries(durations.map((e) => [relative(root, e.file), Math.round(e.ms)])) };
+  writeFileSync(`${durationsFile}.${process.pid}`, JSON.stringify(next));
+  renameSync(`${durationsFile}.${process.pid}`, durationsFile); // a second copy writing at the same time cannot leave half a file
+} catch {
+  // only an ordering hint
+}
 const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 const prefix = process.stdout.isTTY ? '' : '# '; // keeps a TAP stream valid
 if (durations.length) {

@@ -2,8 +2,8 @@
 // mail shared by mailboxes, replies across mailboxes, threads by conversation index) is run fault-free
 // once, then once per seed with throttling, server errors, sync-state expiry and crashes at random step
 // boundaries. Every run must end with the same Dataverse state, exactly one decision per message and
-// mailbox (with the same correlation target), and no dead letters. The default suite runs seeds 1-8
-// (FAULT_SEEDS sets the last one); the long suite runs 9-50 with this file (test/long/fault-seeds.test.ts).
+// mailbox (with the same correlation target), and no dead letters. The default suite runs seeds 1-6
+// (FAULT_SEEDS sets the last one); the long suite runs 7-50 with this file (test/long/fault-seeds.test.ts).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { runCommand, type RunResult } from '../../local/run';
 import { demoTenant } from '../../local/tenant/demo';
 
 const FIRST_SEED = Number(process.env.FAULT_SEEDS_FROM ?? 1);
-const SEEDS = Number(process.env.FAULT_SEEDS ?? 8);
+const SEEDS = Number(process.env.FAULT_SEEDS ?? 6);
 const SPEC = 'graph.429=0.1,graph.5xx=0.04,graph.410=0.03,dataverse.429=0.1,dataverse.5xx=0.04,crash=0.02';
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
 const tenant = demoTenant();
