@@ -7,7 +7,9 @@
 # Builds once, then runs `node test/run-tests.js` (not `npm test`, which would compile into dist/ while the
 # other copy reads it). Copy B starts its runs over and over until copy A has finished its RUNS; B's last
 # run is waited for, so nothing is left running. Exit 0: every run of both copies passed and A's runs were
-# within the budget; 1: a run failed; 2: all passed but a run of A was over the budget.
+# within the budget; 1: a run failed; 2: all passed but a run of A was over the budget. Leave the worktree
+# alone meanwhile: the infra tests read the sources, so an edit made during the runs fails them against the
+# older build.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
