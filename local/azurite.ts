@@ -19,7 +19,7 @@ export interface AzuriteOptions {
   host?: string;
   /** 0 or undefined = a free port. */
   port?: number;
-  /** How long to wait for the server to accept connections. */
+  /** How long to wait for the server to accept connections: a hang guard (a loaded machine can take tens of seconds). */
   startTimeoutMs?: number;
 }
 
@@ -101,7 +101,7 @@ async function startOnce(opts: AzuriteOptions, host: string, port: number): Prom
   };
 
   try {
-    await waitUntilListening(child, host, port, opts.startTimeoutMs ?? 20_000, () => output);
+    await waitUntilListening(child, host, port, opts.startTimeoutMs ?? 120_000, () => output);
   } catch (err) {
     await stopChild(child);
     cleanup();
@@ -187,6 +187,13 @@ function waitUntilListening(
     child.once('exit', onExit);
     const probe = () => {
       if (done) return;
+      // Only our child's own word counts: when two processes picked the same free port, a connection alone
+      // could reach the other one's Azurite (and two runs would share tables); ours then exits EADDRINUSE.
+      if (!STARTED.test(output())) {
+        if (Date.now() > deadline) finish(new AzuriteStartError(`azurite-table did not listen on ${host}:${port} within ${timeoutMs} ms`, false));
+        else setTimeout(probe, 50);
+        return;
+      }
       const socket = connect({ host, port });
       socket.once('connect', () => {
         socket.destroy();
@@ -201,6 +208,9 @@ function waitUntilListening(
     probe();
   });
 }
+
+/** What azurite-table prints once its own listen() has succeeded (table/main.js). */
+const STARTED = /Azurite Table service successfully started on /;
 
 async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

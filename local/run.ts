@@ -57,10 +57,11 @@ export interface RunArgs {
    * and a look at the simulators once they run (to expire delta tokens mid-run, say).
    */
   simOptions?: {
-    graph?: Pick<GraphSimulatorOptions, 'limits' | 'latencyMs' | 'intercept'>;
-    dataverse?: Pick<DataverseSimulatorOptions, 'limits' | 'latencyMs' | 'intercept'>;
+    graph?: Pick<GraphSimulatorOptions, 'limits' | 'latencyMs' | 'intercept' | 'hold'>;
+    dataverse?: Pick<DataverseSimulatorOptions, 'limits' | 'latencyMs' | 'intercept' | 'hold'>;
   };
-  onSimulators?: (graph: GraphSimulator, dataverse: DataverseSimulator) => void;
+  /** Tests: the simulators once they run, and the run's clock (a test may make a call "take" clock time). */
+  onSimulators?: (graph: GraphSimulator, dataverse: DataverseSimulator, clock: ScaledClock) => void;
 }
 
 /** What the simulators saw, when the run used them. */
@@ -146,7 +147,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         ...args.simOptions?.dataverse,
       }));
       stops.push(() => dvSim!.close());
-      args.onSimulators?.(graphSim, dvSim);
+      args.onSimulators?.(graphSim, dvSim, clock);
       state.ports = { graph: Number(new URL(graphSim.baseUrl).port), dataverse: Number(new URL(dvSim.baseUrl).port) };
     }
     // Table Storage faults: a proxy in front of Azurite answers 503 ServerBusy when they strike.

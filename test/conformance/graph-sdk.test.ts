@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ScaledClock } from '../../local/clock';
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../local/sim/graph';
 import type { TenantFixture } from '../../local/tenant/fixture';
+import { gate, until } from '../support/until';
 
 type Item = Record<string, any>;
 const ALICE = 'alice@contoso.com';
@@ -72,25 +73,36 @@ async function sdkError(p: Promise<unknown>): Promise<Item> {
 
 // ---------------------------------------------------------------------- (1) throttling
 
-test('4 concurrent requests per app and mailbox; the 5th gets ApplicationThrottled with a fractional Retry-After', () =>
-  withSim({ limits: 'real', latencyMs: 150 }, async (sim) => {
+test('4 concurrent requests per app and mailbox; the 5th gets ApplicationThrottled with a fractional Retry-After', async () => {
+  // Requests wait at a gate, holding their slots, until the simulator has seen them all: the overlap is certain.
+  let held = gate();
+  await withSim({ limits: 'real', hold: () => held.wait() }, async (sim) => {
     const url = `${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages`;
-    const rs = await Promise.all(Array.from({ length: 6 }, () => call(url)));
+    const pending = Array.from({ length: 6 }, () => call(url));
+    await until(() => sim.stats().requests === 6);
+    assert.equal(sim.stats().throttled.concurrency, 2, 'four hold their slots, the other two are refused at once');
+    held.open();
+    const rs = await Promise.all(pending);
     const statuses = rs.map((r) => r.status).sort();
     assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
     const t = rs.find((r) => r.status === 429)!;
     assert.equal(t.body.error.code, 'ApplicationThrottled');
     assert.equal(t.body.error.message, 'Application is over its MailboxConcurrency limit.');
     assert.match(t.headers.get('retry-after') ?? '', /^\d+\.\d+$/);
-    // Another mailbox, or another app on the same mailbox, has its own budget.
-    const others = await Promise.all([
+    // Another mailbox, or another app on the same mailbox, has its own budget: 12 requests held at once, 4 per budget.
+    held = gate();
+    const others = [
       ...Array.from({ length: 4 }, () => call(url)),
       ...Array.from({ length: 4 }, () => call(`${sim.baseUrl}/users/${BOB}/mailFolders/inbox/messages`)),
       ...Array.from({ length: 4 }, () => fetch(url, { headers: { Authorization: 'Bearer other-app' } }).then((r) => ({ status: r.status }))),
-    ]);
-    assert.ok(others.every((r) => r.status === 200));
+    ];
+    await until(() => sim.stats().requests === 18);
+    assert.equal(sim.stats().throttled.concurrency, 2, 'no budget is over its limit');
+    held.open();
+    assert.ok((await Promise.all(others)).every((r) => r.status === 200));
     assert.equal(sim.stats().throttled.concurrency, 2);
-  }));
+  });
+});
 
 test('10,000 requests per 10-minute window on the simulator clock, then TooManyRequests until the window ends', () =>
   withSim({ limits: { requestsPerWindow: 5 } }, async (sim, clock) => {
@@ -353,11 +365,13 @@ interface Receiver {
   got: Item[];
   validations: string[];
   mode: 'ok' | 'encoded' | 'fail' | 'hang' | 'flaky';
+  /** Notifications that reached the receiver in 'hang' mode and were never answered. */
+  hung: number;
   server: Server;
 }
 
 async function receiver(): Promise<Receiver> {
-  const r = { got: [], validations: [], mode: 'ok' } as unknown as Receiver;
+  const r = { got: [], validations: [], mode: 'ok', hung: 0 } as unknown as Receiver;
   let flaky = 0;
   r.server = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
@@ -371,7 +385,10 @@ async function receiver(): Promise<Receiver> {
         res.writeHead(r.mode === 'fail' ? 500 : 200, { 'Content-Type': 'text/plain' });
         return res.end(r.mode === 'encoded' ? encodeURIComponent(token) : token);
       }
-      if (r.mode === 'hang') return;
+      if (r.mode === 'hang') {
+        r.hung++;
+        return;
+      }
       if (r.mode === 'flaky' && flaky++ === 0) {
         res.writeHead(503);
         return res.end();
@@ -394,7 +411,8 @@ async function stopReceiver(r: Receiver) {
 test('subscriptions: validation handshake, clientState, max lifetime, renew, list, delete; change and lifecycle notifications', async () => {
   const rx = await receiver();
   try {
-    await withSim({}, async (sim, clock) => {
+    // Every answer here is expected: timeouts long enough that a loaded machine cannot reach them.
+    await withSim({ notifications: { timeoutMs: 60_000, validationTimeoutMs: 60_000 } }, async (sim, clock) => {
       const { client } = await sdk(sim.baseUrl);
       const now = clock.now().getTime();
       const body = {
@@ -457,36 +475,49 @@ test('subscriptions: validation handshake, clientState, max lifetime, renew, lis
 });
 
 test('notification delivery: 5xx is retried with backoff, a silent receiver times out and is dropped, close() stops delivery', async () => {
+  // Where an answer is expected the timeouts are long, so a slow machine cannot turn it into a timeout; only
+  // a receiver that never answers meets a short one, and it times out however fast the machine is.
+  const LONG = 60_000;
   const rx = await receiver();
+  const subscribe = (sim: GraphSimulator, clock: ScaledClock) =>
+    call(`${sim.baseUrl}/subscriptions`, {
+      method: 'POST',
+      headers: JSONH,
+      body: JSON.stringify({ changeType: 'created', notificationUrl: rx.url, resource: `users/${ALICE}/messages`, expirationDateTime: new Date(clock.now().getTime() + 3_600_000).toISOString() }),
+    });
   try {
-    await withSim({ notifications: { timeoutMs: 150, retries: 2, backoffMs: 20, validationTimeoutMs: 300 } }, async (sim, clock) => {
-      const create = () =>
-        call(`${sim.baseUrl}/subscriptions`, {
-          method: 'POST',
-          headers: JSONH,
-          body: JSON.stringify({ changeType: 'created', notificationUrl: rx.url, resource: `users/${ALICE}/messages`, expirationDateTime: new Date(clock.now().getTime() + 3_600_000).toISOString() }),
-        });
-      assert.equal((await create()).status, 201);
+    await withSim({ notifications: { timeoutMs: LONG, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } }, async (sim, clock) => {
+      rx.mode = 'ok';
+      assert.equal((await subscribe(sim, clock)).status, 201);
       rx.mode = 'flaky';
       sim.deliver(ALICE, 'inbox', { internetMessageId: '<f1@x>' });
       await sim.flushNotifications();
       assert.equal(rx.got.length, 1);
       assert.equal(sim.stats().notifications.failedAttempts, 1);
       assert.equal(sim.stats().notifications.delivered, 1);
+    });
 
+    await withSim({ notifications: { validationTimeoutMs: 300 } }, async (sim, clock) => {
       rx.mode = 'hang';
-      const t0 = Date.now();
-      const slow = await create();
-      assert.equal(slow.status, 400, 'validation must answer within the timeout');
-      assert.ok(Date.now() - t0 < 2000);
+      const slow = await subscribe(sim, clock);
+      assert.equal(slow.status, 400, 'a validation without an answer ends at the timeout');
+      assert.match(slow.body.error.message, /no answer in time/);
+    });
+
+    await withSim({ notifications: { timeoutMs: 150, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } }, async (sim, clock) => {
+      rx.mode = 'ok';
+      assert.equal((await subscribe(sim, clock)).status, 201);
+      rx.mode = 'hang';
+      const hungBefore = rx.hung;
       sim.deliver(ALICE, 'inbox', { internetMessageId: '<f2@x>' });
       await sim.flushNotifications();
+      assert.equal(rx.hung - hungBefore, 3, 'the first attempt and 2 retries');
       assert.equal(sim.stats().notifications.dropped, 1);
-      assert.equal(sim.stats().notifications.failedAttempts, 4);
+      assert.equal(sim.stats().notifications.failedAttempts, 3);
 
       // Requests are answered while a delivery hangs, and close() does not wait for it.
       sim.deliver(ALICE, 'inbox', { internetMessageId: '<f3@x>' });
-      await new Promise((r) => setTimeout(r, 30));
+      await until(() => rx.hung - hungBefore === 4);
       assert.equal((await call(`${sim.baseUrl}/users/${ALICE}`)).status, 200);
     });
   } finally {

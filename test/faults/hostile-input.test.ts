@@ -1,12 +1,10 @@
 // Hostile input: every item gets a decision with a reason, oversize fields are cut with the cut
-// recorded, nothing crashes and the rest of the mailbox syncs.
+// recorded, nothing crashes and the rest of the mailbox syncs. (The big folder: big-folder.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ALICE, SALES } from '../../local/tenant/acceptance';
 import { cleanup, decisionFor, runTenant } from '../support/cli';
-import { HOSTILE, bigFolderTenant, hostileTenant } from './hostile-tenant';
+import { HOSTILE, hostileTenant } from './hostile-tenant';
 
 test('hostile items: each gets a decision with a reason, nothing crashes, the normal mail still syncs', () => {
   const run = runTenant(hostileTenant());
@@ -33,25 +31,6 @@ test('hostile items: each gets a decision with a reason, nothing crashes, the no
     assert.equal(row('<h-inject@x.io>').length, 1);
     assert.equal(row('<h-inject@x.io>')[0]!.subject, 'Hello  Bcc: attacker@evil.example  X-Injected: 1', 'CR and LF stored as spaces');
     assert.equal(decisionFor(run.dump, ALICE, '<h-normal@fabrikam.com>')!.outcome, 'promoted');
-  } finally {
-    cleanup(run);
-  }
-});
-
-// The hostile list's folder of 50,000 messages, synced in 5-second budgets by continuation jobs. It takes
-// 2-3 minutes here (about 140 s of sync). BIG_FOLDER_COUNT sets another size.
-const BIG = Number(process.env.BIG_FOLDER_COUNT ?? 50_000);
-test(`a big folder (${BIG.toLocaleString('en')} messages) syncs completely, one decision each, within the time budget by continuation jobs`, { timeout: 900_000 }, () => {
-  const count = BIG;
-  const run = runTenant(bigFolderTenant(count), [], { env: { SYNC_TIME_BUDGET_SECONDS: '5' }, timeoutMs: 880_000 });
-  try {
-    assert.equal(run.dump.deadLetters.length, 0);
-    const sales = run.dump.decisions.filter((d) => d.mailbox === SALES);
-    assert.equal(sales.length, count);
-    assert.equal(new Set(sales.map((d) => d.graphId)).size, count);
-    assert.ok(sales.every((d) => d.outcome === 'promoted'), 'Sales accepts all mail');
-    const events = readFileSync(join(run.dir, 'data', 'exsync.log'), 'utf8').split('\n').filter((l) => l.includes('"sync.continues"'));
-    assert.ok(events.length >= 1, `the budget stopped the sync and continuation jobs carried on (${events.length})`);
   } finally {
     cleanup(run);
   }

@@ -7,6 +7,7 @@ import type { TenantFixture } from '../../local/tenant/fixture';
 import { ScaledClock } from '../../local/clock';
 import { REAL_LIMITS, startDataverseSimulator, type DataverseSimulator } from '../../local/sim/dataverse';
 import { rawCall } from '../support/web-api';
+import { gate, until } from '../support/until';
 
 const USER = '11111111-1111-1111-1111-111111111111';
 const ACC = '33333333-3333-3333-3333-333333333333';
@@ -144,9 +145,16 @@ describe('service protection limits', () => {
 
   test('concurrency (52 with limits: real) fires at once with 0x80072326', async () => {
     const clock = new ScaledClock(new Date('2025-01-10T10:00:00Z'));
-    const sim = await startDataverseSimulator({ tenant: tenant(), clock, limits: { ...REAL_LIMITS, holdMs: 200 } });
+    // Admitted requests wait at the gate until all 60 have arrived: the overlap is certain, not a race.
+    const held = gate();
+    const sim = await startDataverseSimulator({ tenant: tenant(), clock, limits: 'real', hold: () => held.wait() });
     try {
-      const results = await Promise.all(Array.from({ length: 60 }, () => call(sim.baseUrl, 'GET', 'contacts?$top=1')));
+      const pending = Array.from({ length: 60 }, () => call(sim.baseUrl, 'GET', 'contacts?$top=1'));
+      await until(() => sim.stats().requests === 60);
+      assert.equal(sim.usage('token-a')!.inFlight, 52, 'the simulator holds 52 requests in flight, never more');
+      assert.equal(sim.stats().throttled.concurrency, 8, 'the other 8 were refused at once, while the 52 are still held');
+      held.open();
+      const results = await Promise.all(pending);
       const throttled = results.filter((r) => r.status === 429);
       assert.equal(results.filter((r) => r.status === 200).length, 52);
       assert.equal(throttled.length, 8);
@@ -155,6 +163,7 @@ describe('service protection limits', () => {
         assert.match(t.headers.get('retry-after') ?? '', /^\d+$/);
       }
       assert.equal(sim.stats().throttled.concurrency, 8);
+      assert.equal(sim.usage('token-a')!.inFlight, 0);
       const after = await call(sim.baseUrl, 'GET', 'contacts?$top=1');
       assert.equal(after.status, 200, 'concurrency throttling does not block later requests');
       assert.equal(after.headers.get('x-ms-ratelimit-burst-remaining-xrm-requests'), String(6000 - 53));
@@ -403,17 +412,28 @@ describe('closed activities, activityparties, $expand of lookups', () => {
 });
 
 describe('latency (`latencyMs`, `--faults dataverse.latency`)', () => {
-  test('every request takes at least latencyMs of real time, and holds its concurrency slot meanwhile', async () => {
+  test('every request takes at least latencyMs of real time, and holds its concurrency slot meanwhile', async (t) => {
     const clock = new ScaledClock(new Date('2025-01-10T10:00:00Z'));
     const sim = await startDataverseSimulator({ tenant: tenant(), clock, latencyMs: 120, limits: { concurrent: 2 } });
     try {
+      // A lower bound only: a slow machine makes the request longer, never shorter.
       const t0 = Date.now();
       assert.equal((await call(sim.baseUrl, 'GET', 'contacts?$top=1')).status, 200);
       assert.ok(Date.now() - t0 >= 115, `took ${Date.now() - t0} ms`);
-      const results = await Promise.all(Array.from({ length: 3 }, () => call(sim.baseUrl, 'GET', 'contacts?$top=1')));
-      assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 429]);
+      // The slot: with the timers in the test's hands, the latency ends only when the test says so.
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      const pending = Array.from({ length: 3 }, () => call(sim.baseUrl, 'GET', 'contacts?$top=1'));
+      await until(() => sim.stats().requests === 4);
+      assert.equal(sim.usage('token-a')!.inFlight, 2);
       assert.equal(sim.stats().throttled.concurrency, 1);
+      t.mock.timers.tick(119);
+      assert.equal(sim.usage('token-a')!.inFlight, 2, 'both still hold their slot 1 ms before latencyMs');
+      t.mock.timers.tick(1);
+      const results = await Promise.all(pending);
+      assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 429]);
+      assert.equal(sim.usage('token-a')!.inFlight, 0);
     } finally {
+      t.mock.timers.reset();
       await sim.close();
     }
   });

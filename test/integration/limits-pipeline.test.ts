@@ -13,7 +13,8 @@ import { demoTenant } from '../../local/tenant/demo';
 import type { GraphSimulator } from '../../local/sim/graph';
 import type { DataverseSimulator, LimitsOption } from '../../local/sim/dataverse';
 import { spawn, spawnSync } from 'node:child_process';
-import { CLI, cleanup, runTenant, type Dump } from '../support/cli';
+import { CLI, CLI_HANG_GUARD_MS, cleanup, runTenant, type Dump } from '../support/cli';
+import { gate, until } from '../support/until';
 
 // The demo generator's mail, shared mail and cross-mailbox replies included: `--once` finishes one mailbox
 // before the next (local/in-order.ts), so throttling delays mailboxes but cannot reorder them.
@@ -80,9 +81,9 @@ const throttledStages = (r: LimitRun, system: string) => r.events.filter((e) => 
 /**
  * Dataverse limits with a bound on the run: after `cap` 429s the simulator answers every request 400, so a
  * pipeline that cannot get out of throttling dead-letters its jobs and the run ends (exit 1) instead of
- * running forever.
+ * running forever. `overlap`: admitted requests are held until the concurrency limit has refused one.
  */
-function dataverseLimitsWithBreaker(limits: LimitsOption, cap = 200): Partial<RunArgs> {
+function dataverseLimitsWithBreaker(limits: LimitsOption, cap = 200, overlap = false): Partial<RunArgs> {
   let dv: DataverseSimulator | undefined;
   const throttled = () => Object.values(dv?.stats().throttled ?? {}).reduce((n, x) => n + x, 0);
   return {
@@ -91,8 +92,28 @@ function dataverseLimitsWithBreaker(limits: LimitsOption, cap = 200): Partial<Ru
       dataverse: {
         limits,
         intercept: () => (throttled() > cap ? { status: 400, body: { error: { code: '0x80040203', message: `test breaker: more than ${cap} 429s` } } } : undefined),
+        ...(overlap ? { hold: holdUntilConcurrencyRefused(() => dv) } : {}),
       },
     },
+  };
+}
+
+/**
+ * A `hold` for the Dataverse simulator: every admitted request waits, holding its slot, until the concurrency
+ * limit has refused a request; then the gate stays open. A burst of requests therefore overlaps for certain,
+ * where a real-time hold only makes it likely on a loaded machine. A minute without a refusal opens the gate
+ * anyway: a hang guard, after which the test fails on its assertion instead of hanging.
+ */
+function holdUntilConcurrencyRefused(sim: () => DataverseSimulator | undefined): () => Promise<void> | undefined {
+  const held = gate();
+  let guard: NodeJS.Timeout | undefined;
+  return () => {
+    if (held.isOpen) return undefined;
+    guard ??= setTimeout(() => held.open(), 60_000).unref();
+    return until(() => held.isOpen || (sim()?.stats().throttled.concurrency ?? 0) > 0).then(() => {
+      held.open();
+      clearTimeout(guard);
+    });
   };
 }
 
@@ -174,11 +195,12 @@ test('Dataverse execution time: 429 0x80072321 reschedules the jobs for Retry-Af
 });
 
 test('Dataverse concurrency: 429 0x80072326 when requests overlap halves the requests in flight, same result', async () => {
-  // The client starts at 4 requests in flight; a limit of 2 with each request held 15 ms is hit, then the
-  // adaptive limit backs off below it.
-  const r = await run(dataverseLimitsWithBreaker({ concurrent: 2, holdMs: 15 }));
+  // The org context is read with seven requests at once, four in flight (the client's starting limit). With
+  // the first requests held until the limit of 2 refuses one, that read overlaps on any machine.
+  const r = await run(dataverseLimitsWithBreaker({ concurrent: 2 }, 200, true));
   assert.ok(r.result.simulators!.dataverse.throttled.concurrency > 0, 'the concurrency limit was hit');
-  assert.ok(throttledStages(r, 'dataverse').length > 0, 'a stage was throttled and rescheduled');
+  const waited = r.events.filter((e) => (e.event === 'stage.throttled' || e.event === 'schedule.retry') && e.system === 'dataverse');
+  assert.ok(waited.length > 0, 'the throttled work waited out Retry-After and was tried again');
   assertSameOutcome(r, 'dataverse concurrency');
 });
 
@@ -208,7 +230,7 @@ test('SIM_LIMITS=real at CLOCK_SPEED=10: a generated tenant ends in the same Dat
 });
 
 test('exsync sim honours SIM_LIMITS: real limits answer with the rate-limit headers; a bad value is refused', async () => {
-  const bad = spawnSync(process.execPath, [CLI, 'sim'], { env: { ...process.env, SIM_LIMITS: 'strict' }, encoding: 'utf8', timeout: 30_000 });
+  const bad = spawnSync(process.execPath, [CLI, 'sim'], { env: { ...process.env, SIM_LIMITS: 'strict' }, encoding: 'utf8', timeout: CLI_HANG_GUARD_MS });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /SIM_LIMITS: "strict" is not one of off, real/);
 

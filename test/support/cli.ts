@@ -23,12 +23,23 @@ export interface CliRun {
   dir: string;
 }
 
-/** Runs exsync with the given arguments in a fresh working directory (or `dir`). */
+/**
+ * How long a child `exsync` may run before it is taken for hung and killed: a hang guard, never a measure of
+ * speed (the slowest run of the default suite takes well under a minute alone, several on a loaded machine).
+ */
+export const CLI_HANG_GUARD_MS = 15 * 60_000;
+
+/**
+ * Runs exsync with the given arguments in a fresh working directory (or `dir`). `timeoutMs` can only lengthen
+ * the hang guard: a shorter limit would make the result depend on the machine's speed.
+ */
 export function exsync(args: string[], opts: { dir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'exsync-test-'));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(DATAVERSE_URL|GRAPH_BASE_URL|AzureWebJobsStorage|CREDENTIAL_MODE|STATIC_TOKEN)$/.test(k)) env[k] = v;
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const guard = Math.max(opts.timeoutMs ?? 0, CLI_HANG_GUARD_MS);
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: guard, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new Error(`exsync ${args.join(' ')}: ${(r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `still running after the ${guard / 60_000}-minute hang guard, killed` : r.error.message}\n${r.stdout ?? ''}\n${r.stderr ?? ''}`);
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, dir };
 }
 

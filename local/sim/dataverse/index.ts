@@ -66,6 +66,12 @@ export interface DataverseSimulatorOptions {
    * `$batch` counts once). Admitted requests hold their concurrency slot meanwhile, added to `limits.holdMs`.
    */
   latencyMs?: number;
+  /**
+   * Tests: awaited by every admitted request while it holds its concurrency slot, before it is handled. A
+   * test that holds requests until it has seen them all makes overlap certain on any machine, where a
+   * real-time hold (`holdMs`, `latencyMs`) only makes it likely.
+   */
+  hold?: (req: { method: string; path: string }) => Promise<void> | undefined;
 }
 
 export const BASE_PATH = '/api/data/v9.2';
@@ -121,6 +127,7 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
       try {
         const holdMs = (limits?.holdMs ?? 0) + (opts.latencyMs ?? 0);
         if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
+        await opts.hold?.({ method, path: url.pathname + url.search });
         out = serve(url, method, body, req.headers);
       } finally {
         // A $batch is one request for the count, but each of its operations costs execution time.

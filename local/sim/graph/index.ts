@@ -85,6 +85,12 @@ export interface GraphSimulatorOptions {
   limits?: LimitsOption;
   /** Real milliseconds each request to a mailbox takes (holds its concurrency slot meanwhile). */
   latencyMs?: number;
+  /**
+   * Tests: awaited by every request to a mailbox while it holds its concurrency slot, before it is handled.
+   * A test that holds requests until it has seen them all makes overlap certain on any machine, where a
+   * real-time `latencyMs` only makes it likely.
+   */
+  hold?: (req: InterceptRequest) => Promise<void> | undefined;
   /** Change-notification timing and subscription limits. */
   notifications?: Partial<NotificationOptions>;
 }
@@ -167,6 +173,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
       if (!route.methods.includes(method)) throw new GraphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed for this resource.`);
       if (throttler && mailbox !== undefined) release = throttler.acquire(appIdOf(authorization), mailbox);
       if (opts.latencyMs && mailbox !== undefined) await new Promise((r) => setTimeout(r, opts.latencyMs));
+      if (opts.hold && mailbox !== undefined) await opts.hold({ method, path: url.pathname, mailbox, search: url.search });
       const prefs = parsePrefer(inc.headers as IncomingHttpHeaders);
       const result = await route.run({
         method,
