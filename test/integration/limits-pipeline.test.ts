@@ -199,7 +199,7 @@ test('Dataverse concurrency: 429 0x80072326 when requests overlap halves the req
   // the first requests held until the limit of 2 refuses one, that read overlaps on any machine.
   const r = await run(dataverseLimitsWithBreaker({ concurrent: 2 }, 200, true));
   assert.ok(r.result.simulators!.dataverse.throttled.concurrency > 0, 'the concurrency limit was hit');
-  const waited = r.events.filter((e) => (e.event === 'stage.throttled' || e.event === 'schedule.retry') && e.system === 'dataverse');
+  const waited = r.events.filter((e) => (e.event === 'stage.throttled' || e.event === 'local.retry') && e.system === 'dataverse');
   assert.ok(waited.length > 0, 'the throttled work waited out Retry-After and was tried again');
   assertSameOutcome(r, 'dataverse concurrency');
 });
