@@ -5,6 +5,7 @@ import { plainTextOf } from './message-defaults';
 import { changeKeyFor } from './ids';
 import type { Header } from './mime';
 import type { SimMessage } from './store';
+import type { ExtendedProperty } from './extended-properties';
 
 /** v1.0 message properties in the order Graph serialises them. */
 const PROPERTIES = [
@@ -35,6 +36,8 @@ export interface RenderOptions {
   headers: false | ((m: SimMessage) => Header[] | undefined);
   /** Prefer: outlook.body-content-type="text". */
   bodyText?: boolean;
+  /** `$expand=singleValueExtendedProperties($filter=…)`: the asked properties the item has. */
+  extended?: (m: SimMessage) => ExtendedProperty[];
 }
 
 export function messageId(m: SimMessage, immutableId: boolean): string {
@@ -89,6 +92,9 @@ export function renderMessage(m: SimMessage, opts: RenderOptions): Json {
     const v = property(m, name, opts);
     if (v !== undefined) out[name] = v;
   }
+  // Expanded after the properties; an item with none of the asked properties has no array at all.
+  const extended = opts.extended?.(m);
+  if (extended?.length) out.singleValueExtendedProperties = extended;
   return out;
 }
 
