@@ -83,7 +83,7 @@ export function threadingProperties(v: unknown): Map<string, string> {
   if (!Array.isArray(v)) return m;
   for (const p of v) {
     if (!isObj(p) || typeof p.id !== 'string' || typeof p.value !== 'string') continue;
-    const tag = /^\s*string\s+0x([0-9a-f]{1,4})\s*$/i.exec(p.id);
+    const tag = /^\s*string\s+0x0*([0-9a-f]{1,4})\s*$/i.exec(p.id);
     const name = tag ? THREADING_TAGS.get(parseInt(tag[1]!, 16)) : undefined;
     if (name && !m.has(name)) m.set(name, p.value);
   }

@@ -24,7 +24,7 @@ const TYPE_BY_LOWER = new Map(TYPES.map((t) => [t.toLowerCase(), t]));
  * GUID in lower case (its name is case-sensitive). Undefined for an id in none of the documented forms.
  */
 export function canonicalId(raw: string): string | undefined {
-  const tag = /^\s*(\w+)\s+0x([0-9a-f]{1,4})\s*$/i.exec(raw);
+  const tag = /^\s*(\w+)\s+0x0*([0-9a-f]{1,4})\s*$/i.exec(raw);
   if (tag) {
     const type = TYPE_BY_LOWER.get(tag[1]!.toLowerCase());
     return type ? `${type} 0x${parseInt(tag[2]!, 16).toString(16)}` : undefined;
