@@ -1,7 +1,8 @@
 // Mail as Exchange stores it: messages delivered from outside carry the internet headers Exchange Online
 // keeps (Received chain, Authentication-Results, Return-Path, From, To, Subject, Date, Message-ID, …) when
-// read with $select=internetMessageHeaders, in the demo tenant and in generated tenants. Read with
-// Microsoft's Kiota-based @microsoft/msgraph-sdk, an independent client.
+// read with $select=internetMessageHeaders, in the demo tenant and in generated tenants; the copy in Sent
+// Items has none, and answers In-Reply-To and References as extended properties. Read with Microsoft's
+// Kiota-based @microsoft/msgraph-sdk, an independent client.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ScaledClock } from '../../local/clock';
