@@ -32,7 +32,7 @@ export function parseSelect(raw: string | null): string[] | undefined {
 export interface RenderOptions {
   select?: string[];
   immutableId: boolean;
-  /** The item's internet headers (MailStore.headersOf); false where Graph omits them (Sent Items in delta, updates). */
+  /** The item's internet headers (MailStore.headersOf: none for Sent Items copies and drafts); false where Graph omits them (updates). */
   headers: false | ((m: SimMessage) => Header[] | undefined);
   /** Prefer: outlook.body-content-type="text". */
   bodyText?: boolean;

@@ -149,7 +149,8 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
           return ok(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }));
         }
         const select = parseSelect(c.query.get('$select'));
-        return ok(withContext(renderMessage(message(), { select, immutableId: c.prefs.immutableId, headers: (m) => store.headersOf(mbx(), m), bodyText: c.prefs.bodyText, extended: expandOf(store, mbx(), c) }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
+        const render = { select, immutableId: c.prefs.immutableId, headers: (m: SimMessage) => store.headersOf(mbx(), m), bodyText: c.prefs.bodyText, extended: expandOf(store, mbx(), c) };
+        return ok(withContext(renderMessage(message(), render), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
       },
     };
   }
