@@ -38,10 +38,14 @@ export interface GraphPort {
   messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage>;
   /** Child folders of a folder (folder-tracked folders given by name are resolved under the Inbox). */
   childFolders(mailbox: string, parent: string): Promise<{ id: string; displayName: string }[]>;
-  /** One message with the given properties: headers missing from delta, or the full item behind a partial update. */
-  getMessage(mailbox: string, graphId: string, select: readonly string[]): Promise<GraphJson>;
+  /**
+   * One message with the given properties: headers missing from delta, or the full item behind a partial update.
+   * `extended`: ids of single-value extended properties to expand in the same request (in
+   * `singleValueExtendedProperties`, only those the item has).
+   */
+  getMessage(mailbox: string, graphId: string, select: readonly string[], extended?: readonly string[]): Promise<GraphJson>;
   /** Several messages in JSON $batch requests (20 a request): one result per id, 404s and per-item 429s included. */
-  getMessages(mailbox: string, graphIds: string[], select: readonly string[]): Promise<Map<string, BatchItemResult>>;
+  getMessages(mailbox: string, graphIds: string[], select: readonly string[], extended?: readonly string[]): Promise<Map<string, BatchItemResult>>;
 }
 
 // ---------------------------------------------------------------- Dataverse

@@ -11,7 +11,7 @@ export type Normalized =
   | { kind: 'partial'; graphId: string }
   | { kind: 'invalid'; graphId: string; internetMessageId?: string; problem: string; invalidSender?: boolean };
 
-/** Properties asked of delta; internetMessageHeaders may still be missing (Sent Items, updates). */
+/** Properties asked of delta; internetMessageHeaders may still be missing (Sent Items always, updates). */
 export const MESSAGE_SELECT = [
   'internetMessageId', 'subject', 'from', 'sender', 'toRecipients', 'ccRecipients', 'bccRecipients',
   'receivedDateTime', 'sentDateTime', 'lastModifiedDateTime', 'conversationId', 'conversationIndex', 'internetMessageHeaders',
@@ -19,6 +19,16 @@ export const MESSAGE_SELECT = [
 ] as const;
 
 export const KEPT_HEADERS = ['auto-submitted', 'reply-to'] as const;
+
+/**
+ * The MAPI properties Exchange derives the In-Reply-To and References header fields from (PidTagInReplyToId,
+ * PidTagInternetReferences; learn.microsoft.com/office/client-developer/outlook/mapi/pidtaginreplytoid-canonical-property
+ * and …/pidtaginternetreferences-canonical-property, [MS-OXPROPS] and [MS-OXCMAIL]), in Graph's proptag id
+ * form (learn.microsoft.com/graph/api/resources/extended-properties-overview). Graph serves no
+ * internetMessageHeaders on the copy in Sent Items; these properties are read there instead.
+ */
+export const THREADING_PROPERTIES = { inReplyTo: 'String 0x1042', references: 'String 0x1039' } as const;
+const THREADING_TAGS = new Map<number, 'in-reply-to' | 'references'>([[0x1042, 'in-reply-to'], [0x1039, 'references']]);
 
 const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 /** SSS rejects addresses not of the form x@y.z (Blog4); so do we. */
@@ -64,6 +74,22 @@ export function headerMap(v: unknown): Map<string, string> | undefined {
   return m;
 }
 
+/**
+ * In-Reply-To and References from the expanded singleValueExtendedProperties. Graph answers a proptag id in
+ * its own spelling ("String 0x1a" for "String 0x001A"), so ids are compared by type and tag number.
+ */
+export function threadingProperties(v: unknown): Map<string, string> {
+  const m = new Map<string, string>();
+  if (!Array.isArray(v)) return m;
+  for (const p of v) {
+    if (!isObj(p) || typeof p.id !== 'string' || typeof p.value !== 'string') continue;
+    const tag = /^\s*string\s+0x0*([0-9a-f]{1,4})\s*$/i.exec(p.id);
+    const name = tag ? THREADING_TAGS.get(parseInt(tag[1]!, 16)) : undefined;
+    if (name && !m.has(name)) m.set(name, p.value);
+  }
+  return m;
+}
+
 /** True when the payload lacks what a full message always has, i.e. it is an update of some properties. */
 function isPartial(json: Record<string, unknown>): boolean {
   return !('receivedDateTime' in json) && !('subject' in json) && !('internetMessageId' in json) && !('from' in json);
@@ -86,6 +112,9 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
   if (!from || !isValidAddress(from.address)) return { kind: 'invalid', graphId, internetMessageId: rawId, problem: 'sender missing or not of the form x@y.z', invalidSender: true };
 
   const headers = headerMap(json.internetMessageHeaders) ?? new Map<string, string>();
+  // A header when Graph gives one; else the MAPI property Exchange keeps it in (the only source in Sent Items).
+  const threading = threadingProperties(json.singleValueExtendedProperties);
+  const threadingHeader = (name: 'in-reply-to' | 'references') => headers.get(name) ?? threading.get(name);
   const keptHeaders: Record<string, string> = {};
   for (const k of KEPT_HEADERS) {
     const v = headers.get(k);
@@ -108,8 +137,8 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
     receivedDateTime: new Date(json.receivedDateTime).toISOString(),
     sentDateTime: isIsoDate(json.sentDateTime) ? new Date(json.sentDateTime).toISOString() : undefined,
     ...(isIsoDate(json.lastModifiedDateTime) ? { lastModifiedDateTime: new Date(json.lastModifiedDateTime).toISOString() } : {}),
-    inReplyTo: parseMessageIdList(headers.get('in-reply-to')),
-    references: parseMessageIdList(headers.get('references')),
+    inReplyTo: parseMessageIdList(threadingHeader('in-reply-to')),
+    references: parseMessageIdList(threadingHeader('references')),
     conversationIndex,
     conversationRoot: conversationRoot(conversationIndex),
     autoReply: isAutoReply(headers),
@@ -121,7 +150,7 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
   return { kind: 'item', item };
 }
 
-/** Whether a full payload came without internetMessageHeaders (so In-Reply-To must be read separately). */
+/** Whether a full payload came without internetMessageHeaders (so they, or the threading properties, must be read separately). */
 export function lacksHeaders(json: unknown): boolean {
   return isObj(json) && !Array.isArray(json.internetMessageHeaders);
 }

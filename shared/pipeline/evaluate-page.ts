@@ -6,7 +6,7 @@ import type { WriteEntry } from '../domain/jobs';
 import type { FolderKind, MailItem } from '../domain/item';
 import type { EntityRef } from '../domain/refs';
 import { findTrackingTokens } from '../domain/correlate';
-import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage } from '../domain/graph-message';
+import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage, THREADING_PROPERTIES } from '../domain/graph-message';
 import { promote } from '../domain/promote';
 import { entryKeys, lookupKeys, smartEntryOf, type SmartEntry } from '../domain/smart-match';
 import { ThrottledError, TransientError } from '../domain/errors';
@@ -62,10 +62,13 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     raws.push(v);
   }
   // What delta left out, read in JSON $batch requests: whole items behind partial updates, headers otherwise.
+  // The same GET expands the threading properties: Graph has no headers on Sent Items copies, Exchange keeps
+  // In-Reply-To and References there as MAPI properties.
   const partialIds = raws.filter((r) => r['@exsync.partial'] === true).map((r) => String(r.id));
   const headerIds = raws.filter((r) => r['@exsync.partial'] !== true && lacksHeaders(r)).map((r) => String(r.id));
-  const full = await readMessages(deps, mb.address, partialIds, MESSAGE_SELECT);
-  const heads = await readMessages(deps, mb.address, headerIds, ['internetMessageHeaders']);
+  const threading = Object.values(THREADING_PROPERTIES);
+  const full = await readMessages(deps, mb.address, partialIds, MESSAGE_SELECT, threading);
+  const heads = await readMessages(deps, mb.address, headerIds, ['internetMessageHeaders'], threading);
   const completed = raws.map((raw): GraphJson | WriteEntry => {
     const partial = raw['@exsync.partial'] === true;
     if (!partial && !lacksHeaders(raw)) return raw;
@@ -74,7 +77,7 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     // Gone between delta and this read: nothing to track.
     if (got?.status === 404) return fail(id, 'Deleted', 'item no longer exists', 'skipped');
     if (!got || got.status >= 300 || !got.body) throw new TransientError(`Graph read of a message answered ${got?.status ?? 'nothing'}`, 'graph', got?.status);
-    return partial ? got.body : { ...raw, internetMessageHeaders: got.body.internetMessageHeaders ?? [] };
+    return partial ? got.body : { ...raw, internetMessageHeaders: got.body.internetMessageHeaders ?? [], singleValueExtendedProperties: got.body.singleValueExtendedProperties };
   });
 
   const items: MailItem[] = [];
@@ -157,11 +160,11 @@ const ITEM_RETRY_MAX_WAIT_MS = 10_000;
  * after the longest Retry-After they asked for (a short wait inside the step, bounded). Still throttled
  * after that: the whole job is rescheduled.
  */
-async function readMessages(deps: PipelineDeps, mailbox: string, ids: string[], select: readonly string[]): Promise<Map<string, BatchItemResult>> {
+async function readMessages(deps: PipelineDeps, mailbox: string, ids: string[], select: readonly string[], extended: readonly string[]): Promise<Map<string, BatchItemResult>> {
   const done = new Map<string, BatchItemResult>();
   let pending = ids;
   for (let round = 0; pending.length > 0; round++) {
-    const got = await deps.graph.getMessages(mailbox, pending, select);
+    const got = await deps.graph.getMessages(mailbox, pending, select, extended);
     const throttled: string[] = [];
     let waitMs = 0;
     for (const id of pending) {

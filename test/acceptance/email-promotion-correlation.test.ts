@@ -1,7 +1,7 @@
 // Correlation scenarios P2, P4, P5, P7, P8 and P17 of ../shared/acceptance/email-promotion.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptanceFixtureF, withInboxMessage, withOrgDbSetting, withOrgSettings, ALICE, BOB, ALICE_ID, BOB_CONTACT_ID, E1_ID, E1_MESSAGE_ID, OPP1_ID } from '../../local/tenant/acceptance';
+import { acceptanceFixtureF, withInboxMessage, withMessage, withOrgDbSetting, withOrgSettings, ALICE, BOB, ALICE_ID, BOB_CONTACT_ID, E1_ID, E1_MESSAGE_ID, OPP1_ID } from '../../local/tenant/acceptance';
 import { cleanup, createdEmails, decisionFor, runTenant } from '../support/cli';
 import { msg } from './scenarios';
 
@@ -118,5 +118,32 @@ test('P17 auto-reply: promoted by In-Reply-To with Auto-Submitted kept; skipped 
   } finally {
     cleanup(compatible);
     cleanup(enhanced);
+  }
+});
+
+test('Mail as Exchange stores it: a Sent Items copy has no internetMessageHeaders, and its In-Reply-To still correlates (read from PidTagInReplyToId)', () => {
+  // Alice's reply to E1 in Sent Items: no tracking token, no conversation index, so only In-Reply-To can correlate.
+  // As the demo's fixtures give it (a header list, which for Sent Items stands for what Exchange keeps in MAPI)
+  // and as Graph stores it (the property only).
+  const reply = (id: string, extra: Record<string, unknown>) => msg(id, ALICE, [BOB], 'RE: Quote Q-100', {}, { internetMessageHeaders: undefined, ...extra });
+  let f = withOrgDbSetting(acceptanceFixtureF(), 'AutoTrackSentFolderItems', true);
+  f = withMessage(f, ALICE, 'sentitems', reply('<sent-list@contoso.com>', { internetMessageHeaders: [{ name: 'In-Reply-To', value: E1_MESSAGE_ID }] }));
+  f = withMessage(f, ALICE, 'sentitems', reply('<sent-prop@contoso.com>', { singleValueExtendedProperties: [{ id: 'String 0x1042', value: E1_MESSAGE_ID }] }));
+  f = withMessage(f, ALICE, 'sentitems', reply('<sent-none@contoso.com>', {}));
+  const run = runTenant(f);
+  try {
+    for (const id of ['<sent-list@contoso.com>', '<sent-prop@contoso.com>']) {
+      const d = decisionFor(run.dump, ALICE, id)!;
+      assert.equal(d.outcome, 'promoted', id);
+      assert.equal(d.reason, 'CorrelationMatch', id);
+      assert.equal(d.correlationMethod, 'InReplyTo', id);
+      const e = createdEmails(run.dump, f).find((x) => x.messageid === id)!;
+      assert.equal(e.directioncode, true, `${id}: outgoing`);
+      assert.equal(e._correlatedactivityid_value, E1_ID, id);
+    }
+    // Without the property nothing correlates it: the match above came from PidTagInReplyToId.
+    assert.equal(decisionFor(run.dump, ALICE, '<sent-none@contoso.com>')!.reason, 'NoCorrelationMatch');
+  } finally {
+    cleanup(run);
   }
 });

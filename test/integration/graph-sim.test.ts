@@ -203,22 +203,61 @@ test('ImmutableId is stable across a move only when the Prefer header is sent', 
     assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${immutable}`)).body.parentFolderId, (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/sentitems`)).body.id);
   }));
 
-test('internetMessageHeaders are missing from Sent Items delta but available by GET and $value', () =>
+const THREADING = `$expand=singleValueExtendedProperties(${encodeURIComponent("$filter=id eq 'String 0x1042' or id eq 'String 0x1039'")})`;
+
+test('Mail as Exchange stores it: a Sent Items copy has no internetMessageHeaders in delta or by GET; In-Reply-To is its PidTagInReplyToId, the rest only in $value', () =>
   withSim(tenant(1), async (sim) => {
-    const sent = sim.deliver(ALICE, 'sentitems', msg(7, { subject: 'Quote Q-100 CRM:0001001' }));
+    const sent = sim.deliver(ALICE, 'sentitems', msg(7, { subject: 'Quote Q-100 CRM:0001001', internetMessageHeaders: [{ name: 'Message-ID', value: '<m7@fabrikam.com>' }, { name: 'In-Reply-To', value: '<e1@contoso.com>' }, { name: 'References', value: '<e0@contoso.com> <e1@contoso.com>' }, { name: 'X-Mailer', value: 'Sim' }] }));
     const q = '?$select=subject,internetMessageHeaders';
     assert.ok((await get(deltaUrl(sim, 'inbox', q))).body.value[0].internetMessageHeaders);
     const item = (await get(deltaUrl(sim, 'sentitems', q), { Prefer: IMMUTABLE })).body.value[0];
     assert.equal(item.id, sent.id);
     assert.equal(item.internetMessageHeaders, undefined);
-    const one = await get(`${sim.baseUrl}/users/${ALICE}/messages/${sent.id}?$select=internetMessageHeaders`);
-    assert.deepEqual(one.body.internetMessageHeaders.map((h: Item) => h.name), ['Message-ID', 'In-Reply-To']);
+    const one = await get(`${sim.baseUrl}/users/${ALICE}/messages/${sent.id}?$select=internetMessageHeaders&${THREADING}`);
+    assert.equal(one.status, 200);
+    assert.equal('internetMessageHeaders' in one.body, false, 'the fixture\'s list is not served for a Sent Items copy');
+    assert.deepEqual(one.body.singleValueExtendedProperties, [
+      { id: 'String 0x1042', value: '<e1@contoso.com>' },
+      { id: 'String 0x1039', value: '<e0@contoso.com> <e1@contoso.com>' },
+    ]);
     const mime = await get(`${sim.baseUrl}/users/${ALICE}/messages/${sent.id}/$value`);
     assert.equal(mime.status, 200);
     assert.match(mime.body.text, /^Message-ID: <m7@fabrikam\.com>\r$/m);
     assert.match(mime.body.text, /^In-Reply-To: <e1@contoso\.com>\r$/m);
+    assert.match(mime.body.text, /^X-Mailer: Sim\r$/m);
     assert.match(mime.body.text, /^Subject: Quote Q-100 CRM:0001001\r$/m);
     assert.match(mime.body.text, /\r\n\r\n<p>Body 7<\/p>/);
+  }));
+
+test('Mail as Exchange stores it: $expand=singleValueExtendedProperties answers the asked properties an item has, ids in Graph\'s spelling, none as no array', () =>
+  withSim(tenant(2), async (sim) => {
+    const [withReply] = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages?$select=subject`)).body.value as Item[];
+    // An Inbox message keeps its headers and answers the same values as properties.
+    const inbox = await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$select=internetMessageHeaders&${THREADING}`);
+    assert.ok(inbox.body.internetMessageHeaders.some((h: Item) => h.name === 'In-Reply-To'));
+    assert.deepEqual(inbox.body.singleValueExtendedProperties, [{ id: 'String 0x1042', value: '<e1@contoso.com>' }]);
+    // A proptag id is answered as Graph spells it: type as Graph names it, tag without leading zeros, lower case.
+    const spelled = await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$select=subject&$expand=${encodeURIComponent("singleValueExtendedProperties($filter=(Id eq 'string 0x01042'))")}`);
+    assert.deepEqual(spelled.body.singleValueExtendedProperties, [{ id: 'String 0x1042', value: '<e1@contoso.com>' }]);
+    // An item without any of the asked properties has no singleValueExtendedProperties at all.
+    sim.deliver(ALICE, 'inbox', msg(9, { internetMessageHeaders: [] }));
+    const none = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages?$select=internetMessageId&${THREADING}`)).body.value.find((m: Item) => m.internetMessageId === '<m9@fabrikam.com>');
+    assert.equal('singleValueExtendedProperties' in none, false);
+    // An expansion without a filter, or with an id in no documented form, is refused.
+    assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$expand=singleValueExtendedProperties`)).status, 400);
+    assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$expand=${encodeURIComponent("singleValueExtendedProperties($filter=id eq 'Nonsense 0x1042')")}`)).status, 400);
+  }));
+
+test('Mail as Exchange stores it: sendMail with PidTagInReplyToId set gives the recipients an In-Reply-To header and the Sent Items copy the property', () =>
+  withSim(tenant(0), async (sim) => {
+    const body = { message: { subject: 'RE: Quote', toRecipients: [{ emailAddress: { address: 'carol@contoso.com' } }], singleValueExtendedProperties: [{ id: 'String 0x1042', value: '<e1@contoso.com>' }] } };
+    const res = await fetch(`${sim.baseUrl}/users/${ALICE}/sendMail`, { method: 'POST', headers: { ...AUTH, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(res.status, 202);
+    const [copy] = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/sentitems/messages?$select=internetMessageHeaders&${THREADING}`)).body.value as Item[];
+    assert.equal(copy.internetMessageHeaders, undefined);
+    assert.deepEqual(copy.singleValueExtendedProperties, [{ id: 'String 0x1042', value: '<e1@contoso.com>' }]);
+    const [delivered] = (await get(`${sim.baseUrl}/users/carol@contoso.com/mailFolders/inbox/messages?$select=internetMessageHeaders`)).body.value as Item[];
+    assert.ok(delivered.internetMessageHeaders.some((h: Item) => h.name === 'In-Reply-To' && h.value === '<e1@contoso.com>'));
   }));
 
 test('auth, users, folders and unknown routes behave like Graph', () =>

@@ -33,8 +33,8 @@ export function deltaPage(store: MailStore, req: DeltaRequest): DeltaResult {
   const render: RenderOptions = {
     select: o.select,
     immutableId: o.immutableId || req.prefs.immutableId,
-    // Graph leaves them out of Sent Items delta (microsoftgraph/microsoft-graph-docs#2716).
-    headers: req.folder.wellKnownName?.toLowerCase() === 'sentitems' ? false : (m) => store.headersOf(req.mbx, m),
+    // None for Sent Items copies and drafts (microsoftgraph/microsoft-graph-docs#2716): headersOf decides.
+    headers: (m) => store.headersOf(req.mbx, m),
     bodyText: req.prefs.bodyText,
   };
   const page = state.p === 'i' ? initialPage(store, req.folder, state, pageSize, render) : changesPage(store, req, state, pageSize, render);

@@ -9,6 +9,7 @@ import { conversationIdFor } from './ids';
 import { topicOf } from './message-defaults';
 import { impliedHeaders, type Header } from './mime';
 import { deliveryHeaders } from './delivery-headers';
+import { headersFromProperties } from './extended-properties';
 import type { MailStore, SimMailbox, SimMessage } from './store';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -105,7 +106,8 @@ function stamp(store: MailStore, mbx: SimMailbox, given: Json): Json {
   const data: Json = { ...given, from: me, sender: me, sentDateTime: now, receivedDateTime: now, createdDateTime: given.createdDateTime ?? now, isDraft: false };
   data.internetMessageId ??= generatedMessageId();
   data.conversationId ??= conversationIdFor(mbx.address, topicOf(String(data.subject ?? '')));
-  const custom = Array.isArray(given.internetMessageHeaders) ? (given.internetMessageHeaders as Header[]) : [];
+  const set = Array.isArray(given.internetMessageHeaders) ? (given.internetMessageHeaders as Header[]) : [];
+  const custom = [...set, ...headersFromProperties(given).filter((h) => !set.some((c) => c.name.toLowerCase() === h.name.toLowerCase()))];
   const implied = impliedHeaders({ ...data, internetMessageHeaders: undefined }).filter((h) => !custom.some((c) => c.name.toLowerCase() === h.name.toLowerCase()));
   data.internetMessageHeaders = [...implied, ...custom];
   return data;

@@ -5,6 +5,7 @@ import { plainTextOf } from './message-defaults';
 import { changeKeyFor } from './ids';
 import type { Header } from './mime';
 import type { SimMessage } from './store';
+import type { ExtendedProperty } from './extended-properties';
 
 /** v1.0 message properties in the order Graph serialises them. */
 const PROPERTIES = [
@@ -31,10 +32,12 @@ export function parseSelect(raw: string | null): string[] | undefined {
 export interface RenderOptions {
   select?: string[];
   immutableId: boolean;
-  /** The item's internet headers (MailStore.headersOf); false where Graph omits them (Sent Items in delta, updates). */
+  /** The item's internet headers (MailStore.headersOf: none for Sent Items copies and drafts); false where Graph omits them (updates). */
   headers: false | ((m: SimMessage) => Header[] | undefined);
   /** Prefer: outlook.body-content-type="text". */
   bodyText?: boolean;
+  /** `$expand=singleValueExtendedProperties($filter=…)`: the asked properties the item has. */
+  extended?: (m: SimMessage) => ExtendedProperty[];
 }
 
 export function messageId(m: SimMessage, immutableId: boolean): string {
@@ -89,6 +92,9 @@ export function renderMessage(m: SimMessage, opts: RenderOptions): Json {
     const v = property(m, name, opts);
     if (v !== undefined) out[name] = v;
   }
+  // Expanded after the properties; an item with none of the asked properties has no array at all.
+  const extended = opts.extended?.(m);
+  if (extended?.length) out.singleValueExtendedProperties = extended;
   return out;
 }
 

@@ -6,6 +6,7 @@ import { deltaPage } from './delta';
 import { messageId, parseSelect, renderMessage } from './message-json';
 import { createDraft, messageInput, mimeInput, sendDraft, sendMail } from './mail-write';
 import { renderMime } from './mime';
+import { expanded, parseExtendedExpand, type ExtendedProperty } from './extended-properties';
 import { pimRoutes } from './pim-routes';
 import type { Preferences } from './prefer';
 import type { MailStore, SimFolder, SimMailbox, SimMessage } from './store';
@@ -148,7 +149,8 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
           return ok(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }));
         }
         const select = parseSelect(c.query.get('$select'));
-        return ok(withContext(renderMessage(message(), { select, immutableId: c.prefs.immutableId, headers: (m) => store.headersOf(mbx(), m), bodyText: c.prefs.bodyText }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
+        const render = { select, immutableId: c.prefs.immutableId, headers: (m: SimMessage) => store.headersOf(mbx(), m), bodyText: c.prefs.bodyText, extended: expandOf(store, mbx(), c) };
+        return ok(withContext(renderMessage(message(), render), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
       },
     };
   }
@@ -221,12 +223,18 @@ function folderList(store: MailStore, mbx: SimMailbox, parentId: string, c: Rout
   return { '@odata.context': `${c.baseUrl}/$metadata#users('${encodeURIComponent(mbx.userId)}')/mailFolders`, value };
 }
 
-/** Plain listing with $top/$skip paging, and the one filter clients need: lookup by internetMessageId. */
+/** `$expand=singleValueExtendedProperties($filter=id eq '…' or …)`: what each item answers, or nothing asked. */
+function expandOf(store: MailStore, mbx: SimMailbox, c: RouteContext): ((m: SimMessage) => ExtendedProperty[]) | undefined {
+  const ids = parseExtendedExpand(c.query.get('$expand'));
+  return ids ? (m) => expanded(store.extendedPropertiesOf(mbx, m), ids) : undefined;
+}
+
 /** $value: a delivered copy without a fixture list carries the headers Exchange kept on delivery. */
 function mimeOf(store: MailStore, mbx: SimMailbox, m: SimMessage): string {
   return renderMime(m.data, Array.isArray(m.data.internetMessageHeaders) ? undefined : store.headersOf(mbx, m));
 }
 
+/** Plain listing with $top/$skip paging, and the one filter clients need: lookup by internetMessageId. */
 function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | undefined, c: RouteContext): Json {
   const select = parseSelect(c.query.get('$select'));
   const top = Math.min(1000, Number(c.query.get('$top') ?? 10) || 10);
@@ -239,7 +247,8 @@ function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | und
     const wanted = m[1].replace(/''/g, "'");
     all = all.filter((x) => x.data.internetMessageId === wanted);
   }
-  const value = all.slice(skip, skip + top).map((m) => renderMessage(m, { select, immutableId: c.prefs.immutableId, headers: (x) => store.headersOf(mbx, x), bodyText: c.prefs.bodyText }));
+  const extended = expandOf(store, mbx, c);
+  const value = all.slice(skip, skip + top).map((m) => renderMessage(m, { select, immutableId: c.prefs.immutableId, headers: (x) => store.headersOf(mbx, x), bodyText: c.prefs.bodyText, extended }));
   const out: Json = { '@odata.context': `${c.baseUrl}/$metadata#Collection(message)`, value };
   if (skip + top < all.length) {
     const next = new URLSearchParams(c.query);

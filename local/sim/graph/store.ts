@@ -10,6 +10,7 @@ import { bodyPreviewOf, withDefaults } from './message-defaults';
 import { PimStore } from './pim';
 import { deliveryHeaders, isInternalSender } from './delivery-headers';
 import type { Header } from './mime';
+import { itemProperties } from './extended-properties';
 
 /** Updatable on any message (Graph's "Update message" reference); categories and isRead are type-checked. */
 const ALWAYS = new Set(['categories', 'isRead', 'flag', 'importance', 'inferenceClassification', 'toRecipients', 'ccRecipients', 'bccRecipients']);
@@ -227,15 +228,30 @@ export class MailStore {
   }
 
   /**
-   * What `$select=internetMessageHeaders` returns: a fixture's own list exactly as given; else, for a copy
-   * Exchange delivered, the headers it keeps on delivery (made on read, so big tenants cost no memory);
-   * none for the copy in Sent Items and for drafts, which never went through transport.
+   * What `$select=internetMessageHeaders` returns: none for the copy in Sent Items and for drafts, which never
+   * went through transport (Graph has none there, whatever the fixture lists); else a fixture's own list
+   * exactly as given, or the headers Exchange keeps on delivery (made on read, so big tenants cost no memory).
    */
   headersOf(mbx: SimMailbox, m: SimMessage): Header[] | undefined {
+    if (!this.delivered(mbx, m)) return undefined;
     if (Array.isArray(m.data.internetMessageHeaders)) return structuredClone(m.data.internetMessageHeaders) as Header[];
-    const kind = mbx.folders.get(m.folderId)?.wellKnownName?.toLowerCase();
-    if (kind === 'sentitems' || kind === 'drafts' || m.data.isDraft === true) return undefined;
     return deliveryHeaders(m.data, { mailbox: mbx.address, internal: isInternalSender(m.data, this.tenantDomains()) });
+  }
+
+  /**
+   * The single-value extended properties an item has: those set on it, and PidTagInReplyToId and
+   * PidTagInternetReferences from its In-Reply-To and References. For a Sent Items copy or a draft, a
+   * fixture's header list stands for what Exchange keeps in MAPI: only those two of it are served, this way.
+   */
+  extendedPropertiesOf(mbx: SimMailbox, m: SimMessage): Map<string, string> {
+    const own = Array.isArray(m.data.internetMessageHeaders) ? (m.data.internetMessageHeaders as Header[]) : undefined;
+    return itemProperties(m.data, this.delivered(mbx, m) ? this.headersOf(mbx, m) : own);
+  }
+
+  /** Whether the item came through transport: not the copy in Sent Items, not a draft. */
+  private delivered(mbx: SimMailbox, m: SimMessage): boolean {
+    const kind = mbx.folders.get(m.folderId)?.wellKnownName?.toLowerCase();
+    return kind !== 'sentitems' && kind !== 'drafts' && m.data.isDraft !== true;
   }
 
   // ------------------------------------------------------------------ changes

@@ -80,6 +80,8 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
   }
 
   const user = (mailbox: string) => `/users/${encodeURIComponent(mailbox)}`;
+  const messagePath = (mailbox: string, id: string, select: readonly string[], extended: readonly string[] | undefined) =>
+    `${user(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select.join(',')}${expandExtended(extended)}`;
 
   return {
     async messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage> {
@@ -103,14 +105,14 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
       }
       return out;
     },
-    async getMessages(mailbox: string, graphIds: string[], select: readonly string[]) {
+    async getMessages(mailbox: string, graphIds: string[], select: readonly string[], extended?: readonly string[]) {
       const out = new Map<string, { status: number; body?: GraphJson; retryAfterMs?: number }>();
       for (let i = 0; i < graphIds.length; i += BATCH_LIMIT) {
         const chunk = graphIds.slice(i, i + BATCH_LIMIT);
         const requests = chunk.map((id, n) => ({
           id: String(n + 1),
           method: 'GET',
-          url: `${user(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select.join(',')}`,
+          url: messagePath(mailbox, id, select, extended),
           headers: { Prefer: 'IdType="ImmutableId"' },
         }));
         const res = await call('$batch', () => client.api('/$batch').post({ requests }));
@@ -125,9 +127,21 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
       }
       return out;
     },
-    async getMessage(mailbox: string, graphId: string, select: readonly string[]): Promise<GraphJson> {
-      const path = `${user(mailbox)}/messages/${encodeURIComponent(graphId)}?$select=${select.join(',')}`;
+    async getMessage(mailbox: string, graphId: string, select: readonly string[], extended?: readonly string[]): Promise<GraphJson> {
+      const path = messagePath(mailbox, graphId, select, extended);
       return call('messages.get', () => client.api(path).header('Prefer', 'IdType="ImmutableId"').get());
     },
   };
+}
+
+/**
+ * `$expand` of single-value extended properties by id, beside `$select` in the same GET ("Get
+ * singleValueLegacyExtendedProperty", learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get).
+ * Several ids go into the one filter, joined with `or` (the docs show a single `id eq`; OData allows `or`).
+ */
+export function expandExtended(ids: readonly string[] | undefined): string {
+  if (!ids?.length) return '';
+  const filter = ids.map((id) => `id eq '${id.replace(/'/g, "''")}'`).join(' or ');
+  // Percent-encoded but for `$` and `=`, as the docs write it: the client sends the path's query as given.
+  return `&$expand=singleValueExtendedProperties(${encodeURIComponent(`$filter=${filter}`).replace(/%24/g, '$').replace(/%3D/g, '=')})`;
 }

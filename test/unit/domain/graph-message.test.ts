@@ -119,6 +119,34 @@ describe('normalizeGraphMessage: headers', () => {
     assert.deepEqual(i.inReplyTo, ['e1@contoso.onmicrosoft.com']);
     assert.deepEqual(i.references, ['x@y', 'e1@contoso.onmicrosoft.com']);
   });
+  it('Mail as Exchange stores it: without internetMessageHeaders (Sent Items), In-Reply-To and References come from PidTagInReplyToId and PidTagInternetReferences, normalized the same way', () => {
+    const i = item({
+      internetMessageHeaders: undefined,
+      singleValueExtendedProperties: [
+        { id: 'String 0x1042', value: ' <E1@contoso.onmicrosoft.com> ' },
+        { id: 'String 0x1039', value: '<x@y>\r\n <E1@contoso.onmicrosoft.com>' },
+      ],
+    });
+    assert.deepEqual(i.inReplyTo, ['e1@contoso.onmicrosoft.com']);
+    assert.deepEqual(i.references, ['x@y', 'e1@contoso.onmicrosoft.com']);
+  });
+  it('Mail as Exchange stores it: a header Graph gives wins over the property; each falls back on its own', () => {
+    const i = item({
+      internetMessageHeaders: [{ name: 'In-Reply-To', value: '<header@x>' }],
+      singleValueExtendedProperties: [{ id: 'String 0x1042', value: '<prop@x>' }, { id: 'String 0x1039', value: '<ref@x>' }],
+    });
+    assert.deepEqual(i.inReplyTo, ['header@x']);
+    assert.deepEqual(i.references, ['ref@x']);
+  });
+  it('Mail as Exchange stores it: property ids match in Graph\'s spelling and the caller\'s; other ids, types and values are ignored', () => {
+    const props = (list: unknown[]) => item({ internetMessageHeaders: [], singleValueExtendedProperties: list }).inReplyTo;
+    assert.deepEqual(props([{ id: 'string 0x01042', value: '<a@x>' }]), ['a@x']);
+    assert.deepEqual(props([{ id: 'Binary 0x1042', value: '<a@x>' }]), []);
+    assert.deepEqual(props([{ id: 'String 0x1043', value: '<a@x>' }]), []);
+    assert.deepEqual(props([{ id: 'String {00020386-0000-0000-c000-000000000046} Name In-Reply-To', value: '<a@x>' }]), []);
+    assert.deepEqual(props([{ id: 'String 0x1042', value: 42 }, null, 'x', { value: '<b@x>' }]), []);
+    assert.deepEqual(item({ singleValueExtendedProperties: 'not a list' }).inReplyTo, ['e1@contoso.onmicrosoft.com']);
+  });
   it('a payload without internetMessageHeaders is flagged so they are read separately', () => {
     assert.equal(lacksHeaders(full({ internetMessageHeaders: undefined })), true);
     assert.equal(lacksHeaders(full()), false);
