@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { ScaledClock } from '../../local/clock';
 import { startGraphSimulator } from '../../local/sim/graph';
 import type { TenantFixture } from '../../local/tenant/fixture';
+import { fetchAcrossRestarts } from '../support/fetch';
 
 const ALICE = 'alice@contoso.com';
 const AUTH = { Authorization: 'Bearer t' };
 const fixture = (): TenantFixture => ({ dataverse: {}, exchange: { [ALICE]: { mailFolders: [], events: [], todoLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }] } } });
 const clock = () => new ScaledClock(new Date('2025-01-10T10:00:00Z'));
 const get = async (url: string) => {
-  const r = await fetch(url, { headers: AUTH });
+  const r = await fetchAcrossRestarts(url, { headers: AUTH });
   return { status: r.status, body: (await r.json()) as Record<string, any> };
 };
 

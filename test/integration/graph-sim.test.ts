@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ScaledClock } from '../../local/clock';
 import { startGraphSimulator, type GraphSimulator } from '../../local/sim/graph';
 import type { FixtureMessage, TenantFixture } from '../../local/tenant/fixture';
+import { fetchAcrossRestarts } from '../support/fetch';
 
 type Item = Record<string, any>;
 const ALICE = 'alice@contoso.com';
@@ -43,7 +44,7 @@ const AUTH = { Authorization: 'Bearer test-token' };
 const IMMUTABLE = 'IdType="ImmutableId"';
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Item; headers: Headers }> {
-  const res = await fetch(url, { headers: { ...AUTH, ...headers } });
+  const res = await fetchAcrossRestarts(url, { headers: { ...AUTH, ...headers } });
   const text = await res.text();
   return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { text }, headers: res.headers };
 }
