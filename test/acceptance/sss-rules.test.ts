@@ -16,7 +16,7 @@ import { msg } from './scenarios';
 
 const rowOf = (dump: Dump, internetMessageId: string) => (dump.dataverse.emails ?? []).find((e) => e.activityid === emailActivityId(normalizeMessageId(internetMessageId), false));
 
-test('Rules the specification has: correlatedsubjectchanged is set on a correlated email, true when its subject differs from the correlated email\'s', () => {
+test('Rules of the specification: correlatedsubjectchanged is set on a correlated email, true when its subject differs from the correlated email\'s', () => {
   let f = acceptanceFixtureF();
   const reply = (id: string, subject: string) => msg(id, BOB, [ALICE], subject, { 'In-Reply-To': E1_MESSAGE_ID });
   f = withInboxMessage(f, ALICE, reply('<same@fabrikam.com>', 'RE: Quote Q-100 CRM:0001001'));
@@ -57,7 +57,7 @@ function alreadyTracked(setting?: boolean): TenantFixture {
   return f;
 }
 
-test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail true adds a queue item for the second queue, once, without delivering the mail again', () => {
+test('Rules of the specification: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail true adds a queue item for the second queue, once, without delivering the mail again', () => {
   const on = runTenant(alreadyTracked(true));
   const off = runTenant(alreadyTracked(false));
   const unset = runTenant(alreadyTracked());
@@ -82,7 +82,7 @@ test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTracke
   }
 });
 
-test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail adds nothing when the queue has an item for the email already', () => {
+test('Rules of the specification: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail adds nothing when the queue has an item for the email already', () => {
   // Sales is on To: Alice's mailbox tracks the mail with a queue item for Sales (an accepting queue recipient).
   let f = withOrgDbSetting(acceptanceFixtureF(), 'SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail', true);
   const mail = msg('<to-both@fabrikam.com>', BOB, [ALICE, SALES], 'Order 43', {}, { receivedDateTime: '2025-01-10T09:30:00Z' });
@@ -99,7 +99,7 @@ test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTracke
   }
 });
 
-test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail also holds when another mailbox creates the email while this queue\'s write is on its way', async () => {
+test('Rules of the specification: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail also holds when another mailbox creates the email while this queue\'s write is on its way', async () => {
   let f = withOrgDbSetting(withUserFilter(acceptanceFixtureF(), ALICE_ID, 0), 'SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail', true);
   const mail = msg('<race@fabrikam.com>', BOB, [ALICE], 'Order 44');
   f = withInboxMessage(f, ALICE, mail);
@@ -137,7 +137,7 @@ function withInboxSubfolder(f: TenantFixture, id: string, displayName: string): 
   return next;
 }
 
-test('Rules the specification has: tracked folders are measured against the start date by the modified date, the Inbox by the received date', () => {
+test('Rules of the specification: tracked folders are measured against the start date by the modified date, the Inbox by the received date', () => {
   // processemailreceivedafter is 2025-01-01 (fixture F).
   let f = withUserFilter(acceptanceFixtureF(), ALICE_ID, 0);
   f = withInboxSubfolder(f, TRACKED, 'Fabrikam');

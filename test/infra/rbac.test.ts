@@ -50,3 +50,14 @@ test('Scale-out on Flex Consumption: the scaler can read queue and session count
   // Every queue the triggers listen on is one the loop covers.
   assert.match(rbac, /var queueNames = items\(queues\)/);
 });
+
+test('Scale-out on Flex Consumption: an idle session slot moves on within seconds (sessionIdleTimeout), and docs/deploy.md says what bounds the instance count', () => {
+  const sb = (JSON.parse(readText('host.json')) as { extensions: { serviceBus: Record<string, unknown> } }).extensions.serviceBus;
+  const m = /^(\d\d):(\d\d):(\d\d)$/.exec(String(sb.sessionIdleTimeout));
+  assert.ok(m, `sessionIdleTimeout is a hh:mm:ss timespan: ${String(sb.sessionIdleTimeout)}`);
+  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  assert.ok(seconds >= 1 && seconds <= 10, `an idle session is let go within seconds, not ${seconds} s`);
+  const deploy = readText('docs/deploy.md');
+  assert.match(deploy, /## What bounds scale-out/);
+  for (const bound of ['maximumInstanceCount', 'maxConcurrentSessions', 'maxConcurrentCalls', 'sessionIdleTimeout']) assert.ok(deploy.includes(bound), `docs/deploy.md names ${bound}`);
+});

@@ -37,7 +37,7 @@ test('No endless or wrong work: control characters in a subject or a kept header
   assert.equal(badSender.kind === 'invalid' && badSender.invalidSender, true, 'an address with a control character is not an address');
 });
 
-test('Rules the specification has: correlatedsubjectchanged compares without leading RE:, tracking tokens, case and spacing; FW: counts as a change', () => {
+test('Rules of the specification: correlatedsubjectchanged compares without leading RE:, tracking tokens, case and spacing; FW: counts as a change', () => {
   const s = { tokenPrefixes: ['CRM:'], tokenDigits: 7 };
   const target = { ...E1, subject: 'Quote Q-100 CRM:0001001' };
   assert.equal(correlatedSubjectChanged('RE: Quote Q-100 CRM:0001001', target, s), false);
@@ -50,7 +50,7 @@ test('Rules the specification has: correlatedsubjectchanged compares without lea
   assert.equal(promote(mail({ inReplyTo: [], to: [{ address: 'david@contoso.com' }] }), context()).activity?.correlatedsubjectchanged, undefined, 'not correlated: not set');
 });
 
-test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail gives a queue mailbox meeting a tracked mail a queue item, and only when on', () => {
+test('Rules of the specification: SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail gives a queue mailbox meeting a tracked mail a queue item, and only when on', () => {
   const f = fixture();
   f.existing.push({ messageKey: 'r1@fabrikam.com', activityid: 'ROW', outgoing: false, receivingMailboxId: ALICE_MAILBOX });
   const queueMailbox = { id: 'mbx-sales', address: 'sales@contoso.com', owner: SALES };
@@ -63,7 +63,7 @@ test('Rules the specification has: SSSCreateAdditionalQueueItemsForAlreadyTracke
   assert.equal(user.queueItem, undefined, 'a user mailbox gets none');
 });
 
-test('Rules the specification has: a tracked folder measures the start date by the last modified date, the Inbox by the received date', () => {
+test('Rules of the specification: a tracked folder measures the start date by the last modified date, the Inbox by the received date', () => {
   const old = { receivedDateTime: '2024-12-15T09:00:00.000Z' };
   const ctx = (over = {}) => context(fixture(), { mailbox: { id: ALICE_MAILBOX, address: 'alice@contoso.com', owner: { type: 'systemuser', id: 'alice' }, processEmailReceivedAfter: '2025-01-01T00:00:00Z' }, ...over });
   assert.equal(promote(mail({ ...old, lastModifiedDateTime: '2025-01-04T00:00:00.000Z' }), ctx({ folderTracking: FABRIKAM })).decision.reason, 'FolderTracked');
