@@ -1,22 +1,21 @@
 // The smart-matching index in the correlation table: one row per key (PK `s-<party hash>.<word hash>`, RK
 // `emails`) listing the emails filed under it (domain/smart-match.ts decides the keys). A mail's candidates
 // are then a few point reads, never a query or a text search; rows hold hashes of words and addresses,
-// not the words. Writers read, merge and write back under the row's ETag, as threads.ts does. One more row
+// not the words. Writers read, merge and write back under the row's ETag (list-row.ts). One more row
 // (PK `s-feed`) holds how far the feed of Dataverse emails has come.
 import type { TableClient } from '@azure/data-tables';
 import type { SmartEntry } from '../../domain/smart-match';
 import type { SmartMatchIndex } from '../../ports';
 import { forEachBounded } from './bounded';
 import { statusOf, toTableStoreError } from './errors';
-import { chunkProperties, MAX_JSON_CHARS, readChunks } from './chunks';
+import { MAX_JSON_CHARS } from './chunks';
+import { createListRows } from './list-row';
 
 const IN_FLIGHT = 16;
 const ROW = 'emails';
 const FEED = { partitionKey: 's-feed', rowKey: 'cursor' };
-const MAX_ATTEMPTS = 8;
 /** Rows keep what the 90-day window can still use, with a margin; older entries are dropped when a row is written. */
 const KEEP_MS = 120 * 86_400_000;
-const RECENT = 4096;
 
 /** An entry as stored: short names, since a busy key holds hundreds. */
 interface Stored {
@@ -72,53 +71,21 @@ function trimmed(list: Stored[]): Stored[] {
 }
 
 export function createSmartIndex(table: TableClient): SmartMatchIndex {
-  const recent = new Map<string, { entries: Stored[]; etag?: string }>();
-  const remember = (key: string, v: { entries: Stored[]; etag?: string }) => {
-    recent.delete(key);
-    recent.set(key, v);
-    if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
-    return v;
-  };
+  const rows = createListRows<Stored>(table, { partition: smartPartition, row: ROW, what: 'smart index', fit: trimmed });
 
-  async function read(key: string): Promise<{ entries: Stored[]; etag?: string }> {
-    try {
-      const e = await table.getEntity(smartPartition(key), ROW);
-      return remember(key, { entries: readChunks<Stored>(e), etag: e.etag });
-    } catch (err) {
-      if (statusOf(err) === 404) return remember(key, { entries: [] });
-      throw toTableStoreError(err, 'smart index get');
-    }
-  }
-
-  async function add(key: string, adds: Stored[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const { entries, etag } = (attempt === 1 && recent.get(key)) || (await read(key));
+  // An entry filed before is kept as it is: a page evaluated again, or the feed meeting our own row, adds nothing.
+  const add = (key: string, adds: Stored[]) =>
+    rows.add(key, (entries) => {
       const have = new Set(entries.map((x) => x.i));
       const fresh = adds.filter((x) => !have.has(x.i));
-      // An entry filed before is kept as it is: a page evaluated again, or the feed meeting our own row, adds nothing.
-      if (fresh.length === 0) return;
-      const kept = trimmed([...entries, ...fresh]);
-      const entity = { partitionKey: smartPartition(key), rowKey: ROW, ...chunkProperties(JSON.stringify(kept)) };
-      try {
-        const written = etag ? await table.updateEntity(entity, 'Replace', { etag }) : await table.createEntity(entity);
-        if (written.etag) remember(key, { entries: kept, etag: written.etag });
-        else recent.delete(key);
-        return;
-      } catch (err) {
-        const status = statusOf(err);
-        recent.delete(key);
-        if ((status === 412 || status === 409) && attempt < MAX_ATTEMPTS) continue;
-        throw toTableStoreError(err, 'smart index put');
-      }
-    }
-  }
+      return fresh.length ? [...entries, ...fresh] : undefined;
+    });
 
   return {
     async get(keys) {
       const found = new Map<string, SmartEntry>();
       await forEachBounded([...new Set(keys)], IN_FLIGHT, async (key) => {
-        // Always from the table: another host may have filed entries since this process last looked.
-        for (const x of (await read(key)).entries) if (!found.has(x.i)) found.set(x.i, fromStored(x));
+        for (const x of await rows.read(key)) if (!found.has(x.i)) found.set(x.i, fromStored(x));
       });
       return [...found.values()];
     },
