@@ -14,7 +14,7 @@ import type * as OtlpTrace from '@opentelemetry/exporter-trace-otlp-http';
 import type * as OtlpMetrics from '@opentelemetry/exporter-metrics-otlp-http';
 import type * as OtlpLogs from '@opentelemetry/exporter-logs-otlp-http';
 import type * as AzureMonitor from '@azure/monitor-opentelemetry';
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import { DEFAULT_SERVICE_NAME } from './names';
 import { FileMetricExporter, FileSpanExporter } from './file-exporter';
 import { RedactingSpanProcessor } from './redact';
