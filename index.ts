@@ -29,8 +29,16 @@ export function azurePipeline(): Promise<PipelineDeps> {
   deps ??= (async () => {
     const s = settings('azure');
     const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
-    const queue = createServiceBusQueue({ fullyQualifiedNamespace: s.serviceBusNamespace!, credential: azureResourceCredential(s) });
-    return composePipeline({ settings: s, queue, clock, log: createLog(telemetrySink(consoleSink), s.logPersonalData) });
+    const queue = createServiceBusQueue({
+      fullyQualifiedNamespace: s.serviceBusNamespace!,
+      credential: azureResourceCredential(s),
+    });
+    return composePipeline({
+      settings: s,
+      queue,
+      clock,
+      log: createLog(telemetrySink(consoleSink), s.logPersonalData),
+    });
   })();
   deps.catch(() => (deps = undefined));
   return deps;

@@ -6,7 +6,9 @@ try {
   cli = require('../dist/local/cli.js');
 } catch (e) {
   if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('dist/local/cli.js')) {
-    process.stderr.write('exsync: the command line is not built yet: run `npm install` (or `npm run build`) in the package first.\n');
+    process.stderr.write(
+      'exsync: the command line is not built yet: run `npm install` (or `npm run build`) in the package first.\n',
+    );
     process.exit(1);
   }
   throw e;

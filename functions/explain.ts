@@ -18,7 +18,9 @@ async function messageIdFrom(request: HttpRequest): Promise<string | undefined> 
   if (text.length > 4096) return undefined;
   try {
     const body = JSON.parse(text) as unknown;
-    return typeof body === 'object' && body !== null ? validMessageIdInput((body as Record<string, unknown>).id) : undefined;
+    return typeof body === 'object' && body !== null
+      ? validMessageIdInput((body as Record<string, unknown>).id)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -14,13 +14,24 @@ export function inbound(body: unknown, context: InvocationContext): InboundMessa
     ...(typeof m.sessionId === 'string' ? { sessionId: m.sessionId } : {}),
     deliveryCount: typeof m.deliveryCount === 'number' ? m.deliveryCount : 1,
     // The trace context the sender put in (traceparent, Diagnostic-Id); older hosts name them userProperties.
-    ...(isRecord(m.applicationProperties) ? { applicationProperties: m.applicationProperties } : isRecord(m.userProperties) ? { applicationProperties: m.userProperties } : {}),
+    ...(isRecord(m.applicationProperties)
+      ? { applicationProperties: m.applicationProperties }
+      : isRecord(m.userProperties)
+        ? { applicationProperties: m.userProperties }
+        : {}),
   };
 }
 
 /** The stage span of one invocation: a child of the host's invocation or of the message's context. */
-export function traced<T>(context: InvocationContext, stage: StageName, message: InboundMessage | undefined, run: () => Promise<T>): Promise<T> {
-  const host = context.traceContext ? { traceParent: context.traceContext.traceParent ?? null, traceState: context.traceContext.traceState ?? null } : undefined;
+export function traced<T>(
+  context: InvocationContext,
+  stage: StageName,
+  message: InboundMessage | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  const host = context.traceContext
+    ? { traceParent: context.traceContext.traceParent ?? null, traceState: context.traceContext.traceState ?? null }
+    : undefined;
   return traceStage({ stage, ...(message ? { message } : {}), ...(host ? { host } : {}) }, run);
 }
 
@@ -38,7 +49,11 @@ export function hostSafe<A extends unknown[], R>(fn: (...args: A) => Promise<R>)
 
 /** Without settlement from code, a poison body is logged with its reason and rethrown: Service Bus
  *  dead-letters it after maxDeliveryCount (MaxDeliveryCountExceeded), and the reason is in the logs. */
-export async function runHandler(context: InvocationContext, run: () => Promise<void>, stage?: { name: StageName; message: InboundMessage }): Promise<void> {
+export async function runHandler(
+  context: InvocationContext,
+  run: () => Promise<void>,
+  stage?: { name: StageName; message: InboundMessage },
+): Promise<void> {
   try {
     await (stage ? traced(context, stage.name, stage.message, run) : run());
   } catch (e) {

@@ -72,8 +72,10 @@ async function startOnce(opts: AzuriteOptions, host: string, port: number): Prom
     '--skipApiVersionCheck',
     '--loose',
     '--silent',
-    '--tableHost', host,
-    '--tablePort', String(port),
+    '--tableHost',
+    host,
+    '--tablePort',
+    String(port),
   ];
   if (inMemory) args.push('--inMemoryPersistence');
   else args.push('--location', location ?? process.cwd());
@@ -134,7 +136,10 @@ function tableBin(): string {
   try {
     pkgPath = require.resolve('azurite/package.json');
   } catch {
-    throw new AzuriteStartError('azurite is not installed: it is an optional dependency of exchange-dataverse-sync, left out by --omit=optional; install again without that flag', false);
+    throw new AzuriteStartError(
+      'azurite is not installed: it is an optional dependency of exchange-dataverse-sync, left out by --omit=optional; install again without that flag',
+      false,
+    );
   }
   const pkg = require(pkgPath) as { bin: Record<string, string> };
   return join(dirname(pkgPath), pkg.bin['azurite-table']!);
@@ -182,7 +187,12 @@ function waitUntilListening(
     };
     const onExit = (code: number | null, signal: string | null) => {
       const out = output();
-      finish(new AzuriteStartError(`azurite-table exited (${code ?? signal}) before listening: ${out.trim()}`, /EADDRINUSE/.test(out)));
+      finish(
+        new AzuriteStartError(
+          `azurite-table exited (${code ?? signal}) before listening: ${out.trim()}`,
+          /EADDRINUSE/.test(out),
+        ),
+      );
     };
     child.once('exit', onExit);
     const probe = () => {
@@ -190,7 +200,10 @@ function waitUntilListening(
       // Only our child's own word counts: when two processes picked the same free port, a connection alone
       // could reach the other one's Azurite (and two runs would share tables); ours then exits EADDRINUSE.
       if (!STARTED.test(output())) {
-        if (Date.now() > deadline) finish(new AzuriteStartError(`azurite-table did not listen on ${host}:${port} within ${timeoutMs} ms`, false));
+        if (Date.now() > deadline)
+          finish(
+            new AzuriteStartError(`azurite-table did not listen on ${host}:${port} within ${timeoutMs} ms`, false),
+          );
         else setTimeout(probe, 50);
         return;
       }
@@ -201,7 +214,10 @@ function waitUntilListening(
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) finish(new AzuriteStartError(`azurite-table did not listen on ${host}:${port} within ${timeoutMs} ms`, false));
+        if (Date.now() > deadline)
+          finish(
+            new AzuriteStartError(`azurite-table did not listen on ${host}:${port} within ${timeoutMs} ms`, false),
+          );
         else setTimeout(probe, 50);
       });
     };

@@ -26,7 +26,12 @@ function fixtureApi(t: TenantFixture): WebApi {
       return out;
     });
   };
-  return { apiRoot: 'fixture:', get: async (p) => ({ value: rows(p) }), getAll: async (p) => rows(p), batch: async () => [] };
+  return {
+    apiRoot: 'fixture:',
+    get: async (p) => ({ value: rows(p) }),
+    getAll: async (p) => rows(p),
+    batch: async () => [],
+  };
 }
 
 function lookupFor(t: TenantFixture): PageLookup {
@@ -37,7 +42,12 @@ function lookupFor(t: TenantFixture): PageLookup {
         const a = typeof r[col] === 'string' ? (r[col] as string).toLowerCase() : undefined;
         if (!a) continue;
         const list = parties.get(a) ?? [];
-        list.push({ ref: { type: src.type, id: String(r[src.key]) }, column: col, active: src.type === 'systemuser' ? r.isdisabled !== true : (r.statecode ?? 0) === 0, ...(typeof r._ownerid_value === 'string' ? { ownerId: r._ownerid_value } : {}) });
+        list.push({
+          ref: { type: src.type, id: String(r[src.key]) },
+          column: col,
+          active: src.type === 'systemuser' ? r.isdisabled !== true : (r.statecode ?? 0) === 0,
+          ...(typeof r._ownerid_value === 'string' ? { ownerId: r._ownerid_value } : {}),
+        });
         parties.set(a, list);
       }
     }
@@ -45,16 +55,27 @@ function lookupFor(t: TenantFixture): PageLookup {
   const emails = new Map<string, ExistingEmail[]>();
   const tokens = new Map<string, ExistingEmail[]>();
   for (const e of t.dataverse.emails ?? []) {
-    const x: ExistingEmail = { activityid: String(e.activityid), messageid: String(e.messageid ?? ''), messageKey: normalizeMessageId(String(e.messageid ?? '')), outgoing: e.directioncode !== false, ...(typeof e.trackingtoken === 'string' ? { trackingtoken: e.trackingtoken } : {}) };
+    const x: ExistingEmail = {
+      activityid: String(e.activityid),
+      messageid: String(e.messageid ?? ''),
+      messageKey: normalizeMessageId(String(e.messageid ?? '')),
+      outgoing: e.directioncode !== false,
+      ...(typeof e.trackingtoken === 'string' ? { trackingtoken: e.trackingtoken } : {}),
+    };
     emails.set(x.messageKey, [...(emails.get(x.messageKey) ?? []), x]);
-    if (x.trackingtoken) tokens.set(x.trackingtoken.toUpperCase(), [...(tokens.get(x.trackingtoken.toUpperCase()) ?? []), x]);
+    if (x.trackingtoken)
+      tokens.set(x.trackingtoken.toUpperCase(), [...(tokens.get(x.trackingtoken.toUpperCase()) ?? []), x]);
   }
   return { emails, tokens, conversations: new Map(), parties };
 }
 
-const folderMessages = (folders: FixtureFolder[], wellKnown: string) => folders.filter((f) => f.wellKnownName === wellKnown).flatMap((f) => f.messages ?? []);
+const folderMessages = (folders: FixtureFolder[], wellKnown: string) =>
+  folders.filter((f) => f.wellKnownName === wellKnown).flatMap((f) => f.messages ?? []);
 
-export async function engineBenchmark(t: TenantFixture, pageSize = 100): Promise<{ items: number; microsPerItem: number }> {
+export async function engineBenchmark(
+  t: TenantFixture,
+  pageSize = 100,
+): Promise<{ items: number; microsPerItem: number }> {
   const ctx: OrgContext = await loadOrgContext(fixtureApi(t));
   const lookup = lookupFor(t);
   const pages: { mb: OrgContext['mailboxes'][number]; folder: string; values: Record<string, unknown>[] }[] = [];
@@ -62,7 +83,8 @@ export async function engineBenchmark(t: TenantFixture, pageSize = 100): Promise
     const box = Object.entries(t.exchange).find(([a]) => a.toLowerCase() === mb.address)?.[1];
     for (const folder of ['inbox', 'sentitems']) {
       const messages = box ? folderMessages(box.mailFolders, folder) : [];
-      for (let i = 0; i < messages.length; i += pageSize) pages.push({ mb, folder, values: messages.slice(i, i + pageSize) });
+      for (let i = 0; i < messages.length; i += pageSize)
+        pages.push({ mb, folder, values: messages.slice(i, i + pageSize) });
     }
   }
   const settings = { syncIntervalSeconds: 300, syncTimeBudgetSeconds: 240, writeBatchMaxBytes: 200_000 };

@@ -21,7 +21,8 @@ function intFlag(command: string, flags: Flags, name: string, dflt: number, min:
   const v = flags[name];
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${v}"`, command);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${v}"`, command);
   return n;
 }
 
@@ -31,10 +32,21 @@ async function sim(flags: Flags): Promise<number> {
   const limits = s.simLimits === 'real' ? ({ limits: 'real' } as const) : {};
   const tenant = typeof flags.tenant === 'string' ? loadTenantFile(flags.tenant) : demoTenant();
   const clock = new ScaledClock(tenant.now ? new Date(tenant.now) : new Date(), s.clockSpeed);
-  const graph = await startGraphSimulator({ tenant, clock, port: intFlag('sim', flags, 'graph-port', 0, 0, 65535), ...limits });
-  const dataverse = await startDataverseSimulator({ tenant, clock, port: intFlag('sim', flags, 'dataverse-port', 0, 0, 65535), ...limits });
+  const graph = await startGraphSimulator({
+    tenant,
+    clock,
+    port: intFlag('sim', flags, 'graph-port', 0, 0, 65535),
+    ...limits,
+  });
+  const dataverse = await startDataverseSimulator({
+    tenant,
+    clock,
+    port: intFlag('sim', flags, 'dataverse-port', 0, 0, 65535),
+    ...limits,
+  });
   process.stdout.write(`graph: ${graph.baseUrl}\ndataverse: ${dataverse.baseUrl}\n`);
-  if (s.simLimits === 'real') process.stderr.write(`Service protection limits are on (SIM_LIMITS=real), on a clock x${s.clockSpeed}.\n`);
+  if (s.simLimits === 'real')
+    process.stderr.write(`Service protection limits are on (SIM_LIMITS=real), on a clock x${s.clockSpeed}.\n`);
   process.stderr.write('Any non-empty bearer token is accepted. Press Ctrl+C to stop.\n');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -51,7 +63,10 @@ async function bench(flags: Flags): Promise<number> {
   try {
     const tenant = demoTenant({ mailboxes, messagesPerMailbox: perMailbox });
     if (!flags.json) process.stdout.write(`Benchmark: ${mailboxes} mailbox(es) x ${perMailbox} message(s)…\n`);
-    const r = await runCommand({ once: true, data, reset: true, quiet: true, tenantObject: tenant, reproducible: false }, process.stdout);
+    const r = await runCommand(
+      { once: true, data, reset: true, quiet: true, tenantObject: tenant, reproducible: false },
+      process.stdout,
+    );
     const promoted = r.decisions.filter((d) => d.outcome === 'promoted').length;
     const seconds = r.ms / 1000;
     const figures = {
@@ -66,7 +81,9 @@ async function bench(flags: Flags): Promise<number> {
       dataverseRequests: r.requests.dataverse,
       graphRequestsPerPromoted: promoted ? Number((r.requests.graph / promoted).toFixed(3)) : null,
       dataverseRequestsPerPromoted: promoted ? Number((r.requests.dataverse / promoted).toFixed(3)) : null,
-      dataverseRequestsPer100Seen: r.decisions.length ? Number(((100 * r.requests.dataverse) / r.decisions.length).toFixed(2)) : null,
+      dataverseRequestsPer100Seen: r.decisions.length
+        ? Number(((100 * r.requests.dataverse) / r.decisions.length).toFixed(2))
+        : null,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       engineMicrosPerEmail: (await engineBenchmark(tenant)).microsPerItem,
     };
@@ -88,12 +105,20 @@ async function dlq(action: string, flags: Flags): Promise<number> {
   }
   const onServiceBus = await replayServiceBus(settings);
   if (onServiceBus) {
-    process.stdout.write(`Moved back to their queues: ${Object.entries(onServiceBus).map(([q, n]) => `${q} ${n}`).join(', ')}\n`);
+    process.stdout.write(
+      `Moved back to their queues: ${Object.entries(onServiceBus)
+        .map(([q, n]) => `${q} ${n}`)
+        .join(', ')}\n`,
+    );
     return 0;
   }
   // Locally: a run that starts by sending them again, and ends like any `--once` run.
-  if (!new DataDir(data).hasState()) throw new BadInputError(`nothing has run in ${data} yet: there are no dead letters to replay (use --data)`);
-  const r = await runCommand({ once: true, data, reset: false, replayDeadLetters: true, ...(settings ? { settings } : {}) }, process.stdout);
+  if (!new DataDir(data).hasState())
+    throw new BadInputError(`nothing has run in ${data} yet: there are no dead letters to replay (use --data)`);
+  const r = await runCommand(
+    { once: true, data, reset: false, replayDeadLetters: true, ...(settings ? { settings } : {}) },
+    process.stdout,
+  );
   return r.exitCode;
 }
 

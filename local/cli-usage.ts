@@ -5,7 +5,10 @@ export type Flags = Record<string, string | true>;
 
 export class UsageError extends Error {
   /** The command whose usage to show with the message, when the command was known. */
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
   }
 }
@@ -27,11 +30,16 @@ export interface CommandSpec {
 }
 
 const DATA: FlagSpec = { value: 'DIR', doc: 'data directory of the local run (default .exsync)' };
-const SETTINGS: FlagSpec = { value: 'FILE', doc: 'app settings as in local.settings.json ({"Values": {…}}), over the environment' };
+const SETTINGS: FlagSpec = {
+  value: 'FILE',
+  doc: 'app settings as in local.settings.json ({"Values": {…}}), over the environment',
+};
 
 export const COMMANDS: Record<string, CommandSpec> = {
   run: {
-    synopsis: ['exsync run   [--once] [--tenant FILE] [--data DIR] [--reset] [--dump FILE] [--faults SPEC] [--settings FILE]'],
+    synopsis: [
+      'exsync run   [--once] [--tenant FILE] [--data DIR] [--reset] [--dump FILE] [--faults SPEC] [--settings FILE]',
+    ],
     summary: 'sync the mailboxes on this machine, then keep checking for due mailboxes until Ctrl+C',
     about: [
       'Runs the product on this machine: the same stages as on Azure over an embedded queue, Table Storage in an',
@@ -41,10 +49,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     flags: {
       once: { doc: 'sync every due mailbox once, wait for every queue to empty, then exit' },
-      tenant: { value: 'FILE', doc: 'start from this tenant fixture (Graph and Web API JSON) instead of the data directory' },
+      tenant: {
+        value: 'FILE',
+        doc: 'start from this tenant fixture (Graph and Web API JSON) instead of the data directory',
+      },
       data: DATA,
       reset: { doc: 'discard the data directory and reseed the demo tenant' },
-      dump: { value: 'FILE', doc: 'write the final state (Dataverse, Exchange, decisions, dead letters, alerts) as JSON' },
+      dump: {
+        value: 'FILE',
+        doc: 'write the final state (Dataverse, Exchange, decisions, dead letters, alerts) as JSON',
+      },
       faults: { value: 'SPEC', doc: 'seeded faults, e.g. seed=7,graph.429=0.2,dataverse.5xx=0.05,crash=0.05' },
       settings: SETTINGS,
     },
@@ -70,27 +84,36 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   explain: {
-    synopsis: ['exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--json]', 'exsync explain --item ID [--data DIR] [--settings FILE] [--json]'],
+    synopsis: [
+      'exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--json]',
+      'exsync explain --item ID [--data DIR] [--settings FILE] [--json]',
+    ],
     summary: 'why an email was (not) tracked, from the ledger of decisions',
     about: [
       'For every mailbox that saw the message: outcome, reason, correlation, the parties and the filters asked.',
       'An item without a Message-ID is found by its Exchange item id (--item; the summary and --dump show it).',
-      'With AzureWebJobsStorage__tableServiceUri set it reads a deployment\'s ledger instead of the local one.',
+      "With AzureWebJobsStorage__tableServiceUri set it reads a deployment's ledger instead of the local one.",
     ],
     flags: {
-      item: { value: 'ID', doc: 'explain the item with this Exchange (Graph) item id, the decision\'s graphId' },
+      item: { value: 'ID', doc: "explain the item with this Exchange (Graph) item id, the decision's graphId" },
       data: DATA,
       settings: SETTINGS,
       json: { doc: 'print the explanation as JSON' },
     },
-    positional: { what: 'an internetMessageId, e.g. exsync explain "<abc@contoso.com>", or --item ID', optionalWith: 'item' },
+    positional: {
+      what: 'an internetMessageId, e.g. exsync explain "<abc@contoso.com>", or --item ID',
+      optionalWith: 'item',
+    },
   },
   dlq: {
-    synopsis: ['exsync dlq list   [--data DIR] [--settings FILE] [--json]', 'exsync dlq replay [--data DIR] [--settings FILE]'],
+    synopsis: [
+      'exsync dlq list   [--data DIR] [--settings FILE] [--json]',
+      'exsync dlq replay [--data DIR] [--settings FILE]',
+    ],
     summary: 'list dead-lettered messages, or send them to their queues again',
     about: [
       'Locally the dead letters are kept in the data directory; with ServiceBusConnection__fullyQualifiedNamespace',
-      'set they are read from the queues\' dead-letter queues on Service Bus.',
+      "set they are read from the queues' dead-letter queues on Service Bus.",
     ],
     flags: { data: DATA, settings: SETTINGS, json: { doc: 'list as JSON' } },
     positional: { what: 'list or replay', values: ['list', 'replay'] },
@@ -114,7 +137,7 @@ export function usage(): string {
   const names = Object.keys(COMMANDS);
   const width = Math.max(...names.map((n) => n.length));
   return [
-    'Usage: exsync <command> [options]        exsync <command> --help shows a command\'s options',
+    "Usage: exsync <command> [options]        exsync <command> --help shows a command's options",
     '',
     ...Object.values(COMMANDS).flatMap((c) => c.synopsis.map((s) => `  ${s}`)),
     '',
@@ -129,7 +152,11 @@ export function usage(): string {
 /** With a usage error: the command's synopsis, and where its options are described. */
 export function commandSynopsis(command: string): string {
   const c = COMMANDS[command]!;
-  return [`Usage: ${c.synopsis[0]}`, ...c.synopsis.slice(1).map((s) => `       ${s}`), `(exsync ${command} --help describes each option)`].join('\n');
+  return [
+    `Usage: ${c.synopsis[0]}`,
+    ...c.synopsis.slice(1).map((s) => `       ${s}`),
+    `(exsync ${command} --help describes each option)`,
+  ].join('\n');
 }
 
 /** `exsync <command> --help`. */

@@ -19,7 +19,8 @@ export interface ParsedArgs {
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') return { command: '', flags: {}, positional: [], help: true };
+  if (command === '--help' || command === '-h' || command === 'help')
+    return { command: '', flags: {}, positional: [], help: true };
   if (!command) throw new UsageError('a command is needed');
   const spec = COMMANDS[command];
   if (!spec) {
@@ -54,8 +55,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
     else flags[name] = true;
   }
   const p = spec.positional;
-  if (p?.optionalWith && flags[p.optionalWith] !== undefined && positional.length) throw fail(`give ${command} one of ${p.what}, not both`);
-  if (p && positional.length === 0 && !(p.optionalWith && flags[p.optionalWith] !== undefined)) throw fail(`${command} needs ${p.what}`);
+  if (p?.optionalWith && flags[p.optionalWith] !== undefined && positional.length)
+    throw fail(`give ${command} one of ${p.what}, not both`);
+  if (p && positional.length === 0 && !(p.optionalWith && flags[p.optionalWith] !== undefined))
+    throw fail(`${command} needs ${p.what}`);
   return { command, flags, positional };
 }
 

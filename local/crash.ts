@@ -28,7 +28,12 @@ function crashing<T extends object>(name: string, port: T, maybeCrash: (step: st
   });
 }
 
-export function withCrashPoints(deps: PipelineDeps, rate: number, random: () => number, counts: Record<string, number>): PipelineDeps {
+export function withCrashPoints(
+  deps: PipelineDeps,
+  rate: number,
+  random: () => number,
+  counts: Record<string, number>,
+): PipelineDeps {
   if (rate <= 0) return deps;
   const maybeCrash = (step: string) => {
     if (random() < rate) {

@@ -25,11 +25,16 @@ export class DataDir {
   }
   /** Whether the directory holds a seeded tenant to continue from. */
   hasState(): boolean {
-    return existsSync(this.file('state.json')) && existsSync(this.file('graph.json')) && existsSync(this.file('dataverse.json'));
+    return (
+      existsSync(this.file('state.json')) &&
+      existsSync(this.file('graph.json')) &&
+      existsSync(this.file('dataverse.json'))
+    );
   }
   /** Removes everything this tool keeps in the directory (and only that). */
   reset(): void {
-    for (const n of ['azurite', 'graph.json', 'dataverse.json', 'state.json', 'timeline.json']) rmSync(this.file(n), { recursive: true, force: true });
+    for (const n of ['azurite', 'graph.json', 'dataverse.json', 'state.json', 'timeline.json'])
+      rmSync(this.file(n), { recursive: true, force: true });
   }
   ensure(): void {
     mkdirSync(this.azurite, { recursive: true });

@@ -37,7 +37,12 @@ function mailboxIdOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-export function keep(dir: DataDir, letters: { queue: string; letter: DeadLetter }[], previous: KeptDeadLetter[], names?: MailboxNames): void {
+export function keep(
+  dir: DataDir,
+  letters: { queue: string; letter: DeadLetter }[],
+  previous: KeptDeadLetter[],
+  names?: MailboxNames,
+): void {
   const added: KeptDeadLetter[] = letters.map(({ queue, letter }) => ({
     queue,
     messageId: letter.messageId,
@@ -71,7 +76,10 @@ function serviceBus(settingsFile: string | undefined) {
   const env = { ...process.env, ...(settingsFile ? readSettingsFile(settingsFile) : {}) };
   if (!env.ServiceBusConnection__fullyQualifiedNamespace) return undefined;
   const s = loadSettings({ ...env, CREDENTIAL_MODE: env.CREDENTIAL_MODE ?? 'managedidentity' }, 'local');
-  return createServiceBusQueue({ fullyQualifiedNamespace: s.serviceBusNamespace!, credential: azureResourceCredential(s) });
+  return createServiceBusQueue({
+    fullyQualifiedNamespace: s.serviceBusNamespace!,
+    credential: azureResourceCredential(s),
+  });
 }
 
 export async function listDeadLetters(args: { data: string; settings?: string }): Promise<KeptDeadLetter[]> {
@@ -81,7 +89,16 @@ export async function listDeadLetters(args: { data: string; settings?: string })
     const out: KeptDeadLetter[] = [];
     for (const queue of Object.values(QUEUES)) {
       for (const d of await sb.listDeadLetters(queue)) {
-        out.push({ queue, messageId: d.messageId, ...(d.sessionId ? { sessionId: d.sessionId } : {}), reason: d.reason, description: d.description, deliveryCount: d.deliveryCount, deadLetteredAt: d.enqueuedTimeUtc?.toISOString() ?? '', body: d.body });
+        out.push({
+          queue,
+          messageId: d.messageId,
+          ...(d.sessionId ? { sessionId: d.sessionId } : {}),
+          reason: d.reason,
+          description: d.description,
+          deliveryCount: d.deliveryCount,
+          deadLetteredAt: d.enqueuedTimeUtc?.toISOString() ?? '',
+          body: d.body,
+        });
       }
     }
     return out;
@@ -105,5 +122,11 @@ export async function replayServiceBus(settings: string | undefined): Promise<Re
 
 export function formatDeadLetters(list: KeptDeadLetter[]): string {
   if (list.length === 0) return 'No dead letters.';
-  return [`${list.length} dead letter(s):`, ...list.map((d) => `  ${d.deadLetteredAt}  ${d.queue}  ${describeBody(d.body, d.mailbox)}\n      ${d.reason}: ${d.description}`)].join('\n');
+  return [
+    `${list.length} dead letter(s):`,
+    ...list.map(
+      (d) =>
+        `  ${d.deadLetteredAt}  ${d.queue}  ${describeBody(d.body, d.mailbox)}\n      ${d.reason}: ${d.description}`,
+    ),
+  ].join('\n');
 }

@@ -25,9 +25,20 @@ export function buildDump(parts: {
     dataverse: parts.dataverse,
     exchange: parts.exchange,
     decisions: [...parts.decisions]
-      .sort((a, b) => a.mailbox.localeCompare(b.mailbox) || a.folder.localeCompare(b.folder) || a.internetMessageId.localeCompare(b.internetMessageId) || a.graphId.localeCompare(b.graphId))
+      .sort(
+        (a, b) =>
+          a.mailbox.localeCompare(b.mailbox) ||
+          a.folder.localeCompare(b.folder) ||
+          a.internetMessageId.localeCompare(b.internetMessageId) ||
+          a.graphId.localeCompare(b.graphId),
+      )
       .map(publicDecision),
-    deadLetters: parts.deadLetters.map(({ queue, letter }) => ({ queue, reason: letter.reason, description: letter.description, body: letter.body })),
+    deadLetters: parts.deadLetters.map(({ queue, letter }) => ({
+      queue,
+      reason: letter.reason,
+      description: letter.description,
+      body: letter.body,
+    })),
     alerts: [...parts.alerts].sort((a, b) => a.at.localeCompare(b.at) || a.mailboxId.localeCompare(b.mailboxId)),
   };
 }

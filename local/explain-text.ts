@@ -1,14 +1,24 @@
 // The human reading of an explanation, for `exsync explain`.
 import type { Explanation, ItemExplanation } from '../shared/pipeline/explain';
 
-const FILTERS = ['All email messages', 'Email messages in response to Dynamics 365 email', 'Email messages from Dynamics 365 leads, contacts and accounts', 'Email messages from Dynamics 365 records that are email enabled', 'No email messages'];
+const FILTERS = [
+  'All email messages',
+  'Email messages in response to Dynamics 365 email',
+  'Email messages from Dynamics 365 leads, contacts and accounts',
+  'Email messages from Dynamics 365 records that are email enabled',
+  'No email messages',
+];
 
 export function formatExplanation(e: Explanation | ItemExplanation): string {
   const what = 'itemId' in e ? `item ${e.itemId}` : e.internetMessageId;
-  if (!e.seen) return `${what}: never seen by any synced mailbox (not in a synced folder yet, or not delivered to a mailbox that is synced).`;
+  if (!e.seen)
+    return `${what}: never seen by any synced mailbox (not in a synced folder yet, or not delivered to a mailbox that is synced).`;
   const lines = [`${what}: seen by ${e.mailboxes.length} mailbox(es)`];
   for (const m of e.mailboxes) {
-    lines.push('', `${m.mailbox} (${m.folder}): ${m.outcome}, ${m.reason}${m.correlationMethod !== 'None' ? `, correlated by ${m.correlationMethod}` : ''}`);
+    lines.push(
+      '',
+      `${m.mailbox} (${m.folder}): ${m.outcome}, ${m.reason}${m.correlationMethod !== 'None' ? `, correlated by ${m.correlationMethod}` : ''}`,
+    );
     if ('itemId' in e && m.internetMessageId) lines.push(`  Message-ID: ${m.internetMessageId}`);
     if (m.activityid) lines.push(`  email activity: ${m.activityid}`);
     if (m.correlatedActivityId) lines.push(`  correlated with: ${m.correlatedActivityId}`);

@@ -9,7 +9,15 @@ export interface FaultSpec {
   /** Outage windows per system, in milliseconds from the run's start: every request inside one fails with 503. */
   outages: Partial<Record<OutageSystem, OutageWindow[]>>;
 }
-export const FAULT_KINDS = ['graph.429', 'graph.5xx', 'graph.410', 'dataverse.429', 'dataverse.5xx', 'tables.5xx', 'crash'] as const;
+export const FAULT_KINDS = [
+  'graph.429',
+  'graph.5xx',
+  'graph.410',
+  'dataverse.429',
+  'dataverse.5xx',
+  'tables.5xx',
+  'crash',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const LATENCY_KINDS = ['graph.latency', 'dataverse.latency'] as const;
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
@@ -46,7 +54,10 @@ export function parseOutage(v: string): OutageWindow | string {
 export function parseFaults(spec: string): FaultSpec {
   const out: FaultSpec = { seed: 1, rates: {}, latencyMs: {}, outages: {} };
   const problems: string[] = [];
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [k, v] = part.split('=');
     if (!k || v === undefined) {
       problems.push(`"${part}" is not key=value`);
@@ -61,13 +72,17 @@ export function parseFaults(spec: string): FaultSpec {
       else out.rates[k as FaultKind] = n;
     } else if ((LATENCY_KINDS as readonly string[]).includes(k)) {
       const ms = parseLatency(v);
-      if (ms === undefined || ms > MAX_LATENCY_MS) problems.push(`${k}: "${v}" is not a duration up to ${MAX_LATENCY_MS / 1000} s, e.g. 20ms`);
+      if (ms === undefined || ms > MAX_LATENCY_MS)
+        problems.push(`${k}: "${v}" is not a duration up to ${MAX_LATENCY_MS / 1000} s, e.g. 20ms`);
       else out.latencyMs[k as LatencyKind] = ms;
     } else if (k.endsWith('.down') && (OUTAGE_SYSTEMS as readonly string[]).includes(k.slice(0, -'.down'.length))) {
       const w = parseOutage(v);
       if (typeof w === 'string') problems.push(`${k}: ${w}`);
       else (out.outages[k.slice(0, -'.down'.length) as OutageSystem] ??= []).push(w);
-    } else problems.push(`${k}: unknown fault (known: seed, ${[...FAULT_KINDS, ...LATENCY_KINDS, ...OUTAGE_SYSTEMS.map((x) => `${x}.down`)].join(', ')})`);
+    } else
+      problems.push(
+        `${k}: unknown fault (known: seed, ${[...FAULT_KINDS, ...LATENCY_KINDS, ...OUTAGE_SYSTEMS.map((x) => `${x}.down`)].join(', ')})`,
+      );
   }
   if (problems.length) throw new Error(`Invalid --faults: ${problems.join('; ')}`);
   return out;
@@ -109,11 +124,26 @@ const count = (counts: InjectedCounts, k: string) => (counts[k] = (counts[k] ?? 
 export function graphIntercept(f: FaultSpec, counts: InjectedCounts, down: IsDown = notDown) {
   const rnd = seededRandom(f.seed);
   return (req: { path: string; search?: string }) => {
-    if (down('graph')) return (count(counts, 'graph.down'), { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'Service unavailable.' } } });
-    const hit = (k: FaultKind) => (f.rates[k] ?? 0) > 0 && rnd() < f.rates[k]! && ((counts[k] = (counts[k] ?? 0) + 1), true);
-    if (/\$(skiptoken|deltatoken)=/.test(`${req.path}${req.search ?? ''}`) && hit('graph.410')) return { status: 410, body: { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } } };
-    if (hit('graph.429')) return { status: 429, headers: { 'Retry-After': '2.5' }, body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } } };
-    if (hit('graph.5xx')) return { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'Service unavailable.' } } };
+    if (down('graph'))
+      return (
+        count(counts, 'graph.down'),
+        { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'Service unavailable.' } } }
+      );
+    const hit = (k: FaultKind) =>
+      (f.rates[k] ?? 0) > 0 && rnd() < f.rates[k]! && ((counts[k] = (counts[k] ?? 0) + 1), true);
+    if (/\$(skiptoken|deltatoken)=/.test(`${req.path}${req.search ?? ''}`) && hit('graph.410'))
+      return {
+        status: 410,
+        body: { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } },
+      };
+    if (hit('graph.429'))
+      return {
+        status: 429,
+        headers: { 'Retry-After': '2.5' },
+        body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } },
+      };
+    if (hit('graph.5xx'))
+      return { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'Service unavailable.' } } };
     return undefined;
   };
 }
@@ -121,10 +151,26 @@ export function graphIntercept(f: FaultSpec, counts: InjectedCounts, down: IsDow
 export function dataverseIntercept(f: FaultSpec, counts: InjectedCounts, down: IsDown = notDown) {
   const rnd = seededRandom(f.seed + 1);
   return () => {
-    if (down('dataverse')) return (count(counts, 'dataverse.down'), { status: 503, body: { error: { code: '0x80040216', message: 'Service unavailable.' } } });
-    const hit = (k: FaultKind) => (f.rates[k] ?? 0) > 0 && rnd() < f.rates[k]! && ((counts[k] = (counts[k] ?? 0) + 1), true);
-    if (hit('dataverse.429')) return { status: 429, headers: { 'Retry-After': '5' }, body: { error: { code: '0x80072322', message: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.' } } };
-    if (hit('dataverse.5xx')) return { status: 503, body: { error: { code: '0x80040216', message: 'Service unavailable.' } } };
+    if (down('dataverse'))
+      return (
+        count(counts, 'dataverse.down'),
+        { status: 503, body: { error: { code: '0x80040216', message: 'Service unavailable.' } } }
+      );
+    const hit = (k: FaultKind) =>
+      (f.rates[k] ?? 0) > 0 && rnd() < f.rates[k]! && ((counts[k] = (counts[k] ?? 0) + 1), true);
+    if (hit('dataverse.429'))
+      return {
+        status: 429,
+        headers: { 'Retry-After': '5' },
+        body: {
+          error: {
+            code: '0x80072322',
+            message: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
+          },
+        },
+      };
+    if (hit('dataverse.5xx'))
+      return { status: 503, body: { error: { code: '0x80040216', message: 'Service unavailable.' } } };
     return undefined;
   };
 }
@@ -140,4 +186,5 @@ export function tablesFault(f: FaultSpec, counts: InjectedCounts, down: IsDown =
 }
 
 /** Whether the run needs the Table Storage fault proxy at all. */
-export const faultsTables = (f: FaultSpec | undefined): boolean => !!f && ((f.rates['tables.5xx'] ?? 0) > 0 || (f.outages.tables ?? []).length > 0);
+export const faultsTables = (f: FaultSpec | undefined): boolean =>
+  !!f && ((f.rates['tables.5xx'] ?? 0) > 0 || (f.outages.tables ?? []).length > 0);

@@ -29,7 +29,10 @@ export class EmbeddedHost {
   private stopped = false;
 
   constructor(private readonly o: HostOptions) {
-    this.concurrency = { [QUEUES.syncJobs]: 8, [QUEUES.activityWrites]: 4, ...o.concurrency } as Record<QueueName, number>;
+    this.concurrency = { [QUEUES.syncJobs]: 8, [QUEUES.activityWrites]: 4, ...o.concurrency } as Record<
+      QueueName,
+      number
+    >;
   }
 
   /** Stops taking sync jobs; writes already queued are still carried out, so no decided page is lost. */
@@ -42,25 +45,43 @@ export class EmbeddedHost {
   }
 
   private start(name: QueueName, queue: LocalQueue, msg: Received): void {
-    const inbound: InboundMessage = { body: msg.body, messageId: msg.messageId, deliveryCount: msg.deliveryCount, applicationProperties: msg.applicationProperties, ...(msg.sessionId ? { sessionId: msg.sessionId } : {}) };
-    const done = this.o.handlers[name](inbound).then(
-      () => queue.complete(msg.lockToken),
-      (e: unknown) => {
-        const err = e instanceof Error ? e : new Error(String(e));
-        if (err instanceof PoisonMessageError) {
-          queue.deadLetter(msg.lockToken, 'PoisonMessage', err.message);
-          this.o.log.error('host.dead-lettered', { queue: name, messageId: msg.messageId, reason: err.message });
-          return;
-        }
-        if (err instanceof CrashError) {
-          // A crash settles nothing: the lock lapses and Service Bus delivers the message again.
-          this.o.log.warn('host.crashed', { queue: name, messageId: msg.messageId, deliveryCount: msg.deliveryCount, at: err.message });
-          return;
-        }
-        this.o.log.warn('host.abandoned', { queue: name, messageId: msg.messageId, deliveryCount: msg.deliveryCount, error: `${err.name}: ${err.message}`.slice(0, 300) });
-        queue.abandon(msg.lockToken, `${err.name}: ${err.message}`);
-      },
-    ).catch((e: unknown) => this.o.log.error('host.settle-failed', { queue: name, error: String(e) }))
+    const inbound: InboundMessage = {
+      body: msg.body,
+      messageId: msg.messageId,
+      deliveryCount: msg.deliveryCount,
+      applicationProperties: msg.applicationProperties,
+      ...(msg.sessionId ? { sessionId: msg.sessionId } : {}),
+    };
+    const done = this.o.handlers[name](inbound)
+      .then(
+        () => queue.complete(msg.lockToken),
+        (e: unknown) => {
+          const err = e instanceof Error ? e : new Error(String(e));
+          if (err instanceof PoisonMessageError) {
+            queue.deadLetter(msg.lockToken, 'PoisonMessage', err.message);
+            this.o.log.error('host.dead-lettered', { queue: name, messageId: msg.messageId, reason: err.message });
+            return;
+          }
+          if (err instanceof CrashError) {
+            // A crash settles nothing: the lock lapses and Service Bus delivers the message again.
+            this.o.log.warn('host.crashed', {
+              queue: name,
+              messageId: msg.messageId,
+              deliveryCount: msg.deliveryCount,
+              at: err.message,
+            });
+            return;
+          }
+          this.o.log.warn('host.abandoned', {
+            queue: name,
+            messageId: msg.messageId,
+            deliveryCount: msg.deliveryCount,
+            error: `${err.name}: ${err.message}`.slice(0, 300),
+          });
+          queue.abandon(msg.lockToken, `${err.name}: ${err.message}`);
+        },
+      )
+      .catch((e: unknown) => this.o.log.error('host.settle-failed', { queue: name, error: String(e) }))
       .finally(() => this.inFlight.delete(msg.lockToken));
     this.inFlight.set(msg.lockToken, { queue, msg, done });
   }
@@ -105,9 +126,14 @@ export class EmbeddedHost {
         continue;
       }
       if (started > 0) continue;
-      const queues = (Object.keys(this.o.queues) as QueueName[]).filter((n) => this.accepting(n)).map((n) => this.o.queues[n]);
+      const queues = (Object.keys(this.o.queues) as QueueName[])
+        .filter((n) => this.accepting(n))
+        .map((n) => this.o.queues[n]);
       // The next thing that happens by itself: a scheduled message becoming visible, or a crashed lock lapsing.
-      const due = queues.flatMap((q) => [q.nextDueAt(), q.nextLockExpiryAt()]).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0];
+      const due = queues
+        .flatMap((q) => [q.nextDueAt(), q.nextLockExpiryAt()])
+        .filter((d): d is Date => !!d)
+        .sort((a, b) => a.getTime() - b.getTime())[0];
       if (!due) break;
       const waitMs = due.getTime() - this.o.clock.now().getTime();
       if (waitMs > 0) {

@@ -53,9 +53,17 @@ export async function syncInOrder(held: OutgoingMessage[], o: InOrderDeps): Prom
       if (record.health.lastSyncCompletedAt && record.health.lastSyncCompletedAt >= since) break;
       const wait = Date.parse(record.health.nextDueAt) - o.clock.now().getTime();
       if (wait > 0) o.clock.advance(wait);
-      const retry: SyncJob = { kind: 'sync', mailboxId, workload: 'email', trigger: 'schedule', slot: `retry-${o.clock.now().getTime()}` };
+      const retry: SyncJob = {
+        kind: 'sync',
+        mailboxId,
+        workload: 'email',
+        trigger: 'schedule',
+        slot: `retry-${o.clock.now().getTime()}`,
+      };
       o.deps.log.info('schedule.retry-mailbox', { mailboxId, attempt });
-      await o.port.send(QUEUES.syncJobs, [{ body: retry, messageId: `${mailboxId}:email:${retry.slot}`, sessionId: mailboxId }]);
+      await o.port.send(QUEUES.syncJobs, [
+        { body: retry, messageId: `${mailboxId}:email:${retry.slot}`, sessionId: mailboxId },
+      ]);
       await o.drain();
     }
   }

@@ -25,24 +25,43 @@ export interface RunMode {
 }
 
 /** The simulators unless DATAVERSE_URL names a real environment; a fixture always means the simulators. */
-export function usesSimulators(env: Record<string, string | undefined>, args: { tenant?: string; tenantObject?: unknown }): boolean {
+export function usesSimulators(
+  env: Record<string, string | undefined>,
+  args: { tenant?: string; tenantObject?: unknown },
+): boolean {
   return !!args.tenant || !!args.tenantObject || !env.DATAVERSE_URL;
 }
 
 export function runMode(i: RunModeInput): RunMode {
   const where = (name: string) => (name in i.fromFile ? `${name} in ${i.settingsFile}` : `${name} in the environment`);
   const from = (name: string) => (name in i.fromFile ? i.settingsFile : 'the environment');
-  const storage = i.env.AzureWebJobsStorage ? `Table Storage: AzureWebJobsStorage (${where('AzureWebJobsStorage')})` : `Table Storage: embedded Azurite in ${i.data}`;
+  const storage = i.env.AzureWebJobsStorage
+    ? `Table Storage: AzureWebJobsStorage (${where('AzureWebJobsStorage')})`
+    : `Table Storage: embedded Azurite in ${i.data}`;
   const simulators = usesSimulators(i.env, i);
   if (simulators) {
-    const why = i.tenant || i.tenantObject ? (i.env.DATAVERSE_URL ? `--tenant given, so ${where('DATAVERSE_URL')} is not used` : '--tenant given') : 'DATAVERSE_URL is not set';
+    const why =
+      i.tenant || i.tenantObject
+        ? i.env.DATAVERSE_URL
+          ? `--tenant given, so ${where('DATAVERSE_URL')} is not used`
+          : '--tenant given'
+        : 'DATAVERSE_URL is not set';
     const seed = i.tenant ? i.tenant : i.tenantObject ? 'a generated tenant' : 'the demo tenant';
-    const state = i.reseed ? `seeded with ${seed}` : `continuing from ${i.data} (seeded with ${i.seededFrom === 'demo' || !i.seededFrom ? 'the demo tenant' : i.seededFrom})`;
+    const state = i.reseed
+      ? `seeded with ${seed}`
+      : `continuing from ${i.data} (seeded with ${i.seededFrom === 'demo' || !i.seededFrom ? 'the demo tenant' : i.seededFrom})`;
     return { simulators, text: `Graph and Dataverse: the simulators, ${state} (${why}). ${storage}.` };
   }
-  const graph = i.env.GRAPH_BASE_URL ? `${i.env.GRAPH_BASE_URL} (${where('GRAPH_BASE_URL')})` : 'https://graph.microsoft.com/v1.0 (the default)';
-  const credential = i.env.CREDENTIAL_MODE ? `${i.env.CREDENTIAL_MODE} (${where('CREDENTIAL_MODE')})` : 'managedidentity (the default)';
-  const unset = i.settingsFile && 'DATAVERSE_URL' in i.fromFile ? `remove DATAVERSE_URL from ${i.settingsFile}` : 'unset DATAVERSE_URL';
+  const graph = i.env.GRAPH_BASE_URL
+    ? `${i.env.GRAPH_BASE_URL} (${where('GRAPH_BASE_URL')})`
+    : 'https://graph.microsoft.com/v1.0 (the default)';
+  const credential = i.env.CREDENTIAL_MODE
+    ? `${i.env.CREDENTIAL_MODE} (${where('CREDENTIAL_MODE')})`
+    : 'managedidentity (the default)';
+  const unset =
+    i.settingsFile && 'DATAVERSE_URL' in i.fromFile
+      ? `remove DATAVERSE_URL from ${i.settingsFile}`
+      : 'unset DATAVERSE_URL';
   return {
     simulators,
     text: [
@@ -60,11 +79,20 @@ export function runMode(i: RunModeInput): RunMode {
   };
 }
 
-const SIGN_IN_ERRORS = ['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError'];
+const SIGN_IN_ERRORS = [
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'AuthenticationRequiredError',
+];
 
 /** A failed sign-in: the credential could not get a token, or Graph or Dataverse refused the one it got. */
 export function isSignInFailure(e: unknown): boolean {
-  for (let c = e as { name?: string; status?: number; system?: string; cause?: unknown } | undefined, depth = 0; c && depth < 5; c = c.cause as typeof c, depth++) {
+  for (
+    let c = e as { name?: string; status?: number; system?: string; cause?: unknown } | undefined, depth = 0;
+    c && depth < 5;
+    c = c.cause as typeof c, depth++
+  ) {
     if (SIGN_IN_ERRORS.includes(c.name ?? '')) return true;
     if (c.status === 401 && (c.system === 'graph' || c.system === 'dataverse')) return true;
   }

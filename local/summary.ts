@@ -20,7 +20,16 @@ export interface MailboxSummary {
 export function summarize(decisions: Decision[], timings: Map<string, number>): MailboxSummary[] {
   const by = new Map<string, MailboxSummary>();
   for (const d of decisions) {
-    const s = by.get(d.mailboxId) ?? { mailbox: d.mailbox, seen: 0, promoted: 0, failed: 0, failedBy: {}, failedItems: [], skipped: {}, ms: timings.get(d.mailboxId) ?? 0 };
+    const s = by.get(d.mailboxId) ?? {
+      mailbox: d.mailbox,
+      seen: 0,
+      promoted: 0,
+      failed: 0,
+      failedBy: {},
+      failedItems: [],
+      skipped: {},
+      ms: timings.get(d.mailboxId) ?? 0,
+    };
     s.seen++;
     if (d.outcome === 'promoted' || d.outcome === 'updated') s.promoted++;
     else if (d.outcome === 'failed') {
@@ -36,7 +45,11 @@ export function summarize(decisions: Decision[], timings: Map<string, number>): 
 /** Failed items listed with their explain command; beyond this, --dump has them all. */
 const FAILED_SHOWN = 5;
 
-const byCount = (counts: Record<string, number>) => Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, v]) => `${k} ${v}`).join(', ');
+const byCount = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 
 export function formatSummary(rows: MailboxSummary[], showAddresses: boolean): string {
   if (rows.length === 0) return 'Nothing new: every mailbox is up to date.';
@@ -46,19 +59,34 @@ export function formatSummary(rows: MailboxSummary[], showAddresses: boolean): s
     const skipped = byCount(r.skipped);
     return `  ${name(r, i).padEnd(28)} seen ${String(r.seen).padStart(5)}  promoted ${String(r.promoted).padStart(5)}  failed ${String(r.failed).padStart(3)}  ${(r.ms / 1000).toFixed(1).padStart(6)} s${failed ? `  failed: ${failed}` : ''}${skipped ? `  skipped: ${skipped}` : ''}`;
   });
-  const total = rows.reduce((a, r) => ({ seen: a.seen + r.seen, promoted: a.promoted + r.promoted }), { seen: 0, promoted: 0 });
+  const total = rows.reduce((a, r) => ({ seen: a.seen + r.seen, promoted: a.promoted + r.promoted }), {
+    seen: 0,
+    promoted: 0,
+  });
   const failedItems = rows.flatMap((r, i) => r.failedItems.map((f) => ({ ...f, mailbox: name(r, i) })));
-  const explain = failedItems.length === 0 ? [] : [
-    `Why ${failedItems.length === 1 ? 'the item' : 'each item'} failed (an item may have no Message-ID, so by its Exchange item id):`,
-    ...failedItems.slice(0, FAILED_SHOWN).map((f) => `  exsync explain --item ${f.graphId}   (${f.mailbox}, ${f.reason})`),
-    ...(failedItems.length > FAILED_SHOWN ? [`  … and ${failedItems.length - FAILED_SHOWN} more (--dump lists every decision with its graphId)`] : []),
-  ];
-  return [`Summary (${rows.length} mailbox(es), ${total.seen} item(s) seen, ${total.promoted} promoted):`, ...lines, ...explain].join('\n');
+  const explain =
+    failedItems.length === 0
+      ? []
+      : [
+          `Why ${failedItems.length === 1 ? 'the item' : 'each item'} failed (an item may have no Message-ID, so by its Exchange item id):`,
+          ...failedItems
+            .slice(0, FAILED_SHOWN)
+            .map((f) => `  exsync explain --item ${f.graphId}   (${f.mailbox}, ${f.reason})`),
+          ...(failedItems.length > FAILED_SHOWN
+            ? [`  … and ${failedItems.length - FAILED_SHOWN} more (--dump lists every decision with its graphId)`]
+            : []),
+        ];
+  return [
+    `Summary (${rows.length} mailbox(es), ${total.seen} item(s) seen, ${total.promoted} promoted):`,
+    ...lines,
+    ...explain,
+  ].join('\n');
 }
 
 /** When no mailbox was due: when the next one is, on the run's clock. */
 export function formatNothingDue(waiting: { dueAt: string }[], now: Date, clockSpeed: number): string {
-  if (waiting.length === 0) return 'No mailbox is due, and none is waiting: every mailbox is disabled, not approved or not synced by server-side sync.';
+  if (waiting.length === 0)
+    return 'No mailbox is due, and none is waiting: every mailbox is disabled, not approved or not synced by server-side sync.';
   const next = Math.min(...waiting.map((w) => Date.parse(w.dueAt)));
   const seconds = Math.max(0, Math.round((next - now.getTime()) / 1000));
   const clock = clockSpeed === 1 ? '' : ` on the run's clock, x${clockSpeed}`;
@@ -66,7 +94,11 @@ export function formatNothingDue(waiting: { dueAt: string }[], now: Date, clockS
 }
 
 /** Turns stage events into progress lines and per-mailbox timings; everything also goes to `next`. */
-export function progressSink(out: NodeJS.WritableStream, next: LogSink, quiet: boolean): { sink: LogSink; timings: Map<string, number> } {
+export function progressSink(
+  out: NodeJS.WritableStream,
+  next: LogSink,
+  quiet: boolean,
+): { sink: LogSink; timings: Map<string, number> } {
   const started = new Map<string, number>();
   const timings = new Map<string, number>();
   let decided = 0;

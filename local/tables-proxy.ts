@@ -19,7 +19,8 @@ const SERVER_BUSY = 'The server is currently unable to receive requests. Please 
 function serverBusy(req: IncomingMessage, res: ServerResponse): void {
   const requestId = randomUUID();
   const value = `${SERVER_BUSY}\nRequestId:${requestId}\nTime:${new Date().toISOString()}`;
-  const json = /application\/json/i.test(req.headers.accept ?? '') || /application\/json/i.test(req.headers['content-type'] ?? '');
+  const json =
+    /application\/json/i.test(req.headers.accept ?? '') || /application\/json/i.test(req.headers['content-type'] ?? '');
   const body = json
     ? JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { lang: 'en-US', value } } })
     : `<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>${value}</Message></Error>`;
@@ -65,9 +66,10 @@ export async function startTablesProxy(connectionString: string, fail: () => boo
   return {
     port,
     connectionString: connectionString.replace(endpoint, proxied.toString().replace(/\/$/, '')),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -6,7 +6,11 @@ import type { GraphSimulator } from './sim/graph';
 function findMessageId(box: FixtureMailbox | undefined, internetMessageId: string): string | undefined {
   const walk = (folders: FixtureFolder[]): string | undefined => {
     for (const f of folders) {
-      const m = (f.messages ?? []).find((x) => typeof x.internetMessageId === 'string' && x.internetMessageId.toLowerCase() === internetMessageId.toLowerCase());
+      const m = (f.messages ?? []).find(
+        (x) =>
+          typeof x.internetMessageId === 'string' &&
+          x.internetMessageId.toLowerCase() === internetMessageId.toLowerCase(),
+      );
       if (m?.id) return m.id;
       const deeper = walk(f.childFolders ?? []);
       if (deeper) return deeper;
@@ -16,7 +20,12 @@ function findMessageId(box: FixtureMailbox | undefined, internetMessageId: strin
   return box ? walk(box.mailFolders) : undefined;
 }
 
-export async function applyTimelineEvent(ev: TimelineEvent, graph: GraphSimulator, dataverseUrl: string, token: string): Promise<void> {
+export async function applyTimelineEvent(
+  ev: TimelineEvent,
+  graph: GraphSimulator,
+  dataverseUrl: string,
+  token: string,
+): Promise<void> {
   if (ev.deliver) graph.deliver(ev.deliver.to, ev.deliver.folder, ev.deliver.message);
   const change = ev.update ?? ev.move;
   if (change) {
@@ -31,9 +40,17 @@ export async function applyTimelineEvent(ev: TimelineEvent, graph: GraphSimulato
     const { entitySet, id, values } = ev.dataverse.patch;
     const res = await fetch(`${dataverseUrl}/${entitySet}(${id})`, {
       method: 'PATCH',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': '*', Accept: 'application/json' },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        'If-Match': '*',
+        Accept: 'application/json',
+      },
       body: JSON.stringify(values),
     });
-    if (!res.ok) throw new Error(`timeline ${ev.at}: Dataverse PATCH ${entitySet}(${id}) answered ${res.status} ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(
+        `timeline ${ev.at}: Dataverse PATCH ${entitySet}(${id}) answered ${res.status} ${await res.text()}`,
+      );
   }
 }

@@ -21,12 +21,16 @@ export function newRequestCounter(): RequestCounter {
 
 /** Table Storage by connection string (local) or endpoint + managed identity (Azure). */
 export async function tablesFor(s: Settings, maxRetries?: number): Promise<TableStore> {
-  if (!s.storageConnectionString && !s.tableServiceUri) throw new Error('AzureWebJobsStorage__tableServiceUri (or AzureWebJobsStorage) is not set');
+  if (!s.storageConnectionString && !s.tableServiceUri)
+    throw new Error('AzureWebJobsStorage__tableServiceUri (or AzureWebJobsStorage) is not set');
   const tables = createTableStore({
     ...(s.storageConnectionString ? { connectionString: s.storageConnectionString } : {}),
-    ...(!s.storageConnectionString && s.tableServiceUri ? { endpoint: s.tableServiceUri, credential: azureResourceCredential(s) } : {}),
+    ...(!s.storageConnectionString && s.tableServiceUri
+      ? { endpoint: s.tableServiceUri, credential: azureResourceCredential(s) }
+      : {}),
     tablePrefix: s.tablePrefix,
-    allowInsecure: !!s.storageConnectionString && /127\.0\.0\.1|localhost|UseDevelopmentStorage/.test(s.storageConnectionString),
+    allowInsecure:
+      !!s.storageConnectionString && /127\.0\.0\.1|localhost|UseDevelopmentStorage/.test(s.storageConnectionString),
     ...(maxRetries !== undefined ? { maxRetries } : {}),
   });
   await tables.ensureTables();
@@ -56,29 +60,45 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
   };
   const tables = await tablesFor(s, o.tableClientRetries);
   // Telemetry decorators around the ports (spans, metrics, promotion.decided); no-ops until telemetry starts.
-  return instrumentPipeline({
-    graph: createGraphClient({ baseUrl: s.graphBaseUrl, token: tokenSource(credential, scopeFor(s.graphBaseUrl)), pageSize: s.graphPageSize, clock: o.clock, onRequest: count('graph') }),
-    dataverse: createDataverseAdapter({ url: s.dataverseUrl, token: tokenSource(credential, scopeFor(s.dataverseUrl)), clock: o.clock, batchSize: s.dataverseBatchSize, partyTables: s.partyExtraTables, onRequest: count('dataverse') }),
-    checkpoints: tables.checkpoints,
-    mailboxes: tables.mailboxes,
-    ledger: tables.ledger,
-    correlation: tables.correlation,
-    alerts: tables.alerts,
-    queue: o.queue,
-    clock: o.clock,
-    log: o.log,
-    settings: {
-      syncIntervalSeconds: s.syncIntervalSeconds,
-      syncTimeBudgetSeconds: s.syncTimeBudgetSeconds,
-      writeBatchMaxBytes: s.writeBatchMaxBytes,
-      ...(s.autoTrackSentItems !== undefined ? { autoTrackSentItems: s.autoTrackSentItems } : {}),
-      trackedCategoryName: s.trackedCategoryName,
-      enhancedReferences: s.enhancedReferences,
-      enhancedAutoReplyPolicy: s.enhancedAutoReplyPolicy,
-      enhancedSameSubjectGuard: s.enhancedSameSubjectGuard,
-      enhancedProcessMovedMail: s.enhancedProcessMovedMail,
-      enhancedOutageBackoff: s.enhancedOutageBackoff,
+  return instrumentPipeline(
+    {
+      graph: createGraphClient({
+        baseUrl: s.graphBaseUrl,
+        token: tokenSource(credential, scopeFor(s.graphBaseUrl)),
+        pageSize: s.graphPageSize,
+        clock: o.clock,
+        onRequest: count('graph'),
+      }),
+      dataverse: createDataverseAdapter({
+        url: s.dataverseUrl,
+        token: tokenSource(credential, scopeFor(s.dataverseUrl)),
+        clock: o.clock,
+        batchSize: s.dataverseBatchSize,
+        partyTables: s.partyExtraTables,
+        onRequest: count('dataverse'),
+      }),
+      checkpoints: tables.checkpoints,
+      mailboxes: tables.mailboxes,
+      ledger: tables.ledger,
+      correlation: tables.correlation,
+      alerts: tables.alerts,
+      queue: o.queue,
+      clock: o.clock,
+      log: o.log,
+      settings: {
+        syncIntervalSeconds: s.syncIntervalSeconds,
+        syncTimeBudgetSeconds: s.syncTimeBudgetSeconds,
+        writeBatchMaxBytes: s.writeBatchMaxBytes,
+        ...(s.autoTrackSentItems !== undefined ? { autoTrackSentItems: s.autoTrackSentItems } : {}),
+        trackedCategoryName: s.trackedCategoryName,
+        enhancedReferences: s.enhancedReferences,
+        enhancedAutoReplyPolicy: s.enhancedAutoReplyPolicy,
+        enhancedSameSubjectGuard: s.enhancedSameSubjectGuard,
+        enhancedProcessMovedMail: s.enhancedProcessMovedMail,
+        enhancedOutageBackoff: s.enhancedOutageBackoff,
+      },
+      tables,
     },
-    tables,
-  }, { allowPersonal: s.logPersonalData });
+    { allowPersonal: s.logPersonalData },
+  );
 }

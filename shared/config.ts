@@ -20,37 +20,230 @@ export const CREDENTIAL_MODES = ['managedidentity', 'certificate', 'workloadiden
 export type CredentialMode = (typeof CREDENTIAL_MODES)[number];
 
 export const SETTINGS = [
-  { name: 'AzureWebJobsStorage', kind: 'string', scope: 'all', doc: 'Storage connection string (local: set by `exsync run` to its embedded Azurite). Unset on Azure, where the identity-based `__tableServiceUri` form is used.' },
-  { name: 'AzureWebJobsStorage__tableServiceUri', kind: 'url', scope: 'azure', doc: 'Table endpoint for checkpoints, mailboxes and the ledger, reached with the managed identity.' },
-  { name: 'TABLE_PREFIX', kind: 'string', default: 'exsync', scope: 'all', doc: 'Prefix of the Table Storage table names (letters and digits).' },
-  { name: 'ServiceBusConnection__fullyQualifiedNamespace', kind: 'string', scope: 'azure', doc: 'Service Bus namespace host (`<ns>.servicebus.windows.net`) for the triggers and the job sender.' },
-  { name: 'GRAPH_BASE_URL', kind: 'url', default: 'https://graph.microsoft.com/v1.0', scope: 'all', doc: 'Microsoft Graph endpoint (national clouds, or the simulator).' },
-  { name: 'DATAVERSE_URL', kind: 'url', scope: 'all', doc: 'Dataverse environment URL, e.g. `https://contoso.crm4.dynamics.com` (the Web API path is added).' },
-  { name: 'CREDENTIAL_MODE', kind: 'enum', values: CREDENTIAL_MODES, default: 'managedidentity', scope: 'all', doc: 'How Graph and Dataverse tokens are obtained: managed identity, certificate, workload identity (federated), or a static token (simulators only).' },
-  { name: 'AZURE_CLIENT_ID', kind: 'string', scope: 'azure', doc: 'Client id of the user-assigned managed identity (also used by the Azure SDK clients).' },
-  { name: 'APP_TENANT_ID', kind: 'string', scope: 'all', doc: 'Entra tenant id of the app registration (certificate and workload identity modes).' },
-  { name: 'APP_CLIENT_ID', kind: 'string', scope: 'all', doc: 'Client id of the app registration (certificate and workload identity modes).' },
-  { name: 'APP_CERTIFICATE_PATH', kind: 'string', scope: 'all', doc: 'Path of the PEM certificate with private key (certificate mode).' },
-  { name: 'STATIC_TOKEN', kind: 'string', scope: 'local', secret: true, doc: 'Bearer token sent as is (static mode, simulators only).' },
-  { name: 'GRAPH_PAGE_SIZE', kind: 'int', default: '100', min: 1, max: 1000, scope: 'all', doc: 'Delta page size asked of Graph (`Prefer: odata.maxpagesize`).' },
-  { name: 'SYNC_INTERVAL_SECONDS', kind: 'int', default: '300', min: 10, max: 86400, scope: 'all', doc: 'Time between two syncs of a mailbox (SSS: 5 minutes after a cycle ends).' },
-  { name: 'SCHEDULE_CRON', kind: 'cron', default: '0 */1 * * * *', scope: 'all', doc: 'NCRONTAB of the schedule timer that enqueues due mailboxes.' },
-  { name: 'SYNC_TIME_BUDGET_SECONDS', kind: 'int', default: '240', min: 5, max: 1800, scope: 'all', doc: 'Work budget of one sync job; the rest continues in a continuation job.' },
-  { name: 'DATAVERSE_BATCH_SIZE', kind: 'int', default: '100', min: 1, max: 300, scope: 'all', doc: 'Emails per Dataverse `$batch` request (each email is a change set of 2 or 3 requests; a batch holds at most 1,000).' },
-  { name: 'WRITE_BATCH_MAX_BYTES', kind: 'int', default: '200000', min: 10000, max: 1000000, scope: 'all', doc: 'Largest write-batch message (Service Bus Standard allows 256 KB).' },
-  { name: 'QUEUE_MAX_DELIVERY_COUNT', kind: 'int', default: '10', min: 1, max: 2000, scope: 'local', doc: 'Deliveries before the embedded queue dead-letters a message (on Azure: the queue property set by Bicep).' },
-  { name: 'AUTO_TRACK_SENT_ITEMS', kind: 'bool', scope: 'all', doc: 'Overrides the OrgDB setting AutoTrackSentFolderItems (scan Sent Items); unset = read from Dataverse.' },
-  { name: 'TRACKED_CATEGORY_NAME', kind: 'string', default: 'Tracked to Dynamics 365', scope: 'all', doc: "Outlook category that tracks an item whatever the filters (SSS: TrackCategorizedItems, exact name)." },
-  { name: 'ENHANCED_REFERENCES', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: correlate by the References header (newest first) after In-Reply-To; SSS ignores References." },
-  { name: 'ENHANCED_AUTO_REPLY_POLICY', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: skip automatic replies (Auto-Submitted, Precedence, X-Autoreply) with reason AutoReply; SSS tracks them." },
-  { name: 'ENHANCED_SAME_SUBJECT_GUARD', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: header and conversation-index correlation need the same subject (RE:/FW: aside), so a forwarded thread does not pull in unrelated mail." },
-  { name: 'ENHANCED_PROCESS_MOVED_MAIL', kind: 'bool', default: 'false', scope: 'all', doc: "Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark." },
-  { name: 'ENHANCED_OUTAGE_BACKOFF', kind: 'bool', default: 'false', scope: 'all', doc: 'Enhanced: when at least half of the mailboxes fail within 15 minutes the platform is down, not the mailboxes: back off and retry without disabling anyone; SSS disables each after 10 failures.' },
-  { name: 'PARTY_EXTRA_TABLES', kind: 'string', default: '', scope: 'all', doc: 'More email-enabled tables for party resolution, beyond users, queues, contacts, accounts and leads: `logicalname:column|column` items separated by commas, e.g. `new_vendor:emailaddress`.' },
-  { name: 'LOG_PERSONAL_DATA', kind: 'bool', default: 'false', scope: 'all', doc: 'Allow email addresses and subjects in logs and telemetry.' },
-  { name: 'LIVE_METRICS', kind: 'bool', default: 'false', scope: 'azure', doc: 'Application Insights Live Metrics, for the worker (Azure Monitor distro) and, through the app setting Bicep derives from it, the Functions host. Off by default; when on, it shows what telemetry shows, under the same redaction.' },
-  { name: 'CLOCK_SPEED', kind: 'int', default: '1', min: 1, max: 100000, scope: 'local', doc: 'How many times faster than real time the local runtime and simulators run.' },
-  { name: 'SIM_LIMITS', kind: 'enum', values: ['off', 'real'], default: 'off', scope: 'local', doc: "Service protection limits of the local simulators (`exsync run`, `exsync sim`): `real` = Graph's 4 concurrent and 10,000 per 10 minutes per app and mailbox, Dataverse's per-user limits, on the simulator clock." },
+  {
+    name: 'AzureWebJobsStorage',
+    kind: 'string',
+    scope: 'all',
+    doc: 'Storage connection string (local: set by `exsync run` to its embedded Azurite). Unset on Azure, where the identity-based `__tableServiceUri` form is used.',
+  },
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri',
+    kind: 'url',
+    scope: 'azure',
+    doc: 'Table endpoint for checkpoints, mailboxes and the ledger, reached with the managed identity.',
+  },
+  {
+    name: 'TABLE_PREFIX',
+    kind: 'string',
+    default: 'exsync',
+    scope: 'all',
+    doc: 'Prefix of the Table Storage table names (letters and digits).',
+  },
+  {
+    name: 'ServiceBusConnection__fullyQualifiedNamespace',
+    kind: 'string',
+    scope: 'azure',
+    doc: 'Service Bus namespace host (`<ns>.servicebus.windows.net`) for the triggers and the job sender.',
+  },
+  {
+    name: 'GRAPH_BASE_URL',
+    kind: 'url',
+    default: 'https://graph.microsoft.com/v1.0',
+    scope: 'all',
+    doc: 'Microsoft Graph endpoint (national clouds, or the simulator).',
+  },
+  {
+    name: 'DATAVERSE_URL',
+    kind: 'url',
+    scope: 'all',
+    doc: 'Dataverse environment URL, e.g. `https://contoso.crm4.dynamics.com` (the Web API path is added).',
+  },
+  {
+    name: 'CREDENTIAL_MODE',
+    kind: 'enum',
+    values: CREDENTIAL_MODES,
+    default: 'managedidentity',
+    scope: 'all',
+    doc: 'How Graph and Dataverse tokens are obtained: managed identity, certificate, workload identity (federated), or a static token (simulators only).',
+  },
+  {
+    name: 'AZURE_CLIENT_ID',
+    kind: 'string',
+    scope: 'azure',
+    doc: 'Client id of the user-assigned managed identity (also used by the Azure SDK clients).',
+  },
+  {
+    name: 'APP_TENANT_ID',
+    kind: 'string',
+    scope: 'all',
+    doc: 'Entra tenant id of the app registration (certificate and workload identity modes).',
+  },
+  {
+    name: 'APP_CLIENT_ID',
+    kind: 'string',
+    scope: 'all',
+    doc: 'Client id of the app registration (certificate and workload identity modes).',
+  },
+  {
+    name: 'APP_CERTIFICATE_PATH',
+    kind: 'string',
+    scope: 'all',
+    doc: 'Path of the PEM certificate with private key (certificate mode).',
+  },
+  {
+    name: 'STATIC_TOKEN',
+    kind: 'string',
+    scope: 'local',
+    secret: true,
+    doc: 'Bearer token sent as is (static mode, simulators only).',
+  },
+  {
+    name: 'GRAPH_PAGE_SIZE',
+    kind: 'int',
+    default: '100',
+    min: 1,
+    max: 1000,
+    scope: 'all',
+    doc: 'Delta page size asked of Graph (`Prefer: odata.maxpagesize`).',
+  },
+  {
+    name: 'SYNC_INTERVAL_SECONDS',
+    kind: 'int',
+    default: '300',
+    min: 10,
+    max: 86400,
+    scope: 'all',
+    doc: 'Time between two syncs of a mailbox (SSS: 5 minutes after a cycle ends).',
+  },
+  {
+    name: 'SCHEDULE_CRON',
+    kind: 'cron',
+    default: '0 */1 * * * *',
+    scope: 'all',
+    doc: 'NCRONTAB of the schedule timer that enqueues due mailboxes.',
+  },
+  {
+    name: 'SYNC_TIME_BUDGET_SECONDS',
+    kind: 'int',
+    default: '240',
+    min: 5,
+    max: 1800,
+    scope: 'all',
+    doc: 'Work budget of one sync job; the rest continues in a continuation job.',
+  },
+  {
+    name: 'DATAVERSE_BATCH_SIZE',
+    kind: 'int',
+    default: '100',
+    min: 1,
+    max: 300,
+    scope: 'all',
+    doc: 'Emails per Dataverse `$batch` request (each email is a change set of 2 or 3 requests; a batch holds at most 1,000).',
+  },
+  {
+    name: 'WRITE_BATCH_MAX_BYTES',
+    kind: 'int',
+    default: '200000',
+    min: 10000,
+    max: 1000000,
+    scope: 'all',
+    doc: 'Largest write-batch message (Service Bus Standard allows 256 KB).',
+  },
+  {
+    name: 'QUEUE_MAX_DELIVERY_COUNT',
+    kind: 'int',
+    default: '10',
+    min: 1,
+    max: 2000,
+    scope: 'local',
+    doc: 'Deliveries before the embedded queue dead-letters a message (on Azure: the queue property set by Bicep).',
+  },
+  {
+    name: 'AUTO_TRACK_SENT_ITEMS',
+    kind: 'bool',
+    scope: 'all',
+    doc: 'Overrides the OrgDB setting AutoTrackSentFolderItems (scan Sent Items); unset = read from Dataverse.',
+  },
+  {
+    name: 'TRACKED_CATEGORY_NAME',
+    kind: 'string',
+    default: 'Tracked to Dynamics 365',
+    scope: 'all',
+    doc: 'Outlook category that tracks an item whatever the filters (SSS: TrackCategorizedItems, exact name).',
+  },
+  {
+    name: 'ENHANCED_REFERENCES',
+    kind: 'bool',
+    default: 'false',
+    scope: 'all',
+    doc: 'Enhanced: correlate by the References header (newest first) after In-Reply-To; SSS ignores References.',
+  },
+  {
+    name: 'ENHANCED_AUTO_REPLY_POLICY',
+    kind: 'bool',
+    default: 'false',
+    scope: 'all',
+    doc: 'Enhanced: skip automatic replies (Auto-Submitted, Precedence, X-Autoreply) with reason AutoReply; SSS tracks them.',
+  },
+  {
+    name: 'ENHANCED_SAME_SUBJECT_GUARD',
+    kind: 'bool',
+    default: 'false',
+    scope: 'all',
+    doc: 'Enhanced: header and conversation-index correlation need the same subject (RE:/FW: aside), so a forwarded thread does not pull in unrelated mail.',
+  },
+  {
+    name: 'ENHANCED_PROCESS_MOVED_MAIL',
+    kind: 'bool',
+    default: 'false',
+    scope: 'all',
+    doc: 'Enhanced: process mail moved into the Inbox later (per-folder delta); SSS skips mail received before its watermark.',
+  },
+  {
+    name: 'ENHANCED_OUTAGE_BACKOFF',
+    kind: 'bool',
+    default: 'false',
+    scope: 'all',
+    doc: 'Enhanced: when at least half of the mailboxes fail within 15 minutes the platform is down, not the mailboxes: back off and retry without disabling anyone; SSS disables each after 10 failures.',
+  },
+  {
+    name: 'PARTY_EXTRA_TABLES',
+    kind: 'string',
+    default: '',
+    scope: 'all',
+    doc: 'More email-enabled tables for party resolution, beyond users, queues, contacts, accounts and leads: `logicalname:column|column` items separated by commas, e.g. `new_vendor:emailaddress`.',
+  },
+  {
+    name: 'LOG_PERSONAL_DATA',
+    kind: 'bool',
+    default: 'false',
+    scope: 'all',
+    doc: 'Allow email addresses and subjects in logs and telemetry.',
+  },
+  {
+    name: 'LIVE_METRICS',
+    kind: 'bool',
+    default: 'false',
+    scope: 'azure',
+    doc: 'Application Insights Live Metrics, for the worker (Azure Monitor distro) and, through the app setting Bicep derives from it, the Functions host. Off by default; when on, it shows what telemetry shows, under the same redaction.',
+  },
+  {
+    name: 'CLOCK_SPEED',
+    kind: 'int',
+    default: '1',
+    min: 1,
+    max: 100000,
+    scope: 'local',
+    doc: 'How many times faster than real time the local runtime and simulators run.',
+  },
+  {
+    name: 'SIM_LIMITS',
+    kind: 'enum',
+    values: ['off', 'real'],
+    default: 'off',
+    scope: 'local',
+    doc: "Service protection limits of the local simulators (`exsync run`, `exsync sim`): `real` = Graph's 4 concurrent and 10,000 per 10 minutes per app and mailbox, Dataverse's per-user limits, on the simulator clock.",
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -133,7 +326,8 @@ function parseOne(spec: SettingSpec, raw: string, problems: string[]): string | 
       return raw;
     case 'cron': {
       const fields = raw.trim().split(/\s+/);
-      if (fields.length !== 6 || !fields.every((f) => /^[\d*/,\-]+$/.test(f))) return bad(`"${raw}" is not a 6-field NCRONTAB expression (seconds first)`);
+      if (fields.length !== 6 || !fields.every((f) => /^[\d*/,\-]+$/.test(f)))
+        return bad(`"${raw}" is not a 6-field NCRONTAB expression (seconds first)`);
       return raw.trim();
     }
   }
@@ -150,19 +344,27 @@ export function loadSettings(env: Env, requireFor: 'azure' | 'local' = 'local'):
   }
   const mode = v.CREDENTIAL_MODE as CredentialMode | undefined;
   if (mode === 'certificate') {
-    for (const n of ['APP_TENANT_ID', 'APP_CLIENT_ID', 'APP_CERTIFICATE_PATH']) if (!v[n]) problems.push(`${n}: required when CREDENTIAL_MODE is certificate`);
+    for (const n of ['APP_TENANT_ID', 'APP_CLIENT_ID', 'APP_CERTIFICATE_PATH'])
+      if (!v[n]) problems.push(`${n}: required when CREDENTIAL_MODE is certificate`);
   }
   if (mode === 'workloadidentity') {
-    for (const n of ['APP_TENANT_ID', 'APP_CLIENT_ID']) if (!v[n]) problems.push(`${n}: required when CREDENTIAL_MODE is workloadidentity`);
+    for (const n of ['APP_TENANT_ID', 'APP_CLIENT_ID'])
+      if (!v[n]) problems.push(`${n}: required when CREDENTIAL_MODE is workloadidentity`);
   }
   if (mode === 'static' && !v.STATIC_TOKEN) problems.push('STATIC_TOKEN: required when CREDENTIAL_MODE is static');
-  if (mode === 'static' && requireFor === 'azure') problems.push('CREDENTIAL_MODE: static tokens are for the simulators only; use managedidentity, certificate or workloadidentity on Azure');
+  if (mode === 'static' && requireFor === 'azure')
+    problems.push(
+      'CREDENTIAL_MODE: static tokens are for the simulators only; use managedidentity, certificate or workloadidentity on Azure',
+    );
   if (requireFor === 'azure') {
     if (!v.DATAVERSE_URL) problems.push('DATAVERSE_URL: required');
-    if (!v.ServiceBusConnection__fullyQualifiedNamespace) problems.push('ServiceBusConnection__fullyQualifiedNamespace: required');
-    if (!v.AzureWebJobsStorage && !v.AzureWebJobsStorage__tableServiceUri) problems.push('AzureWebJobsStorage__tableServiceUri: required (or AzureWebJobsStorage)');
+    if (!v.ServiceBusConnection__fullyQualifiedNamespace)
+      problems.push('ServiceBusConnection__fullyQualifiedNamespace: required');
+    if (!v.AzureWebJobsStorage && !v.AzureWebJobsStorage__tableServiceUri)
+      problems.push('AzureWebJobsStorage__tableServiceUri: required (or AzureWebJobsStorage)');
   }
-  if (typeof v.TABLE_PREFIX === 'string' && !/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(v.TABLE_PREFIX)) problems.push('TABLE_PREFIX: letters and digits only, starting with a letter, at most 41 characters');
+  if (typeof v.TABLE_PREFIX === 'string' && !/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(v.TABLE_PREFIX))
+    problems.push('TABLE_PREFIX: letters and digits only, starting with a letter, at most 41 characters');
   if (typeof v.PARTY_EXTRA_TABLES === 'string') {
     try {
       parsePartyTables(v.PARTY_EXTRA_TABLES);
@@ -220,7 +422,10 @@ export function earlySetting(env: Env, name: SettingName): string | number | boo
 
 /** `new_vendor:emailaddress|emailaddress2, other:email` -> tables and columns (at most 20 tables: a cap on lookup cost). */
 export function parsePartyTables(raw: string): { logicalName: string; columns: string[] }[] {
-  const items = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (items.length > 20) throw new Error('at most 20 extra tables');
   return items.map((item) => {
     const m = /^([a-z][a-z0-9_]*):([a-z0-9_]+(?:\|[a-z0-9_]+)*)$/i.exec(item);

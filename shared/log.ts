@@ -32,6 +32,8 @@ export function createLog(sink: LogSink, allowPersonal = false): Log {
 }
 
 /** JSON lines on stderr: the local runtime's default sink (stdout is for the user's progress). */
-export const jsonLinesSink = (stream: NodeJS.WritableStream): LogSink => (level, event, props) => {
-  stream.write(`${JSON.stringify({ t: new Date().toISOString(), level, event, ...props })}\n`);
-};
+export const jsonLinesSink =
+  (stream: NodeJS.WritableStream): LogSink =>
+  (level, event, props) => {
+    stream.write(`${JSON.stringify({ t: new Date().toISOString(), level, event, ...props })}\n`);
+  };

@@ -43,9 +43,19 @@ export interface GraphPort {
    * `extended`: ids of single-value extended properties to expand in the same request (in
    * `singleValueExtendedProperties`, only those the item has).
    */
-  getMessage(mailbox: string, graphId: string, select: readonly string[], extended?: readonly string[]): Promise<GraphJson>;
+  getMessage(
+    mailbox: string,
+    graphId: string,
+    select: readonly string[],
+    extended?: readonly string[],
+  ): Promise<GraphJson>;
   /** Several messages in JSON $batch requests (20 a request): one result per id, 404s and per-item 429s included. */
-  getMessages(mailbox: string, graphIds: string[], select: readonly string[], extended?: readonly string[]): Promise<Map<string, BatchItemResult>>;
+  getMessages(
+    mailbox: string,
+    graphIds: string[],
+    select: readonly string[],
+    extended?: readonly string[],
+  ): Promise<Map<string, BatchItemResult>>;
 }
 
 // ---------------------------------------------------------------- Dataverse
@@ -148,7 +158,10 @@ export interface DataversePort {
    * Completed emails changed at or after `since` (modifiedon), oldest change first, at most `max`, with their
    * parties' addresses: the smart-matching index learns other writers' emails from it. `complete` when fewer were left.
    */
-  emailsChangedSince(since: string, max: number): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }>;
+  emailsChangedSince(
+    since: string,
+    max: number,
+  ): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }>;
   /** Creates the emails (create-only by activity id) in $batch requests; one result per write, in order. */
   createEmails(activities: EmailActivity[]): Promise<EmailWriteResult[]>;
   /** Sets Regarding on existing emails (folder tracking re-applies it); one result per update. */

@@ -33,7 +33,9 @@ const files = [];
   }
 })(root);
 if (files.length === 0) {
-  console.error(`no ${suite} test files found under dist/test${only.length ? ` matching ${only.join(', ')}` : ''} (did the build run?)`);
+  console.error(
+    `no ${suite} test files found under dist/test${only.length ? ` matching ${only.join(', ')}` : ''} (did the build run?)`,
+  );
   process.exit(1);
 }
 
@@ -70,7 +72,10 @@ const r = spawnSync(
 
 let events = [];
 try {
-  events = readFileSync(summaryFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  events = readFileSync(summaryFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 } catch {
   // no summary: node failed before running anything; its own output says why
 }
@@ -80,9 +85,14 @@ const tests = events.filter((e) => !e.suite && !(e.isFile && e.type === 'test:co
 const passed = tests.filter((e) => e.type === 'test:pass' && !e.skip && !e.todo).length;
 const skipped = tests.filter((e) => e.type === 'test:pass' && (e.skip || e.todo)).length;
 const failed = tests.filter((e) => e.type === 'test:fail').length;
-const durations = events.filter((e) => e.isFile && e.type === 'test:complete' && typeof e.ms === 'number').sort((a, b) => b.ms - a.ms);
+const durations = events
+  .filter((e) => e.isFile && e.type === 'test:complete' && typeof e.ms === 'number')
+  .sort((a, b) => b.ms - a.ms);
 try {
-  const next = { ...lastDurations, ...Object.fromEntries(durations.map((e) => [relative(root, e.file), Math.round(e.ms)])) };
+  const next = {
+    ...lastDurations,
+    ...Object.fromEntries(durations.map((e) => [relative(root, e.file), Math.round(e.ms)])),
+  };
   writeFileSync(`${durationsFile}.${process.pid}`, JSON.stringify(next));
   renameSync(`${durationsFile}.${process.pid}`, durationsFile); // a second copy writing at the same time cannot leave half a file
 } catch {
@@ -91,8 +101,12 @@ try {
 const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 const prefix = process.stdout.isTTY ? '' : '# '; // keeps a TAP stream valid
 if (durations.length) {
-  const slowest = durations.slice(0, 5).map((e) => `${relative(root, e.file).replace(/\.test\.js$/, '')} ${seconds(e.ms)}`);
+  const slowest = durations
+    .slice(0, 5)
+    .map((e) => `${relative(root, e.file).replace(/\.test\.js$/, '')} ${seconds(e.ms)}`);
   console.log(`${prefix}slowest files: ${slowest.join(', ')}`);
 }
-console.log(`${prefix}${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${suite}: ${files.length} file(s) in ${seconds(Date.now() - started)})`);
+console.log(
+  `${prefix}${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${suite}: ${files.length} file(s) in ${seconds(Date.now() - started)})`,
+);
 process.exit(r.status ?? 1);

@@ -23,22 +23,52 @@ export const E1_TOKEN = 'CRM:0001001';
 export const F_NOW = '2025-01-10T10:00:00Z';
 export const F_PROCESS_AFTER = '2025-01-01T00:00:00Z';
 
-function mailbox(mailboxid: string, name: string, emailaddress: string, owner: string, type: 'systemuser' | 'queue'): Json {
+function mailbox(
+  mailboxid: string,
+  name: string,
+  emailaddress: string,
+  owner: string,
+  type: 'systemuser' | 'queue',
+): Json {
   return {
-    mailboxid, name, emailaddress, _regardingobjectid_value: owner, 'regardingobjectid@odata.type': type,
-    processemailreceivedafter: F_PROCESS_AFTER, incomingemaildeliverymethod: 2, outgoingemaildeliverymethod: 2,
-    actdeliverymethod: 1, enabledforincomingemail: true, enabledforoutgoingemail: true, enabledforact: true,
-    emailrouteraccessapproval: 1, statecode: 0,
+    mailboxid,
+    name,
+    emailaddress,
+    _regardingobjectid_value: owner,
+    'regardingobjectid@odata.type': type,
+    processemailreceivedafter: F_PROCESS_AFTER,
+    incomingemaildeliverymethod: 2,
+    outgoingemaildeliverymethod: 2,
+    actdeliverymethod: 1,
+    enabledforincomingemail: true,
+    enabledforoutgoingemail: true,
+    enabledforact: true,
+    emailrouteraccessapproval: 1,
+    statecode: 0,
   };
 }
 
 function emptyMailbox(address: string) {
   return {
     mailFolders: [
-      { id: stableGraphId(`acceptance:folder:${address}:inbox`), displayName: 'Inbox', wellKnownName: 'inbox', parentFolderId: null, messages: [] },
-      { id: stableGraphId(`acceptance:folder:${address}:sentitems`), displayName: 'Sent Items', wellKnownName: 'sentitems', parentFolderId: null, messages: [] },
+      {
+        id: stableGraphId(`acceptance:folder:${address}:inbox`),
+        displayName: 'Inbox',
+        wellKnownName: 'inbox',
+        parentFolderId: null,
+        messages: [],
+      },
+      {
+        id: stableGraphId(`acceptance:folder:${address}:sentitems`),
+        displayName: 'Sent Items',
+        wellKnownName: 'sentitems',
+        parentFolderId: null,
+        messages: [],
+      },
     ],
-    events: [], contacts: [], todoLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }],
+    events: [],
+    contacts: [],
+    todoLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }],
   };
 }
 
@@ -51,40 +81,111 @@ export function acceptanceFixtureF(): TenantFixture {
   return {
     now: F_NOW,
     dataverse: {
-      organizations: [{
-        organizationid: ORGANIZATION_ID, name: 'Contoso',
-        trackingprefix: 'CRM:', trackingtokenidbase: 0, trackingtokeniddigits: 3, maximumtrackingnumber: 999,
-        emailcorrelationenabled: true, enablesmartmatching: false,
-        // "track emails sent between users as two activities" on
-        ignoreinternalemail: false, unresolveemailaddressifmultiplematch: false,
-        hashminaddresscount: 2, hashdeltasubjectcount: 0, hashmaxcount: 20, hashfilterkeywords: '^[\\s]*([\\w]+\\s?:[\\s]*)+',
-        isfolderbasedtrackingenabled: true, maxfolderbasedtrackingmappings: 25,
-        orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>false</AutoTrackSentFolderItems></OrgSettings>',
-      }],
-      systemusers: [{ systemuserid: ALICE_ID, fullname: 'Alice', internalemailaddress: ALICE, domainname: ALICE, isdisabled: false }],
+      organizations: [
+        {
+          organizationid: ORGANIZATION_ID,
+          name: 'Contoso',
+          trackingprefix: 'CRM:',
+          trackingtokenidbase: 0,
+          trackingtokeniddigits: 3,
+          maximumtrackingnumber: 999,
+          emailcorrelationenabled: true,
+          enablesmartmatching: false,
+          // "track emails sent between users as two activities" on
+          ignoreinternalemail: false,
+          unresolveemailaddressifmultiplematch: false,
+          hashminaddresscount: 2,
+          hashdeltasubjectcount: 0,
+          hashmaxcount: 20,
+          hashfilterkeywords: '^[\\s]*([\\w]+\\s?:[\\s]*)+',
+          isfolderbasedtrackingenabled: true,
+          maxfolderbasedtrackingmappings: 25,
+          orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>false</AutoTrackSentFolderItems></OrgSettings>',
+        },
+      ],
+      systemusers: [
+        {
+          systemuserid: ALICE_ID,
+          fullname: 'Alice',
+          internalemailaddress: ALICE,
+          domainname: ALICE,
+          isdisabled: false,
+        },
+      ],
       usersettingscollection: [{ systemuserid: ALICE_ID, incomingemailfilteringmethod: 1 }],
       queues: [{ queueid: SALES_QUEUE_ID, name: 'Sales', emailaddress: SALES, incomingemailfilteringmethod: 0 }],
       mailboxes: [
         mailbox(ALICE_MAILBOX_ID, 'Alice', ALICE, ALICE_ID, 'systemuser'),
         mailbox(SALES_MAILBOX_ID, 'Sales', SALES, SALES_QUEUE_ID, 'queue'),
       ],
-      contacts: [{ contactid: BOB_CONTACT_ID, fullname: 'Bob', firstname: 'Bob', emailaddress1: BOB, _ownerid_value: ALICE_ID, statecode: 0 }],
-      accounts: [{ accountid: FABRIKAM_ACCOUNT_ID, name: 'Fabrikam', emailaddress1: 'info@fabrikam.com', _ownerid_value: ALICE_ID, statecode: 0 }],
+      contacts: [
+        {
+          contactid: BOB_CONTACT_ID,
+          fullname: 'Bob',
+          firstname: 'Bob',
+          emailaddress1: BOB,
+          _ownerid_value: ALICE_ID,
+          statecode: 0,
+        },
+      ],
+      accounts: [
+        {
+          accountid: FABRIKAM_ACCOUNT_ID,
+          name: 'Fabrikam',
+          emailaddress1: 'info@fabrikam.com',
+          _ownerid_value: ALICE_ID,
+          statecode: 0,
+        },
+      ],
       leads: [],
-      opportunities: [{ opportunityid: OPP1_ID, name: 'Opp1', _parentaccountid_value: FABRIKAM_ACCOUNT_ID,
-        _customerid_value: FABRIKAM_ACCOUNT_ID, 'customerid@odata.type': 'account', _ownerid_value: ALICE_ID, statecode: 0 }],
+      opportunities: [
+        {
+          opportunityid: OPP1_ID,
+          name: 'Opp1',
+          _parentaccountid_value: FABRIKAM_ACCOUNT_ID,
+          _customerid_value: FABRIKAM_ACCOUNT_ID,
+          'customerid@odata.type': 'account',
+          _ownerid_value: ALICE_ID,
+          statecode: 0,
+        },
+      ],
       incidents: [],
-      emails: [{
-        activityid: E1_ID, subject: `Quote Q-100 ${E1_TOKEN}`, messageid: E1_MESSAGE_ID, trackingtoken: E1_TOKEN,
-        directioncode: true, statecode: 1, statuscode: 3, senton: '2025-01-02T09:00:00Z', createdon: '2025-01-02T08:59:00Z',
-        sender: ALICE, torecipients: BOB,
-        _regardingobjectid_value: OPP1_ID, 'regardingobjectid@odata.type': 'opportunity', _ownerid_value: ALICE_ID,
-        email_activity_parties: [
-          { participationtypemask: 1, _partyid_value: ALICE_ID, 'partyid@odata.type': 'systemuser', addressused: ALICE },
-          { participationtypemask: 2, _partyid_value: BOB_CONTACT_ID, 'partyid@odata.type': 'contact', addressused: BOB },
-        ],
-      }],
-      mailboxtrackingfolders: [], appointments: [], tasks: [], queueitems: [],
+      emails: [
+        {
+          activityid: E1_ID,
+          subject: `Quote Q-100 ${E1_TOKEN}`,
+          messageid: E1_MESSAGE_ID,
+          trackingtoken: E1_TOKEN,
+          directioncode: true,
+          statecode: 1,
+          statuscode: 3,
+          senton: '2025-01-02T09:00:00Z',
+          createdon: '2025-01-02T08:59:00Z',
+          sender: ALICE,
+          torecipients: BOB,
+          _regardingobjectid_value: OPP1_ID,
+          'regardingobjectid@odata.type': 'opportunity',
+          _ownerid_value: ALICE_ID,
+          email_activity_parties: [
+            {
+              participationtypemask: 1,
+              _partyid_value: ALICE_ID,
+              'partyid@odata.type': 'systemuser',
+              addressused: ALICE,
+            },
+            {
+              participationtypemask: 2,
+              _partyid_value: BOB_CONTACT_ID,
+              'partyid@odata.type': 'contact',
+              addressused: BOB,
+            },
+          ],
+        },
+      ],
+      mailboxtrackingfolders: [],
+      appointments: [],
+      tasks: [],
+      queueitems: [],
     },
     exchange: { [ALICE]: emptyMailbox(ALICE), [SALES]: emptyMailbox(SALES) },
   };
@@ -110,7 +211,12 @@ function messageCount(folders: FixtureFolder[]): number {
  * so they sort in the order added), conversationId, the mailbox as sole To recipient, empty lists.
  * internetMessageId and from are never filled: scenarios about their absence must be expressible.
  */
-export function withMessage(fixture: TenantFixture, address: string, folder: string, message: FixtureMessage): TenantFixture {
+export function withMessage(
+  fixture: TenantFixture,
+  address: string,
+  folder: string,
+  message: FixtureMessage,
+): TenantFixture {
   const next = structuredClone(fixture);
   const key = Object.keys(next.exchange).find((a) => a.toLowerCase() === address.toLowerCase());
   if (!key) throw new Error(`no mailbox ${address} in the fixture`);
@@ -119,7 +225,9 @@ export function withMessage(fixture: TenantFixture, address: string, folder: str
   if (!target) throw new Error(`no folder ${folder} in ${address}`);
   const n = messageCount(box.mailFolders);
   const received = new Date(Date.parse(next.now ?? F_NOW) - 3600000 + n * 60000).toISOString().replace('.000Z', 'Z');
-  const sent = new Date(Date.parse((message.receivedDateTime as string | undefined) ?? received) - 2000).toISOString().replace('.000Z', 'Z');
+  const sent = new Date(Date.parse((message.receivedDateTime as string | undefined) ?? received) - 2000)
+    .toISOString()
+    .replace('.000Z', 'Z');
   const filled: FixtureMessage = {
     id: stableGraphId(`acceptance:item:${key}:${n}`),
     receivedDateTime: received,
@@ -170,7 +278,11 @@ export function withOrgSettings(fixture: TenantFixture, columns: Json): TenantFi
 }
 
 /** Sets one OrgDB setting (IgnoreConversationIndexAndInReplyToForCorrelation, AutoTrackSentFolderItems, …). */
-export function withOrgDbSetting(fixture: TenantFixture, name: string, value: string | number | boolean): TenantFixture {
+export function withOrgDbSetting(
+  fixture: TenantFixture,
+  name: string,
+  value: string | number | boolean,
+): TenantFixture {
   if (!/^\w+$/.test(name)) throw new Error(`not an OrgDB setting name: ${name}`);
   const next = structuredClone(fixture);
   const org = next.dataverse.organizations?.[0];
@@ -178,7 +290,9 @@ export function withOrgDbSetting(fixture: TenantFixture, name: string, value: st
   const xml = typeof org.orgdborgsettings === 'string' ? org.orgdborgsettings : '<OrgSettings></OrgSettings>';
   const element = `<${name}>${String(value)}</${name}>`;
   const existing = new RegExp(`<${name}>[^<]*</${name}>`);
-  org.orgdborgsettings = existing.test(xml) ? xml.replace(existing, element) : xml.replace('</OrgSettings>', `${element}</OrgSettings>`);
+  org.orgdborgsettings = existing.test(xml)
+    ? xml.replace(existing, element)
+    : xml.replace('</OrgSettings>', `${element}</OrgSettings>`);
   return next;
 }
 
@@ -189,12 +303,21 @@ export function acceptanceUserIds(address: string): { systemuserid: string; mail
 }
 
 /** Adds another user with an approved, enabled mailbox like Alice's (David in P14, for one). */
-export function withUser(fixture: TenantFixture, user: { fullname: string; address: string; filter: number }): TenantFixture {
+export function withUser(
+  fixture: TenantFixture,
+  user: { fullname: string; address: string; filter: number },
+): TenantFixture {
   const next = structuredClone(fixture);
   const address = user.address.toLowerCase();
   const { systemuserid, mailboxid } = acceptanceUserIds(address);
   const dv = next.dataverse;
-  (dv.systemusers ??= []).push({ systemuserid, fullname: user.fullname, internalemailaddress: address, domainname: address, isdisabled: false });
+  (dv.systemusers ??= []).push({
+    systemuserid,
+    fullname: user.fullname,
+    internalemailaddress: address,
+    domainname: address,
+    isdisabled: false,
+  });
   (dv.usersettingscollection ??= []).push({ systemuserid, incomingemailfilteringmethod: user.filter });
   (dv.mailboxes ??= []).push(mailbox(mailboxid, user.fullname, address, systemuserid, 'systemuser'));
   next.exchange[address] = emptyMailbox(address);

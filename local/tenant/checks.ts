@@ -63,9 +63,11 @@ export function checkOptional(
   const at = keyPath(path, column);
   if (kind === 'boolean' && typeof v !== 'boolean') p.add(at, `expected true or false, got ${describe(v)}`);
   else if (kind === 'string' && typeof v !== 'string') p.add(at, `expected a string, got ${describe(v)}`);
-  else if (kind === 'date' && !isIsoDate(v)) p.add(at, `expected an ISO 8601 date and time with its zone (e.g. 2025-01-10T10:00:00Z), got ${describe(v)}`);
+  else if (kind === 'date' && !isIsoDate(v))
+    p.add(at, `expected an ISO 8601 date and time with its zone (e.g. 2025-01-10T10:00:00Z), got ${describe(v)}`);
   else if (kind === 'guid' && !isGuid(v)) p.add(at, `expected a GUID, got ${describe(v)}`);
-  else if (kind === 'address' && !looksLikeAddress(v)) p.add(at, `expected an email address (x@y.z), got ${describe(v)}`);
+  else if (kind === 'address' && !looksLikeAddress(v))
+    p.add(at, `expected an email address (x@y.z), got ${describe(v)}`);
   else if (typeof kind === 'object' && !(Number.isInteger(v) && (v as number) >= kind.min && (v as number) <= kind.max))
     p.add(at, `expected an integer from ${kind.min} to ${kind.max}, got ${describe(v)}`);
   else return true;

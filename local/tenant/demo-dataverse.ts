@@ -21,12 +21,22 @@ export const DEMO_ORG_ID = stableGuid('demo:organization');
 
 export function demoOrganization(): Json {
   return {
-    organizationid: DEMO_ORG_ID, name: 'Contoso',
-    trackingprefix: 'CRM:', trackingtokenidbase: 0, trackingtokeniddigits: 3, maximumtrackingnumber: 999,
-    emailcorrelationenabled: true, enablesmartmatching: false, ignoreinternalemail: false,
+    organizationid: DEMO_ORG_ID,
+    name: 'Contoso',
+    trackingprefix: 'CRM:',
+    trackingtokenidbase: 0,
+    trackingtokeniddigits: 3,
+    maximumtrackingnumber: 999,
+    emailcorrelationenabled: true,
+    enablesmartmatching: false,
+    ignoreinternalemail: false,
     unresolveemailaddressifmultiplematch: false,
-    hashminaddresscount: 2, hashdeltasubjectcount: 0, hashmaxcount: 20, hashfilterkeywords: '^[\\s]*([\\w]+\\s?:[\\s]*)+',
-    isfolderbasedtrackingenabled: true, maxfolderbasedtrackingmappings: 25,
+    hashminaddresscount: 2,
+    hashdeltasubjectcount: 0,
+    hashmaxcount: 20,
+    hashfilterkeywords: '^[\\s]*([\\w]+\\s?:[\\s]*)+',
+    isfolderbasedtrackingenabled: true,
+    maxfolderbasedtrackingmappings: 25,
     // Sent Items are scanned in the demo so internal mail shows both activities (sss-behaviour 1.3, 1.8)
     orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems></OrgSettings>',
   };
@@ -49,8 +59,13 @@ export function sentFromDataverse(dir: Directory, firstAt: number): SentFromData
       const opportunity = contact.company.opportunities[j % contact.company.opportunities.length]!;
       const topic = TOPICS[seq % TOPICS.length]!.replace('{q}', String(100 + seq)).replace('{opp}', opportunity.name);
       out.push({
-        activityid: stableGuid(`demo:email:e${seq + 1}`), user, contact, opportunity, topic,
-        token: trackingToken(user.userNumber ?? 0, j + 1), messageId: `<e${seq + 1}@contoso.onmicrosoft.com>`,
+        activityid: stableGuid(`demo:email:e${seq + 1}`),
+        user,
+        contact,
+        opportunity,
+        topic,
+        token: trackingToken(user.userNumber ?? 0, j + 1),
+        messageId: `<e${seq + 1}@contoso.onmicrosoft.com>`,
         sentAt: firstAt + (seq % 120) * 10 * 60000,
       });
     }
@@ -58,61 +73,148 @@ export function sentFromDataverse(dir: Directory, firstAt: number): SentFromData
   return out;
 }
 
-export function demoDataverse(dir: Directory, sent: SentFromDataverse[], processAfter: string, iso: (ms: number) => string): Record<string, Json[]> {
+export function demoDataverse(
+  dir: Directory,
+  sent: SentFromDataverse[],
+  processAfter: string,
+  iso: (ms: number) => string,
+): Record<string, Json[]> {
   const users = dir.mailboxes.filter((m) => m.kind === 'systemuser');
   const queues = dir.mailboxes.filter((m) => m.kind === 'queue');
   const accounts = dir.accounts;
   return {
     organizations: [demoOrganization()],
     systemusers: users.map((u) => ({
-      systemuserid: u.id, fullname: u.name, firstname: u.first, lastname: u.name.slice(u.first.length + 1),
-      internalemailaddress: u.address, domainname: u.address, isdisabled: false, accessmode: 0,
+      systemuserid: u.id,
+      fullname: u.name,
+      firstname: u.first,
+      lastname: u.name.slice(u.first.length + 1),
+      internalemailaddress: u.address,
+      domainname: u.address,
+      isdisabled: false,
+      accessmode: 0,
     })),
     usersettingscollection: users.map((u) => ({ systemuserid: u.id, incomingemailfilteringmethod: u.filter })),
-    queues: queues.map((q) => ({ queueid: q.id, name: q.name, emailaddress: q.address, incomingemailfilteringmethod: q.filter, queueviewtype: 0 })),
+    queues: queues.map((q) => ({
+      queueid: q.id,
+      name: q.name,
+      emailaddress: q.address,
+      incomingemailfilteringmethod: q.filter,
+      queueviewtype: 0,
+    })),
     mailboxes: dir.mailboxes.map((m) => ({
-      mailboxid: m.mailboxId, name: m.name, emailaddress: m.address,
-      _regardingobjectid_value: m.id, 'regardingobjectid@odata.type': m.kind,
-      processemailreceivedafter: processAfter, incomingemaildeliverymethod: 2, outgoingemaildeliverymethod: 2,
-      actdeliverymethod: 1, enabledforincomingemail: true, enabledforoutgoingemail: true, enabledforact: true,
-      emailrouteraccessapproval: 1, statecode: 0,
+      mailboxid: m.mailboxId,
+      name: m.name,
+      emailaddress: m.address,
+      _regardingobjectid_value: m.id,
+      'regardingobjectid@odata.type': m.kind,
+      processemailreceivedafter: processAfter,
+      incomingemaildeliverymethod: 2,
+      outgoingemaildeliverymethod: 2,
+      actdeliverymethod: 1,
+      enabledforincomingemail: true,
+      enabledforoutgoingemail: true,
+      enabledforact: true,
+      emailrouteraccessapproval: 1,
+      statecode: 0,
     })),
     accounts: accounts.map((c, i) => ({
-      accountid: c.accountId, name: c.name, emailaddress1: `info@${c.domain}`, websiteurl: `https://www.${c.domain}`,
-      _primarycontactid_value: c.contacts[0]!.id, _ownerid_value: c.contacts[0]!.ownerId, statecode: 0, accountnumber: `ACC-${1001 + i}`,
+      accountid: c.accountId,
+      name: c.name,
+      emailaddress1: `info@${c.domain}`,
+      websiteurl: `https://www.${c.domain}`,
+      _primarycontactid_value: c.contacts[0]!.id,
+      _ownerid_value: c.contacts[0]!.ownerId,
+      statecode: 0,
+      accountnumber: `ACC-${1001 + i}`,
     })),
     contacts: dir.contacts.map((c) => ({
-      contactid: c.id, fullname: c.name, firstname: c.first, lastname: c.last, emailaddress1: c.address,
-      _parentcustomerid_value: c.company.accountId, _ownerid_value: c.ownerId, statecode: 0,
+      contactid: c.id,
+      fullname: c.name,
+      firstname: c.first,
+      lastname: c.last,
+      emailaddress1: c.address,
+      _parentcustomerid_value: c.company.accountId,
+      _ownerid_value: c.ownerId,
+      statecode: 0,
     })),
     leads: [
       ...dir.leads.map((l) => ({
-        leadid: l.id, fullname: l.name, firstname: l.first, lastname: l.last, companyname: l.company.name,
-        emailaddress1: l.address, subject: `Interest from ${l.company.name}`, _ownerid_value: l.ownerId, statecode: 0,
+        leadid: l.id,
+        fullname: l.name,
+        firstname: l.first,
+        lastname: l.last,
+        companyname: l.company.name,
+        emailaddress1: l.address,
+        subject: `Interest from ${l.company.name}`,
+        _ownerid_value: l.ownerId,
+        statecode: 0,
       })),
       // an address held by a contact and a lead: resolution must pick the contact (sss-behaviour 1.6)
-      ...(dir.contacts.length > 4 ? [{
-        leadid: stableGuid('demo:lead:duplicate'), fullname: dir.contacts[4]!.name, firstname: dir.contacts[4]!.first,
-        lastname: dir.contacts[4]!.last, companyname: dir.contacts[4]!.company.name, emailaddress1: dir.contacts[4]!.address,
-        subject: 'Trade show contact', _ownerid_value: dir.contacts[4]!.ownerId, statecode: 0,
-      }] : []),
+      ...(dir.contacts.length > 4
+        ? [
+            {
+              leadid: stableGuid('demo:lead:duplicate'),
+              fullname: dir.contacts[4]!.name,
+              firstname: dir.contacts[4]!.first,
+              lastname: dir.contacts[4]!.last,
+              companyname: dir.contacts[4]!.company.name,
+              emailaddress1: dir.contacts[4]!.address,
+              subject: 'Trade show contact',
+              _ownerid_value: dir.contacts[4]!.ownerId,
+              statecode: 0,
+            },
+          ]
+        : []),
     ],
-    opportunities: accounts.flatMap((c) => c.opportunities.map((o) => ({
-      opportunityid: o.id, name: o.name, _parentaccountid_value: c.accountId, _parentcontactid_value: c.contacts[0]!.id,
-      _customerid_value: c.accountId, 'customerid@odata.type': 'account', estimatedvalue: o.value,
-      _ownerid_value: c.contacts[0]!.ownerId, statecode: 0,
-    }))),
+    opportunities: accounts.flatMap((c) =>
+      c.opportunities.map((o) => ({
+        opportunityid: o.id,
+        name: o.name,
+        _parentaccountid_value: c.accountId,
+        _parentcontactid_value: c.contacts[0]!.id,
+        _customerid_value: c.accountId,
+        'customerid@odata.type': 'account',
+        estimatedvalue: o.value,
+        _ownerid_value: c.contacts[0]!.ownerId,
+        statecode: 0,
+      })),
+    ),
     emails: sent.map((e) => ({
-      activityid: e.activityid, subject: `${e.topic} ${e.token}`, messageid: e.messageId, trackingtoken: e.token,
-      directioncode: true, statecode: 1, statuscode: 3, senton: iso(e.sentAt), createdon: iso(e.sentAt - 60000),
+      activityid: e.activityid,
+      subject: `${e.topic} ${e.token}`,
+      messageid: e.messageId,
+      trackingtoken: e.token,
+      directioncode: true,
+      statecode: 1,
+      statuscode: 3,
+      senton: iso(e.sentAt),
+      createdon: iso(e.sentAt - 60000),
       description: `<html><body><p>Hi ${e.contact.first},</p><p>As promised, here are the details for ${e.opportunity.name}.</p><p>Best regards,<br>${e.user.name}</p></body></html>`,
-      sender: e.user.address, torecipients: e.contact.address,
-      _regardingobjectid_value: e.opportunity.id, 'regardingobjectid@odata.type': 'opportunity', _ownerid_value: e.user.id,
+      sender: e.user.address,
+      torecipients: e.contact.address,
+      _regardingobjectid_value: e.opportunity.id,
+      'regardingobjectid@odata.type': 'opportunity',
+      _ownerid_value: e.user.id,
       email_activity_parties: [
-        { participationtypemask: 1, _partyid_value: e.user.id, 'partyid@odata.type': 'systemuser', addressused: e.user.address },
-        { participationtypemask: 2, _partyid_value: e.contact.id, 'partyid@odata.type': 'contact', addressused: e.contact.address },
+        {
+          participationtypemask: 1,
+          _partyid_value: e.user.id,
+          'partyid@odata.type': 'systemuser',
+          addressused: e.user.address,
+        },
+        {
+          participationtypemask: 2,
+          _partyid_value: e.contact.id,
+          'partyid@odata.type': 'contact',
+          addressused: e.contact.address,
+        },
       ],
     })),
-    incidents: [], appointments: [], tasks: [], queueitems: [], mailboxtrackingfolders: [],
+    incidents: [],
+    appointments: [],
+    tasks: [],
+    queueitems: [],
+    mailboxtrackingfolders: [],
   };
 }

@@ -35,10 +35,50 @@ export interface Company {
   opportunities: Array<{ id: string; name: string; value: number }>;
 }
 
-const USER_FIRST = ['Alice', 'David', 'Erin', 'Frank', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemal', 'Lena', 'Mateo', 'Nadia',
-  'Oscar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wei', 'Xenia', 'Yusuf', 'Zoe'];
-const USER_LAST = ['Wong', 'Miller', 'Okafor', 'Berg', 'Lindqvist', 'Tanaka', 'Moreau', 'Schmidt', 'Yilmaz', 'Novak',
-  'Rossi', 'Haddad', 'Costa', 'Iyer', 'Byrne', 'Santos'];
+const USER_FIRST = [
+  'Alice',
+  'David',
+  'Erin',
+  'Frank',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemal',
+  'Lena',
+  'Mateo',
+  'Nadia',
+  'Oscar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wei',
+  'Xenia',
+  'Yusuf',
+  'Zoe',
+];
+const USER_LAST = [
+  'Wong',
+  'Miller',
+  'Okafor',
+  'Berg',
+  'Lindqvist',
+  'Tanaka',
+  'Moreau',
+  'Schmidt',
+  'Yilmaz',
+  'Novak',
+  'Rossi',
+  'Haddad',
+  'Costa',
+  'Iyer',
+  'Byrne',
+  'Santos',
+];
 const QUEUES = ['Sales', 'Support', 'Billing', 'Service', 'Partners', 'Careers', 'Marketing', 'Legal'];
 // Alice 1, David 0, Erin 2 as in the acceptance scenarios; later users cycle through every option
 const FIRST_FILTERS = [1, 0, 2];
@@ -57,8 +97,15 @@ export function demoMailboxes(n: number): DemoMailbox[] {
       const q = queues++;
       const name = QUEUES[q % QUEUES.length]! + (q >= QUEUES.length ? ` ${Math.floor(q / QUEUES.length) + 1}` : '');
       const address = `${name.toLowerCase().replace(/ /g, '')}@contoso.com`;
-      out.push({ kind: 'queue', name, address, first: name, id: stableGuid(`demo:queue:${address}`),
-        mailboxId: stableGuid(`demo:mailbox:${address}`), filter: 0 });
+      out.push({
+        kind: 'queue',
+        name,
+        address,
+        first: name,
+        id: stableGuid(`demo:queue:${address}`),
+        mailboxId: stableGuid(`demo:mailbox:${address}`),
+        filter: 0,
+      });
       continue;
     }
     const u = users++;
@@ -68,32 +115,120 @@ export function demoMailboxes(n: number): DemoMailbox[] {
     const last = USER_LAST[(u + round) % USER_LAST.length]!;
     const local = round === 0 ? first : `${first}.${last}${round > USER_LAST.length ? round : ''}`;
     const address = `${local.toLowerCase()}@contoso.com`;
-    out.push({ kind: 'systemuser', name: `${first} ${last}`, address, first, id: stableGuid(`demo:systemuser:${address}`),
-      mailboxId: stableGuid(`demo:mailbox:${address}`), userNumber: (u + 1) % 1000,
-      filter: u < FIRST_FILTERS.length ? FIRST_FILTERS[u]! : MORE_FILTERS[(u - FIRST_FILTERS.length) % MORE_FILTERS.length]! });
+    out.push({
+      kind: 'systemuser',
+      name: `${first} ${last}`,
+      address,
+      first,
+      id: stableGuid(`demo:systemuser:${address}`),
+      mailboxId: stableGuid(`demo:mailbox:${address}`),
+      userNumber: (u + 1) % 1000,
+      filter:
+        u < FIRST_FILTERS.length ? FIRST_FILTERS[u]! : MORE_FILTERS[(u - FIRST_FILTERS.length) % MORE_FILTERS.length]!,
+    });
   }
   return out;
 }
 
 const ACCOUNTS: Array<[string, string]> = [
-  ['Fabrikam', 'fabrikam.com'], ['Adatum', 'adatum.com'], ['Northwind Traders', 'northwind.com'],
-  ['Tailspin Toys', 'tailspintoys.com'], ['Wingtip Toys', 'wingtiptoys.com'], ['Fourth Coffee', 'fourthcoffee.com'],
-  ['Woodgrove Bank', 'woodgrovebank.com'], ['Alpine Ski House', 'alpineskihouse.com'],
-  ['Blue Yonder Airlines', 'blueyonderairlines.com'], ['Trey Research', 'treyresearch.net'],
-  ['Wide World Importers', 'wideworldimporters.com'], ["Margie's Travel", 'margiestravel.com'],
+  ['Fabrikam', 'fabrikam.com'],
+  ['Adatum', 'adatum.com'],
+  ['Northwind Traders', 'northwind.com'],
+  ['Tailspin Toys', 'tailspintoys.com'],
+  ['Wingtip Toys', 'wingtiptoys.com'],
+  ['Fourth Coffee', 'fourthcoffee.com'],
+  ['Woodgrove Bank', 'woodgrovebank.com'],
+  ['Alpine Ski House', 'alpineskihouse.com'],
+  ['Blue Yonder Airlines', 'blueyonderairlines.com'],
+  ['Trey Research', 'treyresearch.net'],
+  ['Wide World Importers', 'wideworldimporters.com'],
+  ["Margie's Travel", 'margiestravel.com'],
 ];
 const LEAD_COMPANIES: Array<[string, string]> = [
-  ['Proseware', 'proseware.com'], ['Coho Vineyard', 'cohovineyard.com'], ['Lucerne Publishing', 'lucernepublishing.com'],
-  ['Humongous Insurance', 'humongousinsurance.com'], ['Relecloud', 'relecloud.com'],
+  ['Proseware', 'proseware.com'],
+  ['Coho Vineyard', 'cohovineyard.com'],
+  ['Lucerne Publishing', 'lucernepublishing.com'],
+  ['Humongous Insurance', 'humongousinsurance.com'],
+  ['Relecloud', 'relecloud.com'],
 ];
-const CUSTOMER_FIRST = ['Bob', 'Carla', 'Dmitri', 'Elena', 'Femi', 'Gita', 'Hans', 'Isla', 'Jorge', 'Keiko', 'Liam', 'Maya',
-  'Nils', 'Olga', 'Pavel', 'Rina', 'Samir', 'Tomas', 'Uma', 'Viktor', 'Wanda', 'Yara', 'Zane', 'Amara', 'Bruno', 'Chloe',
-  'Dario', 'Esra', 'Felix', 'Hana', 'Ivan', 'Jade', 'Kofi', 'Lucia', 'Marco', 'Nora', 'Omar', 'Petra', 'Ravi', 'Sofia',
-  'Teo', 'Ulla', 'Vikram', 'Willa', 'Yann', 'Zara'];
-const CUSTOMER_LAST = ['Kelly', 'Mendes', 'Petrov', 'Garcia', 'Adeyemi', 'Rao', 'Weber', 'Murray', 'Silva', 'Sato', 'Walsh',
-  'Cohen', 'Dahl', 'Ivanova', 'Horak', 'Levi', 'Nasser', 'Novotny'];
-const OPPORTUNITIES = ['Office refresh', '50 Surface Laptops', 'Cloud migration', 'Annual support renewal',
-  'Fleet telematics pilot', 'Data platform upgrade', 'Field service rollout', 'Security assessment'];
+const CUSTOMER_FIRST = [
+  'Bob',
+  'Carla',
+  'Dmitri',
+  'Elena',
+  'Femi',
+  'Gita',
+  'Hans',
+  'Isla',
+  'Jorge',
+  'Keiko',
+  'Liam',
+  'Maya',
+  'Nils',
+  'Olga',
+  'Pavel',
+  'Rina',
+  'Samir',
+  'Tomas',
+  'Uma',
+  'Viktor',
+  'Wanda',
+  'Yara',
+  'Zane',
+  'Amara',
+  'Bruno',
+  'Chloe',
+  'Dario',
+  'Esra',
+  'Felix',
+  'Hana',
+  'Ivan',
+  'Jade',
+  'Kofi',
+  'Lucia',
+  'Marco',
+  'Nora',
+  'Omar',
+  'Petra',
+  'Ravi',
+  'Sofia',
+  'Teo',
+  'Ulla',
+  'Vikram',
+  'Willa',
+  'Yann',
+  'Zara',
+];
+const CUSTOMER_LAST = [
+  'Kelly',
+  'Mendes',
+  'Petrov',
+  'Garcia',
+  'Adeyemi',
+  'Rao',
+  'Weber',
+  'Murray',
+  'Silva',
+  'Sato',
+  'Walsh',
+  'Cohen',
+  'Dahl',
+  'Ivanova',
+  'Horak',
+  'Levi',
+  'Nasser',
+  'Novotny',
+];
+const OPPORTUNITIES = [
+  'Office refresh',
+  '50 Surface Laptops',
+  'Cloud migration',
+  'Annual support renewal',
+  'Fleet telematics pilot',
+  'Data platform upgrade',
+  'Field service rollout',
+  'Security assessment',
+];
 
 export interface Directory {
   mailboxes: DemoMailbox[];
@@ -116,17 +251,35 @@ export function demoDirectory(mailboxCount: number): Directory {
     const first = CUSTOMER_FIRST[nameIndex % CUSTOMER_FIRST.length]!;
     const last = CUSTOMER_LAST[(nameIndex * 5) % CUSTOMER_LAST.length]!;
     const address = `${first.toLowerCase()}@${company.domain}`;
-    const c: Customer = { kind, id: stableGuid(`demo:${kind}:${address}`), name: `${first} ${last}`, first, last,
-      address, company, ownerId: owner(nameIndex) };
+    const c: Customer = {
+      kind,
+      id: stableGuid(`demo:${kind}:${address}`),
+      name: `${first} ${last}`,
+      first,
+      last,
+      address,
+      company,
+      ownerId: owner(nameIndex),
+    };
     nameIndex++;
     return c;
   };
   const accounts = ACCOUNTS.map(([name, domain], i): Company => {
-    const company: Company = { name, domain, accountId: stableGuid(`demo:account:${domain}`), contacts: [], opportunities: [] };
+    const company: Company = {
+      name,
+      domain,
+      accountId: stableGuid(`demo:account:${domain}`),
+      contacts: [],
+      opportunities: [],
+    };
     company.contacts = [0, 1, 2].map(() => person(company, 'contact'));
     for (let j = 0; j < 1 + (i % 2); j++) {
       const oppName = OPPORTUNITIES[(i + j * 3) % OPPORTUNITIES.length]!;
-      company.opportunities.push({ id: stableGuid(`demo:opportunity:${domain}:${j}`), name: oppName, value: 15000 + ((i * 7919 + j * 104729) % 90) * 1000 });
+      company.opportunities.push({
+        id: stableGuid(`demo:opportunity:${domain}:${j}`),
+        name: oppName,
+        value: 15000 + ((i * 7919 + j * 104729) % 90) * 1000,
+      });
     }
     return company;
   });
@@ -146,7 +299,11 @@ export function demoDirectory(mailboxCount: number): Directory {
     { name: 'Mei Lin', address: 'mei.lin@schooloffinearts.com' },
   ];
   return {
-    mailboxes, users, accounts, leadCompanies, unknown,
+    mailboxes,
+    users,
+    accounts,
+    leadCompanies,
+    unknown,
     contacts: accounts.flatMap((c) => c.contacts),
     leads: leadCompanies.flatMap((c) => c.contacts),
   };

@@ -25,8 +25,15 @@ export interface Box {
 export function newBox(mailbox: DemoMailbox): Box {
   const a = mailbox.address;
   return {
-    mailbox, inbox: [], sent: [], filed: [], threads: [], dvThreads: [], nextItem: 0,
-    inboxId: stableGraphId(`demo:folder:${a}:inbox`), sentId: stableGraphId(`demo:folder:${a}:sentitems`),
+    mailbox,
+    inbox: [],
+    sent: [],
+    filed: [],
+    threads: [],
+    dvThreads: [],
+    nextItem: 0,
+    inboxId: stableGraphId(`demo:folder:${a}:inbox`),
+    sentId: stableGraphId(`demo:folder:${a}:sentitems`),
     filedId: stableGraphId(`demo:folder:${a}:inbox/projects`),
   };
 }
@@ -98,7 +105,13 @@ const recipient = (p: Person) => ({ emailAddress: { name: p.name, address: p.add
  * so the simulator makes the same list on read (no memory for big tenants). The Sent Items copy keeps only
  * the sender's own headers, which the simulator serves to a GET and never to delta.
  */
-export function messageCopy(e: Envelope, box: Box, folderId: string, receivedAt: number, isRead: boolean): FixtureMessage {
+export function messageCopy(
+  e: Envelope,
+  box: Box,
+  folderId: string,
+  receivedAt: number,
+  isRead: boolean,
+): FixtureMessage {
   const id = stableGraphId(`demo:item:${box.mailbox.address}:${box.nextItem++}`);
   const received = iso(receivedAt);
   const m: FixtureMessage = {
@@ -131,22 +144,56 @@ export function messageCopy(e: Envelope, box: Box, folderId: string, receivedAt:
   if (folderId === box.sentId) m.internetMessageHeaders = own;
   else {
     const domains = new Set([box.mailbox.address.slice(box.mailbox.address.lastIndexOf('@') + 1)]);
-    m.internetMessageHeaders = deliveryHeaders(m, { mailbox: box.mailbox.address, internal: isInternalSender(m, domains), sender: own });
+    m.internetMessageHeaders = deliveryHeaders(m, {
+      mailbox: box.mailbox.address,
+      internal: isInternalSender(m, domains),
+      sender: own,
+    });
   }
   return m;
 }
 
 const byReceived = (a: FixtureMessage, b: FixtureMessage) =>
-  (a.receivedDateTime as string) < (b.receivedDateTime as string) ? -1 : (a.receivedDateTime as string) > (b.receivedDateTime as string) ? 1 : 0;
+  (a.receivedDateTime as string) < (b.receivedDateTime as string)
+    ? -1
+    : (a.receivedDateTime as string) > (b.receivedDateTime as string)
+      ? 1
+      : 0;
 
 /** The mailbox as Graph shows it: Inbox (with its Projects subfolder), Sent Items, Drafts, Deleted Items. */
 export function boxFolders(box: Box): FixtureFolder[] {
   const a = box.mailbox.address;
   return [
-    { id: box.inboxId, displayName: 'Inbox', wellKnownName: 'inbox', parentFolderId: null, messages: box.inbox.sort(byReceived),
-      childFolders: [{ id: box.filedId, displayName: 'Projects', parentFolderId: box.inboxId, messages: box.filed.sort(byReceived) }] },
-    { id: box.sentId, displayName: 'Sent Items', wellKnownName: 'sentitems', parentFolderId: null, messages: box.sent.sort(byReceived) },
-    { id: stableGraphId(`demo:folder:${a}:drafts`), displayName: 'Drafts', wellKnownName: 'drafts', parentFolderId: null, messages: [] },
-    { id: stableGraphId(`demo:folder:${a}:deleteditems`), displayName: 'Deleted Items', wellKnownName: 'deleteditems', parentFolderId: null, messages: [] },
+    {
+      id: box.inboxId,
+      displayName: 'Inbox',
+      wellKnownName: 'inbox',
+      parentFolderId: null,
+      messages: box.inbox.sort(byReceived),
+      childFolders: [
+        { id: box.filedId, displayName: 'Projects', parentFolderId: box.inboxId, messages: box.filed.sort(byReceived) },
+      ],
+    },
+    {
+      id: box.sentId,
+      displayName: 'Sent Items',
+      wellKnownName: 'sentitems',
+      parentFolderId: null,
+      messages: box.sent.sort(byReceived),
+    },
+    {
+      id: stableGraphId(`demo:folder:${a}:drafts`),
+      displayName: 'Drafts',
+      wellKnownName: 'drafts',
+      parentFolderId: null,
+      messages: [],
+    },
+    {
+      id: stableGraphId(`demo:folder:${a}:deleteditems`),
+      displayName: 'Deleted Items',
+      wellKnownName: 'deleteditems',
+      parentFolderId: null,
+      messages: [],
+    },
   ];
 }

@@ -2,7 +2,18 @@ import type { TenantFixture, FixtureMailbox } from './fixture';
 import { Random } from './demo-random';
 import { demoDirectory, Directory, Customer, Person } from './demo-directory';
 import { demoDataverse, sentFromDataverse } from './demo-dataverse';
-import { Box, Party, Thread, Envelope, newBox, messageCopy, boxFolders, rootConversationIndex, childConversationIndex, iso } from './demo-mail';
+import {
+  Box,
+  Party,
+  Thread,
+  Envelope,
+  newBox,
+  messageCopy,
+  boxFolders,
+  rootConversationIndex,
+  childConversationIndex,
+  iso,
+} from './demo-mail';
 import { fill, subjectFor, bodyFor, Topic } from './demo-text';
 import { stableGraphId } from './ids';
 
@@ -25,7 +36,17 @@ const TRACKED_CATEGORY = 'Tracked to Dynamics 365';
 
 // What a user's mailbox sees, by share. A queue only receives (see QUEUE_KINDS).
 const USER_KINDS = {
-  newInbound: 16, outbound: 12, reply: 22, dvReply: 8, unknown: 14, internal: 12, multi: 4, dl: 3, bcc: 2, old: 3, filed: 2,
+  newInbound: 16,
+  outbound: 12,
+  reply: 22,
+  dvReply: 8,
+  unknown: 14,
+  internal: 12,
+  multi: 4,
+  dl: 3,
+  bcc: 2,
+  old: 3,
+  filed: 2,
 } as const;
 const QUEUE_KINDS = { newInbound: 50, unknown: 30, multi: 10, reply: 5, old: 5 } as const;
 type Kind = keyof typeof USER_KINDS;
@@ -51,7 +72,8 @@ export function demoTenant(opts: DemoOptions = {}): TenantFixture {
   const gen = new Generator(r, dir, boxes, opts.seed ?? 1, mailboxCount * perMailbox);
 
   const sent = sentFromDataverse(dir, watermark + 2 * HOUR);
-  for (const e of sent) gen.sentFromDynamics(byAddress.get(e.user.address)!, e.contact, e.topic, e.token, e.messageId, e.sentAt);
+  for (const e of sent)
+    gen.sentFromDynamics(byAddress.get(e.user.address)!, e.contact, e.topic, e.token, e.messageId, e.sentAt);
   gen.malformed(boxes[0]!, now - 36 * HOUR);
 
   // Time follows the budget spent, so a reply (drawn from threads made earlier) is always later than its parent
@@ -59,14 +81,17 @@ export function demoTenant(opts: DemoOptions = {}): TenantFixture {
   const span = now - 5 * 60000 - start;
   for (let k = 0; gen.remaining > 0; k++) {
     const box = boxes[k % boxes.length]!;
-    const at = Math.floor((start + (span * (gen.total - gen.remaining + r.next())) / Math.max(1, gen.total)) / 1000) * 1000;
+    const at =
+      Math.floor((start + (span * (gen.total - gen.remaining + r.next())) / Math.max(1, gen.total)) / 1000) * 1000;
     gen.one(box, at, watermark);
   }
 
   const exchange: Record<string, FixtureMailbox> = {};
   for (const b of boxes)
     exchange[b.mailbox.address] = {
-      mailFolders: boxFolders(b), events: [], contacts: [],
+      mailFolders: boxFolders(b),
+      events: [],
+      contacts: [],
       todoLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }],
     };
   return { now: DEMO_NOW, dataverse: demoDataverse(dir, sent, DEMO_PROCESS_AFTER, iso), exchange };
@@ -99,11 +124,21 @@ class Generator {
   malformed(box: Box, at: number): void {
     const customer = this.dir.contacts[1]!;
     const items: Array<Partial<Envelope> & { subject: string }> = [
-      { subject: 'Delivery report for PO-4711', internetMessageId: undefined,
-        from: { emailAddress: { name: customer.name, address: customer.address } } },
+      {
+        subject: 'Delivery report for PO-4711',
+        internetMessageId: undefined,
+        from: { emailAddress: { name: customer.name, address: customer.address } },
+      },
       { subject: 'Scanned document', from: { emailAddress: { name: 'Scan to Email' } } },
-      { subject: 'Re: Lunch', from: { emailAddress: { name: 'Legacy Sender',
-        address: '/O=EXCHANGELABS/OU=EXCHANGE ADMINISTRATIVE GROUP (FYDIBOHF23SPDLT)/CN=RECIPIENTS/CN=LEGACY' } } },
+      {
+        subject: 'Re: Lunch',
+        from: {
+          emailAddress: {
+            name: 'Legacy Sender',
+            address: '/O=EXCHANGELABS/OU=EXCHANGE ADMINISTRATIVE GROUP (FYDIBOHF23SPDLT)/CN=RECIPIENTS/CN=LEGACY',
+          },
+        },
+      },
     ];
     items.forEach((item, i) => {
       if (this.remaining < 1) return;
@@ -111,10 +146,17 @@ class Generator {
       const body = bodyFor(this.r, 'inbound', fill(this.r, customer.company.name), box.mailbox.first, 'Sender');
       const e: Envelope = {
         internetMessageId: 'internetMessageId' in item ? item.internetMessageId : this.messageId('contoso.com'),
-        subject: item.subject, from: item.from!, to: [box.mailbox], cc: [], sentAt,
+        subject: item.subject,
+        from: item.from!,
+        to: [box.mailbox],
+        cc: [],
+        sentAt,
         conversationId: stableGraphId(`demo:conv:malformed:${i}`, 'AAQkA'),
         conversationIndex: rootConversationIndex(sentAt, `demo:malformed:${i}`).toString('base64'),
-        headers: [], categories: [], html: body.html, preview: body.preview,
+        headers: [],
+        categories: [],
+        html: body.html,
+        preview: body.preview,
       };
       box.inbox.push(messageCopy(e, box, box.inboxId, sentAt + 5000, false));
       this.remaining--;
@@ -127,7 +169,8 @@ class Generator {
     // fall back to a plain inbound mail when the kind has nothing to work with or the budget is short
     if (kind === 'reply' && box.threads.length === 0) kind = 'newInbound';
     if (kind === 'dvReply' && box.dvThreads.length === 0) kind = 'newInbound';
-    if ((kind === 'internal' || kind === 'multi' || kind === 'dl') && (this.boxes.length < 2 || this.remaining < 3)) kind = 'newInbound';
+    if ((kind === 'internal' || kind === 'multi' || kind === 'dl') && (this.boxes.length < 2 || this.remaining < 3))
+      kind = 'newInbound';
     const customer = this.customer();
     const self: Party = { person: box.mailbox, box };
     switch (kind) {
@@ -135,14 +178,21 @@ class Generator {
       case 'old':
       case 'filed': {
         const when = kind === 'old' ? watermark - this.r.int(1, 14) * DAY - this.r.int(0, 23) * HOUR : at;
-        const t = this.thread(subjectFor(this.r, 'inbound', fill(this.r, customer.company.name)), when, { person: customer }, self);
+        const t = this.thread(
+          subjectFor(this.r, 'inbound', fill(this.r, customer.company.name)),
+          when,
+          { person: customer },
+          self,
+        );
         const categories = this.r.chance(0.04) ? [TRACKED_CATEGORY] : [];
         this.send(t, 0, when, { topic: 'inbound', categories, folder: kind === 'filed' ? 'filed' : 'inbox' });
         if (kind === 'newInbound') this.remember(box.threads, t);
         return;
       }
       case 'outbound': {
-        const t = this.thread(subjectFor(this.r, 'outbound', fill(this.r, customer.company.name)), at, self, { person: customer });
+        const t = this.thread(subjectFor(this.r, 'outbound', fill(this.r, customer.company.name)), at, self, {
+          person: customer,
+        });
         this.send(t, 0, at, { topic: 'outbound' });
         return this.remember(box.threads, t);
       }
@@ -161,7 +211,10 @@ class Generator {
       }
       case 'internal': {
         const other = this.other(box);
-        const t = this.thread(subjectFor(this.r, 'internal', fill(this.r, customer.company.name)), at, self, { person: other.mailbox, box: other });
+        const t = this.thread(subjectFor(this.r, 'internal', fill(this.r, customer.company.name)), at, self, {
+          person: other.mailbox,
+          box: other,
+        });
         this.send(t, 0, at, { topic: 'internal' });
         this.remember(box.threads, t);
         return this.remember(other.threads, t);
@@ -170,7 +223,12 @@ class Generator {
         // one customer mail to several demo mailboxes: one Message-ID, one Inbox copy each
         const second = this.other(box);
         const third = this.boxes.length > 2 && this.r.chance(0.5) ? this.other(box, second) : undefined;
-        const t = this.thread(subjectFor(this.r, 'inbound', fill(this.r, customer.company.name)), at, { person: customer }, self);
+        const t = this.thread(
+          subjectFor(this.r, 'inbound', fill(this.r, customer.company.name)),
+          at,
+          { person: customer },
+          self,
+        );
         const cc = third ? [{ person: third.mailbox, box: third }] : [];
         this.send(t, 0, at, { topic: 'inbound', to: [self, { person: second.mailbox, box: second }], cc });
         return this.remember(box.threads, t);
@@ -178,13 +236,23 @@ class Generator {
       case 'dl': {
         // reaches mailboxes through team@contoso.com, which is no Dataverse row: NoRecipientMatch unless filter 0
         const users = this.usersAfter(box, this.r.int(1, 2));
-        const t = this.thread(subjectFor(this.r, 'dl', fill(this.r, customer.company.name)), at, { person: customer }, { person: TEAM_DL });
+        const t = this.thread(
+          subjectFor(this.r, 'dl', fill(this.r, customer.company.name)),
+          at,
+          { person: customer },
+          { person: TEAM_DL },
+        );
         return this.send(t, 0, at, { topic: 'dl', extraInboxes: [box, ...users] });
       }
       case 'bcc': {
         // the mailbox owner was Bcc'd: received mail shows no Bcc, so no recipient is a user
         const colleague = customer.company.contacts.find((c) => c !== customer) ?? this.dir.contacts[0]!;
-        const t = this.thread(subjectFor(this.r, 'inbound', fill(this.r, customer.company.name)), at, { person: customer }, { person: colleague });
+        const t = this.thread(
+          subjectFor(this.r, 'inbound', fill(this.r, customer.company.name)),
+          at,
+          { person: customer },
+          { person: colleague },
+        );
         return this.send(t, 0, at, { topic: 'inbound', extraInboxes: [box] });
       }
     }
@@ -194,9 +262,10 @@ class Generator {
   private dvReply(box: Box, at: number): void {
     const t = this.r.pick(box.dvThreads);
     // the first few go through every variant, so even a small tenant shows each of them
-    const variant = this.dvReplies < DV_REPLY_VARIANTS.length
-      ? DV_REPLY_VARIANTS[this.dvReplies++]!
-      : this.r.weighted({ inReplyTo: 50, tokenOnly: 20, referencesOnly: 10, autoReply: 10, unknownToken: 10 });
+    const variant =
+      this.dvReplies < DV_REPLY_VARIANTS.length
+        ? DV_REPLY_VARIANTS[this.dvReplies++]!
+        : this.r.weighted({ inReplyTo: 50, tokenOnly: 20, referencesOnly: 10, autoReply: 10, unknownToken: 10 });
     if (variant === 'inReplyTo') {
       // a fork, so every such reply answers the Dataverse email itself; the token is often edited out
       const fork: Thread = { ...t, messageIds: [...t.messageIds] };
@@ -204,8 +273,13 @@ class Generator {
       return this.remember(box.threads, fork);
     }
     if (variant === 'autoReply') {
-      return this.send(t, 1, at, { topic: 'inbound', reply: 'inReplyTo', prefix: 'Automatic reply: ',
-        headers: [{ name: 'Auto-Submitted', value: 'auto-replied' }], keepThread: true });
+      return this.send(t, 1, at, {
+        topic: 'inbound',
+        reply: 'inReplyTo',
+        prefix: 'Automatic reply: ',
+        headers: [{ name: 'Auto-Submitted', value: 'auto-replied' }],
+        keepThread: true,
+      });
     }
     // a new mail (no Thread-Index link) that names the thread only by token or by References
     const fresh = this.thread(t.topic, at, t.parties[1], t.parties[0]);
@@ -243,8 +317,12 @@ class Generator {
   private thread(topic: string, at: number, a: Party, b: Party): Thread {
     const key = `demo:${this.seed}:thread:${this.seq++}`;
     return {
-      topic, messageIds: [], conversationId: stableGraphId(key, 'AAQkA'),
-      conversationIndex: rootConversationIndex(at, key), parties: [a, b], lastSender: 1,
+      topic,
+      messageIds: [],
+      conversationId: stableGraphId(key, 'AAQkA'),
+      conversationIndex: rootConversationIndex(at, key),
+      parties: [a, b],
+      lastSender: 1,
     };
   }
 
@@ -279,23 +357,43 @@ class Generator {
 
     const isReply = o.reply !== undefined && t.messageIds.length > 0;
     const headers = [...(o.headers ?? [])];
-    if (isReply && o.reply === 'inReplyTo') headers.push({ name: 'In-Reply-To', value: t.messageIds[t.messageIds.length - 1]! });
+    if (isReply && o.reply === 'inReplyTo')
+      headers.push({ name: 'In-Reply-To', value: t.messageIds[t.messageIds.length - 1]! });
     if (isReply) headers.push({ name: 'References', value: t.messageIds.slice(-10).join(' ') });
     const token = t.token && !o.dropToken ? ` ${t.token}` : '';
     const prefix = o.prefix ?? (isReply ? 'RE: ' : '');
     const subject = `${prefix}${t.topic}${token}`;
     const domain = sender.person.address.split('@')[1] ?? 'contoso.com';
     const internetMessageId = o.internetMessageId ?? this.messageId(domain);
-    const index = isReply ? childConversationIndex(t.conversationIndex, at - Date.parse('2024-01-01T00:00:00Z'), this.r.int(0, 255)) : t.conversationIndex;
+    const index = isReply
+      ? childConversationIndex(t.conversationIndex, at - Date.parse('2024-01-01T00:00:00Z'), this.r.int(0, 255))
+      : t.conversationIndex;
     const recipientName = to[0]!.box ? to[0]!.box.mailbox.first : to[0]!.person.name.split(' ')[0]!;
     const senderName = sender.person.name;
-    const lastQuoted = isReply ? { from: t.parties[from === 0 ? 1 : 0].person.name, sent: iso(at - HOUR), subject: `${t.topic}${token}` } : undefined;
-    const body = bodyFor(this.r, o.topic, fill(this.r, this.companyOf(to[0]!.person)), recipientName, senderName, lastQuoted);
+    const lastQuoted = isReply
+      ? { from: t.parties[from === 0 ? 1 : 0].person.name, sent: iso(at - HOUR), subject: `${t.topic}${token}` }
+      : undefined;
+    const body = bodyFor(
+      this.r,
+      o.topic,
+      fill(this.r, this.companyOf(to[0]!.person)),
+      recipientName,
+      senderName,
+      lastQuoted,
+    );
     const e: Envelope = {
-      internetMessageId, subject, from: { emailAddress: { name: senderName, address: sender.person.address } },
-      to: to.map((p) => p.person), cc: cc.map((p) => p.person), sentAt: at,
-      conversationId: t.conversationId, conversationIndex: index.toString('base64'),
-      headers, categories: o.categories ?? [], html: body.html, preview: body.preview,
+      internetMessageId,
+      subject,
+      from: { emailAddress: { name: senderName, address: sender.person.address } },
+      to: to.map((p) => p.person),
+      cc: cc.map((p) => p.person),
+      sentAt: at,
+      conversationId: t.conversationId,
+      conversationIndex: index.toString('base64'),
+      headers,
+      categories: o.categories ?? [],
+      html: body.html,
+      preview: body.preview,
     };
     if (sender.box) sender.box.sent.push(messageCopy(e, sender.box, sender.box.sentId, at, true));
     for (const b of inboxes) {

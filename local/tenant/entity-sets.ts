@@ -27,6 +27,14 @@ export const PRIMARY_KEYS: Readonly<Record<string, string>> = {
 
 /** Date columns worth checking wherever they appear: a typo there silently moves a watermark. */
 export const DATE_COLUMNS: readonly string[] = [
-  'processemailreceivedafter', 'processemailsreceivedafter', 'createdon', 'modifiedon', 'overriddencreatedon',
-  'senton', 'scheduledstart', 'scheduledend', 'actualstart', 'actualend',
+  'processemailreceivedafter',
+  'processemailsreceivedafter',
+  'createdon',
+  'modifiedon',
+  'overriddencreatedon',
+  'senton',
+  'scheduledstart',
+  'scheduledend',
+  'actualstart',
+  'actualend',
 ];

@@ -59,15 +59,36 @@ export function tenantFigures(t: TenantFixture): TenantFigures {
   for (const m of rows('mailboxes'))
     if (typeof m.emailaddress === 'string' && typeof m.processemailreceivedafter === 'string')
       watermark.set(m.emailaddress.toLowerCase(), m.processemailreceivedafter);
-  const prefixes = rows('organizations').flatMap((o) => (typeof o.trackingprefix === 'string' ? o.trackingprefix.split(',') : ['CRM:']));
+  const prefixes = rows('organizations').flatMap((o) =>
+    typeof o.trackingprefix === 'string' ? o.trackingprefix.split(',') : ['CRM:'],
+  );
   const token = new RegExp(`(${prefixes.map((p) => p.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\d+`);
 
   const f: TenantFigures = {
-    mailboxes: rows('mailboxes').length, users: rows('systemusers').length, queues: rows('queues').length,
-    messages: 0, distinctMessageIds: 0, inbox: 0, sentItems: 0, otherFolders: 0, fromInternal: 0, internalMail: 0, unknownSender: 0,
-    withInReplyTo: 0, referencesOnly: 0, withTrackingToken: 0, autoReplies: 0, inSeveralMailboxes: 0, beforeWatermark: 0,
-    missingInternetMessageId: 0, invalidSender: 0, dataverseEmails: rows('emails').length, contacts: rows('contacts').length,
-    accounts: rows('accounts').length, leads: rows('leads').length, opportunities: rows('opportunities').length,
+    mailboxes: rows('mailboxes').length,
+    users: rows('systemusers').length,
+    queues: rows('queues').length,
+    messages: 0,
+    distinctMessageIds: 0,
+    inbox: 0,
+    sentItems: 0,
+    otherFolders: 0,
+    fromInternal: 0,
+    internalMail: 0,
+    unknownSender: 0,
+    withInReplyTo: 0,
+    referencesOnly: 0,
+    withTrackingToken: 0,
+    autoReplies: 0,
+    inSeveralMailboxes: 0,
+    beforeWatermark: 0,
+    missingInternetMessageId: 0,
+    invalidSender: 0,
+    dataverseEmails: rows('emails').length,
+    contacts: rows('contacts').length,
+    accounts: rows('accounts').length,
+    leads: rows('leads').length,
+    opportunities: rows('opportunities').length,
   };
   const mailboxesById = new Map<string, Set<string>>();
   const count = (address: string, folder: FixtureFolder, top: boolean) => {
@@ -89,10 +110,10 @@ export function tenantFigures(t: TenantFixture): TenantFigures {
     else if (internal.has(from.toLowerCase())) {
       f.fromInternal++;
       const to = [m.toRecipients, m.ccRecipients].flatMap((l) => (Array.isArray(l) ? (l as Json[]) : []));
-      const address = (r: Json) => ((r.emailAddress as Json | undefined)?.address as string | undefined)?.toLowerCase() ?? '';
+      const address = (r: Json) =>
+        ((r.emailAddress as Json | undefined)?.address as string | undefined)?.toLowerCase() ?? '';
       if (to.length > 0 && to.every((r) => internal.has(address(r)))) f.internalMail++;
-    }
-    else if (!known.has(from.toLowerCase())) f.unknownSender++;
+    } else if (!known.has(from.toLowerCase())) f.unknownSender++;
     const headers = Array.isArray(m.internetMessageHeaders) ? (m.internetMessageHeaders as Json[]) : [];
     const has = (name: string) => headers.some((h) => typeof h.name === 'string' && h.name.toLowerCase() === name);
     if (has('in-reply-to')) f.withInReplyTo++;
@@ -100,9 +121,11 @@ export function tenantFigures(t: TenantFixture): TenantFigures {
     if (has('auto-submitted')) f.autoReplies++;
     if (typeof m.subject === 'string' && token.test(m.subject)) f.withTrackingToken++;
     const after = watermark.get(address.toLowerCase());
-    if (after && typeof m.receivedDateTime === 'string' && Date.parse(m.receivedDateTime) < Date.parse(after)) f.beforeWatermark++;
+    if (after && typeof m.receivedDateTime === 'string' && Date.parse(m.receivedDateTime) < Date.parse(after))
+      f.beforeWatermark++;
   };
-  for (const [address, mailbox] of Object.entries(t.exchange)) for (const folder of mailbox.mailFolders) count(address, folder, true);
+  for (const [address, mailbox] of Object.entries(t.exchange))
+    for (const folder of mailbox.mailFolders) count(address, folder, true);
   f.distinctMessageIds = mailboxesById.size;
   for (const boxes of mailboxesById.values()) if (boxes.size > 1) f.inSeveralMailboxes++;
   return f;

@@ -10,7 +10,10 @@ export interface JsonErrorPosition {
 }
 
 class ScanError extends Error {
-  constructor(readonly offset: number, message: string) {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -20,12 +20,17 @@ export function validateTenant(raw: unknown): TenantValidation {
   for (const key of Object.keys(raw))
     if (!TOP_LEVEL.includes(key) && !key.startsWith('$')) {
       const likely = closestName(key, TOP_LEVEL);
-      p.add(key, `expected a top-level key of ${TOP_LEVEL.join(', ')}, got ${describe(key)}${likely ? ` (did you mean ${likely}?)` : ''}`);
+      p.add(
+        key,
+        `expected a top-level key of ${TOP_LEVEL.join(', ')}, got ${describe(key)}${likely ? ` (did you mean ${likely}?)` : ''}`,
+      );
     }
   if ('now' in raw) checkOptional(p, raw, '', 'now', 'date');
-  if (!('dataverse' in raw)) p.add('dataverse', `expected an object of entity sets ({} for an empty environment), got ${describe(undefined)}`);
+  if (!('dataverse' in raw))
+    p.add('dataverse', `expected an object of entity sets ({} for an empty environment), got ${describe(undefined)}`);
   else checkDataverse(p, raw.dataverse);
-  if (!('exchange' in raw)) p.add('exchange', `expected an object keyed by mailbox address ({} for no mailboxes), got ${describe(undefined)}`);
+  if (!('exchange' in raw))
+    p.add('exchange', `expected an object keyed by mailbox address ({} for no mailboxes), got ${describe(undefined)}`);
   const mailboxes = 'exchange' in raw ? checkExchange(p, raw.exchange) : new Set<string>();
   if ('timeline' in raw) checkTimeline(p, raw.timeline, mailboxes);
   return p.list.length ? { ok: false, problems: p.list } : { ok: true, tenant: raw as unknown as TenantFixture };
@@ -50,7 +55,9 @@ export function loadTenantFile(path: string): TenantFixture {
   const result = validateTenant(raw);
   if (!result.ok) {
     const n = result.problems.length;
-    throw new BadInputError(`tenant fixture ${path}: ${n} problem${n === 1 ? '' : 's'}:\n  ${result.problems.join('\n  ')}`);
+    throw new BadInputError(
+      `tenant fixture ${path}: ${n} problem${n === 1 ? '' : 's'}:\n  ${result.problems.join('\n  ')}`,
+    );
   }
   return result.tenant;
 }

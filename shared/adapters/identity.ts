@@ -1,7 +1,12 @@
 // The one TokenCredential seam for Graph and Dataverse: managed identity, certificate, workload identity
 // (federated), or a static token for the simulators. No client secrets, by design.
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { ClientCertificateCredential, DefaultAzureCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
+import {
+  ClientCertificateCredential,
+  DefaultAzureCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+} from '@azure/identity';
 import type { Settings } from '../config';
 
 class StaticTokenCredential implements TokenCredential {
@@ -16,11 +21,15 @@ export function createCredential(s: Settings): TokenCredential {
     case 'static':
       return new StaticTokenCredential(s.staticToken!);
     case 'certificate':
-      return new ClientCertificateCredential(s.appTenantId!, s.appClientId!, { certificatePath: s.appCertificatePath! });
+      return new ClientCertificateCredential(s.appTenantId!, s.appClientId!, {
+        certificatePath: s.appCertificatePath!,
+      });
     case 'workloadidentity':
       return new WorkloadIdentityCredential({ tenantId: s.appTenantId!, clientId: s.appClientId! });
     case 'managedidentity':
-      return s.azureClientId ? new ManagedIdentityCredential({ clientId: s.azureClientId }) : new ManagedIdentityCredential();
+      return s.azureClientId
+        ? new ManagedIdentityCredential({ clientId: s.azureClientId })
+        : new ManagedIdentityCredential();
   }
 }
 

@@ -76,7 +76,8 @@ export function checkServiceLink(link: unknown, root: ServiceRoot): LinkCheck {
   // The text itself must start with the origin as configured: no "@", case, trailing-dot or ":443" variants.
   if (!link.startsWith(`${root.origin}/`)) return no('the host is not written as configured');
   const rawPath = link.slice(root.origin.length).split('?')[0]!;
-  if (rawPath !== url.pathname) return no('a path that is not in canonical form (dot segments or unencoded characters)');
+  if (rawPath !== url.pathname)
+    return no('a path that is not in canonical form (dot segments or unencoded characters)');
   if (!url.pathname.startsWith(`${root.path}/`)) return no('a path outside the configured version');
   const pathForms = decodings(url.pathname);
   const queryForms = decodings(url.search);
@@ -98,5 +99,7 @@ export function withinService(requestUrl: string, root: ServiceRoot): boolean {
   } catch {
     return false;
   }
-  return url.origin === root.origin && url.username === '' && url.password === '' && url.pathname.startsWith(`${root.path}/`);
+  return (
+    url.origin === root.origin && url.username === '' && url.password === '' && url.pathname.startsWith(`${root.path}/`)
+  );
 }

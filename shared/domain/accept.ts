@@ -71,6 +71,7 @@ export function evaluateAcceptance(input: AcceptanceInput): Acceptance {
     checked.push({ entity: c, filter, accepted: !!reason });
     if (reason) return { accepted: true, by: c, reason, checked };
   }
-  if (!input.outgoing && input.recipientPrincipals.length === 0) return { accepted: false, reason: 'NoRecipientMatch', checked };
+  if (!input.outgoing && input.recipientPrincipals.length === 0)
+    return { accepted: false, reason: 'NoRecipientMatch', checked };
   return { accepted: false, reason: 'NoCorrelationMatch', checked };
 }

@@ -66,7 +66,10 @@ export interface KnownEmails {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Tracking tokens found in a subject, upper-cased, last occurrence first (it is appended at the end). */
-export function findTrackingTokens(subject: string, s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>): string[] {
+export function findTrackingTokens(
+  subject: string,
+  s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>,
+): string[] {
   const found: { at: number; token: string }[] = [];
   for (const prefix of s.tokenPrefixes) {
     if (!prefix) continue;
@@ -77,7 +80,8 @@ export function findTrackingTokens(subject: string, s: Pick<CorrelationSettings,
   return found.sort((a, b) => b.at - a.at).map((f) => f.token);
 }
 
-const indexHex = (b64: string | undefined) => (b64 && /^[A-Za-z0-9+/=]+$/.test(b64) ? Buffer.from(b64, 'base64').toString('hex') : undefined);
+const indexHex = (b64: string | undefined) =>
+  b64 && /^[A-Za-z0-9+/=]+$/.test(b64) ? Buffer.from(b64, 'base64').toString('hex') : undefined;
 
 /**
  * The one email to correlate with when several qualify (a thread's many rows share its root and often its
@@ -95,14 +99,22 @@ function pick(list: KnownEmail[], item: MailItem): KnownEmail | undefined {
     return [e.outgoing ? 0 : 1, ancestor ? -hex!.length : 1, hex ? hex.length : Number.MAX_SAFE_INTEGER];
   };
   const ranked = list.map((e) => ({ e, r: rank(e) }));
-  ranked.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.r[2] - b.r[2] || (a.e.activityid < b.e.activityid ? -1 : a.e.activityid > b.e.activityid ? 1 : 0));
+  ranked.sort(
+    (a, b) =>
+      a.r[0] - b.r[0] ||
+      a.r[1] - b.r[1] ||
+      a.r[2] - b.r[2] ||
+      (a.e.activityid < b.e.activityid ? -1 : a.e.activityid > b.e.activityid ? 1 : 0),
+  );
   return ranked[0]!.e;
 }
 
 export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSettings): Correlation {
   const others = <T extends KnownEmail>(list: T[]) => list.filter((e) => e.messageKey !== item.messageKey);
   const sameThread = (target: KnownEmail) =>
-    !s.sameSubjectGuard || target.subject === undefined || normalizedSubject(target.subject, s.smartMatching) === normalizedSubject(item.subject, s.smartMatching);
+    !s.sameSubjectGuard ||
+    target.subject === undefined ||
+    normalizedSubject(target.subject, s.smartMatching) === normalizedSubject(item.subject, s.smartMatching);
   const headers = s.headerCorrelation && !s.ignoreHeaderCorrelation;
   if (headers) {
     for (const key of item.inReplyTo) {
@@ -140,15 +152,24 @@ export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSett
  * also ignore tracking tokens (added by the system, not by the person replying), white space runs and case.
  * Undefined when the correlated email's subject is not known.
  */
-export function correlatedSubjectChanged(subject: string, target: KnownEmail, s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>): boolean | undefined {
+export function correlatedSubjectChanged(
+  subject: string,
+  target: KnownEmail,
+  s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>,
+): boolean | undefined {
   if (target.subject === undefined) return undefined;
   return comparableSubject(subject, s) !== comparableSubject(target.subject, s);
 }
 
 function comparableSubject(subject: string, s: Pick<CorrelationSettings, 'tokenPrefixes' | 'tokenDigits'>): string {
   let out = subject;
-  for (const prefix of s.tokenPrefixes) if (prefix) out = out.replace(new RegExp(`${escape(prefix)}\\d{${s.tokenDigits}}(?!\\d)`, 'gi'), ' ');
-  return out.replace(/^\s*(re\s*:\s*)+/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  for (const prefix of s.tokenPrefixes)
+    if (prefix) out = out.replace(new RegExp(`${escape(prefix)}\\d{${s.tokenDigits}}(?!\\d)`, 'gi'), ' ');
+  return out
+    .replace(/^\s*(re\s*:\s*)+/i, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 export const isOutgoingFolder = (folder: string) => folder === SENT_ITEMS;

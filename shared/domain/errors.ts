@@ -20,7 +20,13 @@ export class TransientError extends SyncError {}
 export class PermanentError extends SyncError {}
 /** The service asked us to wait: reschedule for retryAfterMs instead of sleeping in a function. */
 export class ThrottledError extends SyncError {
-  constructor(message: string, system: OutsideSystem, readonly retryAfterMs: number, status = 429, code?: string) {
+  constructor(
+    message: string,
+    system: OutsideSystem,
+    readonly retryAfterMs: number,
+    status = 429,
+    code?: string,
+  ) {
     super(message, system, status, code);
   }
 }
@@ -45,9 +51,17 @@ export function retryAfterMs(header: string | null | undefined, now: Date, fallb
 }
 
 /** Classifies an HTTP status from Graph or Dataverse. */
-export function classifyHttp(system: OutsideSystem, status: number, code: string | undefined, message: string, retryAfter: number): SyncError {
-  if (status === 429 || (status === 503 && retryAfter > 0)) return new ThrottledError(message, system, retryAfter, status, code);
-  if (system === 'graph' && (status === 410 || /^(syncstatenotfound|resyncrequired)$/i.test(code ?? ''))) return new SyncStateExpiredError(message, system, status, code);
+export function classifyHttp(
+  system: OutsideSystem,
+  status: number,
+  code: string | undefined,
+  message: string,
+  retryAfter: number,
+): SyncError {
+  if (status === 429 || (status === 503 && retryAfter > 0))
+    return new ThrottledError(message, system, retryAfter, status, code);
+  if (system === 'graph' && (status === 410 || /^(syncstatenotfound|resyncrequired)$/i.test(code ?? '')))
+    return new SyncStateExpiredError(message, system, status, code);
   if (status >= 500 || status === 408) return new TransientError(message, system, status, code);
   return new PermanentError(message, system, status, code);
 }
@@ -76,7 +90,8 @@ interface AdapterErrorLike {
  * recognised by name, so this module stays free of adapter imports.
  */
 export function retryableFailureOf(e: unknown): RetryableFailure | undefined {
-  if (e instanceof ThrottledError) return { kind: 'throttled', system: e.system, retryAfterMs: e.retryAfterMs, ...statusAndCode(e.status, e.code) };
+  if (e instanceof ThrottledError)
+    return { kind: 'throttled', system: e.system, retryAfterMs: e.retryAfterMs, ...statusAndCode(e.status, e.code) };
   if (e instanceof TransientError) return { kind: 'transient', system: e.system, ...statusAndCode(e.status, e.code) };
   if (e instanceof SyncError || typeof e !== 'object' || e === null) return undefined;
   const a = e as AdapterErrorLike;
@@ -86,8 +101,12 @@ export function retryableFailureOf(e: unknown): RetryableFailure | undefined {
     const wait = typeof a.retryAfterMs === 'number' && a.retryAfterMs > 0 ? { retryAfterMs: a.retryAfterMs } : {};
     return { kind: a.kind, system: 'tables', ...wait, ...statusAndCode(status, code) };
   }
-  if (a.name === 'QueueSendError' && a.retryable === true) return { kind: 'transient', system: 'servicebus', ...statusAndCode(undefined, code) };
+  if (a.name === 'QueueSendError' && a.retryable === true)
+    return { kind: 'transient', system: 'servicebus', ...statusAndCode(undefined, code) };
   return undefined;
 }
 
-const statusAndCode = (status?: number, code?: string) => ({ ...(status !== undefined ? { status } : {}), ...(code ? { code } : {}) });
+const statusAndCode = (status?: number, code?: string) => ({
+  ...(status !== undefined ? { status } : {}),
+  ...(code ? { code } : {}),
+});

@@ -13,9 +13,24 @@ export type Normalized =
 
 /** Properties asked of delta; internetMessageHeaders may still be missing (Sent Items always, updates). */
 export const MESSAGE_SELECT = [
-  'internetMessageId', 'subject', 'from', 'sender', 'toRecipients', 'ccRecipients', 'bccRecipients',
-  'receivedDateTime', 'sentDateTime', 'lastModifiedDateTime', 'conversationId', 'conversationIndex', 'internetMessageHeaders',
-  'categories', 'body', 'importance', 'parentFolderId', 'isDraft',
+  'internetMessageId',
+  'subject',
+  'from',
+  'sender',
+  'toRecipients',
+  'ccRecipients',
+  'bccRecipients',
+  'receivedDateTime',
+  'sentDateTime',
+  'lastModifiedDateTime',
+  'conversationId',
+  'conversationIndex',
+  'internetMessageHeaders',
+  'categories',
+  'body',
+  'importance',
+  'parentFolderId',
+  'isDraft',
 ] as const;
 
 export const KEPT_HEADERS = ['auto-submitted', 'reply-to'] as const;
@@ -28,7 +43,10 @@ export const KEPT_HEADERS = ['auto-submitted', 'reply-to'] as const;
  * internetMessageHeaders on the copy in Sent Items; these properties are read there instead.
  */
 export const THREADING_PROPERTIES = { inReplyTo: 'String 0x1042', references: 'String 0x1039' } as const;
-const THREADING_TAGS = new Map<number, 'in-reply-to' | 'references'>([[0x1042, 'in-reply-to'], [0x1039, 'references']]);
+const THREADING_TAGS = new Map<number, 'in-reply-to' | 'references'>([
+  [0x1042, 'in-reply-to'],
+  [0x1039, 'references'],
+]);
 
 const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 /** SSS rejects addresses not of the form x@y.z (Blog4); so do we. */
@@ -97,7 +115,11 @@ function isPartial(json: Record<string, unknown>): boolean {
 
 export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normalized {
   if (!isObj(json) || typeof json.id !== 'string' || json.id.length === 0 || json.id.length > 512) {
-    return { kind: 'invalid', graphId: isObj(json) && typeof json.id === 'string' ? json.id.slice(0, 512) : '', problem: 'item without a usable id' };
+    return {
+      kind: 'invalid',
+      graphId: isObj(json) && typeof json.id === 'string' ? json.id.slice(0, 512) : '',
+      problem: 'item without a usable id',
+    };
   }
   const graphId = json.id;
   if (isObj(json['@removed'])) return { kind: 'removed', graphId, reason: str(json['@removed'].reason) ?? 'deleted' };
@@ -105,11 +127,20 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
 
   const rawId = str(json.internetMessageId)?.trim();
   if (!rawId) return { kind: 'invalid', graphId, problem: 'missing internetMessageId' };
-  if (!/^<?[^<>\s]+>?$/.test(rawId) || hasControl(rawId) || rawId.length > 995) return { kind: 'invalid', graphId, internetMessageId: rawId.slice(0, 320), problem: 'malformed internetMessageId' };
-  if (!isIsoDate(json.receivedDateTime)) return { kind: 'invalid', graphId, internetMessageId: rawId, problem: 'missing or malformed receivedDateTime' };
+  if (!/^<?[^<>\s]+>?$/.test(rawId) || hasControl(rawId) || rawId.length > 995)
+    return { kind: 'invalid', graphId, internetMessageId: rawId.slice(0, 320), problem: 'malformed internetMessageId' };
+  if (!isIsoDate(json.receivedDateTime))
+    return { kind: 'invalid', graphId, internetMessageId: rawId, problem: 'missing or malformed receivedDateTime' };
 
   const from = toAddress(json.from) ?? toAddress(json.sender);
-  if (!from || !isValidAddress(from.address)) return { kind: 'invalid', graphId, internetMessageId: rawId, problem: 'sender missing or not of the form x@y.z', invalidSender: true };
+  if (!from || !isValidAddress(from.address))
+    return {
+      kind: 'invalid',
+      graphId,
+      internetMessageId: rawId,
+      problem: 'sender missing or not of the form x@y.z',
+      invalidSender: true,
+    };
 
   const headers = headerMap(json.internetMessageHeaders) ?? new Map<string, string>();
   // A header when Graph gives one; else the MAPI property Exchange keeps it in (the only source in Sent Items).
@@ -136,7 +167,9 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
     bcc: toRecipients(json.bccRecipients),
     receivedDateTime: new Date(json.receivedDateTime).toISOString(),
     sentDateTime: isIsoDate(json.sentDateTime) ? new Date(json.sentDateTime).toISOString() : undefined,
-    ...(isIsoDate(json.lastModifiedDateTime) ? { lastModifiedDateTime: new Date(json.lastModifiedDateTime).toISOString() } : {}),
+    ...(isIsoDate(json.lastModifiedDateTime)
+      ? { lastModifiedDateTime: new Date(json.lastModifiedDateTime).toISOString() }
+      : {}),
     inReplyTo: parseMessageIdList(threadingHeader('in-reply-to')),
     references: parseMessageIdList(threadingHeader('references')),
     conversationIndex,
@@ -144,7 +177,10 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
     autoReply: isAutoReply(headers),
     categories: Array.isArray(json.categories) ? json.categories.filter((c): c is string => typeof c === 'string') : [],
     keptHeaders,
-    body: { contentType: str(body.contentType)?.toLowerCase() === 'text' ? 'text' : 'html', content: str(body.content) ?? '' },
+    body: {
+      contentType: str(body.contentType)?.toLowerCase() === 'text' ? 'text' : 'html',
+      content: str(body.content) ?? '',
+    },
     importance: importance === 'low' || importance === 'high' || importance === 'normal' ? importance : undefined,
   };
   return { kind: 'item', item };

@@ -21,7 +21,9 @@ export function parseMessageIdList(header: string | undefined): string[] {
  * normalized Message-ID and the direction, so every mailbox, retry and host derives the same row id.
  */
 export function emailActivityId(messageKey: string, outgoing: boolean): string {
-  const h = createHash('sha1').update(`exsync:email:${outgoing ? 'out' : 'in'}:${messageKey}`).digest();
+  const h = createHash('sha1')
+    .update(`exsync:email:${outgoing ? 'out' : 'in'}:${messageKey}`)
+    .digest();
   h[6] = (h[6]! & 0x0f) | 0x50;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');

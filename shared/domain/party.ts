@@ -20,11 +20,22 @@ export interface ResolutionOptions {
 /** More matches than this leaves the sender unresolved (PP-assoc). */
 export const SENDER_MATCH_CAP = 100;
 
-const SENDER_RANK: Record<string, number> = { systemuser: 0, contact: 1, account: 2, lead: 3, equipment: 4, team: 5, businessunit: 6 };
+const SENDER_RANK: Record<string, number> = {
+  systemuser: 0,
+  contact: 1,
+  account: 2,
+  lead: 3,
+  equipment: 4,
+  team: 5,
+  businessunit: 6,
+};
 const rank = (type: string) => SENDER_RANK[type] ?? 7;
 
 /** Disabled users never resolve; other inactive rows only when ResolveForInactiveEntities is on. */
-export function eligible(candidates: readonly Candidate[], opts: Pick<ResolutionOptions, 'resolveInactive'>): Candidate[] {
+export function eligible(
+  candidates: readonly Candidate[],
+  opts: Pick<ResolutionOptions, 'resolveInactive'>,
+): Candidate[] {
   return candidates.filter((c) => c.active || (opts.resolveInactive && c.ref.type !== 'systemuser'));
 }
 
@@ -32,7 +43,8 @@ export function eligible(candidates: readonly Candidate[], opts: Pick<Resolution
 const byCreated = (a: Candidate, b: Candidate) => {
   const ta = a.createdon ? Date.parse(a.createdon) : NaN;
   const tb = b.createdon ? Date.parse(b.createdon) : NaN;
-  if (Number.isNaN(ta) || Number.isNaN(tb)) return Number.isNaN(ta) === Number.isNaN(tb) ? 0 : Number.isNaN(ta) ? 1 : -1;
+  if (Number.isNaN(ta) || Number.isNaN(tb))
+    return Number.isNaN(ta) === Number.isNaN(tb) ? 0 : Number.isNaN(ta) ? 1 : -1;
   return ta - tb;
 };
 

@@ -77,7 +77,12 @@ function baseDecision(item: MailItem, ctx: PromotionContext): Omit<Decision, 'ou
 
 const isPrincipal = (r: EntityRef) => r.type === 'systemuser' || r.type === 'queue';
 
-function parties(mask: ActivityParty['mask'], addresses: Address[], ctx: PromotionContext, opts: ResolutionOptions): ActivityParty[] {
+function parties(
+  mask: ActivityParty['mask'],
+  addresses: Address[],
+  ctx: PromotionContext,
+  opts: ResolutionOptions,
+): ActivityParty[] {
   const out: ActivityParty[] = [];
   for (const a of addresses) {
     const refs = resolveRecipient(ctx.candidates(a.address), opts);
@@ -116,10 +121,16 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const after = ctx.mailbox.processEmailReceivedAfter;
   const measured = ctx.folderTracking ? (item.lastModifiedDateTime ?? item.receivedDateTime) : item.receivedDateTime;
   if (after && Date.parse(measured) <= Date.parse(after)) {
-    return skip('BeforeProcessEmailReceivedAfter', ctx.folderTracking ? 'in a tracked folder, last modified before the start date' : undefined);
+    return skip(
+      'BeforeProcessEmailReceivedAfter',
+      ctx.folderTracking ? 'in a tracked folder, last modified before the start date' : undefined,
+    );
   }
   if (ctx.watermark && Date.parse(item.receivedDateTime) < Date.parse(ctx.watermark)) {
-    return skip('BeforeProcessEmailReceivedAfter', 'received before mail this folder already processed (moved in later); lower processemailreceivedafter to process it');
+    return skip(
+      'BeforeProcessEmailReceivedAfter',
+      'received before mail this folder already processed (moved in later); lower processemailreceivedafter to process it',
+    );
   }
 
   const existing = ctx.existing(item.messageKey, outgoing);
@@ -127,33 +138,54 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     // Folder tracking re-applies its Regarding to the row, whoever created it (PP-flt).
     if (ctx.folderTracking) {
       return {
-        decision: { ...base, outcome: 'updated', reason: 'FolderTracked', correlationMethod: 'FolderTracking', activityid: existing.activityid, detail: 'Regarding set by folder tracking on an existing email' },
+        decision: {
+          ...base,
+          outcome: 'updated',
+          reason: 'FolderTracked',
+          correlationMethod: 'FolderTracking',
+          activityid: existing.activityid,
+          detail: 'Regarding set by folder tracking on an existing email',
+        },
         update: { activityid: existing.activityid, regarding: ctx.folderTracking },
       };
     }
-    const detail = existing.receivingMailboxId === ctx.mailbox.id
-      ? 'another item of this mailbox with the same Message-ID and direction was tracked first'
-      : 'an email with this Message-ID and direction is already tracked';
+    const detail =
+      existing.receivingMailboxId === ctx.mailbox.id
+        ? 'another item of this mailbox with the same Message-ID and direction was tracked first'
+        : 'an email with this Message-ID and direction is already tracked';
     // SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail: the syncing queue gets a queue item for the row
     // that exists, by a plain queue item create; the mail is not delivered again.
     if (ctx.queueItems?.alreadyTracked && ctx.mailbox.owner.type === 'queue') {
       const queueItem = { activityid: existing.activityid, queueId: ctx.mailbox.owner.id };
-      return { ...skip('Duplicate', `${detail}; a queue item is added for this queue`, { activityid: existing.activityid }), queueItem };
+      return {
+        ...skip('Duplicate', `${detail}; a queue item is added for this queue`, { activityid: existing.activityid }),
+        queueItem,
+      };
     }
     return skip('Duplicate', detail, { activityid: existing.activityid });
   }
   if (ctx.autoReplyPolicy && item.autoReply) return skip('AutoReply', 'automatic reply (enhanced auto-reply policy)');
 
-  const opts: ResolutionOptions = { ...ctx.resolution, mailboxOwnerId: ownerUserOf(ctx.mailbox.owner, ctx) ?? ctx.mailbox.owner.id };
+  const opts: ResolutionOptions = {
+    ...ctx.resolution,
+    mailboxOwnerId: ownerUserOf(ctx.mailbox.owner, ctx) ?? ctx.mailbox.owner.id,
+  };
   const senderCandidates = ctx.candidates(item.from!.address);
   const sender = resolveSender(senderCandidates, opts);
   const to = parties(PARTY_MASK.to, item.to, ctx, opts);
   const cc = parties(PARTY_MASK.cc, item.cc, ctx, opts);
   // The Bcc field is empty on received mail, as in Dynamics 365.
   const bcc = outgoing ? parties(PARTY_MASK.bcc, item.bcc, ctx, opts) : [];
-  const allParties: ActivityParty[] = [{ mask: PARTY_MASK.from, ...(sender ? { party: sender } : {}), addressused: item.from!.address }, ...to, ...cc, ...bcc];
+  const allParties: ActivityParty[] = [
+    { mask: PARTY_MASK.from, ...(sender ? { party: sender } : {}), addressused: item.from!.address },
+    ...to,
+    ...cc,
+    ...bcc,
+  ];
 
-  const correlation = ctx.folderTracking ? { method: 'None' as const, setsParent: false } : correlate(item, ctx.known, ctx.correlation);
+  const correlation = ctx.folderTracking
+    ? { method: 'None' as const, setsParent: false }
+    : correlate(item, ctx.known, ctx.correlation);
   const correlated = correlation.method !== 'None';
   const recipientRefs = [...to, ...cc].flatMap((p) => (p.party ? [p.party] : []));
   const recipientPrincipals = recipientRefs.filter(isPrincipal);
@@ -168,14 +200,21 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     filterOf: ctx.filterOf,
   });
   const evaluation = evaluationJson(allParties, acceptance);
-  const correlationFields = correlated ? { correlationMethod: correlation.method, correlatedActivityId: correlation.target!.activityid } : {};
+  const correlationFields = correlated
+    ? { correlationMethod: correlation.method, correlatedActivityId: correlation.target!.activityid }
+    : {};
 
   // Folder tracking and the tracking category bypass the filters (PP-flt, PP-corr).
   const categoryTracked = !!ctx.trackedCategory && item.categories.some((c) => c.trim() === ctx.trackedCategory);
   let accepted: { by: EntityRef; reason: Decision['reason']; method: Decision['correlationMethod'] };
   if (ctx.folderTracking) accepted = { by: ctx.mailbox.owner, reason: 'FolderTracked', method: 'FolderTracking' };
   else if (acceptance.accepted) accepted = { by: acceptance.by, reason: acceptance.reason, method: correlation.method };
-  else if (categoryTracked) accepted = { by: ctx.mailbox.owner, reason: 'CategoryTracked', method: correlated ? correlation.method : 'Category' };
+  else if (categoryTracked)
+    accepted = {
+      by: ctx.mailbox.owner,
+      reason: 'CategoryTracked',
+      method: correlated ? correlation.method : 'Category',
+    };
   else return skip(acceptance.reason, undefined, { ...correlationFields, evaluation });
 
   if (!outgoing && !ctx.folderTracking && !categoryTracked && isInternal(sender, accepted.by, item, ctx)) {
@@ -186,12 +225,32 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
   const subject = truncate(item.subject, FIELD_LIMITS.subject);
   const messageid = truncate(item.internetMessageId, FIELD_LIMITS.messageid);
   const token = ctx.correlation.tokensEnabled ? findTrackingTokens(item.subject, ctx.correlation)[0] : undefined;
-  const headers = Object.keys(item.keptHeaders).length ? headersJson(item.keptHeaders, FIELD_LIMITS.internetmessageheaders) : undefined;
-  const truncated = [subject.truncated && 'subject', messageid.truncated && 'messageid', headers?.truncated && 'internetmessageheaders'].filter(Boolean);
-  const subjectChanged = correlated ? correlatedSubjectChanged(item.subject, correlation.target!, ctx.correlation) : undefined;
-  const detail = [truncated.length ? `truncated: ${truncated.join(', ')}` : '', subjectChanged ? 'subject differs from the correlated email\'s' : ''].filter(Boolean).join('; ');
+  const headers = Object.keys(item.keptHeaders).length
+    ? headersJson(item.keptHeaders, FIELD_LIMITS.internetmessageheaders)
+    : undefined;
+  const truncated = [
+    subject.truncated && 'subject',
+    messageid.truncated && 'messageid',
+    headers?.truncated && 'internetmessageheaders',
+  ].filter(Boolean);
+  const subjectChanged = correlated
+    ? correlatedSubjectChanged(item.subject, correlation.target!, ctx.correlation)
+    : undefined;
+  const detail = [
+    truncated.length ? `truncated: ${truncated.join(', ')}` : '',
+    subjectChanged ? "subject differs from the correlated email's" : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   const regarding = ctx.folderTracking ?? (correlated ? correlation.target!.regarding : undefined);
-  const owner = chooseOwner(outgoing, { to, cc, bcc }, sender, senderCandidates, correlated ? correlation.target! : undefined, ctx);
+  const owner = chooseOwner(
+    outgoing,
+    { to, cc, bcc },
+    sender,
+    senderCandidates,
+    correlated ? correlation.target! : undefined,
+    ctx,
+  );
   const queueItems = queueItemsFor(acceptance, accepted.by, recipientPrincipals, ctx);
 
   const activity: EmailActivity = {
@@ -213,7 +272,9 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     ...(headers ? { internetmessageheaders: headers.value } : {}),
     parties: allParties,
     ...(queueItems.length ? { queueItems } : {}),
-    ...(ctx.queueItems?.alreadyTracked && ctx.mailbox.owner.type === 'queue' ? { queueItemIfTracked: ctx.mailbox.owner.id } : {}),
+    ...(ctx.queueItems?.alreadyTracked && ctx.mailbox.owner.type === 'queue'
+      ? { queueItemIfTracked: ctx.mailbox.owner.id }
+      : {}),
   };
   return {
     decision: {
@@ -237,8 +298,15 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
  * second delivery) is a duplicate like any other mailbox's. A row of this mailbox whose item is unknown
  * (found in Dataverse only) is taken as its own, as before the index carried the item.
  */
-function isOwnReplay(existing: KnownEmail & { receivingMailboxId?: string }, item: MailItem, ctx: PromotionContext): boolean {
-  return existing.receivingMailboxId === ctx.mailbox.id && (existing.graphId === undefined || existing.graphId === item.graphId);
+function isOwnReplay(
+  existing: KnownEmail & { receivingMailboxId?: string },
+  item: MailItem,
+  ctx: PromotionContext,
+): boolean {
+  return (
+    existing.receivingMailboxId === ctx.mailbox.id &&
+    (existing.graphId === undefined || existing.graphId === item.graphId)
+  );
 }
 
 /** The user who owns a mailbox: the user itself, or the owner of a queue. */
@@ -253,7 +321,12 @@ function ownerUserOf(ref: EntityRef, ctx: PromotionContext): string | undefined 
  * the received copy is rejected, unless a queue accepted it and DoNotIgnoreInternalEmailToQueues is on,
  * or IgnoreInternalEmailDetectionEnhancement finds no sent copy tracked yet.
  */
-function isInternal(sender: EntityRef | undefined, acceptedBy: EntityRef, item: MailItem, ctx: PromotionContext): boolean {
+function isInternal(
+  sender: EntityRef | undefined,
+  acceptedBy: EntityRef,
+  item: MailItem,
+  ctx: PromotionContext,
+): boolean {
   if (!ctx.ignoreInternalEmail || !sender) return false;
   const fromUser = sender.type === 'systemuser' || (ctx.internal?.fromQueues === true && sender.type === 'queue');
   if (!fromUser) return false;
@@ -280,7 +353,12 @@ function chooseOwner(
   const eligibleUsers: string[] = [];
   for (const party of [...p.to, ...p.cc, ...p.bcc]) {
     const ref = party.party;
-    const user = ref ? ownerUserOf(ref, ctx) ?? (ref.type === 'queue' ? ctx.candidates(party.addressused).find((c) => c.ref.id === ref.id)?.ownerId : undefined) : undefined;
+    const user = ref
+      ? (ownerUserOf(ref, ctx) ??
+        (ref.type === 'queue'
+          ? ctx.candidates(party.addressused).find((c) => c.ref.id === ref.id)?.ownerId
+          : undefined))
+      : undefined;
     if (user && !eligibleUsers.includes(user)) eligibleUsers.push(user);
   }
   if (correlatedWith?.ownerId && eligibleUsers.includes(correlatedWith.ownerId)) return correlatedWith.ownerId;
@@ -291,14 +369,27 @@ function chooseOwner(
   return eligibleUsers[0] ?? mailboxUser;
 }
 
-function queueItemsFor(acceptance: Acceptance, acceptedBy: EntityRef, recipientPrincipals: EntityRef[], ctx: PromotionContext): string[] {
+function queueItemsFor(
+  acceptance: Acceptance,
+  acceptedBy: EntityRef,
+  recipientPrincipals: EntityRef[],
+  ctx: PromotionContext,
+): string[] {
   const out = new Set<string>();
   if (ctx.queueItems?.acceptingQueues) {
-    for (const c of acceptance.checked) if (c.accepted && c.entity.type === 'queue' && recipientPrincipals.some((r) => r.id === c.entity.id)) out.add(c.entity.id);
+    for (const c of acceptance.checked)
+      if (c.accepted && c.entity.type === 'queue' && recipientPrincipals.some((r) => r.id === c.entity.id))
+        out.add(c.entity.id);
     if (acceptedBy.type === 'queue' && recipientPrincipals.some((r) => r.id === acceptedBy.id)) out.add(acceptedBy.id);
   }
   // The syncing queue gets one even when the mail reached it through a DL or Bcc.
-  if (ctx.queueItems?.syncingQueue && ctx.mailbox.owner.type === 'queue' && acceptedBy.type === 'queue' && acceptedBy.id === ctx.mailbox.owner.id) out.add(ctx.mailbox.owner.id);
+  if (
+    ctx.queueItems?.syncingQueue &&
+    ctx.mailbox.owner.type === 'queue' &&
+    acceptedBy.type === 'queue' &&
+    acceptedBy.id === ctx.mailbox.owner.id
+  )
+    out.add(ctx.mailbox.owner.id);
   return [...out];
 }
 
@@ -312,6 +403,9 @@ function evaluationJson(parties: ActivityParty[], acceptance: Acceptance): strin
     if (p.party) e.resolved.push(p.party);
     byAddress.set(key, e);
   }
-  const evaluation: Evaluation = { parties: [...byAddress.values()].slice(0, 50), filters: acceptance.checked.slice(0, 50) };
+  const evaluation: Evaluation = {
+    parties: [...byAddress.values()].slice(0, 50),
+    filters: acceptance.checked.slice(0, 50),
+  };
   return JSON.stringify(evaluation);
 }

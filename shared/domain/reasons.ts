@@ -5,24 +5,48 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export const REASONS = [
   // SSS's own CheckIncomingEmail reason codes
-  'Duplicate', 'NoCorrelationMatch', 'CorrelationMatch', 'NoRecipientMatch', 'InternalEmailReject',
-  'SenderMatch', 'AcceptAll', 'InvalidSender',
+  'Duplicate',
+  'NoCorrelationMatch',
+  'CorrelationMatch',
+  'NoRecipientMatch',
+  'InternalEmailReject',
+  'SenderMatch',
+  'AcceptAll',
+  'InvalidSender',
   // what SSS lacks
-  'BeforeProcessEmailReceivedAfter', 'NotInTrackedFolder', 'MailboxNotApproved', 'MailboxDisabled',
-  'AutoReply', 'FolderTracked', 'CategoryTracked', 'Deleted',
+  'BeforeProcessEmailReceivedAfter',
+  'NotInTrackedFolder',
+  'MailboxNotApproved',
+  'MailboxDisabled',
+  'AutoReply',
+  'FolderTracked',
+  'CategoryTracked',
+  'Deleted',
   // item-level failures (outcome "failed" or "skipped" with a field problem)
-  'InvalidItem', 'WriteFailed',
+  'InvalidItem',
+  'WriteFailed',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
 export const CORRELATION_METHODS = [
-  'None', 'InReplyTo', 'References', 'TrackingToken', 'ConversationIndex', 'SmartMatching', 'FolderTracking', 'Category',
+  'None',
+  'InReplyTo',
+  'References',
+  'TrackingToken',
+  'ConversationIndex',
+  'SmartMatching',
+  'FolderTracking',
+  'Category',
 ] as const;
 export type CorrelationMethod = (typeof CORRELATION_METHODS)[number];
 
 /** Dataverse email.correlationmethod option values for the methods SSS itself knows. */
 export const CORRELATION_METHOD_CODE: Partial<Record<CorrelationMethod, number>> = {
-  None: 0, InReplyTo: 3, TrackingToken: 4, ConversationIndex: 5, SmartMatching: 6,
+  None: 0,
+  InReplyTo: 3,
+  TrackingToken: 4,
+  ConversationIndex: 5,
+  SmartMatching: 6,
 };
 
 export const WORKLOADS = ['email'] as const;

@@ -24,7 +24,12 @@ export interface SmartMatching {
 }
 
 export const DEFAULT_SMART_MATCHING: SmartMatching = {
-  enabled: false, filterKeywords: '^[\\s]*([\\w]+\\s?:[\\s]*)+', maxCount: 20, deltaSubjectCount: 0, minAddressCount: 2, windowDays: 90,
+  enabled: false,
+  filterKeywords: '^[\\s]*([\\w]+\\s?:[\\s]*)+',
+  maxCount: 20,
+  deltaSubjectCount: 0,
+  minAddressCount: 2,
+  windowDays: 90,
 };
 
 /**
@@ -76,8 +81,12 @@ export function itemAddresses(item: MailItem, maxCount: number): string[] {
 }
 
 /** A row's smart entry: addresses a party was sent to or from, or the row a party without an address points at. */
-export function smartEntryOf(e: KnownEmail & { addresses?: string[]; partyIds?: string[]; at?: string; mailboxId?: string }, s: SmartMatching): SmartEntry {
-  const first = (xs: string[] | undefined) => [...new Set((xs ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean))].slice(0, Math.max(0, s.maxCount));
+export function smartEntryOf(
+  e: KnownEmail & { addresses?: string[]; partyIds?: string[]; at?: string; mailboxId?: string },
+  s: SmartMatching,
+): SmartEntry {
+  const first = (xs: string[] | undefined) =>
+    [...new Set((xs ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean))].slice(0, Math.max(0, s.maxCount));
   const parties = [...first(e.addresses).map(addressHash), ...first(e.partyIds).map(rowHash)];
   const { addresses: _a, partyIds: _p, ...rest } = e;
   return { ...rest, words: subjectHashes(e.subject ?? '', s), parties: [...new Set(parties)].sort() };
@@ -108,7 +117,12 @@ export function lookupKeys(item: MailItem, s: SmartMatching, rowsOf: (address: s
  * address. Among several, the best match wins: more shared words, then more shared addresses, then the
  * latest, then the activity id, so the order candidates were found in never decides.
  */
-export function smartMatch(item: MailItem, candidates: SmartEntry[], s: SmartMatching, rowsOf: (address: string) => string[] = () => []): SmartEntry | undefined {
+export function smartMatch(
+  item: MailItem,
+  candidates: SmartEntry[],
+  s: SmartMatching,
+  rowsOf: (address: string) => string[] = () => [],
+): SmartEntry | undefined {
   const words = new Set(subjectHashes(item.subject, s));
   if (words.size === 0) return undefined;
   const addresses = itemAddresses(item, s.maxCount).map((a) => [addressHash(a), ...rowsOf(a).map(rowHash)]);
@@ -127,6 +141,12 @@ export function smartMatch(item: MailItem, candidates: SmartEntry[], s: SmartMat
     if (shared < minAddresses) continue;
     scored.push({ e, common, shared });
   }
-  scored.sort((a, b) => b.common - a.common || b.shared - a.shared || (b.e.at ?? '').localeCompare(a.e.at ?? '') || (a.e.activityid < b.e.activityid ? -1 : a.e.activityid > b.e.activityid ? 1 : 0));
+  scored.sort(
+    (a, b) =>
+      b.common - a.common ||
+      b.shared - a.shared ||
+      (b.e.at ?? '').localeCompare(a.e.at ?? '') ||
+      (a.e.activityid < b.e.activityid ? -1 : a.e.activityid > b.e.activityid ? 1 : 0),
+  );
   return scored[0]?.e;
 }

@@ -1,6 +1,17 @@
 // What every stage handler is given: ports and the few settings the stages read. Built once per process
 // by the composition root (shared/compose.ts), or by tests with fakes at the port boundary.
-import type { AlertLog, CheckpointStore, Clock, CorrelationIndex, DataversePort, GraphPort, Ledger, Log, MailboxRegistry, QueuePort } from '../ports';
+import type {
+  AlertLog,
+  CheckpointStore,
+  Clock,
+  CorrelationIndex,
+  DataversePort,
+  GraphPort,
+  Ledger,
+  Log,
+  MailboxRegistry,
+  QueuePort,
+} from '../ports';
 
 export interface StageSettings {
   syncIntervalSeconds: number;

@@ -32,13 +32,32 @@ export interface PageOutcome {
   latestReceived?: string;
 }
 
-export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: DvMailbox, ctx: OrgContext, deps: PipelineDeps): Promise<PageOutcome> {
+export async function evaluatePage(
+  values: GraphJson[],
+  fc: FolderContext,
+  mb: DvMailbox,
+  ctx: OrgContext,
+  deps: PipelineDeps,
+): Promise<PageOutcome> {
   const folder = fc.folder;
   const trackedCategory = trackedCategoryOf(ctx, deps.settings);
   const now = deps.clock.now().toISOString();
   const decided: WriteEntry[] = [];
-  const base = { mailboxId: mb.mailboxid, mailbox: mb.address, workload: 'email' as const, folder, correlationMethod: 'None' as const, decidedAt: now };
-  const fail = (graphId: string, reason: Decision['reason'], detail: string, outcome: Decision['outcome'] = 'failed', internetMessageId = ''): WriteEntry => ({
+  const base = {
+    mailboxId: mb.mailboxid,
+    mailbox: mb.address,
+    workload: 'email' as const,
+    folder,
+    correlationMethod: 'None' as const,
+    decidedAt: now,
+  };
+  const fail = (
+    graphId: string,
+    reason: Decision['reason'],
+    detail: string,
+    outcome: Decision['outcome'] = 'failed',
+    internetMessageId = '',
+  ): WriteEntry => ({
     decision: { ...base, graphId, internetMessageId, messageKey: '', outcome, reason, detail },
   });
 
@@ -53,7 +72,10 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     if (n.kind === 'partial') {
       const before = await deps.ledger.get(mb.mailboxid, 'email', n.graphId);
       // An update matters only for an item never decided, or one that now carries the tracking category.
-      const categorized = !!trackedCategory && Array.isArray(v.categories) && v.categories.some((c) => typeof c === 'string' && c.trim() === trackedCategory);
+      const categorized =
+        !!trackedCategory &&
+        Array.isArray(v.categories) &&
+        v.categories.some((c) => typeof c === 'string' && c.trim() === trackedCategory);
       if (before && !(categorized && before.outcome === 'skipped')) continue;
       if (before) again.add(n.graphId);
       raws.push({ id: n.graphId, '@exsync.partial': true });
@@ -76,8 +98,15 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     const got = (partial ? full : heads).get(id);
     // Gone between delta and this read: nothing to track.
     if (got?.status === 404) return fail(id, 'Deleted', 'item no longer exists', 'skipped');
-    if (!got || got.status >= 300 || !got.body) throw new TransientError(`Graph read of a message answered ${got?.status ?? 'nothing'}`, 'graph', got?.status);
-    return partial ? got.body : { ...raw, internetMessageHeaders: got.body.internetMessageHeaders ?? [], singleValueExtendedProperties: got.body.singleValueExtendedProperties };
+    if (!got || got.status >= 300 || !got.body)
+      throw new TransientError(`Graph read of a message answered ${got?.status ?? 'nothing'}`, 'graph', got?.status);
+    return partial
+      ? got.body
+      : {
+          ...raw,
+          internetMessageHeaders: got.body.internetMessageHeaders ?? [],
+          singleValueExtendedProperties: got.body.singleValueExtendedProperties,
+        };
   });
 
   const items: MailItem[] = [];
@@ -89,9 +118,11 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
     const n = normalizeGraphMessage(c, folder);
     if (n.kind === 'item') items.push(n.item);
     else if (n.kind === 'invalid') {
-      decided.push(n.invalidSender
-        ? fail(n.graphId, 'InvalidSender', n.problem, 'skipped', n.internetMessageId)
-        : fail(n.graphId, 'InvalidItem', n.problem, 'failed', n.internetMessageId));
+      decided.push(
+        n.invalidSender
+          ? fail(n.graphId, 'InvalidSender', n.problem, 'skipped', n.internetMessageId)
+          : fail(n.graphId, 'InvalidItem', n.problem, 'failed', n.internetMessageId),
+      );
     }
   }
   if (items.length === 0) return { entries: decided, index: [] };
@@ -112,7 +143,14 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
   const rowsOf = (a: string) => (lookup.parties.get(a.toLowerCase()) ?? []).map((c) => c.ref.id);
   const smartKeys = smart ? [...new Set(items.flatMap((i) => lookupKeys(i, smart, rowsOf)))] : [];
   const smartFound = smartKeys.length ? await deps.correlation.smart.get(smartKeys) : [];
-  const seen = withoutOwnPage(lookup, index, conversations, mb.mailboxid, new Set(items.map((i) => i.graphId)), smartFound);
+  const seen = withoutOwnPage(
+    lookup,
+    index,
+    conversations,
+    mb.mailboxid,
+    new Set(items.map((i) => i.graphId)),
+    smartFound,
+  );
   const known = new PageKnowledge(seen.lookup, seen.index, seen.conversations, seen.smart);
   const pctx = promotionContext(mb, ctx, deps.settings, seen.lookup, known, now, fc.tracking);
   const newIndex: IndexedEmail[] = [];
@@ -120,8 +158,18 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
   let latestReceived: string | undefined;
 
   for (const item of items) {
-    const p = promote(item, !again.has(item.graphId) && fc.watermark && !deps.settings.enhancedProcessMovedMail ? { ...pctx, watermark: fc.watermark } : pctx);
-    decided.push({ decision: p.decision, ...(p.activity ? { activity: p.activity } : {}), ...(p.update ? { update: p.update } : {}), ...(p.queueItem ? { queueItem: p.queueItem } : {}) });
+    const p = promote(
+      item,
+      !again.has(item.graphId) && fc.watermark && !deps.settings.enhancedProcessMovedMail
+        ? { ...pctx, watermark: fc.watermark }
+        : pctx,
+    );
+    decided.push({
+      decision: p.decision,
+      ...(p.activity ? { activity: p.activity } : {}),
+      ...(p.update ? { update: p.update } : {}),
+      ...(p.queueItem ? { queueItem: p.queueItem } : {}),
+    });
     if (p.decision.outcome !== 'skipped' && p.decision.reason !== 'BeforeProcessEmailReceivedAfter') {
       if (!latestReceived || item.receivedDateTime > latestReceived) latestReceived = item.receivedDateTime;
     }
@@ -149,7 +197,12 @@ export async function evaluatePage(values: GraphJson[], fc: FolderContext, mb: D
       }
     }
   }
-  return { entries: decided, index: newIndex, ...(newSmart.length ? { smart: newSmart } : {}), ...(latestReceived ? { latestReceived } : {}) };
+  return {
+    entries: decided,
+    index: newIndex,
+    ...(newSmart.length ? { smart: newSmart } : {}),
+    ...(latestReceived ? { latestReceived } : {}),
+  };
 }
 
 const ITEM_RETRY_ROUNDS = 4;
@@ -160,7 +213,13 @@ const ITEM_RETRY_MAX_WAIT_MS = 10_000;
  * after the longest Retry-After they asked for (a short wait inside the step, bounded). Still throttled
  * after that: the whole job is rescheduled.
  */
-async function readMessages(deps: PipelineDeps, mailbox: string, ids: string[], select: readonly string[], extended: readonly string[]): Promise<Map<string, BatchItemResult>> {
+async function readMessages(
+  deps: PipelineDeps,
+  mailbox: string,
+  ids: string[],
+  select: readonly string[],
+  extended: readonly string[],
+): Promise<Map<string, BatchItemResult>> {
   const done = new Map<string, BatchItemResult>();
   let pending = ids;
   for (let round = 0; pending.length > 0; round++) {

@@ -22,11 +22,20 @@ export function acceptedMappings(mb: DvMailbox, ctx: OrgContext, log: Log): Trac
   const all = ctx.trackingFolders.get(mb.mailboxid) ?? [];
   if (all.length === 0) return [];
   if (mb.owner.type !== 'systemuser' || !ctx.org.folderTrackingEnabled) {
-    log.warn('mailbox.alert', { mailboxId: mb.mailboxid, alert: mb.owner.type !== 'systemuser' ? 'folder-level tracking is not available for queue mailboxes' : 'folder-level tracking is turned off for the organization' });
+    log.warn('mailbox.alert', {
+      mailboxId: mb.mailboxid,
+      alert:
+        mb.owner.type !== 'systemuser'
+          ? 'folder-level tracking is not available for queue mailboxes'
+          : 'folder-level tracking is turned off for the organization',
+    });
     return [];
   }
   if (all.length > ctx.org.maxTrackingFolders) {
-    log.warn('mailbox.alert', { mailboxId: mb.mailboxid, alert: `more than ${ctx.org.maxTrackingFolders} tracked folders: ${all.length - ctx.org.maxTrackingFolders} mapping(s) rejected` });
+    log.warn('mailbox.alert', {
+      mailboxId: mb.mailboxid,
+      alert: `more than ${ctx.org.maxTrackingFolders} tracked folders: ${all.length - ctx.org.maxTrackingFolders} mapping(s) rejected`,
+    });
   }
   return all.slice(0, ctx.org.maxTrackingFolders);
 }
@@ -35,9 +44,16 @@ export function acceptedMappings(mb: DvMailbox, ctx: OrgContext, log: Log): Trac
  * Resolves a mapping to a Graph folder id: by id, else by name (a path under the Inbox, e.g.
  * "Inbox/Fabrikam"). A name not found, or a parent folder Graph will not list, makes the folder unavailable.
  */
-async function resolve(m: TrackingFolder, mb: DvMailbox, graph: GraphPort): Promise<{ id: string } | { problem: string }> {
+async function resolve(
+  m: TrackingFolder,
+  mb: DvMailbox,
+  graph: GraphPort,
+): Promise<{ id: string } | { problem: string }> {
   if (m.folderId) return { id: m.folderId };
-  const parts = (m.folderName ?? '').split('/').map((p) => p.trim()).filter(Boolean);
+  const parts = (m.folderName ?? '')
+    .split('/')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts[0]?.toLowerCase() === 'inbox') parts.shift();
   let parent = INBOX;
   for (const name of parts) {
@@ -55,7 +71,14 @@ async function resolve(m: TrackingFolder, mb: DvMailbox, graph: GraphPort): Prom
   return parts.length ? { id: parent } : { problem: 'no folder named' };
 }
 
-export async function syncedFolders(mb: DvMailbox, ctx: OrgContext, sentOverride: boolean | undefined, graph: GraphPort, log: Log, health: TrackedFolderHealth): Promise<SyncedFolder[]> {
+export async function syncedFolders(
+  mb: DvMailbox,
+  ctx: OrgContext,
+  sentOverride: boolean | undefined,
+  graph: GraphPort,
+  log: Log,
+  health: TrackedFolderHealth,
+): Promise<SyncedFolder[]> {
   const folders: SyncedFolder[] = [{ folder: INBOX }];
   if (sentItemsTracked(ctx, sentOverride)) folders.push({ folder: SENT_ITEMS });
   for (const m of acceptedMappings(mb, ctx, log)) {
@@ -64,7 +87,8 @@ export async function syncedFolders(mb: DvMailbox, ctx: OrgContext, sentOverride
       await health.unavailable(m.id, found.problem);
       continue;
     }
-    if (!folders.some((f) => f.folder === found.id)) folders.push({ folder: found.id, tracking: m.regarding, mappingId: m.id });
+    if (!folders.some((f) => f.folder === found.id))
+      folders.push({ folder: found.id, tracking: m.regarding, mappingId: m.id });
   }
   return folders;
 }

@@ -24,7 +24,12 @@ async function alert(deps: PipelineDeps, a: Omit<MailboxAlert, 'at'>): Promise<v
  */
 async function platformOutage(deps: PipelineDeps, now: number): Promise<boolean> {
   const all = (await deps.mailboxes.list()).filter((m) => m.health.state !== 'disabled');
-  const recent = all.filter((m) => m.health.state === 'failing' && m.health.lastFailureAt && now - Date.parse(m.health.lastFailureAt) <= OUTAGE_WINDOW_MS + OUTAGE_MAX_BACKOFF_MS);
+  const recent = all.filter(
+    (m) =>
+      m.health.state === 'failing' &&
+      m.health.lastFailureAt &&
+      now - Date.parse(m.health.lastFailureAt) <= OUTAGE_WINDOW_MS + OUTAGE_MAX_BACKOFF_MS,
+  );
   return all.length >= 2 && recent.length >= 2 && recent.length * 2 >= all.length;
 }
 
@@ -34,36 +39,78 @@ export async function recordMailboxFailure(mailboxId: string, error: SyncError, 
   const now = deps.clock.now();
   const what = `${error.system} ${error.status ?? ''} ${error.code ?? ''}`.replace(/\s+/g, ' ').trim();
   const failures = record.health.consecutiveFailures + 1;
-  const base: MailboxRecord = { ...record, health: { ...record.health, consecutiveFailures: failures, lastError: what, lastFailureAt: now.toISOString() } };
+  const base: MailboxRecord = {
+    ...record,
+    health: { ...record.health, consecutiveFailures: failures, lastError: what, lastFailureAt: now.toISOString() },
+  };
   const disable = async () => {
     await deps.dataverse.disableIncoming(mailboxId);
-    await deps.mailboxes.upsert({ ...base, health: { ...base.health, state: 'disabled', disabledAt: deps.clock.now().toISOString() } });
+    await deps.mailboxes.upsert({
+      ...base,
+      health: { ...base.health, state: 'disabled', disabledAt: deps.clock.now().toISOString() },
+    });
   };
   if (error instanceof PermanentError) {
     await disable();
-    await alert(deps, { mailboxId, level: 'Error', code: 'MailboxDisabled', message: `incoming email disabled at once after a permanent error (${what}); re-enable the mailbox after fixing it` });
+    await alert(deps, {
+      mailboxId,
+      level: 'Error',
+      code: 'MailboxDisabled',
+      message: `incoming email disabled at once after a permanent error (${what}); re-enable the mailbox after fixing it`,
+    });
     return;
   }
   if (deps.settings.enhancedOutageBackoff) {
     await deps.mailboxes.upsert({ ...base, health: { ...base.health, state: 'failing' } }); // count this one before asking
     if (await platformOutage(deps, now.getTime())) {
       const backoff = Math.min(OUTAGE_MAX_BACKOFF_MS, TRANSIENT_RETRY_MS * 2 ** Math.min(4, failures - 1));
-      await deps.mailboxes.upsert({ ...base, health: { ...base.health, state: 'failing', consecutiveFailures: Math.min(failures, MAX_TRANSIENT_FAILURES - 1), nextDueAt: new Date(now.getTime() + backoff).toISOString() } });
-      await alert(deps, { mailboxId, level: 'Warning', code: 'PlatformOutage', message: `most mailboxes fail at once (${what}): backing off ${Math.round(backoff / 60_000)} min, nobody is disabled` });
+      await deps.mailboxes.upsert({
+        ...base,
+        health: {
+          ...base.health,
+          state: 'failing',
+          consecutiveFailures: Math.min(failures, MAX_TRANSIENT_FAILURES - 1),
+          nextDueAt: new Date(now.getTime() + backoff).toISOString(),
+        },
+      });
+      await alert(deps, {
+        mailboxId,
+        level: 'Warning',
+        code: 'PlatformOutage',
+        message: `most mailboxes fail at once (${what}): backing off ${Math.round(backoff / 60_000)} min, nobody is disabled`,
+      });
       return;
     }
   }
   if (failures >= MAX_TRANSIENT_FAILURES) {
     await disable();
-    await alert(deps, { mailboxId, level: 'Error', code: 'MailboxDisabled', message: `incoming email disabled after ${failures} transient failures 5 minutes apart (${what}); re-enable the mailbox after fixing it` });
+    await alert(deps, {
+      mailboxId,
+      level: 'Error',
+      code: 'MailboxDisabled',
+      message: `incoming email disabled after ${failures} transient failures 5 minutes apart (${what}); re-enable the mailbox after fixing it`,
+    });
     return;
   }
-  await deps.mailboxes.upsert({ ...base, health: { ...base.health, state: 'failing', nextDueAt: new Date(now.getTime() + TRANSIENT_RETRY_MS).toISOString() } });
-  await alert(deps, { mailboxId, level: 'Warning', code: 'TransientFailure', message: `sync failed (${what}), attempt ${failures} of ${MAX_TRANSIENT_FAILURES}; retrying in 5 minutes` });
+  await deps.mailboxes.upsert({
+    ...base,
+    health: { ...base.health, state: 'failing', nextDueAt: new Date(now.getTime() + TRANSIENT_RETRY_MS).toISOString() },
+  });
+  await alert(deps, {
+    mailboxId,
+    level: 'Warning',
+    code: 'TransientFailure',
+    message: `sync failed (${what}), attempt ${failures} of ${MAX_TRANSIENT_FAILURES}; retrying in 5 minutes`,
+  });
 }
 
 /** After a successful cycle: healthy again, with an Information alert when it had been failing. */
-export async function recordMailboxSuccess(record: MailboxRecord, started: Date, deps: PipelineDeps, intervalMs: number): Promise<void> {
+export async function recordMailboxSuccess(
+  record: MailboxRecord,
+  started: Date,
+  deps: PipelineDeps,
+  intervalMs: number,
+): Promise<void> {
   const now = deps.clock.now();
   const recovering = record.health.state === 'failing';
   await deps.mailboxes.upsert({
@@ -78,5 +125,11 @@ export async function recordMailboxSuccess(record: MailboxRecord, started: Date,
       nextDueAt: new Date(now.getTime() + intervalMs).toISOString(),
     },
   });
-  if (recovering) await alert(deps, { mailboxId: record.mailboxId, level: 'Information', code: 'Recovered', message: 'sync works again' });
+  if (recovering)
+    await alert(deps, {
+      mailboxId: record.mailboxId,
+      level: 'Information',
+      code: 'Recovered',
+      message: 'sync works again',
+    });
 }

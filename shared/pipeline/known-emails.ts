@@ -16,7 +16,12 @@ export class PageKnowledge implements KnownEmails {
   private readonly smart: SmartEntry[];
   private readonly parties: PageLookup['parties'];
 
-  constructor(lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]> = new Map(), smart: SmartEntry[] = []) {
+  constructor(
+    lookup: PageLookup,
+    index: Map<string, IndexedEmail[]>,
+    conversations: Map<string, IndexedEmail[]> = new Map(),
+    smart: SmartEntry[] = [],
+  ) {
     for (const list of lookup.emails.values()) for (const e of list) this.add(fromExisting(e));
     for (const list of lookup.tokens.values()) for (const e of list) this.add(fromExisting(e));
     for (const list of lookup.conversations.values()) for (const e of list) this.add(fromExisting(e));
@@ -64,15 +69,42 @@ export class PageKnowledge implements KnownEmails {
  * come back through the overlay, in page order, as on the first attempt.
  */
 export function withoutOwnPage(
-  lookup: PageLookup, index: Map<string, IndexedEmail[]>, conversations: Map<string, IndexedEmail[]>, mailboxId: string, pageGraphIds: Set<string>, smart: SmartEntry[] = [],
-): { lookup: PageLookup; index: Map<string, IndexedEmail[]>; conversations: Map<string, IndexedEmail[]>; smart: SmartEntry[] } {
-  const own = (e: { mailboxId?: string; graphId?: string }) => e.mailboxId === mailboxId && e.graphId !== undefined && pageGraphIds.has(e.graphId);
-  const ownRows = new Set([...index.values(), ...conversations.values(), smart].flat().filter(own).map((e) => e.activityid));
+  lookup: PageLookup,
+  index: Map<string, IndexedEmail[]>,
+  conversations: Map<string, IndexedEmail[]>,
+  mailboxId: string,
+  pageGraphIds: Set<string>,
+  smart: SmartEntry[] = [],
+): {
+  lookup: PageLookup;
+  index: Map<string, IndexedEmail[]>;
+  conversations: Map<string, IndexedEmail[]>;
+  smart: SmartEntry[];
+} {
+  const own = (e: { mailboxId?: string; graphId?: string }) =>
+    e.mailboxId === mailboxId && e.graphId !== undefined && pageGraphIds.has(e.graphId);
+  const ownRows = new Set(
+    [...index.values(), ...conversations.values(), smart]
+      .flat()
+      .filter(own)
+      .map((e) => e.activityid),
+  );
   if (ownRows.size === 0) return { lookup, index, conversations, smart };
-  const keepIndexed = (m: Map<string, IndexedEmail[]>) => new Map([...m].map(([k, list]) => [k, list.filter((e) => !own(e))] as const).filter(([, l]) => l.length > 0));
-  const keepRows = (m: Map<string, ExistingEmail[]>) => new Map([...m].map(([k, list]) => [k, list.filter((e) => !ownRows.has(e.activityid))] as const).filter(([, l]) => l.length > 0));
+  const keepIndexed = (m: Map<string, IndexedEmail[]>) =>
+    new Map([...m].map(([k, list]) => [k, list.filter((e) => !own(e))] as const).filter(([, l]) => l.length > 0));
+  const keepRows = (m: Map<string, ExistingEmail[]>) =>
+    new Map(
+      [...m]
+        .map(([k, list]) => [k, list.filter((e) => !ownRows.has(e.activityid))] as const)
+        .filter(([, l]) => l.length > 0),
+    );
   return {
-    lookup: { ...lookup, emails: keepRows(lookup.emails), tokens: keepRows(lookup.tokens), conversations: keepRows(lookup.conversations) },
+    lookup: {
+      ...lookup,
+      emails: keepRows(lookup.emails),
+      tokens: keepRows(lookup.tokens),
+      conversations: keepRows(lookup.conversations),
+    },
     index: keepIndexed(index),
     conversations: keepIndexed(conversations),
     smart: smart.filter((e) => !ownRows.has(e.activityid)),

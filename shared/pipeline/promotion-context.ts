@@ -29,18 +29,38 @@ export function correlationSettings(ctx: OrgContext, st: StageSettings = {} as S
 
 /** TrackCategorizedItems (default on): the category name that tracks an item, or undefined when off. */
 export function trackedCategoryOf(ctx: OrgContext, st: StageSettings): string | undefined {
-  return orgDbFlag(ctx, 'TrackCategorizedItems', true) ? (st.trackedCategoryName ?? 'Tracked to Dynamics 365') : undefined;
+  return orgDbFlag(ctx, 'TrackCategorizedItems', true)
+    ? (st.trackedCategoryName ?? 'Tracked to Dynamics 365')
+    : undefined;
 }
 
 /** Users without a usersettings row filter as SSS documents (1, responses); queues default to 0 (all). */
 export function filterOf(ctx: OrgContext) {
-  return (ref: EntityRef) => (ref.type === 'systemuser' ? (ctx.userFilters.get(ref.id) ?? 1) : ref.type === 'queue' ? (ctx.queues.get(ref.id)?.filter ?? 0) : undefined);
+  return (ref: EntityRef) =>
+    ref.type === 'systemuser'
+      ? (ctx.userFilters.get(ref.id) ?? 1)
+      : ref.type === 'queue'
+        ? (ctx.queues.get(ref.id)?.filter ?? 0)
+        : undefined;
 }
 
-export function promotionContext(mb: DvMailbox, ctx: OrgContext, st: StageSettings, lookup: PageLookup, known: PageKnowledge, now: string, tracking?: EntityRef): PromotionContext {
+export function promotionContext(
+  mb: DvMailbox,
+  ctx: OrgContext,
+  st: StageSettings,
+  lookup: PageLookup,
+  known: PageKnowledge,
+  now: string,
+  tracking?: EntityRef,
+): PromotionContext {
   const trackedCategory = trackedCategoryOf(ctx, st);
   return {
-    mailbox: { id: mb.mailboxid, address: mb.address, owner: mb.owner, ...(mb.processEmailReceivedAfter ? { processEmailReceivedAfter: mb.processEmailReceivedAfter } : {}) },
+    mailbox: {
+      id: mb.mailboxid,
+      address: mb.address,
+      owner: mb.owner,
+      ...(mb.processEmailReceivedAfter ? { processEmailReceivedAfter: mb.processEmailReceivedAfter } : {}),
+    },
     now,
     correlation: correlationSettings(ctx, st),
     ignoreInternalEmail: ctx.org.ignoreInternalEmail,

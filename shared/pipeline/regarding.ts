@@ -5,14 +5,20 @@ import type { WriteEntry } from '../domain/jobs';
 import type { SyncedFolder } from './folders';
 import type { PipelineDeps } from './deps';
 
-export async function driftedRegarding(mb: DvMailbox, tracked: SyncedFolder[], deps: PipelineDeps): Promise<WriteEntry[]> {
+export async function driftedRegarding(
+  mb: DvMailbox,
+  tracked: SyncedFolder[],
+  deps: PipelineDeps,
+): Promise<WriteEntry[]> {
   if (tracked.length === 0) return [];
   const mapping = new Map(tracked.map((t) => [t.folder, t.tracking!]));
   const decisions = (await deps.ledger.forMailbox(mb.mailboxid)).filter(
     (d) => mapping.has(d.folder) && d.activityid && (d.outcome === 'promoted' || d.outcome === 'updated'),
   );
   if (decisions.length === 0) return [];
-  const current = new Map((await deps.dataverse.regardingOf(decisions.map((d) => d.activityid!))).map((r) => [r.activityid, r.regarding]));
+  const current = new Map(
+    (await deps.dataverse.regardingOf(decisions.map((d) => d.activityid!))).map((r) => [r.activityid, r.regarding]),
+  );
   const now = deps.clock.now().toISOString();
   const out: WriteEntry[] = [];
   for (const d of decisions) {
@@ -21,7 +27,14 @@ export async function driftedRegarding(mb: DvMailbox, tracked: SyncedFolder[], d
     const have = current.get(d.activityid!);
     if (have && have.type === want.type && have.id.toLowerCase() === want.id.toLowerCase()) continue;
     out.push({
-      decision: { ...d, outcome: 'updated', reason: 'FolderTracked', correlationMethod: 'FolderTracking', detail: 'Regarding re-applied by folder tracking', decidedAt: now },
+      decision: {
+        ...d,
+        outcome: 'updated',
+        reason: 'FolderTracked',
+        correlationMethod: 'FolderTracking',
+        detail: 'Regarding re-applied by folder tracking',
+        decidedAt: now,
+      },
       update: { activityid: d.activityid!, regarding: want },
     });
   }

@@ -8,7 +8,12 @@ import { retryableFailureOf } from '../domain/errors';
 import { mayRetry, retryAttemptOf, retryDelayMs, retryMessageId } from '../domain/backoff';
 import type { InboundMessage, PipelineDeps } from './deps';
 
-export async function withReschedule(queue: QueueName, msg: InboundMessage, deps: PipelineDeps, run: () => Promise<void>): Promise<void> {
+export async function withReschedule(
+  queue: QueueName,
+  msg: InboundMessage,
+  deps: PipelineDeps,
+  run: () => Promise<void>,
+): Promise<void> {
   try {
     await run();
   } catch (e) {
@@ -17,7 +22,12 @@ export async function withReschedule(queue: QueueName, msg: InboundMessage, deps
     const attempt = retryAttemptOf(msg.messageId) + 1;
     // Out of scheduled retries: the queue's delivery count, then the dead-letter queue with this error, take over.
     if (!mayRetry(attempt, failure)) {
-      deps.log.error('stage.retries-exhausted', { queue, system: failure.system, status: failure.status, attempt: attempt - 1 });
+      deps.log.error('stage.retries-exhausted', {
+        queue,
+        system: failure.system,
+        status: failure.status,
+        attempt: attempt - 1,
+      });
       throw e;
     }
     const delayMs = retryDelayMs(attempt, failure, msg.messageId);
@@ -30,7 +40,15 @@ export async function withReschedule(queue: QueueName, msg: InboundMessage, deps
     };
     // If this send fails the error goes up: the message is abandoned and delivered again, nothing is lost.
     await deps.queue.send(queue, [retry]);
-    const props = { queue, system: failure.system, status: failure.status, code: failure.code, attempt, delayMs, retryAfterMs: failure.retryAfterMs };
+    const props = {
+      queue,
+      system: failure.system,
+      status: failure.status,
+      code: failure.code,
+      attempt,
+      delayMs,
+      retryAfterMs: failure.retryAfterMs,
+    };
     if (failure.kind === 'throttled') deps.log.warn('stage.throttled', props);
     else deps.log.warn('stage.retry', props);
   }
@@ -38,6 +56,8 @@ export async function withReschedule(queue: QueueName, msg: InboundMessage, deps
 
 /** The message's own application properties go along (replayOf, say); the trace context is set anew on send. */
 function carriedProperties(props: Record<string, unknown> | undefined): Pick<OutgoingMessage, 'applicationProperties'> {
-  const kept = Object.entries(props ?? {}).filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1]));
+  const kept = Object.entries(props ?? {}).filter((e): e is [string, string | number | boolean] =>
+    ['string', 'number', 'boolean'].includes(typeof e[1]),
+  );
   return kept.length ? { applicationProperties: Object.fromEntries(kept) } : {};
 }

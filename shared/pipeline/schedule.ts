@@ -17,7 +17,8 @@ export interface ScheduleResult {
 function eligibility(m: DvMailbox, ctx: OrgContext): ScheduleResult['ineligible'][number]['reason'] | undefined {
   if (m.incomingDeliveryMethod !== 2) return 'NotSyncedByServerSideSync';
   if (!m.active || !m.enabledForIncoming) return 'MailboxDisabled';
-  const needsApproval = m.owner.type === 'queue' ? ctx.org.requireApprovalForQueueEmail : ctx.org.requireApprovalForUserEmail;
+  const needsApproval =
+    m.owner.type === 'queue' ? ctx.org.requireApprovalForQueueEmail : ctx.org.requireApprovalForUserEmail;
   if (needsApproval && m.approval !== 1) return 'MailboxNotApproved';
   return undefined;
 }
@@ -33,14 +34,31 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   for (const m of ctx.mailboxes) {
     let record = registry.get(m.mailboxid);
     if (!record) {
-      record = { mailboxId: m.mailboxid, address: m.address, owner: m.owner, enabledForIncoming: true, health: { state: 'healthy', consecutiveFailures: 0 } };
+      record = {
+        mailboxId: m.mailboxid,
+        address: m.address,
+        owner: m.owner,
+        enabledForIncoming: true,
+        health: { state: 'healthy', consecutiveFailures: 0 },
+      };
       await deps.mailboxes.upsert(record);
     }
     const reason = eligibility(m, ctx);
     if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
       // One alert when the mailbox becomes unapproved, not one a minute.
-      await deps.alerts.record({ mailboxId: m.mailboxid, level: 'Error', code: 'NotApproved', message: 'email address not approved: nothing is processed until it is', at: now.toISOString() });
-      deps.log.warn('mailbox.alert', { mailboxId: m.mailboxid, level: 'Error', code: 'NotApproved', alert: 'email address not approved' });
+      await deps.alerts.record({
+        mailboxId: m.mailboxid,
+        level: 'Error',
+        code: 'NotApproved',
+        message: 'email address not approved: nothing is processed until it is',
+        at: now.toISOString(),
+      });
+      deps.log.warn('mailbox.alert', {
+        mailboxId: m.mailboxid,
+        level: 'Error',
+        code: 'NotApproved',
+        alert: 'email address not approved',
+      });
       await deps.mailboxes.upsert({ ...record, health: { ...record.health, lastError: 'NotApproved' } });
     }
     if (reason) {
@@ -49,13 +67,20 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     }
     if (record.health.state === 'disabled') {
       // We cleared enabledforincomingemail when we disabled it; enabled again since, so an admin re-enabled it.
-      const reenabled = record.health.disabledAt && m.modifiedon && Date.parse(m.modifiedon) > Date.parse(record.health.disabledAt);
+      const reenabled =
+        record.health.disabledAt && m.modifiedon && Date.parse(m.modifiedon) > Date.parse(record.health.disabledAt);
       if (!reenabled) {
         result.ineligible.push({ mailboxId: m.mailboxid, reason: 'MailboxDisabled' });
         continue;
       }
       record = { ...record, health: { state: 'healthy', consecutiveFailures: 0 } };
-      await deps.alerts.record({ mailboxId: m.mailboxid, level: 'Information', code: 'Reenabled', message: 'incoming email enabled again by an administrator', at: now.toISOString() });
+      await deps.alerts.record({
+        mailboxId: m.mailboxid,
+        level: 'Information',
+        code: 'Reenabled',
+        message: 'incoming email enabled again by an administrator',
+        at: now.toISOString(),
+      });
     }
     const due = opts.force || !record.health.nextDueAt || Date.parse(record.health.nextDueAt) <= now.getTime();
     if (!due) {
@@ -64,13 +89,23 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
       continue;
     }
     jobs.push({ kind: 'sync', mailboxId: m.mailboxid, workload: 'email', trigger: 'schedule', slot: String(slot) });
-    const next: MailboxRecord = { ...record, health: { ...record.health, nextDueAt: new Date(now.getTime() + intervalMs).toISOString() } };
+    const next: MailboxRecord = {
+      ...record,
+      health: { ...record.health, nextDueAt: new Date(now.getTime() + intervalMs).toISOString() },
+    };
     await deps.mailboxes.upsert(next);
   }
   if (jobs.length) {
-    await deps.queue.send(QUEUES.syncJobs, jobs.map((j) => ({ body: j, messageId: `${j.mailboxId}:${j.workload}:${j.slot}`, sessionId: j.mailboxId })));
+    await deps.queue.send(
+      QUEUES.syncJobs,
+      jobs.map((j) => ({ body: j, messageId: `${j.mailboxId}:${j.workload}:${j.slot}`, sessionId: j.mailboxId })),
+    );
   }
   result.enqueued = jobs.map((j) => j.mailboxId);
-  deps.log.info('schedule.done', { enqueued: jobs.length, notDue: result.notDue, ineligible: result.ineligible.length });
+  deps.log.info('schedule.done', {
+    enqueued: jobs.length,
+    notDue: result.notDue,
+    ineligible: result.ineligible.length,
+  });
   return result;
 }

@@ -20,11 +20,13 @@ export async function catchUpSmartIndex(ctx: OrgContext, deps: PipelineDeps, dea
     const from = since && Date.parse(since) > floor ? Date.parse(since) : floor;
     const { rows, complete } = await deps.dataverse.emailsChangedSince(new Date(from).toISOString(), FEED_PAGE);
     if (rows.length) {
-      await deps.correlation.smart.put(rows.map((r) => {
-        // The window is measured by when the email was created.
-        const entry = smartEntryOf({ ...r, ...(r.createdon ? { at: r.createdon } : {}) }, s);
-        return { entry, keys: entryKeys(entry, s) };
-      }));
+      await deps.correlation.smart.put(
+        rows.map((r) => {
+          // The window is measured by when the email was created.
+          const entry = smartEntryOf({ ...r, ...(r.createdon ? { at: r.createdon } : {}) }, s);
+          return { entry, keys: entryKeys(entry, s) };
+        }),
+      );
     }
     // The next read starts at the last row's change (rows of the same instant are read again and passed
     // over). A full page of one instant would never move on: then the cursor steps past it.

@@ -29,7 +29,11 @@ export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps)
       // Exchange refusing or failing for this mailbox is the mailbox's health, not a message to retry at
       // once: SSS tries again 5 minutes later and disables after 10 (health.ts). Dataverse and storage
       // trouble, health's own writes included, goes up to withReschedule: backoff, then the queue.
-      if (e instanceof SyncError && e.system === 'graph' && (e instanceof TransientError || e instanceof PermanentError)) {
+      if (
+        e instanceof SyncError &&
+        e.system === 'graph' &&
+        (e instanceof TransientError || e instanceof PermanentError)
+      ) {
         await recordMailboxFailure(parsed.value.mailboxId, e, deps);
         return;
       }
@@ -37,7 +41,6 @@ export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps)
     }
   });
 }
-
 
 export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<void> {
   const ctx = await deps.dataverse.loadOrgContext();
@@ -63,15 +66,24 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
     if (finished === 'budget') {
       const step = `${sf.folder}:${deps.clock.now().getTime()}`;
       const cont: SyncJob = { ...job, trigger: 'continuation', slot: step };
-      await deps.queue.send(QUEUES.syncJobs, [{ body: cont, messageId: `${job.mailboxId}:email:cont:${keyHash(step)}`, sessionId: job.mailboxId }]);
+      await deps.queue.send(QUEUES.syncJobs, [
+        { body: cont, messageId: `${job.mailboxId}:email:cont:${keyHash(step)}`, sessionId: job.mailboxId },
+      ]);
       deps.log.info('sync.continues', { mailboxId: mb.mailboxid });
       return;
     }
   }
-  const drifted = await driftedRegarding(mb, folders.filter((f) => f.tracking && !unavailable.has(f.folder)), deps);
+  const drifted = await driftedRegarding(
+    mb,
+    folders.filter((f) => f.tracking && !unavailable.has(f.folder)),
+    deps,
+  );
   if (drifted.length) {
     const batches = packWriteBatches(mb.mailboxid, drifted, deps.settings.writeBatchMaxBytes);
-    await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
+    await deps.queue.send(
+      QUEUES.activityWrites,
+      batches.map((b) => ({ body: b, messageId: b.batchId })),
+    );
   }
   const record = await deps.mailboxes.get(mb.mailboxid);
   if (record) await recordMailboxSuccess(record, started, deps, deps.settings.syncIntervalSeconds * 1000);
@@ -79,7 +91,11 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
 }
 
 /** A folder-tracked folder Graph says is gone or unreadable is skipped (tracked-folders.ts); any other folder's failure is the mailbox's. */
-async function syncTrackedOrNot<T>(sf: SyncedFolder, health: TrackedFolderHealth, run: () => Promise<T>): Promise<T | 'unavailable'> {
+async function syncTrackedOrNot<T>(
+  sf: SyncedFolder,
+  health: TrackedFolderHealth,
+  run: () => Promise<T>,
+): Promise<T | 'unavailable'> {
   if (!sf.tracking || !sf.mappingId) return run();
   try {
     const done = await run();
@@ -92,9 +108,19 @@ async function syncTrackedOrNot<T>(sf: SyncedFolder, health: TrackedFolderHealth
   }
 }
 
-async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, deadline: number, deps: PipelineDeps): Promise<'done' | 'budget' | 'conflict'> {
+async function syncFolder(
+  sf: SyncedFolder,
+  mb: DvMailbox,
+  ctx: OrgContext,
+  deadline: number,
+  deps: PipelineDeps,
+): Promise<'done' | 'budget' | 'conflict'> {
   const folder = sf.folder;
-  let cp: Checkpoint = (await deps.checkpoints.get(mb.mailboxid, folder)) ?? { mailboxId: mb.mailboxid, folder, rounds: 0 };
+  let cp: Checkpoint = (await deps.checkpoints.get(mb.mailboxid, folder)) ?? {
+    mailboxId: mb.mailboxid,
+    folder,
+    rounds: 0,
+  };
   let decided: Set<string> | undefined;
   // SSS's watermark (root Inbox): an admin who changes processemailreceivedafter starts it over.
   const base = mb.processEmailReceivedAfter ?? '';
@@ -102,7 +128,12 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
     // A changed start date means "evaluate the Inbox again from that date" (PP-pera): a fresh round.
     const restart = cp.watermarkBase !== undefined && cp.rounds > 0;
     if (restart) deps.log.info('sync.start-date-changed', { mailboxId: mb.mailboxid });
-    cp = { ...cp, watermark: undefined, watermarkBase: base, ...(restart ? { cursor: undefined, cursorKind: undefined, rounds: 0 } : {}) };
+    cp = {
+      ...cp,
+      watermark: undefined,
+      watermarkBase: base,
+      ...(restart ? { cursor: undefined, cursorKind: undefined, rounds: 0 } : {}),
+    };
   }
   for (;;) {
     if (deps.clock.now().getTime() > deadline) return 'budget';
@@ -113,7 +144,8 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
       if (!(e instanceof SyncStateExpiredError || e instanceof UnsafeLinkError) || cp.cursor === undefined) throw e;
       // The delta state is gone, or the stored link is not one to follow (a corrupted or planted cursor):
       // start the folder over; decisions and deterministic ids keep it duplicate-free.
-      if (e instanceof UnsafeLinkError) deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder, error: e.message });
+      if (e instanceof UnsafeLinkError)
+        deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder, error: e.message });
       else deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder });
       cp = { ...cp, cursor: undefined, cursorKind: undefined, reconciling: true };
       continue;
@@ -121,12 +153,30 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
     // The watermark applies once the first full enumeration is done: a first round comes in no particular order.
     const watermark = folder === INBOX && cp.rounds > 0 ? cp.watermark : undefined;
     // A resynced round passes over what this folder already decided: one decision per item, whatever changed since.
-    if (cp.reconciling && !decided) decided = new Set((await deps.ledger.forMailbox(mb.mailboxid)).filter((d) => d.folder === folder).map((d) => d.graphId));
-    const { entries, index, smart, latestReceived } = await evaluatePage(page.value, { folder, ...(sf.tracking ? { tracking: sf.tracking } : {}), ...(watermark ? { watermark } : {}), ...(cp.reconciling && decided ? { decided } : {}) }, mb, ctx, deps);
+    if (cp.reconciling && !decided)
+      decided = new Set(
+        (await deps.ledger.forMailbox(mb.mailboxid)).filter((d) => d.folder === folder).map((d) => d.graphId),
+      );
+    const { entries, index, smart, latestReceived } = await evaluatePage(
+      page.value,
+      {
+        folder,
+        ...(sf.tracking ? { tracking: sf.tracking } : {}),
+        ...(watermark ? { watermark } : {}),
+        ...(cp.reconciling && decided ? { decided } : {}),
+      },
+      mb,
+      ctx,
+      deps,
+    );
     if (index.length) await deps.correlation.put(index);
     if (smart?.length) await deps.correlation.smart.put(smart);
     const batches = packWriteBatches(mb.mailboxid, entries, deps.settings.writeBatchMaxBytes);
-    if (batches.length) await deps.queue.send(QUEUES.activityWrites, batches.map((b) => ({ body: b, messageId: b.batchId })));
+    if (batches.length)
+      await deps.queue.send(
+        QUEUES.activityWrites,
+        batches.map((b) => ({ body: b, messageId: b.batchId })),
+      );
     try {
       cp = await deps.checkpoints.save({
         ...cp,
@@ -135,7 +185,9 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
         rounds: page.deltaLink ? cp.rounds + 1 : cp.rounds,
         reconciling: page.deltaLink ? false : cp.reconciling,
         updatedAt: deps.clock.now().toISOString(),
-        ...(folder === INBOX && latestReceived && (!cp.watermark || latestReceived > cp.watermark) ? { watermark: latestReceived } : {}),
+        ...(folder === INBOX && latestReceived && (!cp.watermark || latestReceived > cp.watermark)
+          ? { watermark: latestReceived }
+          : {}),
       });
     } catch (e) {
       if (e instanceof CheckpointConflictError) {
@@ -144,7 +196,12 @@ async function syncFolder(sf: SyncedFolder, mb: DvMailbox, ctx: OrgContext, dead
       }
       throw e;
     }
-    deps.log.info('sync.page', { mailboxId: mb.mailboxid, folder, items: page.value.length, decisions: entries.length });
+    deps.log.info('sync.page', {
+      mailboxId: mb.mailboxid,
+      folder,
+      items: page.value.length,
+      decisions: entries.length,
+    });
     if (page.deltaLink) return 'done';
   }
 }

@@ -8,7 +8,9 @@ import type { PipelineDeps } from './deps';
 
 /** Graph's answers for a folder that is gone (404), not ours to read (403) or an id that is no folder id (400). */
 export function isFolderUnavailable(e: unknown): e is SyncError {
-  return e instanceof PermanentError && e.system === 'graph' && (e.status === 404 || e.status === 403 || e.status === 400);
+  return (
+    e instanceof PermanentError && e.system === 'graph' && (e.status === 404 || e.status === 403 || e.status === 400)
+  );
 }
 
 /** What to say about the failure: status and code only, never a folder name or an address. */
@@ -17,10 +19,14 @@ export const failureText = (e: SyncError) => `graph ${e.status ?? ''} ${e.code ?
 /** The unavailable tracked folders of one mailbox during one sync job: the mailbox record is read once. */
 export class TrackedFolderHealth {
   private known?: Set<string>;
-  constructor(private readonly mb: DvMailbox, private readonly deps: PipelineDeps) {}
+  constructor(
+    private readonly mb: DvMailbox,
+    private readonly deps: PipelineDeps,
+  ) {}
 
   private async current(): Promise<Set<string>> {
-    if (!this.known) this.known = new Set((await this.deps.mailboxes.get(this.mb.mailboxid))?.health.unavailableFolders ?? []);
+    if (!this.known)
+      this.known = new Set((await this.deps.mailboxes.get(this.mb.mailboxid))?.health.unavailableFolders ?? []);
     return this.known;
   }
 
@@ -29,15 +35,22 @@ export class TrackedFolderHealth {
     this.deps.log.warn('sync.tracked-folder-unavailable', { mailboxId: this.mb.mailboxid, mappingId, error: what });
     if ((await this.current()).has(mappingId)) return;
     await this.change(mappingId, true);
-    await this.alert('Warning', 'TrackingFolderUnavailable',
-      `a folder-tracked folder (mailboxtrackingfolder ${mappingId}) was deleted or cannot be read (${what}): its mail is skipped until it can be read again; the mailbox keeps syncing`);
+    await this.alert(
+      'Warning',
+      'TrackingFolderUnavailable',
+      `a folder-tracked folder (mailboxtrackingfolder ${mappingId}) was deleted or cannot be read (${what}): its mail is skipped until it can be read again; the mailbox keeps syncing`,
+    );
   }
 
   /** The mapping's folder was read: if it had been unavailable, say it is back. */
   async available(mappingId: string): Promise<void> {
     if (!(await this.current()).has(mappingId)) return;
     await this.change(mappingId, false);
-    await this.alert('Information', 'TrackingFolderAvailable', `the folder-tracked folder of mailboxtrackingfolder ${mappingId} can be read again: its sync resumed`);
+    await this.alert(
+      'Information',
+      'TrackingFolderAvailable',
+      `the folder-tracked folder of mailboxtrackingfolder ${mappingId} can be read again: its sync resumed`,
+    );
   }
 
   private async change(mappingId: string, unavailable: boolean): Promise<void> {
@@ -47,11 +60,25 @@ export class TrackedFolderHealth {
     const record = await this.deps.mailboxes.get(this.mb.mailboxid);
     if (!record) return;
     const { unavailableFolders: _old, ...health } = record.health;
-    await this.deps.mailboxes.upsert({ ...record, health: { ...health, ...(known.size ? { unavailableFolders: [...known].sort() } : {}) } });
+    await this.deps.mailboxes.upsert({
+      ...record,
+      health: { ...health, ...(known.size ? { unavailableFolders: [...known].sort() } : {}) },
+    });
   }
 
   private async alert(level: 'Warning' | 'Information', code: string, message: string): Promise<void> {
-    await this.deps.alerts.record({ mailboxId: this.mb.mailboxid, level, code, message, at: this.deps.clock.now().toISOString() });
-    (level === 'Warning' ? this.deps.log.warn : this.deps.log.info)('mailbox.alert', { mailboxId: this.mb.mailboxid, level, code, alert: message });
+    await this.deps.alerts.record({
+      mailboxId: this.mb.mailboxid,
+      level,
+      code,
+      message,
+      at: this.deps.clock.now().toISOString(),
+    });
+    (level === 'Warning' ? this.deps.log.warn : this.deps.log.info)('mailbox.alert', {
+      mailboxId: this.mb.mailboxid,
+      level,
+      code,
+      alert: message,
+    });
   }
 }

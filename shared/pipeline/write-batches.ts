@@ -15,7 +15,10 @@ function fit(entry: WriteEntry, maxBytes: number): WriteEntry {
   // Bytes over the limit, counted generously in UTF-16 units so multi-byte text still fits after the cut.
   const cut = truncate(body, Math.max(0, body.length - overflow - 64));
   const detail = [entry.decision.detail, 'truncated: description'].filter(Boolean).join('; ');
-  const shrunk: WriteEntry = { decision: { ...entry.decision, detail }, activity: { ...entry.activity, description: cut.value, notifications: 2 } };
+  const shrunk: WriteEntry = {
+    decision: { ...entry.decision, detail },
+    activity: { ...entry.activity, description: cut.value, notifications: 2 },
+  };
   if (size(shrunk) + ENVELOPE_BYTES <= maxBytes) return shrunk;
   // The body is gone and it is still too large: thousands of recipients. Keep the sender and as many
   // recipients as fit, and say so; a message over the queue's limit would fail the whole page.
@@ -30,8 +33,13 @@ function fitParties(entry: WriteEntry, maxBytes: number): WriteEntry {
   let keep = Math.max(1, Math.floor((maxBytes - ENVELOPE_BYTES - (size(entry) - size(parties))) / (perParty + 1)));
   for (;;) {
     const kept = parties.slice(0, Math.min(parties.length, keep));
-    const detail = [entry.decision.detail, `truncated: recipients (${kept.length - 1} of ${parties.length - 1} kept)`].filter(Boolean).join('; ');
-    const shrunk: WriteEntry = { decision: { ...entry.decision, detail }, activity: { ...entry.activity!, parties: kept } };
+    const detail = [entry.decision.detail, `truncated: recipients (${kept.length - 1} of ${parties.length - 1} kept)`]
+      .filter(Boolean)
+      .join('; ');
+    const shrunk: WriteEntry = {
+      decision: { ...entry.decision, detail },
+      activity: { ...entry.activity!, parties: kept },
+    };
     if (size(shrunk) + ENVELOPE_BYTES <= maxBytes || keep <= 1) return shrunk;
     keep = Math.max(1, Math.floor(keep * 0.9));
   }

@@ -29,34 +29,69 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked
   const toCreate = batch.entries.filter((e) => e.activity).map((e) => e.activity!);
   const toUpdate = batch.entries.filter((e) => e.update).map((e) => e.update!);
   const results = new Map((await deps.dataverse.createEmails(toCreate)).map((r) => [r.activityid, r]));
-  const updated = new Map((toUpdate.length ? await deps.dataverse.updateRegarding(toUpdate) : []).map((r) => [r.activityid, r]));
+  const updated = new Map(
+    (toUpdate.length ? await deps.dataverse.updateRegarding(toUpdate) : []).map((r) => [r.activityid, r]),
+  );
   for (const r of updated.values()) if (r.status === 'retry') results.set(r.activityid, r);
-  const toQueue = [...batch.entries.filter((e) => e.queueItem).map((e) => e.queueItem!), ...trackedMeanwhile(batch, results)];
-  const queued = new Map((toQueue.length ? await deps.dataverse.createQueueItems(toQueue) : []).map((r) => [r.activityid, r]));
+  const toQueue = [
+    ...batch.entries.filter((e) => e.queueItem).map((e) => e.queueItem!),
+    ...trackedMeanwhile(batch, results),
+  ];
+  const queued = new Map(
+    (toQueue.length ? await deps.dataverse.createQueueItems(toQueue) : []).map((r) => [r.activityid, r]),
+  );
   for (const r of queued.values()) if (r.status === 'retry' || r.status === 'waiting') results.set(r.activityid, r);
   const retry = [...results.values()].filter((r) => r.status === 'retry');
   // Nothing is recorded until every write has an answer: the message is redelivered whole, and rows
   // created meanwhile come back as "ours".
-  if (retry.length) throw new TransientError(`${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, 'dataverse');
+  if (retry.length)
+    throw new TransientError(`${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, 'dataverse');
   const waiting = [...results.values()].filter((r) => r.status === 'waiting');
   if (waiting.length && !unlinked) {
     const deferrals = batch.deferrals ?? 0;
     if (deferrals < MAX_DEFERRALS) {
       // Later, not at once: redelivering now would only use up the delivery count before the other write lands.
       const at = new Date(deps.clock.now().getTime() + DEFERRAL_MS * 2 ** deferrals);
-      await deps.queue.send(QUEUES.activityWrites, [{ body: { ...batch, deferrals: deferrals + 1 }, messageId: `${batch.batchId}:deferred:${deferrals + 1}`, scheduledEnqueueTimeUtc: at }]);
-      deps.log.warn('write.deferred', { mailboxId: batch.mailboxId, waiting: waiting.length, deferrals: deferrals + 1 });
+      await deps.queue.send(QUEUES.activityWrites, [
+        {
+          body: { ...batch, deferrals: deferrals + 1 },
+          messageId: `${batch.batchId}:deferred:${deferrals + 1}`,
+          scheduledEnqueueTimeUtc: at,
+        },
+      ]);
+      deps.log.warn('write.deferred', {
+        mailboxId: batch.mailboxId,
+        waiting: waiting.length,
+        deferrals: deferrals + 1,
+      });
       return;
     }
     // Waited long enough: write them without the link to the email that never came, and say so.
     const ids = new Set(waiting.map((w) => w.activityid));
     const withoutWaiting: WriteBatch = {
       ...batch,
-      entries: batch.entries.map((e) => (e.activity && ids.has(e.activity.activityid)
-        ? { decision: { ...e.decision, detail: [e.decision.detail, 'written without its link to the correlated email, which was never written'].filter(Boolean).join('; ') }, activity: withoutLinks(e.activity) }
-        : e.queueItem && ids.has(queueItemId(e.queueItem.activityid, e.queueItem.queueId))
-          ? { decision: { ...e.decision, outcome: 'failed', reason: 'WriteFailed', detail: 'the queue item was not created: the email it points at was never written' } }
-          : e)),
+      entries: batch.entries.map((e) =>
+        e.activity && ids.has(e.activity.activityid)
+          ? {
+              decision: {
+                ...e.decision,
+                detail: [e.decision.detail, 'written without its link to the correlated email, which was never written']
+                  .filter(Boolean)
+                  .join('; '),
+              },
+              activity: withoutLinks(e.activity),
+            }
+          : e.queueItem && ids.has(queueItemId(e.queueItem.activityid, e.queueItem.queueId))
+            ? {
+                decision: {
+                  ...e.decision,
+                  outcome: 'failed',
+                  reason: 'WriteFailed',
+                  detail: 'the queue item was not created: the email it points at was never written',
+                },
+              }
+            : e,
+      ),
     };
     return writeBatch(withoutWaiting, deps, true);
   }
@@ -65,24 +100,52 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked
   const decisions: Decision[] = batch.entries.map(({ decision, activity, update, queueItem }) => {
     if (queueItem) {
       const q = queued.get(queueItemId(queueItem.activityid, queueItem.queueId));
-      return q?.status === 'failed' ? { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: `the queue item was not created: ${q.error ?? 'write failed'}` } : decision;
+      return q?.status === 'failed'
+        ? {
+            ...decision,
+            outcome: 'failed',
+            reason: 'WriteFailed',
+            detail: `the queue item was not created: ${q.error ?? 'write failed'}`,
+          }
+        : decision;
     }
     if (update) {
       const u = updated.get(update.activityid);
-      return u?.status === 'failed' ? { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: u.error ?? 'update failed' } : decision;
+      return u?.status === 'failed'
+        ? { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: u.error ?? 'update failed' }
+        : decision;
     }
     if (!activity) return decision;
     const r = results.get(activity.activityid);
     if (!r) return decision;
     // 'waiting' here is the unlinked attempt's refusal: a target the email needs does not exist.
-    if (r.status === 'failed' || r.status === 'waiting') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: r.error ?? 'write failed' };
+    if (r.status === 'failed' || r.status === 'waiting')
+      return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: r.error ?? 'write failed' };
     if (r.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== decision.mailboxId) {
-      const q = activity.queueItemIfTracked ? queued.get(queueItemId(activity.activityid, activity.queueItemIfTracked)) : undefined;
-      if (q?.status === 'failed') return { ...decision, outcome: 'failed', reason: 'WriteFailed', detail: `the queue item was not created: ${q.error ?? 'write failed'}` };
-      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: `created meanwhile from another mailbox${q ? '; a queue item is added for this queue' : ''}` };
+      const q = activity.queueItemIfTracked
+        ? queued.get(queueItemId(activity.activityid, activity.queueItemIfTracked))
+        : undefined;
+      if (q?.status === 'failed')
+        return {
+          ...decision,
+          outcome: 'failed',
+          reason: 'WriteFailed',
+          detail: `the queue item was not created: ${q.error ?? 'write failed'}`,
+        };
+      return {
+        ...decision,
+        outcome: 'skipped',
+        reason: 'Duplicate',
+        detail: `created meanwhile from another mailbox${q ? '; a queue item is added for this queue' : ''}`,
+      };
     }
     if (r.status === 'exists' && takenByOtherItem.has(decision.graphId)) {
-      return { ...decision, outcome: 'skipped', reason: 'Duplicate', detail: 'another item of this mailbox with the same Message-ID and direction was tracked first' };
+      return {
+        ...decision,
+        outcome: 'skipped',
+        reason: 'Duplicate',
+        detail: 'another item of this mailbox with the same Message-ID and direction was tracked first',
+      };
     }
     return decision;
   });
@@ -100,17 +163,24 @@ function withoutLinks(a: EmailActivity): EmailActivity {
  * "Exists, created by this mailbox" is a replay of the same item, unless the correlation index says the
  * row was decided from another Exchange item of this mailbox (same Message-ID): that one is a duplicate.
  */
-async function otherItemsRows(batch: WriteBatch, results: Map<string, EmailWriteResult>, deps: PipelineDeps): Promise<Set<string>> {
+async function otherItemsRows(
+  batch: WriteBatch,
+  results: Map<string, EmailWriteResult>,
+  deps: PipelineDeps,
+): Promise<Set<string>> {
   const ours = batch.entries.filter((e) => {
     const r = e.activity && results.get(e.activity.activityid);
-    return r?.status === 'exists' && (!r.existingReceivingMailboxId || r.existingReceivingMailboxId === e.decision.mailboxId);
+    return (
+      r?.status === 'exists' && (!r.existingReceivingMailboxId || r.existingReceivingMailboxId === e.decision.mailboxId)
+    );
   });
   if (ours.length === 0) return new Set();
   const index = await deps.correlation.get([...new Set(ours.map((e) => e.decision.messageKey))]);
   const out = new Set<string>();
   for (const e of ours) {
     const row = (index.get(e.decision.messageKey) ?? []).find((x) => x.activityid === e.activity!.activityid);
-    if (row?.graphId && row.mailboxId === e.decision.mailboxId && row.graphId !== e.decision.graphId) out.add(e.decision.graphId);
+    if (row?.graphId && row.mailboxId === e.decision.mailboxId && row.graphId !== e.decision.graphId)
+      out.add(e.decision.graphId);
   }
   return out;
 }
@@ -119,7 +189,10 @@ async function otherItemsRows(batch: WriteBatch, results: Map<string, EmailWrite
 function trackedMeanwhile(batch: WriteBatch, results: Map<string, EmailWriteResult>): QueueItemOnly[] {
   return batch.entries.flatMap((e) => {
     const r = e.activity && results.get(e.activity.activityid);
-    const other = r?.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== e.decision.mailboxId;
-    return other && e.activity!.queueItemIfTracked ? [{ activityid: e.activity!.activityid, queueId: e.activity!.queueItemIfTracked }] : [];
+    const other =
+      r?.status === 'exists' && r.existingReceivingMailboxId && r.existingReceivingMailboxId !== e.decision.mailboxId;
+    return other && e.activity!.queueItemIfTracked
+      ? [{ activityid: e.activity!.activityid, queueId: e.activity!.queueItemIfTracked }]
+      : [];
   });
 }

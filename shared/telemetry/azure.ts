@@ -9,5 +9,6 @@ export const azureTelemetry: Telemetry = initTelemetry({
   env: process.env,
   liveMetrics: earlySetting(process.env, 'LIVE_METRICS') === true,
   // The managed identity named in APPLICATIONINSIGHTS_AUTHENTICATION_STRING (ClientId=...), else AZURE_CLIENT_ID.
-  credential: (clientId) => azureResourceCredential({ azureClientId: clientId ?? process.env.AZURE_CLIENT_ID } as Settings),
+  credential: (clientId) =>
+    azureResourceCredential({ azureClientId: clientId ?? process.env.AZURE_CLIENT_ID } as Settings),
 });

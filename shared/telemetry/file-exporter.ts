@@ -3,11 +3,18 @@
 import { appendFile } from 'node:fs';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { AggregationTemporality, DataPointType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 
 function append(path: string, lines: string[], done: (r: ExportResult) => void): void {
   if (lines.length === 0) return done({ code: ExportResultCode.SUCCESS });
-  appendFile(path, `${lines.join('\n')}\n`, (err) => done(err ? { code: ExportResultCode.FAILED, error: err } : { code: ExportResultCode.SUCCESS }));
+  appendFile(path, `${lines.join('\n')}\n`, (err) =>
+    done(err ? { code: ExportResultCode.FAILED, error: err } : { code: ExportResultCode.SUCCESS }),
+  );
 }
 
 export function spanLine(s: ReadableSpan): string {
@@ -24,7 +31,9 @@ export function spanLine(s: ReadableSpan): string {
     status: s.status.code,
     ...(s.status.message ? { statusMessage: s.status.message } : {}),
     attributes: s.attributes,
-    ...(s.links.length ? { links: s.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId })) } : {}),
+    ...(s.links.length
+      ? { links: s.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId })) }
+      : {}),
   });
 }
 
@@ -47,7 +56,17 @@ export function metricLines(rm: ResourceMetrics, at = new Date()): string[] {
         const value = typeof v === 'number' ? { value: v } : { count: v.count, sum: v.sum, min: v.min, max: v.max };
         return { attributes: p.attributes, ...value };
       });
-      if (points.length) lines.push(JSON.stringify({ type: 'metric', t: at.toISOString(), name: m.descriptor.name, unit: m.descriptor.unit, kind: DataPointType[m.dataPointType], points }));
+      if (points.length)
+        lines.push(
+          JSON.stringify({
+            type: 'metric',
+            t: at.toISOString(),
+            name: m.descriptor.name,
+            unit: m.descriptor.unit,
+            kind: DataPointType[m.dataPointType],
+            points,
+          }),
+        );
     }
   }
   return lines;

@@ -6,10 +6,27 @@ import { join } from 'node:path';
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import {
+  ConsoleMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BatchLogRecordProcessor,
+  ConsoleLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type LogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
 import type * as OtlpTrace from '@opentelemetry/exporter-trace-otlp-http';
 import type * as OtlpMetrics from '@opentelemetry/exporter-metrics-otlp-http';
 import type * as OtlpLogs from '@opentelemetry/exporter-logs-otlp-http';
@@ -24,8 +41,10 @@ type Env = Record<string, string | undefined>;
 
 // OTLP exporters are loaded only when configured (they read OTEL_EXPORTER_OTLP_* themselves: endpoint, headers).
 /* eslint-disable @typescript-eslint/no-require-imports */
-const otlpSpans = () => new (require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpTrace).OTLPTraceExporter();
-const otlpMetrics = () => new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof OtlpMetrics).OTLPMetricExporter();
+const otlpSpans = () =>
+  new (require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpTrace).OTLPTraceExporter();
+const otlpMetrics = () =>
+  new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof OtlpMetrics).OTLPMetricExporter();
 const otlpLogs = () => new (require('@opentelemetry/exporter-logs-otlp-http') as typeof OtlpLogs).OTLPLogExporter();
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -59,7 +78,12 @@ export interface Telemetry {
 
 let active: { handle: Telemetry; stop: () => Promise<void>; flush: () => Promise<void> } | undefined;
 
-const OFF: Telemetry = { destinations: [], owned: false, flush: async () => undefined, shutdown: async () => undefined };
+const OFF: Telemetry = {
+  destinations: [],
+  owned: false,
+  flush: async () => undefined,
+  shutdown: async () => undefined,
+};
 
 export function telemetryActive(): boolean {
   return !!active;
@@ -78,7 +102,10 @@ export function parseAuthenticationString(value: string | undefined): { aad: boo
 
 /** Standard exporter selection: OTEL_<SIGNAL>_EXPORTER (otlp, console, none; plus `file` locally), else the mode's default. */
 export function exportersFor(signal: 'TRACES' | 'METRICS' | 'LOGS', env: Env, fallback: string[]): string[] {
-  const listed = (env[`OTEL_${signal}_EXPORTER`] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const listed = (env[`OTEL_${signal}_EXPORTER`] ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (listed.length) return listed.includes('none') ? [] : listed;
   const otlp = !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]);
   return [...fallback, ...(otlp ? ['otlp'] : [])];
@@ -119,17 +146,33 @@ function startAzure(o: TelemetryOptions, intervalMs: number): Started | undefine
   const auth = parseAuthenticationString(o.env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
   const credential = auth.aad && o.credential ? o.credential(auth.clientId) : undefined;
   const destinations = ['azuremonitor'];
-  const spanProcessors: SpanProcessor[] = [new RedactingSpanProcessor(personalDataAllowed), ...(o.spanProcessors ?? [])];
+  const spanProcessors: SpanProcessor[] = [
+    new RedactingSpanProcessor(personalDataAllowed),
+    ...(o.spanProcessors ?? []),
+  ];
   const metricReaders: MetricReader[] = [...(o.metricReaders ?? [])];
   const logRecordProcessors: LogRecordProcessor[] = [...(o.logRecordProcessors ?? [])];
   if (exportersFor('TRACES', o.env, []).includes('otlp')) spanProcessors.push(new BatchSpanProcessor(otlpSpans()));
-  if (exportersFor('METRICS', o.env, []).includes('otlp')) metricReaders.push(new PeriodicExportingMetricReader({ exporter: otlpMetrics(), exportIntervalMillis: intervalMs }));
-  if (exportersFor('LOGS', o.env, []).includes('otlp')) logRecordProcessors.push(new BatchLogRecordProcessor(otlpLogs()));
+  if (exportersFor('METRICS', o.env, []).includes('otlp'))
+    metricReaders.push(
+      new PeriodicExportingMetricReader({ exporter: otlpMetrics(), exportIntervalMillis: intervalMs }),
+    );
+  if (exportersFor('LOGS', o.env, []).includes('otlp'))
+    logRecordProcessors.push(new BatchLogRecordProcessor(otlpLogs()));
   if (spanProcessors.length > 1 + (o.spanProcessors?.length ?? 0)) destinations.push('otlp');
   // Loaded only here: the distro pulls in the whole Node SDK and its instrumentations, which the local runtime never needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { useAzureMonitor, shutdownAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof AzureMonitor;
-  useAzureMonitor(azureMonitorOptions({ connectionString, credential, liveMetrics: o.liveMetrics === true, spanProcessors, metricReaders, logRecordProcessors }));
+  useAzureMonitor(
+    azureMonitorOptions({
+      connectionString,
+      credential,
+      liveMetrics: o.liveMetrics === true,
+      spanProcessors,
+      metricReaders,
+      logRecordProcessors,
+    }),
+  );
   return {
     destinations,
     flush: async () => {
@@ -154,7 +197,10 @@ export function azureMonitorOptions(a: {
   logRecordProcessors: LogRecordProcessor[];
 }): AzureMonitor.AzureMonitorOpenTelemetryOptions {
   return {
-    azureMonitorExporterOptions: { connectionString: a.connectionString, ...(a.credential ? { credential: a.credential } : {}) },
+    azureMonitorExporterOptions: {
+      connectionString: a.connectionString,
+      ...(a.credential ? { credential: a.credential } : {}),
+    },
     // Outbound HTTP of the Azure SDKs (Tables, Service Bus) and their own spans; Graph and Dataverse
     // calls are spans of ours (fetch is not instrumented by this distro line).
     instrumentationOptions: { http: { enabled: true }, azureSdk: { enabled: true } },
@@ -174,7 +220,10 @@ function startLocal(o: TelemetryOptions, intervalMs: number): Started {
   const destinations = new Set<string>();
   const use = (kind: string) => destinations.add(kind === 'file' ? `file:${file}` : kind);
 
-  const spanProcessors: SpanProcessor[] = [new RedactingSpanProcessor(personalDataAllowed), ...(o.spanProcessors ?? [])];
+  const spanProcessors: SpanProcessor[] = [
+    new RedactingSpanProcessor(personalDataAllowed),
+    ...(o.spanProcessors ?? []),
+  ];
   for (const kind of exportersFor('TRACES', o.env, fallback)) {
     if (kind === 'file' && file) spanProcessors.push(new BatchSpanProcessor(new FileSpanExporter(file)));
     else if (kind === 'otlp') spanProcessors.push(new BatchSpanProcessor(otlpSpans()));
@@ -184,7 +233,14 @@ function startLocal(o: TelemetryOptions, intervalMs: number): Started {
   }
   const readers: IMetricReader[] = [...(o.metricReaders ?? [])];
   for (const kind of exportersFor('METRICS', o.env, fallback)) {
-    const exporter = kind === 'file' && file ? new FileMetricExporter(file) : kind === 'otlp' ? otlpMetrics() : kind === 'console' ? new ConsoleMetricExporter() : undefined;
+    const exporter =
+      kind === 'file' && file
+        ? new FileMetricExporter(file)
+        : kind === 'otlp'
+          ? otlpMetrics()
+          : kind === 'console'
+            ? new ConsoleMetricExporter()
+            : undefined;
     if (!exporter) continue;
     readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs }));
     use(kind);

@@ -19,12 +19,30 @@ export function instruments(): Instruments {
   if (cache?.provider === provider) return cache.instruments;
   const meter = provider.getMeter(SCOPE);
   const made: Instruments = {
-    decided: meter.createCounter(METRICS.decided, { description: 'Decisions recorded in the ledger, by outcome and reason', unit: '{decision}' }),
-    requests: meter.createCounter(METRICS.requests, { description: 'HTTP requests to Graph and Dataverse', unit: '{request}' }),
-    throttled: meter.createHistogram(METRICS.throttled, { description: 'Throttled answers (429/503 with Retry-After); the value is Retry-After when known', unit: 'ms' }),
-    latency: meter.createHistogram(METRICS.latency, { description: 'Exchange received time to the Dataverse row created', unit: 'ms' }),
-    checkpointLag: meter.createHistogram(METRICS.checkpointLag, { description: 'How long a folder checkpoint had not moved when it moves', unit: 'ms' }),
-    stageDuration: meter.createHistogram(METRICS.stageDuration, { description: 'Stage invocation duration', unit: 'ms' }),
+    decided: meter.createCounter(METRICS.decided, {
+      description: 'Decisions recorded in the ledger, by outcome and reason',
+      unit: '{decision}',
+    }),
+    requests: meter.createCounter(METRICS.requests, {
+      description: 'HTTP requests to Graph and Dataverse',
+      unit: '{request}',
+    }),
+    throttled: meter.createHistogram(METRICS.throttled, {
+      description: 'Throttled answers (429/503 with Retry-After); the value is Retry-After when known',
+      unit: 'ms',
+    }),
+    latency: meter.createHistogram(METRICS.latency, {
+      description: 'Exchange received time to the Dataverse row created',
+      unit: 'ms',
+    }),
+    checkpointLag: meter.createHistogram(METRICS.checkpointLag, {
+      description: 'How long a folder checkpoint had not moved when it moves',
+      unit: 'ms',
+    }),
+    stageDuration: meter.createHistogram(METRICS.stageDuration, {
+      description: 'Stage invocation duration',
+      unit: 'ms',
+    }),
   };
   cache = { provider, instruments: made };
   return made;

@@ -16,7 +16,8 @@ const SEVERITY = { info: SeverityNumber.INFO, warn: SeverityNumber.WARN, error: 
 export function telemetrySink(next: LogSink, o: { traceIds?: boolean } = {}): LogSink {
   return (level, event, props) => {
     const sc = trace.getActiveSpan()?.spanContext();
-    const ids = o.traceIds !== false && sc && trace.isSpanContextValid(sc) ? { traceId: sc.traceId, spanId: sc.spanId } : {};
+    const ids =
+      o.traceIds !== false && sc && trace.isSpanContextValid(sc) ? { traceId: sc.traceId, spanId: sc.spanId } : {};
     next(level, event, props ? { ...props, ...ids } : Object.keys(ids).length ? ids : props);
     logs.getLogger(SCOPE).emit({
       severityNumber: SEVERITY[level],

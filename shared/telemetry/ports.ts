@@ -31,20 +31,29 @@ export function recordRequest(system: 'graph' | 'dataverse', route: string): voi
   instruments().requests.add(1, { system, route });
 }
 
-async function inClientSpan<T>(system: 'graph' | 'dataverse', operation: string, run: () => Promise<T>, after?: (r: T) => void): Promise<T> {
-  return tracer().startActiveSpan(SPANS.dependency(system, operation), { kind: SpanKind.CLIENT, attributes: { [ATTR.system]: system, [ATTR.route]: operation } }, async (span) => {
-    try {
-      const r = await run();
-      after?.(r);
-      return r;
-    } catch (e) {
-      if (e instanceof ThrottledError) recordThrottled(e.system, e.retryAfterMs);
-      fail(span, e);
-      throw e;
-    } finally {
-      span.end();
-    }
-  });
+async function inClientSpan<T>(
+  system: 'graph' | 'dataverse',
+  operation: string,
+  run: () => Promise<T>,
+  after?: (r: T) => void,
+): Promise<T> {
+  return tracer().startActiveSpan(
+    SPANS.dependency(system, operation),
+    { kind: SpanKind.CLIENT, attributes: { [ATTR.system]: system, [ATTR.route]: operation } },
+    async (span) => {
+      try {
+        const r = await run();
+        after?.(r);
+        return r;
+      } catch (e) {
+        if (e instanceof ThrottledError) recordThrottled(e.system, e.retryAfterMs);
+        fail(span, e);
+        throw e;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** Injects the active trace context into every message's application properties, inside a producer span. */
@@ -53,7 +62,15 @@ export function tracedQueue(inner: QueuePort): QueuePort {
     send: (queue, messages) =>
       tracer().startActiveSpan(
         SPANS.send(queue),
-        { kind: SpanKind.PRODUCER, attributes: { [ATTR.messagingSystem]: 'servicebus', [ATTR.destination]: queue, [ATTR.operation]: 'send', [ATTR.batchCount]: messages.length } },
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            [ATTR.messagingSystem]: 'servicebus',
+            [ATTR.destination]: queue,
+            [ATTR.operation]: 'send',
+            [ATTR.batchCount]: messages.length,
+          },
+        },
         async (span) => {
           const ctx = context.active();
           try {
@@ -84,7 +101,13 @@ export function tracedLedger(inner: Ledger, log: Log): Ledger {
       const { decided } = instruments();
       for (const d of decisions) {
         decided.add(1, { outcome: d.outcome, reason: d.reason, folder: d.folder });
-        log.info(EVENTS.decided, { mailboxId: d.mailboxId, folder: d.folder, outcome: d.outcome, reason: d.reason, correlationMethod: d.correlationMethod });
+        log.info(EVENTS.decided, {
+          mailboxId: d.mailboxId,
+          folder: d.folder,
+          outcome: d.outcome,
+          reason: d.reason,
+          correlationMethod: d.correlationMethod,
+        });
       }
     },
   };
@@ -120,7 +143,8 @@ function clientSpans<T extends object>(system: 'graph' | 'dataverse', inner: T, 
   const out = { ...inner } as Record<string, unknown>;
   for (const [name, fn] of Object.entries(inner)) {
     if (typeof fn !== 'function' || skip.includes(name)) continue;
-    out[name] = (...args: unknown[]) => inClientSpan(system, name, () => (fn as (...a: unknown[]) => Promise<unknown>).apply(inner, args));
+    out[name] = (...args: unknown[]) =>
+      inClientSpan(system, name, () => (fn as (...a: unknown[]) => Promise<unknown>).apply(inner, args));
   }
   return out as T;
 }
@@ -135,22 +159,33 @@ export function tracedDataverse(inner: DataversePort, clock: Clock): DataversePo
   return {
     ...clientSpans('dataverse', inner, ['loadOrgContext', 'createEmails']),
     createEmails: (activities) =>
-      inClientSpan('dataverse', 'createEmails', () => inner.createEmails(activities), (results) => {
-        const { latency } = instruments();
-        const now = clock.now().getTime();
-        const byId = new Map(activities.map((a) => [a.activityid, a]));
-        let throttled = 0;
-        for (const r of results) {
-          if (r.status === 'retry' && /^429\b/.test(r.error ?? '')) throttled++;
-          if (r.status !== 'created') continue;
-          const a = byId.get(r.activityid);
-          const received = a ? Date.parse(a.actualend) : NaN;
-          if (Number.isFinite(received)) latency.record(Math.max(0, now - received), { direction: a!.directioncode ? 'outgoing' : 'incoming' });
-        }
-        // A $batch answers 200 with 429 parts: one throttle per $batch, not per row (Retry-After unknown here).
-        if (throttled) recordThrottled('dataverse', 0);
-        trace.getActiveSpan()?.setAttributes({ 'exsync.emails': activities.length, 'exsync.created': results.filter((r) => r.status === 'created').length });
-      }),
+      inClientSpan(
+        'dataverse',
+        'createEmails',
+        () => inner.createEmails(activities),
+        (results) => {
+          const { latency } = instruments();
+          const now = clock.now().getTime();
+          const byId = new Map(activities.map((a) => [a.activityid, a]));
+          let throttled = 0;
+          for (const r of results) {
+            if (r.status === 'retry' && /^429\b/.test(r.error ?? '')) throttled++;
+            if (r.status !== 'created') continue;
+            const a = byId.get(r.activityid);
+            const received = a ? Date.parse(a.actualend) : NaN;
+            if (Number.isFinite(received))
+              latency.record(Math.max(0, now - received), { direction: a!.directioncode ? 'outgoing' : 'incoming' });
+          }
+          // A $batch answers 200 with 429 parts: one throttle per $batch, not per row (Retry-After unknown here).
+          if (throttled) recordThrottled('dataverse', 0);
+          trace
+            .getActiveSpan()
+            ?.setAttributes({
+              'exsync.emails': activities.length,
+              'exsync.created': results.filter((r) => r.status === 'created').length,
+            });
+        },
+      ),
   };
 }
 

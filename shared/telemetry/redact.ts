@@ -18,7 +18,8 @@ export function scrubText(text: string, allowPersonal: boolean): string {
 
 function scrubValue(v: AttributeValue | undefined, allowPersonal: boolean): AttributeValue | undefined {
   if (typeof v === 'string') return scrubText(v, allowPersonal);
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? scrubText(x, allowPersonal) : x)) as AttributeValue;
+  if (Array.isArray(v))
+    return v.map((x) => (typeof x === 'string' ? scrubText(x, allowPersonal) : x)) as AttributeValue;
   return v;
 }
 
@@ -30,10 +31,14 @@ export function scrubAttributes(attrs: Attributes, allowPersonal: boolean): Attr
 }
 
 /** Log props -> attributes with the logger's own rule (kept identical on purpose). */
-export function logAttributes(props: Record<string, string | number | boolean | undefined> | undefined, allowPersonal: boolean): Attributes {
+export function logAttributes(
+  props: Record<string, string | number | boolean | undefined> | undefined,
+  allowPersonal: boolean,
+): Attributes {
   const scrubbed = scrub(props, allowPersonal) ?? {};
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(scrubbed)) if (v !== undefined) out[k] = typeof v === 'string' ? scrubText(v, allowPersonal) : v;
+  for (const [k, v] of Object.entries(scrubbed))
+    if (v !== undefined) out[k] = typeof v === 'string' ? scrubText(v, allowPersonal) : v;
   return out;
 }
 

@@ -1,6 +1,16 @@
 // One span per stage invocation (schedule, sync, write), a child of the context the message carried, so a
 // trace runs schedule -> sync -> write across both queue hops. Used by the Functions glue and the local host.
-import { context, createContextKey, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link, type Span, type SpanContext } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Link,
+  type Span,
+  type SpanContext,
+} from '@opentelemetry/api';
 import type { InboundMessage } from '../pipeline/deps';
 import { PoisonMessageError } from '../pipeline/deps';
 import { QUEUES } from '../ports';
@@ -62,7 +72,9 @@ export async function traceStage<T>(t: StageTrace, run: (span: Span) => Promise<
       attributes: {
         [ATTR.stage]: t.stage,
         ...(mailbox ? { [ATTR.mailboxHash]: mailboxHash(mailbox) } : {}),
-        ...(queue ? { [ATTR.messagingSystem]: 'servicebus', [ATTR.destination]: queue, [ATTR.operation]: 'process' } : {}),
+        ...(queue
+          ? { [ATTR.messagingSystem]: 'servicebus', [ATTR.destination]: queue, [ATTR.operation]: 'process' }
+          : {}),
         ...(t.message ? { [ATTR.deliveryCount]: t.message.deliveryCount } : {}),
       },
     },
@@ -92,6 +104,10 @@ export async function traceStage<T>(t: StageTrace, run: (span: Span) => Promise<
 }
 
 /** Wraps a stage handler of the local host or the Functions glue. */
-export function tracedHandler(stage: StageName, handler: (msg: InboundMessage) => Promise<void>, host?: StageTrace['host']): (msg: InboundMessage) => Promise<void> {
+export function tracedHandler(
+  stage: StageName,
+  handler: (msg: InboundMessage) => Promise<void>,
+  host?: StageTrace['host'],
+): (msg: InboundMessage) => Promise<void> {
   return (msg) => traceStage({ stage, message: msg, ...(host ? { host } : {}) }, () => handler(msg));
 }

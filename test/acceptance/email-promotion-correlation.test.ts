@@ -1,12 +1,29 @@
 // Correlation scenarios P2, P4, P5, P7, P8 and P17 of ../shared/acceptance/email-promotion.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptanceFixtureF, withInboxMessage, withMessage, withOrgDbSetting, withOrgSettings, ALICE, BOB, ALICE_ID, BOB_CONTACT_ID, E1_ID, E1_MESSAGE_ID, OPP1_ID } from '../../local/tenant/acceptance';
+import {
+  acceptanceFixtureF,
+  withInboxMessage,
+  withMessage,
+  withOrgDbSetting,
+  withOrgSettings,
+  ALICE,
+  BOB,
+  ALICE_ID,
+  BOB_CONTACT_ID,
+  E1_ID,
+  E1_MESSAGE_ID,
+  OPP1_ID,
+} from '../../local/tenant/acceptance';
 import { cleanup, createdEmails, decisionFor, runTenant } from '../support/cli';
 import { msg } from './scenarios';
 
 test('P2 token only: correlated by tracking token to E1, Regarding Opp1, no parent activity', () => {
-  const f = withInboxMessage(acceptanceFixtureF(), ALICE, msg('<p2@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100 CRM:0001001'));
+  const f = withInboxMessage(
+    acceptanceFixtureF(),
+    ALICE,
+    msg('<p2@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100 CRM:0001001'),
+  );
   const run = runTenant(f);
   try {
     const [e] = createdEmails(run.dump, f);
@@ -22,7 +39,11 @@ test('P2 token only: correlated by tracking token to E1, Regarding Opp1, no pare
 });
 
 test('P4 References only: not promoted in SSS-compatible mode; correlated by References in enhanced mode', () => {
-  const f = withInboxMessage(acceptanceFixtureF(), ALICE, msg('<p4@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100', { References: `<x@y> ${E1_MESSAGE_ID}` }));
+  const f = withInboxMessage(
+    acceptanceFixtureF(),
+    ALICE,
+    msg('<p4@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100', { References: `<x@y> ${E1_MESSAGE_ID}` }),
+  );
   const compatible = runTenant(f);
   const enhanced = runTenant(f, [], { env: { ENHANCED_REFERENCES: 'true' } });
   try {
@@ -40,8 +61,16 @@ test('P4 References only: not promoted in SSS-compatible mode; correlated by Ref
 
 test('P5 header correlation switched off: In-Reply-To alone is not enough, the token still correlates', () => {
   let f = withOrgDbSetting(acceptanceFixtureF(), 'IgnoreConversationIndexAndInReplyToForCorrelation', true);
-  f = withInboxMessage(f, ALICE, msg('<p5a@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100', { 'In-Reply-To': E1_MESSAGE_ID }));
-  f = withInboxMessage(f, ALICE, msg('<p5b@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100 CRM:0001001', { 'In-Reply-To': E1_MESSAGE_ID }));
+  f = withInboxMessage(
+    f,
+    ALICE,
+    msg('<p5a@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100', { 'In-Reply-To': E1_MESSAGE_ID }),
+  );
+  f = withInboxMessage(
+    f,
+    ALICE,
+    msg('<p5b@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100 CRM:0001001', { 'In-Reply-To': E1_MESSAGE_ID }),
+  );
   const run = runTenant(f);
   try {
     const a = decisionFor(run.dump, ALICE, '<p5a@fabrikam.com>')!;
@@ -61,8 +90,15 @@ function smartFixture() {
   let f = withOrgSettings(acceptanceFixtureF(), { enablesmartmatching: true });
   f = structuredClone(f);
   f.dataverse.emails!.push({
-    activityid: E3, subject: 'Pricing for Q3', messageid: '<e3@contoso.onmicrosoft.com>', directioncode: true, statecode: 1, statuscode: 3,
-    createdon: '2025-01-05T09:00:00Z', _regardingobjectid_value: OPP1_ID, 'regardingobjectid@odata.type': 'opportunity',
+    activityid: E3,
+    subject: 'Pricing for Q3',
+    messageid: '<e3@contoso.onmicrosoft.com>',
+    directioncode: true,
+    statecode: 1,
+    statuscode: 3,
+    createdon: '2025-01-05T09:00:00Z',
+    _regardingobjectid_value: OPP1_ID,
+    'regardingobjectid@odata.type': 'opportunity',
     email_activity_parties: [
       { participationtypemask: 1, _partyid_value: ALICE_ID, 'partyid@odata.type': 'systemuser', addressused: ALICE },
       { participationtypemask: 2, _partyid_value: BOB_CONTACT_ID, 'partyid@odata.type': 'contact', addressused: BOB },
@@ -102,7 +138,14 @@ test('P8 smart matching with one shared address: no correlation', () => {
 });
 
 test('P17 auto-reply: promoted by In-Reply-To with Auto-Submitted kept; skipped as AutoReply under the enhanced policy', () => {
-  const f = withInboxMessage(acceptanceFixtureF(), ALICE, msg('<p17@fabrikam.com>', BOB, [ALICE], 'Automatic reply: Quote Q-100', { 'In-Reply-To': E1_MESSAGE_ID, 'Auto-Submitted': 'auto-replied' }));
+  const f = withInboxMessage(
+    acceptanceFixtureF(),
+    ALICE,
+    msg('<p17@fabrikam.com>', BOB, [ALICE], 'Automatic reply: Quote Q-100', {
+      'In-Reply-To': E1_MESSAGE_ID,
+      'Auto-Submitted': 'auto-replied',
+    }),
+  );
   const compatible = runTenant(f);
   const enhanced = runTenant(f, [], { env: { ENHANCED_AUTO_REPLY_POLICY: 'true' } });
   try {
@@ -125,10 +168,23 @@ test('Mail as Exchange stores it: a Sent Items copy has no internetMessageHeader
   // Alice's reply to E1 in Sent Items: no tracking token, no conversation index, so only In-Reply-To can correlate.
   // As the demo's fixtures give it (a header list, which for Sent Items stands for what Exchange keeps in MAPI)
   // and as Graph stores it (the property only).
-  const reply = (id: string, extra: Record<string, unknown>) => msg(id, ALICE, [BOB], 'RE: Quote Q-100', {}, { internetMessageHeaders: undefined, ...extra });
+  const reply = (id: string, extra: Record<string, unknown>) =>
+    msg(id, ALICE, [BOB], 'RE: Quote Q-100', {}, { internetMessageHeaders: undefined, ...extra });
   let f = withOrgDbSetting(acceptanceFixtureF(), 'AutoTrackSentFolderItems', true);
-  f = withMessage(f, ALICE, 'sentitems', reply('<sent-list@contoso.com>', { internetMessageHeaders: [{ name: 'In-Reply-To', value: E1_MESSAGE_ID }] }));
-  f = withMessage(f, ALICE, 'sentitems', reply('<sent-prop@contoso.com>', { singleValueExtendedProperties: [{ id: 'String 0x1042', value: E1_MESSAGE_ID }] }));
+  f = withMessage(
+    f,
+    ALICE,
+    'sentitems',
+    reply('<sent-list@contoso.com>', { internetMessageHeaders: [{ name: 'In-Reply-To', value: E1_MESSAGE_ID }] }),
+  );
+  f = withMessage(
+    f,
+    ALICE,
+    'sentitems',
+    reply('<sent-prop@contoso.com>', {
+      singleValueExtendedProperties: [{ id: 'String 0x1042', value: E1_MESSAGE_ID }],
+    }),
+  );
   f = withMessage(f, ALICE, 'sentitems', reply('<sent-none@contoso.com>', {}));
   const run = runTenant(f);
   try {

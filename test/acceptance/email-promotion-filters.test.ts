@@ -2,17 +2,35 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  acceptanceFixtureF, withInboxMessage, withMessage, withUserFilter, withUser, withOrgSettings, withOrgDbSetting, acceptanceUserIds,
-  ALICE, BOB, SALES, ALICE_ID, SALES_QUEUE_ID, SALES_MAILBOX_ID, E1_MESSAGE_ID,
+  acceptanceFixtureF,
+  withInboxMessage,
+  withMessage,
+  withUserFilter,
+  withUser,
+  withOrgSettings,
+  withOrgDbSetting,
+  acceptanceUserIds,
+  ALICE,
+  BOB,
+  SALES,
+  ALICE_ID,
+  SALES_QUEUE_ID,
+  SALES_MAILBOX_ID,
+  E1_MESSAGE_ID,
 } from '../../local/tenant/acceptance';
 import type { TenantFixture } from '../../local/tenant/fixture';
 import { cleanup, createdEmails, decisionFor, runTenant, type Dump } from '../support/cli';
 import { msg } from './scenarios';
 
-const emailsWith = (dump: Dump, messageid: string) => (dump.dataverse.emails ?? []).filter((e) => String(e.messageid).toLowerCase() === messageid.toLowerCase());
+const emailsWith = (dump: Dump, messageid: string) =>
+  (dump.dataverse.emails ?? []).filter((e) => String(e.messageid).toLowerCase() === messageid.toLowerCase());
 
 test('P9 filter 0: a mail from an unknown sender to Sales is created, accepted by Sales, From unresolved, with a queue item in Sales', () => {
-  const f = withInboxMessage(acceptanceFixtureF(), SALES, msg('<p9@nowhere.io>', 'unknown@nowhere.io', [SALES], 'Interested in your product'));
+  const f = withInboxMessage(
+    acceptanceFixtureF(),
+    SALES,
+    msg('<p9@nowhere.io>', 'unknown@nowhere.io', [SALES], 'Interested in your product'),
+  );
   const run = runTenant(f);
   try {
     const [e] = createdEmails(run.dump, f);
@@ -50,7 +68,14 @@ test('P10 filter 2: mail from a contact is promoted, mail from an unknown sender
 
 function withVendor(f: TenantFixture): TenantFixture {
   const next = structuredClone(f);
-  next.dataverse.new_vendors = [{ new_vendorid: 'f00d0000-0000-4000-8000-000000000009', new_name: 'Supplier', emailaddress: 'vendor@supplier.com', statecode: 0 }];
+  next.dataverse.new_vendors = [
+    {
+      new_vendorid: 'f00d0000-0000-4000-8000-000000000009',
+      new_name: 'Supplier',
+      emailaddress: 'vendor@supplier.com',
+      statecode: 0,
+    },
+  ];
   return withInboxMessage(next, ALICE, msg('<p11@supplier.com>', 'vendor@supplier.com', [ALICE], 'Invoice 2025-001'));
 }
 
@@ -75,7 +100,16 @@ test('P11 filter 3: mail from a custom email-enabled row is promoted; with filte
 test('P12 filter 4 plus category: not promoted, then promoted on the next cycle once the tracking category is set', () => {
   let f = withUserFilter(acceptanceFixtureF(), ALICE_ID, 4);
   f = withInboxMessage(f, ALICE, msg('<p12@fabrikam.com>', BOB, [ALICE], 'Meeting notes'));
-  f.timeline = [{ at: '2025-01-10T10:10:00Z', update: { mailbox: ALICE, internetMessageId: '<p12@fabrikam.com>', set: { categories: ['Tracked to Dynamics 365'] } } }];
+  f.timeline = [
+    {
+      at: '2025-01-10T10:10:00Z',
+      update: {
+        mailbox: ALICE,
+        internetMessageId: '<p12@fabrikam.com>',
+        set: { categories: ['Tracked to Dynamics 365'] },
+      },
+    },
+  ];
   const withoutCategory = runTenant({ ...structuredClone(f), timeline: [] });
   const run = runTenant(f);
   try {
@@ -91,8 +125,21 @@ test('P12 filter 4 plus category: not promoted, then promoted on the next cycle 
 });
 
 test('P13 DL or Bcc: not in a thread and not addressed to Alice is NoRecipientMatch under filter 1, promoted under filter 0', () => {
-  const dl = (f: TenantFixture) => withInboxMessage(f, ALICE, msg('<p13a@fabrikam.com>', BOB, ['team@contoso.com'], 'Team update'));
-  const bcc = (f: TenantFixture) => withInboxMessage(f, ALICE, msg('<p13b@fabrikam.com>', BOB, ['someone@fabrikam.com'], 'Blind copy', {}, { bccRecipients: [{ emailAddress: { address: ALICE } }] }));
+  const dl = (f: TenantFixture) =>
+    withInboxMessage(f, ALICE, msg('<p13a@fabrikam.com>', BOB, ['team@contoso.com'], 'Team update'));
+  const bcc = (f: TenantFixture) =>
+    withInboxMessage(
+      f,
+      ALICE,
+      msg(
+        '<p13b@fabrikam.com>',
+        BOB,
+        ['someone@fabrikam.com'],
+        'Blind copy',
+        {},
+        { bccRecipients: [{ emailAddress: { address: ALICE } }] },
+      ),
+    );
   const one = runTenant(bcc(dl(acceptanceFixtureF())));
   const zero = runTenant(bcc(dl(withUserFilter(acceptanceFixtureF(), ALICE_ID, 0))));
   try {
@@ -135,9 +182,24 @@ test('P14 internal mail: two activities (Sent and Received) by default, only the
 });
 
 test('P16 start date is the later of the profile and the mailbox: mail received between the two is skipped', () => {
-  const f = structuredClone(withInboxMessage(acceptanceFixtureF(), ALICE, msg('<p16@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100', { 'In-Reply-To': E1_MESSAGE_ID }, { receivedDateTime: '2024-02-15T10:00:00Z', sentDateTime: '2024-02-15T09:59:00Z' })));
+  const f = structuredClone(
+    withInboxMessage(
+      acceptanceFixtureF(),
+      ALICE,
+      msg(
+        '<p16@fabrikam.com>',
+        BOB,
+        [ALICE],
+        'RE: Quote Q-100',
+        { 'In-Reply-To': E1_MESSAGE_ID },
+        { receivedDateTime: '2024-02-15T10:00:00Z', sentDateTime: '2024-02-15T09:59:00Z' },
+      ),
+    ),
+  );
   const profile = 'dddd0000-0000-4000-8000-00000000000a';
-  f.dataverse.emailserverprofiles = [{ emailserverprofileid: profile, name: 'Exchange Online', processemailsreceivedafter: '2024-01-01T00:00:00Z' }];
+  f.dataverse.emailserverprofiles = [
+    { emailserverprofileid: profile, name: 'Exchange Online', processemailsreceivedafter: '2024-01-01T00:00:00Z' },
+  ];
   const box = f.dataverse.mailboxes!.find((m) => m._regardingobjectid_value === ALICE_ID)!;
   box.processemailreceivedafter = '2024-03-01T00:00:00Z';
   box._emailserverprofile_value = profile;

@@ -2,7 +2,17 @@
 // played with the fixture timeline: a message moved, a Regarding changed by a user, a start date changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptanceFixtureF, withInboxMessage, withMessage, ALICE, BOB, ALICE_MAILBOX_ID, E1_MESSAGE_ID, FABRIKAM_ACCOUNT_ID, OPP1_ID } from '../../local/tenant/acceptance';
+import {
+  acceptanceFixtureF,
+  withInboxMessage,
+  withMessage,
+  ALICE,
+  BOB,
+  ALICE_MAILBOX_ID,
+  E1_MESSAGE_ID,
+  FABRIKAM_ACCOUNT_ID,
+  OPP1_ID,
+} from '../../local/tenant/acceptance';
 import type { TenantFixture } from '../../local/tenant/fixture';
 import { emailActivityId, normalizeMessageId } from '../../shared/domain/message-id';
 import { cleanup, decisionFor, runTenant, type Dump } from '../support/cli';
@@ -18,11 +28,46 @@ function withInboxSubfolder(f: TenantFixture, address: string, id: string, displ
 const emailRow = (dump: Dump, id: string) => (dump.dataverse.emails ?? []).find((e) => e.activityid === id);
 
 test('P15 watermark: mail received before what the Inbox already processed is skipped when moved in; processed after the start date is lowered, or at once in enhanced mode', () => {
-  let f = withInboxMessage(acceptanceFixtureF(), ALICE, msg('<p15-new@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100', { 'In-Reply-To': E1_MESSAGE_ID }, { receivedDateTime: '2025-01-10T09:59:00Z' }));
+  let f = withInboxMessage(
+    acceptanceFixtureF(),
+    ALICE,
+    msg(
+      '<p15-new@fabrikam.com>',
+      BOB,
+      [ALICE],
+      'RE: Quote Q-100',
+      { 'In-Reply-To': E1_MESSAGE_ID },
+      { receivedDateTime: '2025-01-10T09:59:00Z' },
+    ),
+  );
   f = withInboxSubfolder(f, ALICE, 'AAMkA-archive-folder', 'Archive');
-  f = withMessage(f, ALICE, 'Archive', msg('<p15-old@fabrikam.com>', BOB, [ALICE], 'RE: Quote Q-100', { 'In-Reply-To': E1_MESSAGE_ID }, { receivedDateTime: '2025-01-09T12:00:00Z' }));
-  const moved = { at: '2025-01-10T10:05:00Z', move: { mailbox: ALICE, internetMessageId: '<p15-old@fabrikam.com>', folder: 'inbox' } };
-  const lowered = { at: '2025-01-10T10:20:00Z', dataverse: { patch: { entitySet: 'mailboxes', id: ALICE_MAILBOX_ID, values: { processemailreceivedafter: '2025-01-08T00:00:00Z' } } } };
+  f = withMessage(
+    f,
+    ALICE,
+    'Archive',
+    msg(
+      '<p15-old@fabrikam.com>',
+      BOB,
+      [ALICE],
+      'RE: Quote Q-100',
+      { 'In-Reply-To': E1_MESSAGE_ID },
+      { receivedDateTime: '2025-01-09T12:00:00Z' },
+    ),
+  );
+  const moved = {
+    at: '2025-01-10T10:05:00Z',
+    move: { mailbox: ALICE, internetMessageId: '<p15-old@fabrikam.com>', folder: 'inbox' },
+  };
+  const lowered = {
+    at: '2025-01-10T10:20:00Z',
+    dataverse: {
+      patch: {
+        entitySet: 'mailboxes',
+        id: ALICE_MAILBOX_ID,
+        values: { processemailreceivedafter: '2025-01-08T00:00:00Z' },
+      },
+    },
+  };
   const compatible = runTenant({ ...f, timeline: [moved] });
   const afterLowering = runTenant({ ...f, timeline: [moved, lowered] });
   const enhanced = runTenant({ ...f, timeline: [moved] }, [], { env: { ENHANCED_PROCESS_MOVED_MAIL: 'true' } });
@@ -57,7 +102,9 @@ function folderTracked(extraMappingsBefore = 0): TenantFixture {
   f = withInboxSubfolder(f, ALICE, FOLDER, 'Fabrikam');
   f = withMessage(f, ALICE, FOLDER, msg('<p18@nowhere.io>', 'unknown@nowhere.io', [ALICE], 'Site visit'));
   f.dataverse.mailboxtrackingfolders = [
-    ...Array.from({ length: extraMappingsBefore }, (_, i) => mapping(i, `AAMkA-folder-${i}`, { id: OPP1_ID, type: 'opportunity' })),
+    ...Array.from({ length: extraMappingsBefore }, (_, i) =>
+      mapping(i, `AAMkA-folder-${i}`, { id: OPP1_ID, type: 'opportunity' }),
+    ),
     mapping(extraMappingsBefore, FOLDER, { id: FABRIKAM_ACCOUNT_ID, type: 'account' }),
   ];
   return f;
@@ -66,7 +113,18 @@ function folderTracked(extraMappingsBefore = 0): TenantFixture {
 test('P18 folder-level tracking: tracked with the mapped Regarding whatever the filter, Regarding set back after a user changes it, a 26th mapping refused', () => {
   const activityid = emailActivityId(normalizeMessageId('<p18@nowhere.io>'), false);
   const f = folderTracked();
-  f.timeline = [{ at: '2025-01-10T10:10:00Z', dataverse: { patch: { entitySet: 'emails', id: activityid, values: { 'regardingobjectid_opportunity_email@odata.bind': `/opportunities(${OPP1_ID})` } } } }];
+  f.timeline = [
+    {
+      at: '2025-01-10T10:10:00Z',
+      dataverse: {
+        patch: {
+          entitySet: 'emails',
+          id: activityid,
+          values: { 'regardingobjectid_opportunity_email@odata.bind': `/opportunities(${OPP1_ID})` },
+        },
+      },
+    },
+  ];
   const run = runTenant(f);
   const tooMany = runTenant(folderTracked(25));
   try {

@@ -2,7 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  acceptanceFixtureF, withInboxMessage, ALICE, BOB, ALICE_ID, ALICE_MAILBOX_ID, E1_ID, E1_MESSAGE_ID, OPP1_ID,
+  acceptanceFixtureF,
+  withInboxMessage,
+  ALICE,
+  BOB,
+  ALICE_ID,
+  ALICE_MAILBOX_ID,
+  E1_ID,
+  E1_MESSAGE_ID,
+  OPP1_ID,
 } from '../../local/tenant/acceptance';
 import { cleanup, createdEmails, decisionFor, runTenant } from '../support/cli';
 
@@ -16,7 +24,11 @@ const reply = (internetMessageId: string, subject: string, headers: { name: stri
 });
 
 test('P1 In-Reply-To: the reply is created Received, correlated to E1 by In-Reply-To, regarding Opp1, accepted by Alice', () => {
-  const f = withInboxMessage(acceptanceFixtureF(), ALICE, reply('<r1@fabrikam.com>', 'RE: Quote Q-100', [{ name: 'In-Reply-To', value: E1_MESSAGE_ID }]));
+  const f = withInboxMessage(
+    acceptanceFixtureF(),
+    ALICE,
+    reply('<r1@fabrikam.com>', 'RE: Quote Q-100', [{ name: 'In-Reply-To', value: E1_MESSAGE_ID }]),
+  );
   const run = runTenant(f);
   try {
     const created = createdEmails(run.dump, f);

@@ -1,7 +1,15 @@
 // Scenarios A3 and A4 of ../shared/acceptance/outgoing-health-act.md: mailbox health as SSS keeps it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptanceFixtureF, withInboxMessage, ALICE, ALICE_MAILBOX_ID, BOB, SALES, SALES_MAILBOX_ID } from '../../local/tenant/acceptance';
+import {
+  acceptanceFixtureF,
+  withInboxMessage,
+  ALICE,
+  ALICE_MAILBOX_ID,
+  BOB,
+  SALES,
+  SALES_MAILBOX_ID,
+} from '../../local/tenant/acceptance';
 import { QUEUES } from '../../shared/ports';
 import { runSchedule } from '../../shared/pipeline/schedule';
 import { handleSyncMessage } from '../../shared/pipeline/sync';
@@ -17,11 +25,21 @@ const failingAlice = (status: number, code: string) => (req: { mailbox?: string 
 async function oneCycle(p: Awaited<ReturnType<typeof startPipeline>>) {
   const before = p.sent.length;
   await runSchedule(p.deps);
-  for (const s of p.sent.slice(before)) if (s.queue === QUEUES.syncJobs) await handleSyncMessage(inbound(s.message), p.deps);
+  for (const s of p.sent.slice(before))
+    if (s.queue === QUEUES.syncJobs) await handleSyncMessage(inbound(s.message), p.deps);
 }
 
 test('A3 transient: 10 consecutive 503 cycles 5 minutes apart disable incoming after the 10th, with alerts; the other mailbox keeps syncing', async () => {
-  const p = await startPipeline(withInboxMessage(acceptanceFixtureF(), SALES, { internetMessageId: '<a3@x.io>', subject: 'hi', from: { emailAddress: { address: BOB } }, toRecipients: [{ emailAddress: { address: SALES } }] }), {}, { graphIntercept: failingAlice(503, 'ServiceUnavailable') });
+  const p = await startPipeline(
+    withInboxMessage(acceptanceFixtureF(), SALES, {
+      internetMessageId: '<a3@x.io>',
+      subject: 'hi',
+      from: { emailAddress: { address: BOB } },
+      toRecipients: [{ emailAddress: { address: SALES } }],
+    }),
+    {},
+    { graphIntercept: failingAlice(503, 'ServiceUnavailable') },
+  );
   try {
     for (let cycle = 1; cycle <= 10; cycle++) {
       await oneCycle(p);
@@ -32,7 +50,11 @@ test('A3 transient: 10 consecutive 503 cycles 5 minutes apart disable incoming a
         // Not due again before 5 minutes have passed.
         const jobsBefore = p.sent.length;
         await runSchedule(p.deps);
-        assert.equal(p.sent.slice(jobsBefore).filter((s) => s.message.sessionId === ALICE_MAILBOX_ID).length, 0, 'no retry before 5 minutes');
+        assert.equal(
+          p.sent.slice(jobsBefore).filter((s) => s.message.sessionId === ALICE_MAILBOX_ID).length,
+          0,
+          'no retry before 5 minutes',
+        );
         p.clock.advance(FIVE_MINUTES);
       } else {
         assert.equal(alice.health.state, 'disabled');
@@ -55,13 +77,20 @@ test('A3 transient: 10 consecutive 503 cycles 5 minutes apart disable incoming a
 });
 
 test('A3 permanent: a 401 disables incoming at once', async () => {
-  const p = await startPipeline(acceptanceFixtureF(), {}, { graphIntercept: failingAlice(401, 'InvalidAuthenticationToken') });
+  const p = await startPipeline(
+    acceptanceFixtureF(),
+    {},
+    { graphIntercept: failingAlice(401, 'InvalidAuthenticationToken') },
+  );
   try {
     await oneCycle(p);
     const alice = (await p.deps.mailboxes.get(ALICE_MAILBOX_ID))!;
     assert.equal(alice.health.state, 'disabled');
     const alerts = await p.deps.alerts.forMailbox(ALICE_MAILBOX_ID);
-    assert.deepEqual(alerts.map((a) => a.code), ['MailboxDisabled']);
+    assert.deepEqual(
+      alerts.map((a) => a.code),
+      ['MailboxDisabled'],
+    );
     assert.match(alerts[0]!.message, /permanent error \(graph 401/);
   } finally {
     await p.stop();
@@ -76,7 +105,8 @@ test('enhanced outage backoff: when every mailbox fails at once nobody is disabl
       await oneCycle(p);
       p.clock.advance(60 * 60_000);
     }
-    for (const id of [ALICE_MAILBOX_ID, SALES_MAILBOX_ID]) assert.notEqual((await p.deps.mailboxes.get(id))!.health.state, 'disabled');
+    for (const id of [ALICE_MAILBOX_ID, SALES_MAILBOX_ID])
+      assert.notEqual((await p.deps.mailboxes.get(id))!.health.state, 'disabled');
     assert.ok((await p.deps.alerts.forMailbox(ALICE_MAILBOX_ID)).some((a) => a.code === 'PlatformOutage'));
   } finally {
     await p.stop();
@@ -84,14 +114,21 @@ test('enhanced outage backoff: when every mailbox fails at once nobody is disabl
 });
 
 test('A4 unapproved mailbox: nothing is processed and the alert "email address not approved" is raised once', () => {
-  let f = withInboxMessage(acceptanceFixtureF(), ALICE, { internetMessageId: '<a4@fabrikam.com>', subject: 'RE: Quote Q-100', from: { emailAddress: { address: BOB } }, internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }] });
+  let f = withInboxMessage(acceptanceFixtureF(), ALICE, {
+    internetMessageId: '<a4@fabrikam.com>',
+    subject: 'RE: Quote Q-100',
+    from: { emailAddress: { address: BOB } },
+    internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
+  });
   f = structuredClone(f);
   f.dataverse.mailboxes!.find((m) => m.mailboxid === ALICE_MAILBOX_ID)!.emailrouteraccessapproval = 2;
   const run = runTenant(f);
   try {
     assert.equal(decisionFor(run.dump, ALICE, '<a4@fabrikam.com>'), undefined);
     assert.equal(run.dump.decisions.filter((d) => d.mailbox === ALICE).length, 0);
-    const alerts = (run.dump as unknown as { alerts: { mailboxId: string; code: string; message: string }[] }).alerts.filter((a) => a.mailboxId === ALICE_MAILBOX_ID);
+    const alerts = (
+      run.dump as unknown as { alerts: { mailboxId: string; code: string; message: string }[] }
+    ).alerts.filter((a) => a.mailboxId === ALICE_MAILBOX_ID);
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]!.code, 'NotApproved');
     assert.match(alerts[0]!.message, /email address not approved/);

@@ -1,7 +1,14 @@
 // Small builders shared by the acceptance scenarios: messages as Graph shows them.
 import type { FixtureMessage } from '../../local/tenant/fixture';
 
-export const msg = (internetMessageId: string, from: string, to: string[], subject: string, headers: Record<string, string> = {}, extra: FixtureMessage = {}): FixtureMessage => ({
+export const msg = (
+  internetMessageId: string,
+  from: string,
+  to: string[],
+  subject: string,
+  headers: Record<string, string> = {},
+  extra: FixtureMessage = {},
+): FixtureMessage => ({
   internetMessageId,
   subject,
   from: { emailAddress: { address: from } },

@@ -21,10 +21,28 @@ function tenant(): TenantFixture {
     dataverse: {},
     exchange: {
       [ALICE]: {
-        mailFolders: [{ displayName: 'Inbox', wellKnownName: 'inbox', messages: [1, 2, 3].map((i) => ({ internetMessageId: `<m${i}@fabrikam.com>`, subject: `M${i}`, receivedDateTime: `2025-01-09T0${i}:00:00Z` })) }],
+        mailFolders: [
+          {
+            displayName: 'Inbox',
+            wellKnownName: 'inbox',
+            messages: [1, 2, 3].map((i) => ({
+              internetMessageId: `<m${i}@fabrikam.com>`,
+              subject: `M${i}`,
+              receivedDateTime: `2025-01-09T0${i}:00:00Z`,
+            })),
+          },
+        ],
         events: [
-          { subject: 'In window', start: { dateTime: '2025-01-10T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2025-01-10T10:00:00', timeZone: 'UTC' } },
-          { subject: 'Outside', start: { dateTime: '2025-03-01T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2025-03-01T10:00:00', timeZone: 'UTC' } },
+          {
+            subject: 'In window',
+            start: { dateTime: '2025-01-10T09:00:00', timeZone: 'UTC' },
+            end: { dateTime: '2025-01-10T10:00:00', timeZone: 'UTC' },
+          },
+          {
+            subject: 'Outside',
+            start: { dateTime: '2025-03-01T09:00:00', timeZone: 'UTC' },
+            end: { dateTime: '2025-03-01T10:00:00', timeZone: 'UTC' },
+          },
         ],
         contacts: [{ displayName: 'Bob Fabrikam', emailAddresses: [{ address: 'bob@fabrikam.com', name: 'Bob' }] }],
         todoLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [{ title: 'Call Bob' }] }],
@@ -34,7 +52,10 @@ function tenant(): TenantFixture {
   };
 }
 
-async function withSim(extra: Partial<GraphSimulatorOptions>, fn: (sim: GraphSimulator, clock: ScaledClock) => Promise<void>) {
+async function withSim(
+  extra: Partial<GraphSimulatorOptions>,
+  fn: (sim: GraphSimulator, clock: ScaledClock) => Promise<void>,
+) {
   const clock = new ScaledClock(new Date('2025-01-10T10:00:00Z'));
   const sim = await startGraphSimulator({ tenant: tenant(), clock, ...extra });
   try {
@@ -50,7 +71,8 @@ async function sdk(baseUrl: string) {
   await import('@microsoft/msgraph-sdk-users');
   await import('@microsoft/msgraph-sdk-subscriptions');
   const adapter = new GraphRequestAdapter({
-    authenticateRequest: async (req: { headers: { add: (k: string, v: string) => void } }) => req.headers.add('Authorization', 'Bearer conformance-sdk'),
+    authenticateRequest: async (req: { headers: { add: (k: string, v: string) => void } }) =>
+      req.headers.add('Authorization', 'Bearer conformance-sdk'),
   } as never);
   adapter.baseUrl = baseUrl;
   return { client: createGraphServiceClient(adapter), adapter };
@@ -59,7 +81,12 @@ async function sdk(baseUrl: string) {
 async function call(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, headers: { ...AUTH, ...(init.headers as Record<string, string>) } });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined) as Item };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined) as Item,
+  };
 }
 
 async function sdkError(p: Promise<unknown>): Promise<Item> {
@@ -94,7 +121,9 @@ test('4 concurrent requests per app and mailbox; the 5th gets ApplicationThrottl
     const others = [
       ...Array.from({ length: 4 }, () => call(url)),
       ...Array.from({ length: 4 }, () => call(`${sim.baseUrl}/users/${BOB}/mailFolders/inbox/messages`)),
-      ...Array.from({ length: 4 }, () => fetch(url, { headers: { Authorization: 'Bearer other-app' } }).then((r) => ({ status: r.status }))),
+      ...Array.from({ length: 4 }, () =>
+        fetch(url, { headers: { Authorization: 'Bearer other-app' } }).then((r) => ({ status: r.status })),
+      ),
     ];
     await until(() => sim.stats().requests === 18);
     assert.equal(sim.stats().throttled.concurrency, 2, 'no budget is over its limit');
@@ -140,7 +169,9 @@ test('expireDeltaTokens: the SDK replaying an old deltaLink or nextLink gets 410
     }
     // A fresh initial round works again; other mailboxes keep their tokens.
     assert.ok((await inbox.get())?.odataDeltaLink);
-    const bobLink = (await call(`${sim.baseUrl}/users/${BOB}/mailFolders/inbox/messages/delta`)).body['@odata.deltaLink'];
+    const bobLink = (await call(`${sim.baseUrl}/users/${BOB}/mailFolders/inbox/messages/delta`)).body[
+      '@odata.deltaLink'
+    ];
     sim.expireDeltaTokens(ALICE, { code: 'resyncRequired', location: true });
     assert.equal((await call(bobLink)).status, 200);
     const fresh = (await call(`${sim.baseUrl}/users/${ALICE}/contacts/delta`)).body['@odata.deltaLink'];
@@ -158,22 +189,32 @@ test('$batch: SDK batch content; per-item status, headers and body; dependsOn 42
   withSim({}, async (sim) => {
     const { client, adapter } = await sdk(sim.baseUrl);
     const core = await import('@microsoft/msgraph-sdk-core');
-    const { createODataErrorFromDiscriminatorValue } = await import('@microsoft/msgraph-sdk/models/oDataErrors/index.js');
+    const { createODataErrorFromDiscriminatorValue } =
+      await import('@microsoft/msgraph-sdk/models/oDataErrors/index.js');
     const batch = new core.BatchRequestContent(adapter, { XXX: createODataErrorFromDiscriminatorValue });
-    const a = batch.addBatchRequest(client.users.byUserId(ALICE).mailFolders.byMailFolderId('inbox').messages.toGetRequestInformation());
+    const a = batch.addBatchRequest(
+      client.users.byUserId(ALICE).mailFolders.byMailFolderId('inbox').messages.toGetRequestInformation(),
+    );
     const b = batch.addBatchRequest(client.users.byUserId(ALICE).contacts.toGetRequestInformation());
     const res = await batch.postAsync();
     // The preview SDK reads item bodies as base64 bytes only, so it sees the statuses; bodies are checked raw below.
     assert.equal(res!.getResponseById(a.id)!.status, 200);
     assert.equal(res!.getResponseById(b.id)!.status, 200);
 
-    const post = (body: unknown) => call(`${sim.baseUrl}/$batch`, { method: 'POST', headers: JSONH, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      call(`${sim.baseUrl}/$batch`, { method: 'POST', headers: JSONH, body: JSON.stringify(body) });
     const r = await post({
       requests: [
         { id: '1', method: 'GET', url: `/users/${ALICE}/messages/nope` },
         { id: '2', method: 'GET', url: `/users/${ALICE}`, dependsOn: ['1'] },
         { id: '3', method: 'GET', url: `users/${ALICE}/mailFolders/inbox/messages?$top=1&$select=subject` },
-        { id: '4', method: 'POST', url: `/users/${ALICE}/todo/lists`, headers: { 'Content-Type': 'application/json' }, body: { displayName: 'From batch' } },
+        {
+          id: '4',
+          method: 'POST',
+          url: `/users/${ALICE}/todo/lists`,
+          headers: { 'Content-Type': 'application/json' },
+          body: { displayName: 'From batch' },
+        },
         { id: '5', method: 'GET', url: `/users/${ALICE}/messages/${'x'}/$value`, dependsOn: ['4'] },
       ],
     });
@@ -187,17 +228,41 @@ test('$batch: SDK batch content; per-item status, headers and body; dependsOn 42
     assert.equal(by.get('4')!.status, 201);
     assert.equal(by.get('5')!.status, 404);
     // Malformed batches fail whole.
-    assert.equal((await post({ requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' })) })).status, 400);
-    assert.equal((await post({ requests: [{ id: '1', method: 'GET', url: '/users' }, { id: '1', method: 'GET', url: '/users' }] })).status, 400);
+    assert.equal(
+      (
+        await post({
+          requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' })),
+        })
+      ).status,
+      400,
+    );
+    assert.equal(
+      (
+        await post({
+          requests: [
+            { id: '1', method: 'GET', url: '/users' },
+            { id: '1', method: 'GET', url: '/users' },
+          ],
+        })
+      ).status,
+      400,
+    );
     assert.equal((await post({ requests: [{ id: '1', method: 'GET', url: '/users', dependsOn: ['9'] }] })).status, 400);
     assert.equal((await post({ requests: [{ id: '1', method: 'GET', url: `${sim.baseUrl}/users` }] })).status, 400);
-    assert.equal((await post({ requests: [{ id: '1', method: 'POST', url: '/users/x/sendMail', body: {} }] })).status, 400);
+    assert.equal(
+      (await post({ requests: [{ id: '1', method: 'POST', url: '/users/x/sendMail', body: {} }] })).status,
+      400,
+    );
   }));
 
 test('$batch items are throttled one by one: per-item 429 with Retry-After in the item headers', () =>
   withSim({ limits: { requestsPerWindow: 3 } }, async (sim) => {
     const requests = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, method: 'GET', url: `/users/${ALICE}` }));
-    const r = await call(`${sim.baseUrl}/$batch`, { method: 'POST', headers: JSONH, body: JSON.stringify({ requests }) });
+    const r = await call(`${sim.baseUrl}/$batch`, {
+      method: 'POST',
+      headers: JSONH,
+      body: JSON.stringify({ requests }),
+    });
     assert.equal(r.status, 200);
     const statuses = (r.body.responses as Item[]).map((x) => x.status).sort();
     assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
@@ -222,32 +287,72 @@ test('sendMail through the SDK: 202 empty body, Sent Items copy with generated i
       saveToSentItems: true,
     });
     assert.equal(sent, undefined);
-    const raw = await call(`${sim.baseUrl}/users/${ALICE}/sendMail`, { method: 'POST', headers: JSONH, body: JSON.stringify({ message: { subject: 's', toRecipients: [{ emailAddress: { address: BOB } }] }, saveToSentItems: false }) });
+    const raw = await call(`${sim.baseUrl}/users/${ALICE}/sendMail`, {
+      method: 'POST',
+      headers: JSONH,
+      body: JSON.stringify({
+        message: { subject: 's', toRecipients: [{ emailAddress: { address: BOB } }] },
+        saveToSentItems: false,
+      }),
+    });
     assert.equal(raw.status, 202);
     assert.equal(raw.text, '');
-    const copies = await client.users.byUserId(ALICE).mailFolders.byMailFolderId('sentitems').messages.get({ queryParameters: { select: ['subject', 'internetMessageId', 'internetMessageHeaders', 'from', 'isDraft'] } });
+    const copies = await client.users
+      .byUserId(ALICE)
+      .mailFolders.byMailFolderId('sentitems')
+      .messages.get({
+        queryParameters: { select: ['subject', 'internetMessageId', 'internetMessageHeaders', 'from', 'isDraft'] },
+      });
     assert.equal(copies?.value?.length, 1);
     const copy = copies!.value![0];
     assert.match(copy.internetMessageId!, /^<.+@.+>$/);
     assert.equal(copy.from?.emailAddress?.address, ALICE);
     // Graph has no internet headers on the copy in Sent Items; the custom header travels with the delivered copy.
     assert.equal(copy.internetMessageHeaders, undefined);
-    const inbox = await call(`${sim.baseUrl}/users/${BOB}/mailFolders/inbox/messages?$select=subject,internetMessageId,internetMessageHeaders`);
+    const inbox = await call(
+      `${sim.baseUrl}/users/${BOB}/mailFolders/inbox/messages?$select=subject,internetMessageId,internetMessageHeaders`,
+    );
     assert.deepEqual(inbox.body.value.map((m: Item) => m.subject).sort(), ['Quote Q-100', 's']);
     const delivered = inbox.body.value.find((m: Item) => m.subject === 'Quote Q-100');
     assert.equal(delivered.internetMessageId, copy.internetMessageId);
     assert.ok(delivered.internetMessageHeaders.some((h: Item) => h.name === 'x-exsync-id' && h.value === 'A-1'));
     // Invalid input is refused like Graph.
-    const e = await sdkError(client.users.byUserId(ALICE).sendMail.post({ message: { toRecipients: [{ emailAddress: { address: BOB } }], internetMessageHeaders: [{ name: 'Foo', value: '1' }] } }));
+    const e = await sdkError(
+      client.users
+        .byUserId(ALICE)
+        .sendMail.post({
+          message: {
+            toRecipients: [{ emailAddress: { address: BOB } }],
+            internetMessageHeaders: [{ name: 'Foo', value: '1' }],
+          },
+        }),
+    );
     assert.equal(e.responseStatusCode, 400);
     assert.equal((e.errorEscaped ?? e.error)?.code, 'InvalidInternetMessageHeader');
     // MIME mode: base64 text/plain.
-    const mime = Buffer.from(`To: ${BOB}\r\nSubject: MIME hello\r\nMessage-ID: <mime1@contoso.com>\r\n\r\nbody`).toString('base64');
-    assert.equal((await call(`${sim.baseUrl}/users/${ALICE}/sendMail`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: mime })).status, 202);
-    const bad = await call(`${sim.baseUrl}/users/${ALICE}/sendMail`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'not base64!' });
+    const mime = Buffer.from(
+      `To: ${BOB}\r\nSubject: MIME hello\r\nMessage-ID: <mime1@contoso.com>\r\n\r\nbody`,
+    ).toString('base64');
+    assert.equal(
+      (
+        await call(`${sim.baseUrl}/users/${ALICE}/sendMail`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain' },
+          body: mime,
+        })
+      ).status,
+      202,
+    );
+    const bad = await call(`${sim.baseUrl}/users/${ALICE}/sendMail`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'not base64!',
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'ErrorMimeContentInvalidBase64String');
-    const found = await call(`${sim.baseUrl}/users/${BOB}/messages?$filter=${encodeURIComponent("internetMessageId eq '<mime1@contoso.com>'")}`);
+    const found = await call(
+      `${sim.baseUrl}/users/${BOB}/messages?$filter=${encodeURIComponent("internetMessageId eq '<mime1@contoso.com>'")}`,
+    );
     assert.equal(found.body.value.length, 1);
   }));
 
@@ -278,11 +383,18 @@ test('calendarView delta: window required and baked into the token, no $select, 
     const { client } = await sdk(sim.baseUrl);
     const noWindow = await call(`${sim.baseUrl}/users/${ALICE}/calendarView/delta`);
     assert.equal(noWindow.status, 400);
-    const sel = await call(`${sim.baseUrl}/users/${ALICE}/calendarView/delta?startDateTime=2025-01-01T00:00:00&endDateTime=2025-02-01T00:00:00&$select=subject`);
+    const sel = await call(
+      `${sim.baseUrl}/users/${ALICE}/calendarView/delta?startDateTime=2025-01-01T00:00:00&endDateTime=2025-02-01T00:00:00&$select=subject`,
+    );
     assert.equal(sel.status, 400);
     const view = client.users.byUserId(ALICE).calendarView.delta;
-    const first = await view.get({ queryParameters: { startDateTime: '2025-01-01T00:00:00', endDateTime: '2025-02-01T00:00:00' } });
-    assert.deepEqual(first?.value?.map((e) => e.subject), ['In window']);
+    const first = await view.get({
+      queryParameters: { startDateTime: '2025-01-01T00:00:00', endDateTime: '2025-02-01T00:00:00' },
+    });
+    assert.deepEqual(
+      first?.value?.map((e) => e.subject),
+      ['In window'],
+    );
     assert.match(first!.odataDeltaLink!, /calendarView\/delta\?\$deltatoken=/);
     assert.doesNotMatch(first!.odataDeltaLink!, /startDateTime/);
 
@@ -296,7 +408,12 @@ test('calendarView delta: window required and baked into the token, no $select, 
     });
     assert.match(created!.iCalUId!, /^040000008200E00074C5B7101A82E008/);
     assert.equal(created?.attendees?.[0]?.status?.response, 'none');
-    const again = await events.post({ subject: 'Review', start: created!.start, end: created!.end, transactionId: 'tx-1' });
+    const again = await events.post({
+      subject: 'Review',
+      start: created!.start,
+      end: created!.end,
+      transactionId: 'tx-1',
+    });
     assert.equal(again?.id, created?.id, 'transactionId makes the POST idempotent');
     // Bob, a mailbox of the tenant, has a copy and a meeting request.
     const bobCal = await call(`${sim.baseUrl}/users/${BOB}/events`);
@@ -306,15 +423,32 @@ test('calendarView delta: window required and baked into the token, no $select, 
     assert.equal(bobInbox.body.value[0]['@odata.type'], '#microsoft.graph.eventMessage');
 
     const r2 = await view.withUrl(first!.odataDeltaLink!).get();
-    assert.deepEqual(r2?.value?.map((e) => e.subject), ['Review']);
+    assert.deepEqual(
+      r2?.value?.map((e) => e.subject),
+      ['Review'],
+    );
     // Moving an event out of the window and deleting one both come back as @removed.
     const inWindowId = first!.value![0].id!;
-    await events.byEventId(created!.id!).patch({ start: { dateTime: '2025-05-01T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2025-05-01T10:00:00', timeZone: 'UTC' } });
+    await events
+      .byEventId(created!.id!)
+      .patch({
+        start: { dateTime: '2025-05-01T09:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2025-05-01T10:00:00', timeZone: 'UTC' },
+      });
     await events.byEventId(inWindowId).delete();
     const r3 = await call(r2!.odataDeltaLink!);
-    assert.deepEqual(r3.body.value.map((e: Item) => [e.id, e['@removed']?.reason]).sort(), [[created!.id, 'deleted'], [inWindowId, 'deleted']].sort());
+    assert.deepEqual(
+      r3.body.value.map((e: Item) => [e.id, e['@removed']?.reason]).sort(),
+      [
+        [created!.id, 'deleted'],
+        [inWindowId, 'deleted'],
+      ].sort(),
+    );
     // The attendee's copy followed the organizer's update.
-    assert.equal((await call(`${sim.baseUrl}/users/${BOB}/events`)).body.value[0].start.dateTime, '2025-05-01T09:00:00.0000000');
+    assert.equal(
+      (await call(`${sim.baseUrl}/users/${BOB}/events`)).body.value[0].start.dateTime,
+      '2025-05-01T09:00:00.0000000',
+    );
   }));
 
 test('personal contacts delta per folder and for the default folder; create, update, delete', () =>
@@ -322,19 +456,35 @@ test('personal contacts delta per folder and for the default folder; create, upd
     const { client } = await sdk(sim.baseUrl);
     const me = client.users.byUserId(ALICE);
     const first = await me.contacts.delta.get();
-    assert.deepEqual(first?.value?.map((c) => c.displayName), ['Bob Fabrikam']);
+    assert.deepEqual(
+      first?.value?.map((c) => c.displayName),
+      ['Bob Fabrikam'],
+    );
     const folders = await me.contactFolders.get();
     const folderId = folders!.value![0].id!;
-    const perFolder = await me.contactFolders.byContactFolderId(folderId).contacts.delta.get({ queryParameters: { select: ['displayName'] } });
-    assert.deepEqual(Object.keys(perFolder!.value![0]).filter((k) => k !== 'additionalData' && k !== 'backingStoreEnabled').sort(), ['displayName', 'id', 'odataType']);
-    const made = await me.contacts.post({ givenName: 'Dana', surname: 'Lee', emailAddresses: [{ address: 'dana@fabrikam.com' }] });
+    const perFolder = await me.contactFolders
+      .byContactFolderId(folderId)
+      .contacts.delta.get({ queryParameters: { select: ['displayName'] } });
+    assert.deepEqual(
+      Object.keys(perFolder!.value![0])
+        .filter((k) => k !== 'additionalData' && k !== 'backingStoreEnabled')
+        .sort(),
+      ['displayName', 'id', 'odataType'],
+    );
+    const made = await me.contacts.post({
+      givenName: 'Dana',
+      surname: 'Lee',
+      emailAddresses: [{ address: 'dana@fabrikam.com' }],
+    });
     assert.equal(made?.displayName, 'Dana Lee');
     await me.contacts.byContactId(first!.value![0].id!).patch({ jobTitle: 'Buyer' });
     const r2 = await me.contacts.delta.withUrl(first!.odataDeltaLink!).get();
     assert.deepEqual(r2?.value?.map((c) => c.displayName).sort(), ['Bob Fabrikam', 'Dana Lee']);
     await me.contacts.byContactId(made!.id!).delete();
     const r3 = await call(r2!.odataDeltaLink!);
-    assert.deepEqual(r3.body.value, [{ '@odata.type': '#microsoft.graph.contact', id: made!.id, '@removed': { reason: 'deleted' } }]);
+    assert.deepEqual(r3.body.value, [
+      { '@odata.type': '#microsoft.graph.contact', id: made!.id, '@removed': { reason: 'deleted' } },
+    ]);
   }));
 
 test('To Do: lists, tasks delta with paging, create, update, delete', () =>
@@ -432,7 +582,9 @@ test('subscriptions: validation handshake, clientState, max lifetime, renew, lis
       assert.equal(rx.validations.length, 2, 'notificationUrl and lifecycleNotificationUrl are both validated');
       assert.match(rx.validations[0], /^Validation: /, 'the receiver saw the decoded token');
       // Beyond 10,080 minutes is refused.
-      const tooLong = await sdkError(client.subscriptions.post({ ...body, expirationDateTime: new Date(now + 10081 * 60_000) }));
+      const tooLong = await sdkError(
+        client.subscriptions.post({ ...body, expirationDateTime: new Date(now + 10081 * 60_000) }),
+      );
       assert.equal(tooLong.responseStatusCode, 400);
 
       const m = sim.deliver(ALICE, 'inbox', { internetMessageId: '<n1@fabrikam.com>', subject: 'Ping' });
@@ -440,7 +592,10 @@ test('subscriptions: validation handshake, clientState, max lifetime, renew, lis
       sim.deliver(ALICE, 'sentitems', { internetMessageId: '<n2@fabrikam.com>', subject: 'not subscribed' });
       await sim.flushNotifications();
       const notes = rx.got.flatMap((p) => p.value as Item[]);
-      assert.deepEqual(notes.map((n) => n.changeType), ['created', 'updated']);
+      assert.deepEqual(
+        notes.map((n) => n.changeType),
+        ['created', 'updated'],
+      );
       assert.equal(rx.got[0].path, '/hook?tenant=contoso', 'query string kept');
       const n = notes[0];
       assert.equal(n.subscriptionId, sub!.id);
@@ -451,7 +606,9 @@ test('subscriptions: validation handshake, clientState, max lifetime, renew, lis
       assert.ok(n.tenantId && n.subscriptionExpirationDateTime);
 
       // Renew, list, lifecycle, delete.
-      const renewed = await client.subscriptions.bySubscriptionId(sub!.id!).patch({ expirationDateTime: new Date(now + 5 * 86_400_000) });
+      const renewed = await client.subscriptions
+        .bySubscriptionId(sub!.id!)
+        .patch({ expirationDateTime: new Date(now + 5 * 86_400_000) });
       assert.equal(new Date(renewed!.expirationDateTime!).getTime(), now + 5 * 86_400_000);
       assert.equal((await client.subscriptions.get())?.value?.length, 1);
       assert.equal(sim.lifecycleNotification(sub!.id!), 1);
@@ -467,7 +624,11 @@ test('subscriptions: validation handshake, clientState, max lifetime, renew, lis
       // A receiver that echoes the encoded token, or fails, makes the create fail with 400.
       for (const mode of ['encoded', 'fail'] as const) {
         rx.mode = mode;
-        const r = await call(`${sim.baseUrl}/subscriptions`, { method: 'POST', headers: JSONH, body: JSON.stringify({ ...body, lifecycleNotificationUrl: undefined }) });
+        const r = await call(`${sim.baseUrl}/subscriptions`, {
+          method: 'POST',
+          headers: JSONH,
+          body: JSON.stringify({ ...body, lifecycleNotificationUrl: undefined }),
+        });
         assert.equal(r.status, 400, mode);
         assert.equal(r.body.error.code, 'ValidationError');
       }
@@ -486,19 +647,27 @@ test('notification delivery: 5xx is retried with backoff, a silent receiver time
     call(`${sim.baseUrl}/subscriptions`, {
       method: 'POST',
       headers: JSONH,
-      body: JSON.stringify({ changeType: 'created', notificationUrl: rx.url, resource: `users/${ALICE}/messages`, expirationDateTime: new Date(clock.now().getTime() + 3_600_000).toISOString() }),
+      body: JSON.stringify({
+        changeType: 'created',
+        notificationUrl: rx.url,
+        resource: `users/${ALICE}/messages`,
+        expirationDateTime: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+      }),
     });
   try {
-    await withSim({ notifications: { timeoutMs: LONG, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } }, async (sim, clock) => {
-      rx.mode = 'ok';
-      assert.equal((await subscribe(sim, clock)).status, 201);
-      rx.mode = 'flaky';
-      sim.deliver(ALICE, 'inbox', { internetMessageId: '<f1@x>' });
-      await sim.flushNotifications();
-      assert.equal(rx.got.length, 1);
-      assert.equal(sim.stats().notifications.failedAttempts, 1);
-      assert.equal(sim.stats().notifications.delivered, 1);
-    });
+    await withSim(
+      { notifications: { timeoutMs: LONG, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } },
+      async (sim, clock) => {
+        rx.mode = 'ok';
+        assert.equal((await subscribe(sim, clock)).status, 201);
+        rx.mode = 'flaky';
+        sim.deliver(ALICE, 'inbox', { internetMessageId: '<f1@x>' });
+        await sim.flushNotifications();
+        assert.equal(rx.got.length, 1);
+        assert.equal(sim.stats().notifications.failedAttempts, 1);
+        assert.equal(sim.stats().notifications.delivered, 1);
+      },
+    );
 
     await withSim({ notifications: { validationTimeoutMs: 300 } }, async (sim, clock) => {
       rx.mode = 'hang';
@@ -507,22 +676,25 @@ test('notification delivery: 5xx is retried with backoff, a silent receiver time
       assert.match(slow.body.error.message, /no answer in time/);
     });
 
-    await withSim({ notifications: { timeoutMs: 150, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } }, async (sim, clock) => {
-      rx.mode = 'ok';
-      assert.equal((await subscribe(sim, clock)).status, 201);
-      rx.mode = 'hang';
-      const hungBefore = rx.hung;
-      sim.deliver(ALICE, 'inbox', { internetMessageId: '<f2@x>' });
-      await sim.flushNotifications();
-      assert.equal(rx.hung - hungBefore, 3, 'the first attempt and 2 retries');
-      assert.equal(sim.stats().notifications.dropped, 1);
-      assert.equal(sim.stats().notifications.failedAttempts, 3);
+    await withSim(
+      { notifications: { timeoutMs: 150, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } },
+      async (sim, clock) => {
+        rx.mode = 'ok';
+        assert.equal((await subscribe(sim, clock)).status, 201);
+        rx.mode = 'hang';
+        const hungBefore = rx.hung;
+        sim.deliver(ALICE, 'inbox', { internetMessageId: '<f2@x>' });
+        await sim.flushNotifications();
+        assert.equal(rx.hung - hungBefore, 3, 'the first attempt and 2 retries');
+        assert.equal(sim.stats().notifications.dropped, 1);
+        assert.equal(sim.stats().notifications.failedAttempts, 3);
 
-      // Requests are answered while a delivery hangs, and close() does not wait for it.
-      sim.deliver(ALICE, 'inbox', { internetMessageId: '<f3@x>' });
-      await until(() => rx.hung - hungBefore === 4);
-      assert.equal((await call(`${sim.baseUrl}/users/${ALICE}`)).status, 200);
-    });
+        // Requests are answered while a delivery hangs, and close() does not wait for it.
+        sim.deliver(ALICE, 'inbox', { internetMessageId: '<f3@x>' });
+        await until(() => rx.hung - hungBefore === 4);
+        assert.equal((await call(`${sim.baseUrl}/users/${ALICE}`)).status, 200);
+      },
+    );
   } finally {
     await stopReceiver(rx);
   }

@@ -24,12 +24,23 @@ export async function assertBigFolderSyncs(count: number, pageClockMs: number): 
   const dir = mkdtempSync(join(tmpdir(), 'exsync-big-'));
   try {
     const settings = join(dir, 'settings.json');
-    writeFileSync(settings, JSON.stringify({ Values: { SYNC_TIME_BUDGET_SECONDS: String(BUDGET_SECONDS), GRAPH_PAGE_SIZE: String(PAGE_SIZE) } }));
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        Values: { SYNC_TIME_BUDGET_SECONDS: String(BUDGET_SECONDS), GRAPH_PAGE_SIZE: String(PAGE_SIZE) },
+      }),
+    );
     const dumpFile = join(dir, 'dump.json');
     let delay: (() => void) | undefined;
     const result = await runCommand(
       {
-        once: true, data: join(dir, 'data'), reset: true, quiet: true, tenantObject: bigFolderTenant(count), settings, dump: dumpFile,
+        once: true,
+        data: join(dir, 'data'),
+        reset: true,
+        quiet: true,
+        tenantObject: bigFolderTenant(count),
+        settings,
+        dump: dumpFile,
         onSimulators: (_g, _d, clock) => (delay = () => clock.advance(pageClockMs)),
         simOptions: {
           graph: {
@@ -48,11 +59,19 @@ export async function assertBigFolderSyncs(count: number, pageClockMs: number): 
     const sales = dump.decisions.filter((d) => d.mailbox === SALES);
     assert.equal(sales.length, count);
     assert.equal(new Set(sales.map((d) => d.graphId)).size, count);
-    assert.ok(sales.every((d) => d.outcome === 'promoted'), 'Sales accepts all mail');
-    const continuations = readFileSync(join(dir, 'data', 'exsync.log'), 'utf8').split('\n').filter((l) => l.includes('"sync.continues"')).length;
+    assert.ok(
+      sales.every((d) => d.outcome === 'promoted'),
+      'Sales accepts all mail',
+    );
+    const continuations = readFileSync(join(dir, 'data', 'exsync.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"sync.continues"')).length;
     const pages = Math.ceil(count / PAGE_SIZE);
     const pagesPerJob = Math.floor((BUDGET_SECONDS * 1000) / pageClockMs) + 1;
-    assert.ok(continuations >= Math.ceil(pages / pagesPerJob) - 1, `the budget ended a job every ${pagesPerJob} page(s) and continuation jobs carried on (${continuations} for ${pages} pages)`);
+    assert.ok(
+      continuations >= Math.ceil(pages / pagesPerJob) - 1,
+      `the budget ended a job every ${pagesPerJob} page(s) and continuation jobs carried on (${continuations} for ${pages} pages)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

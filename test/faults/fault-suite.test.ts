@@ -22,7 +22,12 @@ const tenant = demoTenant();
 const totals: Record<string, number> = {};
 let runs = 0;
 
-interface Outcome { result: RunResult; emails: Map<string, string>; queueitems: Map<string, string>; decisions: Map<string, string> }
+interface Outcome {
+  result: RunResult;
+  emails: Map<string, string>;
+  queueitems: Map<string, string>;
+  decisions: Map<string, string>;
+}
 
 /** Rows by id, as JSON without the columns the service stamps (createdon, modifiedon, versionnumber). */
 const rows = (list: Record<string, unknown>[] = [], id: string) =>
@@ -31,7 +36,8 @@ const rows = (list: Record<string, unknown>[] = [], id: string) =>
 /** The keys whose values differ or exist on one side only: a short answer instead of two 60 KB strings. */
 function differences(a: Map<string, string>, b: Map<string, string>): string[] {
   const out: string[] = [];
-  for (const k of new Set([...a.keys(), ...b.keys()])) if (a.get(k) !== b.get(k)) out.push(`${k}: ${a.has(k) ? (b.has(k) ? 'differs' : 'missing') : 'extra'}`);
+  for (const k of new Set([...a.keys(), ...b.keys()]))
+    if (a.get(k) !== b.get(k)) out.push(`${k}: ${a.has(k) ? (b.has(k) ? 'differs' : 'missing') : 'extra'}`);
   return out;
 }
 
@@ -39,15 +45,34 @@ async function run(faults?: string): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'exsync-fault-'));
   const dumpFile = join(dir, 'dump.json');
   try {
-    const result = await runCommand({ once: true, data: join(dir, 'data'), reset: true, quiet: true, tenantObject: tenant, dump: dumpFile, ...(faults ? { faults } : {}) }, quiet);
+    const result = await runCommand(
+      {
+        once: true,
+        data: join(dir, 'data'),
+        reset: true,
+        quiet: true,
+        tenantObject: tenant,
+        dump: dumpFile,
+        ...(faults ? { faults } : {}),
+      },
+      quiet,
+    );
     const dump = JSON.parse(readFileSync(dumpFile, 'utf8'));
     const decisions = new Map<string, string>();
     for (const d of dump.decisions as Record<string, string>[]) {
       const k = `${d.mailboxId}|${d.graphId}`;
       assert.ok(!decisions.has(k), `two decisions for ${k}`);
-      decisions.set(k, `${d.outcome}|${d.reason}|${d.correlationMethod}|${d.activityid ?? ''}|${d.correlatedActivityId ?? ''}`);
+      decisions.set(
+        k,
+        `${d.outcome}|${d.reason}|${d.correlationMethod}|${d.activityid ?? ''}|${d.correlatedActivityId ?? ''}`,
+      );
     }
-    return { result, emails: rows(dump.dataverse.emails, 'activityid'), queueitems: rows(dump.dataverse.queueitems, 'queueitemid'), decisions };
+    return {
+      result,
+      emails: rows(dump.dataverse.emails, 'activityid'),
+      queueitems: rows(dump.dataverse.queueitems, 'queueitemid'),
+      decisions,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -70,18 +95,35 @@ test('the fault-free run of the fault tenant promotes mail and dead-letters noth
 const OUTAGES: { name: string; faults: string; struck: string[] }[] = [
   { name: 'a 120 s Dataverse outage', faults: 'dataverse.down=1+120', struck: ['dataverse.down'] },
   { name: 'a 60 s Table Storage outage', faults: 'tables.down=1+60', struck: ['tables.down'] },
-  { name: 'a Table Storage outage from the first request, start-up included', faults: 'tables.down=0+60', struck: ['tables.down'] },
+  {
+    name: 'a Table Storage outage from the first request, start-up included',
+    faults: 'tables.down=0+60',
+    struck: ['tables.down'],
+  },
   { name: 'a 120 s Graph outage', faults: 'graph.down=1+120', struck: ['graph.down'] },
-  { name: 'a 60 s Table Storage outage and a 120 s Dataverse outage', faults: 'tables.down=1+60,dataverse.down=30+120', struck: ['tables.down', 'dataverse.down'] },
-  { name: 'exsync run --once --faults seed=1,dataverse.5xx=0.3', faults: 'seed=1,dataverse.5xx=0.3', struck: ['dataverse.5xx'] },
-  { name: 'Table Storage server errors with crashes', faults: 'seed=2,tables.5xx=0.005,crash=0.02', struck: ['tables.5xx'] },
+  {
+    name: 'a 60 s Table Storage outage and a 120 s Dataverse outage',
+    faults: 'tables.down=1+60,dataverse.down=30+120',
+    struck: ['tables.down', 'dataverse.down'],
+  },
+  {
+    name: 'exsync run --once --faults seed=1,dataverse.5xx=0.3',
+    faults: 'seed=1,dataverse.5xx=0.3',
+    struck: ['dataverse.5xx'],
+  },
+  {
+    name: 'Table Storage server errors with crashes',
+    faults: 'seed=2,tables.5xx=0.005,crash=0.02',
+    struck: ['tables.5xx'],
+  },
 ];
 
 // The outage runs belong to the default suite; the long suite's later seeds load this file again without them.
 for (const o of FIRST_SEED === 1 ? OUTAGES : []) {
   test(`Backoff instead of instant redelivery: ${o.name} (${o.faults}) ends in the fault-free state with no dead letters`, async () => {
     const r = await run(o.faults);
-    for (const k of o.struck) assert.ok((r.result.faults[k] ?? 0) > 0, `the fault ${k} struck (injected: ${JSON.stringify(r.result.faults)})`);
+    for (const k of o.struck)
+      assert.ok((r.result.faults[k] ?? 0) > 0, `the fault ${k} struck (injected: ${JSON.stringify(r.result.faults)})`);
     assert.equal(r.result.deadLetters, 0, 'no dead letters');
     assert.equal(r.result.exitCode, 0);
     assert.deepEqual(differences(baseline.emails, r.emails), [], 'same emails');
@@ -104,6 +146,10 @@ for (let seed = FIRST_SEED; seed <= SEEDS; seed++) {
 }
 
 after(() => {
-  const injected = Object.entries(totals).map(([k, v]) => `${k} ${v}`).join(', ');
-  process.stdout.write(`# fault suite: ${runs} faulty run(s) of ${baseline?.decisions.size ?? 0} decisions each; faults injected: ${injected || 'none'}\n`);
+  const injected = Object.entries(totals)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  process.stdout.write(
+    `# fault suite: ${runs} faulty run(s) of ${baseline?.decisions.size ?? 0} decisions each; faults injected: ${injected || 'none'}\n`,
+  );
 });

@@ -7,22 +7,76 @@ const from = (address: string) => ({ emailAddress: { address } });
 const to = (...addresses: string[]) => addresses.map((a) => ({ emailAddress: { address: a } }));
 
 export const HOSTILE: Record<string, FixtureMessage> = {
-  notAnAddress: { internetMessageId: '<h-notaddr@x.io>', subject: 'bad sender', from: from('bob at fabrikam dot com'), toRecipients: to(SALES) },
-  tenThousand: { internetMessageId: '<h-10k@x.io>', subject: 'to everyone', from: from(BOB), toRecipients: [...to(SALES), ...Array.from({ length: 10_000 }, (_, i) => from(`person${i}@list.example.com`))] },
-  hugeBody: { internetMessageId: '<h-5mb@x.io>', subject: 'large', from: from(BOB), toRecipients: to(SALES), body: { contentType: 'text', content: 'x'.repeat(5 * 1024 * 1024) } },
-  longSubject: { internetMessageId: '<h-subject@x.io>', subject: `Long ${'subject '.repeat(400)}`, from: from(BOB), toRecipients: to(SALES) },
-  loneSurrogate: { internetMessageId: '<h-surrogate@x.io>', subject: `broken \ud800 text \udfff`, from: from(BOB), toRecipients: to(SALES), body: { contentType: 'text', content: 'a\ud83d' } },
-  headerInjection: { internetMessageId: '<h-inject@x.io>', subject: 'Hello\r\nBcc: attacker@evil.example\r\nX-Injected: 1', from: from(BOB), toRecipients: to(SALES) },
+  notAnAddress: {
+    internetMessageId: '<h-notaddr@x.io>',
+    subject: 'bad sender',
+    from: from('bob at fabrikam dot com'),
+    toRecipients: to(SALES),
+  },
+  tenThousand: {
+    internetMessageId: '<h-10k@x.io>',
+    subject: 'to everyone',
+    from: from(BOB),
+    toRecipients: [...to(SALES), ...Array.from({ length: 10_000 }, (_, i) => from(`person${i}@list.example.com`))],
+  },
+  hugeBody: {
+    internetMessageId: '<h-5mb@x.io>',
+    subject: 'large',
+    from: from(BOB),
+    toRecipients: to(SALES),
+    body: { contentType: 'text', content: 'x'.repeat(5 * 1024 * 1024) },
+  },
+  longSubject: {
+    internetMessageId: '<h-subject@x.io>',
+    subject: `Long ${'subject '.repeat(400)}`,
+    from: from(BOB),
+    toRecipients: to(SALES),
+  },
+  loneSurrogate: {
+    internetMessageId: '<h-surrogate@x.io>',
+    subject: `broken \ud800 text \udfff`,
+    from: from(BOB),
+    toRecipients: to(SALES),
+    body: { contentType: 'text', content: 'a\ud83d' },
+  },
+  headerInjection: {
+    internetMessageId: '<h-inject@x.io>',
+    subject: 'Hello\r\nBcc: attacker@evil.example\r\nX-Injected: 1',
+    from: from(BOB),
+    toRecipients: to(SALES),
+  },
   missingSender: { internetMessageId: '<h-nosender@x.io>', subject: 'who sent this', toRecipients: to(SALES) },
-  sameIdFirst: { internetMessageId: '<h-twice@x.io>', subject: 'first content', from: from(BOB), toRecipients: to(SALES) },
-  sameIdSecond: { internetMessageId: '<h-twice@x.io>', subject: 'second, different content', from: from(BOB), toRecipients: to(SALES), body: { contentType: 'text', content: 'not the same' } },
-  rtlEmoji: { internetMessageId: '<h-rtl@x.io>', subject: 'שלום עולם 👋🏽 مرحبا 🎉', from: from(BOB), toRecipients: to(SALES), body: { contentType: 'html', content: '<p dir="rtl">مرحبا بالعالم 🌍</p>' } },
+  sameIdFirst: {
+    internetMessageId: '<h-twice@x.io>',
+    subject: 'first content',
+    from: from(BOB),
+    toRecipients: to(SALES),
+  },
+  sameIdSecond: {
+    internetMessageId: '<h-twice@x.io>',
+    subject: 'second, different content',
+    from: from(BOB),
+    toRecipients: to(SALES),
+    body: { contentType: 'text', content: 'not the same' },
+  },
+  rtlEmoji: {
+    internetMessageId: '<h-rtl@x.io>',
+    subject: 'שלום עולם 👋🏽 مرحبا 🎉',
+    from: from(BOB),
+    toRecipients: to(SALES),
+    body: { contentType: 'html', content: '<p dir="rtl">مرحبا بالعالم 🌍</p>' },
+  },
 };
 
 export function hostileTenant(): TenantFixture {
   let f = acceptanceFixtureF();
   for (const m of Object.values(HOSTILE)) f = withInboxMessage(f, SALES, m);
-  return withInboxMessage(f, ALICE, { internetMessageId: '<h-normal@fabrikam.com>', subject: 'RE: Quote Q-100', from: from(BOB), internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }] });
+  return withInboxMessage(f, ALICE, {
+    internetMessageId: '<h-normal@fabrikam.com>',
+    subject: 'RE: Quote Q-100',
+    from: from(BOB),
+    internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
+  });
 }
 
 /** One mailbox whose Inbox holds `count` small messages (the "folder with 50,000 messages" case). */

@@ -42,7 +42,10 @@ export function mask(text: string): string {
 /** Text with comments removed (strings intact): the input for the regexes below. */
 export function code(text: string): string {
   const m = mask(text);
-  return text.split('').map((c, k) => (m[k] === ' ' && c !== ' ' && c !== '\n' ? ' ' : c)).join('');
+  return text
+    .split('')
+    .map((c, k) => (m[k] === ' ' && c !== ' ' && c !== '\n' ? ' ' : c))
+    .join('');
 }
 
 /** The balanced {...} or [...] that opens at or after `from`, brackets inside strings ignored. */
@@ -62,7 +65,10 @@ export function balancedFrom(text: string, from: number): string {
 /** Every block whose header matches `header` (a global regex), e.g. /resource \w+ 'Microsoft.X@[^']+' =/g. */
 export function blocks(text: string, header: RegExp): { header: RegExpExecArray; body: string }[] {
   const src = code(text);
-  return [...src.matchAll(header)].map((h) => ({ header: h as RegExpExecArray, body: balancedFrom(src, h.index! + h[0].length) }));
+  return [...src.matchAll(header)].map((h) => ({
+    header: h as RegExpExecArray,
+    body: balancedFrom(src, h.index! + h[0].length),
+  }));
 }
 
 /** Non-`existing` resources of a type (any API version). */
@@ -87,9 +93,12 @@ export function bicepVar(text: string, name: string): unknown {
   const rest = src.slice(m.index + m[0].length);
   if (rest.startsWith('{')) {
     const body = balancedFrom(src, m.index + m[0].length);
-    return Object.fromEntries([...body.matchAll(/(\w+):\s*('[^']*'|\d+|true|false)/g)].map((p) => [p[1], literal(p[2]!)]));
+    return Object.fromEntries(
+      [...body.matchAll(/(\w+):\s*('[^']*'|\d+|true|false)/g)].map((p) => [p[1], literal(p[2]!)]),
+    );
   }
-  if (rest.startsWith('[')) return [...balancedFrom(src, m.index + m[0].length).matchAll(/'([^']*)'/g)].map((p) => p[1]);
+  if (rest.startsWith('['))
+    return [...balancedFrom(src, m.index + m[0].length).matchAll(/'([^']*)'/g)].map((p) => p[1]);
   return literal(/^[^\n]+/.exec(rest)![0].trim());
 }
 
@@ -121,7 +130,8 @@ export function params(text: string): BicepParam[] {
   const src = code(text);
   const out: BicepParam[] = [];
   const re = /((?:^@[^\n]*\n)*)^param (\w+) ([\w[\]]+)(?:\s*=\s*([^\n]+))?$/gm;
-  for (const m of src.matchAll(re)) out.push({ decorators: m[1]!, name: m[2]!, type: m[3]!, defaultExpr: m[4]?.trim() });
+  for (const m of src.matchAll(re))
+    out.push({ decorators: m[1]!, name: m[2]!, type: m[3]!, defaultExpr: m[4]?.trim() });
   return out;
 }
 

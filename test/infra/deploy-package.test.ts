@@ -16,14 +16,27 @@ const build = remoteBuild(root);
 after(() => build.cleanup());
 
 /** Everything the package may hold outside node_modules: manifests, the product's sources and their output. */
-const PRODUCT = /^(?:host\.json|package\.json|package-lock\.json|tsconfig(?:\.build)?\.json|index\.ts|(?:functions|shared)\/[\w./-]+\.ts|dist\/index\.js(?:\.map)?|dist\/(?:functions|shared)\/[\w./-]+\.js(?:\.map)?)$/;
+const PRODUCT =
+  /^(?:host\.json|package\.json|package-lock\.json|tsconfig(?:\.build)?\.json|index\.ts|(?:functions|shared)\/[\w./-]+\.ts|dist\/index\.js(?:\.map)?|dist\/(?:functions|shared)\/[\w./-]+\.js(?:\.map)?)$/;
 
 test('Ship only the product: the package holds the compiled index.js, functions/, shared/ and production dependencies, nothing else', (t) => {
-  t.diagnostic(`would deploy ${build.files.length} files and ${build.packages.size} packages; uploaded ${build.uploaded.length} files`);
-  assert.deepEqual(build.files.filter((f) => !PRODUCT.test(f)), [], 'files outside the product');
+  t.diagnostic(
+    `would deploy ${build.files.length} files and ${build.packages.size} packages; uploaded ${build.uploaded.length} files`,
+  );
+  assert.deepEqual(
+    build.files.filter((f) => !PRODUCT.test(f)),
+    [],
+    'files outside the product',
+  );
   const main = expandMain(build.dir, pkg.main);
   assert.ok(main.includes('dist/index.js'), `main ${pkg.main} finds dist/index.js in the built package`);
-  assert.deepEqual(main.filter((f) => f.startsWith('dist/functions/')).sort(), readdirSync(join(root, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => `dist/functions/${f.replace(/\.ts$/, '.js')}`).sort());
+  assert.deepEqual(
+    main.filter((f) => f.startsWith('dist/functions/')).sort(),
+    readdirSync(join(root, 'functions'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `dist/functions/${f.replace(/\.ts$/, '.js')}`)
+      .sort(),
+  );
 });
 
 test('Ship only the product: nothing from local/ or test/ is uploaded or built (tests are not compiled into it)', () => {
@@ -35,17 +48,28 @@ test('Ship only the product: nothing from local/ or test/ is uploaded or built (
 
 test('Ship only the product: no dev dependency, no azurite, nothing reachable only from devDependencies', (t) => {
   const deployed = new Set([...build.packages.keys()].map(packageName));
-  for (const name of ['azurite', 'typescript', '@microsoft/msgraph-sdk', 'dynamics-web-api']) assert.ok(!deployed.has(name), `${name} is not deployed`);
+  for (const name of ['azurite', 'typescript', '@microsoft/msgraph-sdk', 'dynamics-web-api'])
+    assert.ok(!deployed.has(name), `${name} is not deployed`);
   // A root dev or optional dependency is deployed only when production packages need it too (the lock then
   // does not flag it): @types/node, which protobufjs and others depend on, is the known case.
-  const alsoProduction = [...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})].filter((n) => deployed.has(n));
-  t.diagnostic(`root dev/optional dependencies that production packages also need: ${alsoProduction.join(', ') || 'none'}`);
+  const alsoProduction = [
+    ...Object.keys(pkg.devDependencies ?? {}),
+    ...Object.keys(pkg.optionalDependencies ?? {}),
+  ].filter((n) => deployed.has(n));
+  t.diagnostic(
+    `root dev/optional dependencies that production packages also need: ${alsoProduction.join(', ') || 'none'}`,
+  );
   for (const name of alsoProduction) {
     const e = build.packages.get(`node_modules/${name}`)!;
     assert.ok(!e.dev && !e.optional && !e.devOptional, `${name} is deployed only as a production package`);
   }
-  assert.deepEqual([...build.packages].filter(([, e]) => e.dev || e.optional || e.devOptional).map(([p]) => p), [], 'packages only dev or optional dependencies reach');
-  for (const name of Object.keys(pkg.dependencies ?? {})) assert.ok(build.packages.has(`node_modules/${name}`), `production dependency ${name} is deployed`);
+  assert.deepEqual(
+    [...build.packages].filter(([, e]) => e.dev || e.optional || e.devOptional).map(([p]) => p),
+    [],
+    'packages only dev or optional dependencies reach',
+  );
+  for (const name of Object.keys(pkg.dependencies ?? {}))
+    assert.ok(build.packages.has(`node_modules/${name}`), `production dependency ${name} is deployed`);
 });
 
 test('Ship only the product: the prune computed from package-lock.json is the one npm itself makes', () => {
@@ -63,14 +87,27 @@ test('Ship only the product: every package the built product requires survives t
     }
   }
   assert.ok(required.has('@azure/functions') && required.has('@azure/data-tables'), [...required].join(', '));
-  assert.deepEqual([...required].filter((name) => !build.packages.has(`node_modules/${name}`)).sort(), [], 'required by the product but pruned or missing');
+  assert.deepEqual(
+    [...required].filter((name) => !build.packages.has(`node_modules/${name}`)).sort(),
+    [],
+    'required by the product but pruned or missing',
+  );
 });
 
 test('Ship only the product: a .funcignore exists and azure.yaml builds remotely, as the azd Functions quickstart does', () => {
   const rules = parseIgnore(readFileSync(join(root, '.funcignore'), 'utf8'));
   // azd refuses remoteBuild with a .funcignore that uploads node_modules; the platform makes it.
-  for (const dir of ['node_modules', 'dist', 'local', 'test']) assert.ok(ignored(rules, dir, true), `.funcignore leaves out ${dir}/`);
-  for (const kept of ['package.json', 'package-lock.json', 'host.json', 'tsconfig.json', 'tsconfig.build.json', 'index.ts']) assert.ok(build.uploaded.includes(kept), `${kept} is uploaded for the build`);
+  for (const dir of ['node_modules', 'dist', 'local', 'test'])
+    assert.ok(ignored(rules, dir, true), `.funcignore leaves out ${dir}/`);
+  for (const kept of [
+    'package.json',
+    'package-lock.json',
+    'host.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'index.ts',
+  ])
+    assert.ok(build.uploaded.includes(kept), `${kept} is uploaded for the build`);
   assert.match(readFileSync(join(root, 'azure.yaml'), 'utf8'), /^ {4}remoteBuild: true$/m);
   assert.match(pkg.scripts.build!, /^tsc -p tsconfig\.build\.json$/);
   const buildConfig = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
@@ -82,8 +119,14 @@ test('Ship only the product: npm start and npm test still need nothing but npm i
   assert.equal(pkg.optionalDependencies?.azurite !== undefined, true);
   assert.equal(pkg.dependencies?.azurite, undefined);
   assert.equal(pkg.devDependencies?.azurite, undefined);
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { optional?: boolean; dev?: boolean; optionalDependencies?: Record<string, string> }> };
-  assert.equal(lock.packages['']?.optionalDependencies?.azurite, pkg.optionalDependencies!.azurite, 'the lock file agrees with package.json');
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { optional?: boolean; dev?: boolean; optionalDependencies?: Record<string, string> }>;
+  };
+  assert.equal(
+    lock.packages['']?.optionalDependencies?.azurite,
+    pkg.optionalDependencies!.azurite,
+    'the lock file agrees with package.json',
+  );
   assert.equal(lock.packages['node_modules/azurite']?.optional, true);
   assert.ok(require.resolve('azurite/package.json'), 'installed here by the plain npm install');
 });

@@ -15,19 +15,31 @@ test('main.parameters.json sets every required parameter and only declared ones'
   const keys = Object.keys(file.parameters);
   const declared = params(main);
   const required = declared.filter((p) => p.defaultExpr === undefined).map((p) => p.name);
-  assert.deepEqual(required.filter((n) => !keys.includes(n)), [], 'required params missing from main.parameters.json');
-  assert.deepEqual(keys.filter((k) => !declared.some((p) => p.name === k)), [], 'unknown params in main.parameters.json');
+  assert.deepEqual(
+    required.filter((n) => !keys.includes(n)),
+    [],
+    'required params missing from main.parameters.json',
+  );
+  assert.deepEqual(
+    keys.filter((k) => !declared.some((p) => p.name === k)),
+    [],
+    'unknown params in main.parameters.json',
+  );
   assert.equal(file.parameters.environmentName?.value, '${AZURE_ENV_NAME}');
-  for (const [k, v] of Object.entries(file.parameters)) assert.match(String(v.value), /^\$\{[A-Z_]+(=[^}]*)?\}$/, `${k} is an azd substitution`);
+  for (const [k, v] of Object.entries(file.parameters))
+    assert.match(String(v.value), /^\$\{[A-Z_]+(=[^}]*)?\}$/, `${k} is an azd substitution`);
 });
 
 test('main.bicep outputs are UPPER_SNAKE for azd', () => {
   const outputs = [...main.matchAll(/^output (\w+) /gm)].map((m) => m[1]!);
   assert.ok(outputs.length > 0);
-  assert.deepEqual(outputs.filter((o) => !/^[A-Z][A-Z0-9_]*$/.test(o)), []);
+  assert.deepEqual(
+    outputs.filter((o) => !/^[A-Z][A-Z0-9_]*$/.test(o)),
+    [],
+  );
 });
 
-test('storage creates the tables the table store uses, with the code\'s default prefix', () => {
+test("storage creates the tables the table store uses, with the code's default prefix", () => {
   const suffixes = bicepVar(readText('infra/app/storage.bicep'), 'tableSuffixes') as string[];
   assert.match(readText('infra/app/storage.bicep'), /name: '\$\{tablePrefix\}\$\{suffix\}'/);
   const prefix = SETTINGS.find((s) => s.name === 'TABLE_PREFIX')!.default;
@@ -37,7 +49,12 @@ test('storage creates the tables the table store uses, with the code\'s default 
 });
 
 test('every module is a local file (no registry references, so it compiles offline)', () => {
-  const files = ['infra/main.bicep', ...readdirSync(join(root, 'infra/app')).filter((f) => f.endsWith('.bicep')).map((f) => `infra/app/${f}`)];
+  const files = [
+    'infra/main.bicep',
+    ...readdirSync(join(root, 'infra/app'))
+      .filter((f) => f.endsWith('.bicep'))
+      .map((f) => `infra/app/${f}`),
+  ];
   for (const f of files) assert.doesNotMatch(readText(f), /'br[:/]|'ts[:/]/, f);
 });
 
@@ -47,7 +64,16 @@ test('host.json has the Service Bus extension settings, consistent with the work
   assert.equal(host.extensionBundle?.id, 'Microsoft.Azure.Functions.ExtensionBundle');
   const sb = host.extensions?.serviceBus;
   assert.ok(sb, 'extensions.serviceBus');
-  for (const k of ['prefetchCount', 'autoCompleteMessages', 'maxAutoLockRenewalDuration', 'maxConcurrentCalls', 'maxConcurrentSessions', 'maxConcurrentCallsPerSession', 'sessionIdleTimeout', 'clientRetryOptions']) {
+  for (const k of [
+    'prefetchCount',
+    'autoCompleteMessages',
+    'maxAutoLockRenewalDuration',
+    'maxConcurrentCalls',
+    'maxConcurrentSessions',
+    'maxConcurrentCallsPerSession',
+    'sessionIdleTimeout',
+    'clientRetryOptions',
+  ]) {
     assert.ok(k in sb, `extensions.serviceBus.${k}`);
   }
   assert.equal(sb.autoCompleteMessages, true, 'the handlers rely on complete-on-success / abandon-on-throw');

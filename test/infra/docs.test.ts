@@ -15,15 +15,27 @@ const paramNames = new Set(mainParams.map((p) => p.name));
 const required = mainParams.filter((p) => p.defaultExpr === undefined).map((p) => p.name);
 const outputs = new Set([...code(main).matchAll(/^output (\w+) /gm)].map((m) => m[1]!));
 const appSettings = new Set(appSettingNames(readText('infra/app/function.bicep')));
-const paramFile = JSON.parse(readText('infra/main.parameters.json')) as { parameters: Record<string, { value: string }> };
+const paramFile = JSON.parse(readText('infra/main.parameters.json')) as {
+  parameters: Record<string, { value: string }>;
+};
 /** azd environment variable -> the main.bicep parameter main.parameters.json feeds with it. */
-const azdVars = new Map(Object.entries(paramFile.parameters).map(([p, v]) => [/^\$\{([A-Z_]+)/.exec(String(v.value))![1]!, p]));
+const azdVars = new Map(
+  Object.entries(paramFile.parameters).map(([p, v]) => [/^\$\{([A-Z_]+)/.exec(String(v.value))![1]!, p]),
+);
 /** Variables azd itself reads or sets (not product settings). */
-const AZD_BUILTINS = new Set(['AZURE_ENV_NAME', 'AZURE_LOCATION', 'AZURE_SUBSCRIPTION_ID', 'AZURE_PRINCIPAL_ID', 'AZURE_PRINCIPAL_TYPE', 'AZURE_RESOURCE_GROUP']);
+const AZD_BUILTINS = new Set([
+  'AZURE_ENV_NAME',
+  'AZURE_LOCATION',
+  'AZURE_SUBSCRIPTION_ID',
+  'AZURE_PRINCIPAL_ID',
+  'AZURE_PRINCIPAL_TYPE',
+  'AZURE_RESOURCE_GROUP',
+]);
 /** Names outside infra/ the documents may mention, with the reason. */
 const EXTERNAL: Record<string, string> = {
-  AZURE_FEDERATED_TOKEN_FILE: 'read by @azure/identity WorkloadIdentityCredential (explains why workloadidentity mode does not work on Azure)',
-  internetMessageId: 'Graph message property: the explain endpoint\'s id',
+  AZURE_FEDERATED_TOKEN_FILE:
+    'read by @azure/identity WorkloadIdentityCredential (explains why workloadidentity mode does not work on Azure)',
+  internetMessageId: "Graph message property: the explain endpoint's id",
   NODE_ENV: 'read by npm: production would skip the devDependencies the remote build compiles with',
   remoteBuild: 'azure.yaml service property (azd): the platform builds the upload',
   maxConcurrentSessions: 'host.json Service Bus setting: executions per instance of the session-enabled sync trigger',
@@ -43,7 +55,11 @@ function infraBicepFiles(): string[] {
   return out;
 }
 /** Every param, var and output name declared in any infra/**.bicep (for camelCase names in the text). */
-const bicepSymbols = new Set(infraBicepFiles().flatMap((f) => [...code(readText(f)).matchAll(/^(?:@export\(\)\s*)?(?:param|var|output) (\w+)/gm)].map((m) => m[1]!)));
+const bicepSymbols = new Set(
+  infraBicepFiles().flatMap((f) =>
+    [...code(readText(f)).matchAll(/^(?:@export\(\)\s*)?(?:param|var|output) (\w+)/gm)].map((m) => m[1]!),
+  ),
+);
 
 /** The README's `## Deployment` section, up to the next `## ` heading. */
 function readmeDeployment(): string {
@@ -54,7 +70,10 @@ function readmeDeployment(): string {
   return readme.slice(at + 1, end < 0 ? undefined : end + 1);
 }
 
-interface Doc { file: string; text: string }
+interface Doc {
+  file: string;
+  text: string;
+}
 const DOCS: Doc[] = [
   { file: 'README.md', text: readmeDeployment() },
   { file: 'docs/deploy.md', text: readText('docs/deploy.md') },
@@ -74,7 +93,13 @@ function codeOf(text: string): { blocks: string[]; spans: string[] } {
   return { blocks, spans: [...prose.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!) };
 }
 /** Shell commands in the blocks, continuation lines joined, comments (# ...) kept as their own lines. */
-const commands = (text: string): string[] => codeOf(text).blocks.flatMap((b) => b.replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()));
+const commands = (text: string): string[] =>
+  codeOf(text).blocks.flatMap((b) =>
+    b
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .map((l) => l.trim()),
+  );
 
 const UPPER = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
 const DOUBLE_UNDERSCORE = /\b[A-Za-z]\w*?__\w+\b/g;
@@ -92,11 +117,18 @@ test('the README Deployment section links the guides, and every relative link in
 });
 
 test('every UPPER_SNAKE and __ name in code is an output, an app setting, an azd variable, or listed as external', () => {
-  const known = (n: string) => outputs.has(n) || appSettings.has(n) || azdVars.has(n) || AZD_BUILTINS.has(n) || n in EXTERNAL;
+  const known = (n: string) =>
+    outputs.has(n) || appSettings.has(n) || azdVars.has(n) || AZD_BUILTINS.has(n) || n in EXTERNAL;
   for (const d of DOCS) {
     const { blocks, spans } = codeOf(d.text);
-    const names = new Set([...blocks, ...spans].flatMap((t) => [...t.matchAll(UPPER), ...t.matchAll(DOUBLE_UNDERSCORE)].map((m) => m[0])));
-    assert.deepEqual([...names].filter((n) => !known(n)), [], `${d.file}: names that exist nowhere in infra/`);
+    const names = new Set(
+      [...blocks, ...spans].flatMap((t) => [...t.matchAll(UPPER), ...t.matchAll(DOUBLE_UNDERSCORE)].map((m) => m[0])),
+    );
+    assert.deepEqual(
+      [...names].filter((n) => !known(n)),
+      [],
+      `${d.file}: names that exist nowhere in infra/`,
+    );
   }
 });
 
@@ -114,7 +146,10 @@ test('every file a document names (modules, parameters file, queries) exists', (
       if (!FILE.test(span)) continue;
       checked++;
       // A path is read from the repository root, from infra/ (module paths as main.bicep writes them), or from the document's folder.
-      assert.ok(exists('', span) || exists('infra', span) || exists(dirname(d.file), span), `${d.file}: \`${span}\` exists`);
+      assert.ok(
+        exists('', span) || exists('infra', span) || exists(dirname(d.file), span),
+        `${d.file}: \`${span}\` exists`,
+      );
     }
   }
   assert.ok(checked >= 10, `checked ${checked} file names`);
@@ -124,16 +159,29 @@ test('docs/deploy.md names every module main.bicep uses', () => {
   const modules = [...code(main).matchAll(/^module \w+ '([^']+)'/gm)].map((m) => m[1]!);
   assert.ok(modules.length >= 5);
   const spans = new Set(codeOf(doc('docs/deploy.md').text).spans);
-  assert.deepEqual(modules.filter((m) => !spans.has(m)), [], 'modules not named in docs/deploy.md');
+  assert.deepEqual(
+    modules.filter((m) => !spans.has(m)),
+    [],
+    'modules not named in docs/deploy.md',
+  );
 });
 
-test('the parameter table of docs/deploy.md is exactly main.bicep\'s parameters, with their types and defaults', () => {
+test("the parameter table of docs/deploy.md is exactly main.bicep's parameters, with their types and defaults", () => {
   const t = doc('docs/deploy.md').text;
   const table = /<!-- params:start -->([^]*?)<!-- params:end -->/.exec(t)?.[1];
   assert.ok(table, 'docs/deploy.md has <!-- params:start --> ... <!-- params:end -->');
-  const rows = [...table.matchAll(/^\| `(\w+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({ name: m[1]!, type: m[2]!.trim(), dflt: m[3]!.trim() }));
-  assert.deepEqual(rows.map((r) => r.name), mainParams.map((p) => p.name), 'one row per parameter, in declaration order');
-  const shown = (expr: string | undefined) => (expr === undefined ? '**required**' : expr === "''" ? 'empty' : `\`${expr.replace(/^'(.*)'$/, '$1')}\``);
+  const rows = [...table.matchAll(/^\| `(\w+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({
+    name: m[1]!,
+    type: m[2]!.trim(),
+    dflt: m[3]!.trim(),
+  }));
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    mainParams.map((p) => p.name),
+    'one row per parameter, in declaration order',
+  );
+  const shown = (expr: string | undefined) =>
+    expr === undefined ? '**required**' : expr === "''" ? 'empty' : `\`${expr.replace(/^'(.*)'$/, '$1')}\``;
   for (const p of mainParams) {
     const r = rows.find((x) => x.name === p.name)!;
     assert.equal(r.type, p.type, `type of ${p.name}`);
@@ -141,7 +189,7 @@ test('the parameter table of docs/deploy.md is exactly main.bicep\'s parameters,
   }
 });
 
-test('the output table of docs/deploy.md is exactly main.bicep\'s outputs', () => {
+test("the output table of docs/deploy.md is exactly main.bicep's outputs", () => {
   const table = /<!-- outputs:start -->([^]*?)<!-- outputs:end -->/.exec(doc('docs/deploy.md').text)?.[1];
   assert.ok(table, 'docs/deploy.md has <!-- outputs:start --> ... <!-- outputs:end -->');
   assert.deepEqual([...table.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]!).sort(), [...outputs].sort());
@@ -151,11 +199,23 @@ test('camelCase names and name=value pairs in the documents are Bicep parameters
   for (const d of DOCS) {
     const { spans } = codeOf(d.text);
     const camel = spans.filter((s) => /^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(s));
-    assert.deepEqual(camel.filter((s) => !paramNames.has(s) && !bicepSymbols.has(s) && !(s in EXTERNAL)), [], `${d.file}: camelCase names unknown to infra/`);
+    assert.deepEqual(
+      camel.filter((s) => !paramNames.has(s) && !bicepSymbols.has(s) && !(s in EXTERNAL)),
+      [],
+      `${d.file}: camelCase names unknown to infra/`,
+    );
     const globs = spans.filter((s) => /^[a-z]\w*\*$/.test(s));
-    for (const g of globs) assert.ok(mainParams.some((p) => p.name.startsWith(g.slice(0, -1))), `${d.file}: \`${g}\` matches a parameter`);
+    for (const g of globs)
+      assert.ok(
+        mainParams.some((p) => p.name.startsWith(g.slice(0, -1))),
+        `${d.file}: \`${g}\` matches a parameter`,
+      );
     const pairs = spans.flatMap((s) => [...s.matchAll(/^(\w+)=/g)].map((m) => m[1]!));
-    assert.deepEqual(pairs.filter((p) => !paramNames.has(p)), [], `${d.file}: name=value pairs that are no parameter`);
+    assert.deepEqual(
+      pairs.filter((p) => !paramNames.has(p)),
+      [],
+      `${d.file}: name=value pairs that are no parameter`,
+    );
   }
 });
 
@@ -166,33 +226,57 @@ test('every az deployment group create passes only parameters, and every require
     for (const c of cmds) {
       const args = /(?:--parameters|-p) (.*)$/.exec(c)?.[1] ?? '';
       const names = [...args.matchAll(/(?:^|\s)(\w+)=/g)].map((m) => m[1]!);
-      assert.deepEqual(names.filter((n) => !paramNames.has(n)), [], `${file}: unknown parameters in: ${c}`);
-      assert.deepEqual(required.filter((r) => !names.includes(r)), [], `${file}: required parameters missing from: ${c}`);
+      assert.deepEqual(
+        names.filter((n) => !paramNames.has(n)),
+        [],
+        `${file}: unknown parameters in: ${c}`,
+      );
+      assert.deepEqual(
+        required.filter((r) => !names.includes(r)),
+        [],
+        `${file}: required parameters missing from: ${c}`,
+      );
     }
   }
 });
 
 test('azd env set names what main.parameters.json substitutes; the required ones are set in README and docs/deploy.md', () => {
-  const setIn = (file: string, withComments: boolean) => commands(doc(file).text)
-    .filter((l) => (withComments ? /^(?:#\s*)?azd env set /.test(l) : /^azd env set /.test(l)))
-    .map((l) => /azd env set (\w+)/.exec(l)![1]!);
+  const setIn = (file: string, withComments: boolean) =>
+    commands(doc(file).text)
+      .filter((l) => (withComments ? /^(?:#\s*)?azd env set /.test(l) : /^azd env set /.test(l)))
+      .map((l) => /azd env set (\w+)/.exec(l)![1]!);
   for (const d of DOCS) {
     const all = setIn(d.file, true);
-    assert.deepEqual(all.filter((n) => !azdVars.has(n) && !AZD_BUILTINS.has(n)), [], `${d.file}: azd env set of variables nothing reads`);
+    assert.deepEqual(
+      all.filter((n) => !azdVars.has(n) && !AZD_BUILTINS.has(n)),
+      [],
+      `${d.file}: azd env set of variables nothing reads`,
+    );
   }
   // `azd env set X ...  # -> param` comments name the parameter main.parameters.json feeds with X.
   for (const l of commands(doc('docs/deploy.md').text)) {
     const m = /azd env set (\w+) .*# -> (\w+)/.exec(l);
-    if (m && azdVars.has(m[1]!)) assert.equal(azdVars.get(m[1]!), m[2], `docs/deploy.md: ${m[1]} feeds ${azdVars.get(m[1]!)}`);
+    if (m && azdVars.has(m[1]!))
+      assert.equal(azdVars.get(m[1]!), m[2], `docs/deploy.md: ${m[1]} feeds ${azdVars.get(m[1]!)}`);
   }
   // Every substitution is shown in the guide (AZURE_ENV_NAME comes from azd env new, AZURE_PRINCIPAL_ID from azd itself).
   const guide = setIn('docs/deploy.md', true);
   const shown = [...azdVars.keys()].filter((v) => v !== 'AZURE_ENV_NAME' && v !== 'AZURE_PRINCIPAL_ID');
-  assert.deepEqual(shown.filter((v) => !guide.includes(v)), [], 'main.parameters.json variables docs/deploy.md does not show with azd env set');
+  assert.deepEqual(
+    shown.filter((v) => !guide.includes(v)),
+    [],
+    'main.parameters.json variables docs/deploy.md does not show with azd env set',
+  );
   for (const file of ['README.md', 'docs/deploy.md']) {
     const active = setIn(file, false);
-    const requiredVars = [...azdVars].filter(([v, p]) => required.includes(p) && v !== 'AZURE_ENV_NAME').map(([v]) => v);
-    assert.deepEqual(requiredVars.filter((v) => !active.includes(v)), [], `${file}: required parameters not set with azd env set`);
+    const requiredVars = [...azdVars]
+      .filter(([v, p]) => required.includes(p) && v !== 'AZURE_ENV_NAME')
+      .map(([v]) => v);
+    assert.deepEqual(
+      requiredVars.filter((v) => !active.includes(v)),
+      [],
+      `${file}: required parameters not set with azd env set`,
+    );
     assert.match(doc(file).text, /azd env new \S+/, `${file}: azd env new names the environment (environmentName)`);
   }
 });
@@ -200,15 +284,25 @@ test('azd env set names what main.parameters.json substitutes; the required ones
 test('outputs read back (azd env get-value, --query properties.outputs) exist', () => {
   for (const d of DOCS) {
     const text = codeOf(d.text).blocks.join('\n');
-    for (const m of text.matchAll(/azd env get-value (\w+)/g)) assert.ok(outputs.has(m[1]!) || azdVars.has(m[1]!), `${d.file}: output ${m[1]}`);
-    for (const m of text.matchAll(/properties\.outputs\.(\w+)/g)) assert.ok(outputs.has(m[1]!), `${d.file}: output ${m[1]}`);
+    for (const m of text.matchAll(/azd env get-value (\w+)/g))
+      assert.ok(outputs.has(m[1]!) || azdVars.has(m[1]!), `${d.file}: output ${m[1]}`);
+    for (const m of text.matchAll(/properties\.outputs\.(\w+)/g))
+      assert.ok(outputs.has(m[1]!), `${d.file}: output ${m[1]}`);
   }
 });
 
 test('the function list docs/deploy.md expects is the functions the app registers', () => {
   const listed = [...doc('docs/deploy.md').text.matchAll(/^<app>\/(\w+)$/gm)].map((m) => m[1]!).sort();
-  const registered = readdirSync(join(root, 'functions')).filter((f) => f.endsWith('.ts'))
-    .flatMap((f) => [...readText(`functions/${f}`).matchAll(/\bapp\.(?:http|timer|serviceBusQueue|storageQueue|eventGrid)\('([^']+)'/g)].map((m) => m[1]!)).sort();
+  const registered = readdirSync(join(root, 'functions'))
+    .filter((f) => f.endsWith('.ts'))
+    .flatMap((f) =>
+      [
+        ...readText(`functions/${f}`).matchAll(
+          /\bapp\.(?:http|timer|serviceBusQueue|storageQueue|eventGrid)\('([^']+)'/g,
+        ),
+      ].map((m) => m[1]!),
+    )
+    .sort();
   assert.deepEqual(listed, registered);
   // The documented endpoint is the registered one (test/infra/routes.test.ts holds the route to the host's rules).
   const route = /export const EXPLAIN_ROUTE = '([^']+)'/.exec(readText('functions/explain.ts'))?.[1];

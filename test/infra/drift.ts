@@ -4,7 +4,19 @@
 // (expect exactly that name) — see drift.test.ts.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { balancedFrom, blocks, bound, code, params, prop, quotedNames, readText, resolve, resources, root } from './bicep-text';
+import {
+  balancedFrom,
+  blocks,
+  bound,
+  code,
+  params,
+  prop,
+  quotedNames,
+  readText,
+  resolve,
+  resources,
+  root,
+} from './bicep-text';
 
 // ---------------------------------------------------------------- app settings
 
@@ -18,11 +30,19 @@ export interface DeclaredSetting {
 }
 
 /** Platform and identity settings the code does not declare (the host, the SDKs, App Insights read them). */
-export const PLATFORM_SETTINGS: readonly RegExp[] = [/^AzureWebJobsStorage__\w+$/, /^ServiceBusConnection__\w+$/, /^APPLICATIONINSIGHTS_\w+$/, /^FUNCTIONS_\w+$/, /^AZURE_CLIENT_ID$/, /^AzureFunctionsJobHost__\w+$/];
+export const PLATFORM_SETTINGS: readonly RegExp[] = [
+  /^AzureWebJobsStorage__\w+$/,
+  /^ServiceBusConnection__\w+$/,
+  /^APPLICATIONINSIGHTS_\w+$/,
+  /^FUNCTIONS_\w+$/,
+  /^AZURE_CLIENT_ID$/,
+  /^AzureFunctionsJobHost__\w+$/,
+];
 
 /** Declared settings deliberately not set on Azure, with the reason. */
 export const NOT_ON_AZURE: Readonly<Record<string, string>> = {
-  AzureWebJobsStorage: 'a connection string needs shared keys, which are off; Azure uses the identity-based AzureWebJobsStorage__* form',
+  AzureWebJobsStorage:
+    'a connection string needs shared keys, which are off; Azure uses the identity-based AzureWebJobsStorage__* form',
 };
 
 /** The `var appSettings = [...]` array of infra/app/function.bicep (comments removed). */
@@ -52,7 +72,9 @@ export function settingsDrift(functionBicep: string, settings: readonly Declared
   const set = new Set(names);
   const declared = new Set(settings.map((s) => s.name));
   return {
-    missingFromBicep: settings.filter((s) => s.scope !== 'local' && !(s.name in NOT_ON_AZURE) && !set.has(s.name)).map((s) => s.name),
+    missingFromBicep: settings
+      .filter((s) => s.scope !== 'local' && !(s.name in NOT_ON_AZURE) && !set.has(s.name))
+      .map((s) => s.name),
     unknownToCode: [...set].filter((n) => !declared.has(n) && !PLATFORM_SETTINGS.some((re) => re.test(n))),
     localOnlyOnAzure: [...set].filter((n) => settings.some((s) => s.name === n && s.scope === 'local')),
     setTwice: [...new Set(names.filter((n, i) => names.indexOf(n) !== i))],
@@ -64,7 +86,11 @@ export function settingsDrift(functionBicep: string, settings: readonly Declared
  * ({ name: 'X', value: [string(]p[)] } -> function.bicep param p -> main.bicep param), against the code's.
  * Returns one line per difference and how many defaults were compared.
  */
-export function defaultsDrift(mainBicep: string, functionBicep: string, settings: readonly DeclaredSetting[]): { mismatches: string[]; compared: number } {
+export function defaultsDrift(
+  mainBicep: string,
+  functionBicep: string,
+  settings: readonly DeclaredSetting[],
+): { mismatches: string[]; compared: number } {
   const block = appSettingsBlock(functionBicep);
   const main = code(mainBicep);
   const mainParams = new Map(params(mainBicep).map((p) => [p.name, p]));
@@ -81,11 +107,14 @@ export function defaultsDrift(mainBicep: string, functionBicep: string, settings
     if (!p) continue;
     if (s.default !== undefined) {
       const d = p.defaultExpr?.replace(/^'(.*)'$/, '$1');
-      if (d !== s.default) mismatches.push(`${s.name}: default ${s.default} in code, ${d ?? '(none)'} in param ${p.name}`);
+      if (d !== s.default)
+        mismatches.push(`${s.name}: default ${s.default} in code, ${d ?? '(none)'} in param ${p.name}`);
       compared++;
     }
-    if (s.min !== undefined && bound(p, 'minValue') !== s.min) mismatches.push(`${s.name}: min ${s.min} in code, @minValue ${bound(p, 'minValue') ?? '(none)'} on ${p.name}`);
-    if (s.max !== undefined && bound(p, 'maxValue') !== s.max) mismatches.push(`${s.name}: max ${s.max} in code, @maxValue ${bound(p, 'maxValue') ?? '(none)'} on ${p.name}`);
+    if (s.min !== undefined && bound(p, 'minValue') !== s.min)
+      mismatches.push(`${s.name}: min ${s.min} in code, @minValue ${bound(p, 'minValue') ?? '(none)'} on ${p.name}`);
+    if (s.max !== undefined && bound(p, 'maxValue') !== s.max)
+      mismatches.push(`${s.name}: max ${s.max} in code, @maxValue ${bound(p, 'maxValue') ?? '(none)'} on ${p.name}`);
   }
   return { mismatches, compared };
 }
@@ -98,10 +127,14 @@ export interface BicepQueue {
 }
 /** Non-existing `Microsoft.ServiceBus/namespaces/queues` resources with their names resolved. */
 export function bicepQueues(servicebusBicep: string): BicepQueue[] {
-  return resources(servicebusBicep, 'Microsoft.ServiceBus/namespaces/queues').map((r) => ({ name: String(resolve(servicebusBicep, prop(r.body, 'name'))), body: r.body }));
+  return resources(servicebusBicep, 'Microsoft.ServiceBus/namespaces/queues').map((r) => ({
+    name: String(resolve(servicebusBicep, prop(r.body, 'name'))),
+    body: r.body,
+  }));
 }
 /** A queue property, resolved through the file's vars (`maxDeliveryCount: maxDeliveryCount` -> 10). */
-export const queueFlag = (servicebusBicep: string, q: BicepQueue, key: string): unknown => resolve(servicebusBicep, prop(q.body, key));
+export const queueFlag = (servicebusBicep: string, q: BicepQueue, key: string): unknown =>
+  resolve(servicebusBicep, prop(q.body, key));
 
 export interface Trigger {
   file: string;
@@ -112,7 +145,10 @@ export interface Trigger {
   sessions: boolean;
 }
 /** The `app.serviceBusQueue('fn', {...})` registrations in the given function files (file name -> text). */
-export function triggers(functionFiles: Readonly<Record<string, string>>, queues: Readonly<Record<string, string>>): Trigger[] {
+export function triggers(
+  functionFiles: Readonly<Record<string, string>>,
+  queues: Readonly<Record<string, string>>,
+): Trigger[] {
   const out: Trigger[] = [];
   for (const [file, text] of Object.entries(functionFiles)) {
     for (const b of blocks(text, /app\.serviceBusQueue\('([^']+)',\s*/g)) {
@@ -140,7 +176,11 @@ export interface QueueDrift {
   /** Queues whose requiresSession differs from whether a trigger enables sessions on them. */
   sessionMismatch: string[];
 }
-export function queueDrift(servicebusBicep: string, functionFiles: Readonly<Record<string, string>>, queues: Readonly<Record<string, string>>): QueueDrift {
+export function queueDrift(
+  servicebusBicep: string,
+  functionFiles: Readonly<Record<string, string>>,
+  queues: Readonly<Record<string, string>>,
+): QueueDrift {
   const inBicep = bicepQueues(servicebusBicep);
   const names = new Set(inBicep.map((q) => q.name));
   const ts = triggers(functionFiles, queues);
@@ -149,7 +189,9 @@ export function queueDrift(servicebusBicep: string, functionFiles: Readonly<Reco
   return {
     missingFromBicep: [...wanted].filter((n) => !names.has(n)),
     unknownToCode: [...names].filter((n) => !Object.values(queues).includes(n)),
-    sessionMismatch: inBicep.filter((q) => (queueFlag(servicebusBicep, q, 'requiresSession') === true) !== sessionQueues.has(q.name)).map((q) => q.name),
+    sessionMismatch: inBicep
+      .filter((q) => (queueFlag(servicebusBicep, q, 'requiresSession') === true) !== sessionQueues.has(q.name))
+      .map((q) => q.name),
   };
 }
 
@@ -165,11 +207,36 @@ export interface ExpectedGrant {
 
 /** What the code and the host use, as built-in role GUIDs (docs: Azure built-in roles) on Bicep scope symbols. */
 export const EXPECTED_GRANTS: readonly ExpectedGrant[] = [
-  { role: 'storageBlobDataOwner', guid: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scopes: ['storage'], why: 'host storage (leases, timer state) and the Flex deployment container' },
-  { role: 'storageTableDataContributor', guid: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scopes: ['storage'], why: 'checkpoints, mailboxes, ledger, correlation tables' },
-  { role: 'serviceBusDataOwner', guid: '090c5cfd-751d-490a-894a-3ce6f1109419', scopes: ['queue'], why: 'per queue: the triggers receive, the code sends, the scaler reads message counts (Manage)' },
-  { role: 'monitoringMetricsPublisher', guid: '3913510d-42f4-4e42-8a64-420c390055eb', scopes: ['appInsights'], why: 'Entra-authenticated telemetry' },
-  { role: 'keyVaultSecretsUser', guid: '4633458b-17de-408a-b874-0445c86b69e6', scopes: ['vault'], why: 'certificate credential mode only (conditional)' },
+  {
+    role: 'storageBlobDataOwner',
+    guid: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+    scopes: ['storage'],
+    why: 'host storage (leases, timer state) and the Flex deployment container',
+  },
+  {
+    role: 'storageTableDataContributor',
+    guid: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+    scopes: ['storage'],
+    why: 'checkpoints, mailboxes, ledger, correlation tables',
+  },
+  {
+    role: 'serviceBusDataOwner',
+    guid: '090c5cfd-751d-490a-894a-3ce6f1109419',
+    scopes: ['queue'],
+    why: 'per queue: the triggers receive, the code sends, the scaler reads message counts (Manage)',
+  },
+  {
+    role: 'monitoringMetricsPublisher',
+    guid: '3913510d-42f4-4e42-8a64-420c390055eb',
+    scopes: ['appInsights'],
+    why: 'Entra-authenticated telemetry',
+  },
+  {
+    role: 'keyVaultSecretsUser',
+    guid: '4633458b-17de-408a-b874-0445c86b69e6',
+    scopes: ['vault'],
+    why: 'certificate credential mode only (conditional)',
+  },
 ];
 /**
  * The role assignments of rbac.bicep whose principal is the function app's identity, as `role@scope` keys
@@ -181,8 +248,10 @@ export function identityGrants(rbacBicep: string): string[] {
   for (const r of resources(rbacBicep, 'Microsoft.Authorization/roleAssignments')) {
     if (prop(r.body, 'principalId') !== 'identity.properties.principalId') continue;
     const scope = (prop(r.body, 'scope') ?? '(resource group)').replace(/\[\w+\]$/, '');
-    for (const m of r.body.matchAll(/\broles\.(\w+)/g)) out.add(`${m[1]! in roles ? m[1]! : `unknown role key ${m[1]}`}@${scope}`);
-    for (const m of r.body.matchAll(/'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'/g)) out.add(`${m[1]}@${scope}`);
+    for (const m of r.body.matchAll(/\broles\.(\w+)/g))
+      out.add(`${m[1]! in roles ? m[1]! : `unknown role key ${m[1]}`}@${scope}`);
+    for (const m of r.body.matchAll(/'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'/g))
+      out.add(`${m[1]}@${scope}`);
   }
   return [...out].sort();
 }
@@ -224,5 +293,10 @@ export function replaceOnce(text: string, from: string, to: string): string {
 
 /** functions/*.ts of the repository, file name -> text. */
 export function functionFiles(): Record<string, string> {
-  return Object.fromEntries(readdirSync(join(root, 'functions')).filter((n) => n.endsWith('.ts')).sort().map((n) => [n, readText(`functions/${n}`)]));
+  return Object.fromEntries(
+    readdirSync(join(root, 'functions'))
+      .filter((n) => n.endsWith('.ts'))
+      .sort()
+      .map((n) => [n, readText(`functions/${n}`)]),
+  );
 }

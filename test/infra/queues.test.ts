@@ -17,7 +17,12 @@ const drift = () => queueDrift(sb, functionFiles(), QUEUES);
 test('Bicep creates exactly the queues in QUEUES', () => {
   assert.deepEqual(drift().missingFromBicep, [], 'queues the code uses but Bicep does not create');
   assert.deepEqual(drift().unknownToCode, [], 'queues Bicep creates but the code does not know');
-  assert.deepEqual(bicepQueues().map((q) => q.name).sort(), Object.values(QUEUES).sort());
+  assert.deepEqual(
+    bicepQueues()
+      .map((q) => q.name)
+      .sort(),
+    Object.values(QUEUES).sort(),
+  );
 });
 
 test('every Service Bus trigger listens on a Bicep queue through ServiceBusConnection', () => {
@@ -28,12 +33,20 @@ test('every Service Bus trigger listens on a Bicep queue through ServiceBusConne
   for (const t of ts) {
     assert.ok(names.has(t.queue), `${t.fn}: queue ${t.queue} exists in Bicep`);
     assert.ok(t.connection, `${t.fn}: names its connection`);
-    assert.ok(settings.has(`${t.connection}__fullyQualifiedNamespace`), `${t.fn}: ${t.connection}__fullyQualifiedNamespace is an app setting`);
+    assert.ok(
+      settings.has(`${t.connection}__fullyQualifiedNamespace`),
+      `${t.fn}: ${t.connection}__fullyQualifiedNamespace is an app setting`,
+    );
   }
 });
 
 test('sessions are on exactly where a trigger enables them (sync-jobs only)', () => {
-  assert.deepEqual(triggers().filter((t) => t.sessions).map((t) => t.queue), [QUEUES.syncJobs]);
+  assert.deepEqual(
+    triggers()
+      .filter((t) => t.sessions)
+      .map((t) => t.queue),
+    [QUEUES.syncJobs],
+  );
   assert.deepEqual(drift().sessionMismatch, [], 'queues whose requiresSession differs from their trigger');
 });
 
@@ -43,7 +56,11 @@ test('both queues de-duplicate by messageId and dead-letter instead of dropping'
     assert.equal(flag(q, 'requiresDuplicateDetection'), true, `requiresDuplicateDetection on ${q.name}`);
     assert.equal(flag(q, 'duplicateDetectionHistoryTimeWindow'), 'PT10M', `duplicate window on ${q.name}`);
     assert.equal(flag(q, 'lockDuration'), 'PT1M', `lockDuration on ${q.name}`);
-    assert.equal(flag(q, 'maxDeliveryCount'), maxDeliveries, `maxDeliveryCount on ${q.name} = the local queue's QUEUE_MAX_DELIVERY_COUNT default`);
+    assert.equal(
+      flag(q, 'maxDeliveryCount'),
+      maxDeliveries,
+      `maxDeliveryCount on ${q.name} = the local queue's QUEUE_MAX_DELIVERY_COUNT default`,
+    );
     assert.equal(flag(q, 'deadLetteringOnMessageExpiration'), true, `deadLetteringOnMessageExpiration on ${q.name}`);
   }
 });
@@ -55,7 +72,7 @@ test('the namespace is Standard with local (SAS) auth off', () => {
   assert.equal(prop(ns.body, 'disableLocalAuth'), 'true');
 });
 
-test('the timer schedule\'s %SETTING% is an app setting', () => {
+test("the timer schedule's %SETTING% is an app setting", () => {
   const schedule = readText('functions/schedule.ts');
   const refs = [...schedule.matchAll(/schedule:\s*'%(\w+)%'/g)].map((m) => m[1]!);
   assert.deepEqual(refs, ['SCHEDULE_CRON']);

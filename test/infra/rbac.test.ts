@@ -30,7 +30,9 @@ test('the identity gets nothing broader than that', () => {
 });
 
 test('the Key Vault role follows the certificate credential mode', () => {
-  const [kv] = resources(rbac, 'Microsoft.Authorization/roleAssignments').filter((r) => /roles\.keyVaultSecretsUser/.test(r.body));
+  const [kv] = resources(rbac, 'Microsoft.Authorization/roleAssignments').filter((r) =>
+    /roles\.keyVaultSecretsUser/.test(r.body),
+  );
   assert.ok(kv, 'an assignment of Key Vault Secrets User');
   assert.match(kv.body, /^\{/);
   assert.match(rbac, /resource identityKeyVault '[^']+' = if \(grantKeyVault\)/);
@@ -42,7 +44,9 @@ test('Scale-out on Flex Consumption: the scaler can read queue and session count
   // Data Owner is the built-in role that holds it. Scoped to the queues, never to the namespace.
   const grants = identityGrants(rbac).filter((g) => g.startsWith('serviceBus'));
   assert.deepEqual(grants, ['serviceBusDataOwner@queue']);
-  const [owner] = resources(rbac, 'Microsoft.Authorization/roleAssignments').filter((r) => /roles\.serviceBusDataOwner/.test(r.body));
+  const [owner] = resources(rbac, 'Microsoft.Authorization/roleAssignments').filter((r) =>
+    /roles\.serviceBusDataOwner/.test(r.body),
+  );
   assert.ok(owner, 'an assignment of Azure Service Bus Data Owner');
   assert.match(owner.body, /^\[\s*for \(q, i\) in queueNames:/, 'one assignment per queue');
   assert.match(owner.body, /scope: queue\[i\]/);
@@ -52,12 +56,14 @@ test('Scale-out on Flex Consumption: the scaler can read queue and session count
 });
 
 test('Scale-out on Flex Consumption: an idle session slot moves on within seconds (sessionIdleTimeout), and docs/deploy.md says what bounds the instance count', () => {
-  const sb = (JSON.parse(readText('host.json')) as { extensions: { serviceBus: Record<string, unknown> } }).extensions.serviceBus;
+  const sb = (JSON.parse(readText('host.json')) as { extensions: { serviceBus: Record<string, unknown> } }).extensions
+    .serviceBus;
   const m = /^(\d\d):(\d\d):(\d\d)$/.exec(String(sb.sessionIdleTimeout));
   assert.ok(m, `sessionIdleTimeout is a hh:mm:ss timespan: ${String(sb.sessionIdleTimeout)}`);
   const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
   assert.ok(seconds >= 1 && seconds <= 10, `an idle session is let go within seconds, not ${seconds} s`);
   const deploy = readText('docs/deploy.md');
   assert.match(deploy, /## What bounds scale-out/);
-  for (const bound of ['maximumInstanceCount', 'maxConcurrentSessions', 'maxConcurrentCalls', 'sessionIdleTimeout']) assert.ok(deploy.includes(bound), `docs/deploy.md names ${bound}`);
+  for (const bound of ['maximumInstanceCount', 'maxConcurrentSessions', 'maxConcurrentCalls', 'sessionIdleTimeout'])
+    assert.ok(deploy.includes(bound), `docs/deploy.md names ${bound}`);
 });

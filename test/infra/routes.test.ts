@@ -5,17 +5,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { registeredFunctions, reservedRouteProblem, triggerOf, type RegisteredFunction } from '../support/functions-host';
+import {
+  registeredFunctions,
+  reservedRouteProblem,
+  triggerOf,
+  type RegisteredFunction,
+} from '../support/functions-host';
 
 const root = join(__dirname, '..', '..', '..');
 const loaded = registeredFunctions(root);
 const http = (fns: RegisteredFunction[]) => fns.filter((f) => triggerOf(f)?.type === 'httpTrigger');
 
 test('the host rule for HTTP routes: "admin" and "runtime" prefixes are refused, whatever the case, slashes or rest', () => {
-  for (const route of ['admin/explain', '/Admin/explain/', 'administration/x', 'runtime/webhooks/x', 'RUNTIMEX']) assert.ok(reservedRouteProblem('f', route), route);
+  for (const route of ['admin/explain', '/Admin/explain/', 'administration/x', 'runtime/webhooks/x', 'RUNTIMEX'])
+    assert.ok(reservedRouteProblem('f', route), route);
   assert.ok(reservedRouteProblem('adminStuff', undefined), 'no route: the function name is the route');
   assert.ok(reservedRouteProblem('adminStuff', '  '), 'a blank route is no route');
-  for (const route of ['ops/explain', 'api/admin', 'explain', 'x/runtime']) assert.equal(reservedRouteProblem('f', route), undefined, route);
+  for (const route of ['ops/explain', 'api/admin', 'explain', 'x/runtime'])
+    assert.equal(reservedRouteProblem('f', route), undefined, route);
 });
 
 test('the registrations are found the way the worker finds them (package.json main), every module of functions/', () => {
@@ -32,7 +39,11 @@ test('explain must register on Azure: every registered HTTP route is one the Fun
 });
 
 test('no two HTTP functions share a route with a common method (the host refuses the second one)', () => {
-  const routes = http(loaded.functions).map((f) => ({ name: f.name, route: (triggerOf(f).route || f.name).replace(/^\/+|\/+$/g, '').toLowerCase(), methods: triggerOf(f).methods ?? [] }));
+  const routes = http(loaded.functions).map((f) => ({
+    name: f.name,
+    route: (triggerOf(f).route || f.name).replace(/^\/+|\/+$/g, '').toLowerCase(),
+    methods: triggerOf(f).methods ?? [],
+  }));
   for (const [i, a] of routes.entries()) {
     for (const b of routes.slice(i + 1)) {
       const overlap = a.methods.length === 0 || b.methods.length === 0 || a.methods.some((m) => b.methods.includes(m));

@@ -22,13 +22,20 @@ test('every setting the code reads on Azure is set by the function app module', 
 });
 
 test('every app setting in Bicep is declared in SETTINGS or is a platform name', () => {
-  assert.deepEqual(drift().unknownToCode, [], 'app settings the code does not declare (add them to shared/config.ts or remove them)');
+  assert.deepEqual(
+    drift().unknownToCode,
+    [],
+    'app settings the code does not declare (add them to shared/config.ts or remove them)',
+  );
   assert.deepEqual(drift().localOnlyOnAzure, [], 'local-only settings set on Azure');
 });
 
 test('settings kept off Azure on purpose are declared, and really absent', () => {
   for (const n of Object.keys(NOT_ON_AZURE)) {
-    assert.ok(SETTINGS.some((s) => s.name === n), `${n} is declared`);
+    assert.ok(
+      SETTINGS.some((s) => s.name === n),
+      `${n} is declared`,
+    );
     assert.ok(!bicepNames().includes(n), `${n} is not set in Bicep: ${NOT_ON_AZURE[n]}`);
   }
 });
@@ -39,12 +46,23 @@ test('no app setting is set twice', () => {
 
 test('identity-based connections name the host storage, the trigger connection and the identity', () => {
   const names = new Set(bicepNames());
-  for (const n of ['AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'AzureWebJobsStorage__blobServiceUri',
-    'ServiceBusConnection__fullyQualifiedNamespace', 'ServiceBusConnection__credential', 'ServiceBusConnection__clientId',
-    'AZURE_CLIENT_ID', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'APPLICATIONINSIGHTS_CONNECTION_STRING']) {
+  for (const n of [
+    'AzureWebJobsStorage__credential',
+    'AzureWebJobsStorage__clientId',
+    'AzureWebJobsStorage__blobServiceUri',
+    'ServiceBusConnection__fullyQualifiedNamespace',
+    'ServiceBusConnection__credential',
+    'ServiceBusConnection__clientId',
+    'AZURE_CLIENT_ID',
+    'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+    'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  ]) {
     assert.ok(names.has(n), n);
   }
-  assert.match(appSettingsBlock(fn), /APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=\$\{identityClientId\};Authorization=AAD'/);
+  assert.match(
+    appSettingsBlock(fn),
+    /APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=\$\{identityClientId\};Authorization=AAD'/,
+  );
 });
 
 test('defaults and bounds of main.bicep parameters match the code', () => {
@@ -53,9 +71,12 @@ test('defaults and bounds of main.bicep parameters match the code', () => {
   assert.ok(compared >= 8, `compared ${compared} defaults`);
 });
 
-test('CREDENTIAL_MODE allows exactly the code\'s modes that work on Azure', () => {
+test("CREDENTIAL_MODE allows exactly the code's modes that work on Azure", () => {
   const p = params(main).find((x) => x.name === 'credentialMode');
-  const allowed = /@allowed\(\[([^\]]*)\]\)/.exec(p?.decorators ?? '')?.[1]?.match(/'[^']+'/g)?.map((v) => v.slice(1, -1));
+  const allowed = /@allowed\(\[([^\]]*)\]\)/
+    .exec(p?.decorators ?? '')?.[1]
+    ?.match(/'[^']+'/g)
+    ?.map((v) => v.slice(1, -1));
   const modes = SETTINGS.find((s) => s.name === 'CREDENTIAL_MODE')!.values.filter((m) => m !== 'static'); // static: simulators only
   assert.deepEqual(allowed?.sort(), [...modes].sort());
 });

@@ -32,8 +32,14 @@ const HANG_GUARD_MIN_MS = 60_000;
 
 test('Tests that never flake: no test bounds elapsed wall-clock time from above', () => {
   // An upper bound on elapsed time fails on a machine busy enough; a lower bound (a wait really waited) is fine.
-  const found = linesMatching(/(Date|performance)\.now\(\)\s*-\s*[\w.]+\)?\s*<|(?<!=)>=?\s*\(?(Date|performance)\.now\(\)\s*-/);
-  assert.deepEqual(found, [], 'assert what the code counts (requests in flight, pages, retries), not how long it took; timings belong in `exsync bench`');
+  const found = linesMatching(
+    /(Date|performance)\.now\(\)\s*-\s*[\w.]+\)?\s*<|(?<!=)>=?\s*\(?(Date|performance)\.now\(\)\s*-/,
+  );
+  assert.deepEqual(
+    found,
+    [],
+    'assert what the code counts (requests in flight, pages, retries), not how long it took; timings belong in `exsync bench`',
+  );
 });
 
 test('Tests that never flake: every timeout in a test is a hang guard of a minute or more', () => {
@@ -41,7 +47,11 @@ test('Tests that never flake: every timeout in a test is a hang guard of a minut
     const n = Number(/\b(?:timeout|startTimeoutMs)\s*:\s*([\d_]+)/.exec(l)![1]!.replace(/_/g, ''));
     return n < HANG_GUARD_MIN_MS;
   });
-  assert.deepEqual(short, [], `a timeout shorter than ${HANG_GUARD_MIN_MS / 1000} s turns a slow machine into a failure: wait for what the test counts instead (test/support/until.ts)`);
+  assert.deepEqual(
+    short,
+    [],
+    `a timeout shorter than ${HANG_GUARD_MIN_MS / 1000} s turns a slow machine into a failure: wait for what the test counts instead (test/support/until.ts)`,
+  );
   const runner = readText('test/run-tests.js');
   assert.match(runner, /--test-timeout=\$\{HANG_GUARD_MS\}/, 'the runner gives every test a hang guard');
 });
@@ -50,13 +60,20 @@ test('Tests that never flake, in a suite a developer will run: size work is in t
   const pkg = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
   assert.equal(pkg.scripts.test, 'tsc -p . && node test/run-tests.js');
   assert.equal(pkg.scripts['test:long'], 'tsc -p . && node test/run-tests.js --long');
-  const long = readdirSync(join(root, 'test', 'long')).filter((f) => f.endsWith('.test.ts')).sort();
+  const long = readdirSync(join(root, 'test', 'long'))
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort();
   assert.deepEqual(long, ['big-folder.test.ts', 'fault-seeds.test.ts']);
-  assert.match(readText('test/long/big-folder.test.ts'), /50_000/, 'the 50,000-message folder is the long suite\'s');
+  assert.match(readText('test/long/big-folder.test.ts'), /50_000/, "the 50,000-message folder is the long suite's");
   assert.match(readText('test/long/fault-seeds.test.ts'), /FAULT_SEEDS_FROM = '7'[^]*FAULT_SEEDS = '50'/);
   assert.match(readText('test/faults/fault-suite.test.ts'), /FAULT_SEEDS \?\? 6\b/, 'the default suite runs seeds 1-6');
   // No other test file builds a folder of that size.
-  assert.deepEqual(linesMatching(/\b50_?000\b/).filter((l) => !l.startsWith('test/long/') && !l.startsWith('test/infra/test-suites.test.ts')), []);
+  assert.deepEqual(
+    linesMatching(/\b50_?000\b/).filter(
+      (l) => !l.startsWith('test/long/') && !l.startsWith('test/infra/test-suites.test.ts'),
+    ),
+    [],
+  );
 
   const dev = /## Development\n([^]*?)(\n## |$)/.exec(readText('README.md'))?.[1] ?? '';
   for (const command of ['npm test', 'npm run test:long', 'node test/run-tests.js', 'FAULT_SEEDS', 'test/stress.sh']) {

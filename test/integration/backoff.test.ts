@@ -11,7 +11,9 @@ import { TableStoreError } from '../../shared/adapters/tables/errors';
 import { inbound, startPipeline } from '../support/pipeline';
 
 const graphDownForAlice = (req: { mailbox?: string }) =>
-  req.mailbox === ALICE ? { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'injected by the test' } } } : undefined;
+  req.mailbox === ALICE
+    ? { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'injected by the test' } } }
+    : undefined;
 
 test('Backoff instead of instant redelivery: a Graph failure whose mailbox-health write fails (Table Storage down) is retried with backoff, then recorded', async () => {
   const p = await startPipeline(acceptanceFixtureF(), {}, { graphIntercept: graphDownForAlice });
@@ -20,7 +22,12 @@ test('Backoff instead of instant redelivery: a Graph failure whose mailbox-healt
     const job = p.sent.find((s) => s.queue === QUEUES.syncJobs && s.message.sessionId === ALICE_MAILBOX_ID)!.message;
     // Table Storage refuses writes to the mailbox registry meanwhile (the registry is the port health writes to).
     const registry = p.deps.mailboxes;
-    const down = { ...registry, upsert: async () => { throw new TableStoreError('mailbox upsert: busy', 'throttled', 503, 'ServerBusy'); } };
+    const down = {
+      ...registry,
+      upsert: async () => {
+        throw new TableStoreError('mailbox upsert: busy', 'throttled', 503, 'ServerBusy');
+      },
+    };
     const before = p.sent.length;
     await handleSyncMessage(inbound(job), { ...p.deps, mailboxes: down });
     const retries = p.sent.slice(before).filter((s) => s.queue === QUEUES.syncJobs);

@@ -16,12 +16,23 @@ const HANG_GUARD_MS = 15 * 60_000;
 function userEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !/^npm_/i.test(k) && !/^(DATAVERSE_URL|GRAPH_BASE_URL|AzureWebJobsStorage.*|CREDENTIAL_MODE|STATIC_TOKEN)$/.test(k)) env[k] = v;
+    if (
+      v !== undefined &&
+      !/^npm_/i.test(k) &&
+      !/^(DATAVERSE_URL|GRAPH_BASE_URL|AzureWebJobsStorage.*|CREDENTIAL_MODE|STATIC_TOKEN)$/.test(k)
+    )
+      env[k] = v;
   return env;
 }
 
 function sh(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd, env: userEnv(), encoding: 'utf8', timeout: HANG_GUARD_MS, maxBuffer: 64 * 1024 * 1024 });
+  return spawnSync(cmd, args, {
+    cwd,
+    env: userEnv(),
+    encoding: 'utf8',
+    timeout: HANG_GUARD_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'exsync-pack-'));
@@ -35,30 +46,68 @@ before(() => {
   assert.equal(pack.status, 0, pack.stderr);
   const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
   packed = info!.files.map((f) => f.path);
-  const install = sh('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(work, info!.filename)], work);
+  const install = sh(
+    'npm',
+    [
+      'install',
+      '--global',
+      '--prefix',
+      prefix,
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      join(work, info!.filename),
+    ],
+    work,
+  );
   assert.equal(install.status, 0, `npm install of the tarball failed:\n${install.stderr}`);
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('The command line as users run it: the tarball holds the compiled command line and product, not the tests', () => {
-  for (const f of ['bin/exsync.js', 'dist/local/cli.js', 'dist/local/run.js', 'dist/shared/config.js', 'dist/index.js', 'package.json', 'README.md'])
+  for (const f of [
+    'bin/exsync.js',
+    'dist/local/cli.js',
+    'dist/local/run.js',
+    'dist/shared/config.js',
+    'dist/index.js',
+    'package.json',
+    'README.md',
+  ])
     assert.ok(packed.includes(f), `${f} is in the tarball`);
-  assert.deepEqual(packed.filter((f) => /^(dist\/)?test\//.test(f)), [], 'no tests in the tarball');
-  assert.deepEqual(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), [], 'no TypeScript sources in the tarball');
+  assert.deepEqual(
+    packed.filter((f) => /^(dist\/)?test\//.test(f)),
+    [],
+    'no tests in the tarball',
+  );
+  assert.deepEqual(
+    packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
+    [],
+    'no TypeScript sources in the tarball',
+  );
   // Installed as a user installs it: packages only the development tools need (dev in the lock) are absent.
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  const devOnly = Object.entries(lock.packages).filter(([p, v]) => v.dev && /^node_modules\/(@[^/]+\/)?[^/]+$/.test(p)).map(([p]) => p.slice('node_modules/'.length));
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  const devOnly = Object.entries(lock.packages)
+    .filter(([p, v]) => v.dev && /^node_modules\/(@[^/]+\/)?[^/]+$/.test(p))
+    .map(([p]) => p.slice('node_modules/'.length));
   assert.ok(devOnly.includes('typescript'), 'the lock marks the development tools');
   const installed = join(prefix, 'lib', 'node_modules', 'exchange-dataverse-sync', 'node_modules');
-  for (const dev of devOnly) assert.ok(!existsSync(join(installed, dev)), `${dev}, needed only for development, is not installed with the package`);
+  for (const dev of devOnly)
+    assert.ok(
+      !existsSync(join(installed, dev)),
+      `${dev}, needed only for development, is not installed with the package`,
+    );
 });
 
 test('The command line as users run it: an installed `exsync --help` prints the usage and exits 0', () => {
   const r = sh(bin, ['--help'], work);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Usage: exsync <command>/);
-  for (const command of ['run', 'sim', 'bench', 'explain', 'dlq']) assert.match(r.stdout, new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['run', 'sim', 'bench', 'explain', 'dlq'])
+    assert.match(r.stdout, new RegExp(`^  ${command} `, 'm'));
 });
 
 test('The command line as users run it: an installed `exsync run --once --dump F` writes the dump', () => {

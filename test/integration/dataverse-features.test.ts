@@ -24,41 +24,69 @@ function tenant(): TenantFixture {
       systemusers: [{ systemuserid: USER, fullname: 'Alice', internalemailaddress: 'alice@contoso.com' }],
       accounts: [{ accountid: ACC, name: 'Fabrikam', accountnumber: 'F-1' }],
       contacts: [
-        { contactid: BOB, fullname: 'Bob', emailaddress1: 'bob@fabrikam.com', _parentcustomerid_value: ACC, 'parentcustomerid@odata.type': 'account' },
+        {
+          contactid: BOB,
+          fullname: 'Bob',
+          emailaddress1: 'bob@fabrikam.com',
+          _parentcustomerid_value: ACC,
+          'parentcustomerid@odata.type': 'account',
+        },
         { contactid: CAROL, fullname: 'Carol', emailaddress1: 'carol@contoso.com' },
         ...Array.from({ length: 10 }, (_, i) => ({ fullname: `Gen ${i}`, emailaddress1: `gen${i}@example.com` })),
       ],
       opportunities: [{ opportunityid: OPP, name: 'Q-100' }],
       emails: [
         {
-          activityid: E1, subject: 'Sent one', statuscode: 3, _regardingobjectid_value: OPP, 'regardingobjectid@odata.type': 'opportunity',
+          activityid: E1,
+          subject: 'Sent one',
+          statuscode: 3,
+          _regardingobjectid_value: OPP,
+          'regardingobjectid@odata.type': 'opportunity',
           email_activity_parties: [
             { participationtypemask: 1, _partyid_value: USER, 'partyid@odata.type': 'systemuser' },
             { participationtypemask: 2, _partyid_value: BOB, 'partyid@odata.type': 'contact' },
             { participationtypemask: 2, addressused: 'nobody@external.com' },
           ],
         },
-        { activityid: DRAFT, subject: 'Draft one', email_activity_parties: [{ participationtypemask: 2, _partyid_value: BOB, 'partyid@odata.type': 'contact' }] },
+        {
+          activityid: DRAFT,
+          subject: 'Draft one',
+          email_activity_parties: [{ participationtypemask: 2, _partyid_value: BOB, 'partyid@odata.type': 'contact' }],
+        },
       ],
     },
   };
 }
 
-const call = (base: string, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; token?: string } = {}) =>
-  rawCall(base, method, path, { ...opts, token: opts.token ?? 'token-a' });
+const call = (
+  base: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; headers?: Record<string, string>; token?: string } = {},
+) => rawCall(base, method, path, { ...opts, token: opts.token ?? 'token-a' });
 
 const jwt = (claims: Record<string, unknown>, salt: string): string =>
   ['{"alg":"none"}', JSON.stringify(claims), salt].map((p) => Buffer.from(p).toString('base64url')).join('.');
 
 function batchOfGets(n: number, boundary = 'batch_x'): { body: string; contentType: string } {
-  const part = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary', '', 'GET contacts?$top=1 HTTP/1.1', 'Accept: application/json', ''].join('\r\n');
+  const part = [
+    'Content-Type: application/http',
+    'Content-Transfer-Encoding: binary',
+    '',
+    'GET contacts?$top=1 HTTP/1.1',
+    'Accept: application/json',
+    '',
+  ].join('\r\n');
   const body = Array.from({ length: n }, () => `--${boundary}\r\n${part}`).join('\r\n') + `\r\n--${boundary}--\r\n`;
   return { body, contentType: `multipart/mixed; boundary=${boundary}` };
 }
 
 describe('service protection limits', () => {
   test('off by default: no rate headers, nothing throttled', async () => {
-    const sim = await startDataverseSimulator({ tenant: tenant(), clock: new ScaledClock(new Date('2025-01-10T10:00:00Z')) });
+    const sim = await startDataverseSimulator({
+      tenant: tenant(),
+      clock: new ScaledClock(new Date('2025-01-10T10:00:00Z')),
+    });
     try {
       const r = await call(sim.baseUrl, 'GET', 'contacts?$top=1');
       assert.equal(r.status, 200);
@@ -85,7 +113,10 @@ describe('service protection limits', () => {
       const first = await call(sim.baseUrl, 'GET', 'contacts?$top=1');
       assert.equal(first.status, 429);
       assert.equal(first.json.error.code, '0x80072322');
-      assert.equal(first.json.error.message, 'Number of requests exceeded the limit of 5 over time window of 300 seconds.');
+      assert.equal(
+        first.json.error.message,
+        'Number of requests exceeded the limit of 5 over time window of 300 seconds.',
+      );
       const wait1 = Number(first.headers.get('retry-after'));
       assert.ok(Number.isInteger(wait1) && wait1 >= 1, String(first.headers.get('retry-after')));
       // The oldest request (t=0) leaves the window at t=300 s; now is t=50 s.
@@ -104,14 +135,18 @@ describe('service protection limits', () => {
     }
   });
 
-  test('the user is the token\'s oid: rotated tokens share one budget; a $batch counts as one request', async () => {
+  test("the user is the token's oid: rotated tokens share one budget; a $batch counts as one request", async () => {
     const clock = new ScaledClock(new Date('2025-01-10T10:00:00Z'));
     const sim = await startDataverseSimulator({ tenant: tenant(), clock, limits: { requests: 3 } });
     try {
       const t1 = jwt({ oid: 'AAAA-app', exp: 1 }, 'one');
       const t2 = jwt({ oid: 'aaaa-app', exp: 2 }, 'two');
       const batch = batchOfGets(10);
-      const b = await call(sim.baseUrl, 'POST', '$batch', { body: batch.body, headers: { 'Content-Type': batch.contentType }, token: t1 });
+      const b = await call(sim.baseUrl, 'POST', '$batch', {
+        body: batch.body,
+        headers: { 'Content-Type': batch.contentType },
+        token: t1,
+      });
       assert.equal(b.status, 200);
       assert.equal(sim.usage('aaaa-app')?.requests, 1);
       assert.equal(sim.usage('aaaa-app')?.executionMs, 10 * REAL_LIMITS.costMsPerOperation);
@@ -125,16 +160,26 @@ describe('service protection limits', () => {
 
   test('execution time per window: a big $batch overshoots, the next request gets 0x80072321', async () => {
     const clock = new ScaledClock(new Date('2025-01-10T10:00:00Z'));
-    const sim = await startDataverseSimulator({ tenant: tenant(), clock, limits: { executionMs: 100, costMsPerOperation: 10 } });
+    const sim = await startDataverseSimulator({
+      tenant: tenant(),
+      clock,
+      limits: { executionMs: 100, costMsPerOperation: 10 },
+    });
     try {
       const batch = batchOfGets(20);
-      const b = await call(sim.baseUrl, 'POST', '$batch', { body: batch.body, headers: { 'Content-Type': batch.contentType } });
+      const b = await call(sim.baseUrl, 'POST', '$batch', {
+        body: batch.body,
+        headers: { 'Content-Type': batch.contentType },
+      });
       assert.equal(b.status, 200, 'checked before, charged after: the batch itself runs');
       assert.equal(b.headers.get('x-ms-ratelimit-time-remaining-xrm-requests'), '0.00');
       const r = await call(sim.baseUrl, 'GET', 'contacts?$top=1');
       assert.equal(r.status, 429);
       assert.equal(r.json.error.code, '0x80072321');
-      assert.match(r.json.error.message, /^Combined execution time of incoming requests exceeded limit of 100 milliseconds over time window of 300 seconds/);
+      assert.match(
+        r.json.error.message,
+        /^Combined execution time of incoming requests exceeded limit of 100 milliseconds over time window of 300 seconds/,
+      );
       assert.equal(r.headers.get('retry-after'), '300');
       clock.advance(301_000);
       assert.equal((await call(sim.baseUrl, 'GET', 'contacts?$top=1')).status, 200);
@@ -152,7 +197,11 @@ describe('service protection limits', () => {
       const pending = Array.from({ length: 60 }, () => call(sim.baseUrl, 'GET', 'contacts?$top=1'));
       await until(() => sim.stats().requests === 60);
       assert.equal(sim.usage('token-a')!.inFlight, 52, 'the simulator holds 52 requests in flight, never more');
-      assert.equal(sim.stats().throttled.concurrency, 8, 'the other 8 were refused at once, while the 52 are still held');
+      assert.equal(
+        sim.stats().throttled.concurrency,
+        8,
+        'the other 8 were refused at once, while the 52 are still held',
+      );
       held.open();
       const results = await Promise.all(pending);
       const throttled = results.filter((r) => r.status === 429);
@@ -172,12 +221,20 @@ describe('service protection limits', () => {
     }
   });
 
-  test('limits: \'real\' uses the documented defaults', async () => {
+  test("limits: 'real' uses the documented defaults", async () => {
     const sim = await startDataverseSimulator({ tenant: tenant(), clock: new ScaledClock(), limits: 'real' });
     try {
       assert.deepEqual(
         { ...sim.limits(), costMsPerOperation: undefined, holdMs: undefined, maxRetryAfterSeconds: undefined },
-        { windowSeconds: 300, requests: 6000, executionMs: 1_200_000, concurrent: 52, costMsPerOperation: undefined, holdMs: undefined, maxRetryAfterSeconds: undefined },
+        {
+          windowSeconds: 300,
+          requests: 6000,
+          executionMs: 1_200_000,
+          concurrent: 52,
+          costMsPerOperation: undefined,
+          holdMs: undefined,
+          maxRetryAfterSeconds: undefined,
+        },
       );
       const r = await call(sim.baseUrl, 'GET', 'WhoAmI');
       assert.equal(r.headers.get('x-ms-ratelimit-burst-remaining-xrm-requests'), '5999');
@@ -219,7 +276,10 @@ describe('change tracking', () => {
     const none = await call(sim.baseUrl, 'GET', deltaLink!);
     assert.deepEqual(none.json.value, []);
 
-    const created = await call(sim.baseUrl, 'POST', 'contacts', { body: { fullname: 'New Person' }, headers: { Prefer: 'return=representation' } });
+    const created = await call(sim.baseUrl, 'POST', 'contacts', {
+      body: { fullname: 'New Person' },
+      headers: { Prefer: 'return=representation' },
+    });
     assert.equal((await call(sim.baseUrl, 'PATCH', `contacts(${BOB})`, { body: { fullname: 'Bob B' } })).status, 204);
     assert.equal((await call(sim.baseUrl, 'DELETE', `contacts(${CAROL})`)).status, 204);
     await call(sim.baseUrl, 'PATCH', `accounts(${ACC})`, { body: { name: 'not a contact' } });
@@ -229,7 +289,9 @@ describe('change tracking', () => {
     const deleted = delta.json.value.filter((v: any) => v['@odata.context']);
     assert.deepEqual(changed.map((v: any) => v.fullname).sort(), ['Bob B', 'New Person']);
     assert.deepEqual(Object.keys(changed[0]).sort(), ['@odata.etag', 'contactid', 'fullname']);
-    assert.deepEqual(deleted, [{ '@odata.context': `${sim.baseUrl}/$metadata#contacts/$deletedEntity`, id: CAROL, reason: 'deleted' }]);
+    assert.deepEqual(deleted, [
+      { '@odata.context': `${sim.baseUrl}/$metadata#contacts/$deletedEntity`, id: CAROL, reason: 'deleted' },
+    ]);
     assert.ok(changed.some((v: any) => v.contactid === created.json.contactid));
     const next = delta.json['@odata.deltaLink'];
     assert.notEqual(next, deltaLink);
@@ -239,61 +301,118 @@ describe('change tracking', () => {
   });
 
   test('refusals: untracked sets, other query options, tampered tokens, a token for another set', async () => {
-    const plain = await call(sim.baseUrl, 'GET', 'emails?$select=subject', { headers: { Prefer: 'odata.track-changes' } });
+    const plain = await call(sim.baseUrl, 'GET', 'emails?$select=subject', {
+      headers: { Prefer: 'odata.track-changes' },
+    });
     assert.equal(plain.status, 200);
     assert.equal(plain.json['@odata.deltaLink'], undefined, 'emails are not tracked: the preference is not applied');
-    const link = (await call(sim.baseUrl, 'GET', 'accounts', { headers: { Prefer: 'odata.track-changes' } })).json['@odata.deltaLink'] as string;
+    const link = (await call(sim.baseUrl, 'GET', 'accounts', { headers: { Prefer: 'odata.track-changes' } })).json[
+      '@odata.deltaLink'
+    ] as string;
     const token = new URL(link).searchParams.get('$deltatoken')!;
     assert.equal((await call(sim.baseUrl, 'GET', `emails?$deltatoken=${encodeURIComponent(token)}`)).status, 400);
     assert.equal((await call(sim.baseUrl, 'GET', `contacts?$deltatoken=${encodeURIComponent(token)}`)).status, 400);
     assert.equal((await call(sim.baseUrl, 'GET', 'contacts?$deltatoken=12!garbage')).status, 400);
-    const filtered = await call(sim.baseUrl, 'GET', "contacts?$filter=fullname eq 'x'", { headers: { Prefer: 'odata.track-changes' } });
+    const filtered = await call(sim.baseUrl, 'GET', "contacts?$filter=fullname eq 'x'", {
+      headers: { Prefer: 'odata.track-changes' },
+    });
     assert.equal(filtered.status, 400);
   });
 
   test('a rolled-back delete leaves no tombstone; tokens survive snapshot/restore', async () => {
-    const start = (await call(sim.baseUrl, 'GET', 'leads', { headers: { Prefer: 'odata.track-changes' } })).json['@odata.deltaLink'] as string;
-    const lead = await call(sim.baseUrl, 'POST', 'leads', { body: { fullname: 'Lead One' }, headers: { Prefer: 'return=representation' } });
+    const start = (await call(sim.baseUrl, 'GET', 'leads', { headers: { Prefer: 'odata.track-changes' } })).json[
+      '@odata.deltaLink'
+    ] as string;
+    const lead = await call(sim.baseUrl, 'POST', 'leads', {
+      body: { fullname: 'Lead One' },
+      headers: { Prefer: 'return=representation' },
+    });
     const boundary = 'b_rb';
     const cs = 'cs_rb';
     const body = [
-      `--${boundary}`, `Content-Type: multipart/mixed; boundary=${cs}`, '',
-      `--${cs}`, 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', 'Content-ID: 1', '',
-      `DELETE leads(${lead.json.leadid}) HTTP/1.1`, '', '',
-      `--${cs}`, 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', 'Content-ID: 2', '',
-      'PATCH leads(99999999-9999-9999-9999-999999999999) HTTP/1.1', 'Content-Type: application/json', 'If-Match: *', '', '{"fullname":"x"}',
-      `--${cs}--`, `--${boundary}--`, '',
+      `--${boundary}`,
+      `Content-Type: multipart/mixed; boundary=${cs}`,
+      '',
+      `--${cs}`,
+      'Content-Type: application/http',
+      'Content-Transfer-Encoding: binary',
+      'Content-ID: 1',
+      '',
+      `DELETE leads(${lead.json.leadid}) HTTP/1.1`,
+      '',
+      '',
+      `--${cs}`,
+      'Content-Type: application/http',
+      'Content-Transfer-Encoding: binary',
+      'Content-ID: 2',
+      '',
+      'PATCH leads(99999999-9999-9999-9999-999999999999) HTTP/1.1',
+      'Content-Type: application/json',
+      'If-Match: *',
+      '',
+      '{"fullname":"x"}',
+      `--${cs}--`,
+      `--${boundary}--`,
+      '',
     ].join('\r\n');
-    assert.equal((await call(sim.baseUrl, 'POST', '$batch', { body, headers: { 'Content-Type': `multipart/mixed; boundary=${boundary}` } })).status, 404);
+    assert.equal(
+      (
+        await call(sim.baseUrl, 'POST', '$batch', {
+          body,
+          headers: { 'Content-Type': `multipart/mixed; boundary=${boundary}` },
+        })
+      ).status,
+      404,
+    );
     const d1 = await call(sim.baseUrl, 'GET', start);
-    assert.deepEqual(d1.json.value.map((v: any) => v.leadid), [lead.json.leadid], 'the lead is reported as created, not deleted');
+    assert.deepEqual(
+      d1.json.value.map((v: any) => v.leadid),
+      [lead.json.leadid],
+      'the lead is reported as created, not deleted',
+    );
 
-    const copy = await startDataverseSimulator({ snapshot: JSON.parse(JSON.stringify(sim.snapshot())), clock: new ScaledClock() });
+    const copy = await startDataverseSimulator({
+      snapshot: JSON.parse(JSON.stringify(sim.snapshot())),
+      clock: new ScaledClock(),
+    });
     try {
       const link = d1.json['@odata.deltaLink'].replace(sim.baseUrl, copy.baseUrl);
       assert.equal((await call(copy.baseUrl, 'DELETE', `leads(${lead.json.leadid})`)).status, 204);
       const d2 = await call(copy.baseUrl, 'GET', link);
-      assert.deepEqual(d2.json.value, [{ '@odata.context': `${copy.baseUrl}/$metadata#leads/$deletedEntity`, id: lead.json.leadid, reason: 'deleted' }]);
+      assert.deepEqual(d2.json.value, [
+        { '@odata.context': `${copy.baseUrl}/$metadata#leads/$deletedEntity`, id: lead.json.leadid, reason: 'deleted' },
+      ]);
     } finally {
       await copy.close();
     }
   });
 
   test('dynamics-web-api: trackChanges and following the delta link', async () => {
-    const api = new DynamicsWebApi({ serverUrl: new URL(sim.baseUrl).origin, dataApi: { version: '9.2' }, onTokenRefresh: async () => 'client-token' });
+    const api = new DynamicsWebApi({
+      serverUrl: new URL(sim.baseUrl).origin,
+      dataApi: { version: '9.2' },
+      onTokenRefresh: async () => 'client-token',
+    });
     const first = await api.retrieveMultiple({ collection: 'systemusers', select: ['fullname'], trackChanges: true });
     assert.equal(first.value?.length, 1);
     assert.ok(first.oDataDeltaLink);
     await api.update({ collection: 'systemusers', key: USER, data: { fullname: 'Alice A' } });
     const delta = await api.retrieveMultiple({ collection: 'systemusers' }, first.oDataDeltaLink);
-    assert.deepEqual(delta.value?.map((v: any) => v.fullname), ['Alice A']);
+    assert.deepEqual(
+      delta.value?.map((v: any) => v.fullname),
+      ['Alice A'],
+    );
   });
 });
 
 describe('$metadata and EntityDefinitions', () => {
   let sim: DataverseSimulator;
   before(async () => {
-    sim = await startDataverseSimulator({ tenant: tenant(), clock: new ScaledClock(), alternateKeys: { accounts: [['accountnumber']] } });
+    sim = await startDataverseSimulator({
+      tenant: tenant(),
+      clock: new ScaledClock(),
+      alternateKeys: { accounts: [['accountnumber']] },
+    });
   });
   after(async () => sim.close());
 
@@ -305,44 +424,98 @@ describe('$metadata and EntityDefinitions', () => {
     assert.match(xml, /^<\?xml version="1.0" encoding="utf-8"\?>\n<edmx:Edmx Version="4.0"/);
     const email = /<EntityType Name="email" [^>]*>([\s\S]*?)<\/EntityType>/.exec(xml)![1];
     for (const [nav, type] of [
-      ['regardingobjectid_contact_email', 'contact'], ['regardingobjectid_account_email', 'account'], ['regardingobjectid_asyncoperation', 'asyncoperation'],
-      ['parentactivityid', 'email'], ['correlatedactivityid_email', 'email'], ['receivingmailboxid_email', 'mailbox'],
-      ['acceptingentityid_queue', 'queue'], ['acceptingentityid_systemuser', 'systemuser'],
-    ]) assert.match(email, new RegExp(`<NavigationProperty Name="${nav}" Type="mscrm\\.${type}">`), nav);
+      ['regardingobjectid_contact_email', 'contact'],
+      ['regardingobjectid_account_email', 'account'],
+      ['regardingobjectid_asyncoperation', 'asyncoperation'],
+      ['parentactivityid', 'email'],
+      ['correlatedactivityid_email', 'email'],
+      ['receivingmailboxid_email', 'mailbox'],
+      ['acceptingentityid_queue', 'queue'],
+      ['acceptingentityid_systemuser', 'systemuser'],
+    ])
+      assert.match(email, new RegExp(`<NavigationProperty Name="${nav}" Type="mscrm\\.${type}">`), nav);
     assert.match(email, /<Key><PropertyRef Name="activityid" \/><\/Key>/);
-    assert.match(email, /<NavigationProperty Name="email_activity_parties" Type="Collection\(mscrm\.activityparty\)" Partner="activityid_email" \/>/);
+    assert.match(
+      email,
+      /<NavigationProperty Name="email_activity_parties" Type="Collection\(mscrm\.activityparty\)" Partner="activityid_email" \/>/,
+    );
     const party = /<EntityType Name="activityparty" [^>]*>([\s\S]*?)<\/EntityType>/.exec(xml)![1];
-    for (const t of ['account', 'contact', 'lead', 'queue', 'systemuser']) assert.match(party, new RegExp(`<NavigationProperty Name="partyid_${t}" Type="mscrm\\.${t}">`));
-    assert.match(party, /<NavigationProperty Name="activityid_email" Type="mscrm\.email" Partner="email_activity_parties">/);
+    for (const t of ['account', 'contact', 'lead', 'queue', 'systemuser'])
+      assert.match(party, new RegExp(`<NavigationProperty Name="partyid_${t}" Type="mscrm\\.${t}">`));
+    assert.match(
+      party,
+      /<NavigationProperty Name="activityid_email" Type="mscrm\.email" Partner="email_activity_parties">/,
+    );
     assert.match(xml, /<EntitySet Name="emails" EntityType="Microsoft\.Dynamics\.CRM\.email" \/>/);
     assert.match(xml, /<EntitySet Name="activityparties" EntityType="Microsoft\.Dynamics\.CRM\.activityparty" \/>/);
     const contact = /<EntityType Name="contact" [^>]*>([\s\S]*?)<\/EntityType>/.exec(xml)![1];
     assert.match(contact, /Org\.OData\.Capabilities\.V1\.ChangeTracking/);
     assert.doesNotMatch(email, /ChangeTracking/);
 
-    const api = new DynamicsWebApi({ serverUrl: new URL(sim.baseUrl).origin, dataApi: { version: '9.2' }, onTokenRefresh: async () => 't' });
+    const api = new DynamicsWebApi({
+      serverUrl: new URL(sim.baseUrl).origin,
+      dataApi: { version: '9.2' },
+      onTokenRefresh: async () => 't',
+    });
     const viaClient = await api.retrieveCsdlMetadata();
     assert.match(String(viaClient), /regardingobjectid_contact_email/);
   });
 
   test('EntityDefinitions by LogicalName, with $select, $filter and Keys', async () => {
-    const r = await call(sim.baseUrl, 'GET', "EntityDefinitions(LogicalName='email')?$select=EntitySetName,PrimaryIdAttribute");
+    const r = await call(
+      sim.baseUrl,
+      'GET',
+      "EntityDefinitions(LogicalName='email')?$select=EntitySetName,PrimaryIdAttribute",
+    );
     assert.equal(r.status, 200);
     assert.equal(r.json.EntitySetName, 'emails');
     assert.equal(r.json.PrimaryIdAttribute, 'activityid');
     assert.match(r.json.MetadataId, /^[0-9a-f-]{36}$/);
-    assert.equal(r.json['@odata.context'], `${sim.baseUrl}/$metadata#EntityDefinitions(EntitySetName,PrimaryIdAttribute)/$entity`);
+    assert.equal(
+      r.json['@odata.context'],
+      `${sim.baseUrl}/$metadata#EntityDefinitions(EntitySetName,PrimaryIdAttribute)/$entity`,
+    );
     assert.equal((await call(sim.baseUrl, 'GET', "EntityDefinitions(LogicalName='nosuchtable')")).status, 404);
-    const tracked = await call(sim.baseUrl, 'GET', 'EntityDefinitions?$select=LogicalName&$filter=ChangeTrackingEnabled eq true');
-    assert.deepEqual(tracked.json.value.map((v: any) => v.LogicalName).sort(), ['account', 'contact', 'lead', 'queue', 'systemuser']);
-    const keys = await call(sim.baseUrl, 'GET', "EntityDefinitions(LogicalName='account')?$select=SchemaName&$expand=Keys($select=KeyAttributes)");
+    const tracked = await call(
+      sim.baseUrl,
+      'GET',
+      'EntityDefinitions?$select=LogicalName&$filter=ChangeTrackingEnabled eq true',
+    );
+    assert.deepEqual(tracked.json.value.map((v: any) => v.LogicalName).sort(), [
+      'account',
+      'contact',
+      'lead',
+      'queue',
+      'systemuser',
+    ]);
+    const keys = await call(
+      sim.baseUrl,
+      'GET',
+      "EntityDefinitions(LogicalName='account')?$select=SchemaName&$expand=Keys($select=KeyAttributes)",
+    );
     assert.deepEqual(keys.json.Keys, [{ KeyAttributes: ['accountnumber'] }]);
-    const api = new DynamicsWebApi({ serverUrl: new URL(sim.baseUrl).origin, dataApi: { version: '9.2' }, onTokenRefresh: async () => 't' });
-    const viaClient = await api.retrieveEntity({ key: "LogicalName='activityparty'", select: ['EntitySetName', 'PrimaryIdAttribute'] });
+    const api = new DynamicsWebApi({
+      serverUrl: new URL(sim.baseUrl).origin,
+      dataApi: { version: '9.2' },
+      onTokenRefresh: async () => 't',
+    });
+    const viaClient = await api.retrieveEntity({
+      key: "LogicalName='activityparty'",
+      select: ['EntitySetName', 'PrimaryIdAttribute'],
+    });
     assert.equal(viaClient.EntitySetName, 'activityparties');
     // useEntityNames resolves logical names through EntityDefinitions?$select=EntitySetName,LogicalName.
-    const byName = new DynamicsWebApi({ serverUrl: new URL(sim.baseUrl).origin, dataApi: { version: '9.2' }, useEntityNames: true, onTokenRefresh: async () => 't' });
-    const contacts = await byName.retrieveMultiple({ collection: 'contact', select: ['fullname'], filter: "fullname eq 'Bob'" });
+    const byName = new DynamicsWebApi({
+      serverUrl: new URL(sim.baseUrl).origin,
+      dataApi: { version: '9.2' },
+      useEntityNames: true,
+      onTokenRefresh: async () => 't',
+    });
+    const contacts = await byName.retrieveMultiple({
+      collection: 'contact',
+      select: ['fullname'],
+      filter: "fullname eq 'Bob'",
+    });
     assert.equal(contacts.value?.length, 1);
   });
 });
@@ -355,37 +528,80 @@ describe('closed activities, activityparties, $expand of lookups', () => {
   after(async () => sim.close());
 
   test('a Sent email is read-only except Regarding, owner, state and engagement columns', async () => {
-    const subject = await call(sim.baseUrl, 'PATCH', `emails(${E1})`, { body: { subject: 'edited' }, headers: { 'If-Match': '*' } });
+    const subject = await call(sim.baseUrl, 'PATCH', `emails(${E1})`, {
+      body: { subject: 'edited' },
+      headers: { 'If-Match': '*' },
+    });
     assert.equal(subject.status, 400);
     assert.equal(subject.json.error.code, '0x80040203');
     assert.match(subject.json.error.message, /closed .*'subject'/);
-    const parties = await call(sim.baseUrl, 'PUT', `emails(${E1})/email_activity_parties`, { body: { value: [{ participationtypemask: 2, addressused: 'x@y.z' }] } });
+    const parties = await call(sim.baseUrl, 'PUT', `emails(${E1})/email_activity_parties`, {
+      body: { value: [{ participationtypemask: 2, addressused: 'x@y.z' }] },
+    });
     assert.equal(parties.status, 400);
     assert.equal((await call(sim.baseUrl, 'PUT', `emails(${E1})/description`, { body: { value: 'x' } })).status, 400);
 
-    const regarding = await call(sim.baseUrl, 'PATCH', `emails(${E1})`, { body: { 'regardingobjectid_contact_email@odata.bind': `/contacts(${BOB})`, opencount: 2 }, headers: { 'If-Match': '*', Prefer: 'return=representation' } });
+    const regarding = await call(sim.baseUrl, 'PATCH', `emails(${E1})`, {
+      body: { 'regardingobjectid_contact_email@odata.bind': `/contacts(${BOB})`, opencount: 2 },
+      headers: { 'If-Match': '*', Prefer: 'return=representation' },
+    });
     assert.equal(regarding.status, 200, regarding.text);
     assert.equal(regarding.json._regardingobjectid_value, BOB);
-    assert.equal((await call(sim.baseUrl, 'PUT', `emails(${E1})/regardingobjectid_account_email/$ref`, { body: { '@odata.id': `${sim.baseUrl}/accounts(${ACC})` } })).status, 204);
+    assert.equal(
+      (
+        await call(sim.baseUrl, 'PUT', `emails(${E1})/regardingobjectid_account_email/$ref`, {
+          body: { '@odata.id': `${sim.baseUrl}/accounts(${ACC})` },
+        })
+      ).status,
+      204,
+    );
     assert.equal((await call(sim.baseUrl, 'DELETE', `emails(${E1})/regardingobjectid_account_email/$ref`)).status, 204);
-    assert.equal((await call(sim.baseUrl, 'PATCH', `emails(${E1})`, { body: { 'ownerid@odata.bind': `/systemusers(${USER})` } })).status, 204);
+    assert.equal(
+      (await call(sim.baseUrl, 'PATCH', `emails(${E1})`, { body: { 'ownerid@odata.bind': `/systemusers(${USER})` } }))
+        .status,
+      204,
+    );
 
     // Reopening is a state change (allowed); then the email is editable again.
-    assert.equal((await call(sim.baseUrl, 'PATCH', `emails(${E1})`, { body: { statecode: 0, statuscode: 1 } })).status, 204);
+    assert.equal(
+      (await call(sim.baseUrl, 'PATCH', `emails(${E1})`, { body: { statecode: 0, statuscode: 1 } })).status,
+      204,
+    );
     assert.equal((await call(sim.baseUrl, 'PATCH', `emails(${E1})`, { body: { subject: 'edited' } })).status, 204);
     // Create and close in one request is fine; so is closing a draft and setting Regarding in the same PATCH.
-    assert.equal((await call(sim.baseUrl, 'PATCH', `emails(${DRAFT})`, { body: { subject: 'final', statecode: 1, statuscode: 4 } })).status, 204);
+    assert.equal(
+      (
+        await call(sim.baseUrl, 'PATCH', `emails(${DRAFT})`, {
+          body: { subject: 'final', statecode: 1, statuscode: 4 },
+        })
+      ).status,
+      204,
+    );
     assert.equal((await call(sim.baseUrl, 'PATCH', `emails(${DRAFT})`, { body: { subject: 'again' } })).status, 400);
-    assert.equal((await call(sim.baseUrl, 'DELETE', `emails(${DRAFT})`)).status, 204, 'closed activities can still be deleted');
+    assert.equal(
+      (await call(sim.baseUrl, 'DELETE', `emails(${DRAFT})`)).status,
+      204,
+      'closed activities can still be deleted',
+    );
   });
 
   test('activityparties is readable with $filter on addressused, _partyid_value, _activityid_value, participationtypemask', async () => {
     const q = async (filter: string, headers: Record<string, string> = {}) =>
-      call(sim.baseUrl, 'GET', `activityparties?$select=participationtypemask,addressused,_partyid_value,_activityid_value&$filter=${encodeURIComponent(filter)}`, { headers });
+      call(
+        sim.baseUrl,
+        'GET',
+        `activityparties?$select=participationtypemask,addressused,_partyid_value,_activityid_value&$filter=${encodeURIComponent(filter)}`,
+        { headers },
+      );
     const byAddress = await q("addressused eq 'NOBODY@external.com'");
     assert.equal(byAddress.status, 200, byAddress.text);
-    assert.deepEqual(byAddress.json.value.map((p: any) => [p._activityid_value, p.participationtypemask]), [[E1, 2]]);
-    const byParty = await q(`_partyid_value eq ${BOB} and participationtypemask eq 2`, { Prefer: 'odata.include-annotations="*"' });
+    assert.deepEqual(
+      byAddress.json.value.map((p: any) => [p._activityid_value, p.participationtypemask]),
+      [[E1, 2]],
+    );
+    const byParty = await q(`_partyid_value eq ${BOB} and participationtypemask eq 2`, {
+      Prefer: 'odata.include-annotations="*"',
+    });
     assert.equal(byParty.json.value.length, 1, 'the draft was deleted above; E1 still has Bob');
     assert.equal(byParty.json.value[0]['_partyid_value@Microsoft.Dynamics.CRM.lookuplogicalname'], 'contact');
     assert.equal(byParty.json.value[0]['_activityid_value@Microsoft.Dynamics.CRM.lookuplogicalname'], 'email');
@@ -394,17 +610,32 @@ describe('closed activities, activityparties, $expand of lookups', () => {
     const one = await call(sim.baseUrl, 'GET', `activityparties(${all.json.value[0].activitypartyid})`);
     assert.equal(one.json._activityid_value, E1);
     assert.equal((await call(sim.baseUrl, 'GET', 'activityparties?$filter=bogus eq 1')).status, 400);
-    assert.equal((await call(sim.baseUrl, 'POST', 'activityparties', { body: { participationtypemask: 2 } })).status, 405);
+    assert.equal(
+      (await call(sim.baseUrl, 'POST', 'activityparties', { body: { participationtypemask: 2 } })).status,
+      405,
+    );
   });
 
   test('$expand of single-valued lookups, with $select', async () => {
-    const e = await call(sim.baseUrl, 'GET', `emails(${E1})?$select=subject&$expand=regardingobjectid_contact_email($select=fullname),regardingobjectid_opportunity_email($select=name),email_activity_parties($select=addressused)`);
+    const e = await call(
+      sim.baseUrl,
+      'GET',
+      `emails(${E1})?$select=subject&$expand=regardingobjectid_contact_email($select=fullname),regardingobjectid_opportunity_email($select=name),email_activity_parties($select=addressused)`,
+    );
     assert.equal(e.status, 200, e.text);
     assert.equal(e.json.regardingobjectid_contact_email, null);
     assert.equal(e.json.regardingobjectid_opportunity_email, null, 'E1 regarding was cleared above');
     assert.equal(e.json.email_activity_parties.length, 3);
-    const c = await call(sim.baseUrl, 'GET', `contacts?$select=fullname&$filter=contactid eq ${BOB}&$expand=parentcustomerid_account($select=name)`);
-    assert.deepEqual(c.json.value[0].parentcustomerid_account, { '@odata.etag': c.json.value[0].parentcustomerid_account['@odata.etag'], name: 'Fabrikam', accountid: ACC });
+    const c = await call(
+      sim.baseUrl,
+      'GET',
+      `contacts?$select=fullname&$filter=contactid eq ${BOB}&$expand=parentcustomerid_account($select=name)`,
+    );
+    assert.deepEqual(c.json.value[0].parentcustomerid_account, {
+      '@odata.etag': c.json.value[0].parentcustomerid_account['@odata.etag'],
+      name: 'Fabrikam',
+      accountid: ACC,
+    });
     const o = await call(sim.baseUrl, 'GET', `emails(${E1})?$select=subject&$expand=ownerid`);
     assert.equal(o.json.ownerid.systemuserid, USER);
     assert.equal((await call(sim.baseUrl, 'GET', `emails(${E1})?$expand=nosuchnav`)).status, 400);

@@ -12,16 +12,29 @@ import { tmpdir } from 'node:os';
 test('a dead-lettered sync job is listed with its reason and last error, and replayed after the fix', () => {
   const dir = mkdtempSync(join(tmpdir(), 'exsync-dlq-'));
   const data = join(dir, 'data');
-  const f = withInboxMessage(acceptanceFixtureF(), ALICE, { internetMessageId: '<dlq@fabrikam.com>', subject: 'RE: Quote Q-100', from: { emailAddress: { address: BOB } }, internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }] });
+  const f = withInboxMessage(acceptanceFixtureF(), ALICE, {
+    internetMessageId: '<dlq@fabrikam.com>',
+    subject: 'RE: Quote Q-100',
+    from: { emailAddress: { address: BOB } },
+    internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
+  });
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(f));
   try {
-    const broken = exsync(['run', '--once', '--tenant', join(dir, 'tenant.json'), '--data', data], { dir, env: { PARTY_EXTRA_TABLES: 'new_missing:emailaddress', QUEUE_MAX_DELIVERY_COUNT: '3' } });
+    const broken = exsync(['run', '--once', '--tenant', join(dir, 'tenant.json'), '--data', data], {
+      dir,
+      env: { PARTY_EXTRA_TABLES: 'new_missing:emailaddress', QUEUE_MAX_DELIVERY_COUNT: '3' },
+    });
     assert.equal(broken.code, 1, 'a run that dead-letters exits non-zero');
     assert.match(broken.stdout, /dead-lettered/);
 
     const list = exsync(['dlq', 'list', '--data', data, '--json'], { dir });
     assert.equal(list.code, 0, list.stderr);
-    const letters = JSON.parse(list.stdout) as { queue: string; reason: string; description: string; body: { kind: string } }[];
+    const letters = JSON.parse(list.stdout) as {
+      queue: string;
+      reason: string;
+      description: string;
+      body: { kind: string };
+    }[];
     assert.ok(letters.length >= 1);
     for (const l of letters) {
       assert.equal(l.queue, 'sync-jobs');

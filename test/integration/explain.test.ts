@@ -3,12 +3,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { acceptanceFixtureF, withInboxMessage, ALICE, BOB, ALICE_ID, BOB_CONTACT_ID } from '../../local/tenant/acceptance';
+import {
+  acceptanceFixtureF,
+  withInboxMessage,
+  ALICE,
+  BOB,
+  ALICE_ID,
+  BOB_CONTACT_ID,
+} from '../../local/tenant/acceptance';
 import { cleanup, exsync, runTenant } from '../support/cli';
 
 test('explain: a skipped mail shows the reason, each party with its resolved record, and the filter that said no', () => {
   const f = withInboxMessage(acceptanceFixtureF(), ALICE, {
-    internetMessageId: '<why@fabrikam.com>', subject: 'Hello', from: { emailAddress: { address: BOB } }, toRecipients: [{ emailAddress: { address: ALICE } }],
+    internetMessageId: '<why@fabrikam.com>',
+    subject: 'Hello',
+    from: { emailAddress: { address: BOB } },
+    toRecipients: [{ emailAddress: { address: ALICE } }],
   });
   const run = runTenant(f);
   try {
@@ -26,7 +36,9 @@ test('explain: a skipped mail shows the reason, each party with its resolved rec
     assert.deepEqual(from.resolved, [{ type: 'contact', id: BOB_CONTACT_ID }]);
     const to = m.evaluation.parties.find((p: { role: string }) => p.role === 'to');
     assert.deepEqual(to.resolved, [{ type: 'systemuser', id: ALICE_ID }]);
-    assert.deepEqual(m.evaluation.filters, [{ entity: { type: 'systemuser', id: ALICE_ID }, filter: 1, accepted: false }]);
+    assert.deepEqual(m.evaluation.filters, [
+      { entity: { type: 'systemuser', id: ALICE_ID }, filter: 1, accepted: false },
+    ]);
 
     const text = exsync(['explain', 'why@fabrikam.com', '--data', data], { dir: run.dir });
     assert.equal(text.code, 0, text.stderr);

@@ -9,15 +9,24 @@ import { scheduleHandler } from '../../functions/schedule';
 import { syncHandler } from '../../functions/sync';
 import { writeHandler } from '../../functions/write';
 import { QUEUES, type OutgoingMessage } from '../../shared/ports';
-import { acceptanceFixtureF, withInboxMessage, ALICE, BOB, E1_ID, ALICE_MAILBOX_ID } from '../../local/tenant/acceptance';
+import {
+  acceptanceFixtureF,
+  withInboxMessage,
+  ALICE,
+  BOB,
+  E1_ID,
+  ALICE_MAILBOX_ID,
+} from '../../local/tenant/acceptance';
 import { startPipeline, type TestPipeline } from '../support/pipeline';
 
 let p: TestPipeline;
 
 before(async () => {
   const tenant = withInboxMessage(acceptanceFixtureF(), ALICE, {
-    internetMessageId: '<fn-reply@fabrikam.com>', subject: 'RE: Quote Q-100',
-    from: { emailAddress: { address: BOB } }, internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
+    internetMessageId: '<fn-reply@fabrikam.com>',
+    subject: 'RE: Quote Q-100',
+    from: { emailAddress: { address: BOB } },
+    internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
   });
   p = await startPipeline(tenant, { TABLE_PREFIX: 'fn' });
 });
@@ -56,7 +65,10 @@ test('timer -> sync -> write through the Functions handlers promotes the reply w
 });
 
 test('a body that is not a sync job is refused as poison (Service Bus then dead-letters it), not processed', async () => {
-  await assert.rejects(syncHandler(async () => p.deps)({ kind: 'sync', mailboxId: 42 }, context('sync')), /PoisonMessage|mailboxId/);
+  await assert.rejects(
+    syncHandler(async () => p.deps)({ kind: 'sync', mailboxId: 42 }, context('sync')),
+    /PoisonMessage|mailboxId/,
+  );
   await assert.rejects(writeHandler(async () => p.deps)('not json at all', context('write')), /write batch/);
 });
 
@@ -65,19 +77,34 @@ test('No personal data out by accident: explain takes the Message-ID in a POST b
   const explain = explainHandler(async () => p.deps.ledger);
   const url = `https://app.example/api/${EXPLAIN_ROUTE}`;
   const ask = (init: { body?: string; query?: Record<string, string> }) =>
-    explain(new HttpRequest({ method: 'POST', url, ...(init.body !== undefined ? { body: { string: init.body } } : {}), ...(init.query ? { query: init.query } : {}) }));
+    explain(
+      new HttpRequest({
+        method: 'POST',
+        url,
+        ...(init.body !== undefined ? { body: { string: init.body } } : {}),
+        ...(init.query ? { query: init.query } : {}),
+      }),
+    );
 
   const ok = await ask({ body: JSON.stringify({ id: '<fn-reply@fabrikam.com>' }) });
   assert.equal(ok.status, 200);
   const answer = ok.jsonBody as { seen: boolean; mailboxes: { outcome: string; reason: string }[] };
   assert.equal(answer.seen, true);
-  assert.deepEqual(answer.mailboxes.map((m) => m.outcome), ['promoted']);
+  assert.deepEqual(
+    answer.mailboxes.map((m) => m.outcome),
+    ['promoted'],
+  );
   assert.doesNotMatch(url, /fabrikam|%40|@/, 'the URL the host records holds no Message-ID');
 
   // The id is never read from the URL: a client that puts it there gets a 400, not an answer.
   const inQuery = await ask({ query: { id: '<fn-reply@fabrikam.com>' } });
   assert.equal(inQuery.status, 400);
-  for (const bad of ['not json', JSON.stringify({ id: 'two words' }), JSON.stringify({ id: 42 }), JSON.stringify({ id: `<${'x'.repeat(5000)}@y>` })]) {
+  for (const bad of [
+    'not json',
+    JSON.stringify({ id: 'two words' }),
+    JSON.stringify({ id: 42 }),
+    JSON.stringify({ id: `<${'x'.repeat(5000)}@y>` }),
+  ]) {
     assert.equal((await ask({ body: bad })).status, 400, bad.slice(0, 40));
   }
 });

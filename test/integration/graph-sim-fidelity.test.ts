@@ -9,7 +9,16 @@ import { fetchAcrossRestarts } from '../support/fetch';
 
 const ALICE = 'alice@contoso.com';
 const AUTH = { Authorization: 'Bearer t' };
-const fixture = (): TenantFixture => ({ dataverse: {}, exchange: { [ALICE]: { mailFolders: [], events: [], todoLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }] } } });
+const fixture = (): TenantFixture => ({
+  dataverse: {},
+  exchange: {
+    [ALICE]: {
+      mailFolders: [],
+      events: [],
+      todoLists: [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }],
+    },
+  },
+});
 const clock = () => new ScaledClock(new Date('2025-01-10T10:00:00Z'));
 const get = async (url: string) => {
   const r = await fetchAcrossRestarts(url, { headers: AUTH });
@@ -19,7 +28,9 @@ const get = async (url: string) => {
 test('limits are off unless asked for: many concurrent requests all succeed', async () => {
   const sim = await startGraphSimulator({ tenant: fixture(), clock: clock(), latencyMs: 30 });
   try {
-    const rs = await Promise.all(Array.from({ length: 10 }, () => fetch(`${sim.baseUrl}/users/${ALICE}`, { headers: AUTH })));
+    const rs = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(`${sim.baseUrl}/users/${ALICE}`, { headers: AUTH })),
+    );
     assert.ok(rs.every((r) => r.status === 200));
     assert.deepEqual(sim.stats().throttled, { concurrency: 0, window: 0 });
   } finally {
@@ -29,11 +40,18 @@ test('limits are off unless asked for: many concurrent requests all succeed', as
 
 test('addItem/updateItem/deleteItem feed the deltas; snapshot keeps items, logs, token generation and subscriptions', async () => {
   const sim = await startGraphSimulator({ tenant: fixture(), clock: clock() });
-  const ev = sim.addItem(ALICE, 'event', { subject: 'Kickoff', start: { dateTime: '2025-01-11T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2025-01-11T10:00:00', timeZone: 'UTC' } });
+  const ev = sim.addItem(ALICE, 'event', {
+    subject: 'Kickoff',
+    start: { dateTime: '2025-01-11T09:00:00', timeZone: 'UTC' },
+    end: { dateTime: '2025-01-11T10:00:00', timeZone: 'UTC' },
+  });
   const task = sim.addItem(ALICE, 'task', { title: 'Follow up' });
   const win = '?startDateTime=2025-01-01T00:00:00Z&endDateTime=2025-02-01T00:00:00Z';
   const first = await get(`${sim.baseUrl}/users/${ALICE}/calendarView/delta${win}`);
-  assert.deepEqual(first.body.value.map((e: any) => e.subject), ['Kickoff']);
+  assert.deepEqual(
+    first.body.value.map((e: any) => e.subject),
+    ['Kickoff'],
+  );
   sim.updateItem(ALICE, 'event', ev.id as string, { subject: 'Kickoff v2' });
   sim.deleteItem(ALICE, 'task', task.id as string);
   const dump = sim.exchangeState()[ALICE];
@@ -51,7 +69,10 @@ test('addItem/updateItem/deleteItem feed the deltas; snapshot keeps items, logs,
     assert.equal(replay.status, 410);
     assert.equal(replay.body.error.code, 'resyncRequired');
     const again = await get(`${sim2.baseUrl}/users/${ALICE}/calendarView/delta${win}`);
-    assert.deepEqual(again.body.value.map((e: any) => e.subject), ['Kickoff v2']);
+    assert.deepEqual(
+      again.body.value.map((e: any) => e.subject),
+      ['Kickoff v2'],
+    );
   } finally {
     await sim2.close();
   }
@@ -59,7 +80,11 @@ test('addItem/updateItem/deleteItem feed the deltas; snapshot keeps items, logs,
 
 test('the intercept hook also sees the query string', async () => {
   const seen: string[] = [];
-  const sim = await startGraphSimulator({ tenant: fixture(), clock: clock(), intercept: (r) => void seen.push(r.search ?? '') });
+  const sim = await startGraphSimulator({
+    tenant: fixture(),
+    clock: clock(),
+    intercept: (r) => void seen.push(r.search ?? ''),
+  });
   try {
     await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages/delta?$top=2`);
     assert.deepEqual(seen, ['?$top=2']);

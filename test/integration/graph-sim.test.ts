@@ -17,7 +17,10 @@ function msg(i: number, extra: Partial<FixtureMessage> = {}): FixtureMessage {
     from: { emailAddress: { address: 'bob@fabrikam.com', name: 'Bob' } },
     toRecipients: [{ emailAddress: { address: ALICE } }],
     receivedDateTime: new Date(Date.UTC(2025, 0, 9, 0, i)).toISOString().replace('.000', ''),
-    internetMessageHeaders: [{ name: 'Message-ID', value: `<m${i}@fabrikam.com>` }, { name: 'In-Reply-To', value: '<e1@contoso.com>' }],
+    internetMessageHeaders: [
+      { name: 'Message-ID', value: `<m${i}@fabrikam.com>` },
+      { name: 'In-Reply-To', value: '<e1@contoso.com>' },
+    ],
     body: { contentType: 'html', content: `<p>Body ${i}</p>` },
     ...extra,
   };
@@ -29,7 +32,11 @@ function tenant(inboxCount: number): TenantFixture {
     exchange: {
       [ALICE]: {
         mailFolders: [
-          { displayName: 'Inbox', wellKnownName: 'inbox', messages: Array.from({ length: inboxCount }, (_, i) => msg(i)) },
+          {
+            displayName: 'Inbox',
+            wellKnownName: 'inbox',
+            messages: Array.from({ length: inboxCount }, (_, i) => msg(i)),
+          },
           // Sent Items is omitted on purpose: the simulator must add it.
           { displayName: 'Projects', childFolders: [{ displayName: 'Contoso' }] },
         ],
@@ -43,10 +50,17 @@ const clock = () => new ScaledClock(new Date('2025-01-10T10:00:00Z'));
 const AUTH = { Authorization: 'Bearer test-token' };
 const IMMUTABLE = 'IdType="ImmutableId"';
 
-async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Item; headers: Headers }> {
+async function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Item; headers: Headers }> {
   const res = await fetchAcrossRestarts(url, { headers: { ...AUTH, ...headers } });
   const text = await res.text();
-  return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { text }, headers: res.headers };
+  return {
+    status: res.status,
+    body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { text },
+    headers: res.headers,
+  };
 }
 
 /** Follows nextLinks to the end of a round. */
@@ -61,7 +75,11 @@ async function round(url: string, headers: Record<string, string> = {}) {
     assert.notEqual(hasNext, '@odata.deltaLink' in r.body, 'exactly one of nextLink and deltaLink');
     next = r.body['@odata.nextLink'];
   }
-  return { pages, items: pages.flatMap((p) => p.value as Item[]), deltaLink: pages[pages.length - 1]['@odata.deltaLink'] as string };
+  return {
+    pages,
+    items: pages.flatMap((p) => p.value as Item[]),
+    deltaLink: pages[pages.length - 1]['@odata.deltaLink'] as string,
+  };
 }
 
 async function withSim(fixture: TenantFixture, fn: (sim: GraphSimulator) => Promise<void>) {
@@ -73,12 +91,16 @@ async function withSim(fixture: TenantFixture, fn: (sim: GraphSimulator) => Prom
   }
 }
 
-const deltaUrl = (sim: GraphSimulator, folder = 'inbox', q = '') => `${sim.baseUrl}/users/${ALICE}/mailFolders/${folder}/messages/delta${q}`;
+const deltaUrl = (sim: GraphSimulator, folder = 'inbox', q = '') =>
+  `${sim.baseUrl}/users/${ALICE}/mailFolders/${folder}/messages/delta${q}`;
 
 test('first round pages over the folder with maxpagesize and ends with a deltaLink', () =>
   withSim(tenant(25), async (sim) => {
     const r = await round(deltaUrl(sim), { Prefer: 'odata.maxpagesize=10' });
-    assert.deepEqual(r.pages.map((p) => p.value.length), [10, 10, 5]);
+    assert.deepEqual(
+      r.pages.map((p) => p.value.length),
+      [10, 10, 5],
+    );
     assert.match(r.pages[0]['@odata.nextLink'], /^http:\/\/127\.0\.0\.1:\d+\/v1\.0\/.*\/messages\/delta\?\$skiptoken=/);
     assert.ok(r.deltaLink.startsWith(`${sim.baseUrl}/`) && r.deltaLink.includes('$deltatoken='));
     assert.equal(new Set(r.items.map((i) => i.id)).size, 25);
@@ -126,10 +148,27 @@ test('later rounds carry created items in full, partial updates and @removed', (
     assert.equal(next.items.length, 5);
     assert.equal(byId.get(delivered.id)?.subject, 'Message 99');
     assert.ok(byId.get(delivered.id)?.internetMessageHeaders, 'created items carry $selected headers');
-    assert.deepEqual(Object.keys(byId.get(a)!).sort(), ['@odata.etag', '@odata.type', 'categories', 'id', 'parentFolderId']);
+    assert.deepEqual(Object.keys(byId.get(a)!).sort(), [
+      '@odata.etag',
+      '@odata.type',
+      'categories',
+      'id',
+      'parentFolderId',
+    ]);
     assert.deepEqual(byId.get(a)!.categories, ['Tracked']);
-    assert.deepEqual(Object.keys(byId.get(d)!).sort(), ['@odata.etag', '@odata.type', 'id', 'isRead', 'parentFolderId']);
-    for (const gone of [b, c]) assert.deepEqual(byId.get(gone), { '@odata.type': '#microsoft.graph.message', id: gone, '@removed': { reason: 'deleted' } });
+    assert.deepEqual(Object.keys(byId.get(d)!).sort(), [
+      '@odata.etag',
+      '@odata.type',
+      'id',
+      'isRead',
+      'parentFolderId',
+    ]);
+    for (const gone of [b, c])
+      assert.deepEqual(byId.get(gone), {
+        '@odata.type': '#microsoft.graph.message',
+        id: gone,
+        '@removed': { reason: 'deleted' },
+      });
 
     // A quiet round is empty and still ends with a deltaLink.
     const quiet = await round(next.deltaLink);
@@ -139,7 +178,9 @@ test('later rounds carry created items in full, partial updates and @removed', (
 test('$filter and changeType are kept in the token for later rounds', () =>
   withSim(tenant(10), async (sim) => {
     // msg(i) was received at 2025-01-09T00:0i:00Z.
-    const filtered = await round(deltaUrl(sim, 'inbox', '?$filter=receivedDateTime ge 2025-01-09T00:05:00Z&changeType=created'));
+    const filtered = await round(
+      deltaUrl(sim, 'inbox', '?$filter=receivedDateTime ge 2025-01-09T00:05:00Z&changeType=created'),
+    );
     assert.equal(filtered.items.length, 5);
     const old = sim.exchangeState()[ALICE].mailFolders[0].messages![0].id!;
     sim.updateMessage(ALICE, filtered.items[0].id, { isRead: true });
@@ -147,9 +188,13 @@ test('$filter and changeType are kept in the token for later rounds', () =>
     const fresh = sim.deliver(ALICE, 'inbox', msg(30));
     sim.deleteMessage(ALICE, old);
     const next = await round(filtered.deltaLink);
-    assert.deepEqual(next.items.map((i) => i.subject), ['Message 30'], 'only created items within the filter');
+    assert.deepEqual(
+      next.items.map((i) => i.subject),
+      ['Message 30'],
+      'only created items within the filter',
+    );
     assert.ok(next.items[0].id && fresh.id);
-    assert.equal((await get(deltaUrl(sim, 'inbox', '?$filter=subject eq \'x\''))).status, 400);
+    assert.equal((await get(deltaUrl(sim, 'inbox', "?$filter=subject eq 'x'"))).status, 400);
     const text = (await get(deltaUrl(sim), { Prefer: 'outlook.body-content-type="text"' })).body.value[0];
     assert.equal(text.body.contentType, 'text');
     assert.match(text.body.content, /^Body \d+$/);
@@ -170,7 +215,13 @@ test('changes while a round is paged land consistently in this or the next round
     const next = await round(rest.deltaLink, p);
     const present = new Set(seen);
     for (const i of next.items) i['@removed'] ? present.delete(i.id) : present.add(i.id);
-    assert.deepEqual([...present].sort(), sim.exchangeState()[ALICE].mailFolders[0].messages!.map((m) => m.id!).sort());
+    assert.deepEqual(
+      [...present].sort(),
+      sim
+        .exchangeState()
+        [ALICE].mailFolders[0].messages!.map((m) => m.id!)
+        .sort(),
+    );
   }));
 
 test('query options appended to a nextLink or deltaLink are rejected', () =>
@@ -183,7 +234,11 @@ test('query options appended to a nextLink or deltaLink are rejected', () =>
     assert.equal(bad.body.error.innerError.date.slice(0, 10), '2025-01-10');
     const done = await round(page['@odata.nextLink']);
     assert.equal((await get(`${done.deltaLink}&changeType=created`)).status, 400);
-    assert.equal((await get(done.deltaLink.replace(/.{4}$/, 'AAAA'))).status, 410, 'a tampered token is unknown sync state');
+    assert.equal(
+      (await get(done.deltaLink.replace(/.{4}$/, 'AAAA'))).status,
+      410,
+      'a tampered token is unknown sync state',
+    );
   }));
 
 test('ImmutableId is stable across a move only when the Prefer header is sent', () =>
@@ -193,7 +248,10 @@ test('ImmutableId is stable across a move only when the Prefer header is sent', 
     assert.notEqual(regular, immutable);
     // Both forms address the message.
     assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${regular}`)).body.id, regular);
-    assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${regular}`, { Prefer: IMMUTABLE })).body.id, immutable);
+    assert.equal(
+      (await get(`${sim.baseUrl}/users/${ALICE}/messages/${regular}`, { Prefer: IMMUTABLE })).body.id,
+      immutable,
+    );
 
     sim.moveMessage(ALICE, immutable, 'sentitems');
     const inSentRegular = (await get(deltaUrl(sim, 'sentitems'))).body.value[0].id;
@@ -201,22 +259,39 @@ test('ImmutableId is stable across a move only when the Prefer header is sent', 
     assert.notEqual(inSentRegular, regular, 'the regular id changes with the folder');
     assert.equal(inSentImmutable, immutable);
     assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${regular}`)).status, 404);
-    assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${immutable}`)).body.parentFolderId, (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/sentitems`)).body.id);
+    assert.equal(
+      (await get(`${sim.baseUrl}/users/${ALICE}/messages/${immutable}`)).body.parentFolderId,
+      (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/sentitems`)).body.id,
+    );
   }));
 
 const THREADING = `$expand=singleValueExtendedProperties(${encodeURIComponent("$filter=id eq 'String 0x1042' or id eq 'String 0x1039'")})`;
 
 test('Mail as Exchange stores it: a Sent Items copy has no internetMessageHeaders in delta or by GET; In-Reply-To is its PidTagInReplyToId, the rest only in $value', () =>
   withSim(tenant(1), async (sim) => {
-    const sent = sim.deliver(ALICE, 'sentitems', msg(7, { subject: 'Quote Q-100 CRM:0001001', internetMessageHeaders: [{ name: 'Message-ID', value: '<m7@fabrikam.com>' }, { name: 'In-Reply-To', value: '<e1@contoso.com>' }, { name: 'References', value: '<e0@contoso.com> <e1@contoso.com>' }, { name: 'X-Mailer', value: 'Sim' }] }));
+    const sent = sim.deliver(
+      ALICE,
+      'sentitems',
+      msg(7, {
+        subject: 'Quote Q-100 CRM:0001001',
+        internetMessageHeaders: [
+          { name: 'Message-ID', value: '<m7@fabrikam.com>' },
+          { name: 'In-Reply-To', value: '<e1@contoso.com>' },
+          { name: 'References', value: '<e0@contoso.com> <e1@contoso.com>' },
+          { name: 'X-Mailer', value: 'Sim' },
+        ],
+      }),
+    );
     const q = '?$select=subject,internetMessageHeaders';
     assert.ok((await get(deltaUrl(sim, 'inbox', q))).body.value[0].internetMessageHeaders);
     const item = (await get(deltaUrl(sim, 'sentitems', q), { Prefer: IMMUTABLE })).body.value[0];
     assert.equal(item.id, sent.id);
     assert.equal(item.internetMessageHeaders, undefined);
-    const one = await get(`${sim.baseUrl}/users/${ALICE}/messages/${sent.id}?$select=internetMessageHeaders&${THREADING}`);
+    const one = await get(
+      `${sim.baseUrl}/users/${ALICE}/messages/${sent.id}?$select=internetMessageHeaders&${THREADING}`,
+    );
     assert.equal(one.status, 200);
-    assert.equal('internetMessageHeaders' in one.body, false, 'the fixture\'s list is not served for a Sent Items copy');
+    assert.equal('internetMessageHeaders' in one.body, false, "the fixture's list is not served for a Sent Items copy");
     assert.deepEqual(one.body.singleValueExtendedProperties, [
       { id: 'String 0x1042', value: '<e1@contoso.com>' },
       { id: 'String 0x1039', value: '<e0@contoso.com> <e1@contoso.com>' },
@@ -230,35 +305,71 @@ test('Mail as Exchange stores it: a Sent Items copy has no internetMessageHeader
     assert.match(mime.body.text, /\r\n\r\n<p>Body 7<\/p>/);
   }));
 
-test('Mail as Exchange stores it: $expand=singleValueExtendedProperties answers the asked properties an item has, ids in Graph\'s spelling, none as no array', () =>
+test("Mail as Exchange stores it: $expand=singleValueExtendedProperties answers the asked properties an item has, ids in Graph's spelling, none as no array", () =>
   withSim(tenant(2), async (sim) => {
-    const [withReply] = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages?$select=subject`)).body.value as Item[];
+    const [withReply] = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages?$select=subject`)).body
+      .value as Item[];
     // An Inbox message keeps its headers and answers the same values as properties.
-    const inbox = await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$select=internetMessageHeaders&${THREADING}`);
+    const inbox = await get(
+      `${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$select=internetMessageHeaders&${THREADING}`,
+    );
     assert.ok(inbox.body.internetMessageHeaders.some((h: Item) => h.name === 'In-Reply-To'));
     assert.deepEqual(inbox.body.singleValueExtendedProperties, [{ id: 'String 0x1042', value: '<e1@contoso.com>' }]);
     // A proptag id is answered as Graph spells it: type as Graph names it, tag without leading zeros, lower case.
-    const spelled = await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$select=subject&$expand=${encodeURIComponent("singleValueExtendedProperties($filter=(Id eq 'string 0x01042'))")}`);
+    const spelled = await get(
+      `${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$select=subject&$expand=${encodeURIComponent("singleValueExtendedProperties($filter=(Id eq 'string 0x01042'))")}`,
+    );
     assert.deepEqual(spelled.body.singleValueExtendedProperties, [{ id: 'String 0x1042', value: '<e1@contoso.com>' }]);
     // An item without any of the asked properties has no singleValueExtendedProperties at all.
     sim.deliver(ALICE, 'inbox', msg(9, { internetMessageHeaders: [] }));
-    const none = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages?$select=internetMessageId&${THREADING}`)).body.value.find((m: Item) => m.internetMessageId === '<m9@fabrikam.com>');
+    const none = (
+      await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/inbox/messages?$select=internetMessageId&${THREADING}`)
+    ).body.value.find((m: Item) => m.internetMessageId === '<m9@fabrikam.com>');
     assert.equal('singleValueExtendedProperties' in none, false);
     // An expansion without a filter, or with an id in no documented form, is refused.
-    assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$expand=singleValueExtendedProperties`)).status, 400);
-    assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$expand=${encodeURIComponent("singleValueExtendedProperties($filter=id eq 'Nonsense 0x1042')")}`)).status, 400);
+    assert.equal(
+      (await get(`${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$expand=singleValueExtendedProperties`))
+        .status,
+      400,
+    );
+    assert.equal(
+      (
+        await get(
+          `${sim.baseUrl}/users/${ALICE}/messages/${withReply.id}?$expand=${encodeURIComponent("singleValueExtendedProperties($filter=id eq 'Nonsense 0x1042')")}`,
+        )
+      ).status,
+      400,
+    );
   }));
 
 test('Mail as Exchange stores it: sendMail with PidTagInReplyToId set gives the recipients an In-Reply-To header and the Sent Items copy the property', () =>
   withSim(tenant(0), async (sim) => {
-    const body = { message: { subject: 'RE: Quote', toRecipients: [{ emailAddress: { address: 'carol@contoso.com' } }], singleValueExtendedProperties: [{ id: 'String 0x1042', value: '<e1@contoso.com>' }] } };
-    const res = await fetch(`${sim.baseUrl}/users/${ALICE}/sendMail`, { method: 'POST', headers: { ...AUTH, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const body = {
+      message: {
+        subject: 'RE: Quote',
+        toRecipients: [{ emailAddress: { address: 'carol@contoso.com' } }],
+        singleValueExtendedProperties: [{ id: 'String 0x1042', value: '<e1@contoso.com>' }],
+      },
+    };
+    const res = await fetch(`${sim.baseUrl}/users/${ALICE}/sendMail`, {
+      method: 'POST',
+      headers: { ...AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     assert.equal(res.status, 202);
-    const [copy] = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/sentitems/messages?$select=internetMessageHeaders&${THREADING}`)).body.value as Item[];
+    const [copy] = (
+      await get(
+        `${sim.baseUrl}/users/${ALICE}/mailFolders/sentitems/messages?$select=internetMessageHeaders&${THREADING}`,
+      )
+    ).body.value as Item[];
     assert.equal(copy.internetMessageHeaders, undefined);
     assert.deepEqual(copy.singleValueExtendedProperties, [{ id: 'String 0x1042', value: '<e1@contoso.com>' }]);
-    const [delivered] = (await get(`${sim.baseUrl}/users/carol@contoso.com/mailFolders/inbox/messages?$select=internetMessageHeaders`)).body.value as Item[];
-    assert.ok(delivered.internetMessageHeaders.some((h: Item) => h.name === 'In-Reply-To' && h.value === '<e1@contoso.com>'));
+    const [delivered] = (
+      await get(`${sim.baseUrl}/users/carol@contoso.com/mailFolders/inbox/messages?$select=internetMessageHeaders`)
+    ).body.value as Item[];
+    assert.ok(
+      delivered.internetMessageHeaders.some((h: Item) => h.name === 'In-Reply-To' && h.value === '<e1@contoso.com>'),
+    );
   }));
 
 test('auth, users, folders and unknown routes behave like Graph', () =>
@@ -284,8 +395,12 @@ test('auth, users, folders and unknown routes behave like Graph', () =>
     const top = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders`)).body.value as Item[];
     const projects = top.find((f) => f.displayName === 'Projects')!;
     assert.equal(projects.childFolderCount, 1);
-    const children = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/${projects.id}/childFolders`)).body.value as Item[];
-    assert.deepEqual(children.map((f) => f.displayName), ['Contoso']);
+    const children = (await get(`${sim.baseUrl}/users/${ALICE}/mailFolders/${projects.id}/childFolders`)).body
+      .value as Item[];
+    assert.deepEqual(
+      children.map((f) => f.displayName),
+      ['Contoso'],
+    );
     assert.equal((await get(deltaUrl(sim, children[0].id))).body.value.length, 0);
 
     assert.equal((await get(`${sim.baseUrl}/users/${ALICE}/bogus`)).status, 400);
@@ -316,7 +431,14 @@ test('the intercept hook answers instead of the simulator', async () => {
   const sim = await startGraphSimulator({
     tenant: tenant(1),
     clock: clock(),
-    intercept: (r) => (r.mailbox === ALICE && r.path.endsWith('/delta') ? { status: 429, headers: { 'Retry-After': '1.5' }, body: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } } } : undefined),
+    intercept: (r) =>
+      r.mailbox === ALICE && r.path.endsWith('/delta')
+        ? {
+            status: 429,
+            headers: { 'Retry-After': '1.5' },
+            body: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } },
+          }
+        : undefined,
   });
   try {
     const r = await get(`${sim.baseUrl}/users/ALICE@contoso.com/mailFolders/inbox/messages/delta`);
@@ -343,11 +465,17 @@ test('a restart from snapshot() keeps stored nextLinks and deltaLinks working', 
     assert.equal(sim2.baseUrl, `http://127.0.0.1:${port}/v1.0`);
     const added = sim2.deliver(ALICE, 'inbox', msg(42));
     const next = await round(first.deltaLink, p);
-    assert.deepEqual(next.items.map((i) => i.id), [first.items[0].id, added.id]);
+    assert.deepEqual(
+      next.items.map((i) => i.id),
+      [first.items[0].id, added.id],
+    );
     assert.equal(next.items[0].isRead, true);
     const rest = await round(midRound, p);
     assert.equal(rest.items.length, 1);
-    assert.deepEqual(sim2.exchangeState()[ALICE].mailFolders.find((f) => f.wellKnownName === 'inbox')!.messages!.length, 5);
+    assert.deepEqual(
+      sim2.exchangeState()[ALICE].mailFolders.find((f) => f.wellKnownName === 'inbox')!.messages!.length,
+      5,
+    );
   } finally {
     await sim2.close();
   }

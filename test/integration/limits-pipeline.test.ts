@@ -38,9 +38,24 @@ async function run(extra: Partial<RunArgs> = {}): Promise<LimitRun> {
   const settings = join(dir, 'settings.json');
   writeFileSync(settings, JSON.stringify({ Values: { GRAPH_PAGE_SIZE: String(PAGE_SIZE) } }));
   const dumpFile = join(dir, 'dump.json');
-  const result = await runCommand({ once: true, data: join(dir, 'data'), reset: true, quiet: true, tenantObject: TENANT, settings, dump: dumpFile, ...extra }, devNull());
+  const result = await runCommand(
+    {
+      once: true,
+      data: join(dir, 'data'),
+      reset: true,
+      quiet: true,
+      tenantObject: TENANT,
+      settings,
+      dump: dumpFile,
+      ...extra,
+    },
+    devNull(),
+  );
   const dump = JSON.parse(readFileSync(dumpFile, 'utf8')) as Dump;
-  const events = readFileSync(join(dir, 'data', 'exsync.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LimitRun['events'][number]);
+  const events = readFileSync(join(dir, 'data', 'exsync.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LimitRun['events'][number]);
   return { result, dump, events };
 }
 
@@ -76,7 +91,8 @@ function assertSameOutcome(r: LimitRun, what: string): void {
   assert.deepEqual(decisions(r.dump), decisions(baseline.dump), `${what}: decisions`);
 }
 
-const throttledStages = (r: LimitRun, system: string) => r.events.filter((e) => e.event === 'stage.throttled' && e.system === system);
+const throttledStages = (r: LimitRun, system: string) =>
+  r.events.filter((e) => e.event === 'stage.throttled' && e.system === system);
 
 /**
  * Dataverse limits with a bound on the run: after `cap` 429s the simulator answers every request 400, so a
@@ -91,7 +107,10 @@ function dataverseLimitsWithBreaker(limits: LimitsOption, cap = 200, overlap = f
     simOptions: {
       dataverse: {
         limits,
-        intercept: () => (throttled() > cap ? { status: 400, body: { error: { code: '0x80040203', message: `test breaker: more than ${cap} 429s` } } } : undefined),
+        intercept: () =>
+          throttled() > cap
+            ? { status: 400, body: { error: { code: '0x80040203', message: `test breaker: more than ${cap} 429s` } } }
+            : undefined,
         ...(overlap ? { hold: holdUntilConcurrencyRefused(() => dv) } : {}),
       },
     },
@@ -122,7 +141,10 @@ before(async () => {
   delete process.env.CLOCK_SPEED;
   baseline = await run();
   assert.equal(baseline.result.exitCode, 0);
-  assert.ok(baseline.dump.decisions.length > 100, `the tenant has enough mail (${baseline.dump.decisions.length} decisions)`);
+  assert.ok(
+    baseline.dump.decisions.length > 100,
+    `the tenant has enough mail (${baseline.dump.decisions.length} decisions)`,
+  );
   assert.ok(baseline.dump.decisions.some((d) => d.outcome === 'promoted'));
 });
 
@@ -167,7 +189,10 @@ test('Graph delta tokens expired mid-run (410): the folder round starts over, sa
     },
   });
   assert.equal(expired, 1);
-  assert.ok(r.events.some((e) => e.event === 'sync.resync'), 'the pipeline started a folder over');
+  assert.ok(
+    r.events.some((e) => e.event === 'sync.resync'),
+    'the pipeline started a folder over',
+  );
   assertSameOutcome(r, 'graph 410');
 });
 
@@ -199,7 +224,9 @@ test('Dataverse concurrency: 429 0x80072326 when requests overlap halves the req
   // the first requests held until the limit of 2 refuses one, that read overlaps on any machine.
   const r = await run(dataverseLimitsWithBreaker({ concurrent: 2 }, 200, true));
   assert.ok(r.result.simulators!.dataverse.throttled.concurrency > 0, 'the concurrency limit was hit');
-  const waited = r.events.filter((e) => (e.event === 'stage.throttled' || e.event === 'local.retry') && e.system === 'dataverse');
+  const waited = r.events.filter(
+    (e) => (e.event === 'stage.throttled' || e.event === 'local.retry') && e.system === 'dataverse',
+  );
   assert.ok(waited.length > 0, 'the throttled work waited out Retry-After and was tried again');
   assertSameOutcome(r, 'dataverse concurrency');
 });
@@ -230,11 +257,18 @@ test('SIM_LIMITS=real at CLOCK_SPEED=10: a generated tenant ends in the same Dat
 });
 
 test('exsync sim honours SIM_LIMITS: real limits answer with the rate-limit headers; a bad value is refused', async () => {
-  const bad = spawnSync(process.execPath, [CLI, 'sim'], { env: { ...process.env, SIM_LIMITS: 'strict' }, encoding: 'utf8', timeout: CLI_HANG_GUARD_MS });
+  const bad = spawnSync(process.execPath, [CLI, 'sim'], {
+    env: { ...process.env, SIM_LIMITS: 'strict' },
+    encoding: 'utf8',
+    timeout: CLI_HANG_GUARD_MS,
+  });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /SIM_LIMITS: "strict" is not one of off, real/);
 
-  const child = spawn(process.execPath, [CLI, 'sim'], { env: { ...process.env, SIM_LIMITS: 'real' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'sim'], {
+    env: { ...process.env, SIM_LIMITS: 'real' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const urls = await new Promise<string>((resolve, reject) => {
       let out = '';

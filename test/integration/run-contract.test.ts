@@ -7,13 +7,19 @@ import { join } from 'node:path';
 import { cleanup, exsync, runTenant, type Dump } from '../support/cli';
 import { acceptanceFixtureF, withInboxMessage, ALICE, BOB } from '../../local/tenant/acceptance';
 
-interface Folder { wellKnownName?: string; messages?: { id: string }[]; childFolders?: Folder[] }
+interface Folder {
+  wellKnownName?: string;
+  messages?: { id: string }[];
+  childFolders?: Folder[];
+}
 
 /** Graph ids of the messages in the folders the email workload syncs, per mailbox. */
 function syncedMessageIds(dump: Dump, folders: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [mailbox, box] of Object.entries(dump.exchange as Record<string, { mailFolders: Folder[] }>)) {
-    const ids = box.mailFolders.filter((f) => folders.includes(f.wellKnownName ?? '')).flatMap((f) => (f.messages ?? []).map((m) => m.id));
+    const ids = box.mailFolders
+      .filter((f) => folders.includes(f.wellKnownName ?? ''))
+      .flatMap((f) => (f.messages ?? []).map((m) => m.id));
     out.set(mailbox, ids);
   }
   return out;
@@ -55,10 +61,16 @@ test('the demo tenant: every message in every synced folder has exactly one deci
 test('a Graph item with a missing or malformed field gets a failed or skipped decision and the rest of the mailbox syncs', () => {
   let f = acceptanceFixtureF();
   f = withInboxMessage(f, ALICE, { subject: 'no message id', from: { emailAddress: { address: BOB } } });
-  f = withInboxMessage(f, ALICE, { internetMessageId: '<bad-sender@x>', subject: 'bad sender', from: { emailAddress: { address: 'not an address' } } });
+  f = withInboxMessage(f, ALICE, {
+    internetMessageId: '<bad-sender@x>',
+    subject: 'bad sender',
+    from: { emailAddress: { address: 'not an address' } },
+  });
   f = withInboxMessage(f, ALICE, { internetMessageId: '<no-sender@x>', subject: 'no sender at all' });
   f = withInboxMessage(f, ALICE, {
-    internetMessageId: '<good@fabrikam.com>', subject: 'RE: Quote Q-100', from: { emailAddress: { address: BOB } },
+    internetMessageId: '<good@fabrikam.com>',
+    subject: 'RE: Quote Q-100',
+    from: { emailAddress: { address: BOB } },
     internetMessageHeaders: [{ name: 'In-Reply-To', value: '<e1@contoso.onmicrosoft.com>' }],
   });
   const run = runTenant(f);
@@ -95,7 +107,9 @@ test('an invalid fixture is refused with the path at fault, before anything runs
 });
 
 test('bad settings stop the start with one message that names every problem', () => {
-  const r = exsync(['run', '--once'], { env: { GRAPH_PAGE_SIZE: 'lots', SYNC_INTERVAL_SECONDS: '1', CREDENTIAL_MODE: 'password' } });
+  const r = exsync(['run', '--once'], {
+    env: { GRAPH_PAGE_SIZE: 'lots', SYNC_INTERVAL_SECONDS: '1', CREDENTIAL_MODE: 'password' },
+  });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /GRAPH_PAGE_SIZE/);
   assert.match(r.stderr, /SYNC_INTERVAL_SECONDS/);

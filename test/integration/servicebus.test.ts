@@ -4,7 +4,12 @@
 // scheduling, sessions and lock expiry are not exercised here.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServiceBusQueue, toReplayMessage, toServiceBusMessage, fromDeadLetter } from '../../shared/adapters/servicebus';
+import {
+  createServiceBusQueue,
+  toReplayMessage,
+  toServiceBusMessage,
+  fromDeadLetter,
+} from '../../shared/adapters/servicebus';
 import { ServiceBusPeer, jsonBody, type PeerEvent, type StoredMessage } from '../support/amqp-peer';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 
@@ -12,10 +17,27 @@ describe('service bus mapping', () => {
   it('maps an outgoing message to a JSON ServiceBusMessage', () => {
     const at = new Date('2025-01-01T00:05:00Z');
     assert.deepEqual(
-      toServiceBusMessage({ messageId: 'mbx:email:1', sessionId: 'mbx', body: { job: 1 }, applicationProperties: { kind: 'sync' }, scheduledEnqueueTimeUtc: at }),
-      { body: { job: 1 }, messageId: 'mbx:email:1', sessionId: 'mbx', contentType: 'application/json', applicationProperties: { kind: 'sync' }, scheduledEnqueueTimeUtc: at },
+      toServiceBusMessage({
+        messageId: 'mbx:email:1',
+        sessionId: 'mbx',
+        body: { job: 1 },
+        applicationProperties: { kind: 'sync' },
+        scheduledEnqueueTimeUtc: at,
+      }),
+      {
+        body: { job: 1 },
+        messageId: 'mbx:email:1',
+        sessionId: 'mbx',
+        contentType: 'application/json',
+        applicationProperties: { kind: 'sync' },
+        scheduledEnqueueTimeUtc: at,
+      },
     );
-    assert.deepEqual(toServiceBusMessage({ messageId: 'w', body: [1] }), { body: [1], messageId: 'w', contentType: 'application/json' });
+    assert.deepEqual(toServiceBusMessage({ messageId: 'w', body: [1] }), {
+      body: [1],
+      messageId: 'w',
+      contentType: 'application/json',
+    });
   });
 
   it('reads a dead letter and builds its replay with a new id', () => {
@@ -46,8 +68,12 @@ describe('service bus mapping', () => {
     assert.equal(replay.applicationProperties!.replayOf, 'x'.repeat(128));
   });
 
-  it('drops the broker\'s dead-letter stamp from the replay, keeping the other properties', () => {
-    const dl = { body: {}, messageId: 'm', applicationProperties: { kind: 'write', DeadLetterReason: 'Poison', DeadLetterErrorDescription: 'bad' } } as unknown as ServiceBusReceivedMessage;
+  it("drops the broker's dead-letter stamp from the replay, keeping the other properties", () => {
+    const dl = {
+      body: {},
+      messageId: 'm',
+      applicationProperties: { kind: 'write', DeadLetterReason: 'Poison', DeadLetterErrorDescription: 'bad' },
+    } as unknown as ServiceBusReceivedMessage;
     assert.deepEqual(toReplayMessage(dl).applicationProperties, { kind: 'write', replayOf: 'm' });
   });
 });
@@ -66,7 +92,10 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
     }
   }
   /** Runs fn with an adapter on the peer, closing the SDK client whatever happens. */
-  async function withQueue<T>(peer: ServiceBusPeer, fn: (q: ReturnType<typeof createServiceBusQueue>) => Promise<T>): Promise<T> {
+  async function withQueue<T>(
+    peer: ServiceBusPeer,
+    fn: (q: ReturnType<typeof createServiceBusQueue>) => Promise<T>,
+  ): Promise<T> {
     const q = createServiceBusQueue({ connectionString: peer.connectionString });
     try {
       return await fn(q);
@@ -84,8 +113,14 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
   const managementCalls = (peer: ServiceBusPeer, entity: string) =>
     peer.events
       .filter((e): e is Extract<PeerEvent, { type: 'management' }> => e.type === 'management' && e.entity === entity)
-      .map((e) => ({ operation: e.operation, from: e.body['from-sequence-number'], count: e.body['message-count'], status: e.statusCode }));
-  const settlements = (peer: ServiceBusPeer) => peer.events.filter((e): e is Extract<PeerEvent, { type: 'settle' }> => e.type === 'settle');
+      .map((e) => ({
+        operation: e.operation,
+        from: e.body['from-sequence-number'],
+        count: e.body['message-count'],
+        status: e.statusCode,
+      }));
+  const settlements = (peer: ServiceBusPeer) =>
+    peer.events.filter((e): e is Extract<PeerEvent, { type: 'settle' }> => e.type === 'settle');
   const DLQ = 'activity-writes/$DeadLetterQueue';
 
   // activity-writes is not session-enabled (infra/app/servicebus.bicep): its messages carry no session id.
@@ -119,17 +154,40 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
     withPeer(async (peer) => {
       await withQueue(peer, async (q) => {
         await q.send('sync-jobs', [
-          { messageId: 'mbx-1:email:1', sessionId: 'mbx-1', body: { kind: 'sync', mailboxId: 'mbx-1' }, applicationProperties: { workload: 'email' } },
+          {
+            messageId: 'mbx-1:email:1',
+            sessionId: 'mbx-1',
+            body: { kind: 'sync', mailboxId: 'mbx-1' },
+            applicationProperties: { workload: 'email' },
+          },
           { messageId: 'mbx-2:email:1', sessionId: 'mbx-2', body: { kind: 'sync', mailboxId: 'mbx-2' } },
         ]);
         await q.send('activity-writes', [{ messageId: 'w1', body: { writes: [] } }]);
       });
       assert.deepEqual(peer.queue('sync-jobs').active.map(wire), [
-        { messageId: 'mbx-1:email:1', sessionId: 'mbx-1', contentType: 'application/json', applicationProperties: { workload: 'email' }, body: { kind: 'sync', mailboxId: 'mbx-1' } },
-        { messageId: 'mbx-2:email:1', sessionId: 'mbx-2', contentType: 'application/json', applicationProperties: undefined, body: { kind: 'sync', mailboxId: 'mbx-2' } },
+        {
+          messageId: 'mbx-1:email:1',
+          sessionId: 'mbx-1',
+          contentType: 'application/json',
+          applicationProperties: { workload: 'email' },
+          body: { kind: 'sync', mailboxId: 'mbx-1' },
+        },
+        {
+          messageId: 'mbx-2:email:1',
+          sessionId: 'mbx-2',
+          contentType: 'application/json',
+          applicationProperties: undefined,
+          body: { kind: 'sync', mailboxId: 'mbx-2' },
+        },
       ]);
       assert.deepEqual(peer.queue('activity-writes').active.map(wire), [
-        { messageId: 'w1', sessionId: undefined, contentType: 'application/json', applicationProperties: undefined, body: { writes: [] } },
+        {
+          messageId: 'w1',
+          sessionId: undefined,
+          contentType: 'application/json',
+          applicationProperties: undefined,
+          body: { writes: [] },
+        },
       ]);
       assert.deepEqual(peer.queue('sync-jobs').deadLetters, []);
     }));
@@ -147,7 +205,11 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
           body: { kind: 'write', mailboxId: 'mbx-1', entries: [{ id: 'e1' }] },
           messageId: 'mbx-1:write:1',
           // fromDeadLetter keeps every scalar application property, Service Bus's two dead-letter ones included.
-          applicationProperties: { workload: 'email', DeadLetterReason: 'MaxDeliveryCountExceeded', DeadLetterErrorDescription: 'Message could not be consumed after 10 delivery attempts.' },
+          applicationProperties: {
+            workload: 'email',
+            DeadLetterReason: 'MaxDeliveryCountExceeded',
+            DeadLetterErrorDescription: 'Message could not be consumed after 10 delivery attempts.',
+          },
           deliveryCount: 10,
           reason: 'MaxDeliveryCountExceeded',
           description: 'Message could not be consumed after 10 delivery attempts.',
@@ -167,7 +229,10 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
         {
           body: { kind: 'write', mailboxId: 'mbx-3', entries: [{ id: 'e2' }, { id: 'e3' }] },
           messageId: 'mbx-3:write:2',
-          applicationProperties: { DeadLetterReason: 'TTLExpiredException', DeadLetterErrorDescription: 'The message expired and was dead lettered.' },
+          applicationProperties: {
+            DeadLetterReason: 'TTLExpiredException',
+            DeadLetterErrorDescription: 'The message expired and was dead lettered.',
+          },
           deliveryCount: 0,
           reason: 'TTLExpiredException',
           description: 'The message expired and was dead lettered.',
@@ -187,20 +252,32 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
   it('pages through more dead letters than one peek returns, and stops at max', () =>
     withPeer(async (peer) => {
       for (let i = 0; i < 250; i++) {
-        peer.seedDeadLetter('sync-jobs', { messageId: `mbx-${i}:email:1`, sessionId: `mbx-${i}`, body: { kind: 'sync', mailboxId: `mbx-${i}` }, reason: 'MaxDeliveryCountExceeded', description: 'd' });
+        peer.seedDeadLetter('sync-jobs', {
+          messageId: `mbx-${i}:email:1`,
+          sessionId: `mbx-${i}`,
+          body: { kind: 'sync', mailboxId: `mbx-${i}` },
+          reason: 'MaxDeliveryCountExceeded',
+          description: 'd',
+        });
       }
       const all = await withQueue(peer, (q) => q.listDeadLetters('sync-jobs'));
       assert.deepEqual(
         all.map((d) => d.messageId),
         Array.from({ length: 250 }, (_, i) => `mbx-${i}:email:1`),
       );
-      assert.deepEqual([all[249]!.body, all[249]!.sessionId, all[249]!.reason], [{ kind: 'sync', mailboxId: 'mbx-249' }, 'mbx-249', 'MaxDeliveryCountExceeded']);
-      assert.deepEqual(managementCalls(peer, 'sync-jobs/$DeadLetterQueue').map((p) => [p.from, p.count, p.status]), [
-        [1, 100, 200],
-        [101, 100, 200],
-        [201, 100, 200],
-        [251, 100, 204],
-      ]);
+      assert.deepEqual(
+        [all[249]!.body, all[249]!.sessionId, all[249]!.reason],
+        [{ kind: 'sync', mailboxId: 'mbx-249' }, 'mbx-249', 'MaxDeliveryCountExceeded'],
+      );
+      assert.deepEqual(
+        managementCalls(peer, 'sync-jobs/$DeadLetterQueue').map((p) => [p.from, p.count, p.status]),
+        [
+          [1, 100, 200],
+          [101, 100, 200],
+          [201, 100, 200],
+          [251, 100, 204],
+        ],
+      );
 
       peer.events.length = 0;
       const some = await withQueue(peer, (q) => q.listDeadLetters('sync-jobs', 150));
@@ -208,16 +285,21 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
         some.map((d) => d.messageId),
         Array.from({ length: 150 }, (_, i) => `mbx-${i}:email:1`),
       );
-      assert.deepEqual(managementCalls(peer, 'sync-jobs/$DeadLetterQueue').map((p) => [p.from, p.count, p.status]), [
-        [1, 100, 200],
-        [101, 50, 200],
-      ]);
+      assert.deepEqual(
+        managementCalls(peer, 'sync-jobs/$DeadLetterQueue').map((p) => [p.from, p.count, p.status]),
+        [
+          [1, 100, 200],
+          [101, 50, 200],
+        ],
+      );
     }));
 
   it('replays the accepted dead letters to the queue, completes them, and abandons the filtered-out one', () =>
     withPeer(async (peer) => {
       const [first, poison, third] = seedThree(peer);
-      const replayed = await withQueue(peer, (q) => q.replayDeadLetters('activity-writes', { filter: (d) => d.reason !== 'Poison' }));
+      const replayed = await withQueue(peer, (q) =>
+        q.replayDeadLetters('activity-writes', { filter: (d) => d.reason !== 'Poison' }),
+      );
       assert.equal(replayed, 2);
 
       // The queue got the two replays: new ids, the original id as replayOf, same body, session and content type.
@@ -238,7 +320,10 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
 
       // Completed ones left the dead-letter queue; the skipped one is back, unlocked, its delivery counted.
       const left = peer.queue('activity-writes').deadLetters;
-      assert.deepEqual(left.map((m) => m.message.message_id), ['mbx-2:write:7']);
+      assert.deepEqual(
+        left.map((m) => m.message.message_id),
+        ['mbx-2:write:7'],
+      );
       assert.equal(left[0], poison);
       assert.equal(left[0]!.lockedBy, undefined);
       assert.equal(left[0]!.deliveryCount, 2);
@@ -254,8 +339,13 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
       );
       // Resend before complete, for each replayed message.
       for (const id of ['mbx-1:write:1', 'mbx-3:write:2']) {
-        const sent = peer.events.findIndex((e) => e.type === 'transfer' && e.address === 'activity-writes' && String(e.messageId).startsWith(`${id}:replay:`));
-        const completed = peer.events.findIndex((e) => e.type === 'settle' && e.messageId === id && e.outcome === 'completed');
+        const sent = peer.events.findIndex(
+          (e) =>
+            e.type === 'transfer' && e.address === 'activity-writes' && String(e.messageId).startsWith(`${id}:replay:`),
+        );
+        const completed = peer.events.findIndex(
+          (e) => e.type === 'settle' && e.messageId === id && e.outcome === 'completed',
+        );
         assert.ok(sent >= 0 && completed > sent, `${id}: resent at ${sent}, completed at ${completed}`);
       }
       // Each dead letter was delivered once: the locked, skipped one was not handed out again.
@@ -269,7 +359,14 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
     withPeer(async (peer) => {
       // sync-jobs is session-enabled; its dead-letter sub-queue is not, so a plain receiver reads it.
       for (const n of [1, 2, 3]) {
-        peer.seedDeadLetter('sync-jobs', { messageId: `mbx-${n}:email:1`, sessionId: `mbx-${n}`, body: { kind: 'sync', mailboxId: `mbx-${n}` }, reason: 'MaxDeliveryCountExceeded', description: 'd', deliveryCount: 10 });
+        peer.seedDeadLetter('sync-jobs', {
+          messageId: `mbx-${n}:email:1`,
+          sessionId: `mbx-${n}`,
+          body: { kind: 'sync', mailboxId: `mbx-${n}` },
+          reason: 'MaxDeliveryCountExceeded',
+          description: 'd',
+          deliveryCount: 10,
+        });
       }
       const replayed = await withQueue(peer, (q) => q.replayDeadLetters('sync-jobs', { max: 1 }));
       assert.equal(replayed, 1);
@@ -278,9 +375,15 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
       assert.match(String(resent!.message.message_id), /^mbx-1:email:1:replay:[0-9a-f]{8}$/);
       assert.equal(resent!.message.group_id, 'mbx-1');
       assert.deepEqual(jsonBody(resent!), { kind: 'sync', mailboxId: 'mbx-1' });
-      assert.deepEqual(peer.queue('sync-jobs').deadLetters.map((m) => m.message.message_id), ['mbx-2:email:1', 'mbx-3:email:1']);
+      assert.deepEqual(
+        peer.queue('sync-jobs').deadLetters.map((m) => m.message.message_id),
+        ['mbx-2:email:1', 'mbx-3:email:1'],
+      );
       assert.ok(peer.queue('sync-jobs').deadLetters.every((m) => !m.lockedBy));
-      assert.deepEqual(settlements(peer).map((s) => [s.entity, s.messageId, s.outcome, s.via]), [['sync-jobs/$DeadLetterQueue', 'mbx-1:email:1', 'completed', 'link']]);
+      assert.deepEqual(
+        settlements(peer).map((s) => [s.entity, s.messageId, s.outcome, s.via]),
+        [['sync-jobs/$DeadLetterQueue', 'mbx-1:email:1', 'completed', 'link']],
+      );
     }));
 
   it('still completes and abandons when the SDK gave up its receive link (settles on $management)', () =>
@@ -290,7 +393,9 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
       // (The SDK refuses this for a message with a session id: SessionLockLost. activity-writes has none.)
       seedThree(peer);
       peer.answerDrains = false;
-      const replayed = await withQueue(peer, (q) => q.replayDeadLetters('activity-writes', { filter: (d) => d.reason !== 'Poison' }));
+      const replayed = await withQueue(peer, (q) =>
+        q.replayDeadLetters('activity-writes', { filter: (d) => d.reason !== 'Poison' }),
+      );
       assert.equal(replayed, 2);
       assert.ok(peer.events.some((e) => e.type === 'drain' && !e.answered));
       assert.deepEqual(
@@ -310,7 +415,10 @@ describe('service bus over AMQP (rhea peer)', { concurrency: true, timeout: 5 * 
         ],
       );
       assert.equal(peer.queue('activity-writes').active.length, 2);
-      assert.deepEqual(peer.queue('activity-writes').deadLetters.map((m) => [m.message.message_id, m.lockedBy]), [['mbx-2:write:7', undefined]]);
+      assert.deepEqual(
+        peer.queue('activity-writes').deadLetters.map((m) => [m.message.message_id, m.lockedBy]),
+        [['mbx-2:write:7', undefined]],
+      );
     }));
 
   // The SDK keeps its peek position on the management client it caches per connection and entity, not on the

@@ -9,7 +9,18 @@ import { useAzurite } from '../support/azurite';
 const azurite = useAzurite();
 const s = { ...DEFAULT_SMART_MATCHING, enabled: true };
 const entry = (i: number, over: Partial<Parameters<typeof smartEntryOf>[0]> = {}): SmartEntry =>
-  smartEntryOf({ activityid: `act-${i}`, messageKey: `m${i}@x.test`, outgoing: true, subject: `Pricing for Q${i % 4}`, addresses: ['alice@contoso.com', 'bob@fabrikam.com'], at: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString(), ...over }, s);
+  smartEntryOf(
+    {
+      activityid: `act-${i}`,
+      messageKey: `m${i}@x.test`,
+      outgoing: true,
+      subject: `Pricing for Q${i % 4}`,
+      addresses: ['alice@contoso.com', 'bob@fabrikam.com'],
+      at: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString(),
+      ...over,
+    },
+    s,
+  );
 const filed = (e: SmartEntry) => ({ entry: e, keys: entryKeys(e, s) });
 
 describe('Dataverse queries that hold at scale: the smart-matching index (Azurite)', () => {
@@ -20,19 +31,27 @@ describe('Dataverse queries that hold at scale: the smart-matching index (Azurit
   });
 
   it('finds an entry by any of its keys, with what correlation needs of it', async () => {
-    const e = entry(1, { regarding: { type: 'opportunity', id: 'opp-1' }, ownerId: 'alice', mailboxId: 'mbx-1', graphId: 'AAMk/1' });
+    const e = entry(1, {
+      regarding: { type: 'opportunity', id: 'opp-1' },
+      ownerId: 'alice',
+      mailboxId: 'mbx-1',
+      graphId: 'AAMk/1',
+    });
     await store.correlation.smart.put([filed(e)]);
     for (const key of entryKeys(e, s)) {
       const [found] = await store.correlation.smart.get([key]);
       assert.equal(found?.activityid, 'act-1');
       assert.deepEqual(found?.regarding, { type: 'opportunity', id: 'opp-1' });
-      assert.deepEqual([found?.subject, found?.messageKey, found?.ownerId, found?.graphId, found?.mailboxId, found?.at], ['Pricing for Q1', 'm1@x.test', 'alice', 'AAMk/1', 'mbx-1', e.at]);
+      assert.deepEqual(
+        [found?.subject, found?.messageKey, found?.ownerId, found?.graphId, found?.mailboxId, found?.at],
+        ['Pricing for Q1', 'm1@x.test', 'alice', 'AAMk/1', 'mbx-1', e.at],
+      );
       assert.deepEqual(found?.words, e.words);
     }
     assert.deepEqual(await store.correlation.smart.get(['a000000000000.w000000000000']), []);
   });
 
-  it('an entry filed before is kept as it is (the feed meeting this engine\'s own email changes nothing)', async () => {
+  it("an entry filed before is kept as it is (the feed meeting this engine's own email changes nothing)", async () => {
     await store.correlation.smart.put([filed(entry(1, { subject: 'changed later' }))]);
     const [found] = await store.correlation.smart.get([entryKeys(entry(1), s)[0]!]);
     assert.equal(found?.subject, 'Pricing for Q1');
@@ -41,15 +60,31 @@ describe('Dataverse queries that hold at scale: the smart-matching index (Azurit
 
   it('two writers filing under one key at once both land; a row keeps the newest that fit', async () => {
     const other = createTableStore({ connectionString: azurite.connectionString, tablePrefix: 'smart' });
-    await Promise.all([store.correlation.smart.put([filed(entry(4)), filed(entry(8))]), other.correlation.smart.put([filed(entry(12))])]);
+    await Promise.all([
+      store.correlation.smart.put([filed(entry(4)), filed(entry(8))]),
+      other.correlation.smart.put([filed(entry(12))]),
+    ]);
     const key = entryKeys(entry(4), s)[0]!;
     const ids = (await store.correlation.smart.get([key])).map((x) => x.activityid).sort();
-    assert.ok(['act-12', 'act-4', 'act-8'].every((id) => ids.includes(id)), ids.join());
-    const many = Array.from({ length: 900 }, (_, i) => filed(entry(1000 + i * 4, { subject: `Pricing for Q0 ${'x'.repeat(600)}`, at: new Date(Date.UTC(2025, 0, 2) + i * 60_000).toISOString() })));
+    assert.ok(
+      ['act-12', 'act-4', 'act-8'].every((id) => ids.includes(id)),
+      ids.join(),
+    );
+    const many = Array.from({ length: 900 }, (_, i) =>
+      filed(
+        entry(1000 + i * 4, {
+          subject: `Pricing for Q0 ${'x'.repeat(600)}`,
+          at: new Date(Date.UTC(2025, 0, 2) + i * 60_000).toISOString(),
+        }),
+      ),
+    );
     await store.correlation.smart.put(many);
     const kept = await store.correlation.smart.get([entryKeys(many[0]!.entry, s)[0]!]);
     assert.ok(kept.length < 900 && kept.length > 100, `${kept.length} kept`);
-    assert.ok(kept.some((x) => x.activityid === `act-${1000 + 899 * 4}`), 'the newest is kept');
+    assert.ok(
+      kept.some((x) => x.activityid === `act-${1000 + 899 * 4}`),
+      'the newest is kept',
+    );
   });
 
   it('the feed cursor moves under its ETag: a second writer with an old ETag is told so', async () => {

@@ -19,8 +19,11 @@ let evilConnections = 0;
 const events: { level: string; event: string; props?: LogProps }[] = [];
 
 const mail = (n: number) => ({
-  internetMessageId: `<cursor-${n}@fabrikam.com>`, subject: `Order ${n}`, receivedDateTime: `2025-01-09T0${n}:00:00Z`,
-  from: { emailAddress: { address: BOB } }, toRecipients: [{ emailAddress: { address: ALICE } }],
+  internetMessageId: `<cursor-${n}@fabrikam.com>`,
+  subject: `Order ${n}`,
+  receivedDateTime: `2025-01-09T0${n}:00:00Z`,
+  from: { emailAddress: { address: BOB } },
+  toRecipients: [{ emailAddress: { address: ALICE } }],
 });
 
 before(async () => {
@@ -33,7 +36,8 @@ before(async () => {
   const tenant = withInboxMessage(withInboxMessage(acceptanceFixtureF(), ALICE, mail(1)), ALICE, mail(2));
   tenant.dataverse.usersettingscollection![0]!.incomingemailfilteringmethod = 0;
   p = await startPipeline(tenant);
-  const record = (level: string) => (event: string, props?: LogProps) => void events.push({ level, event, ...(props ? { props } : {}) });
+  const record = (level: string) => (event: string, props?: LogProps) =>
+    void events.push({ level, event, ...(props ? { props } : {}) });
   p.deps = { ...p.deps, log: { info: record('info'), warn: record('warn'), error: record('error') } };
 });
 after(async () => {
@@ -46,8 +50,10 @@ async function cycle(): Promise<void> {
   p.sent.length = 0;
   p.clock.advance(3600_000);
   await runSchedule(p.deps, { force: true });
-  for (const job of p.sent.filter((s) => s.queue === QUEUES.syncJobs && s.message.sessionId === ALICE_MAILBOX_ID)) await handleSyncMessage(inbound(job.message), p.deps);
-  for (const w of p.sent.filter((s) => s.queue === QUEUES.activityWrites)) await handleWriteMessage(inbound(w.message), p.deps);
+  for (const job of p.sent.filter((s) => s.queue === QUEUES.syncJobs && s.message.sessionId === ALICE_MAILBOX_ID))
+    await handleSyncMessage(inbound(job.message), p.deps);
+  for (const w of p.sent.filter((s) => s.queue === QUEUES.activityWrites))
+    await handleWriteMessage(inbound(w.message), p.deps);
 }
 
 test('Stored links stay on Graph: a stored cursor that is not a Graph link restarts the folder round with a warning; the mailbox stays enabled', async () => {
@@ -72,15 +78,22 @@ test('Stored links stay on Graph: a stored cursor that is not a Graph link resta
   assert.doesNotMatch(String(warning?.props?.error), new RegExp(String(evilPort)));
   assert.equal(events.filter((e) => e.event === 'mailbox.alert').length, 0);
   assert.equal((await p.deps.mailboxes.get(ALICE_MAILBOX_ID))?.health.state, 'healthy');
-  assert.equal(p.dataverse.dump().mailboxes!.find((m) => m.mailboxid === ALICE_MAILBOX_ID)?.enabledforincomingemail, true);
+  assert.equal(
+    p.dataverse.dump().mailboxes!.find((m) => m.mailboxid === ALICE_MAILBOX_ID)?.enabledforincomingemail,
+    true,
+  );
 
   // A fresh round: a new delta link from Graph, the new mail decided, the earlier two not decided again.
   const after = await p.deps.checkpoints.get(ALICE_MAILBOX_ID, 'inbox');
   assert.equal(after?.cursorKind, 'delta');
   assert.ok(after!.cursor!.startsWith(`${p.graph.baseUrl}/`) && !after!.cursor!.includes('https://'));
-  assert.ok(!after!.reconciling, "the fresh round is complete");
+  assert.ok(!after!.reconciling, 'the fresh round is complete');
   const decided = (await p.deps.ledger.forMailbox(ALICE_MAILBOX_ID)).filter((d) => d.folder === 'inbox');
-  assert.deepEqual(decided.map((d) => d.internetMessageId).sort(), ['<cursor-1@fabrikam.com>', '<cursor-2@fabrikam.com>', '<cursor-3@fabrikam.com>']);
+  assert.deepEqual(decided.map((d) => d.internetMessageId).sort(), [
+    '<cursor-1@fabrikam.com>',
+    '<cursor-2@fabrikam.com>',
+    '<cursor-3@fabrikam.com>',
+  ]);
   for (const d of decidedBefore) assert.equal(decided.find((x) => x.graphId === d.graphId)?.decidedAt, d.decidedAt);
   assert.equal((p.dataverse.dump().emails ?? []).filter((e) => String(e.messageid).startsWith('<cursor-')).length, 3);
 });

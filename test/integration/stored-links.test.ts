@@ -31,7 +31,8 @@ class EvilServer {
       this.sockets.add(socket);
       socket.on('data', (d) => {
         this.received += d.toString('latin1');
-        if (this.received.includes('\r\n\r\n')) socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+        if (this.received.includes('\r\n\r\n'))
+          socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
       });
       socket.on('error', () => undefined);
       socket.on('close', () => this.sockets.delete(socket));
@@ -61,7 +62,12 @@ let dataverseAnswer: ((path: string) => { status: number; body?: unknown } | und
 before(async () => {
   evil = new EvilServer();
   await evil.start();
-  const tenant = withInboxMessage(acceptanceFixtureF(), ALICE, { internetMessageId: '<links-1@fabrikam.com>', subject: 'Links', from: { emailAddress: { address: BOB } }, toRecipients: [{ emailAddress: { address: ALICE } }] });
+  const tenant = withInboxMessage(acceptanceFixtureF(), ALICE, {
+    internetMessageId: '<links-1@fabrikam.com>',
+    subject: 'Links',
+    from: { emailAddress: { address: BOB } },
+    toRecipients: [{ emailAddress: { address: ALICE } }],
+  });
   clock = new ScaledClock(new Date(tenant.now!));
   sim = await startGraphSimulator({ tenant, clock, intercept: (r) => graphAnswer?.(r.path) });
   dv = await startDataverseSimulator({ tenant, clock, intercept: (r) => dataverseAnswer?.(r.path) });
@@ -102,7 +108,12 @@ function hostileLinks(): Record<string, string> {
   };
 }
 
-const refused = (e: unknown) => e instanceof UnsafeLinkError && e instanceof PermanentError && e.system === 'graph' && !e.message.includes(evil.port.toString()) && !e.message.includes('@');
+const refused = (e: unknown) =>
+  e instanceof UnsafeLinkError &&
+  e instanceof PermanentError &&
+  e.system === 'graph' &&
+  !e.message.includes(evil.port.toString()) &&
+  !e.message.includes('@');
 
 function assertNothingReachedEvil(): void {
   assert.equal(evil.connections, 0, 'a connection reached the other host');
@@ -133,7 +144,8 @@ test('Stored links stay on Graph: a hostile nextLink or deltaLink in a delta pag
   for (const annotation of ['@odata.nextLink', '@odata.deltaLink']) {
     for (const [name, link] of Object.entries(hostileLinks())) {
       evil.reset();
-      graphAnswer = (path) => (path.endsWith('/messages/delta') ? { status: 200, body: { value: [], [annotation]: link } } : undefined);
+      graphAnswer = (path) =>
+        path.endsWith('/messages/delta') ? { status: 200, body: { value: [], [annotation]: link } } : undefined;
       try {
         await assert.rejects(graph.messagesDelta(ALICE, 'inbox', undefined), refused, `${annotation} ${name}`);
       } finally {
@@ -147,7 +159,10 @@ test('Stored links stay on Graph: a hostile nextLink or deltaLink in a delta pag
 test('Stored links stay on Graph: a hostile childFolders nextLink is refused and not followed', async () => {
   for (const [name, link] of Object.entries(hostileLinks())) {
     evil.reset();
-    graphAnswer = (path) => (path.endsWith('/childFolders') ? { status: 200, body: { value: [{ id: 'f1', displayName: 'Projects' }], '@odata.nextLink': link } } : undefined);
+    graphAnswer = (path) =>
+      path.endsWith('/childFolders')
+        ? { status: 200, body: { value: [{ id: 'f1', displayName: 'Projects' }], '@odata.nextLink': link } }
+        : undefined;
     try {
       await assert.rejects(graph.childFolders(ALICE, 'inbox'), refused, name);
     } finally {
@@ -178,7 +193,7 @@ test('Stored links stay on Graph: a Dataverse nextLink off the environment is re
     'userinfo naming Dataverse before another host': `http://${dvHost}@${E()}/api/data/v9.2/systemusers`,
     'userinfo on Dataverse': `http://u:p@${dvHost}/api/data/v9.2/systemusers`,
     'a URL in the skiptoken': `${dv.baseUrl}/systemusers?$skiptoken=%3Ccookie%20next=%22https://${E()}%22/%3E`,
-    'backslashes': `http:\\\\${E()}\\api\\data\\v9.2\\systemusers`,
+    backslashes: `http:\\\\${E()}\\api\\data\\v9.2\\systemusers`,
     'another version': `${dvOrigin}/api/data/v9.20/systemusers`,
     'dot segments': `${dv.baseUrl}/../../../x`,
   };
@@ -191,7 +206,11 @@ test('Stored links stay on Graph: a Dataverse nextLink off the environment is re
       return { status: 200, body: { value: [{ systemuserid: '1' }], '@odata.nextLink': link } };
     };
     try {
-      await assert.rejects(api.getAll('/systemusers?$select=systemuserid'), (e) => e instanceof UnsafeLinkError && e.system === 'dataverse' && !e.message.includes('@'), name);
+      await assert.rejects(
+        api.getAll('/systemusers?$select=systemuserid'),
+        (e) => e instanceof UnsafeLinkError && e.system === 'dataverse' && !e.message.includes('@'),
+        name,
+      );
     } finally {
       dataverseAnswer = undefined;
     }

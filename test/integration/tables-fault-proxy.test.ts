@@ -15,8 +15,17 @@ let requests = 0;
 let proxy: TablesProxy;
 let store: TableStore;
 const decision: Decision = {
-  mailboxId: 'mbx-1', mailbox: 'a@contoso.test', workload: 'email', folder: 'inbox', internetMessageId: '<m1@contoso.test>', messageKey: 'm1@contoso.test',
-  graphId: 'AAMk-1', outcome: 'skipped', reason: 'NoRecipientMatch', correlationMethod: 'None', decidedAt: '2025-01-10T10:00:00.000Z',
+  mailboxId: 'mbx-1',
+  mailbox: 'a@contoso.test',
+  workload: 'email',
+  folder: 'inbox',
+  internetMessageId: '<m1@contoso.test>',
+  messageKey: 'm1@contoso.test',
+  graphId: 'AAMk-1',
+  outcome: 'skipped',
+  reason: 'NoRecipientMatch',
+  correlationMethod: 'None',
+  decidedAt: '2025-01-10T10:00:00.000Z',
 };
 
 describe('the Table Storage fault proxy', () => {
@@ -29,7 +38,10 @@ describe('the Table Storage fault proxy', () => {
   after(async () => proxy?.close());
 
   test('Backoff instead of instant redelivery: outside a fault the proxy passes Table Storage requests through unchanged', async () => {
-    assert.match(proxy.connectionString, new RegExp(`TableEndpoint=http://127\\.0\\.0\\.1:${proxy.port}/devstoreaccount1`));
+    assert.match(
+      proxy.connectionString,
+      new RegExp(`TableEndpoint=http://127\\.0\\.0\\.1:${proxy.port}/devstoreaccount1`),
+    );
     await store.ledger.record([decision]);
     assert.equal((await store.ledger.get('mbx-1', 'email', 'AAMk-1'))?.reason, 'NoRecipientMatch');
   });
@@ -45,11 +57,18 @@ describe('the Table Storage fault proxy', () => {
       ];
       for (const [what, call] of calls) {
         const before = requests;
-        const e = await call().then(() => undefined, (x: unknown) => x);
+        const e = await call().then(
+          () => undefined,
+          (x: unknown) => x,
+        );
         assert.ok(e instanceof TableStoreError, `${what}: ${String(e)}`);
         assert.equal(e.statusCode, 503, what);
         assert.equal(e.code, 'ServerBusy', what);
-        assert.deepEqual(retryableFailureOf(e), { kind: 'throttled', system: 'tables', status: 503, code: 'ServerBusy' }, what);
+        assert.deepEqual(
+          retryableFailureOf(e),
+          { kind: 'throttled', system: 'tables', status: 503, code: 'ServerBusy' },
+          what,
+        );
         assert.equal(requests - before, 1, `${what}: one request, no retry inside the SDK`);
       }
     } finally {

@@ -38,12 +38,24 @@ describe('table store (Azurite)', () => {
   describe('checkpoints', () => {
     it('inserts, reads back, and updates with the etag', async () => {
       assert.equal(await store.checkpoints.get('mbx-1', 'inbox'), undefined);
-      const first = await store.checkpoints.save({ mailboxId: 'mbx-1', folder: 'inbox', rounds: 0, cursor: 'https://graph/next?$skiptoken=a/b#c', cursorKind: 'next' });
+      const first = await store.checkpoints.save({
+        mailboxId: 'mbx-1',
+        folder: 'inbox',
+        rounds: 0,
+        cursor: 'https://graph/next?$skiptoken=a/b#c',
+        cursorKind: 'next',
+      });
       assert.ok(first.etag);
       const read = await store.checkpoints.get('mbx-1', 'inbox');
       assert.deepEqual(read, first);
       const longCursor = 'https://graph.microsoft.com/v1.0/delta?$deltatoken=' + 'x'.repeat(30_000);
-      const second = await store.checkpoints.save({ ...read!, cursor: longCursor, cursorKind: 'delta', rounds: 1, updatedAt: '2025-01-01T00:00:00.000Z' });
+      const second = await store.checkpoints.save({
+        ...read!,
+        cursor: longCursor,
+        cursorKind: 'delta',
+        rounds: 1,
+        updatedAt: '2025-01-01T00:00:00.000Z',
+      });
       assert.notEqual(second.etag, first.etag);
       const again = await store.checkpoints.get('mbx-1', 'inbox');
       assert.equal(again?.cursor, longCursor);
@@ -63,7 +75,10 @@ describe('table store (Azurite)', () => {
 
     it('rejects a second insert of the same checkpoint', async () => {
       await store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 });
-      await assert.rejects(store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 }), CheckpointConflictError);
+      await assert.rejects(
+        store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 }),
+        CheckpointConflictError,
+      );
     });
 
     it('lists every checkpoint', async () => {
@@ -126,7 +141,12 @@ describe('table store (Azurite)', () => {
         ...(i % 2 ? { regarding: { type: 'account', id: `acc-${i}` } } : {}),
         ...(i % 5 === 0 ? { trackingtoken: `CRM:${i}` } : {}),
       }));
-      entries.push({ messageKey: 'k1/#?@x.test', activityid: emailActivityId('k1/#?@x.test', true), outgoing: true, mailboxId: 'mbx-1' });
+      entries.push({
+        messageKey: 'k1/#?@x.test',
+        activityid: emailActivityId('k1/#?@x.test', true),
+        outgoing: true,
+        mailboxId: 'mbx-1',
+      });
       await store.correlation.put(entries);
       const keys = [...entries.map((e) => e.messageKey), 'unknown@x.test'];
       const found = await store.correlation.get(keys);
@@ -135,19 +155,42 @@ describe('table store (Azurite)', () => {
       const k1 = found.get('k1/#?@x.test')!;
       const byDirection = (x: IndexedEmail[]) => [...x].sort((a, b) => Number(a.outgoing) - Number(b.outgoing));
       assert.deepEqual(byDirection(k1), [
-        { messageKey: 'k1/#?@x.test', activityid: emailActivityId('k1/#?@x.test', false), outgoing: false, regarding: { type: 'account', id: 'acc-1' } },
-        { messageKey: 'k1/#?@x.test', activityid: emailActivityId('k1/#?@x.test', true), outgoing: true, mailboxId: 'mbx-1' },
+        {
+          messageKey: 'k1/#?@x.test',
+          activityid: emailActivityId('k1/#?@x.test', false),
+          outgoing: false,
+          regarding: { type: 'account', id: 'acc-1' },
+        },
+        {
+          messageKey: 'k1/#?@x.test',
+          activityid: emailActivityId('k1/#?@x.test', true),
+          outgoing: true,
+          mailboxId: 'mbx-1',
+        },
       ]);
-      assert.deepEqual(found.get('k0/#?@x.test'), [{ messageKey: 'k0/#?@x.test', activityid: emailActivityId('k0/#?@x.test', true), outgoing: true, trackingtoken: 'CRM:0' }]);
+      assert.deepEqual(found.get('k0/#?@x.test'), [
+        {
+          messageKey: 'k0/#?@x.test',
+          activityid: emailActivityId('k0/#?@x.test', true),
+          outgoing: true,
+          trackingtoken: 'CRM:0',
+        },
+      ]);
     });
   });
 
   describe('conversation threads', () => {
     const root = 'ab'.repeat(22);
     const member = (i: number, over: Partial<IndexedEmail> = {}): IndexedEmail => ({
-      messageKey: `t${i}@x.test`, activityid: emailActivityId(`t${i}@x.test`, false), outgoing: false, conversationRoot: root, mailboxId: 'mbx-1', ...over,
+      messageKey: `t${i}@x.test`,
+      activityid: emailActivityId(`t${i}@x.test`, false),
+      outgoing: false,
+      conversationRoot: root,
+      mailboxId: 'mbx-1',
+      ...over,
     });
-    const ids = async (s: TableStore) => ((await s.correlation.getConversations([root])).get(root) ?? []).map((x) => x.messageKey).sort();
+    const ids = async (s: TableStore) =>
+      ((await s.correlation.getConversations([root])).get(root) ?? []).map((x) => x.messageKey).sort();
 
     it('two writers adding to one thread at once both land (ETag, read again on 412/409)', async () => {
       const other = createTableStore({ connectionString: azurite.connectionString, tablePrefix: 'test' });
@@ -161,9 +204,13 @@ describe('table store (Azurite)', () => {
 
     it('an entry written again replaces its earlier version; a thread longer than one property is split', async () => {
       await store.correlation.put([member(1, { regarding: { type: 'account', id: 'acc-1' } })]);
-      const one = (await store.correlation.getConversations([root])).get(root)!.find((x) => x.messageKey === 't1@x.test');
+      const one = (await store.correlation.getConversations([root]))
+        .get(root)!
+        .find((x) => x.messageKey === 't1@x.test');
       assert.deepEqual(one?.regarding, { type: 'account', id: 'acc-1' });
-      const many = Array.from({ length: 300 }, (_, i) => member(100 + i, { subject: `${'long subject '.repeat(20)}${i}` }));
+      const many = Array.from({ length: 300 }, (_, i) =>
+        member(100 + i, { subject: `${'long subject '.repeat(20)}${i}` }),
+      );
       await store.correlation.put(many);
       assert.equal((await ids(store)).length, 305);
     });
@@ -182,10 +229,20 @@ describe('table store (Azurite)', () => {
         address: 'sales@contoso.test',
         owner: { type: 'queue', id: 'q1' },
         enabledForIncoming: true,
-        health: { state: 'failing', consecutiveFailures: 2, lastError: 'graph 503', nextDueAt: '2025-01-01T00:05:00.000Z' },
+        health: {
+          state: 'failing',
+          consecutiveFailures: 2,
+          lastError: 'graph 503',
+          nextDueAt: '2025-01-01T00:05:00.000Z',
+        },
       };
       await store.mailboxes.upsert(rec);
-      await store.mailboxes.upsert({ ...rec, mailboxId: 'mbx-2', enabledForIncoming: false, health: { state: 'healthy', consecutiveFailures: 0 } });
+      await store.mailboxes.upsert({
+        ...rec,
+        mailboxId: 'mbx-2',
+        enabledForIncoming: false,
+        health: { state: 'healthy', consecutiveFailures: 0 },
+      });
       const got = await store.mailboxes.get('mbx-1');
       assert.ok(got?.etag);
       const { etag: _etag, ...rest } = got!;

@@ -13,7 +13,12 @@ import { inbound, startPipeline, type TestPipeline } from '../support/pipeline';
 let p: TestPipeline;
 
 before(async () => {
-  const m = { internetMessageId: '<both@fabrikam.com>', subject: 'For both of you', from: { emailAddress: { address: 'someone@fabrikam.com' } }, toRecipients: [{ emailAddress: { address: ALICE } }, { emailAddress: { address: SALES } }] };
+  const m = {
+    internetMessageId: '<both@fabrikam.com>',
+    subject: 'For both of you',
+    from: { emailAddress: { address: 'someone@fabrikam.com' } },
+    toRecipients: [{ emailAddress: { address: ALICE } }, { emailAddress: { address: SALES } }],
+  };
   let tenant = withInboxMessage(acceptanceFixtureF(), ALICE, m);
   tenant = withInboxMessage(tenant, SALES, m);
   tenant.dataverse.usersettingscollection![0]!.incomingemailfilteringmethod = 0;

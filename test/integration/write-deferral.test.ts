@@ -19,15 +19,44 @@ after(async () => p?.stop());
 const missing = emailActivityId('not-written-yet@x.io', true);
 const id = emailActivityId('reply@fabrikam.com', false);
 const batch = (deferrals: number): WriteBatch => ({
-  kind: 'write', mailboxId: ALICE_MAILBOX_ID, workload: 'email', batchId: 'b1', deferrals,
-  entries: [{
-    decision: { mailboxId: ALICE_MAILBOX_ID, mailbox: ALICE, workload: 'email', folder: 'inbox', internetMessageId: '<reply@fabrikam.com>', messageKey: 'reply@fabrikam.com', graphId: 'g1', outcome: 'promoted', reason: 'CorrelationMatch', correlationMethod: 'InReplyTo', activityid: id, correlatedActivityId: missing, decidedAt: '2025-01-10T10:00:00.000Z' },
-    activity: {
-      activityid: id, subject: 'RE: x', description: '', directioncode: false, statuscode: 4, messageid: '<reply@fabrikam.com>', actualend: '2025-01-10T09:00:00.000Z',
-      correlatedActivityId: missing, parentActivityId: missing, acceptingEntity: { type: 'systemuser', id: ALICE_ID }, receivingMailboxId: ALICE_MAILBOX_ID,
-      parties: [{ mask: 1, addressused: BOB }],
+  kind: 'write',
+  mailboxId: ALICE_MAILBOX_ID,
+  workload: 'email',
+  batchId: 'b1',
+  deferrals,
+  entries: [
+    {
+      decision: {
+        mailboxId: ALICE_MAILBOX_ID,
+        mailbox: ALICE,
+        workload: 'email',
+        folder: 'inbox',
+        internetMessageId: '<reply@fabrikam.com>',
+        messageKey: 'reply@fabrikam.com',
+        graphId: 'g1',
+        outcome: 'promoted',
+        reason: 'CorrelationMatch',
+        correlationMethod: 'InReplyTo',
+        activityid: id,
+        correlatedActivityId: missing,
+        decidedAt: '2025-01-10T10:00:00.000Z',
+      },
+      activity: {
+        activityid: id,
+        subject: 'RE: x',
+        description: '',
+        directioncode: false,
+        statuscode: 4,
+        messageid: '<reply@fabrikam.com>',
+        actualend: '2025-01-10T09:00:00.000Z',
+        correlatedActivityId: missing,
+        parentActivityId: missing,
+        acceptingEntity: { type: 'systemuser', id: ALICE_ID },
+        receivingMailboxId: ALICE_MAILBOX_ID,
+        parties: [{ mask: 1, addressused: BOB }],
+      },
     },
-  }],
+  ],
 });
 
 test('the first attempts are deferred with a growing delay, nothing is recorded yet', async () => {
@@ -54,15 +83,44 @@ test('No endless or wrong work: a write deferred six times and then refused (its
   const replyId = emailActivityId('reply-to-deleted@fabrikam.com', false);
   const deletedOpportunity = '0dead000-0000-4000-8000-00000000dead';
   const first: WriteBatch = {
-    kind: 'write', mailboxId: ALICE_MAILBOX_ID, workload: 'email', batchId: 'b-regarding-gone',
-    entries: [{
-      decision: { mailboxId: ALICE_MAILBOX_ID, mailbox: ALICE, workload: 'email', folder: 'inbox', internetMessageId: '<reply-to-deleted@fabrikam.com>', messageKey: 'reply-to-deleted@fabrikam.com', graphId: 'g-gone', outcome: 'promoted', reason: 'CorrelationMatch', correlationMethod: 'InReplyTo', activityid: replyId, correlatedActivityId: E1_ID, decidedAt: '2025-01-10T10:00:00.000Z' },
-      activity: {
-        activityid: replyId, subject: 'RE: x', description: '', directioncode: false, statuscode: 4, messageid: '<reply-to-deleted@fabrikam.com>', actualend: '2025-01-10T09:00:00.000Z',
-        correlatedActivityId: E1_ID, parentActivityId: E1_ID, regarding: { type: 'opportunity', id: deletedOpportunity },
-        acceptingEntity: { type: 'systemuser', id: ALICE_ID }, receivingMailboxId: ALICE_MAILBOX_ID, parties: [{ mask: 1, addressused: BOB }],
+    kind: 'write',
+    mailboxId: ALICE_MAILBOX_ID,
+    workload: 'email',
+    batchId: 'b-regarding-gone',
+    entries: [
+      {
+        decision: {
+          mailboxId: ALICE_MAILBOX_ID,
+          mailbox: ALICE,
+          workload: 'email',
+          folder: 'inbox',
+          internetMessageId: '<reply-to-deleted@fabrikam.com>',
+          messageKey: 'reply-to-deleted@fabrikam.com',
+          graphId: 'g-gone',
+          outcome: 'promoted',
+          reason: 'CorrelationMatch',
+          correlationMethod: 'InReplyTo',
+          activityid: replyId,
+          correlatedActivityId: E1_ID,
+          decidedAt: '2025-01-10T10:00:00.000Z',
+        },
+        activity: {
+          activityid: replyId,
+          subject: 'RE: x',
+          description: '',
+          directioncode: false,
+          statuscode: 4,
+          messageid: '<reply-to-deleted@fabrikam.com>',
+          actualend: '2025-01-10T09:00:00.000Z',
+          correlatedActivityId: E1_ID,
+          parentActivityId: E1_ID,
+          regarding: { type: 'opportunity', id: deletedOpportunity },
+          acceptingEntity: { type: 'systemuser', id: ALICE_ID },
+          receivingMailboxId: ALICE_MAILBOX_ID,
+          parties: [{ mask: 1, addressused: BOB }],
+        },
       },
-    }],
+    ],
   };
   // Run the write handler on each message it leaves behind until none is left (bounded, so a loop fails the test).
   p.sent.length = 0;
@@ -82,5 +140,9 @@ test('No endless or wrong work: a write deferred six times and then refused (its
   assert.equal(d.outcome, 'failed');
   assert.equal(d.reason, 'WriteFailed');
   assert.match(String(d.detail), /404 .*opportunity With Id = 0dead000-0000-4000-8000-00000000dead Does Not Exist/);
-  assert.equal(p.dataverse.dump().emails!.find((e) => e.activityid === replyId), undefined, 'no row was created');
+  assert.equal(
+    p.dataverse.dump().emails!.find((e) => e.activityid === replyId),
+    undefined,
+    'no row was created',
+  );
 });

@@ -65,7 +65,18 @@ export interface DeadLetterSeed {
   contentType?: string;
 }
 
-type AnyLink = rhea.Sender & { credit: number; local: { attach: Record<string, unknown> }; remote: { attach: { source?: { address?: string }; target?: { address?: string }; snd_settle_mode?: number; rcv_settle_mode?: number } } };
+type AnyLink = rhea.Sender & {
+  credit: number;
+  local: { attach: Record<string, unknown> };
+  remote: {
+    attach: {
+      source?: { address?: string };
+      target?: { address?: string };
+      snd_settle_mode?: number;
+      rcv_settle_mode?: number;
+    };
+  };
+};
 
 /** The JSON a stored message carries in its data section, as the SDK would decode it. */
 export function jsonBody(m: StoredMessage): unknown {
@@ -73,7 +84,9 @@ export function jsonBody(m: StoredMessage): unknown {
 }
 
 function parseEntity(address: string): { queue: string; deadLetter: boolean } {
-  return address.endsWith(DLQ_SUFFIX) ? { queue: address.slice(0, -DLQ_SUFFIX.length), deadLetter: true } : { queue: address, deadLetter: false };
+  return address.endsWith(DLQ_SUFFIX)
+    ? { queue: address.slice(0, -DLQ_SUFFIX.length), deadLetter: true }
+    : { queue: address, deadLetter: false };
 }
 
 // The SDK turns a batching receiver's delivery tag into a lock token with this byte swap (an involution),
@@ -121,7 +134,11 @@ export class ServiceBusPeer {
       message_id: seed.messageId,
       content_type: seed.contentType ?? 'application/json',
       ...(seed.sessionId !== undefined ? { group_id: seed.sessionId } : {}),
-      application_properties: { ...(seed.applicationProperties ?? {}), DeadLetterReason: seed.reason, DeadLetterErrorDescription: seed.description },
+      application_properties: {
+        ...(seed.applicationProperties ?? {}),
+        DeadLetterReason: seed.reason,
+        DeadLetterErrorDescription: seed.description,
+      },
       body: rhea.message.data_section(Buffer.from(JSON.stringify(seed.body), 'utf8')),
     } as rhea.Message;
     const stored = this.store(message, seed.deliveryCount ?? 0);
@@ -208,7 +225,10 @@ export class ServiceBusPeer {
       const address = ctx.receiver!.target.address!;
       if (address === '$cbs') {
         // Accept every token: the SDK waits for a 200 before it attaches a link. CBS uses 'status-code'.
-        this.reply(ctx.connection, '$cbs', { correlation_id: ctx.message!.message_id, application_properties: { 'status-code': 200, 'status-description': 'OK' } });
+        this.reply(ctx.connection, '$cbs', {
+          correlation_id: ctx.message!.message_id,
+          application_properties: { 'status-code': 200, 'status-description': 'OK' },
+        });
         return;
       }
       if (address.endsWith(MGMT_SUFFIX)) {
@@ -250,9 +270,18 @@ export class ServiceBusPeer {
 
   /** Transfers queued on the link that rhea has not written yet: they will use credit rhea still counts. */
   private unsent(s: AnyLink): number {
-    const out = (s.session as unknown as { outgoing: { next_pending_delivery: number; next_delivery_id: number; deliveries: { by_id(id: number): { link: unknown } | undefined } } }).outgoing;
+    const out = (
+      s.session as unknown as {
+        outgoing: {
+          next_pending_delivery: number;
+          next_delivery_id: number;
+          deliveries: { by_id(id: number): { link: unknown } | undefined };
+        };
+      }
+    ).outgoing;
     let n = 0;
-    for (let id = out.next_pending_delivery; id < out.next_delivery_id; id++) if (out.deliveries.by_id(id)?.link === s) n++;
+    for (let id = out.next_pending_delivery; id < out.next_delivery_id; id++)
+      if (out.deliveries.by_id(id)?.link === s) n++;
     return n;
   }
 
@@ -270,7 +299,12 @@ export class ServiceBusPeer {
       next.lockedBy = randomBytes(16); // the SDK reads the tag as the lock token: it must be 16 bytes
       next.lockedUntil = new Date(Date.now() + LOCK_MS);
       this.locks.set(next.lockedBy.toString('hex'), { queue, deadLetter, stored: next });
-      this.events.push({ type: 'deliver', entity: address, messageId: next.message.message_id, sequenceNumber: next.sequenceNumber });
+      this.events.push({
+        type: 'deliver',
+        entity: address,
+        messageId: next.message.message_id,
+        sequenceNumber: next.sequenceNumber,
+      });
       s.send(this.wire(next), next.lockedBy);
     }
   }
@@ -279,10 +313,20 @@ export class ServiceBusPeer {
     const delivery = ctx.delivery!;
     if (!this.consumers.has(delivery.link as AnyLink)) return;
     const state = delivery.remote_state as { described(): unknown };
-    const error = outcome === undefined ? NOT_IMPLEMENTED : this.settle(Buffer.from(delivery.tag as Buffer), outcome, 'link') ? undefined : LOCK_LOST;
+    const error =
+      outcome === undefined
+        ? NOT_IMPLEMENTED
+        : this.settle(Buffer.from(delivery.tag as Buffer), outcome, 'link')
+          ? undefined
+          : LOCK_LOST;
     // The SDK's settle promise resolves only when the peer settles: echo the outcome, as Service Bus does;
     // an error state makes the SDK reject.
-    delivery.update(true, error ? (rhea.message as unknown as { rejected(f: object): { described(): unknown } }).rejected({ error }).described() : state.described());
+    delivery.update(
+      true,
+      error
+        ? (rhea.message as unknown as { rejected(f: object): { described(): unknown } }).rejected({ error }).described()
+        : state.described(),
+    );
   }
 
   /** Completes or abandons the message locked by this delivery tag; false when no such lock is held. */
@@ -291,7 +335,13 @@ export class ServiceBusPeer {
     if (!lock) return false;
     this.locks.delete(tag.toString('hex'));
     const { queue, deadLetter, stored } = lock;
-    this.events.push({ type: 'settle', entity: deadLetter ? queue + DLQ_SUFFIX : queue, messageId: stored.message.message_id, outcome, via });
+    this.events.push({
+      type: 'settle',
+      entity: deadLetter ? queue + DLQ_SUFFIX : queue,
+      messageId: stored.message.message_id,
+      outcome,
+      via,
+    });
     delete stored.lockedBy;
     delete stored.lockedUntil;
     if (outcome === 'completed') {
@@ -319,10 +369,17 @@ export class ServiceBusPeer {
         .sort((a, b) => a.sequenceNumber - b.sequenceNumber)
         .slice(0, count);
       if (page.length === 0) statusCode = 204;
-      else responseBody = { messages: page.map((m) => ({ message: rhea.message.encode(this.wire({ ...m, lockedUntil: undefined } as StoredMessage)) })) };
+      else
+        responseBody = {
+          messages: page.map((m) => ({
+            message: rhea.message.encode(this.wire({ ...m, lockedUntil: undefined } as StoredMessage)),
+          })),
+        };
     } else if (operation === 'com.microsoft:update-disposition') {
       // lock-tokens: an array of uuids; disposition-status: completed | abandoned (| defered | suspended).
-      const outcome = ({ completed: 'completed', abandoned: 'abandoned' } as Record<string, Outcome | undefined>)[String(body['disposition-status'])];
+      const outcome = ({ completed: 'completed', abandoned: 'abandoned' } as Record<string, Outcome | undefined>)[
+        String(body['disposition-status'])
+      ];
       const tokens = (body['lock-tokens'] as Buffer[] | undefined) ?? [];
       if (!outcome) statusCode = 501;
       else if (!tokens.every((t) => this.settle(reorder(Buffer.from(t)), outcome, 'management'))) statusCode = 410;
@@ -335,7 +392,11 @@ export class ServiceBusPeer {
     this.reply(connection, String(request.reply_to), {
       correlation_id: request.message_id,
       // Service Bus management responses use camelCase keys; the SDK's peek reads `statusCode` itself.
-      application_properties: { statusCode: rhea.types.wrap_int(statusCode), statusDescription: description, ...(error ? { errorCondition: error.condition } : {}) },
+      application_properties: {
+        statusCode: rhea.types.wrap_int(statusCode),
+        statusDescription: description,
+        ...(error ? { errorCondition: error.condition } : {}),
+      },
       ...(responseBody !== undefined ? { body: responseBody } : {}),
     });
   }

@@ -33,23 +33,44 @@ export const CLI_HANG_GUARD_MS = 15 * 60_000;
  * Runs exsync with the given arguments in a fresh working directory (or `dir`). `timeoutMs` can only lengthen
  * the hang guard: a shorter limit would make the result depend on the machine's speed.
  */
-export function exsync(args: string[], opts: { dir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
+export function exsync(
+  args: string[],
+  opts: { dir?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): CliRun {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'exsync-test-'));
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(DATAVERSE_URL|GRAPH_BASE_URL|AzureWebJobsStorage|CREDENTIAL_MODE|STATIC_TOKEN)$/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(DATAVERSE_URL|GRAPH_BASE_URL|AzureWebJobsStorage|CREDENTIAL_MODE|STATIC_TOKEN)$/.test(k))
+      env[k] = v;
   const guard = Math.max(opts.timeoutMs ?? 0, CLI_HANG_GUARD_MS);
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: guard, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw new Error(`exsync ${args.join(' ')}: ${(r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `still running after the ${guard / 60_000}-minute hang guard, killed` : r.error.message}\n${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    env: { ...env, ...opts.env },
+    encoding: 'utf8',
+    timeout: guard,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error)
+    throw new Error(
+      `exsync ${args.join(' ')}: ${(r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `still running after the ${guard / 60_000}-minute hang guard, killed` : r.error.message}\n${r.stdout ?? ''}\n${r.stderr ?? ''}`,
+    );
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, dir };
 }
 
 /** Writes the fixture, runs `exsync run --once --tenant F --data D --dump S`, returns the dump. */
-export function runTenant(tenant: TenantFixture | string, extra: string[] = [], opts: { dir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun & { dump: Dump } {
+export function runTenant(
+  tenant: TenantFixture | string,
+  extra: string[] = [],
+  opts: { dir?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): CliRun & { dump: Dump } {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'exsync-test-'));
   const fixture = typeof tenant === 'string' ? tenant : join(dir, 'tenant.json');
   if (typeof tenant !== 'string') writeFileSync(fixture, JSON.stringify(tenant));
   const dumpFile = join(dir, 'dump.json');
-  const r = exsync(['run', '--once', '--tenant', fixture, '--data', join(dir, 'data'), '--dump', dumpFile, ...extra], { ...opts, dir });
+  const r = exsync(['run', '--once', '--tenant', fixture, '--data', join(dir, 'data'), '--dump', dumpFile, ...extra], {
+    ...opts,
+    dir,
+  });
   if (r.code !== 0) throw new Error(`exsync exited ${r.code}\n${r.stdout}\n${r.stderr}`);
   return { ...r, dump: JSON.parse(readFileSync(dumpFile, 'utf8')) as Dump };
 }
@@ -64,6 +85,10 @@ export function createdEmails(dump: Dump, fixture: TenantFixture): Record<string
   return (dump.dataverse.emails ?? []).filter((e) => !before.has(e.activityid));
 }
 
-export function decisionFor(dump: Dump, mailbox: string, internetMessageId: string): Record<string, unknown> | undefined {
+export function decisionFor(
+  dump: Dump,
+  mailbox: string,
+  internetMessageId: string,
+): Record<string, unknown> | undefined {
   return dump.decisions.find((d) => d.mailbox === mailbox && d.internetMessageId === internetMessageId);
 }

@@ -32,7 +32,8 @@ export function parseIgnore(text: string): Rule[] {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/\s+$/, '');
     if (!line || line.startsWith('#')) continue;
-    if (line.startsWith('!') || line.startsWith('\\') || /[[\]]/.test(line)) throw new Error(`.funcignore: "${line}" uses syntax this model does not read`);
+    if (line.startsWith('!') || line.startsWith('\\') || /[[\]]/.test(line))
+      throw new Error(`.funcignore: "${line}" uses syntax this model does not read`);
     const dirOnly = line.endsWith('/');
     const body = dirOnly ? line.slice(0, -1) : line;
     const anchored = body.includes('/');
@@ -43,7 +44,8 @@ export function parseIgnore(text: string): Rule[] {
 }
 
 /** Whether a path (relative, '/'-separated) is ignored by itself; parents are the walk's business. */
-export const ignored = (rules: Rule[], path: string, isDir: boolean): boolean => rules.some((r) => (!r.dirOnly || isDir) && r.re.test(path));
+export const ignored = (rules: Rule[], path: string, isDir: boolean): boolean =>
+  rules.some((r) => (!r.dirOnly || isDir) && r.re.test(path));
 
 /** Every file under root that survives the rules; an ignored directory is not entered (as the tools do). */
 export function filesAfterIgnore(root: string, rules: Rule[], rel = ''): string[] {

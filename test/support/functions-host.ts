@@ -20,7 +20,8 @@ export interface RegisteredFunction {
 }
 
 /** The trigger binding of a registration (the one binding whose type ends in "Trigger"). */
-export const triggerOf = (f: RegisteredFunction): Binding => Object.values(f.bindings).find((b) => /Trigger$/.test(b.type))!;
+export const triggerOf = (f: RegisteredFunction): Binding =>
+  Object.values(f.bindings).find((b) => /Trigger$/.test(b.type))!;
 
 /** package.json "main" as the worker reads it: one path with `{a,b}` alternatives and `*` within a segment. */
 export function expandMain(root: string, main: string): string[] {
@@ -34,7 +35,9 @@ export function expandMain(root: string, main: string): string[] {
   const re = new RegExp(`^${parts[i]!.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
   let names: string[];
   try {
-    names = readdirSync(join(root, dir)).filter((n) => re.test(n)).sort();
+    names = readdirSync(join(root, dir))
+      .filter((n) => re.test(n))
+      .sort();
   } catch {
     return [];
   }
@@ -81,5 +84,7 @@ export function registeredFunctions(root: string): { files: string[]; functions:
 export function reservedRouteProblem(functionName: string, route: string | undefined): string | undefined {
   const effective = (route && route.trim() ? route : functionName).replace(/^\/+|\/+$/g, '').toLowerCase();
   const reserved = ['admin', 'runtime'].find((p) => effective.startsWith(p));
-  return reserved ? `${functionName}: route "${route ?? ''}" starts with "${reserved}", which the Functions host reserves` : undefined;
+  return reserved
+    ? `${functionName}: route "${route ?? ''}" starts with "${reserved}", which the Functions host reserves`
+    : undefined;
 }

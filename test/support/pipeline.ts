@@ -27,17 +27,32 @@ export async function startPipeline(
 ): Promise<TestPipeline & { clock: ScaledClock }> {
   const azurite = await startAzurite({ inMemory: true });
   const clock = new ScaledClock(new Date(tenant.now ?? Date.now()));
-  const graph = await startGraphSimulator({ tenant, clock, ...(sims.graphIntercept ? { intercept: sims.graphIntercept } : {}) });
+  const graph = await startGraphSimulator({
+    tenant,
+    clock,
+    ...(sims.graphIntercept ? { intercept: sims.graphIntercept } : {}),
+  });
   const dataverse = await startDataverseSimulator({ tenant, clock });
   const settings = loadSettings({
-    AzureWebJobsStorage: azurite.connectionString, GRAPH_BASE_URL: graph.baseUrl, DATAVERSE_URL: dataverse.baseUrl,
-    CREDENTIAL_MODE: 'static', STATIC_TOKEN: 'test-token', ...env,
+    AzureWebJobsStorage: azurite.connectionString,
+    GRAPH_BASE_URL: graph.baseUrl,
+    DATAVERSE_URL: dataverse.baseUrl,
+    CREDENTIAL_MODE: 'static',
+    STATIC_TOKEN: 'test-token',
+    ...env,
   });
   const sent: TestPipeline['sent'] = [];
-  const queue = { send: async (q: QueueName, messages: OutgoingMessage[]) => void sent.push(...messages.map((message) => ({ queue: q, message }))) };
+  const queue = {
+    send: async (q: QueueName, messages: OutgoingMessage[]) =>
+      void sent.push(...messages.map((message) => ({ queue: q, message }))),
+  };
   const deps = await composePipeline({ settings, queue, clock, log: createLog(() => undefined) });
   return {
-    deps, graph, dataverse, sent, clock,
+    deps,
+    graph,
+    dataverse,
+    sent,
+    clock,
     async stop() {
       await graph.close();
       await dataverse.close();
@@ -47,4 +62,9 @@ export async function startPipeline(
 }
 
 /** A recorded message as a trigger hands it over. */
-export const inbound = (m: OutgoingMessage) => ({ body: m.body, messageId: m.messageId, ...(m.sessionId ? { sessionId: m.sessionId } : {}), deliveryCount: 1 });
+export const inbound = (m: OutgoingMessage) => ({
+  body: m.body,
+  messageId: m.messageId,
+  ...(m.sessionId ? { sessionId: m.sessionId } : {}),
+  deliveryCount: 1,
+});

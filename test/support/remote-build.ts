@@ -27,9 +27,18 @@ export interface PackageJson {
 }
 
 /** Root scripts `npm install` (no arguments, in the project) runs, in npm's order. */
-const INSTALL_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
+const INSTALL_LIFECYCLE = [
+  'preinstall',
+  'install',
+  'postinstall',
+  'prepublish',
+  'preprepare',
+  'prepare',
+  'postprepare',
+];
 
-const npm = (args: string[], cwd: string) => spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+const npm = (args: string[], cwd: string) =>
+  spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
 
 /**
  * `npm prune --omit=dev --omit=optional [&& rm -f dist/<file> …]` -> the omitted kinds and the build leftovers it
@@ -41,19 +50,33 @@ export function pruneOmits(script: string | undefined): Set<string> {
 
 export function parseBuildAzure(script: string | undefined): { omit: Set<string>; removes: string[] } {
   const m = /^npm prune((?: --omit=(?:dev|optional|peer))+)((?: && rm -f dist\/[\w.-]+)*)$/.exec((script ?? '').trim());
-  if (!m) throw new Error(`build:azure is not "npm prune --omit=..." with optional "&& rm -f dist/<file>": ${script ?? '(missing)'}`);
-  return { omit: new Set([...m[1]!.matchAll(/--omit=(\w+)/g)].map((x) => x[1]!)), removes: [...m[2]!.matchAll(/rm -f (dist\/[\w.-]+)/g)].map((x) => x[1]!) };
+  if (!m)
+    throw new Error(
+      `build:azure is not "npm prune --omit=..." with optional "&& rm -f dist/<file>": ${script ?? '(missing)'}`,
+    );
+  return {
+    omit: new Set([...m[1]!.matchAll(/--omit=(\w+)/g)].map((x) => x[1]!)),
+    removes: [...m[2]!.matchAll(/rm -f (dist\/[\w.-]+)/g)].map((x) => x[1]!),
+  };
 }
 
 /** Lock entries (`node_modules/...` paths) that a prune with these omissions keeps, and those it removes. */
-export function pruneByLock(lockText: string, omit: Set<string>): { kept: Map<string, LockEntry>; removed: Map<string, LockEntry> } {
+export function pruneByLock(
+  lockText: string,
+  omit: Set<string>,
+): { kept: Map<string, LockEntry>; removed: Map<string, LockEntry> } {
   const lock = JSON.parse(lockText) as { lockfileVersion: number; packages: Record<string, LockEntry> };
-  if (lock.lockfileVersion < 2) throw new Error('package-lock.json v2 or later is needed (it flags dev and optional packages)');
+  if (lock.lockfileVersion < 2)
+    throw new Error('package-lock.json v2 or later is needed (it flags dev and optional packages)');
   const kept = new Map<string, LockEntry>();
   const removed = new Map<string, LockEntry>();
   for (const [path, e] of Object.entries(lock.packages)) {
     if (!path.startsWith('node_modules/') && !path.includes('/node_modules/')) continue;
-    const drop = (omit.has('dev') && e.dev) || (omit.has('optional') && e.optional) || (omit.has('dev') && omit.has('optional') && e.devOptional) || (omit.has('peer') && e.peer);
+    const drop =
+      (omit.has('dev') && e.dev) ||
+      (omit.has('optional') && e.optional) ||
+      (omit.has('dev') && omit.has('optional') && e.devOptional) ||
+      (omit.has('peer') && e.peer);
     (drop ? removed : kept).set(path, e);
   }
   return { kept, removed };
@@ -61,12 +84,16 @@ export function pruneByLock(lockText: string, omit: Set<string>): { kept: Map<st
 
 /** `name@version` of each package npm's own dry run would remove (`remove <name> <version>` lines). */
 export function npmPruneDryRun(root: string, omit: Set<string>): Set<string> {
-  const r = npm(['prune', '--dry-run', '--offline', '--no-audit', '--no-fund', ...[...omit].map((o) => `--omit=${o}`)], root);
+  const r = npm(
+    ['prune', '--dry-run', '--offline', '--no-audit', '--no-fund', ...[...omit].map((o) => `--omit=${o}`)],
+    root,
+  );
   if (r.status !== 0) throw new Error(`npm prune --dry-run failed: ${r.stderr}`);
   return new Set([...r.stdout.matchAll(/^remove (\S+) (\S+)$/gm)].map((m) => `${m[1]}@${m[2]}`));
 }
 
-export const packageName = (lockPath: string): string => lockPath.slice(lockPath.lastIndexOf('node_modules/') + 'node_modules/'.length);
+export const packageName = (lockPath: string): string =>
+  lockPath.slice(lockPath.lastIndexOf('node_modules/') + 'node_modules/'.length);
 
 export interface RemoteBuild {
   /** Files uploaded (project folder minus .funcignore). */

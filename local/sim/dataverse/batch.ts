@@ -66,22 +66,40 @@ function parseHttpRequest(part: MimePart): BatchRequest {
   if (!m) throw invalidArgument(`Bad request line in $batch part: '${lines[0] ?? ''}'.`);
   const blank = lines.findIndex((l, i) => i > 0 && l.trim() === '');
   const headers = readHeaders(lines.slice(1, blank < 0 ? lines.length : blank));
-  const body = blank < 0 ? '' : lines.slice(blank + 1).join('\n').trim();
+  const body =
+    blank < 0
+      ? ''
+      : lines
+          .slice(blank + 1)
+          .join('\n')
+          .trim();
   return { contentId: part.headers['content-id'], method: m[1], url: m[2], headers, body };
 }
 
 export function parseBatch(text: string, boundary: string): BatchItem[] {
   return splitMultipart(text, boundary).map((part): BatchItem => {
-    const inner = /multipart\/mixed/i.test(part.headers['content-type'] ?? '') ? boundaryOf(part.headers['content-type']) : undefined;
+    const inner = /multipart\/mixed/i.test(part.headers['content-type'] ?? '')
+      ? boundaryOf(part.headers['content-type'])
+      : undefined;
     if (inner) return { kind: 'changeset', requests: splitMultipart(part.content, inner).map(parseHttpRequest) };
     return { kind: 'request', request: parseHttpRequest(part) };
   });
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized',
-  403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 412: 'Precondition Failed', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  412: 'Precondition Failed',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 export const statusText = (s: number): string => STATUS_TEXT[s] ?? 'Unknown';
 
@@ -111,7 +129,8 @@ function toSimRequest(ctx: RouteContext, r: BatchRequest, contentIds: Map<string
       url = u.pathname + u.search;
     }
     if (url.startsWith(ctx.basePath)) url = url.slice(ctx.basePath.length);
-    else if (url.startsWith('/')) throw new DataverseError(404, '0x8006088a', `Resource not found for the segment '${url}'.`);
+    else if (url.startsWith('/'))
+      throw new DataverseError(404, '0x8006088a', `Resource not found for the segment '${url}'.`);
   }
   url = url.replace(/^\/+/, '');
   const q = url.indexOf('?');
@@ -125,13 +144,22 @@ function toSimRequest(ctx: RouteContext, r: BatchRequest, contentIds: Map<string
 }
 
 class PartFailed extends Error {
-  constructor(readonly response: SimResponse, readonly contentId?: string) {
+  constructor(
+    readonly response: SimResponse,
+    readonly contentId?: string,
+  ) {
     super('change set part failed');
   }
 }
 
 /** Runs one request of the batch; change-set requests may bind to earlier Content-IDs of the same change set. */
-function runPart(ctx: RouteContext, r: BatchRequest, contentIds: Map<string, string>, inChangeset: boolean, countPart: () => void): SimResponse {
+function runPart(
+  ctx: RouteContext,
+  r: BatchRequest,
+  contentIds: Map<string, string>,
+  inChangeset: boolean,
+  countPart: () => void,
+): SimResponse {
   countPart();
   try {
     if (inChangeset && r.method === 'GET') throw invalidArgument('A change set cannot contain a GET request.');
@@ -139,27 +167,37 @@ function runPart(ctx: RouteContext, r: BatchRequest, contentIds: Map<string, str
     if (/^\$batch/.test(req.path)) throw invalidArgument('Nested $batch requests are not supported.');
     const res = handle({ ...ctx, contentIds: inChangeset ? contentIds : undefined }, req);
     const entity = res.headers['OData-EntityId'];
-    if (inChangeset && r.contentId !== undefined && entity) contentIds.set(r.contentId, entity.slice(ctx.baseUrl.length + 1));
+    if (inChangeset && r.contentId !== undefined && entity)
+      contentIds.set(r.contentId, entity.slice(ctx.baseUrl.length + 1));
     return res;
   } catch (e) {
     return errorResponse(e);
   }
 }
 
-export function executeBatch(ctx: RouteContext, contentType: string | undefined, body: string, preferHeader: string | undefined, countPart: () => void): { status: number; headers: Record<string, string>; body: string | Json } {
+export function executeBatch(
+  ctx: RouteContext,
+  contentType: string | undefined,
+  body: string,
+  preferHeader: string | undefined,
+  countPart: () => void,
+): { status: number; headers: Record<string, string>; body: string | Json } {
   const boundary = boundaryOf(contentType);
-  if (!boundary || !/multipart\/mixed/i.test(contentType ?? '')) throw invalidArgument('$batch needs Content-Type: multipart/mixed; boundary=…');
+  if (!boundary || !/multipart\/mixed/i.test(contentType ?? ''))
+    throw invalidArgument('$batch needs Content-Type: multipart/mixed; boundary=…');
   const items = parseBatch(body, boundary);
   const total = items.reduce((n, it) => n + (it.kind === 'request' ? 1 : it.requests.length), 0);
   // The limit error's hex code is not documented; the status and message follow api-limits.md.
-  if (total > MAX_BATCH_REQUESTS) throw invalidArgument(`The number of requests in a batch (${total}) exceeded the limit of ${MAX_BATCH_REQUESTS}.`);
+  if (total > MAX_BATCH_REQUESTS)
+    throw invalidArgument(`The number of requests in a batch (${total}) exceeded the limit of ${MAX_BATCH_REQUESTS}.`);
   const continueOnError = parsePrefer(preferHeader).continueOnError;
   const batchId = `batchresponse_${randomUUID()}`;
   const out: string[] = [];
   for (const item of items) {
     if (item.kind === 'request') {
       const res = runPart(ctx, item.request, new Map(), false, countPart);
-      if (res.status >= 400 && !continueOnError) return { status: res.status, headers: res.headers, body: res.body ?? {} };
+      if (res.status >= 400 && !continueOnError)
+        return { status: res.status, headers: res.headers, body: res.body ?? {} };
       out.push(`--${batchId}`, ...formatResponse(res));
       continue;
     }
@@ -178,7 +216,8 @@ export function executeBatch(ctx: RouteContext, contentType: string | undefined,
       out.push(`--${csId}--`);
     } catch (e) {
       if (!(e instanceof PartFailed)) throw e;
-      if (!continueOnError) return { status: e.response.status, headers: e.response.headers, body: e.response.body ?? {} };
+      if (!continueOnError)
+        return { status: e.response.status, headers: e.response.headers, body: e.response.body ?? {} };
       // A failed change set answers with one part: the error that rolled it back.
       out.push(`--${batchId}`, ...formatResponse(e.response, e.contentId));
     }

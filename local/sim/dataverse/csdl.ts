@@ -18,7 +18,7 @@ export interface SingleNav {
   target: string;
 }
 
-const keyOfLogical = (logical: string): string => (allDefs().find((d) => d.logical === logical)?.key ?? `${logical}id`);
+const keyOfLogical = (logical: string): string => allDefs().find((d) => d.logical === logical)?.key ?? `${logical}id`;
 
 /** The single-valued navigation properties of a definition, as $metadata lists them. */
 export function singleNavs(d: EntityDef): SingleNav[] {
@@ -26,7 +26,13 @@ export function singleNavs(d: EntityDef): SingleNav[] {
   const covered = new Set<string>();
   for (const [name, [column, fixed]] of Object.entries(d.navs)) {
     const targets = d.lookups[column]?.targets;
-    const target = fixed ?? (column === 'ownerid' ? 'principal' : Array.isArray(targets) && targets.length === 1 ? targets[0] : 'crmbaseentity');
+    const target =
+      fixed ??
+      (column === 'ownerid'
+        ? 'principal'
+        : Array.isArray(targets) && targets.length === 1
+          ? targets[0]
+          : 'crmbaseentity');
     out.push({ name, column, target });
     if (targets !== '*') covered.add(column);
   }
@@ -47,34 +53,72 @@ export function singleNavs(d: EntityDef): SingleNav[] {
 }
 
 function edmType(d: { key: string }, column: string): string {
-  if (column === d.key || /^_.+_value$/.test(column) || /(uniqueid|trackingid|dupcheck|objectid)$/.test(column)) return 'Edm.Guid';
+  if (column === d.key || /^_.+_value$/.test(column) || /(uniqueid|trackingid|dupcheck|objectid)$/.test(column))
+    return 'Edm.Guid';
   if (column === 'versionnumber') return 'Edm.Int64';
-  if (/(^is|^enabledfor|^donot|directioncode|requested$|changed$|compressed|^allow|^enable|^ignore|isforwardmailbox)/.test(column)) return 'Edm.Boolean';
-  if (/(code|method|mask|minutes|count|number|status|type|digits|approval|sequence|percentcomplete|filteringmethod)$/.test(column) && !/accountnumber|ticketnumber|trackingnumber$/.test(column)) return 'Edm.Int32';
-  if (/(on|time|start|end|date|until|after)$/.test(column) && !/(description|location|ion)$/.test(column)) return 'Edm.DateTimeOffset';
+  if (
+    /(^is|^enabledfor|^donot|directioncode|requested$|changed$|compressed|^allow|^enable|^ignore|isforwardmailbox)/.test(
+      column,
+    )
+  )
+    return 'Edm.Boolean';
+  if (
+    /(code|method|mask|minutes|count|number|status|type|digits|approval|sequence|percentcomplete|filteringmethod)$/.test(
+      column,
+    ) &&
+    !/accountnumber|ticketnumber|trackingnumber$/.test(column)
+  )
+    return 'Edm.Int32';
+  if (/(on|time|start|end|date|until|after)$/.test(column) && !/(description|location|ion)$/.test(column))
+    return 'Edm.DateTimeOffset';
   return 'Edm.String';
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
 export const ACTIVITY_PARTY: EntityDef = {
-  set: 'activityparties', logical: 'activityparty', key: 'activitypartyid',
+  set: 'activityparties',
+  logical: 'activityparty',
+  key: 'activitypartyid',
   lookups: { partyid: { targets: PARTY_TYPES }, activityid: { targets: ['email', 'appointment'] } },
-  navs: {}, readOnly: {},
-  columns: new Set(['activitypartyid', 'participationtypemask', 'addressused', 'unresolvedpartyname', '_partyid_value', '_activityid_value', 'ispartydeleted', 'scheduledstart', 'scheduledend', 'effort']),
+  navs: {},
+  readOnly: {},
+  columns: new Set([
+    'activitypartyid',
+    'participationtypemask',
+    'addressused',
+    'unresolvedpartyname',
+    '_partyid_value',
+    '_activityid_value',
+    'ispartydeleted',
+    'scheduledstart',
+    'scheduledend',
+    'effort',
+  ]),
 };
 
 function entityType(d: EntityDef, tracked: boolean, extraNavs: string[] = []): string {
   const cols = [...(d.columns ?? new Set([d.key]))].sort();
-  const lines = [`<EntityType Name="${d.logical}" BaseType="mscrm.crmbaseentity">`, `<Key><PropertyRef Name="${d.key}" /></Key>`];
+  const lines = [
+    `<EntityType Name="${d.logical}" BaseType="mscrm.crmbaseentity">`,
+    `<Key><PropertyRef Name="${d.key}" /></Key>`,
+  ];
   for (const c of cols) lines.push(`<Property Name="${esc(c)}" Type="${edmType(d, c)}" />`);
   for (const n of singleNavs(d)) {
     const ref = n.target === 'principal' || n.target === 'crmbaseentity' ? undefined : keyOfLogical(n.target);
-    lines.push(`<NavigationProperty Name="${n.name}" Type="mscrm.${n.target}">${ref ? `<ReferentialConstraint Property="_${n.column}_value" ReferencedProperty="${ref}" />` : ''}</NavigationProperty>`);
+    lines.push(
+      `<NavigationProperty Name="${n.name}" Type="mscrm.${n.target}">${ref ? `<ReferentialConstraint Property="_${n.column}_value" ReferencedProperty="${ref}" />` : ''}</NavigationProperty>`,
+    );
   }
-  if (d.parties) lines.push(`<NavigationProperty Name="${d.parties.nav}" Type="Collection(mscrm.activityparty)" Partner="activityid_${d.logical}" />`);
+  if (d.parties)
+    lines.push(
+      `<NavigationProperty Name="${d.parties.nav}" Type="Collection(mscrm.activityparty)" Partner="activityid_${d.logical}" />`,
+    );
   lines.push(...extraNavs);
-  if (tracked) lines.push('<Annotation Term="Org.OData.Capabilities.V1.ChangeTracking"><Record><PropertyValue Property="Supported" Bool="true" /></Record></Annotation>');
+  if (tracked)
+    lines.push(
+      '<Annotation Term="Org.OData.Capabilities.V1.ChangeTracking"><Record><PropertyValue Property="Supported" Bool="true" /></Record></Annotation>',
+    );
   lines.push('</EntityType>');
   return lines.join('\n');
 }
@@ -87,21 +131,33 @@ export function csdl(db: Db, tracked: ReadonlySet<string>): string {
     '<EntityType Name="principal" BaseType="mscrm.crmbaseentity" Abstract="true"><Key><PropertyRef Name="ownerid" /></Key><Property Name="ownerid" Type="Edm.Guid" /></EntityType>',
   ];
   for (const d of defs) types.push(entityType(d, tracked.has(d.set)));
-  const partyNavs = defs.filter((d) => d.parties).map((d) => `<NavigationProperty Name="activityid_${d.logical}" Type="mscrm.${d.logical}" Partner="${d.parties!.nav}"><ReferentialConstraint Property="_activityid_value" ReferencedProperty="${d.key}" /></NavigationProperty>`);
+  const partyNavs = defs
+    .filter((d) => d.parties)
+    .map(
+      (d) =>
+        `<NavigationProperty Name="activityid_${d.logical}" Type="mscrm.${d.logical}" Partner="${d.parties!.nav}"><ReferentialConstraint Property="_activityid_value" ReferencedProperty="${d.key}" /></NavigationProperty>`,
+    );
   const partyDef: EntityDef = { ...ACTIVITY_PARTY, lookups: { partyid: { targets: PARTY_TYPES } } };
   types.push(entityType(partyDef, false, partyNavs));
-  const sets: [string, string][] = [...defs.map((d): [string, string] => [d.set, d.logical]), ['activityparties', 'activityparty']];
+  const sets: [string, string][] = [
+    ...defs.map((d): [string, string] => [d.set, d.logical]),
+    ['activityparties', 'activityparty'],
+  ];
   const known = new Set(sets.map(([s]) => s));
   for (const [set, logical] of extraSets()) {
     if (known.has(set)) continue;
-    types.push(`<EntityType Name="${logical}" BaseType="mscrm.crmbaseentity"><Key><PropertyRef Name="${logical}id" /></Key><Property Name="${logical}id" Type="Edm.Guid" /></EntityType>`);
+    types.push(
+      `<EntityType Name="${logical}" BaseType="mscrm.crmbaseentity"><Key><PropertyRef Name="${logical}id" /></Key><Property Name="${logical}id" Type="Edm.Guid" /></EntityType>`,
+    );
     sets.push([set, logical]);
     known.add(set);
   }
   for (const set of db.store.sets()) {
     if (known.has(set)) continue;
     const d = db.def(set);
-    types.push(`<EntityType Name="${d.logical}" BaseType="mscrm.crmbaseentity"><Key><PropertyRef Name="${d.key}" /></Key><Property Name="${d.key}" Type="Edm.String" /></EntityType>`);
+    types.push(
+      `<EntityType Name="${d.logical}" BaseType="mscrm.crmbaseentity"><Key><PropertyRef Name="${d.key}" /></Key><Property Name="${d.key}" Type="Edm.String" /></EntityType>`,
+    );
     sets.push([set, d.logical]);
   }
   const container = sets.map(([set, logical]) => `<EntitySet Name="${set}" EntityType="${NS}.${logical}" />`);
@@ -142,7 +198,13 @@ function definitionRows(db: Db, tracked: ReadonlySet<string>): Json[] {
       PrimaryIdAttribute: key,
       IsActivity: isActivity,
       ChangeTrackingEnabled: tracked.has(set),
-      Keys: db.alternateKeysOf(set).map((cols) => ({ LogicalName: `${logical}_${cols.join('_')}`, KeyAttributes: cols, EntityKeyIndexStatus: 'Active' })),
+      Keys: db
+        .alternateKeysOf(set)
+        .map((cols) => ({
+          LogicalName: `${logical}_${cols.join('_')}`,
+          KeyAttributes: cols,
+          EntityKeyIndexStatus: 'Active',
+        })),
     });
   };
   for (const d of allDefs()) add(d.set, d.logical, d.key, !!d.closedWritable);
@@ -159,7 +221,9 @@ function project(row: Json, select: string[] | undefined, expandKeys: string[] |
     if (!select || select.includes(k) || k === 'MetadataId') out[k] = v;
   }
   if (expandKeys !== null) {
-    out.Keys = (row.Keys as Json[]).map((k) => (expandKeys ? Object.fromEntries(Object.entries(k).filter(([n]) => expandKeys.includes(n))) : k));
+    out.Keys = (row.Keys as Json[]).map((k) =>
+      expandKeys ? Object.fromEntries(Object.entries(k).filter(([n]) => expandKeys.includes(n))) : k,
+    );
   }
   return out;
 }
@@ -172,21 +236,38 @@ function parseKeysExpand(raw: string | null): string[] | undefined | null {
   return m[1] ? m[1].split(',').map((s) => s.trim()) : undefined;
 }
 
-export function entityDefinitions(db: Db, tracked: ReadonlySet<string>, spec: KeySpec | undefined, query: URLSearchParams, baseUrl: string): Json {
+export function entityDefinitions(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  spec: KeySpec | undefined,
+  query: URLSearchParams,
+  baseUrl: string,
+): Json {
   const rows = definitionRows(db, tracked);
-  const select = query.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const select = query
+    .get('$select')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const expandKeys = parseKeysExpand(query.get('$expand'));
   const ctxSel = select ? `(${select.join(',')})` : '';
   if (spec) {
     const want = spec.kind === 'id' ? spec.id : spec.values.LogicalName;
-    if (spec.kind === 'alt' && Object.keys(spec.values).some((k) => k !== 'LogicalName')) throw invalidArgument('EntityDefinitions are addressed by MetadataId or LogicalName.');
-    const row = rows.find((r) => (spec.kind === 'id' ? r.MetadataId === want : r.LogicalName === String(want).toLowerCase()));
+    if (spec.kind === 'alt' && Object.keys(spec.values).some((k) => k !== 'LogicalName'))
+      throw invalidArgument('EntityDefinitions are addressed by MetadataId or LogicalName.');
+    const row = rows.find((r) =>
+      spec.kind === 'id' ? r.MetadataId === want : r.LogicalName === String(want).toLowerCase(),
+    );
     if (!row) throw notFound('EntityMetadata', String(want));
-    return { '@odata.context': `${baseUrl}/$metadata#EntityDefinitions${ctxSel}/$entity`, ...project(row, select, expandKeys) };
+    return {
+      '@odata.context': `${baseUrl}/$metadata#EntityDefinitions${ctxSel}/$entity`,
+      ...project(row, select, expandKeys),
+    };
   }
   const filterText = query.get('$filter');
   const filter = filterText ? parseFilter(filterText) : undefined;
-  const value = rows.filter((r) => !filter || test(filter, r as Record<string, unknown>)).map((r) => project(r, select, expandKeys));
+  const value = rows
+    .filter((r) => !filter || test(filter, r as Record<string, unknown>))
+    .map((r) => project(r, select, expandKeys));
   return { '@odata.context': `${baseUrl}/$metadata#EntityDefinitions${ctxSel}`, value };
 }
-

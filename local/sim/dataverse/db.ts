@@ -75,7 +75,9 @@ export class Db {
     const cols = Object.keys(spec.values).sort();
     const d = this.def(set);
     if (cols.length === 1 && cols[0] === d.key) return this.store.get(set, String(spec.values[d.key]));
-    const defined = (this.alternateKeys.get(set) ?? []).some((k) => k.length === cols.length && k.every((c, i) => c === cols[i]));
+    const defined = (this.alternateKeys.get(set) ?? []).some(
+      (k) => k.length === cols.length && k.every((c, i) => c === cols[i]),
+    );
     if (!defined) throw keyNotDefined(d.logical, cols);
     for (const row of this.store.table(set).values()) {
       if (cols.every((c) => sameKeyValue(row.values[c], spec.values[c]))) return row;
@@ -97,7 +99,8 @@ export class Db {
       if (key.some((c) => row.values[c] === undefined || row.values[c] === null)) continue;
       for (const other of this.store.table(set).values()) {
         if (String(other.values[d.key]).toLowerCase() === id) continue;
-        if (key.every((c) => sameKeyValue(other.values[c], row.values[c] as string))) throw duplicateEntityKey(d.logical, key);
+        if (key.every((c) => sameKeyValue(other.values[c], row.values[c] as string)))
+          throw duplicateEntityKey(d.logical, key);
       }
     }
     this.store.put(set, id, row);
@@ -135,7 +138,8 @@ export class Db {
       const d = this.def(set);
       if (d.state && row.values.statecode === undefined) {
         const s = row.values.statuscode;
-        row.values.statecode = typeof s === 'number' && d.state.stateOf[s] !== undefined ? d.state.stateOf[s] : d.state.statecode;
+        row.values.statecode =
+          typeof s === 'number' && d.state.stateOf[s] !== undefined ? d.state.stateOf[s] : d.state.statecode;
       }
       if (d.state && row.values.statuscode === undefined) row.values.statuscode = d.state.statuscode;
     }
@@ -193,7 +197,9 @@ export class Db {
     if (s?.format !== 'dataverse-sim/1') throw new Error('not a Dataverse simulator snapshot');
     for (const [set, key] of Object.entries(s.genericKeys)) this.genericKeys.set(set, key);
     for (const [set, keys] of Object.entries(s.alternateKeys)) this.alternateKeys.set(set, keys);
-    this.store = EntityStore.fromSnapshot(s.store, (set, r) => (set.startsWith('$') ? String(r.values.id) : this.keyOf(set, r)));
+    this.store = EntityStore.fromSnapshot(s.store, (set, r) =>
+      set.startsWith('$') ? String(r.values.id) : this.keyOf(set, r),
+    );
     for (const set of this.store.sets()) {
       const seen = new Set<string>();
       for (const r of this.store.table(set).values()) for (const c of Object.keys(r.values)) seen.add(c);
@@ -212,7 +218,9 @@ function sameKeyValue(a: unknown, b: string | number | undefined): boolean {
 }
 
 function describeKey(values: Record<string, string | number>): string {
-  return Object.entries(values).map(([k, v]) => `${k}:${v}`).join(',');
+  return Object.entries(values)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(',');
 }
 
 function stableId(seed: string): string {

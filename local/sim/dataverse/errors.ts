@@ -37,7 +37,11 @@ export const duplicateEntityKey = (logical: string, columns: string[]): Datavers
   );
 
 export const propertyNotFound = (name: string, logical: string): DataverseError =>
-  new DataverseError(400, '0x80060888', `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${logical}'.`);
+  new DataverseError(
+    400,
+    '0x80060888',
+    `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${logical}'.`,
+  );
 
 export const keyNotDefined = (logical: string, columns: string[]): DataverseError =>
   new DataverseError(

@@ -10,7 +10,8 @@ import type { Row } from './store';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'in', 'notin', 'null', 'notnull']);
 
-const fnName = (e: Extract<Expr, { kind: 'call' }>): string => e.name.replace(/^Microsoft\.Dynamics\.CRM\./i, '').toLowerCase();
+const fnName = (e: Extract<Expr, { kind: 'call' }>): string =>
+  e.name.replace(/^Microsoft\.Dynamics\.CRM\./i, '').toLowerCase();
 
 /** A string literal an equality can be looked up by (lower-cased text equality is then exactly what `eq` does). */
 function textLiteral(e: Expr | undefined): string | undefined {
@@ -21,7 +22,9 @@ function textLiteral(e: Expr | undefined): string | undefined {
 function inArgs(e: Extract<Expr, { kind: 'call' }>): { column: string; values: Expr[] } | undefined {
   const pn = e.named?.PropertyName;
   const pv = e.named?.PropertyValues;
-  return pn?.kind === 'lit' && typeof pn.value === 'string' && pv?.kind === 'list' ? { column: pn.value, values: pv.items } : undefined;
+  return pn?.kind === 'lit' && typeof pn.value === 'string' && pv?.kind === 'list'
+    ? { column: pn.value, values: pv.items }
+    : undefined;
 }
 
 /**
@@ -30,15 +33,21 @@ function inArgs(e: Extract<Expr, { kind: 'call' }>): { column: string; values: E
  */
 function mayThrow(e: Expr): boolean {
   switch (e.kind) {
-    case 'cmp': case 'and': case 'or': return mayThrow(e.left) || mayThrow(e.right);
-    case 'not': return mayThrow(e.expr);
-    case 'list': return e.items.some(mayThrow);
+    case 'cmp':
+    case 'and':
+    case 'or':
+      return mayThrow(e.left) || mayThrow(e.right);
+    case 'not':
+      return mayThrow(e.expr);
+    case 'list':
+      return e.items.some(mayThrow);
     case 'call': {
       const name = fnName(e);
       if (!FUNCTIONS.has(name) || ((name === 'in' || name === 'notin') && !inArgs(e))) return true;
       return e.args.some(mayThrow) || Object.values(e.named ?? {}).some(mayThrow);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -55,10 +64,16 @@ class ColumnIndex {
   add(key: string, row: Row | undefined): void {
     const v = row?.values[this.column];
     if (v === null || v === undefined) return; // null matches neither eq 'x', In nor startswith
-    if (typeof v !== 'string') { this.other.add(key); return; }
+    if (typeof v !== 'string') {
+      this.other.add(key);
+      return;
+    }
     const text = v.toLowerCase();
     const keys = this.byValue.get(text);
-    if (keys) { keys.add(key); return; }
+    if (keys) {
+      keys.add(key);
+      return;
+    }
     this.byValue.set(text, new Set([key]));
     if (this.sorted) this.sorted.splice(lowerBound(this.sorted, text), 0, text);
   }
@@ -66,7 +81,10 @@ class ColumnIndex {
   remove(key: string, row: Row | undefined): void {
     const v = row?.values[this.column];
     if (v === null || v === undefined) return;
-    if (typeof v !== 'string') { this.other.delete(key); return; }
+    if (typeof v !== 'string') {
+      this.other.delete(key);
+      return;
+    }
     const text = v.toLowerCase();
     const keys = this.byValue.get(text);
     if (!keys?.delete(key) || keys.size) return;
@@ -161,8 +179,10 @@ export class SetIndex {
         const text = textLiteral(lit);
         return prop.kind === 'prop' && text !== undefined ? this.lookup(prop.name, [text]) : undefined;
       }
-      case 'call': return this.callKeys(e);
-      default: return undefined;
+      case 'call':
+        return this.callKeys(e);
+      default:
+        return undefined;
     }
   }
 

@@ -29,15 +29,26 @@ function tokenize(src: string): Token[] {
   while (i < src.length) {
     const rest = src.slice(i);
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if ('(),[]='.includes(c)) { out.push({ t: 'sym', v: c }); i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if ('(),[]='.includes(c)) {
+      out.push({ t: 'sym', v: c });
+      i++;
+      continue;
+    }
     if (c === "'") {
       let s = '';
       let j = i + 1;
       for (;;) {
         if (j >= src.length) throw syntax('unterminated string literal');
         if (src[j] === "'") {
-          if (src[j + 1] === "'") { s += "'"; j += 2; continue; }
+          if (src[j + 1] === "'") {
+            s += "'";
+            j += 2;
+            continue;
+          }
           break;
         }
         s += src[j++];
@@ -47,13 +58,29 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const m = GUID.exec(rest) ?? null;
-    if (m) { out.push({ t: 'guid', v: m[0].toLowerCase() }); i += m[0].length; continue; }
+    if (m) {
+      out.push({ t: 'guid', v: m[0].toLowerCase() });
+      i += m[0].length;
+      continue;
+    }
     const d = DATE.exec(rest);
-    if (d && d[0].length > 4 && /[-T]/.test(d[0])) { out.push({ t: 'date', v: d[0] }); i += d[0].length; continue; }
+    if (d && d[0].length > 4 && /[-T]/.test(d[0])) {
+      out.push({ t: 'date', v: d[0] });
+      i += d[0].length;
+      continue;
+    }
     const n = NUM.exec(rest);
-    if (n) { out.push({ t: 'num', v: n[0].replace(/[mMdDfFlL]$/, '') }); i += n[0].length; continue; }
+    if (n) {
+      out.push({ t: 'num', v: n[0].replace(/[mMdDfFlL]$/, '') });
+      i += n[0].length;
+      continue;
+    }
     const id = IDENT.exec(rest);
-    if (id) { out.push({ t: 'id', v: id[0] }); i += id[0].length; continue; }
+    if (id) {
+      out.push({ t: 'id', v: id[0] });
+      i += id[0].length;
+      continue;
+    }
     throw syntax(`unexpected character '${c}' at position ${i}`);
   }
   return out;
@@ -67,7 +94,9 @@ class Parser {
     if (this.i < this.toks.length) throw syntax(`unexpected '${this.toks[this.i].v}'`);
     return e;
   }
-  private peek(): Token | undefined { return this.toks[this.i]; }
+  private peek(): Token | undefined {
+    return this.toks[this.i];
+  }
   private isWord(w: string): boolean {
     const t = this.peek();
     return t?.t === 'id' && t.v.toLowerCase() === w;
@@ -78,16 +107,25 @@ class Parser {
   }
   private or(): Expr {
     let left = this.and();
-    while (this.isWord('or')) { this.i++; left = { kind: 'or', left, right: this.and() }; }
+    while (this.isWord('or')) {
+      this.i++;
+      left = { kind: 'or', left, right: this.and() };
+    }
     return left;
   }
   private and(): Expr {
     let left = this.unary();
-    while (this.isWord('and')) { this.i++; left = { kind: 'and', left, right: this.unary() }; }
+    while (this.isWord('and')) {
+      this.i++;
+      left = { kind: 'and', left, right: this.unary() };
+    }
     return left;
   }
   private unary(): Expr {
-    if (this.isWord('not')) { this.i++; return { kind: 'not', expr: this.unary() }; }
+    if (this.isWord('not')) {
+      this.i++;
+      return { kind: 'not', expr: this.unary() };
+    }
     const left = this.primary();
     const t = this.peek();
     if (t?.t === 'id' && CMP.has(t.v.toLowerCase())) {
@@ -99,7 +137,11 @@ class Parser {
   private primary(): Expr {
     const t = this.toks[this.i++];
     if (!t) throw syntax('unexpected end of expression');
-    if (t.t === 'sym' && t.v === '(') { const e = this.or(); this.expect(')'); return e; }
+    if (t.t === 'sym' && t.v === '(') {
+      const e = this.or();
+      this.expect(')');
+      return e;
+    }
     if (t.t === 'sym' && t.v === '[') {
       const items: Expr[] = [];
       while (!(this.peek()?.t === 'sym' && this.peek()?.v === ']')) {
@@ -147,17 +189,29 @@ export function parseFilter(src: string): Expr {
 /** Every property name the expression reads (for "Could not find a property" validation). */
 export function propertiesOf(e: Expr, out: string[] = []): string[] {
   switch (e.kind) {
-    case 'prop': out.push(e.name); break;
-    case 'cmp': case 'and': case 'or': propertiesOf(e.left, out); propertiesOf(e.right, out); break;
-    case 'not': propertiesOf(e.expr, out); break;
-    case 'list': e.items.forEach((x) => propertiesOf(x, out)); break;
+    case 'prop':
+      out.push(e.name);
+      break;
+    case 'cmp':
+    case 'and':
+    case 'or':
+      propertiesOf(e.left, out);
+      propertiesOf(e.right, out);
+      break;
+    case 'not':
+      propertiesOf(e.expr, out);
+      break;
+    case 'list':
+      e.items.forEach((x) => propertiesOf(x, out));
+      break;
     case 'call': {
       e.args.forEach((x) => propertiesOf(x, out));
       const pn = e.named?.PropertyName;
       if (pn?.kind === 'lit' && typeof pn.value === 'string') out.push(pn.value);
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return out;
 }
@@ -182,10 +236,14 @@ export function compareValues(a: unknown, b: unknown): number | undefined {
 
 function value(e: Expr, row: Record<string, unknown>): unknown {
   switch (e.kind) {
-    case 'lit': return e.value;
-    case 'prop': return row[e.name] ?? null;
-    case 'list': return e.items.map((x) => value(x, row));
-    default: return test(e, row);
+    case 'lit':
+      return e.value;
+    case 'prop':
+      return row[e.name] ?? null;
+    case 'list':
+      return e.items.map((x) => value(x, row));
+    default:
+      return test(e, row);
   }
 }
 
@@ -248,7 +306,7 @@ function callFn(e: Extract<Expr, { kind: 'call' }>, row: Record<string, unknown>
   }
   if (name === 'null' || name === 'notnull') {
     const pn = e.named?.PropertyName;
-    const v = pn?.kind === 'lit' && typeof pn.value === 'string' ? row[pn.value] ?? null : null;
+    const v = pn?.kind === 'lit' && typeof pn.value === 'string' ? (row[pn.value] ?? null) : null;
     return name === 'null' ? v === null : v !== null;
   }
   throw invalidArgument(`The function '${e.name}' is not supported by this simulator.`);
@@ -256,10 +314,14 @@ function callFn(e: Extract<Expr, { kind: 'call' }>, row: Record<string, unknown>
 
 export function test(e: Expr, row: Record<string, unknown>): boolean {
   switch (e.kind) {
-    case 'and': return test(e.left, row) && test(e.right, row);
-    case 'or': return test(e.left, row) || test(e.right, row);
-    case 'not': return !test(e.expr, row);
-    case 'call': return callFn(e, row);
+    case 'and':
+      return test(e.left, row) && test(e.right, row);
+    case 'or':
+      return test(e.left, row) || test(e.right, row);
+    case 'not':
+      return !test(e.expr, row);
+    case 'call':
+      return callFn(e, row);
     case 'cmp': {
       const a = value(e.left, row);
       const b = value(e.right, row);
@@ -272,17 +334,26 @@ export function test(e: Expr, row: Record<string, unknown>): boolean {
       }
       const c = compareValues(a, b)!;
       switch (e.op) {
-        case 'eq': return c === 0;
-        case 'ne': return c !== 0;
-        case 'gt': return c > 0;
-        case 'ge': return c >= 0;
-        case 'lt': return c < 0;
-        case 'le': return c <= 0;
+        case 'eq':
+          return c === 0;
+        case 'ne':
+          return c !== 0;
+        case 'gt':
+          return c > 0;
+        case 'ge':
+          return c >= 0;
+        case 'lt':
+          return c < 0;
+        case 'le':
+          return c <= 0;
       }
       return false;
     }
-    case 'prop': return row[e.name] === true;
-    case 'lit': return e.value === true;
-    default: return false;
+    case 'prop':
+      return row[e.name] === true;
+    case 'lit':
+      return e.value === true;
+    default:
+      return false;
   }
 }

@@ -27,7 +27,12 @@ export interface DataverseSimulator {
    * `requests` counts HTTP requests; `batchParts` the requests inside $batch; byRoute counts both; `throttled`
    * counts the 429s service protection answered, by limit.
    */
-  stats(): { requests: number; batchParts: number; byRoute: Record<string, number>; throttled: { requests: number; executionTime: number; concurrency: number } };
+  stats(): {
+    requests: number;
+    batchParts: number;
+    byRoute: Record<string, number>;
+    throttled: { requests: number; executionTime: number; concurrency: number };
+  };
   /** The service protection limits in force, or undefined when they are off. */
   limits(): DataverseLimits | undefined;
   /** A user's use of the current window (the user is a JWT's oid/sub, else the bearer token text). */
@@ -88,7 +93,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const h: Record<string, string | number> = { ...headers };
-  if (text && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json; odata.metadata=minimal';
+  if (text && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type'))
+    h['Content-Type'] = 'application/json; odata.metadata=minimal';
   res.writeHead(status, h);
   res.end(text);
 }
@@ -97,7 +103,8 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
   const db = new Db(opts.clock);
   if (opts.snapshot) db.restore(opts.snapshot as DbSnapshot);
   else if (opts.tenant) db.loadFixture(opts.tenant.dataverse ?? {});
-  for (const [set, keys] of Object.entries(opts.alternateKeys ?? {})) for (const k of keys) db.defineAlternateKey(set, k);
+  for (const [set, keys] of Object.entries(opts.alternateKeys ?? {}))
+    for (const k of keys) db.defineAlternateKey(set, k);
 
   const counters = { requests: 0, batchParts: 0, byRoute: {} as Record<string, number> };
   const count = (route: string): void => {
@@ -118,7 +125,14 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
       const injected = opts.intercept?.({ method, path: url.pathname + url.search });
       if (injected) return send(res, injected.status, injected.headers ?? {}, injected.body);
       if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) {
-        return send(res, 401, { 'WWW-Authenticate': `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${ctx!.baseUrl.replace(BASE_PATH, '')}` }, undefined);
+        return send(
+          res,
+          401,
+          {
+            'WWW-Authenticate': `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${ctx!.baseUrl.replace(BASE_PATH, '')}`,
+          },
+          undefined,
+        );
       }
       const ticket = protection?.admit(userOfToken(req.headers.authorization));
       if (ticket && !ticket.ok) return send(res, ticket.status, ticket.headers, ticket.body);
@@ -143,7 +157,11 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
   type Served = { status: number; headers: Record<string, string>; body?: unknown };
   function serve(url: URL, method: string, body: string, rawHeaders: IncomingMessage['headers']): Served {
     if (url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) {
-      return { status: 404, headers: {}, body: { error: { code: '0x8006088a', message: `Resource not found for the segment '${url.pathname}'.` } } };
+      return {
+        status: 404,
+        headers: {},
+        body: { error: { code: '0x8006088a', message: `Resource not found for the segment '${url.pathname}'.` } },
+      };
     }
     const path = decodeURIComponent(url.pathname.slice(BASE_PATH.length).replace(/^\/+/, ''));
     const headers: Record<string, string> = {};
@@ -192,7 +210,8 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
       const row = rowFromFixture(d, record);
       row.values[d.key] = String(row.values[d.key] ?? db.newId()).toLowerCase();
       const existing = db.store.get(entitySet, String(row.values[d.key]));
-      if (existing?.values.createdon && row.values.createdon === undefined) row.values.createdon = existing.values.createdon;
+      if (existing?.values.createdon && row.values.createdon === undefined)
+        row.values.createdon = existing.values.createdon;
       db.stamp(entitySet, row, true);
       db.save(entitySet, row);
     },

@@ -28,7 +28,11 @@ export function parseKeySpec(text: string): KeySpec {
       for (;;) {
         if (j >= t.length) throw invalidArgument(`Unterminated key value in '(${text})'.`);
         if (t[j] === "'") {
-          if (t[j + 1] === "'") { s += "'"; j += 2; continue; }
+          if (t[j + 1] === "'") {
+            s += "'";
+            j += 2;
+            continue;
+          }
           j++;
           break;
         }
@@ -42,7 +46,9 @@ export function parseKeySpec(text: string): KeySpec {
       j = end < 0 ? t.length : end;
     }
     if (typeof v === 'string' && FORBIDDEN.test(v)) {
-      throw invalidArgument(`The key value for '${name}' contains a character that cannot be used in a key: / < > * % & : \\ ? +`);
+      throw invalidArgument(
+        `The key value for '${name}' contains a character that cannot be used in a key: / < > * % & : \\ ? +`,
+      );
     }
     values[name] = v;
     while (t[j] === ' ') j++;

@@ -116,7 +116,12 @@ export class ServiceProtection {
   usage(user: string): { requests: number; executionMs: number; inFlight: number; strikes: number } {
     const s = this.state(user);
     this.prune(s, this.clock.now().getTime());
-    return { requests: s.entries.length, executionMs: s.entries.reduce((n, e) => n + e.cost, 0), inFlight: s.inFlight, strikes: s.strikes };
+    return {
+      requests: s.entries.length,
+      executionMs: s.entries.reduce((n, e) => n + e.cost, 0),
+      inFlight: s.inFlight,
+      strikes: s.strikes,
+    };
   }
 
   admit(user: string): Admitted | Throttled {

@@ -46,7 +46,13 @@ const EMAIL_COLUMNS = `activityadditionalparams activityid actualdurationminutes
   conversationindex correlationmethod emailreminderstatus inreplyto isemailfollowed isemailreminderset isregularactivity
   onholdtime replycount safedescription scheduleddurationminutes senton acceptingentitytypecode cc bcc`;
 
-function def(d: Omit<EntityDef, 'readOnly' | 'navs'> & { readOnly?: EntityDef['readOnly']; navs?: EntityDef['navs']; extra?: string }): EntityDef {
+function def(
+  d: Omit<EntityDef, 'readOnly' | 'navs'> & {
+    readOnly?: EntityDef['readOnly'];
+    navs?: EntityDef['navs'];
+    extra?: string;
+  },
+): EntityDef {
   const readOnly: EntityDef['readOnly'] = { ...d.readOnly };
   for (const c of ALWAYS_READ_ONLY) readOnly[c] = 'always';
   const columns = new Set(words(`${COMMON} ${d.key} ${d.extra ?? ''}`));
@@ -69,7 +75,9 @@ const OPEN = (statuscode: number, stateOf: Record<number, number>) => ({ stateco
 
 const DEFS: EntityDef[] = [
   def({
-    set: 'emails', logical: 'email', key: 'activityid',
+    set: 'emails',
+    logical: 'email',
+    key: 'activityid',
     lookups: {
       regardingobjectid: { targets: '*' },
       parentactivityid: { targets: ['email'] },
@@ -96,7 +104,9 @@ const DEFS: EntityDef[] = [
       regardingobjectid_asyncoperation: ['regardingobjectid', 'asyncoperation'],
     },
     readOnly: Object.fromEntries(
-      words('inreplyto conversationindex correlationmethod emailsender senton sendermailboxid messageiddupcheck').map((c) => [c, 'always']),
+      words('inreplyto conversationindex correlationmethod emailsender senton sendermailboxid messageiddupcheck').map(
+        (c) => [c, 'always'],
+      ),
     ),
     extra: EMAIL_COLUMNS,
     parties: { nav: 'email_activity_parties', masks: [1, 2, 3, 4] },
@@ -104,7 +114,9 @@ const DEFS: EntityDef[] = [
     state: OPEN(1, { 1: 0, 8: 0, 2: 1, 3: 1, 4: 1, 6: 1, 7: 1, 5: 2 }),
   }),
   def({
-    set: 'appointments', logical: 'appointment', key: 'activityid',
+    set: 'appointments',
+    logical: 'appointment',
+    key: 'activityid',
     lookups: { regardingobjectid: { targets: '*' }, ...OWNER },
     readOnly: { seriesid: 'always', instancetypecode: 'always', originalstartdate: 'always', statecode: 'create' },
     extra: `subject description location scheduledstart scheduledend scheduleddurationminutes isalldayevent globalobjectid
@@ -114,65 +126,94 @@ const DEFS: EntityDef[] = [
     state: OPEN(1, { 1: 0, 2: 0, 3: 1, 4: 2, 5: 3, 6: 3 }),
   }),
   def({
-    set: 'tasks', logical: 'task', key: 'activityid',
+    set: 'tasks',
+    logical: 'task',
+    key: 'activityid',
     lookups: { regardingobjectid: { targets: '*' }, ...OWNER },
-    extra: 'subject description scheduledstart scheduledend actualstart actualend prioritycode percentcomplete category subcategory',
+    extra:
+      'subject description scheduledstart scheduledend actualstart actualend prioritycode percentcomplete category subcategory',
     closedWritable: new Set(words(CLOSED_WRITABLE_COMMON)),
     state: OPEN(2, { 2: 0, 3: 0, 4: 0, 7: 0, 5: 1, 6: 2 }),
   }),
   def({
-    set: 'contacts', logical: 'contact', key: 'contactid',
+    set: 'contacts',
+    logical: 'contact',
+    key: 'contactid',
     lookups: { parentcustomerid: { targets: ['account', 'contact'] }, ...OWNER },
-    extra: 'fullname firstname lastname emailaddress1 emailaddress2 emailaddress3 jobtitle telephone1 mobilephone donotemail',
+    extra:
+      'fullname firstname lastname emailaddress1 emailaddress2 emailaddress3 jobtitle telephone1 mobilephone donotemail',
     state: OPEN(1, { 1: 0, 2: 1 }),
   }),
   def({
-    set: 'accounts', logical: 'account', key: 'accountid',
+    set: 'accounts',
+    logical: 'account',
+    key: 'accountid',
     lookups: { parentaccountid: { targets: ['account'] }, primarycontactid: { targets: ['contact'] }, ...OWNER },
     extra: 'name accountnumber emailaddress1 emailaddress2 emailaddress3 telephone1 websiteurl donotemail',
     state: OPEN(1, { 1: 0, 2: 1 }),
   }),
   def({
-    set: 'leads', logical: 'lead', key: 'leadid',
+    set: 'leads',
+    logical: 'lead',
+    key: 'leadid',
     lookups: {
-      parentaccountid: { targets: ['account'] }, parentcontactid: { targets: ['contact'] },
-      customerid: { targets: ['account', 'contact'] }, ...OWNER,
+      parentaccountid: { targets: ['account'] },
+      parentcontactid: { targets: ['contact'] },
+      customerid: { targets: ['account', 'contact'] },
+      ...OWNER,
     },
     extra: 'fullname firstname lastname subject companyname emailaddress1 emailaddress2 emailaddress3 donotemail',
     state: OPEN(1, { 1: 0, 2: 0, 3: 1, 4: 2, 5: 2, 6: 2, 7: 2 }),
   }),
   def({
-    set: 'opportunities', logical: 'opportunity', key: 'opportunityid',
+    set: 'opportunities',
+    logical: 'opportunity',
+    key: 'opportunityid',
     lookups: {
-      customerid: { targets: ['account', 'contact'] }, parentaccountid: { targets: ['account'] },
-      parentcontactid: { targets: ['contact'] }, ...OWNER,
+      customerid: { targets: ['account', 'contact'] },
+      parentaccountid: { targets: ['account'] },
+      parentcontactid: { targets: ['contact'] },
+      ...OWNER,
     },
     extra: 'name description estimatedvalue estimatedclosedate',
     state: OPEN(1, { 1: 0, 2: 0, 3: 1, 4: 2, 5: 2 }),
   }),
   def({
-    set: 'incidents', logical: 'incident', key: 'incidentid',
+    set: 'incidents',
+    logical: 'incident',
+    key: 'incidentid',
     lookups: { customerid: { targets: ['account', 'contact'] }, ...OWNER },
     extra: 'title ticketnumber description',
     state: OPEN(1, { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1, 1000: 1, 6: 2, 2000: 2 }),
   }),
   def({
-    set: 'systemusers', logical: 'systemuser', key: 'systemuserid',
+    set: 'systemusers',
+    logical: 'systemuser',
+    key: 'systemuserid',
     lookups: { businessunitid: { targets: ['businessunit'] } },
     extra: `fullname firstname lastname internalemailaddress personalemailaddress isdisabled accessmode azureactivedirectoryobjectid
       incomingemaildeliverymethod outgoingemaildeliverymethod emailrouteraccessapproval domainname`,
   }),
   def({ set: 'teams', logical: 'team', key: 'teamid', lookups: {}, extra: 'name emailaddress teamtype' }),
   def({
-    set: 'queues', logical: 'queue', key: 'queueid', lookups: { ...OWNER },
-    extra: 'name emailaddress incomingemailfilteringmethod incomingemaildeliverymethod outgoingemaildeliverymethod emailrouteraccessapproval queueviewtype',
+    set: 'queues',
+    logical: 'queue',
+    key: 'queueid',
+    lookups: { ...OWNER },
+    extra:
+      'name emailaddress incomingemailfilteringmethod incomingemaildeliverymethod outgoingemaildeliverymethod emailrouteraccessapproval queueviewtype',
     state: OPEN(1, { 1: 0, 2: 1 }),
   }),
   def({
-    set: 'mailboxes', logical: 'mailbox', key: 'mailboxid',
+    set: 'mailboxes',
+    logical: 'mailbox',
+    key: 'mailboxid',
     lookups: { regardingobjectid: { targets: ['systemuser', 'queue'] }, ...OWNER },
     // mailbox.md Many-to-One: `regardingobjectid` (systemuser) and `regardingobjectid_queue` (queue).
-    navs: { regardingobjectid: ['regardingobjectid', undefined], regardingobjectid_queue: ['regardingobjectid', 'queue'] },
+    navs: {
+      regardingobjectid: ['regardingobjectid', undefined],
+      regardingobjectid_queue: ['regardingobjectid', 'queue'],
+    },
     extra: `name emailaddress processemailreceivedafter incomingemaildeliverymethod outgoingemaildeliverymethod actdeliverymethod
       enabledforincomingemail enabledforoutgoingemail enabledforact emailrouteraccessapproval incomingemailstatus
       outgoingemailstatus actstatus mailboxstatus isemailaddressapprovedbyo365admin tagemailsafter lasttaggedmessageid
@@ -182,17 +223,25 @@ const DEFS: EntityDef[] = [
     state: OPEN(1, { 1: 0, 2: 1 }),
   }),
   def({
-    set: 'usersettingscollection', logical: 'usersettings', key: 'systemuserid', lookups: {},
+    set: 'usersettingscollection',
+    logical: 'usersettings',
+    key: 'systemuserid',
+    lookups: {},
     extra: 'incomingemailfilteringmethod timezonecode uilanguageid',
   }),
   def({
-    set: 'organizations', logical: 'organization', key: 'organizationid', lookups: {},
+    set: 'organizations',
+    logical: 'organization',
+    key: 'organizationid',
+    lookups: {},
     extra: `name trackingprefix trackingtokenidbase trackingtokeniddigits maximumtrackingnumber emailcorrelationenabled
       enablesmartmatching ignoreinternalemail unresolveemailaddressifmultiplematch hashminaddresscount
       hashdeltasubjectcount hashmaxcount hashfilterkeywords orgdborgsettings allowunresolvedpartiesonemailsend`,
   }),
   def({
-    set: 'mailboxtrackingfolders', logical: 'mailboxtrackingfolder', key: 'mailboxtrackingfolderid',
+    set: 'mailboxtrackingfolders',
+    logical: 'mailboxtrackingfolder',
+    key: 'mailboxtrackingfolderid',
     lookups: { mailboxid: { targets: ['mailbox'] }, regardingobjectid: { targets: '*' }, ...OWNER },
     extra: 'exchangefolderid exchangefoldername folderonboardingstatus',
   }),
@@ -203,8 +252,12 @@ const BY_LOGICAL = new Map(DEFS.map((d) => [d.logical, d]));
 
 /** Well-known logical names of sets the registry does not model, so binds like /businessunits(…) resolve. */
 const EXTRA_SETS: Record<string, string> = {
-  businessunits: 'businessunit', knowledgearticles: 'knowledgearticle', asyncoperations: 'asyncoperation',
-  equipments: 'equipment', transactioncurrencies: 'transactioncurrency', templates: 'template',
+  businessunits: 'businessunit',
+  knowledgearticles: 'knowledgearticle',
+  asyncoperations: 'asyncoperation',
+  equipments: 'equipment',
+  transactioncurrencies: 'transactioncurrency',
+  templates: 'template',
 };
 
 /** The set's definition, or a generic one guessed from the name (unknown sets are stored as given). */
@@ -214,7 +267,14 @@ export function entityDef(set: string, sample?: Record<string, unknown>): Entity
   const logical = logicalOfSet(set);
   const ids = sample ? Object.keys(sample).filter((k) => /^[a-z0-9_]+id$/i.test(k) && !k.startsWith('_')) : [];
   const key = ids.find((k) => k === `${logical}id`) ?? `${logical}id`;
-  return { set, logical, key, lookups: {}, navs: {}, readOnly: Object.fromEntries(ALWAYS_READ_ONLY.map((c) => [c, 'always'])) };
+  return {
+    set,
+    logical,
+    key,
+    lookups: {},
+    navs: {},
+    readOnly: Object.fromEntries(ALWAYS_READ_ONLY.map((c) => [c, 'always'])),
+  };
 }
 
 export function isKnownSet(set: string): boolean {
@@ -242,7 +302,11 @@ export function setOfLogical(logical: string): string {
  * (the service is not) so a client's casing slip does not hide a real bug elsewhere; unknown names on
  * unmodelled sets fall back to `<column>_<target>` or the bare column.
  */
-export function resolveNav(d: EntityDef, nav: string, boundLogical: string): { column: string; logical: string } | undefined {
+export function resolveNav(
+  d: EntityDef,
+  nav: string,
+  boundLogical: string,
+): { column: string; logical: string } | undefined {
   const n = nav.toLowerCase();
   const explicit = d.navs[n];
   if (explicit) return { column: explicit[0], logical: explicit[1] ?? boundLogical };

@@ -46,7 +46,10 @@ type ColumnCheck = (column: string) => void;
 
 function selectList(check: ColumnCheck, raw: string | null): string[] | undefined {
   if (!raw) return undefined;
-  const cols = raw.split(',').map((c) => c.trim()).filter(Boolean);
+  const cols = raw
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   for (const c of cols) check(c);
   return cols;
 }
@@ -74,7 +77,11 @@ function splitTop(raw: string): string[] {
     if (c === "'") quote = !quote;
     if (!quote && c === '(') depth++;
     if (!quote && c === ')') depth--;
-    if (!quote && depth === 0 && c === ',') { out.push(cur); cur = ''; continue; }
+    if (!quote && depth === 0 && c === ',') {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   if (cur.trim()) out.push(cur);
@@ -93,10 +100,17 @@ export function parseExpandAll(db: Db, set: string, raw: string | null): ExpandS
     const m = /^\s*([\w]+)\s*(?:\((.*)\))?\s*$/.exec(item);
     if (!m) throw propertyNotFound(item, d.logical);
     let select: string[] | undefined;
-    for (const opt of (m[2] ?? '').split(';').map((s) => s.trim()).filter(Boolean)) {
+    for (const opt of (m[2] ?? '')
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [k, v = ''] = opt.split('=');
-      if (k.trim().toLowerCase() !== '$select') throw invalidArgument(`$expand option '${k}' is not supported by the simulator.`);
-      select = v.split(',').map((s) => s.trim()).filter(Boolean);
+      if (k.trim().toLowerCase() !== '$select')
+        throw invalidArgument(`$expand option '${k}' is not supported by the simulator.`);
+      select = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     }
     if (d.parties && m[1] === d.parties.nav) {
       spec.parties = select ? { select } : {};
@@ -104,8 +118,13 @@ export function parseExpandAll(db: Db, set: string, raw: string | null): ExpandS
     }
     const listed = singleNavs(d).find((n) => n.name === m[1]);
     const resolved = listed
-      ? { column: listed.column, logical: listed.target === 'principal' || listed.target === 'crmbaseentity' ? '' : listed.target }
-      : d.columns ? undefined : resolveNav(d, m[1], '');
+      ? {
+          column: listed.column,
+          logical: listed.target === 'principal' || listed.target === 'crmbaseentity' ? '' : listed.target,
+        }
+      : d.columns
+        ? undefined
+        : resolveNav(d, m[1], '');
     if (!resolved || !resolved.column) throw propertyNotFound(m[1], d.logical);
     spec.lookups.push({ nav: m[1], column: resolved.column, target: resolved.logical || undefined, select });
   }
@@ -146,20 +165,25 @@ function orderBy(check: ColumnCheck, raw: string | null): ((a: Row, b: Row) => n
       const x = a.values[col] ?? null;
       const y = b.values[col] ?? null;
       // SQL Server sorts NULL first ascending.
-      const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compareValues(x, y) ?? 0;
+      const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : (compareValues(x, y) ?? 0);
       if (c) return c * sign;
     }
     return 0;
   };
 }
 
-interface Skip { offset: number; size: number }
+interface Skip {
+  offset: number;
+  size: number;
+}
 const encodeSkip = (s: Skip): string => Buffer.from(JSON.stringify(s)).toString('base64url');
 function decodeSkip(token: string): Skip {
   try {
     const s = JSON.parse(Buffer.from(token, 'base64url').toString()) as Skip;
     if (Number.isInteger(s.offset) && Number.isInteger(s.size)) return s;
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw invalidArgument('The $skiptoken is not valid.');
 }
 
@@ -169,17 +193,26 @@ export interface RowSource {
   rows: Row[];
 }
 
-export function queryCollection(db: Db, set: string, params: URLSearchParams, prefer: Prefer, baseUrl: string, source?: RowSource): { body: Json; headers: Record<string, string> } {
+export function queryCollection(
+  db: Db,
+  set: string,
+  params: URLSearchParams,
+  prefer: Prefer,
+  baseUrl: string,
+  source?: RowSource,
+): { body: Json; headers: Record<string, string> } {
   for (const k of params.keys()) {
     if (k.startsWith('$') && !SUPPORTED.has(k)) throw invalidArgument(`The query parameter ${k} is not supported`);
     if (k === 'fetchXml') throw invalidArgument('fetchXml queries are not supported by the simulator.');
   }
   const d = source?.def ?? db.def(set);
   const check: ColumnCheck = source
-    ? (c) => { if (!source.def.columns?.has(c)) throw propertyNotFound(c, source.def.logical); }
+    ? (c) => {
+        if (!source.def.columns?.has(c)) throw propertyNotFound(c, source.def.logical);
+      }
     : (c) => db.checkColumn(set, c);
   const select = selectList(check, params.get('$select'));
-  const expand = source ? { lookups: [] } as ExpandSpec : parseExpandAll(db, set, params.get('$expand'));
+  const expand = source ? ({ lookups: [] } as ExpandSpec) : parseExpandAll(db, set, params.get('$expand'));
   if (source && params.get('$expand')) throw invalidArgument(`$expand is not supported on ${set} by the simulator.`);
   const expandParties = expand.parties;
   const filterText = params.get('$filter');
@@ -192,7 +225,7 @@ export function queryCollection(db: Db, set: string, params: URLSearchParams, pr
 
   // The index only narrows the rows to test (same rows, same order as the scan); derived sets are scanned.
   const indexed = filter && !source ? db.store.index(set).candidates(filter) : undefined;
-  let rows = source ? [...source.rows] : indexed ?? [...db.store.table(set).values()];
+  let rows = source ? [...source.rows] : (indexed ?? [...db.store.table(set).values()]);
   if (filter) rows = rows.filter((r) => test(filter, r.values));
   if (sort) rows.sort(sort);
   const count = rows.length;

@@ -27,11 +27,16 @@ export function partyFromFixture(p: Json, activityid: string, index: number): Pa
   for (const [k, v] of Object.entries(p)) {
     if (k === '_partyid_value') partyIdValue = typeof v === 'string' ? v.toLowerCase() : undefined;
     else if (k === 'partyid@odata.type' || k === `_partyid_value${LOOKUP_NAME_ANNOTATION}`) partyType = String(v);
-    else if (['participationtypemask', 'addressused', 'activitypartyid', '_activityid_value'].includes(k) || k.startsWith('@')) continue;
+    else if (
+      ['participationtypemask', 'addressused', 'activitypartyid', '_activityid_value'].includes(k) ||
+      k.startsWith('@')
+    )
+      continue;
     else extra[k] = v;
   }
   return {
-    activitypartyid: typeof p.activitypartyid === 'string' ? p.activitypartyid.toLowerCase() : partyId(activityid, index),
+    activitypartyid:
+      typeof p.activitypartyid === 'string' ? p.activitypartyid.toLowerCase() : partyId(activityid, index),
     participationtypemask: Number(p.participationtypemask),
     ...(partyIdValue ? { partyid: { id: partyIdValue, logical: partyType ?? 'unknown' } } : {}),
     ...(typeof p.addressused === 'string' ? { addressused: p.addressused } : {}),
@@ -56,11 +61,20 @@ export function rowFromFixture(d: EntityDef, rec: Json): Row {
   let parties: Json[] | undefined;
   for (const [k, v] of Object.entries(rec)) {
     const typeOf = /^(.+)@odata\.type$/.exec(k);
-    if (typeOf) { lookupTypes[typeOf[1]] = String(v); continue; }
+    if (typeOf) {
+      lookupTypes[typeOf[1]] = String(v);
+      continue;
+    }
     const annotated = /^_(.+)_value@Microsoft\.Dynamics\.CRM\.lookuplogicalname$/.exec(k);
-    if (annotated) { lookupTypes[annotated[1]] = String(v); continue; }
+    if (annotated) {
+      lookupTypes[annotated[1]] = String(v);
+      continue;
+    }
     if (k.includes('@')) continue;
-    if (d.parties && k === d.parties.nav) { parties = Array.isArray(v) ? (v as Json[]) : []; continue; }
+    if (d.parties && k === d.parties.nav) {
+      parties = Array.isArray(v) ? (v as Json[]) : [];
+      continue;
+    }
     values[k] = v;
   }
   const id = String(values[d.key] ?? '');
@@ -81,7 +95,8 @@ export function rowFromFixture(d: EntityDef, rec: Json): Row {
 export function rowToFixture(d: EntityDef, row: Row): Json {
   const out: Json = { ...row.values };
   for (const [col, logical] of Object.entries(row.lookupTypes)) {
-    if (row.values[`_${col}_value`] !== undefined && row.values[`_${col}_value`] !== null) out[`${col}@odata.type`] = logical;
+    if (row.values[`_${col}_value`] !== undefined && row.values[`_${col}_value`] !== null)
+      out[`${col}@odata.type`] = logical;
   }
   if (d.parties) out[d.parties.nav] = (row.parties ?? []).map(partyToFixture);
   return out;
@@ -95,7 +110,13 @@ export interface PresentOptions {
   expandParties?: { select?: string[] };
 }
 
-function withLookupNames(out: Json, values: Record<string, unknown>, types: Record<string, string>, cols: string[], annotate: boolean): void {
+function withLookupNames(
+  out: Json,
+  values: Record<string, unknown>,
+  types: Record<string, string>,
+  cols: string[],
+  annotate: boolean,
+): void {
   for (const c of cols) {
     out[c] = values[c] ?? null;
     const m = annotate ? LOOKUP_VALUE.exec(c) : null;
@@ -121,7 +142,9 @@ export function presentParty(p: PartyRow, activityid: string, select: string[] |
 
 export function present(d: EntityDef, row: Row, opts: PresentOptions): Json {
   const out: Json = { '@odata.etag': `W/"${String(row.values.versionnumber ?? 0)}"` };
-  const cols = opts.select ? [...opts.select, ...(opts.select.includes(d.key) ? [] : [d.key])] : Object.keys(row.values);
+  const cols = opts.select
+    ? [...opts.select, ...(opts.select.includes(d.key) ? [] : [d.key])]
+    : Object.keys(row.values);
   withLookupNames(out, row.values, row.lookupTypes, cols, opts.annotate);
   if (opts.expandParties && d.parties) {
     const id = String(row.values[d.key]);

@@ -3,12 +3,26 @@
 import type { Json } from '../../tenant/fixture';
 import type { Db } from './db';
 import {
-  DataverseError, badPayload, duplicateRecord, ensureDataverseError, invalidArgument, notFound, segmentNotFound, versionMismatch,
+  DataverseError,
+  badPayload,
+  duplicateRecord,
+  ensureDataverseError,
+  invalidArgument,
+  notFound,
+  segmentNotFound,
+  versionMismatch,
 } from './errors';
 import { parseKeySpec, splitEntityPath, type KeySpec } from './keys';
 import { ACTIVITY_PARTY, csdl, entityDefinitions } from './csdl';
 import { activityDefs } from './metadata';
-import { addLookupExpansions, parseExpandAll, parsePrefer, queryCollection, wantsLookupNames, type Prefer } from './query';
+import {
+  addLookupExpansions,
+  parseExpandAll,
+  parsePrefer,
+  queryCollection,
+  wantsLookupNames,
+  type Prefer,
+} from './query';
 import { present, presentParty } from './records';
 import { trackedQuery } from './tracking';
 import { cloneRow, type Row } from './store';
@@ -79,7 +93,8 @@ function parseBody(req: SimRequest): Json {
 }
 
 const etagOf = (row: Row): string => `W/"${String(row.values.versionnumber ?? 0)}"`;
-const present304Allowed = (req: SimRequest, prefer: Prefer): boolean => !req.query.get('$expand') && prefer.annotations.length === 0;
+const present304Allowed = (req: SimRequest, prefer: Prefer): boolean =>
+  !req.query.get('$expand') && prefer.annotations.length === 0;
 /** Clients send `If-None-Match: null` on every request to defeat caches; it means no condition. */
 const condition = (v: string | undefined): string | undefined => (v && v !== 'null' ? v.trim() : undefined);
 
@@ -93,22 +108,38 @@ function route(ctx: RouteContext, req: SimRequest): SimResponse {
   }
   if (/^WhoAmI(\(\))?$/.test(path) && req.method === 'GET') return whoAmI(ctx);
   if (path === '$metadata' && req.method === 'GET') {
-    return { status: 200, headers: { 'Content-Type': 'application/xml', 'OData-Version': '4.0' }, body: csdl(db, ctx.tracked) };
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/xml', 'OData-Version': '4.0' },
+      body: csdl(db, ctx.tracked),
+    };
   }
   const parts = splitEntityPath(path);
   if (!parts) throw segmentNotFound(path);
   const { set } = parts;
   if (set === 'EntityDefinitions') {
-    if (req.method !== 'GET') throw new DataverseError(405, '0x80060888', 'The simulator serves EntityDefinitions read-only.');
+    if (req.method !== 'GET')
+      throw new DataverseError(405, '0x80060888', 'The simulator serves EntityDefinitions read-only.');
     if (parts.rest) throw segmentNotFound(path);
-    return ok(200, entityDefinitions(db, ctx.tracked, parts.key === undefined ? undefined : parseKeySpec(parts.key), req.query, ctx.baseUrl));
+    return ok(
+      200,
+      entityDefinitions(
+        db,
+        ctx.tracked,
+        parts.key === undefined ? undefined : parseKeySpec(parts.key),
+        req.query,
+        ctx.baseUrl,
+      ),
+    );
   }
   if (set === ACTIVITY_PARTY.set) return activityParties(ctx, parts.key, parts.rest, req, prefer);
   if (!db.knowsSet(set) && req.method === 'GET') throw segmentNotFound(set);
   if (parts.key === undefined) {
     if (parts.rest) throw segmentNotFound(path);
     if (req.method === 'GET') {
-      const { body, headers } = trackedQuery(db, set, req.query, prefer, ctx.baseUrl, ctx.tracked) ?? queryCollection(db, set, req.query, prefer, ctx.baseUrl);
+      const { body, headers } =
+        trackedQuery(db, set, req.query, prefer, ctx.baseUrl, ctx.tracked) ??
+        queryCollection(db, set, req.query, prefer, ctx.baseUrl);
       return ok(200, body, { ...headers, ...annotationsApplied(prefer) });
     }
     if (req.method === 'POST') return create(ctx, set, parseBody(req), req, prefer);
@@ -120,7 +151,8 @@ function route(ctx: RouteContext, req: SimRequest): SimResponse {
     case 'GET': {
       const row = db.requireRow(set, spec);
       const cond = condition(req.headers['if-none-match']);
-      if (cond && cond === etagOf(row) && present304Allowed(req, prefer)) return { status: 304, headers: { 'OData-Version': '4.0' } };
+      if (cond && cond === etagOf(row) && present304Allowed(req, prefer))
+        return { status: 304, headers: { 'OData-Version': '4.0' } };
       return ok(200, entityBody(ctx, set, row, req, prefer), annotationsApplied(prefer));
     }
     case 'PATCH':
@@ -142,7 +174,9 @@ function ok(status: number, body: Json, headers: Record<string, string> = {}): S
 }
 
 function annotationsApplied(prefer: Prefer): Record<string, string> {
-  return prefer.annotations.length ? { 'Preference-Applied': `odata.include-annotations="${prefer.annotations.join(',')}"` } : {};
+  return prefer.annotations.length
+    ? { 'Preference-Applied': `odata.include-annotations="${prefer.annotations.join(',')}"` }
+    : {};
 }
 
 function entityUrl(ctx: RouteContext, set: string, id: string): string {
@@ -150,7 +184,11 @@ function entityUrl(ctx: RouteContext, set: string, id: string): string {
 }
 
 function entityBody(ctx: RouteContext, set: string, row: Row, req: SimRequest, prefer: Prefer): Json {
-  const select = req.query.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const select = req.query
+    .get('$select')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const c of select ?? []) ctx.db.checkColumn(set, c);
   // PATCH ignores $expand (update-delete-entities-using-web-api.md).
   const expand = req.method === 'PATCH' ? { lookups: [] } : parseExpandAll(ctx.db, set, req.query.get('$expand'));
@@ -160,11 +198,21 @@ function entityBody(ctx: RouteContext, set: string, row: Row, req: SimRequest, p
   return { '@odata.context': `${ctx.baseUrl}/$metadata#${set}/$entity`, ...body };
 }
 
-function written(ctx: RouteContext, set: string, row: Row, created: boolean, req: SimRequest, prefer: Prefer): SimResponse {
+function written(
+  ctx: RouteContext,
+  set: string,
+  row: Row,
+  created: boolean,
+  req: SimRequest,
+  prefer: Prefer,
+): SimResponse {
   const id = ctx.db.keyOf(set, row);
   const headers = { 'OData-EntityId': entityUrl(ctx, set, id) };
   if (!prefer.returnRepresentation) return { status: 204, headers: { 'OData-Version': '4.0', ...headers } };
-  return ok(created ? 201 : 200, entityBody(ctx, set, row, req, prefer), { ...headers, 'Preference-Applied': 'return=representation' });
+  return ok(created ? 201 : 200, entityBody(ctx, set, row, req, prefer), {
+    ...headers,
+    'Preference-Applied': 'return=representation',
+  });
 }
 
 function newRow(ctx: RouteContext, set: string, id: string): Row {
@@ -186,7 +234,14 @@ function create(ctx: RouteContext, set: string, body: Json, req: SimRequest, pre
 }
 
 /** PATCH: the upsert matrix (no header = upsert; If-Match: * = update only; If-None-Match: * = create only). */
-function upsert(ctx: RouteContext, set: string, spec: KeySpec, body: Json, req: SimRequest, prefer: Prefer): SimResponse {
+function upsert(
+  ctx: RouteContext,
+  set: string,
+  spec: KeySpec,
+  body: Json,
+  req: SimRequest,
+  prefer: Prefer,
+): SimResponse {
   const { db } = ctx;
   const d = db.def(set, body);
   const existing = db.locate(set, spec);
@@ -206,7 +261,7 @@ function upsert(ctx: RouteContext, set: string, spec: KeySpec, body: Json, req: 
     return written(ctx, set, row, false, req, prefer);
   }
   const bodyId = typeof body[d.key] === 'string' ? (body[d.key] as string).toLowerCase() : undefined;
-  const id = spec.kind === 'id' ? spec.id : bodyId ?? db.newId();
+  const id = spec.kind === 'id' ? spec.id : (bodyId ?? db.newId());
   const row = newRow(ctx, set, id);
   if (spec.kind === 'alt') Object.assign(row.values, spec.values);
   const { [d.key]: _ignored, ...rest } = body;
@@ -217,7 +272,14 @@ function upsert(ctx: RouteContext, set: string, spec: KeySpec, body: Json, req: 
 }
 
 /** `/set(id)/email_activity_parties`, `/set(id)/column`, `/set(id)/nav/$ref`. */
-function subResource(ctx: RouteContext, set: string, spec: KeySpec, rest: string, req: SimRequest, prefer: Prefer): SimResponse {
+function subResource(
+  ctx: RouteContext,
+  set: string,
+  spec: KeySpec,
+  rest: string,
+  req: SimRequest,
+  prefer: Prefer,
+): SimResponse {
   const { db } = ctx;
   const d = db.def(set);
   const existing = db.requireRow(set, spec);
@@ -230,7 +292,7 @@ function subResource(ctx: RouteContext, set: string, spec: KeySpec, rest: string
     if (req.method === 'PUT') {
       // Replacing the collection is special to activity parties (associate-disassociate-entities-using-web-api.md).
       const body = parseBody(req);
-      if (!Array.isArray(body.value)) throw badPayload("PUT of activity parties needs a body {\"value\": [ … ]}.");
+      if (!Array.isArray(body.value)) throw badPayload('PUT of activity parties needs a body {"value": [ … ]}.');
       guardClosed(d, existing, [d.parties.nav]);
       const row = cloneRow(existing);
       row.parties = parseParties(db, d, id, body.value, ctx.basePath);
@@ -256,7 +318,10 @@ function subResource(ctx: RouteContext, set: string, spec: KeySpec, rest: string
   if (!/^\w+$/.test(rest)) throw segmentNotFound(rest);
   db.checkColumn(set, rest);
   if (req.method === 'GET') {
-    return ok(200, { '@odata.context': `${ctx.baseUrl}/$metadata#${set}(${id})/${rest}`, value: existing.values[rest] ?? null });
+    return ok(200, {
+      '@odata.context': `${ctx.baseUrl}/$metadata#${set}(${id})/${rest}`,
+      value: existing.values[rest] ?? null,
+    });
   }
   if (req.method === 'PUT' || req.method === 'DELETE') {
     const row = cloneRow(existing);
@@ -288,9 +353,19 @@ function activityPartyRows(ctx: RouteContext): Row[] {
 }
 
 /** `GET activityparties?$filter=…` and `GET activityparties(<id>)`: read-only; parties are written through their activity. */
-function activityParties(ctx: RouteContext, key: string | undefined, rest: string | undefined, req: SimRequest, prefer: Prefer): SimResponse {
+function activityParties(
+  ctx: RouteContext,
+  key: string | undefined,
+  rest: string | undefined,
+  req: SimRequest,
+  prefer: Prefer,
+): SimResponse {
   if (req.method !== 'GET') {
-    throw new DataverseError(405, '0x80060888', 'The simulator serves activityparties read-only: write parties through email_activity_parties / appointment_activity_parties.');
+    throw new DataverseError(
+      405,
+      '0x80060888',
+      'The simulator serves activityparties read-only: write parties through email_activity_parties / appointment_activity_parties.',
+    );
   }
   if (rest) throw segmentNotFound(rest);
   const source = { def: ACTIVITY_PARTY, rows: activityPartyRows(ctx) };
@@ -301,9 +376,17 @@ function activityParties(ctx: RouteContext, key: string | undefined, rest: strin
   const spec = parseKeySpec(key);
   const row = spec.kind === 'id' ? source.rows.find((r) => r.values.activitypartyid === spec.id) : undefined;
   if (!row) throw notFound('activityparty', spec.kind === 'id' ? spec.id : key);
-  const select = req.query.get('$select')?.split(',').map((c) => c.trim()).filter(Boolean);
+  const select = req.query
+    .get('$select')
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const body = present(ACTIVITY_PARTY, row, { select, annotate: wantsLookupNames(prefer) });
-  return ok(200, { '@odata.context': `${ctx.baseUrl}/$metadata#activityparties/$entity`, ...body }, annotationsApplied(prefer));
+  return ok(
+    200,
+    { '@odata.context': `${ctx.baseUrl}/$metadata#activityparties/$entity`, ...body },
+    annotationsApplied(prefer),
+  );
 }
 
 function whoAmI(ctx: RouteContext): SimResponse {
@@ -316,4 +399,3 @@ function whoAmI(ctx: RouteContext): SimResponse {
     OrganizationId: first('organizations', 'organizationid'),
   });
 }
-

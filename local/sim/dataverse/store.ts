@@ -121,7 +121,10 @@ export class EntityStore {
     for (const [set, t] of this.tables) tables[set] = [...t.values()].map(cloneRow);
     return { nextVersion: this.nextVersion, tables };
   }
-  static fromSnapshot(s: { nextVersion: number; tables: Record<string, Row[]> }, keyOf: (set: string, r: Row) => string): EntityStore {
+  static fromSnapshot(
+    s: { nextVersion: number; tables: Record<string, Row[]> },
+    keyOf: (set: string, r: Row) => string,
+  ): EntityStore {
     const store = new EntityStore();
     store.nextVersion = s.nextVersion;
     for (const [set, rows] of Object.entries(s.tables)) {

@@ -18,15 +18,25 @@ const DEFAULT_PAGE = 5000;
 /** Options that cannot be combined with change tracking [INFERENCE: the docs only show $select]. */
 const NOT_WITH_TRACKING = ['$filter', '$orderby', '$top', '$expand', '$count', '$apply'];
 
-interface DeltaToken { s: string; v: number }
-interface PageToken { after?: string; to: number; size: number; from?: number }
+interface DeltaToken {
+  s: string;
+  v: number;
+}
+interface PageToken {
+  after?: string;
+  to: number;
+  size: number;
+  from?: number;
+}
 
 const enc = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 function dec<T>(text: string, ok: (o: T) => boolean, what: string): T {
   try {
     const o = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as T;
     if (o && ok(o)) return o;
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw invalidArgument(`The ${what} is not valid.`);
 }
 
@@ -34,7 +44,11 @@ function dec<T>(text: string, ok: (o: T) => boolean, what: string): T {
 export const encodeDeltaToken = (set: string, version: number): string => `${version}!${enc({ s: set, v: version })}`;
 export function decodeDeltaToken(token: string): DeltaToken {
   const bang = token.indexOf('!');
-  const t = dec<DeltaToken>(bang < 0 ? token : token.slice(bang + 1), (o) => typeof o.s === 'string' && Number.isInteger(o.v), '$deltatoken');
+  const t = dec<DeltaToken>(
+    bang < 0 ? token : token.slice(bang + 1),
+    (o) => typeof o.s === 'string' && Number.isInteger(o.v),
+    '$deltatoken',
+  );
   if (bang >= 0 && token.slice(0, bang) !== String(t.v)) throw invalidArgument('The $deltatoken is not valid.');
   return t;
 }
@@ -43,7 +57,12 @@ type Item = { key: string; row?: Row };
 
 /** Answers a tracked collection GET, or returns undefined when the request is not a tracking one. */
 export function trackedQuery(
-  db: Db, set: string, params: URLSearchParams, prefer: Prefer, baseUrl: string, tracked: ReadonlySet<string>,
+  db: Db,
+  set: string,
+  params: URLSearchParams,
+  prefer: Prefer,
+  baseUrl: string,
+  tracked: ReadonlySet<string>,
 ): { body: Json; headers: Record<string, string> } | undefined {
   const deltaText = params.get('$deltatoken');
   const skipText = params.get('$skiptoken');
@@ -52,9 +71,11 @@ export function trackedQuery(
     if (deltaText === null) return undefined; // preference not applied: a plain read
     throw new DataverseError(400, '0x80048d0b', `Change tracking is not enabled for the entity set '${set}'.`);
   }
-  for (const k of NOT_WITH_TRACKING) if (params.has(k)) throw invalidArgument(`The query option ${k} is not supported with change tracking.`);
+  for (const k of NOT_WITH_TRACKING)
+    if (params.has(k)) throw invalidArgument(`The query option ${k} is not supported with change tracking.`);
   for (const k of params.keys()) {
-    if (k.startsWith('$') && !['$select', '$deltatoken', '$skiptoken'].includes(k)) throw invalidArgument(`The query parameter ${k} is not supported`);
+    if (k.startsWith('$') && !['$select', '$deltatoken', '$skiptoken'].includes(k))
+      throw invalidArgument(`The query parameter ${k} is not supported`);
   }
   const delta = deltaText === null ? undefined : decodeDeltaToken(deltaText);
   if (delta && delta.s !== set) throw invalidArgument(`The $deltatoken was issued for '${delta.s}', not '${set}'.`);
@@ -82,7 +103,11 @@ export function trackedQuery(
   const slice = start < 0 ? [] : items.slice(start, start + page.size);
   const more = start >= 0 && start + page.size < items.length;
 
-  const select = params.get('$select')?.split(',').map((c) => c.trim()).filter(Boolean);
+  const select = params
+    .get('$select')
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   for (const c of select ?? []) db.checkColumn(set, c);
   const annotate = wantsLookupNames(prefer);
   const value = slice.map((i) =>
@@ -95,9 +120,11 @@ export function trackedQuery(
   body.value = value;
   if (more) {
     const next: PageToken = { after: slice[slice.length - 1].key, to: page.to, size: page.size };
-    body['@odata.nextLink'] = `${baseUrl}/${set}?${keep}${deltaText !== null ? `$deltatoken=${encodeURIComponent(deltaText)}&` : ''}$skiptoken=${enc(next)}`;
+    body['@odata.nextLink'] =
+      `${baseUrl}/${set}?${keep}${deltaText !== null ? `$deltatoken=${encodeURIComponent(deltaText)}&` : ''}$skiptoken=${enc(next)}`;
   } else {
-    body['@odata.deltaLink'] = `${baseUrl}/${set}?${keep}$deltatoken=${encodeURIComponent(encodeDeltaToken(set, page.to))}`;
+    body['@odata.deltaLink'] =
+      `${baseUrl}/${set}?${keep}$deltatoken=${encodeURIComponent(encodeDeltaToken(set, page.to))}`;
   }
   const applied = ['odata.track-changes', ...(prefer.maxPageSize ? [`odata.maxpagesize=${prefer.maxPageSize}`] : [])];
   return { body, headers: { 'Preference-Applied': applied.join(',') } };

@@ -45,7 +45,9 @@ export function guardClosed(d: EntityDef, row: Row, columns: (string | undefined
 function checkWritable(d: EntityDef, column: string, mode: WriteMode): void {
   const ro = d.readOnly[column];
   if (ro === 'always' || (ro === 'create' && mode === 'create')) {
-    throw badPayload(`The '${column}' attribute of the '${d.logical}' entity is read-only and cannot be set on ${mode}.`);
+    throw badPayload(
+      `The '${column}' attribute of the '${d.logical}' entity is read-only and cannot be set on ${mode}.`,
+    );
   }
 }
 
@@ -91,10 +93,23 @@ export function parseParties(db: Db, d: EntityDef, activityid: string, items: un
 /**
  * Applies `body` to `row` (mutating it). `contentIds` resolves `$n` bind values inside a $batch change set.
  */
-export function applyBody(db: Db, set: string, row: Row, body: Json, mode: WriteMode, basePath: string, contentIds?: Map<string, string>): void {
+export function applyBody(
+  db: Db,
+  set: string,
+  row: Row,
+  body: Json,
+  mode: WriteMode,
+  basePath: string,
+  contentIds?: Map<string, string>,
+): void {
   const d = db.def(set);
   // Decided on the row as it was before this update: a PATCH that reopens (statecode 0) is itself allowed.
-  if (mode === 'update') guardClosed(d, row, Object.keys(body).map((k) => columnOfBodyKey(d, k)));
+  if (mode === 'update')
+    guardClosed(
+      d,
+      row,
+      Object.keys(body).map((k) => columnOfBodyKey(d, k)),
+    );
   for (const [k, raw] of Object.entries(body)) {
     const bind = /^(.+)@odata\.bind$/.exec(k);
     if (bind) {
@@ -117,7 +132,8 @@ export function applyBody(db: Db, set: string, row: Row, body: Json, mode: Write
       const target = resolveReference(db, ref, basePath);
       const r = resolveNav(d, nav, target.logical);
       if (!r) throw badPayload(`An undeclared navigation property '${nav}' was found on '${d.logical}'.`);
-      if (r.logical !== target.logical) throw badPayload(`The navigation property '${nav}' does not point to a ${target.logical}.`);
+      if (r.logical !== target.logical)
+        throw badPayload(`The navigation property '${nav}' does not point to a ${target.logical}.`);
       const allowed = d.lookups[r.column]?.targets;
       if (Array.isArray(allowed) && !allowed.includes(target.logical)) {
         throw badPayload(`The lookup '${r.column}' of '${d.logical}' cannot point to a ${target.logical}.`);
@@ -132,8 +148,12 @@ export function applyBody(db: Db, set: string, row: Row, body: Json, mode: Write
       row.parties = parseParties(db, d, String(row.values[d.key]), raw, basePath);
       continue;
     }
-    if (/^_.+_value$/.test(k)) throw badPayload(`Invalid property '${k}' was found in entity 'Microsoft.Dynamics.CRM.${d.logical}'. Use '<navigation>@odata.bind'.`);
-    if (raw !== null && typeof raw === 'object') throw badPayload(`Deep insert of '${k}' is not supported by the simulator.`);
+    if (/^_.+_value$/.test(k))
+      throw badPayload(
+        `Invalid property '${k}' was found in entity 'Microsoft.Dynamics.CRM.${d.logical}'. Use '<navigation>@odata.bind'.`,
+      );
+    if (raw !== null && typeof raw === 'object')
+      throw badPayload(`Deep insert of '${k}' is not supported by the simulator.`);
     if (k === d.key) {
       if (mode === 'update') continue; // the URL's key wins (upsert doc)
       row.values[k] = String(raw).toLowerCase();

@@ -32,27 +32,42 @@ function parse(raw: Buffer): Step[] {
     throw badRequest('Invalid JSON in the batch request body.');
   }
   const requests = (doc as { requests?: unknown } | null)?.requests;
-  if (!Array.isArray(requests) || requests.length === 0) throw badRequest("The batch request must contain a non-empty 'requests' array.");
+  if (!Array.isArray(requests) || requests.length === 0)
+    throw badRequest("The batch request must contain a non-empty 'requests' array.");
   if (requests.length > MAX_BATCH) throw badRequest(`Number of batch requests exceeds the limit of ${MAX_BATCH}.`);
   const steps: Step[] = [];
   const ids = new Set<string>();
   for (const r of requests as Record<string, unknown>[]) {
     if (!r || typeof r !== 'object') throw badRequest('Each batch request must be an object.');
     const id = r.id;
-    if ((typeof id !== 'string' && typeof id !== 'number') || String(id) === '') throw badRequest("Each batch request needs an 'id'.");
+    if ((typeof id !== 'string' && typeof id !== 'number') || String(id) === '')
+      throw badRequest("Each batch request needs an 'id'.");
     if (ids.has(String(id))) throw badRequest(`Batch request ids must be unique; '${id}' is repeated.`);
     ids.add(String(id));
-    if (typeof r.method !== 'string' || typeof r.url !== 'string' || !r.url) throw badRequest(`Batch request '${id}' needs a 'method' and a 'url'.`);
-    if (/^[a-z]+:\/\//i.test(r.url)) throw badRequest(`Batch request '${id}': the url must be relative, e.g. /users/{id}/messages.`);
+    if (typeof r.method !== 'string' || typeof r.url !== 'string' || !r.url)
+      throw badRequest(`Batch request '${id}' needs a 'method' and a 'url'.`);
+    if (/^[a-z]+:\/\//i.test(r.url))
+      throw badRequest(`Batch request '${id}': the url must be relative, e.g. /users/{id}/messages.`);
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries((r.headers as Record<string, unknown> | undefined) ?? {})) headers[k.toLowerCase()] = String(v);
-    if (r.body !== undefined && r.body !== null && !headers['content-type']) throw badRequest(`Batch request '${id}' has a body but no Content-Type header.`);
+    for (const [k, v] of Object.entries((r.headers as Record<string, unknown> | undefined) ?? {}))
+      headers[k.toLowerCase()] = String(v);
+    if (r.body !== undefined && r.body !== null && !headers['content-type'])
+      throw badRequest(`Batch request '${id}' has a body but no Content-Type header.`);
     const dependsOn = r.dependsOn === undefined ? [] : r.dependsOn;
-    if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string' && typeof d !== 'number')) throw badRequest(`Batch request '${id}': dependsOn must be an array of ids.`);
-    steps.push({ id: String(id), method: r.method.toUpperCase(), url: r.url, headers, body: r.body, dependsOn: dependsOn.map(String) });
+    if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string' && typeof d !== 'number'))
+      throw badRequest(`Batch request '${id}': dependsOn must be an array of ids.`);
+    steps.push({
+      id: String(id),
+      method: r.method.toUpperCase(),
+      url: r.url,
+      headers,
+      body: r.body,
+      dependsOn: dependsOn.map(String),
+    });
   }
   for (const s of steps) {
-    for (const d of s.dependsOn) if (!ids.has(d) || d === s.id) throw badRequest(`Batch request '${s.id}' depends on unknown request '${d}'.`);
+    for (const d of s.dependsOn)
+      if (!ids.has(d) || d === s.id) throw badRequest(`Batch request '${s.id}' depends on unknown request '${d}'.`);
   }
   // A cycle would wait forever; Graph rejects it too.
   const state = new Map<string, number>();
@@ -68,7 +83,11 @@ function parse(raw: Buffer): Step[] {
   return steps;
 }
 
-export async function runBatch(raw: Buffer, outer: Record<string, string>, dispatch: (r: BatchItemRequest) => Promise<RouteResult>): Promise<RouteResult> {
+export async function runBatch(
+  raw: Buffer,
+  outer: Record<string, string>,
+  dispatch: (r: BatchItemRequest) => Promise<RouteResult>,
+): Promise<RouteResult> {
   const steps = parse(raw);
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -80,19 +99,35 @@ export async function runBatch(raw: Buffer, outer: Record<string, string>, dispa
     running--;
     waiting.shift()?.();
   };
-  const results = new Map<string, Promise<{ id: string; status: number; headers: Record<string, string>; body?: unknown }>>();
+  const results = new Map<
+    string,
+    Promise<{ id: string; status: number; headers: Record<string, string>; body?: unknown }>
+  >();
   const run = async (s: Step) => {
     const deps = await Promise.all(s.dependsOn.map((d) => results.get(d)!));
     const failed = deps.find((d) => d.status < 200 || d.status >= 300);
     if (failed) {
-      return { id: s.id, status: 424, headers: { 'Content-Type': 'application/json' }, body: { error: { code: 'FailedDependency', message: `The request depends on request '${failed.id}', which failed with status ${failed.status}.` } } };
+      return {
+        id: s.id,
+        status: 424,
+        headers: { 'Content-Type': 'application/json' },
+        body: {
+          error: {
+            code: 'FailedDependency',
+            message: `The request depends on request '${failed.id}', which failed with status ${failed.status}.`,
+          },
+        },
+      };
     }
     await slot();
     try {
       const url = s.url.startsWith('/') ? s.url : `/${s.url}`;
       let body = Buffer.alloc(0);
       if (s.body !== undefined && s.body !== null) {
-        body = /json/i.test(s.headers['content-type']) || typeof s.body !== 'string' ? Buffer.from(JSON.stringify(s.body)) : Buffer.from(String(s.body));
+        body =
+          /json/i.test(s.headers['content-type']) || typeof s.body !== 'string'
+            ? Buffer.from(JSON.stringify(s.body))
+            : Buffer.from(String(s.body));
       }
       const r = await dispatch({ method: s.method, url, headers: { ...outer, ...s.headers }, raw: body });
       const headers: Record<string, string> = { ...(r.headers ?? {}) };

@@ -37,7 +37,10 @@ export function deltaPage(store: MailStore, req: DeltaRequest): DeltaResult {
     headers: (m) => store.headersOf(req.mbx, m),
     bodyText: req.prefs.bodyText,
   };
-  const page = state.p === 'i' ? initialPage(store, req.folder, state, pageSize, render) : changesPage(store, req, state, pageSize, render);
+  const page =
+    state.p === 'i'
+      ? initialPage(store, req.folder, state, pageSize, render)
+      : changesPage(store, req, state, pageSize, render);
   const link = `${req.baseUrl}/users/${req.mbx.userId}/mailFolders/${encodeURIComponent(req.folder.id)}/messages/delta`;
   const body: Json = { '@odata.context': `${req.baseUrl}/$metadata#Collection(message)` };
   if (page.next) body['@odata.nextLink'] = `${link}?$skiptoken=${encodeToken(store.tokenKey, page.next)}`;
@@ -51,17 +54,35 @@ function stateFor(store: MailStore, req: DeltaRequest): DeltaState {
   const skip = query.get('$skiptoken');
   const delta = query.get('$deltatoken');
   if (skip === null && delta === null) {
-    return { u: mbx.userId, f: folder.id, o: parseOptions(query, req.prefs), p: 'i', s: store.seq, c: 0, g: mbx.syncGeneration };
+    return {
+      u: mbx.userId,
+      f: folder.id,
+      o: parseOptions(query, req.prefs),
+      p: 'i',
+      s: store.seq,
+      c: 0,
+      g: mbx.syncGeneration,
+    };
   }
   if ([...query.keys()].length !== 1) {
     throw badRequest('Query options cannot be added to a nextLink or deltaLink: they are encoded in its state token.');
   }
   const state = decodeToken(store.tokenKey, (skip ?? delta)!);
   if (!state || state.s > store.seq || (state.h ?? 0) > store.seq) {
-    throw new GraphError(410, 'SyncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.');
+    throw new GraphError(
+      410,
+      'SyncStateNotFound',
+      'The sync state generation is not found. The delta token is expired and data must be synchronized again.',
+    );
   }
-  if (state.u !== mbx.userId || state.f !== folder.id) throw badRequest('The state token was issued for a different mailbox or folder.');
-  if ((state.g ?? 0) < mbx.syncGeneration) throw syncStateExpired(mbx, state.g ?? 0, `${req.baseUrl}/users/${mbx.userId}/mailFolders/${encodeURIComponent(folder.id)}/messages/delta`);
+  if (state.u !== mbx.userId || state.f !== folder.id)
+    throw badRequest('The state token was issued for a different mailbox or folder.');
+  if ((state.g ?? 0) < mbx.syncGeneration)
+    throw syncStateExpired(
+      mbx,
+      state.g ?? 0,
+      `${req.baseUrl}/users/${mbx.userId}/mailFolders/${encodeURIComponent(folder.id)}/messages/delta`,
+    );
   return state;
 }
 
@@ -81,7 +102,8 @@ function parseOptions(query: URLSearchParams, prefs: Preferences): DeltaOptions 
       }
       case '$filter': {
         const m = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i.exec(value);
-        if (!m || isNaN(Date.parse(m[2]))) throw badRequest('Delta supports only $filter=receivedDateTime ge|gt {value}.');
+        if (!m || isNaN(Date.parse(m[2])))
+          throw badRequest('Delta supports only $filter=receivedDateTime ge|gt {value}.');
         o.filter = { op: m[1].toLowerCase() as 'ge' | 'gt', value: m[2] };
         break;
       }
@@ -93,7 +115,8 @@ function parseOptions(query: URLSearchParams, prefs: Preferences): DeltaOptions 
       }
       case '$orderby':
         // Graph accepts only this ordering on delta; the simulator accepts it but pages in arrival order.
-        if (!/^\s*receivedDateTime\s+desc\s*$/i.test(value)) throw badRequest('Delta supports only $orderby=receivedDateTime desc.');
+        if (!/^\s*receivedDateTime\s+desc\s*$/i.test(value))
+          throw badRequest('Delta supports only $orderby=receivedDateTime desc.');
         break;
       case '$expand':
         break; // accepted like Graph; expansions are not simulated
@@ -117,12 +140,20 @@ interface Page {
   done?: DeltaState;
 }
 
-function initialPage(store: MailStore, folder: SimFolder, state: DeltaState, size: number, render: RenderOptions): Page {
+function initialPage(
+  store: MailStore,
+  folder: SimFolder,
+  state: DeltaState,
+  size: number,
+  render: RenderOptions,
+): Page {
   const done: DeltaState = { u: state.u, f: state.f, o: state.o, p: 'd', s: state.s, g: state.g };
   const ct = state.o.changeType;
   if (ct === 'updated' || ct === 'deleted') return { value: [], done };
   // Members that arrived after `s` are left to the next round, which reports them as created.
-  const rest = store.members(folder).filter((m) => m.arrivalSeq <= state.s && m.arrivalSeq > (state.c ?? 0) && passesFilter(m, state.o));
+  const rest = store
+    .members(folder)
+    .filter((m) => m.arrivalSeq <= state.s && m.arrivalSeq > (state.c ?? 0) && passesFilter(m, state.o));
   const slice = rest.slice(0, size);
   const value = slice.map((m) => renderMessage(m, render));
   if (rest.length > size) return { value, next: { ...state, c: slice[slice.length - 1].arrivalSeq } };
@@ -151,7 +182,18 @@ function episodes(changes: FolderChange[], after: number, upTo: number): Episode
   for (let i = lo; i < changes.length && changes[i].seq <= upTo; i++) {
     const c = changes[i];
     let ep = byResidence.get(c.regularId);
-    if (!ep) byResidence.set(c.regularId, (ep = { immutableId: c.immutableId, regularId: c.regularId, first: c.kind, last: c.kind, lastSeq: c.seq, props: new Set() }));
+    if (!ep)
+      byResidence.set(
+        c.regularId,
+        (ep = {
+          immutableId: c.immutableId,
+          regularId: c.regularId,
+          first: c.kind,
+          last: c.kind,
+          lastSeq: c.seq,
+          props: new Set(),
+        }),
+      );
     ep.last = c.kind;
     ep.lastSeq = c.seq;
     for (const p of c.props ?? []) ep.props.add(p);
@@ -159,7 +201,13 @@ function episodes(changes: FolderChange[], after: number, upTo: number): Episode
   return [...byResidence.values()].sort((a, b) => a.lastSeq - b.lastSeq);
 }
 
-function changesPage(store: MailStore, req: DeltaRequest, state: DeltaState, size: number, render: RenderOptions): Page {
+function changesPage(
+  store: MailStore,
+  req: DeltaRequest,
+  state: DeltaState,
+  size: number,
+  render: RenderOptions,
+): Page {
   const h = state.h ?? store.seq;
   const eps = episodes(req.folder.changes, state.s, h);
   const ct = state.o.changeType;
@@ -188,6 +236,17 @@ function changesPage(store: MailStore, req: DeltaRequest, state: DeltaState, siz
 export function syncStateExpired(mbx: SimMailbox, generation: number, initialUrl: string): GraphError {
   const how = mbx.expiry ?? { code: 'SyncStateNotFound' as const };
   const headers: Record<string, string> = how.location ? { Location: initialUrl } : {};
-  if (how.code === 'resyncRequired') return new GraphError(410, 'resyncRequired', 'The delta token is no longer valid, and the app must reset the sync state.', headers);
-  return new GraphError(410, how.code, `The sync state generation is not found; generation=${generation};[highest=${mbx.syncGeneration}]. The delta token is expired and data must be synchronized again.`, headers);
+  if (how.code === 'resyncRequired')
+    return new GraphError(
+      410,
+      'resyncRequired',
+      'The delta token is no longer valid, and the app must reset the sync state.',
+      headers,
+    );
+  return new GraphError(
+    410,
+    how.code,
+    `The sync state generation is not found; generation=${generation};[highest=${mbx.syncGeneration}]. The delta token is expired and data must be synchronized again.`,
+    headers,
+  );
 }

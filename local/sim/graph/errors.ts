@@ -13,7 +13,13 @@ export class GraphError extends Error {
   }
 }
 
-export function errorBody(code: string, message: string, requestId: string, date: Date, inner: Record<string, unknown> = {}): unknown {
+export function errorBody(
+  code: string,
+  message: string,
+  requestId: string,
+  date: Date,
+  inner: Record<string, unknown> = {},
+): unknown {
   return {
     error: {
       code,
@@ -24,5 +30,7 @@ export function errorBody(code: string, message: string, requestId: string, date
 }
 
 export const badRequest = (message: string) => new GraphError(400, 'BadRequest', message);
-export const itemNotFound = () => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-export const invalidUser = (who: string) => new GraphError(404, 'ErrorInvalidUser', `The requested user '${who}' is invalid.`);
+export const itemNotFound = () =>
+  new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+export const invalidUser = (who: string) =>
+  new GraphError(404, 'ErrorInvalidUser', `The requested user '${who}' is invalid.`);

@@ -12,10 +12,27 @@ export interface ExtendedProperty {
 }
 
 /** The MAPI properties Exchange sets from the In-Reply-To and References header fields (PidTagInReplyToId, PidTagInternetReferences). */
-const FROM_HEADERS: [header: string, id: string][] = [['in-reply-to', 'String 0x1042'], ['references', 'String 0x1039']];
+const FROM_HEADERS: [header: string, id: string][] = [
+  ['in-reply-to', 'String 0x1042'],
+  ['references', 'String 0x1039'],
+];
 
 /** MAPI property types as Graph spells them in an id. */
-const TYPES = ['ApplicationTime', 'Binary', 'Boolean', 'CLSID', 'Currency', 'Double', 'Float', 'Integer', 'Long', 'Object', 'Short', 'String', 'SystemTime'];
+const TYPES = [
+  'ApplicationTime',
+  'Binary',
+  'Boolean',
+  'CLSID',
+  'Currency',
+  'Double',
+  'Float',
+  'Integer',
+  'Long',
+  'Object',
+  'Short',
+  'String',
+  'SystemTime',
+];
 const TYPE_BY_LOWER = new Map(TYPES.map((t) => [t.toLowerCase(), t]));
 
 /**
@@ -31,7 +48,9 @@ export function canonicalId(raw: string): string | undefined {
   }
   const named = /^\s*(\w+)\s+\{([0-9a-f-]{36})\}\s+(Name|Id)\s+(\S.*?)\s*$/i.exec(raw);
   const type = named ? TYPE_BY_LOWER.get(named[1]!.toLowerCase()) : undefined;
-  return type ? `${type} {${named![2]!.toLowerCase()}} ${named![3]!.toLowerCase() === 'name' ? 'Name' : 'Id'} ${named![4]}` : undefined;
+  return type
+    ? `${type} {${named![2]!.toLowerCase()}} ${named![3]!.toLowerCase() === 'name' ? 'Name' : 'Id'} ${named![4]}`
+    : undefined;
 }
 
 /**
@@ -85,7 +104,9 @@ function splitTopLevel(raw: string): string[] {
  */
 export function itemProperties(data: Json, headers: Header[] | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const p of Array.isArray(data.singleValueExtendedProperties) ? (data.singleValueExtendedProperties as Json[]) : []) {
+  for (const p of Array.isArray(data.singleValueExtendedProperties)
+    ? (data.singleValueExtendedProperties as Json[])
+    : []) {
     const id = typeof p?.id === 'string' ? canonicalId(p.id) : undefined;
     if (id && typeof p.value === 'string' && !out.has(id)) out.set(id, p.value);
   }

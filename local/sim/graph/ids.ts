@@ -22,7 +22,9 @@ export function folderIdFor(address: string, path: string): string {
 }
 
 export function immutableIdFor(address: string, seed: string): string {
-  return 'AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A' + digest('immutable', address.toLowerCase(), seed).toString('base64url');
+  return (
+    'AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A' + digest('immutable', address.toLowerCase(), seed).toString('base64url')
+  );
 }
 
 /** The "regular" id embeds the folder residence: a new one after every move, as Exchange's EntryIDs do. */
@@ -35,7 +37,10 @@ export function changeKeyFor(immutableId: string, version: number): string {
 }
 
 export function conversationIdFor(address: string, topic: string): string {
-  return 'AAQkAGNvbnZlcnNhdGlvbgAQ' + digest('conversation', address.toLowerCase(), topic).subarray(0, 18).toString('base64url');
+  return (
+    'AAQkAGNvbnZlcnNhdGlvbgAQ' +
+    digest('conversation', address.toLowerCase(), topic).subarray(0, 18).toString('base64url')
+  );
 }
 
 /** A 22-byte conversation index header (reserved byte, FILETIME bytes, GUID), base64 like Graph's Edm.Binary. */

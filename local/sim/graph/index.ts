@@ -13,7 +13,13 @@ import type { PimCollection, PimKind } from './pim';
 import { matchRoute, splitSegments, type Route, type RouteResult } from './routes';
 import { exchangeState, restoreInto, snapshotOf } from './snapshot';
 import { MailStore, type SimMessage, type SyncExpiry } from './store';
-import { DEFAULT_NOTIFICATIONS, SubscriptionService, type LifecycleEvent, type NotificationOptions, type NotificationStats } from './subscriptions';
+import {
+  DEFAULT_NOTIFICATIONS,
+  SubscriptionService,
+  type LifecycleEvent,
+  type NotificationOptions,
+  type NotificationStats,
+} from './subscriptions';
 import { Throttler, appIdOf, resolveLimits, type LimitsOption, type ThrottleStats } from './throttle';
 
 export type { GraphLimits, LimitsOption, ThrottleStats } from './throttle';
@@ -113,7 +119,11 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
   else if (opts.tenant) store.seed(opts.tenant);
   const limits = resolveLimits(opts.limits);
   const throttler = limits ? new Throttler(limits, opts.clock) : undefined;
-  const subs = new SubscriptionService(store, opts.clock, { ...DEFAULT_NOTIFICATIONS, ...opts.notifications, maxLifetimeMinutes: { ...DEFAULT_NOTIFICATIONS.maxLifetimeMinutes, ...opts.notifications?.maxLifetimeMinutes } });
+  const subs = new SubscriptionService(store, opts.clock, {
+    ...DEFAULT_NOTIFICATIONS,
+    ...opts.notifications,
+    maxLifetimeMinutes: { ...DEFAULT_NOTIFICATIONS.maxLifetimeMinutes, ...opts.notifications?.maxLifetimeMinutes },
+  });
   if (opts.snapshot !== undefined) subs.restore((opts.snapshot as { subscriptions?: unknown }).subscriptions);
   const stats = { requests: 0, byRoute: {} as Record<string, number> };
   let baseUrl = '';
@@ -124,12 +134,22 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
         const rid = requestId();
         const url = new URL(req.url ?? '/', 'http://sim.invalid');
         url.pathname = unwrapOwnLink(url.pathname, baseUrl);
-        const r = await dispatch({ method: (req.method ?? 'GET').toUpperCase(), url, headers: req.headers, raw, batched: false }, rid);
-        if (!res.destroyed) send(res, r.status, { 'request-id': rid, 'client-request-id': String(req.headers['client-request-id'] ?? rid), ...r.headers }, r);
+        const r = await dispatch(
+          { method: (req.method ?? 'GET').toUpperCase(), url, headers: req.headers, raw, batched: false },
+          rid,
+        );
+        if (!res.destroyed)
+          send(
+            res,
+            r.status,
+            { 'request-id': rid, 'client-request-id': String(req.headers['client-request-id'] ?? rid), ...r.headers },
+            r,
+          );
       })
       .catch(() => {
         const rid = requestId();
-        if (!res.headersSent) send(res, 400, { 'request-id': rid }, errorJson(badRequest('Unreadable or oversized request body.'), rid));
+        if (!res.headersSent)
+          send(res, 400, { 'request-id': rid }, errorJson(badRequest('Unreadable or oversized request body.'), rid));
       });
   });
 
@@ -158,7 +178,8 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
       const authorization = header(inc.headers, 'authorization');
       if (!/^Bearer\s+\S+/i.test(authorization)) {
         throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', {
-          'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+          'WWW-Authenticate':
+            'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
         });
       }
       const mailbox = route?.mailbox === undefined ? undefined : canonicalMailbox(route.mailbox);
@@ -170,10 +191,12 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
         const last = url.pathname.split('/').filter(Boolean).pop() ?? '';
         throw badRequest(`Resource not found for the segment '${decodeURIComponent(last)}'.`);
       }
-      if (!route.methods.includes(method)) throw new GraphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed for this resource.`);
+      if (!route.methods.includes(method))
+        throw new GraphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed for this resource.`);
       if (throttler && mailbox !== undefined) release = throttler.acquire(appIdOf(authorization), mailbox);
       if (opts.latencyMs && mailbox !== undefined) await new Promise((r) => setTimeout(r, opts.latencyMs));
-      if (opts.hold && mailbox !== undefined) await opts.hold({ method, path: url.pathname, mailbox, search: url.search });
+      if (opts.hold && mailbox !== undefined)
+        await opts.hold({ method, path: url.pathname, mailbox, search: url.search });
       const prefs = parsePrefer(inc.headers as IncomingHttpHeaders);
       const result = await route.run({
         method,
@@ -190,11 +213,18 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
           }
         },
       });
-      if (prefs.immutableId) result.headers = { ...result.headers, 'Preference-Applied': joinPref(result.headers?.['Preference-Applied'], 'IdType="ImmutableId"') };
+      if (prefs.immutableId)
+        result.headers = {
+          ...result.headers,
+          'Preference-Applied': joinPref(result.headers?.['Preference-Applied'], 'IdType="ImmutableId"'),
+        };
       return result;
     } catch (e) {
       if (e instanceof GraphError) return errorJson(e, rid);
-      return { status: 500, json: errorBody('InternalServerError', 'The simulator failed to handle the request.', rid, opts.clock.now()) };
+      return {
+        status: 500,
+        json: errorBody('InternalServerError', 'The simulator failed to handle the request.', rid, opts.clock.now()),
+      };
     } finally {
       release?.();
     }
@@ -212,7 +242,10 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
           for (const k of ['authorization', 'client-request-id']) if (inc.headers[k]) outer[k] = header(inc.headers, k);
           return runBatch(inc.raw, outer, (item) => {
             const url = new URL(item.url.startsWith('/v1.0/') ? item.url : `/v1.0${item.url}`, 'http://sim.invalid');
-            return dispatch({ method: item.method, url, headers: item.headers, raw: item.raw, batched: true }, requestId());
+            return dispatch(
+              { method: item.method, url, headers: item.headers, raw: item.raw, batched: true },
+              requestId(),
+            );
           });
         },
       };
@@ -222,7 +255,10 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
       return {
         name: 'subscriptions',
         methods: ['GET', 'POST'],
-        run: (c) => (c.method === 'GET' ? subs.list(c.baseUrl) : subs.create(c.body(), c.prefs, appIdOf(header(inc.headers, 'authorization')), c.baseUrl)),
+        run: (c) =>
+          c.method === 'GET'
+            ? subs.list(c.baseUrl)
+            : subs.create(c.body(), c.prefs, appIdOf(header(inc.headers, 'authorization')), c.baseUrl),
       };
     }
     const id = segs[1];
@@ -264,12 +300,18 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   baseUrl = `http://${host}:${addr.port}/v1.0`;
 
-  const fixtureOf = (m: SimMessage): FixtureMessage => ({ id: m.immutableId, ...structuredClone(m.data), parentFolderId: m.folderId });
+  const fixtureOf = (m: SimMessage): FixtureMessage => ({
+    id: m.immutableId,
+    ...structuredClone(m.data),
+    parentFolderId: m.folderId,
+  });
   const collectionFor = (mailbox: string, kind: PimKind, container?: string): PimCollection => {
     const pim = store.mailbox(mailbox).pim;
     if (kind === 'event') return pim.calendar;
     if (kind === 'contact') return container ? pim.contactFolder(container) : pim.defaultContacts();
-    return container ? pim.todoList(container) : (([...pim.todoLists.values()].find((l) => l.wellKnown === 'defaultList') ?? [...pim.todoLists.values()][0]));
+    return container
+      ? pim.todoList(container)
+      : ([...pim.todoLists.values()].find((l) => l.wellKnown === 'defaultList') ?? [...pim.todoLists.values()][0]);
   };
 
   return {
@@ -296,7 +338,8 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
     }),
     expireDeltaTokens: (mailbox, how) => {
       const targets = mailbox === undefined ? [...store.mailboxes.values()] : [store.mailbox(mailbox)];
-      for (const m of targets) store.expireDeltaTokens(m, { code: how?.code ?? 'SyncStateNotFound', location: how?.location });
+      for (const m of targets)
+        store.expireDeltaTokens(m, { code: how?.code ?? 'SyncStateNotFound', location: how?.location });
     },
     addItem: (mailbox, kind, item, container) => {
       const c = collectionFor(mailbox, kind, container);

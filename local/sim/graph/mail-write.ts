@@ -15,14 +15,34 @@ import type { MailStore, SimMailbox, SimMessage } from './store';
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const MAX_RECIPIENTS = 500;
 /** What a client may set on a message it creates or sends. */
-const SETTABLE = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'importance', 'categories', 'internetMessageHeaders', 'internetMessageId', 'flag', 'isDeliveryReceiptRequested', 'isReadReceiptRequested', 'attachments', 'singleValueExtendedProperties', 'conversationId', 'conversationIndex'];
+const SETTABLE = [
+  'subject',
+  'body',
+  'toRecipients',
+  'ccRecipients',
+  'bccRecipients',
+  'replyTo',
+  'importance',
+  'categories',
+  'internetMessageHeaders',
+  'internetMessageId',
+  'flag',
+  'isDeliveryReceiptRequested',
+  'isReadReceiptRequested',
+  'attachments',
+  'singleValueExtendedProperties',
+  'conversationId',
+  'conversationIndex',
+];
 
 interface Recipient {
   emailAddress?: { address?: string; name?: string };
 }
 
 function recipients(data: Json): Recipient[] {
-  return ['toRecipients', 'ccRecipients', 'bccRecipients'].flatMap((k) => (Array.isArray(data[k]) ? (data[k] as Recipient[]) : []));
+  return ['toRecipients', 'ccRecipients', 'bccRecipients'].flatMap((k) =>
+    Array.isArray(data[k]) ? (data[k] as Recipient[]) : [],
+  );
 }
 
 export function generatedMessageId(): string {
@@ -37,7 +57,8 @@ export function messageInput(body: unknown, requireRecipients: boolean): Json {
   const out: Json = {};
   for (const [k, v] of Object.entries(m)) {
     if (k.startsWith('@odata')) continue;
-    if (!SETTABLE.includes(k)) throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.message' or cannot be set.`);
+    if (!SETTABLE.includes(k))
+      throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.message' or cannot be set.`);
     out[k] = structuredClone(v);
   }
   for (const k of ['toRecipients', 'ccRecipients', 'bccRecipients']) {
@@ -47,13 +68,24 @@ export function messageInput(body: unknown, requireRecipients: boolean): Json {
     }
   }
   const all = recipients(out);
-  if (requireRecipients && all.length === 0) throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
-  if (all.length > MAX_RECIPIENTS) throw new GraphError(400, 'ErrorExceededMessageLimit', `A message can't have more than ${MAX_RECIPIENTS} recipients.`);
+  if (requireRecipients && all.length === 0)
+    throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
+  if (all.length > MAX_RECIPIENTS)
+    throw new GraphError(
+      400,
+      'ErrorExceededMessageLimit',
+      `A message can't have more than ${MAX_RECIPIENTS} recipients.`,
+    );
   if (out.internetMessageHeaders !== undefined) {
-    if (!Array.isArray(out.internetMessageHeaders)) throw badRequest("Invalid value for property 'internetMessageHeaders'.");
+    if (!Array.isArray(out.internetMessageHeaders))
+      throw badRequest("Invalid value for property 'internetMessageHeaders'.");
     for (const h of out.internetMessageHeaders as Header[]) {
       if (!/^x-/i.test(String(h?.name ?? ''))) {
-        throw new GraphError(400, 'InvalidInternetMessageHeader', `The internet message header name '${h?.name}' should start with 'x-' or 'X-'.`);
+        throw new GraphError(
+          400,
+          'InvalidInternetMessageHeader',
+          `The internet message header name '${h?.name}' should start with 'x-' or 'X-'.`,
+        );
       }
     }
   }
@@ -83,7 +115,12 @@ export function mimeInput(raw: Buffer): Json {
     }
   }
   const get = (n: string) => headers.find((h) => h.name.toLowerCase() === n)?.value;
-  const list = (v: string | undefined) => (v ?? '').split(',').map((s) => /<([^>]+)>/.exec(s)?.[1] ?? s.trim()).filter(Boolean).map((address) => ({ emailAddress: { address } }));
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => /<([^>]+)>/.exec(s)?.[1] ?? s.trim())
+      .filter(Boolean)
+      .map((address) => ({ emailAddress: { address } }));
   const contentType = get('content-type') ?? 'text/plain';
   const out: Json = {
     subject: get('subject') ?? '',
@@ -95,7 +132,8 @@ export function mimeInput(raw: Buffer): Json {
   };
   const mid = get('message-id');
   if (mid) out.internetMessageId = mid;
-  if (recipients(out).length === 0) throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
+  if (recipients(out).length === 0)
+    throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
   return out;
 }
 
@@ -103,12 +141,25 @@ export function mimeInput(raw: Buffer): Json {
 function stamp(store: MailStore, mbx: SimMailbox, given: Json): Json {
   const now = iso(store.clock.now());
   const me = { emailAddress: { name: mbx.displayName, address: mbx.address } };
-  const data: Json = { ...given, from: me, sender: me, sentDateTime: now, receivedDateTime: now, createdDateTime: given.createdDateTime ?? now, isDraft: false };
+  const data: Json = {
+    ...given,
+    from: me,
+    sender: me,
+    sentDateTime: now,
+    receivedDateTime: now,
+    createdDateTime: given.createdDateTime ?? now,
+    isDraft: false,
+  };
   data.internetMessageId ??= generatedMessageId();
   data.conversationId ??= conversationIdFor(mbx.address, topicOf(String(data.subject ?? '')));
   const set = Array.isArray(given.internetMessageHeaders) ? (given.internetMessageHeaders as Header[]) : [];
-  const custom = [...set, ...headersFromProperties(given).filter((h) => !set.some((c) => c.name.toLowerCase() === h.name.toLowerCase()))];
-  const implied = impliedHeaders({ ...data, internetMessageHeaders: undefined }).filter((h) => !custom.some((c) => c.name.toLowerCase() === h.name.toLowerCase()));
+  const custom = [
+    ...set,
+    ...headersFromProperties(given).filter((h) => !set.some((c) => c.name.toLowerCase() === h.name.toLowerCase())),
+  ];
+  const implied = impliedHeaders({ ...data, internetMessageHeaders: undefined }).filter(
+    (h) => !custom.some((c) => c.name.toLowerCase() === h.name.toLowerCase()),
+  );
   data.internetMessageHeaders = [...implied, ...custom];
   return data;
 }
@@ -126,7 +177,9 @@ function deliverToRecipients(store: MailStore, sender: SimMailbox, data: Json): 
     delete copy.bccRecipients;
     delete copy.conversationId; // each mailbox has its own conversation ids
     // The delivered copy carries what transport stamped, with the sender's own headers in place.
-    const own = (Array.isArray(data.internetMessageHeaders) ? (data.internetMessageHeaders as Header[]) : []).filter((h) => /^(x-|in-reply-to$|references$)/i.test(h.name));
+    const own = (Array.isArray(data.internetMessageHeaders) ? (data.internetMessageHeaders as Header[]) : []).filter(
+      (h) => /^(x-|in-reply-to$|references$)/i.test(h.name),
+    );
     copy.internetMessageHeaders = deliveryHeaders(copy, { mailbox: target.address, internal: true, sender: own });
     store.insertInto(target, store.ensureFolder(target, 'inbox', 'Inbox'), copy);
   }
@@ -135,7 +188,8 @@ function deliverToRecipients(store: MailStore, sender: SimMailbox, data: Json): 
 
 export function sendMail(store: MailStore, mbx: SimMailbox, message: Json, saveToSentItems: boolean): void {
   const data = stamp(store, mbx, message);
-  if (saveToSentItems) store.insertInto(mbx, store.ensureFolder(mbx, 'sentitems', 'Sent Items'), { ...data, isRead: true });
+  if (saveToSentItems)
+    store.insertInto(mbx, store.ensureFolder(mbx, 'sentitems', 'Sent Items'), { ...data, isRead: true });
   deliverToRecipients(store, mbx, data);
 }
 
@@ -143,7 +197,16 @@ export function createDraft(store: MailStore, mbx: SimMailbox, message: Json, fo
   const now = iso(store.clock.now());
   const me = { emailAddress: { name: mbx.displayName, address: mbx.address } };
   const folder = folderRef ? store.folder(mbx, folderRef) : store.ensureFolder(mbx, 'drafts', 'Drafts');
-  const data: Json = { from: me, sender: me, ...message, isDraft: true, isRead: true, createdDateTime: now, receivedDateTime: now, sentDateTime: now };
+  const data: Json = {
+    from: me,
+    sender: me,
+    ...message,
+    isDraft: true,
+    isRead: true,
+    createdDateTime: now,
+    receivedDateTime: now,
+    sentDateTime: now,
+  };
   data.internetMessageId ??= generatedMessageId();
   return store.insertInto(mbx, folder, data);
 }
@@ -153,7 +216,8 @@ export function sendDraft(store: MailStore, mbx: SimMailbox, id: string): void {
   const m = store.message(mbx, id);
   if (m.data.isDraft !== true) throw new GraphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent.');
   const stamped = stamp(store, mbx, m.data);
-  if (recipients(stamped).length === 0) throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
+  if (recipients(stamped).length === 0)
+    throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
   // Stamp in place without logging an update: the move below is what delta reports.
   m.data = { ...stamped, isRead: true };
   store.move(mbx, m.immutableId, store.ensureFolder(mbx, 'sentitems', 'Sent Items').id);

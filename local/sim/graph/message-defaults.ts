@@ -58,7 +58,10 @@ export function withDefaults(given: Json, address: string, now: Date): Json {
   for (const [k, v] of Object.entries(defaults)) if (data[k] === undefined) data[k] = v;
   if (data.conversationIndex === undefined) {
     const sent = new Date(String(data.sentDateTime));
-    data.conversationIndex = conversationIndexFor(`${address.toLowerCase()}\u0000${topic}`, isNaN(sent.getTime()) ? now : sent);
+    data.conversationIndex = conversationIndexFor(
+      `${address.toLowerCase()}\u0000${topic}`,
+      isNaN(sent.getTime()) ? now : sent,
+    );
   }
   if (data.bodyPreview === undefined) data.bodyPreview = bodyPreviewOf(data.body);
   if (data.sender === undefined && data.from !== undefined) data.sender = data.from;

@@ -60,7 +60,17 @@ export function impliedHeaders(data: Json): Header[] {
   return out;
 }
 
-const OWN = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding']);
+const OWN = new Set([
+  'from',
+  'to',
+  'cc',
+  'subject',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+]);
 
 /** RFC 822 text of a message; `delivered` = the headers Exchange keeps on a delivered copy without a fixture list. */
 export function renderMime(data: Json, delivered?: Header[]): string {
@@ -68,8 +78,11 @@ export function renderMime(data: Json, delivered?: Header[]): string {
     ? delivered.filter((h) => !/^(mime-version|content-type|content-transfer-encoding)$/i.test(h.name))
     : impliedHeaders(data).filter((h) => h.name !== 'MIME-Version');
   // Keep what the fixture's headers add (In-Reply-To, References, Auto-Submitted, …) after our own.
-  for (const h of !delivered && Array.isArray(data.internetMessageHeaders) ? (data.internetMessageHeaders as Header[]) : []) {
-    if (h && typeof h.name === 'string' && !OWN.has(h.name.toLowerCase())) headers.push({ name: h.name, value: String(h.value ?? '') });
+  for (const h of !delivered && Array.isArray(data.internetMessageHeaders)
+    ? (data.internetMessageHeaders as Header[])
+    : []) {
+    if (h && typeof h.name === 'string' && !OWN.has(h.name.toLowerCase()))
+      headers.push({ name: h.name, value: String(h.value ?? '') });
   }
   const body = (data.body ?? {}) as { contentType?: string; content?: string };
   const content = String(body.content ?? '');
@@ -80,6 +93,10 @@ export function renderMime(data: Json, delivered?: Header[]): string {
   headers.push({ name: 'Content-Transfer-Encoding', value: ascii ? '7bit' : 'base64' });
   const encoded = ascii
     ? content.replace(/\r?\n/g, '\r\n')
-    : (Buffer.from(content, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+    : (
+        Buffer.from(content, 'utf8')
+          .toString('base64')
+          .match(/.{1,76}/g) ?? []
+      ).join('\r\n');
   return headers.map((h) => `${h.name}: ${h.value}`).join('\r\n') + '\r\n\r\n' + encoded + '\r\n';
 }

@@ -25,23 +25,46 @@ export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, re
         run: (c) => {
           const a = eventTime({ dateTime: c.query.get('startDateTime') ?? c.query.get('startdatetime') ?? '' });
           const b = eventTime({ dateTime: c.query.get('endDateTime') ?? c.query.get('enddatetime') ?? '' });
-          if (isNaN(a) || isNaN(b)) throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+          if (isNaN(a) || isNaN(b))
+            throw new GraphError(
+              400,
+              'ErrorInvalidParameter',
+              'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+            );
           const cal = mbx().pim.calendar;
-          const items = [...cal.items.values()].filter((it) => eventTime(it.data.start) < b && eventTime(it.data.end) > a);
-          return list(c, 'event', items.map((it) => mbx().pim.render(cal, it)));
+          const items = [...cal.items.values()].filter(
+            (it) => eventTime(it.data.start) < b && eventTime(it.data.end) > a,
+          );
+          return list(
+            c,
+            'event',
+            items.map((it) => mbx().pim.render(cal, it)),
+          );
         },
       };
     }
-    if (rest.length === 2 && isDelta(rest[1])) return deltaRoute(store, u, mbx, 'calendarView/delta', () => mbx().pim.calendar);
+    if (rest.length === 2 && isDelta(rest[1]))
+      return deltaRoute(store, u, mbx, 'calendarView/delta', () => mbx().pim.calendar);
     return undefined;
   }
   if (head === 'contacts') return contactRoutes(store, u, mbx, () => mbx().pim.defaultContacts(), rest.slice(1), true);
   if (head === 'contactFolders') {
     if (rest.length === 1) {
-      return { name: 'contactFolders', methods: ['GET'], mailbox: u, run: (c) => list(c, 'contactFolder', [...mbx().pim.contactFolders.values()].map((f) => folderJson(mbx(), f))) };
+      return {
+        name: 'contactFolders',
+        methods: ['GET'],
+        mailbox: u,
+        run: (c) =>
+          list(
+            c,
+            'contactFolder',
+            [...mbx().pim.contactFolders.values()].map((f) => folderJson(mbx(), f)),
+          ),
+      };
     }
     const folder = () => mbx().pim.contactFolder(rest[1]);
-    if (rest.length === 2) return { name: 'contactFolder', methods: ['GET'], mailbox: u, run: () => ok(folderJson(mbx(), folder())) };
+    if (rest.length === 2)
+      return { name: 'contactFolder', methods: ['GET'], mailbox: u, run: () => ok(folderJson(mbx(), folder())) };
     if (rest[2] === 'contacts') return contactRoutes(store, u, mbx, folder, rest.slice(3), false);
     return undefined;
   }
@@ -55,7 +78,8 @@ export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, re
         run: (c) => {
           if (c.method === 'POST') {
             const b = objectBody(c);
-            if (typeof b.displayName !== 'string' || !b.displayName) throw badRequest("The property 'displayName' is required.");
+            if (typeof b.displayName !== 'string' || !b.displayName)
+              throw badRequest("The property 'displayName' is required.");
             return { status: 201, json: listJson(mbx().pim.addList(b.displayName)) };
           }
           return list(c, 'todoTaskList', [...mbx().pim.todoLists.values()].map(listJson));
@@ -83,7 +107,10 @@ function objectBody(c: RouteContext): Json {
 
 function list(c: RouteContext, type: string, value: Json[]): RouteResult {
   const top = Number(c.query.get('$top') ?? 0) || 0;
-  return ok({ '@odata.context': `${c.baseUrl}/$metadata#Collection(${type})`, value: top > 0 ? value.slice(0, top) : value });
+  return ok({
+    '@odata.context': `${c.baseUrl}/$metadata#Collection(${type})`,
+    value: top > 0 ? value.slice(0, top) : value,
+  });
 }
 
 function folderJson(mbx: SimMailbox, f: PimCollection): Json {
@@ -91,33 +118,81 @@ function folderJson(mbx: SimMailbox, f: PimCollection): Json {
 }
 
 function listJson(l: PimCollection): Json {
-  return { '@odata.etag': `W/"${l.id.slice(-12)}"`, id: l.id, displayName: l.displayName, isOwner: true, isShared: false, wellknownListName: l.wellKnown ?? 'none' };
+  return {
+    '@odata.etag': `W/"${l.id.slice(-12)}"`,
+    id: l.id,
+    displayName: l.displayName,
+    isOwner: true,
+    isShared: false,
+    wellknownListName: l.wellKnown ?? 'none',
+  };
 }
 
-function deltaRoute(store: MailStore, u: string, mbx: () => SimMailbox, name: string, col: () => PimCollection, alias = false): Route {
+function deltaRoute(
+  store: MailStore,
+  u: string,
+  mbx: () => SimMailbox,
+  name: string,
+  col: () => PimCollection,
+  alias = false,
+): Route {
   return {
     name,
     methods: ['GET'],
     mailbox: u,
     run: (c) => {
       const m = mbx();
-      const r = pimDelta(store, { mbx: m, c: col(), query: c.query, prefs: c.prefs, baseUrl: c.baseUrl, alias }, (g, url) => syncStateExpired(m, g, url));
-      const headers: Record<string, string> = c.prefs.maxPageSize ? { 'Preference-Applied': `odata.maxpagesize=${r.pageSize}` } : {};
+      const r = pimDelta(
+        store,
+        { mbx: m, c: col(), query: c.query, prefs: c.prefs, baseUrl: c.baseUrl, alias },
+        (g, url) => syncStateExpired(m, g, url),
+      );
+      const headers: Record<string, string> = c.prefs.maxPageSize
+        ? { 'Preference-Applied': `odata.maxpagesize=${r.pageSize}` }
+        : {};
       return { status: 200, json: r.body, headers };
     },
   };
 }
 
-function contactRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folder: () => PimCollection, t: string[], alias: boolean): Route | undefined {
+function contactRoutes(
+  store: MailStore,
+  u: string,
+  mbx: () => SimMailbox,
+  folder: () => PimCollection,
+  t: string[],
+  alias: boolean,
+): Route | undefined {
   if (t.length === 1 && isDelta(t[0])) return deltaRoute(store, u, mbx, 'contacts/delta', folder, alias);
-  return itemRoutes(store, u, mbx, folder, t, 'contacts', 'contact', (b) => {
-    if (b.emailAddresses !== undefined && !Array.isArray(b.emailAddresses)) throw badRequest("Invalid value for property 'emailAddresses'.");
-    return b;
-  }, alias);
+  return itemRoutes(
+    store,
+    u,
+    mbx,
+    folder,
+    t,
+    'contacts',
+    'contact',
+    (b) => {
+      if (b.emailAddresses !== undefined && !Array.isArray(b.emailAddresses))
+        throw badRequest("Invalid value for property 'emailAddresses'.");
+      return b;
+    },
+    alias,
+  );
 }
 
 /** GET/POST on the collection, GET/PATCH/DELETE on an item. With `anyFolder`, ids are looked up across folders. */
-function itemRoutes(store: MailStore, u: string, mbx: () => SimMailbox, col: () => PimCollection, t: string[], name: string, type: string, check: (b: Json) => Json, anyFolder = false): Route | undefined {
+function itemRoutes(
+  store: MailStore,
+  u: string,
+  mbx: () => SimMailbox,
+  col: () => PimCollection,
+  t: string[],
+  name: string,
+  type: string,
+  check: (b: Json) => Json,
+  anyFolder = false,
+): Route | undefined {
   void store;
   if (t.length === 0) {
     return {
@@ -126,8 +201,13 @@ function itemRoutes(store: MailStore, u: string, mbx: () => SimMailbox, col: () 
       mailbox: u,
       run: (c) => {
         const cc = col();
-        if (c.method === 'POST') return { status: 201, json: mbx().pim.render(cc, mbx().pim.add(cc, check(objectBody(c)))) };
-        const items = anyFolder ? mbx().pim.collections(cc.kind).flatMap((f) => [...f.items.values()].map((it) => mbx().pim.render(f, it))) : [...cc.items.values()].map((it) => mbx().pim.render(cc, it));
+        if (c.method === 'POST')
+          return { status: 201, json: mbx().pim.render(cc, mbx().pim.add(cc, check(objectBody(c)))) };
+        const items = anyFolder
+          ? mbx()
+              .pim.collections(cc.kind)
+              .flatMap((f) => [...f.items.values()].map((it) => mbx().pim.render(f, it)))
+          : [...cc.items.values()].map((it) => mbx().pim.render(cc, it));
         return list(c, type, items);
       },
     };
@@ -157,7 +237,19 @@ function itemRoutes(store: MailStore, u: string, mbx: () => SimMailbox, col: () 
 // ------------------------------------------------------------------ events
 
 /** Fields an organizer's update carries to the attendees' copies. */
-const PROPAGATED = ['subject', 'body', 'start', 'end', 'location', 'locations', 'attendees', 'isAllDay', 'importance', 'sensitivity', 'isOnlineMeeting'];
+const PROPAGATED = [
+  'subject',
+  'body',
+  'start',
+  'end',
+  'location',
+  'locations',
+  'attendees',
+  'isAllDay',
+  'importance',
+  'sensitivity',
+  'isOnlineMeeting',
+];
 
 function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, t: string[]): Route | undefined {
   if (t.length === 0) {
@@ -168,7 +260,12 @@ function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, t: stri
       run: (c) => {
         const me = mbx();
         const cal = me.pim.calendar;
-        if (c.method === 'GET') return list(c, 'event', [...cal.items.values()].map((it) => me.pim.render(cal, it)));
+        if (c.method === 'GET')
+          return list(
+            c,
+            'event',
+            [...cal.items.values()].map((it) => me.pim.render(cal, it)),
+          );
         const input = validateEventInput(c.body(), true);
         // transactionId: a retried POST returns the event the first one made [G-evt].
         if (typeof input.transactionId === 'string') {
@@ -194,7 +291,11 @@ function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, t: stri
       if (c.method === 'GET') return ok(me.pim.render(cal, item));
       const copies = () => (item.data.isOrganizer === false ? [] : attendeeCopies(store, me, item));
       if (c.method === 'DELETE') {
-        for (const { mb, copy } of copies()) mb.pim.update(mb.pim.calendar, copy.id, { isCancelled: true, subject: `Canceled: ${String(copy.data.subject ?? '')}` });
+        for (const { mb, copy } of copies())
+          mb.pim.update(mb.pim.calendar, copy.id, {
+            isCancelled: true,
+            subject: `Canceled: ${String(copy.data.subject ?? '')}`,
+          });
         me.pim.remove(cal, item.id);
         return { status: 204 };
       }
@@ -203,7 +304,8 @@ function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, t: stri
       const before = new Set(attendeeAddresses(item.data));
       const updated = me.pim.update(cal, item.id, patch);
       const carry = Object.fromEntries(Object.entries(patch).filter(([k]) => PROPAGATED.includes(k)));
-      if (Object.keys(carry).length) for (const { mb, copy } of copies()) mb.pim.update(mb.pim.calendar, copy.id, carry);
+      if (Object.keys(carry).length)
+        for (const { mb, copy } of copies()) mb.pim.update(mb.pim.calendar, copy.id, carry);
       // New attendees get their invitation now.
       if (attendeeAddresses(updated.data).some((a) => !before.has(a))) invite(store, me, updated, before);
       return ok(me.pim.render(cal, updated));
@@ -216,7 +318,8 @@ function attendeeCopies(store: MailStore, organizer: SimMailbox, item: PimItem):
   for (const address of attendeeAddresses(item.data)) {
     const mb = store.mailboxes.get(address);
     if (!mb || mb === organizer) continue;
-    for (const copy of mb.pim.calendar.items.values()) if (copy.data.iCalUId === item.data.iCalUId) out.push({ mb, copy });
+    for (const copy of mb.pim.calendar.items.values())
+      if (copy.data.iCalUId === item.data.iCalUId) out.push({ mb, copy });
   }
   return out;
 }
@@ -229,7 +332,12 @@ function invite(store: MailStore, organizer: SimMailbox, item: PimItem, skip: Se
     const mb = store.mailboxes.get(address);
     if (!mb || mb === organizer) continue;
     const { transactionId: _t, ...data } = structuredClone(item.data);
-    const copy = mb.pim.add(mb.pim.calendar, { ...data, isOrganizer: false, organizer: org, responseStatus: { response: 'notResponded', time: '0001-01-01T00:00:00Z' } });
+    const copy = mb.pim.add(mb.pim.calendar, {
+      ...data,
+      isOrganizer: false,
+      organizer: org,
+      responseStatus: { response: 'notResponded', time: '0001-01-01T00:00:00Z' },
+    });
     const now = iso(store.clock.now());
     store.insertInto(mb, store.ensureFolder(mb, 'inbox', 'Inbox'), {
       '@odata.type': '#microsoft.graph.eventMessage',

@@ -43,7 +43,10 @@ export class PimStore {
     private readonly mbx: SimMailbox,
   ) {
     this.calendar = this.collection('event', folderIdFor(mbx.address, '/calendar'), 'Calendar', 'calendar');
-    this.contactFolders.set('contacts', this.collection('contact', folderIdFor(mbx.address, '/contacts'), 'Contacts', 'contacts'));
+    this.contactFolders.set(
+      'contacts',
+      this.collection('contact', folderIdFor(mbx.address, '/contacts'), 'Contacts', 'contacts'),
+    );
   }
 
   private collection(kind: PimKind, id: string, displayName: string, wellKnown?: string): PimCollection {
@@ -53,9 +56,15 @@ export class PimStore {
   seed(fixture: Pick<FixtureMailbox, 'events' | 'contacts' | 'todoLists'>): void {
     for (const e of fixture.events ?? []) this.add(this.calendar, e);
     for (const c of fixture.contacts ?? []) this.add(this.defaultContacts(), c);
-    const lists = fixture.todoLists?.length ? fixture.todoLists : [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }];
+    const lists = fixture.todoLists?.length
+      ? fixture.todoLists
+      : [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }];
     for (const l of lists) {
-      const list = this.addList(String(l.displayName ?? 'Tasks'), typeof l.id === 'string' ? l.id : undefined, String(l.wellknownListName ?? 'none'));
+      const list = this.addList(
+        String(l.displayName ?? 'Tasks'),
+        typeof l.id === 'string' ? l.id : undefined,
+        String(l.wellknownListName ?? 'none'),
+      );
       for (const t of (l.tasks as Json[] | undefined) ?? []) this.add(list, t);
     }
   }
@@ -65,7 +74,12 @@ export class PimStore {
   }
 
   addList(displayName: string, id?: string, wellKnown = 'none'): PimCollection {
-    const list = this.collection('task', id ?? folderIdFor(this.mbx.address, `/todo/${displayName}#${this.todoLists.size}`), displayName, wellKnown);
+    const list = this.collection(
+      'task',
+      id ?? folderIdFor(this.mbx.address, `/todo/${displayName}#${this.todoLists.size}`),
+      displayName,
+      wellKnown,
+    );
     this.todoLists.set(list.id, list);
     return list;
   }
@@ -98,16 +112,31 @@ export class PimStore {
   }
 
   collections(kind: PimKind): PimCollection[] {
-    return kind === 'event' ? [this.calendar] : kind === 'contact' ? [...this.contactFolders.values()] : [...this.todoLists.values()];
+    return kind === 'event'
+      ? [this.calendar]
+      : kind === 'contact'
+        ? [...this.contactFolders.values()]
+        : [...this.todoLists.values()];
   }
 
   add(c: PimCollection, given: Json): PimItem {
     const now = iso(this.store.clock.now());
     const { id, ...data } = structuredClone(given);
-    let itemId = typeof id === 'string' && id ? id : immutableIdFor(this.mbx.address, `${c.kind}#${c.id}#${this.store.seq + 1}#${this.n++}`);
-    if (c.items.has(itemId)) itemId = immutableIdFor(this.mbx.address, `${c.kind}#dup#${this.store.seq + 1}#${this.n++}`);
+    let itemId =
+      typeof id === 'string' && id
+        ? id
+        : immutableIdFor(this.mbx.address, `${c.kind}#${c.id}#${this.store.seq + 1}#${this.n++}`);
+    if (c.items.has(itemId))
+      itemId = immutableIdFor(this.mbx.address, `${c.kind}#dup#${this.store.seq + 1}#${this.n++}`);
     const seq = ++this.store.seq;
-    const item: PimItem = { id: itemId, arrivalSeq: seq, version: 1, created: now, lastModified: now, data: withPimDefaults(c.kind, data, this.mbx, itemId) };
+    const item: PimItem = {
+      id: itemId,
+      arrivalSeq: seq,
+      version: 1,
+      created: now,
+      lastModified: now,
+      data: withPimDefaults(c.kind, data, this.mbx, itemId),
+    };
     c.items.set(itemId, item);
     c.changes.push({ seq, kind: 'add', id: itemId });
     this.emit(c, item, 'created');
@@ -141,7 +170,15 @@ export class PimStore {
   }
 
   private emit(c: PimCollection, item: PimItem, changeType: 'created' | 'updated' | 'deleted'): void {
-    this.store.emit({ mbx: this.mbx, workload: c.kind, changeType, id: item.id, regularId: item.id, containerId: c.id, etag: `W/"${changeKeyFor(item.id, item.version)}"` });
+    this.store.emit({
+      mbx: this.mbx,
+      workload: c.kind,
+      changeType,
+      id: item.id,
+      regularId: item.id,
+      containerId: c.id,
+      etag: `W/"${changeKeyFor(item.id, item.version)}"`,
+    });
   }
 
   render(c: PimCollection, item: PimItem, select?: string[]): Json {
@@ -157,7 +194,8 @@ export class PimStore {
     Object.assign(out, structuredClone(item.data));
     if (!select) return out;
     const keep = new Set(select.map((s) => s.toLowerCase()));
-    for (const k of Object.keys(out)) if (!k.startsWith('@odata') && k !== 'id' && !keep.has(k.toLowerCase())) delete out[k];
+    for (const k of Object.keys(out))
+      if (!k.startsWith('@odata') && k !== 'id' && !keep.has(k.toLowerCase())) delete out[k];
     return out;
   }
 
@@ -168,13 +206,22 @@ export class PimStore {
     return {
       events: plain(this.calendar),
       contacts: [...this.contactFolders.values()].flatMap(plain),
-      todoLists: [...this.todoLists.values()].map((l) => ({ id: l.id, displayName: l.displayName, wellknownListName: l.wellKnown ?? 'none', tasks: plain(l) })),
+      todoLists: [...this.todoLists.values()].map((l) => ({
+        id: l.id,
+        displayName: l.displayName,
+        wellknownListName: l.wellKnown ?? 'none',
+        tasks: plain(l),
+      })),
     };
   }
 
   toJSON(): unknown {
     const col = (c: PimCollection) => ({ ...c, items: [...c.items.values()] });
-    return { calendar: col(this.calendar), contactFolders: [...this.contactFolders.entries()].map(([k, c]) => [k, col(c)]), todoLists: [...this.todoLists.values()].map(col) };
+    return {
+      calendar: col(this.calendar),
+      contactFolders: [...this.contactFolders.entries()].map(([k, c]) => [k, col(c)]),
+      todoLists: [...this.todoLists.values()].map(col),
+    };
   }
 
   restore(saved: unknown): void {
@@ -194,7 +241,15 @@ function withPimDefaults(kind: PimKind, data: Json, mbx: SimMailbox, id: string)
     return d;
   }
   if (kind === 'task') {
-    return { importance: 'normal', isReminderOn: false, status: 'notStarted', title: '', categories: [], body: { content: '', contentType: 'text' }, ...data };
+    return {
+      importance: 'normal',
+      isReminderOn: false,
+      status: 'notStarted',
+      title: '',
+      categories: [],
+      body: { content: '', contentType: 'text' },
+      ...data,
+    };
   }
   const d: Json = {
     subject: '',
@@ -219,7 +274,11 @@ function withPimDefaults(kind: PimKind, data: Json, mbx: SimMailbox, id: string)
   d.iCalUId ??= iCalUIdFor(id);
   d.start = normaliseTime(d.start);
   d.end = normaliseTime(d.end);
-  d.attendees = (Array.isArray(d.attendees) ? d.attendees : []).map((a: Json) => ({ type: 'required', status: { response: 'none', time: '0001-01-01T00:00:00Z' }, ...a }));
+  d.attendees = (Array.isArray(d.attendees) ? d.attendees : []).map((a: Json) => ({
+    type: 'required',
+    status: { response: 'none', time: '0001-01-01T00:00:00Z' },
+    ...a,
+  }));
   d.bodyPreview = bodyPreviewOf(d.body);
   return d;
 }
@@ -277,40 +336,69 @@ export interface PimDeltaRequest {
 function deltaPath(req: PimDeltaRequest): string {
   const u = `${req.baseUrl}/users/${req.mbx.userId}`;
   if (req.c.kind === 'event') return `${u}/calendarView/delta`;
-  if (req.c.kind === 'contact') return req.alias ? `${u}/contacts/delta` : `${u}/contactFolders/${encodeURIComponent(req.c.id)}/contacts/delta`;
+  if (req.c.kind === 'contact')
+    return req.alias ? `${u}/contacts/delta` : `${u}/contactFolders/${encodeURIComponent(req.c.id)}/contacts/delta`;
   return `${u}/todo/lists/${encodeURIComponent(req.c.id)}/tasks/delta`;
 }
 
-export function pimDelta(store: MailStore, req: PimDeltaRequest, expired: (g: number, initialUrl: string) => GraphError): { body: Json; pageSize: number } {
+export function pimDelta(
+  store: MailStore,
+  req: PimDeltaRequest,
+  expired: (g: number, initialUrl: string) => GraphError,
+): { body: Json; pageSize: number } {
   const { mbx, c, query } = req;
   const skip = query.get('$skiptoken');
   const delta = query.get('$deltatoken');
   let st: PimState;
   if (skip === null && delta === null) {
-    st = { w: c.kind, u: mbx.userId, c: c.id, p: 'i', s: store.seq, a: 0, g: mbx.syncGeneration, alias: req.alias || undefined };
+    st = {
+      w: c.kind,
+      u: mbx.userId,
+      c: c.id,
+      p: 'i',
+      s: store.seq,
+      a: 0,
+      g: mbx.syncGeneration,
+      alias: req.alias || undefined,
+    };
     if (req.prefs.maxPageSize) st.ps = req.prefs.maxPageSize;
     parsePimOptions(c.kind, query, st);
   } else {
     const extra = [...query.keys()].filter((k) => !(c.kind === 'event' && /^(startdatetime|enddatetime)$/i.test(k)));
-    if (extra.length !== 1) throw badRequest('Query options cannot be added to a nextLink or deltaLink: they are encoded in its state token.');
+    if (extra.length !== 1)
+      throw badRequest(
+        'Query options cannot be added to a nextLink or deltaLink: they are encoded in its state token.',
+      );
     const s = decodeSigned(store.tokenKey, (skip ?? delta)!) as PimState | undefined;
     if (!s || typeof s.s !== 'number' || s.s > store.seq || (s.h ?? 0) > store.seq) {
-      throw new GraphError(410, 'SyncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.');
+      throw new GraphError(
+        410,
+        'SyncStateNotFound',
+        'The sync state generation is not found. The delta token is expired and data must be synchronized again.',
+      );
     }
-    if (s.w !== c.kind || s.u !== mbx.userId || s.c !== c.id) throw badRequest('The state token was issued for a different mailbox or collection.');
+    if (s.w !== c.kind || s.u !== mbx.userId || s.c !== c.id)
+      throw badRequest('The state token was issued for a different mailbox or collection.');
     if (s.g < mbx.syncGeneration) throw expired(s.g, deltaPath(req));
     st = s;
   }
   const sizes = [req.prefs.maxPageSize ?? st.ps, st.top].filter((n): n is number => n !== undefined);
   const pageSize = Math.min(1000, sizes.length ? Math.min(...sizes) : DEFAULT_PAGE);
-  const inWindow = (it: PimItem) => !st.win || (eventTime(it.data.start) < st.win[1] && eventTime(it.data.end) > st.win[0]);
+  const inWindow = (it: PimItem) =>
+    !st.win || (eventTime(it.data.start) < st.win[1] && eventTime(it.data.end) > st.win[0]);
   const render = (it: PimItem) => mbx.pim.render(c, it, st.sel);
-  const removed = (id: string) => ({ '@odata.type': `#microsoft.graph.${c.kind === 'task' ? 'todoTask' : c.kind}`, id, '@removed': { reason: 'deleted' } });
+  const removed = (id: string) => ({
+    '@odata.type': `#microsoft.graph.${c.kind === 'task' ? 'todoTask' : c.kind}`,
+    id,
+    '@removed': { reason: 'deleted' },
+  });
   const value: Json[] = [];
   let next: PimState | undefined;
   let done: PimState;
   if (st.p === 'i') {
-    const rest = [...c.items.values()].filter((it) => it.arrivalSeq <= st.s && it.arrivalSeq > (st.a ?? 0) && inWindow(it)).sort((x, y) => x.arrivalSeq - y.arrivalSeq);
+    const rest = [...c.items.values()]
+      .filter((it) => it.arrivalSeq <= st.s && it.arrivalSeq > (st.a ?? 0) && inWindow(it))
+      .sort((x, y) => x.arrivalSeq - y.arrivalSeq);
     const slice = rest.slice(0, pageSize);
     value.push(...slice.map(render));
     if (rest.length > pageSize) next = { ...st, a: slice[slice.length - 1].arrivalSeq };
@@ -342,7 +430,9 @@ export function pimDelta(store: MailStore, req: PimDeltaRequest, expired: (g: nu
     if (k < list.length) next = { ...st, h, k };
     done = { ...st, p: 'd', s: h, h: undefined, k: undefined };
   }
-  const body: Json = { '@odata.context': `${req.baseUrl}/$metadata#Collection(${c.kind === 'task' ? 'todoTask' : c.kind})` };
+  const body: Json = {
+    '@odata.context': `${req.baseUrl}/$metadata#Collection(${c.kind === 'task' ? 'todoTask' : c.kind})`,
+  };
   if (next) body['@odata.nextLink'] = `${deltaPath(req)}?$skiptoken=${encodeToken(store.tokenKey, strip(next))}`;
   else body['@odata.deltaLink'] = `${deltaPath(req)}?$deltatoken=${encodeToken(store.tokenKey, strip(done))}`;
   body.value = value;
@@ -363,10 +453,15 @@ function parsePimOptions(kind: PimKind, query: URLSearchParams, st: PimState): v
     if (kind === 'event') {
       if (n === 'startdatetime') start = value;
       else if (n === 'enddatetime') end = value;
-      else if (n.startsWith('$')) throw badRequest(`The query parameter '${name}' is not supported with calendarView delta.`);
+      else if (n.startsWith('$'))
+        throw badRequest(`The query parameter '${name}' is not supported with calendarView delta.`);
       continue;
     }
-    if (n === '$select') st.sel = value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (n === '$select')
+      st.sel = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (n === '$top') {
       const t = Number(value);
       if (!Number.isInteger(t) || t <= 0) throw badRequest(`Invalid value '${value}' for $top.`);
@@ -375,10 +470,20 @@ function parsePimOptions(kind: PimKind, query: URLSearchParams, st: PimState): v
     else if (n.startsWith('$')) throw badRequest(`Query option '${name}' is not allowed on delta.`);
   }
   if (kind === 'event') {
-    if (!start || !end) throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+    if (!start || !end)
+      throw new GraphError(
+        400,
+        'ErrorInvalidParameter',
+        'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+      );
     const a = eventTime({ dateTime: start });
     const b = eventTime({ dateTime: end });
-    if (isNaN(a) || isNaN(b) || b <= a) throw new GraphError(400, 'ErrorInvalidParameter', 'The value of the StartDateTime or EndDateTime parameter is invalid.');
+    if (isNaN(a) || isNaN(b) || b <= a)
+      throw new GraphError(
+        400,
+        'ErrorInvalidParameter',
+        'The value of the StartDateTime or EndDateTime parameter is invalid.',
+      );
     st.win = [a, b];
   }
 }
@@ -396,8 +501,14 @@ export function validateEventInput(body: unknown, create: boolean): Json {
   const e = body as Json;
   for (const k of ['start', 'end']) {
     if (e[k] === undefined && !create) continue;
-    if (isNaN(eventTime(e[k]))) throw new GraphError(400, 'ErrorInvalidRequest', `Your request can't be completed. The '${k}' property must be a dateTimeTimeZone with a valid dateTime.`);
+    if (isNaN(eventTime(e[k])))
+      throw new GraphError(
+        400,
+        'ErrorInvalidRequest',
+        `Your request can't be completed. The '${k}' property must be a dateTimeTimeZone with a valid dateTime.`,
+      );
   }
-  if (e.attendees !== undefined && !Array.isArray(e.attendees)) throw badRequest("Invalid value for property 'attendees'.");
+  if (e.attendees !== undefined && !Array.isArray(e.attendees))
+    throw badRequest("Invalid value for property 'attendees'.");
   return e;
 }

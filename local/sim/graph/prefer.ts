@@ -31,7 +31,13 @@ export function parsePrefer(headers: IncomingHttpHeaders): Preferences {
   for (const entry of splitList(text)) {
     const eq = entry.indexOf('=');
     const name = (eq < 0 ? entry : entry.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? '' : entry.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value =
+      eq < 0
+        ? ''
+        : entry
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1');
     if (name === 'odata.maxpagesize') {
       const n = Number(value);
       if (Number.isInteger(n) && n > 0) prefs.maxPageSize = n;

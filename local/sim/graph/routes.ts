@@ -54,14 +54,26 @@ const ok = (json: unknown): RouteResult => ({ status: 200, json });
 
 export function matchRoute(store: MailStore, segs: string[]): Route | undefined {
   if (segs[0] === 'me') {
-    return { name: 'me', methods: ['GET', 'PATCH', 'POST', 'DELETE'], run: () => { throw badRequest('/me request is only valid with delegated authentication flow.'); } };
+    return {
+      name: 'me',
+      methods: ['GET', 'PATCH', 'POST', 'DELETE'],
+      run: () => {
+        throw badRequest('/me request is only valid with delegated authentication flow.');
+      },
+    };
   }
   if (segs[0] !== 'users') return undefined;
   if (segs.length === 1) return { name: 'users', methods: ['GET'], run: (c) => ok(listUsers(store, c)) };
   const u = segs[1];
   const mbx = () => store.mailbox(u);
   const rest = segs.slice(2);
-  if (rest.length === 0) return { name: 'user', methods: ['GET'], mailbox: u, run: (c) => ok(userJson(lookupUser(store, u), c.baseUrl, true)) };
+  if (rest.length === 0)
+    return {
+      name: 'user',
+      methods: ['GET'],
+      mailbox: u,
+      run: (c) => ok(userJson(lookupUser(store, u), c.baseUrl, true)),
+    };
   if (rest[0] === 'messages') return messageRoutes(store, u, mbx, undefined, rest.slice(1), 'messages');
   if (rest[0] === 'sendMail' && rest.length === 1) {
     return {
@@ -74,8 +86,10 @@ export function matchRoute(store: MailStore, segs: string[]): Route | undefined 
           // Action parameters are case-insensitive; the SDKs send `Message` and `SaveToSentItems`.
           const given = c.body() as Json | null;
           const b: Json = {};
-          for (const [k, v] of Object.entries(given && typeof given === 'object' ? given : {})) b[k.charAt(0).toLowerCase() + k.slice(1)] = v;
-          if (!b.message) throw new GraphError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
+          for (const [k, v] of Object.entries(given && typeof given === 'object' ? given : {}))
+            b[k.charAt(0).toLowerCase() + k.slice(1)] = v;
+          if (!b.message)
+            throw new GraphError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
           sendMail(store, mbx(), messageInput(b.message, true), b.saveToSentItems !== false);
         }
         return { status: 202 };
@@ -86,7 +100,12 @@ export function matchRoute(store: MailStore, segs: string[]): Route | undefined 
   if (pim) return pim;
   if (rest[0] !== 'mailFolders') return undefined;
   if (rest.length === 1) {
-    return { name: 'mailFolders', methods: ['GET'], mailbox: u, run: (c) => ok(folderList(store, mbx(), mbx().rootId, c)) };
+    return {
+      name: 'mailFolders',
+      methods: ['GET'],
+      mailbox: u,
+      run: (c) => ok(folderList(store, mbx(), mbx().rootId, c)),
+    };
   }
   // mailFolders/{f}(/childFolders/{g})* then an optional tail.
   let i = 1;
@@ -97,15 +116,28 @@ export function matchRoute(store: MailStore, segs: string[]): Route | undefined 
   }
   const folder = () => resolveFolderPath(store, mbx(), path);
   const tail = rest.slice(i);
-  if (tail.length === 0) return { name: 'mailFolder', methods: ['GET'], mailbox: u, run: () => ok(folderJson(store, folder())) };
+  if (tail.length === 0)
+    return { name: 'mailFolder', methods: ['GET'], mailbox: u, run: () => ok(folderJson(store, folder())) };
   if (tail[0] === 'childFolders' && tail.length === 1) {
-    return { name: 'childFolders', methods: ['GET'], mailbox: u, run: (c) => ok(folderList(store, mbx(), folder().id, c)) };
+    return {
+      name: 'childFolders',
+      methods: ['GET'],
+      mailbox: u,
+      run: (c) => ok(folderList(store, mbx(), folder().id, c)),
+    };
   }
   if (tail[0] === 'messages') return messageRoutes(store, u, mbx, folder, tail.slice(1), 'mailFolders/messages');
   return undefined;
 }
 
-function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folder: (() => SimFolder) | undefined, tail: string[], base: string): Route | undefined {
+function messageRoutes(
+  store: MailStore,
+  u: string,
+  mbx: () => SimMailbox,
+  folder: (() => SimFolder) | undefined,
+  tail: string[],
+  base: string,
+): Route | undefined {
   if (tail.length === 0) {
     return {
       name: base,
@@ -114,7 +146,13 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
       run: (c) => {
         if (c.method === 'GET') return ok(listMessages(store, mbx(), folder?.(), c));
         const m = createDraft(store, mbx(), messageInput(c.body(), false), folder?.().id);
-        return { status: 201, json: withContext(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`) };
+        return {
+          status: 201,
+          json: withContext(
+            renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }),
+            `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`,
+          ),
+        };
       },
     };
   }
@@ -125,8 +163,16 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
       methods: ['GET'],
       mailbox: u,
       run: (c) => {
-        const r = deltaPage(store, { mbx: mbx(), folder: folder(), query: c.query, prefs: c.prefs, baseUrl: c.baseUrl });
-        const headers: Record<string, string> = c.prefs.maxPageSize ? { 'Preference-Applied': `odata.maxpagesize=${r.pageSize}` } : {};
+        const r = deltaPage(store, {
+          mbx: mbx(),
+          folder: folder(),
+          query: c.query,
+          prefs: c.prefs,
+          baseUrl: c.baseUrl,
+        });
+        const headers: Record<string, string> = c.prefs.maxPageSize
+          ? { 'Preference-Applied': `odata.maxpagesize=${r.pageSize}` }
+          : {};
         return { status: 200, json: r.body, headers };
       },
     };
@@ -149,16 +195,37 @@ function messageRoutes(store: MailStore, u: string, mbx: () => SimMailbox, folde
           return ok(renderMessage(m, { immutableId: c.prefs.immutableId, headers: false }));
         }
         const select = parseSelect(c.query.get('$select'));
-        const render = { select, immutableId: c.prefs.immutableId, headers: (m: SimMessage) => store.headersOf(mbx(), m), bodyText: c.prefs.bodyText, extended: expandOf(store, mbx(), c) };
-        return ok(withContext(renderMessage(message(), render), `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`));
+        const render = {
+          select,
+          immutableId: c.prefs.immutableId,
+          headers: (m: SimMessage) => store.headersOf(mbx(), m),
+          bodyText: c.prefs.bodyText,
+          extended: expandOf(store, mbx(), c),
+        };
+        return ok(
+          withContext(
+            renderMessage(message(), render),
+            `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages/$entity`,
+          ),
+        );
       },
     };
   }
   if (tail.length === 2 && tail[1] === 'send') {
-    return { name: 'message/send', methods: ['POST'], mailbox: u, run: () => (sendDraft(store, mbx(), message().immutableId), { status: 202 }) };
+    return {
+      name: 'message/send',
+      methods: ['POST'],
+      mailbox: u,
+      run: () => (sendDraft(store, mbx(), message().immutableId), { status: 202 }),
+    };
   }
   if (tail.length === 2 && tail[1] === '$value') {
-    return { name: 'message/$value', methods: ['GET'], mailbox: u, run: () => ({ status: 200, text: { contentType: 'text/plain', content: mimeOf(store, mbx(), message()) } }) };
+    return {
+      name: 'message/$value',
+      methods: ['GET'],
+      mailbox: u,
+      run: () => ({ status: 200, text: { contentType: 'text/plain', content: mimeOf(store, mbx(), message()) } }),
+    };
   }
   return undefined;
 }
@@ -171,7 +238,11 @@ function lookupUser(store: MailStore, u: string): SimMailbox {
   try {
     return store.mailbox(u);
   } catch {
-    throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${u}' does not exist or one of its queried reference-property objects are not present.`);
+    throw new GraphError(
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${u}' does not exist or one of its queried reference-property objects are not present.`,
+    );
   }
 }
 
@@ -181,7 +252,10 @@ function userJson(m: SimMailbox, baseUrl: string, withCtx: boolean): Json {
 }
 
 function listUsers(store: MailStore, c: RouteContext): Json {
-  return { '@odata.context': `${c.baseUrl}/$metadata#users`, value: [...store.mailboxes.values()].map((m) => userJson(m, c.baseUrl, false)) };
+  return {
+    '@odata.context': `${c.baseUrl}/$metadata#users`,
+    value: [...store.mailboxes.values()].map((m) => userJson(m, c.baseUrl, false)),
+  };
 }
 
 function resolveFolderPath(store: MailStore, mbx: SimMailbox, path: string[]): SimFolder {
@@ -224,7 +298,11 @@ function folderList(store: MailStore, mbx: SimMailbox, parentId: string, c: Rout
 }
 
 /** `$expand=singleValueExtendedProperties($filter=id eq '…' or …)`: what each item answers, or nothing asked. */
-function expandOf(store: MailStore, mbx: SimMailbox, c: RouteContext): ((m: SimMessage) => ExtendedProperty[]) | undefined {
+function expandOf(
+  store: MailStore,
+  mbx: SimMailbox,
+  c: RouteContext,
+): ((m: SimMessage) => ExtendedProperty[]) | undefined {
   const ids = parseExtendedExpand(c.query.get('$expand'));
   return ids ? (m) => expanded(store.extendedPropertiesOf(mbx, m), ids) : undefined;
 }
@@ -243,18 +321,30 @@ function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | und
   const filter = c.query.get('$filter');
   if (filter) {
     const m = /^\s*internetMessageId\s+eq\s+'(.*)'\s*$/i.exec(filter);
-    if (!m) throw badRequest('Only $filter=internetMessageId eq \'…\' is supported on message lists.');
+    if (!m) throw badRequest("Only $filter=internetMessageId eq '…' is supported on message lists.");
     const wanted = m[1].replace(/''/g, "'");
     all = all.filter((x) => x.data.internetMessageId === wanted);
   }
   const extended = expandOf(store, mbx, c);
-  const value = all.slice(skip, skip + top).map((m) => renderMessage(m, { select, immutableId: c.prefs.immutableId, headers: (x) => store.headersOf(mbx, x), bodyText: c.prefs.bodyText, extended }));
+  const value = all
+    .slice(skip, skip + top)
+    .map((m) =>
+      renderMessage(m, {
+        select,
+        immutableId: c.prefs.immutableId,
+        headers: (x) => store.headersOf(mbx, x),
+        bodyText: c.prefs.bodyText,
+        extended,
+      }),
+    );
   const out: Json = { '@odata.context': `${c.baseUrl}/$metadata#Collection(message)`, value };
   if (skip + top < all.length) {
     const next = new URLSearchParams(c.query);
     next.set('$skip', String(skip + top));
     next.set('$top', String(top));
-    const path = folder ? `users/${mbx.userId}/mailFolders/${encodeURIComponent(folder.id)}/messages` : `users/${mbx.userId}/messages`;
+    const path = folder
+      ? `users/${mbx.userId}/mailFolders/${encodeURIComponent(folder.id)}/messages`
+      : `users/${mbx.userId}/messages`;
     out['@odata.nextLink'] = `${c.baseUrl}/${path}?${next.toString()}`;
   }
   return out;

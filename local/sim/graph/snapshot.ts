@@ -7,7 +7,6 @@ import { displayNameFor, type ChangeKind, type MailStore, type SimMailbox, type 
 
 const FORMAT = 'exsync-graph-sim/1';
 
-
 export function exchangeState(store: MailStore): Record<string, FixtureMailbox> {
   const out: Record<string, FixtureMailbox> = {};
   for (const mbx of store.mailboxes.values()) {
@@ -18,7 +17,9 @@ export function exchangeState(store: MailStore): Record<string, FixtureMailbox> 
           const folder: FixtureFolder = { id: f.id, displayName: f.displayName };
           if (f.wellKnownName) folder.wellKnownName = f.wellKnownName;
           folder.parentFolderId = parentId === mbx.rootId ? null : parentId;
-          folder.messages = store.members(f).map((m) => ({ id: m.immutableId, ...structuredClone(m.data), parentFolderId: f.id }));
+          folder.messages = store
+            .members(f)
+            .map((m) => ({ id: m.immutableId, ...structuredClone(m.data), parentFolderId: f.id }));
           const children = tree(f.id);
           if (children.length) folder.childFolders = children;
           return folder;
@@ -29,7 +30,8 @@ export function exchangeState(store: MailStore): Record<string, FixtureMailbox> 
     const touched = (cols: { changes: unknown[] }[]) => cols.some((c) => c.changes.length > 0);
     if (mbx.extras.events || touched([mbx.pim.calendar])) fm.events = live.events;
     if (mbx.extras.contacts || touched([...mbx.pim.contactFolders.values()])) fm.contacts = live.contacts;
-    if (mbx.extras.todoLists || touched([...mbx.pim.todoLists.values()]) || mbx.pim.todoLists.size > 1) fm.todoLists = live.todoLists;
+    if (mbx.extras.todoLists || touched([...mbx.pim.todoLists.values()]) || mbx.pim.todoLists.size > 1)
+      fm.todoLists = live.todoLists;
     out[mbx.address] = fm;
   }
   return out;
@@ -88,7 +90,13 @@ export function restoreInto(store: MailStore, snapshot: unknown): void {
         wellKnownName: f.wellKnownName,
         parentFolderId: f.parentFolderId,
         order: [],
-        changes: f.changes.map(([seq, kind, immutableId, regularId, props]) => ({ seq, kind, immutableId, regularId, ...(props ? { props } : {}) })),
+        changes: f.changes.map(([seq, kind, immutableId, regularId, props]) => ({
+          seq,
+          kind,
+          immutableId,
+          regularId,
+          ...(props ? { props } : {}),
+        })),
       });
     }
     for (const m of [...sm.messages].sort((a, b) => a.arrivalSeq - b.arrivalSeq)) {
@@ -110,7 +118,13 @@ interface SnapshotShape {
     pim?: unknown;
     syncGeneration?: number;
     expiry?: SimMailbox['expiry'];
-    folders: { id: string; displayName: string; wellKnownName?: string; parentFolderId: string; changes: [number, ChangeKind, string, string, string[]?][] }[];
+    folders: {
+      id: string;
+      displayName: string;
+      wellKnownName?: string;
+      parentFolderId: string;
+      changes: [number, ChangeKind, string, string, string[]?][];
+    }[];
     messages: SimMessage[];
   }[];
 }

@@ -13,9 +13,26 @@ import type { Header } from './mime';
 import { itemProperties } from './extended-properties';
 
 /** Updatable on any message (Graph's "Update message" reference); categories and isRead are type-checked. */
-const ALWAYS = new Set(['categories', 'isRead', 'flag', 'importance', 'inferenceClassification', 'toRecipients', 'ccRecipients', 'bccRecipients']);
+const ALWAYS = new Set([
+  'categories',
+  'isRead',
+  'flag',
+  'importance',
+  'inferenceClassification',
+  'toRecipients',
+  'ccRecipients',
+  'bccRecipients',
+]);
 /** Updatable only while isDraft is true. */
-const DRAFT_ONLY = new Set(['subject', 'body', 'internetMessageId', 'replyTo', 'from', 'sender', 'internetMessageHeaders']);
+const DRAFT_ONLY = new Set([
+  'subject',
+  'body',
+  'internetMessageId',
+  'replyTo',
+  'from',
+  'sender',
+  'internetMessageHeaders',
+]);
 
 export type ChangeKind = 'add' | 'update' | 'remove';
 
@@ -110,9 +127,23 @@ export class MailStore {
     for (const l of this.listeners) l(c);
   }
 
-  private emitMessage(mbx: SimMailbox, m: SimMessage, changeType: StoreChange['changeType'], folderId: string, regularId = m.regularId): void {
+  private emitMessage(
+    mbx: SimMailbox,
+    m: SimMessage,
+    changeType: StoreChange['changeType'],
+    folderId: string,
+    regularId = m.regularId,
+  ): void {
     if (this.listeners.length === 0) return;
-    this.emit({ mbx, workload: 'message', changeType, id: m.immutableId, regularId, containerId: folderId, etag: `W/"${changeKeyFor(m.immutableId, m.version)}"` });
+    this.emit({
+      mbx,
+      workload: 'message',
+      changeType,
+      id: m.immutableId,
+      regularId,
+      containerId: folderId,
+      etag: `W/"${changeKeyFor(m.immutableId, m.version)}"`,
+    });
   }
 
   /** Invalidates every delta token issued so far for the mailbox (all workloads). */
@@ -126,7 +157,14 @@ export class MailStore {
     try {
       return this.folder(mbx, wellKnownName);
     } catch {
-      const folder: SimFolder = { id: folderIdFor(mbx.address, `/${wellKnownName}`), displayName, wellKnownName, parentFolderId: mbx.rootId, changes: [], order: [] };
+      const folder: SimFolder = {
+        id: folderIdFor(mbx.address, `/${wellKnownName}`),
+        displayName,
+        wellKnownName,
+        parentFolderId: mbx.rootId,
+        changes: [],
+        order: [],
+      };
       mbx.folders.set(folder.id, folder);
       return folder;
     }
@@ -267,7 +305,13 @@ export class MailStore {
   }
 
   /** `existing`: a message the mailbox already held (the fixture's folders), last modified when its data says. */
-  private insert(mbx: SimMailbox, folder: SimFolder, message: FixtureMessage, seed: string, existing = false): SimMessage {
+  private insert(
+    mbx: SimMailbox,
+    folder: SimFolder,
+    message: FixtureMessage,
+    seed: string,
+    existing = false,
+  ): SimMessage {
     const { id, parentFolderId: _ignored, ...data } = message;
     let immutableId = typeof id === 'string' && id ? id : immutableIdFor(mbx.address, seed);
     // A fixture or caller reusing an id must not silently replace another message.
@@ -275,7 +319,9 @@ export class MailStore {
     const now = this.clock.now();
     const seq = ++this.seq;
     const filled = withDefaults(data, mbx.address, now);
-    const modified = [filled.lastModifiedDateTime, filled.createdDateTime].find((v): v is string => typeof v === 'string' && Number.isFinite(Date.parse(v)));
+    const modified = [filled.lastModifiedDateTime, filled.createdDateTime].find(
+      (v): v is string => typeof v === 'string' && Number.isFinite(Date.parse(v)),
+    );
     const m: SimMessage = {
       immutableId,
       regularId: regularIdFor(immutableId, 0),
@@ -307,7 +353,13 @@ export class MailStore {
     m.version++;
     m.lastModified = iso(this.clock.now());
     const seq = ++this.seq;
-    this.folder(mbx, m.folderId).changes.push({ seq, kind: 'update', immutableId: m.immutableId, regularId: m.regularId, props });
+    this.folder(mbx, m.folderId).changes.push({
+      seq,
+      kind: 'update',
+      immutableId: m.immutableId,
+      regularId: m.regularId,
+      props,
+    });
     this.emitMessage(mbx, m, 'updated', m.folderId);
     return m;
   }
@@ -351,11 +403,17 @@ export class MailStore {
     const draft = this.message(mbx, id).data.isDraft === true;
     for (const [k, v] of Object.entries(patch)) {
       if (DRAFT_ONLY.has(k) || (ALWAYS.has(k) && k !== 'categories' && k !== 'isRead')) {
-        if (DRAFT_ONLY.has(k) && !draft) throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', `Update operation is invalid for property of a sent message: '${k}'.`);
+        if (DRAFT_ONLY.has(k) && !draft)
+          throw new GraphError(
+            400,
+            'ErrorInvalidPropertyUpdateSentMessage',
+            `Update operation is invalid for property of a sent message: '${k}'.`,
+          );
         continue;
       }
       if (k === 'categories') {
-        if (!Array.isArray(v) || v.some((c) => typeof c !== 'string')) throw badRequest("Invalid value for property 'categories'.");
+        if (!Array.isArray(v) || v.some((c) => typeof c !== 'string'))
+          throw badRequest("Invalid value for property 'categories'.");
       } else if (k === 'isRead') {
         if (typeof v !== 'boolean') throw badRequest("Invalid value for property 'isRead'.");
       } else {

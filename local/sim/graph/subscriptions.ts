@@ -95,16 +95,33 @@ export class SubscriptionService {
     for (const k of ['changeType', 'notificationUrl', 'resource', 'expirationDateTime']) {
       if (typeof b[k] !== 'string' || !b[k]) throw badRequest(`The '${k}' property is required.`);
     }
-    if (b.includeResourceData === true) throw badRequest('Rich notifications (includeResourceData) are not simulated; use basic notifications plus delta.');
-    const changeType = String(b.changeType).split(',').map((s) => s.trim());
-    if (changeType.some((c) => !['created', 'updated', 'deleted'].includes(c))) throw badRequest(`Invalid changeType '${b.changeType}'.`);
-    if (b.clientState !== undefined && (typeof b.clientState !== 'string' || b.clientState.length > 128)) throw badRequest('clientState must be a string of at most 128 characters.');
+    if (b.includeResourceData === true)
+      throw badRequest(
+        'Rich notifications (includeResourceData) are not simulated; use basic notifications plus delta.',
+      );
+    const changeType = String(b.changeType)
+      .split(',')
+      .map((s) => s.trim());
+    if (changeType.some((c) => !['created', 'updated', 'deleted'].includes(c)))
+      throw badRequest(`Invalid changeType '${b.changeType}'.`);
+    if (b.clientState !== undefined && (typeof b.clientState !== 'string' || b.clientState.length > 128))
+      throw badRequest('clientState must be a string of at most 128 characters.');
     const notificationUrl = absoluteUrl(b.notificationUrl, 'notificationUrl');
-    const lifecycleNotificationUrl = b.lifecycleNotificationUrl === undefined || b.lifecycleNotificationUrl === null ? undefined : absoluteUrl(b.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
+    const lifecycleNotificationUrl =
+      b.lifecycleNotificationUrl === undefined || b.lifecycleNotificationUrl === null
+        ? undefined
+        : absoluteUrl(b.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
     const target = this.parseResource(String(b.resource));
     const expiration = this.checkExpiration(b.expirationDateTime, target.workload);
-    const active = [...this.subs.values()].filter((s) => s.mailbox === target.mbx.address.toLowerCase() && s.expiration > this.clock.now().getTime());
-    if (active.length >= this.o.maxPerMailbox) throw new GraphError(403, 'ExtensionError', `Operation: Create; Exception: [Status Code: Forbidden; Reason: The mailbox has reached its maximum of ${this.o.maxPerMailbox} subscriptions.]`);
+    const active = [...this.subs.values()].filter(
+      (s) => s.mailbox === target.mbx.address.toLowerCase() && s.expiration > this.clock.now().getTime(),
+    );
+    if (active.length >= this.o.maxPerMailbox)
+      throw new GraphError(
+        403,
+        'ExtensionError',
+        `Operation: Create; Exception: [Status Code: Forbidden; Reason: The mailbox has reached its maximum of ${this.o.maxPerMailbox} subscriptions.]`,
+      );
     // The handshake runs before the subscription exists; either URL failing fails the create [G-cn-valid].
     await this.validate(notificationUrl);
     if (lifecycleNotificationUrl) await this.validate(lifecycleNotificationUrl);
@@ -129,12 +146,19 @@ export class SubscriptionService {
   }
 
   list(baseUrl: string): RouteResult {
-    return { status: 200, json: { '@odata.context': `${baseUrl}/$metadata#subscriptions`, value: [...this.subs.values()].map((s) => this.json(s)) } };
+    return {
+      status: 200,
+      json: {
+        '@odata.context': `${baseUrl}/$metadata#subscriptions`,
+        value: [...this.subs.values()].map((s) => this.json(s)),
+      },
+    };
   }
 
   get(id: string): SimSubscription {
     const s = this.subs.get(id);
-    if (!s) throw new GraphError(404, 'ResourceNotFound', `The object was not found. Subscription '${id}' does not exist.`);
+    if (!s)
+      throw new GraphError(404, 'ResourceNotFound', `The object was not found. Subscription '${id}' does not exist.`);
     return s;
   }
 
@@ -142,7 +166,9 @@ export class SubscriptionService {
     const s = this.get(id);
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Empty or invalid payload.');
     const b = body as Json;
-    for (const k of Object.keys(b)) if (!['expirationDateTime', 'notificationUrl'].includes(k)) throw badRequest(`The property '${k}' cannot be updated on a subscription.`);
+    for (const k of Object.keys(b))
+      if (!['expirationDateTime', 'notificationUrl'].includes(k))
+        throw badRequest(`The property '${k}' cannot be updated on a subscription.`);
     if (b.expirationDateTime !== undefined) s.expiration = this.checkExpiration(b.expirationDateTime, s.workload);
     if (b.notificationUrl !== undefined) s.notificationUrl = absoluteUrl(b.notificationUrl, 'notificationUrl');
     return { status: 200, json: this.json(s) };
@@ -183,8 +209,15 @@ export class SubscriptionService {
     return at;
   }
 
-  private parseResource(resource: string): { mbx: SimMailbox; workload: SimSubscription['workload']; containerId?: string } {
-    const path = resource.split('?')[0].replace(/^\/+/, '').replace(/^v1\.0\//i, '');
+  private parseResource(resource: string): {
+    mbx: SimMailbox;
+    workload: SimSubscription['workload'];
+    containerId?: string;
+  } {
+    const path = resource
+      .split('?')[0]
+      .replace(/^\/+/, '')
+      .replace(/^v1\.0\//i, '');
     const segs = splitSegments('/' + path);
     const bad = () => badRequest(`Resource '${resource}' is not supported for change notifications by this simulator.`);
     if (segs[0]?.toLowerCase() !== 'users' || !segs[1]) throw bad();
@@ -192,10 +225,12 @@ export class SubscriptionService {
     const rest = segs.slice(2).map((s, i) => (i % 2 === 0 ? s.toLowerCase() : s));
     const key = rest.filter((_, i) => i % 2 === 0).join('/');
     if (key === 'messages' && rest.length === 1) return { mbx, workload: 'message' };
-    if (key === 'mailfolders/messages' && rest.length === 3) return { mbx, workload: 'message', containerId: this.store.folder(mbx, rest[1]).id };
+    if (key === 'mailfolders/messages' && rest.length === 3)
+      return { mbx, workload: 'message', containerId: this.store.folder(mbx, rest[1]).id };
     if (key === 'events' && rest.length === 1) return { mbx, workload: 'event' };
     if (key === 'contacts' && rest.length === 1) return { mbx, workload: 'contact' };
-    if (key === 'todo/tasks' && rest.length === 4 && rest[1] === 'lists') return { mbx, workload: 'task', containerId: mbx.pim.todoList(rest[2]).id };
+    if (key === 'todo/tasks' && rest.length === 4 && rest[1] === 'lists')
+      return { mbx, workload: 'task', containerId: mbx.pim.todoList(rest[2]).id };
     throw bad();
   }
 
@@ -204,13 +239,23 @@ export class SubscriptionService {
     this.stats.validations++;
     const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
     const target = `${url}${url.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`;
-    const fail = (why: string) => new GraphError(400, 'ValidationError', `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. (${why})`);
+    const fail = (why: string) =>
+      new GraphError(
+        400,
+        'ValidationError',
+        `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. (${why})`,
+      );
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), this.o.validationTimeoutMs);
     const onStop = () => ac.abort();
     this.stop.signal.addEventListener('abort', onStop);
     try {
-      const res = await fetch(target, { method: 'POST', headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '', signal: ac.signal });
+      const res = await fetch(target, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        body: '',
+        signal: ac.signal,
+      });
       const text = await res.text();
       if (res.status !== 200) throw fail(`status ${res.status}`);
       if (!/^text\/plain\b/i.test(res.headers.get('content-type') ?? '')) throw fail('content type is not text/plain');
@@ -235,7 +280,10 @@ export class SubscriptionService {
       if (!s.changeType.includes(c.changeType)) continue;
       const id = s.immutableId ? c.id : c.regularId;
       const type = { message: 'Message', event: 'Event', contact: 'Contact', task: 'todoTask' }[c.workload];
-      const resource = c.workload === 'task' ? `Users/${c.mbx.userId}/todo/lists/${c.containerId}/tasks/${id}` : `Users/${c.mbx.userId}/${type}s/${id}`;
+      const resource =
+        c.workload === 'task'
+          ? `Users/${c.mbx.userId}/todo/lists/${c.containerId}/tasks/${id}`
+          : `Users/${c.mbx.userId}/${type}s/${id}`;
       const resourceData: Json = { '@odata.type': `#Microsoft.Graph.${type}`, '@odata.id': resource, id };
       if (c.etag && c.changeType !== 'deleted') resourceData['@odata.etag'] = c.etag;
       this.enqueue(s.notificationUrl, {
@@ -256,7 +304,13 @@ export class SubscriptionService {
     for (const s of [...this.subs.values()]) {
       if (subscriptionId !== undefined && s.id !== subscriptionId) continue;
       if (!s.lifecycleNotificationUrl) continue;
-      this.enqueue(s.lifecycleNotificationUrl, { subscriptionId: s.id, subscriptionExpirationDateTime: iso7(s.expiration), tenantId: TENANT_ID, clientState: s.clientState ?? null, lifecycleEvent: event });
+      this.enqueue(s.lifecycleNotificationUrl, {
+        subscriptionId: s.id,
+        subscriptionExpirationDateTime: iso7(s.expiration),
+        tenantId: TENANT_ID,
+        clientState: s.clientState ?? null,
+        lifecycleEvent: event,
+      });
       if (event === 'subscriptionRemoved') this.subs.delete(s.id);
       n++;
     }
@@ -293,7 +347,12 @@ export class SubscriptionService {
       const onStop = () => ac.abort();
       this.stop.signal.addEventListener('abort', onStop);
       try {
-        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body, signal: ac.signal });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          body,
+          signal: ac.signal,
+        });
         await res.arrayBuffer().catch(() => undefined);
         if (res.status >= 200 && res.status < 300) {
           this.stats.delivered++;

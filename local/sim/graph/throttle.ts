@@ -42,7 +42,10 @@ export function appIdOf(authorization: string | undefined): string {
   const parts = token.split('.');
   if (parts.length === 3) {
     try {
-      const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { appid?: string; azp?: string };
+      const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as {
+        appid?: string;
+        azp?: string;
+      };
       const id = claims.appid ?? claims.azp;
       if (id) return id;
     } catch {
@@ -76,13 +79,21 @@ export class Throttler {
     if (b.count > this.limits.requestsPerWindow) {
       this.stats.window++;
       const wait = Math.max(0.001, (b.windowStart + this.limits.windowMs - now) / 1000);
-      throw new GraphError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': wait.toFixed(3) }, { code: '429' });
+      throw new GraphError(
+        429,
+        'TooManyRequests',
+        'Please retry again later.',
+        { 'Retry-After': wait.toFixed(3) },
+        { code: '429' },
+      );
     }
     if (b.inFlight >= this.limits.concurrency) {
       this.stats.concurrency++;
       // Graph's Retry-After for this case is fractional; vary it a little, deterministically.
       const wait = 1 + ((++this.n * 0.137) % 1);
-      throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', { 'Retry-After': wait.toFixed(3) });
+      throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
+        'Retry-After': wait.toFixed(3),
+      });
     }
     b.inFlight++;
     let released = false;

@@ -43,7 +43,9 @@ export function encodeBatch(items: BatchItem[], apiPath: string): { boundary: st
     }
     const cs = `changeset_${randomUUID()}`;
     const inner = item.changeset.map((r, i) => `--${cs}${CRLF}${encodeRequest(r, apiPath, i + 1)}`).join(CRLF);
-    parts.push(`--${boundary}${CRLF}Content-Type: multipart/mixed; boundary=${cs}${CRLF}${CRLF}${inner}${CRLF}--${cs}--`);
+    parts.push(
+      `--${boundary}${CRLF}Content-Type: multipart/mixed; boundary=${cs}${CRLF}${CRLF}${inner}${CRLF}--${cs}--`,
+    );
   }
   return { boundary, body: `${parts.join(CRLF)}${CRLF}--${boundary}--${CRLF}` };
 }

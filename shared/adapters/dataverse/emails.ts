@@ -26,7 +26,9 @@ export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
     ...(a.regarding ? bind(EMAIL_NAV.regarding(a.regarding.type), a.regarding.type, a.regarding.id) : {}),
     ...(a.parentActivityId ? bind(EMAIL_NAV.parentActivity, 'email', a.parentActivityId) : {}),
     ...(a.correlatedActivityId ? bind(EMAIL_NAV.correlatedActivity, 'email', a.correlatedActivityId) : {}),
-    ...(a.acceptingEntity ? bind(EMAIL_NAV.acceptingEntity(a.acceptingEntity.type), a.acceptingEntity.type, a.acceptingEntity.id) : {}),
+    ...(a.acceptingEntity
+      ? bind(EMAIL_NAV.acceptingEntity(a.acceptingEntity.type), a.acceptingEntity.type, a.acceptingEntity.id)
+      : {}),
     ...bind(EMAIL_NAV.receivingMailbox, 'mailbox', a.receivingMailboxId),
     ...(a.owner ? bind(EMAIL_NAV.owner, a.owner.type, a.owner.id) : {}),
     email_activity_parties: a.parties.map((p) => ({
@@ -47,7 +49,11 @@ function createItem(a: EmailActivity): BatchItem {
       ...(a.queueItems ?? []).map((q) => ({
         method: 'POST' as const,
         url: '/queueitems',
-        body: { queueitemid: queueItemId(a.activityid, q), ...bind('objectid_email', 'email', a.activityid), ...bind('queueid', 'queue', q) },
+        body: {
+          queueitemid: queueItemId(a.activityid, q),
+          ...bind('objectid_email', 'email', a.activityid),
+          ...bind('queueid', 'queue', q),
+        },
       })),
     ],
   };
@@ -87,7 +93,11 @@ function batchesOf(activities: EmailActivity[], maxEmails: number): EmailActivit
   return out;
 }
 
-export async function createEmails(api: WebApi, activities: EmailActivity[], batchSize: number): Promise<EmailWriteResult[]> {
+export async function createEmails(
+  api: WebApi,
+  activities: EmailActivity[],
+  batchSize: number,
+): Promise<EmailWriteResult[]> {
   const results: EmailWriteResult[] = [];
   for (const slice of batchesOf(activities, batchSize)) {
     const responses = await api.batch(slice.map(createItem));
@@ -102,7 +112,11 @@ export async function createEmails(api: WebApi, activities: EmailActivity[], bat
     });
     if (existing.length) {
       // Who created the row decides between "ours, replayed" and "a duplicate from another mailbox".
-      const owners = await api.batch(existing.map((a) => ({ request: { method: 'GET' as const, url: `/emails(${a.activityid})?$select=_receivingmailboxid_value` } })));
+      const owners = await api.batch(
+        existing.map((a) => ({
+          request: { method: 'GET' as const, url: `/emails(${a.activityid})?$select=_receivingmailboxid_value` },
+        })),
+      );
       existing.forEach((a, k) => {
         const body = owners[k]?.parts[0]?.body as { _receivingmailboxid_value?: string } | undefined;
         const res = sliceResults.find((r) => r.activityid === a.activityid)!;
@@ -115,13 +129,24 @@ export async function createEmails(api: WebApi, activities: EmailActivity[], bat
 }
 
 /** Folder tracking: set Regarding on rows that exist (a closed email keeps Regarding updatable). */
-export async function updateRegarding(api: WebApi, updates: RegardingUpdate[], batchSize: number): Promise<EmailWriteResult[]> {
+export async function updateRegarding(
+  api: WebApi,
+  updates: RegardingUpdate[],
+  batchSize: number,
+): Promise<EmailWriteResult[]> {
   const results: EmailWriteResult[] = [];
   for (let i = 0; i < updates.length; i += batchSize) {
     const slice = updates.slice(i, i + batchSize);
-    const responses = await api.batch(slice.map((u) => ({
-      request: { method: 'PATCH' as const, url: `/emails(${u.activityid})`, headers: { 'If-Match': '*' }, body: bind(EMAIL_NAV.regarding(u.regarding.type), u.regarding.type, u.regarding.id) },
-    })));
+    const responses = await api.batch(
+      slice.map((u) => ({
+        request: {
+          method: 'PATCH' as const,
+          url: `/emails(${u.activityid})`,
+          headers: { 'If-Match': '*' },
+          body: bind(EMAIL_NAV.regarding(u.regarding.type), u.regarding.type, u.regarding.id),
+        },
+      })),
+    );
     slice.forEach((u, j) => {
       const r = responses[j]!;
       if (r.ok) results.push({ activityid: u.activityid, status: 'updated' });
@@ -137,9 +162,12 @@ export async function regardingOf(api: WebApi, activityIds: string[]): Promise<R
   for (let i = 0; i < activityIds.length; i += 100) {
     const ids = activityIds.slice(i, i + 100);
     const filter = `Microsoft.Dynamics.CRM.In(PropertyName='activityid',PropertyValues=[${ids.map((id) => `'${id}'`).join(',')}])`;
-    const rows = await api.getAll(`/emails?$select=activityid,_regardingobjectid_value&$filter=${encodeURIComponent(filter)}`, {
-      Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"',
-    });
+    const rows = await api.getAll(
+      `/emails?$select=activityid,_regardingobjectid_value&$filter=${encodeURIComponent(filter)}`,
+      {
+        Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"',
+      },
+    );
     for (const r of rows) {
       const id = r._regardingobjectid_value as string | undefined;
       const type = r['_regardingobjectid_value@Microsoft.Dynamics.CRM.lookuplogicalname'] as string | undefined;
@@ -158,25 +186,49 @@ export async function createQueueItems(api: WebApi, items: QueueItemOnly[]): Pro
   const results: EmailWriteResult[] = [];
   for (let i = 0; i < items.length; i += 100) {
     const slice = items.slice(i, i + 100);
-    const found = await api.batch(slice.map((q) => ({
-      request: { method: 'GET' as const, url: `/queueitems?$select=queueitemid&$top=1&$filter=${encodeURIComponent(`_objectid_value eq ${guid(q.activityid)} and _queueid_value eq ${guid(q.queueId)}`)}` },
-    })));
+    const found = await api.batch(
+      slice.map((q) => ({
+        request: {
+          method: 'GET' as const,
+          url: `/queueitems?$select=queueitemid&$top=1&$filter=${encodeURIComponent(`_objectid_value eq ${guid(q.activityid)} and _queueid_value eq ${guid(q.queueId)}`)}`,
+        },
+      })),
+    );
     const missing: QueueItemOnly[] = [];
     slice.forEach((q, j) => {
       const r = found[j]!;
       const id = queueItemId(q.activityid, q.queueId);
       if (!r.ok) results.push({ activityid: id, status: isRetryable(r) ? 'retry' : 'failed', error: errorText(r) });
-      else if (((r.parts[0]?.body as { value?: unknown[] })?.value ?? []).length > 0) results.push({ activityid: id, status: 'exists' });
+      else if (((r.parts[0]?.body as { value?: unknown[] })?.value ?? []).length > 0)
+        results.push({ activityid: id, status: 'exists' });
       else missing.push(q);
     });
     if (missing.length === 0) continue;
-    const created = await api.batch(missing.map((q) => ({
-      request: { method: 'POST' as const, url: '/queueitems', body: { queueitemid: queueItemId(q.activityid, q.queueId), ...bind('objectid_email', 'email', q.activityid), ...bind('queueid', 'queue', q.queueId) } },
-    })));
+    const created = await api.batch(
+      missing.map((q) => ({
+        request: {
+          method: 'POST' as const,
+          url: '/queueitems',
+          body: {
+            queueitemid: queueItemId(q.activityid, q.queueId),
+            ...bind('objectid_email', 'email', q.activityid),
+            ...bind('queueid', 'queue', q.queueId),
+          },
+        },
+      })),
+    );
     missing.forEach((q, j) => {
       const r = created[j]!;
       const id = queueItemId(q.activityid, q.queueId);
-      const status = r.ok ? 'created' : isDuplicate(r) ? 'exists' : isRetryable(r) ? 'retry' : isWaiting(r) ? 'waiting' : 'failed';
+      const status = r.ok
+        ? 'created'
+        : isDuplicate(r)
+          ? 'exists'
+          : isRetryable(r)
+            ? 'retry'
+            : isWaiting(r)
+              ? 'waiting'
+              : 'failed';
       results.push({ activityid: id, status, ...(r.ok || status === 'exists' ? {} : { error: errorText(r) }) });
     });
   }

@@ -32,7 +32,12 @@ export function apiRootOf(url: string): string {
   return /\/api\/data\/v\d+(\.\d+)?$/i.test(trimmed) ? trimmed : `${trimmed}/api/data/v9.2`;
 }
 
-const BASE_HEADERS = { Accept: 'application/json', 'OData-MaxVersion': '4.0', 'OData-Version': '4.0', 'If-None-Match': 'null' };
+const BASE_HEADERS = {
+  Accept: 'application/json',
+  'OData-MaxVersion': '4.0',
+  'OData-Version': '4.0',
+  'If-None-Match': 'null',
+};
 
 export function createWebApi(o: WebApiOptions): WebApi {
   const apiRoot = apiRootOf(o.url);
@@ -50,11 +55,17 @@ export function createWebApi(o: WebApiOptions): WebApi {
     const token = await o.token();
     let res: Response;
     try {
-      res = await limit.run(() => fetch(url, { ...init, headers: { ...BASE_HEADERS, Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } }));
+      res = await limit.run(() =>
+        fetch(url, {
+          ...init,
+          headers: { ...BASE_HEADERS, Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+        }),
+      );
     } catch (e) {
       throw new TransientError(`Dataverse ${route}: ${(e as Error).message}`, 'dataverse');
     }
-    if (res.status === 429 || executionTimeLow(res.headers.get('x-ms-ratelimit-time-remaining-xrm-requests'))) limit.backOff();
+    if (res.status === 429 || executionTimeLow(res.headers.get('x-ms-ratelimit-time-remaining-xrm-requests')))
+      limit.backOff();
     else if (res.ok) limit.succeeded();
     if (res.ok) return res;
     const text = await res.text().catch(() => '');
@@ -79,7 +90,10 @@ export function createWebApi(o: WebApiOptions): WebApi {
       const rows: Record<string, unknown>[] = [];
       let url: string | undefined = `${apiRoot}${pathAndQuery}`;
       while (url) {
-        const res = await send('get', url, { method: 'GET', headers: { Prefer: 'odata.maxpagesize=5000', ...headers } });
+        const res = await send('get', url, {
+          method: 'GET',
+          headers: { Prefer: 'odata.maxpagesize=5000', ...headers },
+        });
         const page = (await res.json()) as Record<string, unknown>;
         if (Array.isArray(page.value)) rows.push(...(page.value as Record<string, unknown>[]));
         const next = page['@odata.nextLink'];

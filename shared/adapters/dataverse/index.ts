@@ -19,7 +19,12 @@ export interface DataverseAdapterOptions {
 }
 
 export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePort {
-  const api = createWebApi({ url: o.url, token: o.token, clock: o.clock, ...(o.onRequest ? { onRequest: o.onRequest } : {}) });
+  const api = createWebApi({
+    url: o.url,
+    token: o.token,
+    clock: o.clock,
+    ...(o.onRequest ? { onRequest: o.onRequest } : {}),
+  });
   const refreshMs = o.settingsRefreshMs ?? 5 * 60_000;
   let cached: { at: number; value: Promise<OrgContext> } | undefined;
   // A refresh that fails part-way keeps the tables it did read (for one refresh interval), and the next
@@ -43,7 +48,10 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
         if (!read || now - read.at > refreshMs) read = { at: now, rows: new Map() };
         const value = loadOrgContext(readOnce);
         cached = { at: now, value };
-        value.then(() => (read = undefined), () => (cached = undefined));
+        value.then(
+          () => (read = undefined),
+          () => (cached = undefined),
+        );
       }
       return cached.value;
     },
@@ -54,7 +62,16 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     createQueueItems: (items) => createQueueItems(api, items),
     regardingOf: (ids) => regardingOf(api, ids),
     async disableIncoming(mailboxId) {
-      const [res] = await api.batch([{ request: { method: 'PATCH', url: `/mailboxes(${mailboxId})`, headers: { 'If-Match': '*' }, body: { enabledforincomingemail: false, incomingemailstatus: 2 } } }]);
+      const [res] = await api.batch([
+        {
+          request: {
+            method: 'PATCH',
+            url: `/mailboxes(${mailboxId})`,
+            headers: { 'If-Match': '*' },
+            body: { enabledforincomingemail: false, incomingemailstatus: 2 },
+          },
+        },
+      ]);
       if (!res?.ok) {
         // Classified like any answer, so a 5xx part is retried later (withReschedule) instead of at once.
         const status = res?.parts[0]?.status ?? 0;

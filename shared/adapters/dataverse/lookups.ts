@@ -29,21 +29,56 @@ export interface PartySource {
 
 /** Email-format columns of the email-enabled tables SSS resolves against by default; PARTY_EXTRA_TABLES adds more. */
 export const PARTY_SOURCES: readonly PartySource[] = [
-  { set: 'systemusers', type: 'systemuser', key: 'systemuserid', columns: ['internalemailaddress'], extra: ['isdisabled'] },
+  {
+    set: 'systemusers',
+    type: 'systemuser',
+    key: 'systemuserid',
+    columns: ['internalemailaddress'],
+    extra: ['isdisabled'],
+  },
   { set: 'queues', type: 'queue', key: 'queueid', columns: ['emailaddress'], extra: ['statecode', '_ownerid_value'] },
-  { set: 'contacts', type: 'contact', key: 'contactid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
-  { set: 'accounts', type: 'account', key: 'accountid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
-  { set: 'leads', type: 'lead', key: 'leadid', columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'], extra: ['statecode', '_ownerid_value'] },
+  {
+    set: 'contacts',
+    type: 'contact',
+    key: 'contactid',
+    columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'],
+    extra: ['statecode', '_ownerid_value'],
+  },
+  {
+    set: 'accounts',
+    type: 'account',
+    key: 'accountid',
+    columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'],
+    extra: ['statecode', '_ownerid_value'],
+  },
+  {
+    set: 'leads',
+    type: 'lead',
+    key: 'leadid',
+    columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'],
+    extra: ['statecode', '_ownerid_value'],
+  },
 ];
 
 export function partySources(extra: { logicalName: string; columns: string[] }[]): PartySource[] {
-  return [...PARTY_SOURCES, ...extra.map((t) => ({ set: entitySet(t.logicalName), type: t.logicalName, key: `${t.logicalName}id`, columns: t.columns, extra: ['statecode'] }))];
+  return [
+    ...PARTY_SOURCES,
+    ...extra.map((t) => ({
+      set: entitySet(t.logicalName),
+      type: t.logicalName,
+      key: `${t.logicalName}id`,
+      columns: t.columns,
+      extra: ['statecode'],
+    })),
+  ];
 }
 
 const CHUNK = 100;
 const MAX_PARTS = 500;
 const LOOKUP_NAME = '@Microsoft.Dynamics.CRM.lookuplogicalname';
-const ANNOTATIONS = { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname",odata.maxpagesize=5000' };
+const ANNOTATIONS = {
+  Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname",odata.maxpagesize=5000',
+};
 
 /** An OData string literal: a quote is doubled. */
 const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
@@ -52,13 +87,30 @@ const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
  * wildcards unless put in brackets (learn.microsoft.com/power-apps/developer/data-platform/wildcard-characters).
  */
 export const likeLiteral = (v: string) => literal(v.replace(/[[%_]/g, '[$&]'));
-const inFilter = (column: string, values: string[]) => `Microsoft.Dynamics.CRM.In(PropertyName=${literal(column)},PropertyValues=[${values.map(literal).join(',')}])`;
-const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+const inFilter = (column: string, values: string[]) =>
+  `Microsoft.Dynamics.CRM.In(PropertyName=${literal(column)},PropertyValues=[${values.map(literal).join(',')}])`;
+const chunks = <T>(xs: T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 const get = (path: string, filter: string, select: string[]): BatchItem => ({
-  request: { method: 'GET', url: `${path}?$select=${select.join(',')}&$filter=${encodeURIComponent(filter)}`, headers: ANNOTATIONS },
+  request: {
+    method: 'GET',
+    url: `${path}?$select=${select.join(',')}&$filter=${encodeURIComponent(filter)}`,
+    headers: ANNOTATIONS,
+  },
 });
 
-const EMAIL_SELECT = ['activityid', 'messageid', 'directioncode', 'trackingtoken', 'subject', 'conversationindex', 'createdon', '_regardingobjectid_value', '_receivingmailboxid_value', '_ownerid_value'];
+const EMAIL_SELECT = [
+  'activityid',
+  'messageid',
+  'directioncode',
+  'trackingtoken',
+  'subject',
+  'conversationindex',
+  'createdon',
+  '_regardingobjectid_value',
+  '_receivingmailboxid_value',
+  '_ownerid_value',
+];
 
 function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
   if (typeof r.activityid !== 'string') return undefined;
@@ -76,14 +128,23 @@ function toExisting(r: Record<string, unknown>): ExistingEmail | undefined {
     ...(typeof r._ownerid_value === 'string' ? { ownerId: r._ownerid_value } : {}),
     ...(typeof r.subject === 'string' ? { subject: r.subject } : {}),
     ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
-    ...(conversationRoot(r.conversationindex as string | undefined) ? { conversationRoot: conversationRoot(r.conversationindex as string)! } : {}),
-    ...(typeof r.conversationindex === 'string' && r.conversationindex ? { conversationIndex: r.conversationindex } : {}),
-    ...(Array.isArray(r.email_activity_parties) ? partiesOf(r.email_activity_parties as { addressused?: unknown; _partyid_value?: unknown }[]) : {}),
+    ...(conversationRoot(r.conversationindex as string | undefined)
+      ? { conversationRoot: conversationRoot(r.conversationindex as string)! }
+      : {}),
+    ...(typeof r.conversationindex === 'string' && r.conversationindex
+      ? { conversationIndex: r.conversationindex }
+      : {}),
+    ...(Array.isArray(r.email_activity_parties)
+      ? partiesOf(r.email_activity_parties as { addressused?: unknown; _partyid_value?: unknown }[])
+      : {}),
   };
 }
 
 /** Party addresses, and the row of each party that has no address (smart matching compares either). */
-function partiesOf(parties: { addressused?: unknown; _partyid_value?: unknown }[]): { addresses: string[]; partyIds: string[] } {
+function partiesOf(parties: { addressused?: unknown; _partyid_value?: unknown }[]): {
+  addresses: string[];
+  partyIds: string[];
+} {
   const addresses: string[] = [];
   const partyIds: string[] = [];
   for (const p of parties) {
@@ -104,16 +165,26 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-export async function lookupPage(api: WebApi, req: LookupRequest, sources: readonly PartySource[] = PARTY_SOURCES): Promise<PageLookup> {
+export async function lookupPage(
+  api: WebApi,
+  req: LookupRequest,
+  sources: readonly PartySource[] = PARTY_SOURCES,
+): Promise<PageLookup> {
   // Dataverse keeps messageid as the client gave it; SSS stores the bracketed form, others may not.
   const ids = [...new Set(req.messageIds.flatMap((id) => [`<${normalizeMessageId(id)}>`, normalizeMessageId(id)]))];
   const tokens = [...new Set(req.trackingTokens)];
   const addresses = [...new Set(req.addresses.map((a) => a.toLowerCase()))];
   const roots = [...new Set(req.conversationRoots ?? [])];
   const items: { kind: 'email' | 'token' | 'conversation' | PartySource; item: BatchItem }[] = [];
-  for (const root of roots) items.push({ kind: 'conversation', item: get('/emails', `startswith(conversationindex,${likeLiteral(rootPrefix(root))})`, EMAIL_SELECT) });
-  for (const c of chunks(ids, CHUNK)) items.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
-  for (const c of chunks(tokens, CHUNK)) items.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
+  for (const root of roots)
+    items.push({
+      kind: 'conversation',
+      item: get('/emails', `startswith(conversationindex,${likeLiteral(rootPrefix(root))})`, EMAIL_SELECT),
+    });
+  for (const c of chunks(ids, CHUNK))
+    items.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
+  for (const c of chunks(tokens, CHUNK))
+    items.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
   for (const src of sources) {
     for (const c of chunks(addresses, CHUNK)) {
       const filter = src.columns.map((col) => inFilter(col, c)).join(' or ');
@@ -124,7 +195,8 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
   if (items.length === 0) return result;
   // A $batch holds at most 1,000 requests: a page with thousands of addresses takes several.
   const responses: Awaited<ReturnType<WebApi['batch']>> = [];
-  for (let i = 0; i < items.length; i += MAX_PARTS) responses.push(...(await api.batch(items.slice(i, i + MAX_PARTS).map((x) => x.item))));
+  for (let i = 0; i < items.length; i += MAX_PARTS)
+    responses.push(...(await api.batch(items.slice(i, i + MAX_PARTS).map((x) => x.item))));
   responses.forEach((res, i) => {
     const kind = items[i]!.kind;
     const part = res.parts[0]!;
@@ -137,7 +209,8 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
         if (kind === 'email') push(result.emails, e.messageKey, e);
         else if (kind === 'token') {
           if (e.trackingtoken) push(result.tokens, e.trackingtoken.toUpperCase(), e);
-        } else if (e.conversationRoot && roots.includes(e.conversationRoot)) push(result.conversations, e.conversationRoot, e);
+        } else if (e.conversationRoot && roots.includes(e.conversationRoot))
+          push(result.conversations, e.conversationRoot, e);
         continue;
       }
       const id = r[kind.key] as string;
@@ -167,7 +240,11 @@ export async function lookupPage(api: WebApi, req: LookupRequest, sources: reado
  * from a draft made long ago changes when it is sent, so the range is on modifiedon. A range and a row
  * limit, never a text search.
  */
-export async function emailsChangedSince(api: WebApi, since: string, max: number): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }> {
+export async function emailsChangedSince(
+  api: WebApi,
+  since: string,
+  max: number,
+): Promise<{ rows: (ExistingEmail & { modifiedon?: string })[]; complete: boolean }> {
   if (!Number.isFinite(Date.parse(since))) throw new Error('emailsChangedSince: not a date');
   const at = new Date(since).toISOString();
   const query = [

@@ -3,9 +3,19 @@
 // reference (powerapps-docs reference/entities/email.md); they are not synthesized where the docs differ.
 
 const ENTITY_SETS: Record<string, string> = {
-  systemuser: 'systemusers', queue: 'queues', contact: 'contacts', account: 'accounts', lead: 'leads',
-  opportunity: 'opportunities', incident: 'incidents', mailbox: 'mailboxes', email: 'emails', team: 'teams',
-  businessunit: 'businessunits', equipment: 'equipments', knowledgearticle: 'knowledgearticles',
+  systemuser: 'systemusers',
+  queue: 'queues',
+  contact: 'contacts',
+  account: 'accounts',
+  lead: 'leads',
+  opportunity: 'opportunities',
+  incident: 'incidents',
+  mailbox: 'mailboxes',
+  email: 'emails',
+  team: 'teams',
+  businessunit: 'businessunits',
+  equipment: 'equipments',
+  knowledgearticle: 'knowledgearticles',
 };
 
 /** Entity set of a logical name; custom tables follow the default plural the maker portal gives (+s). */
@@ -24,4 +34,6 @@ export const EMAIL_NAV = {
   party: (type: string) => `partyid_${type}`,
 } as const;
 
-export const bind = (nav: string, type: string, id: string) => ({ [`${nav}@odata.bind`]: `/${entitySet(type)}(${id})` });
+export const bind = (nav: string, type: string, id: string) => ({
+  [`${nav}@odata.bind`]: `/${entitySet(type)}(${id})`,
+});

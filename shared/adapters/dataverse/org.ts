@@ -14,7 +14,8 @@ const ANNOTATIONS = { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM
 export function parseOrgDbSettings(xml: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof xml !== 'string') return out;
-  for (const m of xml.matchAll(/<([A-Za-z][\w.]*)>([^<]*)<\/\1>/g)) if (m[1] !== 'OrgSettings') out[m[1]!] = m[2]!.trim();
+  for (const m of xml.matchAll(/<([A-Za-z][\w.]*)>([^<]*)<\/\1>/g))
+    if (m[1] !== 'OrgSettings') out[m[1]!] = m[2]!.trim();
   return out;
 }
 
@@ -23,7 +24,13 @@ const num = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isFin
 
 export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSettings {
   const o = org ?? {};
-  const prefixes = typeof o.trackingprefix === 'string' ? o.trackingprefix.split(',').map((p) => p.trim()).filter(Boolean) : ['CRM:'];
+  const prefixes =
+    typeof o.trackingprefix === 'string'
+      ? o.trackingprefix
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : ['CRM:'];
   const userDigits = num(o.trackingtokeniddigits, 3);
   const counterDigits = String(Math.max(1, num(o.maximumtrackingnumber, 999))).length;
   return {
@@ -38,7 +45,10 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
     requireApprovalForQueueEmail: bool(o.requireapprovalforqueueemail, true),
     smartMatching: {
       enabled: bool(o.enablesmartmatching, false),
-      filterKeywords: typeof o.hashfilterkeywords === 'string' && o.hashfilterkeywords ? o.hashfilterkeywords : DEFAULT_SMART_MATCHING.filterKeywords,
+      filterKeywords:
+        typeof o.hashfilterkeywords === 'string' && o.hashfilterkeywords
+          ? o.hashfilterkeywords
+          : DEFAULT_SMART_MATCHING.filterKeywords,
       maxCount: num(o.hashmaxcount, DEFAULT_SMART_MATCHING.maxCount),
       deltaSubjectCount: num(o.hashdeltasubjectcount, DEFAULT_SMART_MATCHING.deltaSubjectCount),
       minAddressCount: num(o.hashminaddresscount, DEFAULT_SMART_MATCHING.minAddressCount),
@@ -70,18 +80,33 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
     optional('/emailserverprofiles?$select=emailserverprofileid,processemailsreceivedafter'),
     optional('/mailboxtrackingfolders'),
   ]);
-  const userMap = new Map(users.map((u) => [String(u.systemuserid), { address: (u.internalemailaddress as string | undefined)?.toLowerCase(), disabled: u.isdisabled === true }]));
-  const queueMap = new Map(queues.map((q) => [String(q.queueid), {
-    address: (q.emailaddress as string | undefined)?.toLowerCase(),
-    filter: num(q.incomingemailfilteringmethod, 0),
-    ...(typeof q._ownerid_value === 'string' ? { ownerId: q._ownerid_value } : {}),
-  }]));
-  const profileStart = new Map(profiles.map((p) => [String(p.emailserverprofileid), p.processemailsreceivedafter as string | undefined]));
+  const userMap = new Map(
+    users.map((u) => [
+      String(u.systemuserid),
+      { address: (u.internalemailaddress as string | undefined)?.toLowerCase(), disabled: u.isdisabled === true },
+    ]),
+  );
+  const queueMap = new Map(
+    queues.map((q) => [
+      String(q.queueid),
+      {
+        address: (q.emailaddress as string | undefined)?.toLowerCase(),
+        filter: num(q.incomingemailfilteringmethod, 0),
+        ...(typeof q._ownerid_value === 'string' ? { ownerId: q._ownerid_value } : {}),
+      },
+    ]),
+  );
+  const profileStart = new Map(
+    profiles.map((p) => [String(p.emailserverprofileid), p.processemailsreceivedafter as string | undefined]),
+  );
   const dvMailboxes: DvMailbox[] = [];
   for (const m of mailboxes) {
     const ownerId = m._regardingobjectid_value as string | undefined;
     if (!ownerId || typeof m.emailaddress !== 'string') continue;
-    const type = (m[`_regardingobjectid_value${LOOKUP_NAME}`] as string | undefined) ?? (m['regardingobjectid@odata.type'] as string | undefined) ?? (queueMap.has(ownerId) ? 'queue' : 'systemuser');
+    const type =
+      (m[`_regardingobjectid_value${LOOKUP_NAME}`] as string | undefined) ??
+      (m['regardingobjectid@odata.type'] as string | undefined) ??
+      (queueMap.has(ownerId) ? 'queue' : 'systemuser');
     const profile = m._emailserverprofile_value as string | undefined;
     dvMailboxes.push({
       mailboxid: String(m.mailboxid),
@@ -90,7 +115,10 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
       incomingDeliveryMethod: num(m.incomingemaildeliverymethod, 2),
       enabledForIncoming: bool(m.enabledforincomingemail, true),
       approval: num(m.emailrouteraccessapproval, 1),
-      processEmailReceivedAfter: later(m.processemailreceivedafter as string | undefined, profile ? profileStart.get(profile) : undefined),
+      processEmailReceivedAfter: later(
+        m.processemailreceivedafter as string | undefined,
+        profile ? profileStart.get(profile) : undefined,
+      ),
       active: num(m.statecode, 0) === 0,
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });
@@ -111,12 +139,16 @@ export function toTrackingFolders(rows: Record<string, unknown>[]): Map<string, 
   for (const r of rows) {
     const mailboxId = r._mailboxid_value;
     const regardingId = r._regardingobjectid_value;
-    const regardingType = (r[`_regardingobjectid_value${LOOKUP_NAME}`] ?? r['regardingobjectid@odata.type']) as string | undefined;
+    const regardingType = (r[`_regardingobjectid_value${LOOKUP_NAME}`] ?? r['regardingobjectid@odata.type']) as
+      string | undefined;
     if (typeof mailboxId !== 'string' || typeof regardingId !== 'string' || !regardingType) continue;
     if (r.statecode !== undefined && r.statecode !== 0) continue;
     const f: TrackingFolder = {
       // Alerts name a mapping by this id: a fallback made of the folder's name is hashed.
-      id: String(r.mailboxtrackingfolderid ?? `h-${keyHash(`${mailboxId}:${String(r.exchangefolderid ?? r.exchangefoldername)}`).slice(0, 16)}`),
+      id: String(
+        r.mailboxtrackingfolderid ??
+          `h-${keyHash(`${mailboxId}:${String(r.exchangefolderid ?? r.exchangefoldername)}`).slice(0, 16)}`,
+      ),
       mailboxId,
       ...(typeof r.exchangefolderid === 'string' ? { folderId: r.exchangefolderid } : {}),
       ...(typeof r.exchangefoldername === 'string' ? { folderName: r.exchangefoldername } : {}),
@@ -128,6 +160,7 @@ export function toTrackingFolders(rows: Record<string, unknown>[]): Map<string, 
     list.push(f);
     out.set(mailboxId, list);
   }
-  for (const list of out.values()) list.sort((a, b) => (a.createdon ?? '').localeCompare(b.createdon ?? '') || a.id.localeCompare(b.id));
+  for (const list of out.values())
+    list.sort((a, b) => (a.createdon ?? '').localeCompare(b.createdon ?? '') || a.id.localeCompare(b.id));
   return out;
 }

@@ -31,7 +31,8 @@ export class BearerAuth implements Middleware {
   ) {}
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
-    if (!withinService(url, this.root)) throw new UnsafeLinkError('Graph request outside the configured endpoint: not sent', 'graph');
+    if (!withinService(url, this.root))
+      throw new UnsafeLinkError('Graph request outside the configured endpoint: not sent', 'graph');
     const token = await this.token();
     const options = (context.options ??= {});
     const headers = options.headers;
@@ -48,7 +49,11 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
   const base = new URL(o.baseUrl);
   const version = base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
   const root = serviceRoot(`${base.origin}/${version}`);
-  const client = Client.initWithMiddleware({ middleware: [new BearerAuth(o.token, root), new HTTPMessageHandler()], baseUrl: base.origin, defaultVersion: version });
+  const client = Client.initWithMiddleware({
+    middleware: [new BearerAuth(o.token, root), new HTTPMessageHandler()],
+    baseUrl: base.origin,
+    defaultVersion: version,
+  });
   const prefer = [`odata.maxpagesize=${o.pageSize}`, 'IdType="ImmutableId"'].join(', ');
 
   /**
@@ -70,22 +75,35 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
       // The client wraps what a middleware throws in a GraphError without status; keep the refusal's class.
       if (e instanceof GraphError && e.code === UnsafeLinkError.name) throw new UnsafeLinkError(e.message, 'graph');
       // No status: the request never got an answer (connection refused or reset), which is transient.
-      if (e instanceof GraphError && !(e.statusCode > 0)) throw new TransientError(`Graph ${route}: no response (${e.code ?? 'network error'})`, 'graph');
+      if (e instanceof GraphError && !(e.statusCode > 0))
+        throw new TransientError(`Graph ${route}: no response (${e.code ?? 'network error'})`, 'graph');
       if (e instanceof GraphError) {
         const retry = retryAfterMs(e.headers?.get('Retry-After'), o.clock.now(), e.statusCode === 429 ? 5_000 : 0);
-        throw classifyHttp('graph', e.statusCode, e.code ?? undefined, `Graph ${route}: ${e.statusCode} ${e.code ?? ''}`.trim(), retry);
+        throw classifyHttp(
+          'graph',
+          e.statusCode,
+          e.code ?? undefined,
+          `Graph ${route}: ${e.statusCode} ${e.code ?? ''}`.trim(),
+          retry,
+        );
       }
       throw new TransientError(`Graph ${route}: ${(e as Error).message}`, 'graph');
     }
   }
 
   const user = (mailbox: string) => `/users/${encodeURIComponent(mailbox)}`;
-  const messagePath = (mailbox: string, id: string, select: readonly string[], extended: readonly string[] | undefined) =>
-    `${user(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select.join(',')}${expandExtended(extended)}`;
+  const messagePath = (
+    mailbox: string,
+    id: string,
+    select: readonly string[],
+    extended: readonly string[] | undefined,
+  ) => `${user(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select.join(',')}${expandExtended(extended)}`;
 
   return {
     async messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage> {
-      const path = cursor ? follow(cursor, 'stored link') : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
+      const path = cursor
+        ? follow(cursor, 'stored link')
+        : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
       const res = await call('messages.delta', () => client.api(path).header('Prefer', prefer).get());
       const value = Array.isArray(res?.value) ? (res.value as GraphJson[]) : [];
       const nextLink = typeof res?.['@odata.nextLink'] === 'string' ? res['@odata.nextLink'] : undefined;
@@ -97,11 +115,16 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
     },
     async childFolders(mailbox: string, parent: string) {
       const out: { id: string; displayName: string }[] = [];
-      let path: string | undefined = `${user(mailbox)}/mailFolders/${encodeURIComponent(parent)}/childFolders?$select=id,displayName&$top=100`;
+      let path: string | undefined =
+        `${user(mailbox)}/mailFolders/${encodeURIComponent(parent)}/childFolders?$select=id,displayName&$top=100`;
       while (path) {
-        const res = await call('mailFolders.children', () => client.api(path!).header('Prefer', 'IdType="ImmutableId"').get());
-        for (const f of Array.isArray(res?.value) ? res.value : []) if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
-        path = res?.['@odata.nextLink'] !== undefined ? follow(res['@odata.nextLink'], 'child folders nextLink') : undefined;
+        const res = await call('mailFolders.children', () =>
+          client.api(path!).header('Prefer', 'IdType="ImmutableId"').get(),
+        );
+        for (const f of Array.isArray(res?.value) ? res.value : [])
+          if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
+        path =
+          res?.['@odata.nextLink'] !== undefined ? follow(res['@odata.nextLink'], 'child folders nextLink') : undefined;
       }
       return out;
     },
@@ -121,13 +144,25 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
           if (!id) continue;
           const status = Number(r.status);
           const headers = (r.headers ?? {}) as Record<string, string>;
-          const retry = status === 429 || status === 503 ? retryAfterMs(headers['Retry-After'] ?? headers['retry-after'], o.clock.now(), 5_000) : undefined;
-          out.set(id, { status, ...(r.body && typeof r.body === 'object' ? { body: r.body as GraphJson } : {}), ...(retry !== undefined ? { retryAfterMs: retry } : {}) });
+          const retry =
+            status === 429 || status === 503
+              ? retryAfterMs(headers['Retry-After'] ?? headers['retry-after'], o.clock.now(), 5_000)
+              : undefined;
+          out.set(id, {
+            status,
+            ...(r.body && typeof r.body === 'object' ? { body: r.body as GraphJson } : {}),
+            ...(retry !== undefined ? { retryAfterMs: retry } : {}),
+          });
         }
       }
       return out;
     },
-    async getMessage(mailbox: string, graphId: string, select: readonly string[], extended?: readonly string[]): Promise<GraphJson> {
+    async getMessage(
+      mailbox: string,
+      graphId: string,
+      select: readonly string[],
+      extended?: readonly string[],
+    ): Promise<GraphJson> {
       const path = messagePath(mailbox, graphId, select, extended);
       return call('messages.get', () => client.api(path).header('Prefer', 'IdType="ImmutableId"').get());
     },

@@ -7,14 +7,19 @@ export { LocalQueue, type LocalQueueOptions, type Received, type DeadLetter, typ
 export { MessageLockLostError, InvalidMessageError } from './errors';
 export { MAX_MESSAGE_BYTES } from './message';
 
-export type LocalQueueSettings = Partial<Pick<LocalQueueOptions, 'maxDeliveryCount' | 'lockDurationMs' | 'duplicateDetectionWindowMs'>>;
+export type LocalQueueSettings = Partial<
+  Pick<LocalQueueOptions, 'maxDeliveryCount' | 'lockDurationMs' | 'duplicateDetectionWindowMs'>
+>;
 
 export interface LocalQueues {
   queues: Record<QueueName, LocalQueue>;
   port: QueuePort;
 }
 
-export function createLocalQueues(clock: Clock, opts: LocalQueueSettings & { perQueue?: Partial<Record<QueueName, LocalQueueSettings>> } = {}): LocalQueues {
+export function createLocalQueues(
+  clock: Clock,
+  opts: LocalQueueSettings & { perQueue?: Partial<Record<QueueName, LocalQueueSettings>> } = {},
+): LocalQueues {
   const { perQueue, ...shared } = opts;
   const make = (name: QueueName, requiresSession: boolean) =>
     new LocalQueue({ ...shared, ...perQueue?.[name], name, clock, requiresSession });

@@ -42,13 +42,23 @@ export function encode(queue: string, m: OutgoingMessage, requiresSession: boole
   try {
     json = JSON.stringify(m.body);
   } catch (err) {
-    throw new InvalidMessageError(queue, `message ${m.messageId}: body is not JSON-serialisable (${(err as Error).message})`);
+    throw new InvalidMessageError(
+      queue,
+      `message ${m.messageId}: body is not JSON-serialisable (${(err as Error).message})`,
+    );
   }
-  if (json === undefined) throw new InvalidMessageError(queue, `message ${m.messageId}: body is not JSON-serialisable (${typeof m.body})`);
+  if (json === undefined)
+    throw new InvalidMessageError(queue, `message ${m.messageId}: body is not JSON-serialisable (${typeof m.body})`);
   const bytes =
-    Buffer.byteLength(json) + Buffer.byteLength(JSON.stringify(m.applicationProperties ?? {})) + Buffer.byteLength(m.messageId) + Buffer.byteLength(m.sessionId ?? '');
+    Buffer.byteLength(json) +
+    Buffer.byteLength(JSON.stringify(m.applicationProperties ?? {})) +
+    Buffer.byteLength(m.messageId) +
+    Buffer.byteLength(m.sessionId ?? '');
   if (bytes > MAX_MESSAGE_BYTES) {
-    throw new InvalidMessageError(queue, `message ${m.messageId} is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte Standard tier limit`);
+    throw new InvalidMessageError(
+      queue,
+      `message ${m.messageId} is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte Standard tier limit`,
+    );
   }
   return { json, bytes };
 }

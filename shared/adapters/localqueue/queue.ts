@@ -195,7 +195,12 @@ export class LocalQueue {
     this.refresh();
     let locked = 0;
     for (const m of this.visible.values()) if (m.lock) locked++;
-    return { active: this.visible.size - locked, scheduled: this.scheduled.length, locked, deadLettered: this.dead.length };
+    return {
+      active: this.visible.size - locked,
+      scheduled: this.scheduled.length,
+      locked,
+      deadLettered: this.dead.length,
+    };
   }
 
   /** Turns a dead letter kept elsewhere (a previous run's data directory) back into one of this queue's. */
@@ -260,8 +265,14 @@ export class LocalQueue {
   private release(msg: StoredMessage): void {
     delete msg.lock;
     if (msg.deliveryCount >= this.maxDeliveryCount) {
-      const last = msg.lastError ? ` Last error: ${msg.lastError}` : ' The last delivery was not settled (lock expired: a crash or a timeout).';
-      this.moveToDeadLetter(msg, 'MaxDeliveryCountExceeded', `Message could not be consumed after ${this.maxDeliveryCount} delivery attempts.${last}`);
+      const last = msg.lastError
+        ? ` Last error: ${msg.lastError}`
+        : ' The last delivery was not settled (lock expired: a crash or a timeout).';
+      this.moveToDeadLetter(
+        msg,
+        'MaxDeliveryCountExceeded',
+        `Message could not be consumed after ${this.maxDeliveryCount} delivery attempts.${last}`,
+      );
     }
   }
 

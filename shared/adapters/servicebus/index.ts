@@ -21,7 +21,10 @@ export interface ServiceBusQueueOptions {
 export interface ServiceBusQueue extends QueuePort {
   listDeadLetters(queue: QueueName, max?: number): Promise<DeadLetterInfo[]>;
   /** Moves dead letters back to the queue (receive, resend, complete); returns how many. */
-  replayDeadLetters(queue: QueueName, opts?: { max?: number; filter?: (d: DeadLetterInfo) => boolean }): Promise<number>;
+  replayDeadLetters(
+    queue: QueueName,
+    opts?: { max?: number; filter?: (d: DeadLetterInfo) => boolean },
+  ): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -47,10 +50,20 @@ export function createServiceBusQueue(opts: ServiceBusQueueOptions): ServiceBusQ
     let batch = await sender.createMessageBatch();
     for (const m of messages) {
       if (batch.tryAddMessage(m)) continue;
-      if (batch.count === 0) throw new QueueSendError(`message ${m.messageId} is larger than a batch may be (${batch.maxSizeInBytes} bytes)`, false, 'MessageSizeExceeded');
+      if (batch.count === 0)
+        throw new QueueSendError(
+          `message ${m.messageId} is larger than a batch may be (${batch.maxSizeInBytes} bytes)`,
+          false,
+          'MessageSizeExceeded',
+        );
       await sender.sendMessages(batch);
       batch = await sender.createMessageBatch();
-      if (!batch.tryAddMessage(m)) throw new QueueSendError(`message ${m.messageId} is larger than a batch may be (${batch.maxSizeInBytes} bytes)`, false, 'MessageSizeExceeded');
+      if (!batch.tryAddMessage(m))
+        throw new QueueSendError(
+          `message ${m.messageId} is larger than a batch may be (${batch.maxSizeInBytes} bytes)`,
+          false,
+          'MessageSizeExceeded',
+        );
     }
     if (batch.count > 0) await sender.sendMessages(batch);
   }

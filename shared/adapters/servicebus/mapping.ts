@@ -51,7 +51,9 @@ export function fromDeadLetter(m: ServiceBusReceivedMessage): DeadLetterInfo {
 }
 
 /** The original's properties without the broker's dead-letter stamp: the replay is a live message again. */
-function replayedProperties(props: ServiceBusReceivedMessage['applicationProperties']): NonNullable<ServiceBusMessage['applicationProperties']> {
+function replayedProperties(
+  props: ServiceBusReceivedMessage['applicationProperties'],
+): NonNullable<ServiceBusMessage['applicationProperties']> {
   const { DeadLetterReason: _r, DeadLetterErrorDescription: _d, ...rest } = props ?? {};
   return rest;
 }

@@ -13,7 +13,13 @@ export function createAlertLog(table: TableClient): AlertLog {
     const out: MailboxAlert[] = [];
     try {
       for await (const e of table.listEntities(filter ? { queryOptions: { filter } } : {})) {
-        out.push({ mailboxId: String(e.mailboxId), level: e.level as MailboxAlert['level'], code: String(e.code), message: String(e.message ?? ''), at: String(e.at) });
+        out.push({
+          mailboxId: String(e.mailboxId),
+          level: e.level as MailboxAlert['level'],
+          code: String(e.code),
+          message: String(e.message ?? ''),
+          at: String(e.at),
+        });
         if (out.length >= max) break;
       }
     } catch (err) {
@@ -24,15 +30,18 @@ export function createAlertLog(table: TableClient): AlertLog {
   return {
     async record(a) {
       try {
-        await table.upsertEntity({
-          partitionKey: safeKey(a.mailboxId),
-          rowKey: `${inverted(a.at)}-${a.code}`.slice(0, 200),
-          mailboxId: a.mailboxId,
-          level: a.level,
-          code: a.code,
-          message: a.message.slice(0, MAX_MESSAGE_CHARS),
-          at: a.at,
-        }, 'Replace');
+        await table.upsertEntity(
+          {
+            partitionKey: safeKey(a.mailboxId),
+            rowKey: `${inverted(a.at)}-${a.code}`.slice(0, 200),
+            mailboxId: a.mailboxId,
+            level: a.level,
+            code: a.code,
+            message: a.message.slice(0, MAX_MESSAGE_CHARS),
+            at: a.at,
+          },
+          'Replace',
+        );
       } catch (err) {
         throw toTableStoreError(err, 'alerts record');
       }

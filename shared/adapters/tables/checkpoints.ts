@@ -25,9 +25,20 @@ interface CheckpointEntity {
 
 export function toCheckpointEntity(c: Checkpoint): CheckpointEntity {
   if (c.cursor !== undefined && c.cursor.length > MAX_CURSOR_CHARS) {
-    throw new TableStoreError(`checkpoint cursor is ${c.cursor.length} characters, over ${MAX_CURSOR_CHARS}`, 'permanent', undefined, 'PropertyValueTooLarge');
+    throw new TableStoreError(
+      `checkpoint cursor is ${c.cursor.length} characters, over ${MAX_CURSOR_CHARS}`,
+      'permanent',
+      undefined,
+      'PropertyValueTooLarge',
+    );
   }
-  const e: CheckpointEntity = { partitionKey: safeKey(c.mailboxId), rowKey: safeKey(c.folder), mailboxId: c.mailboxId, folder: c.folder, rounds: c.rounds };
+  const e: CheckpointEntity = {
+    partitionKey: safeKey(c.mailboxId),
+    rowKey: safeKey(c.folder),
+    mailboxId: c.mailboxId,
+    folder: c.folder,
+    rounds: c.rounds,
+  };
   if (c.cursor !== undefined) e.cursor = c.cursor;
   if (c.cursorKind !== undefined) e.cursorKind = c.cursorKind;
   if (c.updatedAt !== undefined) e.updatedAt = c.updatedAt;
@@ -38,7 +49,11 @@ export function toCheckpointEntity(c: Checkpoint): CheckpointEntity {
 }
 
 export function fromCheckpointEntity(e: Record<string, unknown>): Checkpoint {
-  const c: Checkpoint = { mailboxId: String(e.mailboxId), folder: String(e.folder) as FolderKind, rounds: Number(e.rounds ?? 0) };
+  const c: Checkpoint = {
+    mailboxId: String(e.mailboxId),
+    folder: String(e.folder) as FolderKind,
+    rounds: Number(e.rounds ?? 0),
+  };
   if (typeof e.cursor === 'string') c.cursor = e.cursor;
   if (e.cursorKind === 'next' || e.cursorKind === 'delta') c.cursorKind = e.cursorKind;
   if (typeof e.updatedAt === 'string') c.updatedAt = e.updatedAt;
@@ -70,7 +85,8 @@ export function createCheckpointStore(table: TableClient): CheckpointStore {
       } catch (err) {
         const status = statusOf(err);
         // 409: someone inserted first; 412: someone advanced it since we read; 404: someone deleted it.
-        if (status === 409 || status === 412 || (status === 404 && checkpoint.etag)) throw new CheckpointConflictError();
+        if (status === 409 || status === 412 || (status === 404 && checkpoint.etag))
+          throw new CheckpointConflictError();
         throw toTableStoreError(err, 'checkpoint save');
       }
     },
@@ -86,4 +102,3 @@ export function createCheckpointStore(table: TableClient): CheckpointStore {
     },
   };
 }
-

@@ -21,6 +21,7 @@ export function readChunks<T>(e: Record<string, unknown>): T[] {
 /** The chunk properties for a JSON text of at most MAX_JSON_CHARS characters. */
 export function chunkProperties(json: string): Record<string, string> {
   const chunks: Record<string, string> = {};
-  for (let i = 0; i * CHUNK_CHARS < json.length; i++) chunks[`e${i}`] = json.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
+  for (let i = 0; i * CHUNK_CHARS < json.length; i++)
+    chunks[`e${i}`] = json.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
   return chunks;
 }

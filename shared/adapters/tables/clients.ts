@@ -16,7 +16,8 @@ export interface TableConnection {
 }
 
 export function createTableClient(conn: TableConnection, tableName: string): TableClient {
-  if (!isValidTableName(tableName)) throw new Error(`invalid table name "${tableName}": must match ^[A-Za-z][A-Za-z0-9]{2,62}$`);
+  if (!isValidTableName(tableName))
+    throw new Error(`invalid table name "${tableName}": must match ^[A-Za-z][A-Za-z0-9]{2,62}$`);
   const options: TableServiceClientOptions = {
     allowInsecureConnection: conn.allowInsecure ?? isLoopback(conn),
     ...(conn.maxRetries !== undefined ? { retryOptions: { maxRetries: conn.maxRetries } } : {}),

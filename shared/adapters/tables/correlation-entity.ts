@@ -30,8 +30,13 @@ export function toCorrelationEntity(x: IndexedEmail): CorrelationEntity {
 }
 
 export function fromCorrelationEntity(e: Record<string, unknown>): IndexedEmail {
-  const x: IndexedEmail = { messageKey: String(e.messageKey), activityid: String(e.activityid), outgoing: e.outgoing === true };
-  if (typeof e.regardingType === 'string' && typeof e.regardingId === 'string') x.regarding = { type: e.regardingType, id: e.regardingId };
+  const x: IndexedEmail = {
+    messageKey: String(e.messageKey),
+    activityid: String(e.activityid),
+    outgoing: e.outgoing === true,
+  };
+  if (typeof e.regardingType === 'string' && typeof e.regardingId === 'string')
+    x.regarding = { type: e.regardingType, id: e.regardingId };
   if (typeof e.trackingtoken === 'string') x.trackingtoken = e.trackingtoken;
   if (typeof e.mailboxId === 'string') x.mailboxId = e.mailboxId;
   if (typeof e.ownerId === 'string') x.ownerId = e.ownerId;
@@ -41,4 +46,3 @@ export function fromCorrelationEntity(e: Record<string, unknown>): IndexedEmail 
   if (typeof e.graphId === 'string') x.graphId = e.graphId;
   return x;
 }
-

@@ -9,7 +9,12 @@ import type { CorrelationIndex } from '../../ports';
 import { forEachBounded } from './bounded';
 import { statusOf, toTableStoreError } from './errors';
 import { safeKey } from './keys';
-import { correlationPartition, fromCorrelationEntity, toCorrelationEntity, type CorrelationEntity } from './correlation-entity';
+import {
+  correlationPartition,
+  fromCorrelationEntity,
+  toCorrelationEntity,
+  type CorrelationEntity,
+} from './correlation-entity';
 import { createThreads } from './threads';
 import { createSmartIndex } from './smart-index';
 
@@ -20,15 +25,25 @@ export function createCorrelationIndex(table: TableClient): CorrelationIndex {
   /** The two rows a Message-ID can have are known (activity ids are derived from it): point reads. */
   async function pointReads(keys: string[]) {
     const found = new Map<string, IndexedEmail[]>();
-    await forEachBounded([...new Set(keys)].flatMap((k) => [{ k, out: false }, { k, out: true }]), IN_FLIGHT, async ({ k, out }) => {
-      try {
-        const e = await table.getEntity(correlationPartition(k), safeKey(`${out ? 'out' : 'in'}:${emailActivityId(k, out)}`));
-        const x = fromCorrelationEntity(e);
-        if (x.messageKey === k) found.set(k, [...(found.get(k) ?? []), x]);
-      } catch (err) {
-        if (statusOf(err) !== 404) throw toTableStoreError(err, 'correlation get');
-      }
-    });
+    await forEachBounded(
+      [...new Set(keys)].flatMap((k) => [
+        { k, out: false },
+        { k, out: true },
+      ]),
+      IN_FLIGHT,
+      async ({ k, out }) => {
+        try {
+          const e = await table.getEntity(
+            correlationPartition(k),
+            safeKey(`${out ? 'out' : 'in'}:${emailActivityId(k, out)}`),
+          );
+          const x = fromCorrelationEntity(e);
+          if (x.messageKey === k) found.set(k, [...(found.get(k) ?? []), x]);
+        } catch (err) {
+          if (statusOf(err) !== 404) throw toTableStoreError(err, 'correlation get');
+        }
+      },
+    );
     return found;
   }
   return {
@@ -50,7 +65,9 @@ export function createCorrelationIndex(table: TableClient): CorrelationIndex {
           if (rows.length === 1) await table.upsertEntity(rows[0]!, 'Replace');
           else {
             for (let i = 0; i < rows.length; i += 100) {
-              await table.submitTransaction(rows.slice(i, i + 100).map((e): TransactionAction => ['upsert', e, 'Replace']));
+              await table.submitTransaction(
+                rows.slice(i, i + 100).map((e): TransactionAction => ['upsert', e, 'Replace']),
+              );
             }
           }
         } catch (err) {

@@ -122,7 +122,9 @@ export function createLedger(table: TableClient): Ledger {
     },
     async get(mailboxId, workload, graphId) {
       try {
-        return fromLedgerEntity(await table.getEntity(ledgerPartition(mailboxId, graphId), ledgerRowKey(workload, graphId)));
+        return fromLedgerEntity(
+          await table.getEntity(ledgerPartition(mailboxId, graphId), ledgerRowKey(workload, graphId)),
+        );
       } catch (err) {
         if (statusOf(err) === 404) return undefined;
         throw toTableStoreError(err, 'ledger get');
@@ -130,7 +132,12 @@ export function createLedger(table: TableClient): Ledger {
     },
     // A range over the mailbox's 16 partitions; the property check keeps out a mailbox whose id extends this one's.
     forMailbox: async (mailboxId) =>
-      (await list(odata`PartitionKey ge ${`${safeKey(mailboxId)}~0`} and PartitionKey le ${`${safeKey(mailboxId)}~f`}`, 'ledger forMailbox')).filter((d) => d.mailboxId === mailboxId),
+      (
+        await list(
+          odata`PartitionKey ge ${`${safeKey(mailboxId)}~0`} and PartitionKey le ${`${safeKey(mailboxId)}~f`}`,
+          'ledger forMailbox',
+        )
+      ).filter((d) => d.mailboxId === mailboxId),
     all: () => list(undefined, 'ledger all'),
     // A scan with a filter: explain is an administrator's occasional question, not a hot path.
     byMessage: (messageKey) => list(odata`messageKey eq ${messageKey}`, 'ledger byMessage'),

@@ -58,9 +58,16 @@ export function createListRows<T>(table: TableClient, o: ListRowOptions<T>): Lis
         // A page evaluated again after a crash adds nothing new: no write.
         if (!merged) return;
         const kept = o.fit(merged);
-        const entity = { partitionKey: o.partition(key), rowKey: o.row, ...o.extra?.(key), ...chunkProperties(JSON.stringify(kept)) };
+        const entity = {
+          partitionKey: o.partition(key),
+          rowKey: o.row,
+          ...o.extra?.(key),
+          ...chunkProperties(JSON.stringify(kept)),
+        };
         try {
-          const written = etag ? await table.updateEntity(entity, 'Replace', { etag }) : await table.createEntity(entity);
+          const written = etag
+            ? await table.updateEntity(entity, 'Replace', { etag })
+            : await table.createEntity(entity);
           // Remember what the row now holds (fit may keep fewer than were merged).
           if (written.etag) remember(key, { entries: kept, etag: written.etag });
           else recent.delete(key);

@@ -39,10 +39,18 @@ export function fromMailboxEntity(e: Record<string, unknown>): MailboxRecord {
     state: (e.healthState as MailboxHealth['state']) ?? 'healthy',
     consecutiveFailures: Number(e.consecutiveFailures ?? 0),
   };
-  for (const k of ['lastError', 'lastSyncStartedAt', 'lastSyncCompletedAt', 'nextDueAt', 'lastFailureAt', 'disabledAt'] as const) {
+  for (const k of [
+    'lastError',
+    'lastSyncStartedAt',
+    'lastSyncCompletedAt',
+    'nextDueAt',
+    'lastFailureAt',
+    'disabledAt',
+  ] as const) {
     if (typeof e[k] === 'string') health[k] = e[k] as string;
   }
-  if (typeof e.unavailableFolders === 'string' && e.unavailableFolders) health.unavailableFolders = e.unavailableFolders.split(',');
+  if (typeof e.unavailableFolders === 'string' && e.unavailableFolders)
+    health.unavailableFolders = e.unavailableFolders.split(',');
   const r: MailboxRecord = {
     mailboxId: String(e.mailboxId),
     address: String(e.address ?? ''),

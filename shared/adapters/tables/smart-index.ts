@@ -37,7 +37,10 @@ export const smartPartition = (key: string) => `s-${key}`;
 
 function toStored(e: SmartEntry): Stored {
   return {
-    i: e.activityid, o: e.outgoing ? 1 : 0, w: e.words, p: e.parties,
+    i: e.activityid,
+    o: e.outgoing ? 1 : 0,
+    w: e.words,
+    p: e.parties,
     ...(e.messageKey ? { k: e.messageKey.slice(0, 320) } : {}),
     ...(e.at ? { t: e.at } : {}),
     ...(e.subject !== undefined ? { s: e.subject.slice(0, 800) } : {}),
@@ -50,7 +53,10 @@ function toStored(e: SmartEntry): Stored {
 
 function fromStored(x: Stored): SmartEntry {
   return {
-    activityid: x.i, outgoing: x.o === 1, words: Array.isArray(x.w) ? x.w : [], parties: Array.isArray(x.p) ? x.p : [],
+    activityid: x.i,
+    outgoing: x.o === 1,
+    words: Array.isArray(x.w) ? x.w : [],
+    parties: Array.isArray(x.p) ? x.p : [],
     ...(x.k ? { messageKey: x.k } : {}),
     ...(x.t ? { at: x.t, createdon: x.t } : {}),
     ...(x.s !== undefined ? { subject: x.s } : {}),
@@ -66,12 +72,18 @@ function trimmed(list: Stored[]): Stored[] {
   const byTime = [...list].sort((a, b) => (b.t ?? '').localeCompare(a.t ?? '') || (a.i < b.i ? -1 : 1));
   const newest = Date.parse(byTime[0]?.t ?? '');
   let kept = Number.isFinite(newest) ? byTime.filter((x) => !x.t || Date.parse(x.t) >= newest - KEEP_MS) : byTime;
-  while (kept.length > 1 && JSON.stringify(kept).length > MAX_JSON_CHARS) kept = kept.slice(0, Math.floor(kept.length * 0.9));
+  while (kept.length > 1 && JSON.stringify(kept).length > MAX_JSON_CHARS)
+    kept = kept.slice(0, Math.floor(kept.length * 0.9));
   return kept;
 }
 
 export function createSmartIndex(table: TableClient): SmartMatchIndex {
-  const rows = createListRows<Stored>(table, { partition: smartPartition, row: ROW, what: 'smart index', fit: trimmed });
+  const rows = createListRows<Stored>(table, {
+    partition: smartPartition,
+    row: ROW,
+    what: 'smart index',
+    fit: trimmed,
+  });
 
   // An entry filed before is kept as it is: a page evaluated again, or the feed meeting our own row, adds nothing.
   const add = (key: string, adds: Stored[]) =>

@@ -25,7 +25,8 @@ const slot = (x: IndexedEmail) => `${x.outgoing ? 'out' : 'in'}:${x.activityid}`
  * qualify (correlate.ts): outgoing first, then those nearest the thread's root.
  */
 function fitThread(list: Stored[]): Stored[] {
-  const rank = (s: Stored) => [s.outgoing ? 0 : 1, typeof s.conversationIndex === 'string' ? s.conversationIndex.length : 1e6] as const;
+  const rank = (s: Stored) =>
+    [s.outgoing ? 0 : 1, typeof s.conversationIndex === 'string' ? s.conversationIndex.length : 1e6] as const;
   let kept = list;
   let json = JSON.stringify(kept);
   if (json.length > MAX_JSON_CHARS) {
@@ -67,14 +68,17 @@ export function createThreads(table: TableClient) {
     async get(roots: string[]): Promise<Map<string, IndexedEmail[]>> {
       const found = new Map<string, IndexedEmail[]>();
       await forEachBounded([...new Set(roots)], IN_FLIGHT, async (root) => {
-        const list = (await rows.read(root)).map((s) => fromCorrelationEntity(s)).filter((x) => x.conversationRoot === root);
+        const list = (await rows.read(root))
+          .map((s) => fromCorrelationEntity(s))
+          .filter((x) => x.conversationRoot === root);
         if (list.length) found.set(root, list);
       });
       return found;
     },
     async put(entries: IndexedEmail[]): Promise<void> {
       const byRoot = new Map<string, IndexedEmail[]>();
-      for (const x of entries) if (x.conversationRoot) byRoot.set(x.conversationRoot, [...(byRoot.get(x.conversationRoot) ?? []), x]);
+      for (const x of entries)
+        if (x.conversationRoot) byRoot.set(x.conversationRoot, [...(byRoot.get(x.conversationRoot) ?? []), x]);
       await forEachBounded([...byRoot], IN_FLIGHT, ([root, adds]) => add(root, adds));
     },
   };

@@ -5,31 +5,61 @@ import { decodeBatch, encodeBatch, type BatchItem } from '../../../shared/adapte
 
 const API = '/api/data/v9.2';
 const items: BatchItem[] = [
-  { changeset: [{ method: 'POST', url: '/emails', body: { subject: 'a' } }, { method: 'PATCH', url: '$1', body: { statecode: 1, statuscode: 4 } }] },
-  { changeset: [{ method: 'POST', url: '/emails', body: { subject: 'b' } }, { method: 'PATCH', url: '$1', body: { statecode: 1, statuscode: 4 } }] },
+  {
+    changeset: [
+      { method: 'POST', url: '/emails', body: { subject: 'a' } },
+      { method: 'PATCH', url: '$1', body: { statecode: 1, statuscode: 4 } },
+    ],
+  },
+  {
+    changeset: [
+      { method: 'POST', url: '/emails', body: { subject: 'b' } },
+      { method: 'PATCH', url: '$1', body: { statecode: 1, statuscode: 4 } },
+    ],
+  },
   { request: { method: 'GET', url: '/emails(abc)?$select=_receivingmailboxid_value' } },
 ];
 
 const CRLF = '\r\n';
 const http = (status: string, body?: unknown, extra: string[] = []) =>
-  ['Content-Type: application/http', 'Content-Transfer-Encoding: binary', '', `HTTP/1.1 ${status}`, ...extra, 'OData-Version: 4.0', '',
-    body === undefined ? '' : JSON.stringify(body)].join(CRLF);
+  [
+    'Content-Type: application/http',
+    'Content-Transfer-Encoding: binary',
+    '',
+    `HTTP/1.1 ${status}`,
+    ...extra,
+    'OData-Version: 4.0',
+    '',
+    body === undefined ? '' : JSON.stringify(body),
+  ].join(CRLF);
 
 /** A response shaped as Dataverse sends it with Prefer: odata.continue-on-error. */
 function response(): { contentType: string; body: string } {
   const b = 'batchresponse_1111';
   const cs = 'changesetresponse_2222';
   const ok = [
-    `--${cs}`, `Content-Type: application/http${CRLF}Content-Transfer-Encoding: binary${CRLF}Content-ID: 1${CRLF}${CRLF}HTTP/1.1 204 No Content${CRLF}OData-EntityId: ${API}/emails(aaa)${CRLF}${CRLF}`,
-    `--${cs}`, `Content-Type: application/http${CRLF}Content-Transfer-Encoding: binary${CRLF}Content-ID: 2${CRLF}${CRLF}HTTP/1.1 204 No Content${CRLF}${CRLF}`,
+    `--${cs}`,
+    `Content-Type: application/http${CRLF}Content-Transfer-Encoding: binary${CRLF}Content-ID: 1${CRLF}${CRLF}HTTP/1.1 204 No Content${CRLF}OData-EntityId: ${API}/emails(aaa)${CRLF}${CRLF}`,
+    `--${cs}`,
+    `Content-Type: application/http${CRLF}Content-Transfer-Encoding: binary${CRLF}Content-ID: 2${CRLF}${CRLF}HTTP/1.1 204 No Content${CRLF}${CRLF}`,
     `--${cs}--`,
   ].join(CRLF);
   const body = [
-    `--${b}`, `Content-Type: multipart/mixed; boundary=${cs}${CRLF}${CRLF}${ok}`,
+    `--${b}`,
+    `Content-Type: multipart/mixed; boundary=${cs}${CRLF}${CRLF}${ok}`,
     // A failed change set comes back as one plain error part, not a multipart.
-    `--${b}`, http('412 Precondition Failed', { error: { code: '0x80040237', message: 'A record with matching key values already exists.' } }, ['Content-Type: application/json; odata.metadata=minimal']),
-    `--${b}`, http('200 OK', { _receivingmailboxid_value: 'mbx-sales' }, ['Content-Type: application/json; odata.metadata=minimal']),
-    `--${b}--`, '',
+    `--${b}`,
+    http(
+      '412 Precondition Failed',
+      { error: { code: '0x80040237', message: 'A record with matching key values already exists.' } },
+      ['Content-Type: application/json; odata.metadata=minimal'],
+    ),
+    `--${b}`,
+    http('200 OK', { _receivingmailboxid_value: 'mbx-sales' }, [
+      'Content-Type: application/json; odata.metadata=minimal',
+    ]),
+    `--${b}--`,
+    '',
   ].join(CRLF);
   return { contentType: `multipart/mixed; boundary=${b}`, body };
 }
@@ -53,7 +83,9 @@ describe('encodeBatch', () => {
     assert.ok(body.includes(`GET ${API}/emails(abc)?$select=_receivingmailboxid_value HTTP/1.1`));
   });
   it('sends JSON bodies with a JSON content type', () => {
-    assert.ok(body.includes(`Content-Type: application/json; charset=utf-8${CRLF}${CRLF}{"statecode":1,"statuscode":4}`));
+    assert.ok(
+      body.includes(`Content-Type: application/json; charset=utf-8${CRLF}${CRLF}{"statecode":1,"statuscode":4}`),
+    );
   });
 });
 
@@ -65,7 +97,10 @@ describe('decodeBatch', () => {
   });
   it('a successful change set is ok with one part per request', () => {
     assert.equal(out[0]!.ok, true);
-    assert.deepEqual(out[0]!.parts.map((p) => p.status), [204, 204]);
+    assert.deepEqual(
+      out[0]!.parts.map((p) => p.status),
+      [204, 204],
+    );
     assert.equal(out[0]!.parts[0]!.headers['odata-entityid'], `${API}/emails(aaa)`);
   });
   it('a failed change set is not ok and carries the error body', () => {
@@ -88,7 +123,14 @@ describe('decodeBatch', () => {
     assert.throws(() => decodeBatch('application/json', '{}', items));
   });
   it('decodes a quoted boundary parameter', () => {
-    const o = decodeBatch(r.contentType.replace('boundary=batchresponse_1111', 'boundary="batchresponse_1111"'), r.body, items);
-    assert.deepEqual(o.map((x) => x.ok), [true, false, true]);
+    const o = decodeBatch(
+      r.contentType.replace('boundary=batchresponse_1111', 'boundary="batchresponse_1111"'),
+      r.body,
+      items,
+    );
+    assert.deepEqual(
+      o.map((x) => x.ok),
+      [true, false, true],
+    );
   });
 });

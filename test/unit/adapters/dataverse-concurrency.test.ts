@@ -7,11 +7,15 @@ test('never more requests in flight than the current limit', async () => {
   const l = new AdaptiveLimit({ start: 3, max: 3 });
   let now = 0;
   let peak = 0;
-  await Promise.all(Array.from({ length: 20 }, () => l.run(async () => {
-    peak = Math.max(peak, ++now);
-    await new Promise((r) => setTimeout(r, 2));
-    now--;
-  })));
+  await Promise.all(
+    Array.from({ length: 20 }, () =>
+      l.run(async () => {
+        peak = Math.max(peak, ++now);
+        await new Promise((r) => setTimeout(r, 2));
+        now--;
+      }),
+    ),
+  );
   assert.equal(peak, 3);
 });
 

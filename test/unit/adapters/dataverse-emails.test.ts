@@ -5,9 +5,18 @@ import { toEmailRecord } from '../../../shared/adapters/dataverse/emails';
 import type { EmailActivity } from '../../../shared/domain/activity';
 
 const activity = (over: Partial<EmailActivity> = {}): EmailActivity => ({
-  activityid: 'act-1', subject: 'RE: Quote Q-100', description: '<p>x</p>', directioncode: false, statuscode: 4,
-  messageid: '<r1@fabrikam.com>', actualend: '2025-01-10T09:00:00.000Z', receivingMailboxId: 'mbx-alice',
-  parties: [{ mask: 1, party: { type: 'contact', id: 'bob' }, addressused: 'bob@fabrikam.com' }, { mask: 2, addressused: 'team@contoso.com' }],
+  activityid: 'act-1',
+  subject: 'RE: Quote Q-100',
+  description: '<p>x</p>',
+  directioncode: false,
+  statuscode: 4,
+  messageid: '<r1@fabrikam.com>',
+  actualend: '2025-01-10T09:00:00.000Z',
+  receivingMailboxId: 'mbx-alice',
+  parties: [
+    { mask: 1, party: { type: 'contact', id: 'bob' }, addressused: 'bob@fabrikam.com' },
+    { mask: 2, addressused: 'team@contoso.com' },
+  ],
   ...over,
 });
 
@@ -25,7 +34,14 @@ describe('toEmailRecord', () => {
     assert.equal('statecode' in r, false);
   });
   it('binds regarding, parent, correlated activity and accepting entity by type', () => {
-    const r = toEmailRecord(activity({ regarding: { type: 'opportunity', id: 'opp1' }, parentActivityId: 'E1', correlatedActivityId: 'E1', acceptingEntity: { type: 'queue', id: 'sales' } }));
+    const r = toEmailRecord(
+      activity({
+        regarding: { type: 'opportunity', id: 'opp1' },
+        parentActivityId: 'E1',
+        correlatedActivityId: 'E1',
+        acceptingEntity: { type: 'queue', id: 'sales' },
+      }),
+    );
     assert.equal(r['regardingobjectid_opportunity_email@odata.bind'], '/opportunities(opp1)');
     assert.equal(r['parentactivityid@odata.bind'], '/emails(E1)');
     assert.equal(r['CorrelatedActivityId_Email@odata.bind'], '/emails(E1)');
@@ -37,12 +53,18 @@ describe('toEmailRecord', () => {
   });
   it('writes resolved parties with a bind and unresolved ones with addressused only', () => {
     const parties = toEmailRecord(activity()).email_activity_parties as Record<string, unknown>[];
-    assert.deepEqual(parties[0], { participationtypemask: 1, addressused: 'bob@fabrikam.com', 'partyid_contact@odata.bind': '/contacts(bob)' });
+    assert.deepEqual(parties[0], {
+      participationtypemask: 1,
+      addressused: 'bob@fabrikam.com',
+      'partyid_contact@odata.bind': '/contacts(bob)',
+    });
     assert.deepEqual(parties[1], { participationtypemask: 2, addressused: 'team@contoso.com' });
   });
   it('writes internetmessageheaders and notifications only when set', () => {
     assert.equal('internetmessageheaders' in toEmailRecord(activity()), false);
-    const r = toEmailRecord(activity({ internetmessageheaders: '{"Auto-Submitted":"auto-replied"}', notifications: 2 }));
+    const r = toEmailRecord(
+      activity({ internetmessageheaders: '{"Auto-Submitted":"auto-replied"}', notifications: 2 }),
+    );
     assert.deepEqual([r.internetmessageheaders, r.notifications], ['{"Auto-Submitted":"auto-replied"}', 2]);
   });
 });

@@ -29,7 +29,9 @@ function recordingApi(rows: Record<string, unknown>[] = []): WebApi & { urls: st
 test('Dataverse queries that hold at scale: a page lookup is one $batch with no contains() and no leading wildcard', async () => {
   const api = recordingApi();
   await lookupPage(api, {
-    messageIds: ['<a%b_c[d]@x.test>', "<o'hara@x.test>"], trackingTokens: ['CRM:0001001'], addresses: ['o_neil%x@fabrikam.com'],
+    messageIds: ['<a%b_c[d]@x.test>', "<o'hara@x.test>"],
+    trackingTokens: ['CRM:0001001'],
+    addresses: ['o_neil%x@fabrikam.com'],
     conversationRoots: ['01'.repeat(22)],
   });
   assert.ok(api.urls.length > 0);
@@ -47,7 +49,13 @@ test('Dataverse queries that hold at scale: a LIKE value has %, _ and [ in brack
 
 test('Dataverse queries that hold at scale: the smart-matching feed reads a modifiedon range of completed emails, oldest first, with a row limit', async () => {
   const api = recordingApi([
-    { activityid: 'e1', subject: 'Pricing', createdon: '2025-01-05T09:00:00Z', modifiedon: '2025-01-06T09:00:00Z', email_activity_parties: [{ addressused: 'Bob@Fabrikam.com' }, { _partyid_value: 'row-1' }] },
+    {
+      activityid: 'e1',
+      subject: 'Pricing',
+      createdon: '2025-01-05T09:00:00Z',
+      modifiedon: '2025-01-06T09:00:00Z',
+      email_activity_parties: [{ addressused: 'Bob@Fabrikam.com' }, { _partyid_value: 'row-1' }],
+    },
   ]);
   const r = await emailsChangedSince(api, '2024-10-12T10:00:00.000Z', 2);
   const url = decodeURIComponent(api.urls[0]!);

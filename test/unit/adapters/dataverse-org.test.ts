@@ -5,11 +5,21 @@ import { parseOrgDbSettings, toOrgSettings } from '../../../shared/adapters/data
 
 describe('parseOrgDbSettings', () => {
   it('reads each element under <OrgSettings> as name -> trimmed text', () => {
-    const xml = '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems>\n  <ResolveForInactiveEntities> false </ResolveForInactiveEntities><MaximumSubjectLengthOnMailServer>255</MaximumSubjectLengthOnMailServer></OrgSettings>';
-    assert.deepEqual(parseOrgDbSettings(xml), { AutoTrackSentFolderItems: 'true', ResolveForInactiveEntities: 'false', MaximumSubjectLengthOnMailServer: '255' });
+    const xml =
+      '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems>\n  <ResolveForInactiveEntities> false </ResolveForInactiveEntities><MaximumSubjectLengthOnMailServer>255</MaximumSubjectLengthOnMailServer></OrgSettings>';
+    assert.deepEqual(parseOrgDbSettings(xml), {
+      AutoTrackSentFolderItems: 'true',
+      ResolveForInactiveEntities: 'false',
+      MaximumSubjectLengthOnMailServer: '255',
+    });
   });
   it('accepts an XML declaration before the root', () => {
-    assert.deepEqual(parseOrgDbSettings('<?xml version="1.0"?><OrgSettings><UnresolveSenderInCaseOfMultipleMatch>true</UnresolveSenderInCaseOfMultipleMatch></OrgSettings>'), { UnresolveSenderInCaseOfMultipleMatch: 'true' });
+    assert.deepEqual(
+      parseOrgDbSettings(
+        '<?xml version="1.0"?><OrgSettings><UnresolveSenderInCaseOfMultipleMatch>true</UnresolveSenderInCaseOfMultipleMatch></OrgSettings>',
+      ),
+      { UnresolveSenderInCaseOfMultipleMatch: 'true' },
+    );
   });
   it('gives no settings for a missing or non-string value', () => {
     assert.deepEqual(parseOrgDbSettings(undefined), {});
@@ -39,7 +49,15 @@ describe('toOrgSettings', () => {
     assert.deepEqual(toOrgSettings({ trackingprefix: 'FAB:, CRM:' }).trackingPrefixes, ['FAB:', 'CRM:']);
   });
   it('reads org switches and the OrgDB XML', () => {
-    const s = toOrgSettings({ emailcorrelationenabled: false, ignoreinternalemail: true, unresolveemailaddressifmultiplematch: true, orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems></OrgSettings>' });
-    assert.deepEqual([s.emailCorrelationEnabled, s.ignoreInternalEmail, s.unresolveIfMultipleMatch, s.orgDb.AutoTrackSentFolderItems], [false, true, true, 'true']);
+    const s = toOrgSettings({
+      emailcorrelationenabled: false,
+      ignoreinternalemail: true,
+      unresolveemailaddressifmultiplematch: true,
+      orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems></OrgSettings>',
+    });
+    assert.deepEqual(
+      [s.emailCorrelationEnabled, s.ignoreInternalEmail, s.unresolveIfMultipleMatch, s.orgDb.AutoTrackSentFolderItems],
+      [false, true, true, 'true'],
+    );
   });
 });

@@ -1,7 +1,12 @@
 // The embedded queue's Service Bus semantics, driven by a hand-moved clock.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLocalQueues, InvalidMessageError, LocalQueue, MessageLockLostError } from '../../../shared/adapters/localqueue';
+import {
+  createLocalQueues,
+  InvalidMessageError,
+  LocalQueue,
+  MessageLockLostError,
+} from '../../../shared/adapters/localqueue';
 import type { Clock } from '../../../shared/ports';
 
 class ManualClock implements Clock {
@@ -23,7 +28,10 @@ function queue(over: Partial<ConstructorParameters<typeof LocalQueue>[0]> = {}) 
 describe('LocalQueue', () => {
   it('delivers FIFO, with delivery count 1 and a lock', () => {
     const { q, clock } = queue();
-    q.send([{ messageId: 'a', body: { n: 1 }, applicationProperties: { kind: 'job' } }, { messageId: 'b', body: { n: 2 } }]);
+    q.send([
+      { messageId: 'a', body: { n: 1 }, applicationProperties: { kind: 'job' } },
+      { messageId: 'b', body: { n: 2 } },
+    ]);
     const a = q.receive()!;
     const b = q.receive()!;
     assert.equal(q.receive(), undefined);
@@ -55,7 +63,14 @@ describe('LocalQueue', () => {
     it('rejects messages without a session id', () => {
       const { q } = queue({ requiresSession: true });
       assert.throws(() => q.send([{ messageId: 'x', body: 1 }]), InvalidMessageError);
-      assert.throws(() => q.send([{ messageId: 'y', body: 1, sessionId: 's' }, { messageId: 'z', body: 1 }]), InvalidMessageError);
+      assert.throws(
+        () =>
+          q.send([
+            { messageId: 'y', body: 1, sessionId: 's' },
+            { messageId: 'z', body: 1 },
+          ]),
+        InvalidMessageError,
+      );
       assert.equal(q.stats().active, 0, 'a rejected batch leaves nothing behind');
     });
 
@@ -140,7 +155,13 @@ describe('LocalQueue', () => {
     assert.equal(q.receive(), undefined);
     const [dl] = q.deadLetters();
     assert.deepEqual(
-      { body: dl!.body, messageId: dl!.messageId, sessionId: dl!.sessionId, reason: dl!.reason, deliveryCount: dl!.deliveryCount },
+      {
+        body: dl!.body,
+        messageId: dl!.messageId,
+        sessionId: dl!.sessionId,
+        reason: dl!.reason,
+        deliveryCount: dl!.deliveryCount,
+      },
       { body: { poison: true }, messageId: 'p', sessionId: 's1', reason: 'MaxDeliveryCountExceeded', deliveryCount: 3 },
     );
     assert.deepEqual(q.stats(), { active: 0, scheduled: 0, locked: 0, deadLettered: 1 });
@@ -149,7 +170,10 @@ describe('LocalQueue', () => {
     assert.equal(again.messageId, 'p');
     assert.equal(again.deliveryCount, 1);
     q.deadLetter(again.lockToken, 'WriteFailed', 'dataverse said no');
-    assert.deepEqual(q.deadLetters().map((d) => [d.reason, d.description]), [['WriteFailed', 'dataverse said no']]);
+    assert.deepEqual(
+      q.deadLetters().map((d) => [d.reason, d.description]),
+      [['WriteFailed', 'dataverse said no']],
+    );
     assert.equal(q.removeDeadLetter('p'), true);
     assert.equal(q.removeDeadLetter('p'), false);
     assert.equal(q.stats().deadLettered, 0);

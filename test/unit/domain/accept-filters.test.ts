@@ -19,8 +19,15 @@ const colleague: EntityRef = { type: 'systemuser', id: 'carl' };
 
 function input(filters: Record<string, number>, over: Partial<AcceptanceInput> = {}): AcceptanceInput {
   return {
-    outgoing: false, mailboxOwner: alice, recipientPrincipals: [alice], senderMatches: [], recipientMatches: [],
-    correlated: false, onlySyncingMailbox: false, filterOf: (r) => filters[r.id], ...over,
+    outgoing: false,
+    mailboxOwner: alice,
+    recipientPrincipals: [alice],
+    senderMatches: [],
+    recipientMatches: [],
+    correlated: false,
+    onlySyncingMailbox: false,
+    filterOf: (r) => filters[r.id],
+    ...over,
   };
 }
 
@@ -32,16 +39,27 @@ describe('filter 0: all email messages', () => {
 
 describe('filter 1: responses to Dynamics 365 email', () => {
   it('accepts a correlated mail', () => {
-    assert.deepEqual(evaluateAcceptance(input({ alice: 1 }, { correlated: true })), { accepted: true, by: alice, reason: 'CorrelationMatch' });
+    assert.deepEqual(evaluateAcceptance(input({ alice: 1 }, { correlated: true })), {
+      accepted: true,
+      by: alice,
+      reason: 'CorrelationMatch',
+    });
   });
   it('rejects an uncorrelated mail as NoCorrelationMatch, even from a known contact', () => {
-    assert.deepEqual(evaluateAcceptance(input({ alice: 1 }, { senderMatches: [bob] })), { accepted: false, reason: 'NoCorrelationMatch' });
+    assert.deepEqual(evaluateAcceptance(input({ alice: 1 }, { senderMatches: [bob] })), {
+      accepted: false,
+      reason: 'NoCorrelationMatch',
+    });
   });
 });
 
 describe('filter 2: from leads, contacts and accounts', () => {
   it('accepts mail whose sender resolves to a contact', () => {
-    assert.deepEqual(evaluateAcceptance(input({ alice: 2 }, { senderMatches: [bob] })), { accepted: true, by: alice, reason: 'SenderMatch' });
+    assert.deepEqual(evaluateAcceptance(input({ alice: 2 }, { senderMatches: [bob] })), {
+      accepted: true,
+      by: alice,
+      reason: 'SenderMatch',
+    });
   });
   it('rejects mail from an unknown sender (P10)', () => {
     assert.equal(evaluateAcceptance(input({ alice: 2 })).accepted, false);
@@ -56,7 +74,11 @@ describe('filter 2: from leads, contacts and accounts', () => {
 
 describe('filter 3: from any email-enabled record', () => {
   it('accepts mail from a custom email-enabled row (P11)', () => {
-    assert.deepEqual(evaluateAcceptance(input({ alice: 3 }, { senderMatches: [vendor] })), { accepted: true, by: alice, reason: 'SenderMatch' });
+    assert.deepEqual(evaluateAcceptance(input({ alice: 3 }, { senderMatches: [vendor] })), {
+      accepted: true,
+      by: alice,
+      reason: 'SenderMatch',
+    });
   });
   it('rejects mail from an address no row has', () => {
     assert.equal(evaluateAcceptance(input({ alice: 3 })).accepted, false);
@@ -71,13 +93,23 @@ describe('filter 4: no email messages', () => {
 
 describe('distribution list and Bcc (P13)', () => {
   it('mail reaching the owner only through a DL or Bcc is NoRecipientMatch under filter 1', () => {
-    assert.deepEqual(evaluateAcceptance(input({ alice: 1 }, { recipientPrincipals: [] })), { accepted: false, reason: 'NoRecipientMatch' });
+    assert.deepEqual(evaluateAcceptance(input({ alice: 1 }, { recipientPrincipals: [] })), {
+      accepted: false,
+      reason: 'NoRecipientMatch',
+    });
   });
-  it('the same mail is accepted when the owner\'s filter is 0', () => {
-    assert.deepEqual(evaluateAcceptance(input({ alice: 0 }, { recipientPrincipals: [] })), { accepted: true, by: alice, reason: 'AcceptAll' });
+  it("the same mail is accepted when the owner's filter is 0", () => {
+    assert.deepEqual(evaluateAcceptance(input({ alice: 0 }, { recipientPrincipals: [] })), {
+      accepted: true,
+      by: alice,
+      reason: 'AcceptAll',
+    });
   });
   it('under filter 3 a DL mail from a known row is still not accepted for the owner', () => {
-    assert.equal(evaluateAcceptance(input({ alice: 3 }, { recipientPrincipals: [], senderMatches: [bob] })).accepted, false);
+    assert.equal(
+      evaluateAcceptance(input({ alice: 3 }, { recipientPrincipals: [], senderMatches: [bob] })).accepted,
+      false,
+    );
   });
 });
 
@@ -95,18 +127,24 @@ describe('the filters of all recipients count', () => {
     assert.deepEqual(r, { accepted: true, by: sales, reason: 'AcceptAll' });
   });
   it('UseFilteringMethodOfSyncingMailboxOnlyForCorrelation restricts the check to the mailbox owner', () => {
-    const r = evaluateAcceptance(input({ alice: 1, david: 0 }, { recipientPrincipals: [alice, david], onlySyncingMailbox: true }));
+    const r = evaluateAcceptance(
+      input({ alice: 1, david: 0 }, { recipientPrincipals: [alice, david], onlySyncingMailbox: true }),
+    );
     assert.deepEqual(r, { accepted: false, reason: 'NoCorrelationMatch' });
   });
 });
 
-describe('Sent Items use the owner\'s filter, tested on recipients', () => {
+describe("Sent Items use the owner's filter, tested on recipients", () => {
   it('filter 2 accepts a sent mail to a contact', () => {
-    const r = evaluateAcceptance(input({ alice: 2 }, { outgoing: true, recipientPrincipals: [], recipientMatches: [bob] }));
+    const r = evaluateAcceptance(
+      input({ alice: 2 }, { outgoing: true, recipientPrincipals: [], recipientMatches: [bob] }),
+    );
     assert.deepEqual(r, { accepted: true, by: alice, reason: 'SenderMatch' });
   });
   it('filter 2 rejects a sent mail to unknown addresses, although the sender (Alice) is known', () => {
-    const r = evaluateAcceptance(input({ alice: 2 }, { outgoing: true, recipientPrincipals: [], senderMatches: [bob] }));
+    const r = evaluateAcceptance(
+      input({ alice: 2 }, { outgoing: true, recipientPrincipals: [], senderMatches: [bob] }),
+    );
     assert.equal(r.accepted, false);
   });
   it('filter 0 accepts a sent mail to a DL (no recipient check on Sent Items)', () => {
@@ -125,15 +163,17 @@ describe('the trace of filters consulted (what explain shows)', () => {
   });
 });
 
-describe('Sent Items: the recipients\' filters count too (P14)', () => {
+describe("Sent Items: the recipients' filters count too (P14)", () => {
   it('a user recipient with filter 0 accepts mail sent by an owner whose filter 1 does not', () => {
     const r = evaluateWithTrace(input({ alice: 1, david: 0 }, { outgoing: true, recipientPrincipals: [david] }));
     assert.equal(r.accepted, true);
     assert.deepEqual(r.accepted && r.by, david);
     assert.equal(r.reason, 'AcceptAll');
   });
-  it('with only the syncing mailbox counting, the owner\'s filter alone decides', () => {
-    const r = evaluateWithTrace(input({ alice: 1, david: 0 }, { outgoing: true, recipientPrincipals: [david], onlySyncingMailbox: true }));
+  it("with only the syncing mailbox counting, the owner's filter alone decides", () => {
+    const r = evaluateWithTrace(
+      input({ alice: 1, david: 0 }, { outgoing: true, recipientPrincipals: [david], onlySyncingMailbox: true }),
+    );
     assert.equal(r.accepted, false);
     assert.equal(r.reason, 'NoCorrelationMatch');
   });

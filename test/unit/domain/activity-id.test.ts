@@ -13,7 +13,10 @@ describe('emailActivityId', () => {
     assert.equal(emailActivityId('r1@fabrikam.com', false), emailActivityId('r1@fabrikam.com', false));
   });
   it('gives the same id for Message-IDs that normalize alike', () => {
-    assert.equal(emailActivityId(normalizeMessageId('<R1@Fabrikam.com>'), true), emailActivityId(normalizeMessageId('r1@fabrikam.com'), true));
+    assert.equal(
+      emailActivityId(normalizeMessageId('<R1@Fabrikam.com>'), true),
+      emailActivityId(normalizeMessageId('r1@fabrikam.com'), true),
+    );
   });
   it('gives different ids for the two directions (sent copy and received copy)', () => {
     assert.notEqual(emailActivityId('r1@fabrikam.com', true), emailActivityId('r1@fabrikam.com', false));

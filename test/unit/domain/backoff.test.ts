@@ -3,9 +3,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BACKOFF_BASE_MS, BACKOFF_CAP_MS, MAX_MESSAGE_ID_CHARS, MAX_RETRY_ATTEMPTS, mayRetry, retryAttemptOf, retryDelayMs, retryMessageId,
+  BACKOFF_BASE_MS,
+  BACKOFF_CAP_MS,
+  MAX_MESSAGE_ID_CHARS,
+  MAX_RETRY_ATTEMPTS,
+  mayRetry,
+  retryAttemptOf,
+  retryDelayMs,
+  retryMessageId,
 } from '../../../shared/domain/backoff';
-import { PermanentError, retryableFailureOf, SyncStateExpiredError, ThrottledError, TransientError } from '../../../shared/domain/errors';
+import {
+  PermanentError,
+  retryableFailureOf,
+  SyncStateExpiredError,
+  ThrottledError,
+  TransientError,
+} from '../../../shared/domain/errors';
 import { TableStoreError } from '../../../shared/adapters/tables/errors';
 import { QueueSendError } from '../../../shared/adapters/servicebus/errors';
 import { PoisonMessageError } from '../../../shared/pipeline/deps';
@@ -19,7 +32,8 @@ test('Backoff instead of instant redelivery: a transient failure waits 5 s, doub
   for (let attempt = 1; attempt <= 12; attempt++) {
     const nominal = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
     const delays = ids.map((id) => retryDelayMs(attempt, transient, id));
-    for (const d of delays) assert.ok(d >= 0.8 * nominal && d <= 1.2 * nominal, `attempt ${attempt}: ${d} ms outside 80-120 % of ${nominal}`);
+    for (const d of delays)
+      assert.ok(d >= 0.8 * nominal && d <= 1.2 * nominal, `attempt ${attempt}: ${d} ms outside 80-120 % of ${nominal}`);
     // Jitter: messages that fail together do not all come back in the same instant.
     assert.ok(new Set(delays).size > 150, `attempt ${attempt}: only ${new Set(delays).size} distinct delays`);
   }
@@ -28,7 +42,8 @@ test('Backoff instead of instant redelivery: a transient failure waits 5 s, doub
 });
 
 test('Backoff instead of instant redelivery: the same message and attempt always wait the same time, so a faulty run replays the same', () => {
-  for (const id of ids.slice(0, 20)) for (let a = 1; a < 6; a++) assert.equal(retryDelayMs(a, transient, id), retryDelayMs(a, transient, id));
+  for (const id of ids.slice(0, 20))
+    for (let a = 1; a < 6; a++) assert.equal(retryDelayMs(a, transient, id), retryDelayMs(a, transient, id));
   // The jitter follows the original id, whatever retry suffix the failing message carried.
   assert.equal(retryDelayMs(3, transient, 'job-1:retry:2'), retryDelayMs(3, transient, 'job-1'));
 });
@@ -61,7 +76,10 @@ test('Backoff instead of instant redelivery: retry ids stay within Service Bus 1
   const long = `${'m'.repeat(100)}:email:${'s'.repeat(40)}`;
   const first = retryMessageId(long, 1);
   const tenth = retryMessageId(retryMessageId(first, 9), 10);
-  assert.ok(first.length <= MAX_MESSAGE_ID_CHARS && tenth.length <= MAX_MESSAGE_ID_CHARS, `${first.length}, ${tenth.length}`);
+  assert.ok(
+    first.length <= MAX_MESSAGE_ID_CHARS && tenth.length <= MAX_MESSAGE_ID_CHARS,
+    `${first.length}, ${tenth.length}`,
+  );
   assert.equal(first.replace(/:retry:\d+$/, ''), tenth.replace(/:retry:\d+$/, ''));
   assert.equal(retryAttemptOf(tenth), 10);
   const fits = 'x'.repeat(MAX_MESSAGE_ID_CHARS - ':retry:9'.length);
@@ -88,13 +106,41 @@ test('Backoff instead of instant redelivery: transient failures get MAX_RETRY_AT
 });
 
 test('Backoff instead of instant redelivery: failures of Graph, Dataverse, Table Storage and Service Bus are sorted into throttled, transient or neither', () => {
-  assert.deepEqual(retryableFailureOf(new ThrottledError('slow', 'graph', 2_500, 429, 'ApplicationThrottled')), { kind: 'throttled', system: 'graph', retryAfterMs: 2_500, status: 429, code: 'ApplicationThrottled' });
-  assert.deepEqual(retryableFailureOf(new TransientError('503', 'dataverse', 503, '0x80040216')), { kind: 'transient', system: 'dataverse', status: 503, code: '0x80040216' });
+  assert.deepEqual(retryableFailureOf(new ThrottledError('slow', 'graph', 2_500, 429, 'ApplicationThrottled')), {
+    kind: 'throttled',
+    system: 'graph',
+    retryAfterMs: 2_500,
+    status: 429,
+    code: 'ApplicationThrottled',
+  });
+  assert.deepEqual(retryableFailureOf(new TransientError('503', 'dataverse', 503, '0x80040216')), {
+    kind: 'transient',
+    system: 'dataverse',
+    status: 503,
+    code: '0x80040216',
+  });
   assert.deepEqual(retryableFailureOf(new TransientError('reset', 'graph')), { kind: 'transient', system: 'graph' });
-  assert.deepEqual(retryableFailureOf(new TableStoreError('ledger get: busy', 'throttled', 503, 'ServerBusy')), { kind: 'throttled', system: 'tables', status: 503, code: 'ServerBusy' });
-  assert.deepEqual(retryableFailureOf(new TableStoreError('x', 'throttled', 429, undefined, 3_000)), { kind: 'throttled', system: 'tables', retryAfterMs: 3_000, status: 429 });
-  assert.deepEqual(retryableFailureOf(new TableStoreError('reset', 'transient')), { kind: 'transient', system: 'tables' });
-  assert.deepEqual(retryableFailureOf(new QueueSendError('send: busy', true, 'ServiceBusy')), { kind: 'transient', system: 'servicebus', code: 'ServiceBusy' });
+  assert.deepEqual(retryableFailureOf(new TableStoreError('ledger get: busy', 'throttled', 503, 'ServerBusy')), {
+    kind: 'throttled',
+    system: 'tables',
+    status: 503,
+    code: 'ServerBusy',
+  });
+  assert.deepEqual(retryableFailureOf(new TableStoreError('x', 'throttled', 429, undefined, 3_000)), {
+    kind: 'throttled',
+    system: 'tables',
+    retryAfterMs: 3_000,
+    status: 429,
+  });
+  assert.deepEqual(retryableFailureOf(new TableStoreError('reset', 'transient')), {
+    kind: 'transient',
+    system: 'tables',
+  });
+  assert.deepEqual(retryableFailureOf(new QueueSendError('send: busy', true, 'ServiceBusy')), {
+    kind: 'transient',
+    system: 'servicebus',
+    code: 'ServiceBusy',
+  });
   // Neither: retrying cannot help, or the failure is ours to settle differently.
   for (const e of [
     new PermanentError('403', 'graph', 403),
@@ -107,5 +153,6 @@ test('Backoff instead of instant redelivery: failures of Graph, Dataverse, Table
     new Error('a bug'),
     'a string',
     undefined,
-  ]) assert.equal(retryableFailureOf(e), undefined, String(e));
+  ])
+    assert.equal(retryableFailureOf(e), undefined, String(e));
 });

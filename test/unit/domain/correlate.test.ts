@@ -1,11 +1,28 @@
 // Correlation order and tracking tokens, as Dynamics 365 documents them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { correlate, findTrackingTokens, type CorrelationSettings, type KnownEmail, type KnownEmails } from '../../../shared/domain/correlate';
+import {
+  correlate,
+  findTrackingTokens,
+  type CorrelationSettings,
+  type KnownEmail,
+  type KnownEmails,
+} from '../../../shared/domain/correlate';
 import type { MailItem } from '../../../shared/domain/item';
 
-const E1: KnownEmail = { messageKey: 'e1@contoso.onmicrosoft.com', activityid: 'E1', outgoing: true, regarding: { type: 'opportunity', id: 'Opp1' }, trackingtoken: 'CRM:0001001' };
-const E2: KnownEmail = { messageKey: 'e2@contoso.onmicrosoft.com', activityid: 'E2', outgoing: true, trackingtoken: 'CRM:0001002' };
+const E1: KnownEmail = {
+  messageKey: 'e1@contoso.onmicrosoft.com',
+  activityid: 'E1',
+  outgoing: true,
+  regarding: { type: 'opportunity', id: 'Opp1' },
+  trackingtoken: 'CRM:0001001',
+};
+const E2: KnownEmail = {
+  messageKey: 'e2@contoso.onmicrosoft.com',
+  activityid: 'E2',
+  outgoing: true,
+  trackingtoken: 'CRM:0001002',
+};
 
 function known(list: KnownEmail[]): KnownEmails {
   return {
@@ -16,14 +33,32 @@ function known(list: KnownEmail[]): KnownEmails {
   };
 }
 const settings = (over: Partial<CorrelationSettings> = {}): CorrelationSettings => ({
-  headerCorrelation: true, ignoreHeaderCorrelation: false, tokensEnabled: true, tokenPrefixes: ['CRM:'], tokenDigits: 7, ...over,
+  headerCorrelation: true,
+  ignoreHeaderCorrelation: false,
+  tokensEnabled: true,
+  tokenPrefixes: ['CRM:'],
+  tokenDigits: 7,
+  ...over,
 });
 function mail(over: Partial<MailItem> = {}): MailItem {
   return {
-    graphId: 'g', internetMessageId: '<r1@fabrikam.com>', messageKey: 'r1@fabrikam.com', folder: 'inbox', subject: 'RE: Quote Q-100',
-    from: { address: 'bob@fabrikam.com' }, to: [{ address: 'alice@contoso.com' }], cc: [], bcc: [],
-    receivedDateTime: '2025-01-10T09:00:00.000Z', inReplyTo: [], references: [], categories: [], keptHeaders: {}, autoReply: false,
-    body: { contentType: 'text', content: '' }, ...over,
+    graphId: 'g',
+    internetMessageId: '<r1@fabrikam.com>',
+    messageKey: 'r1@fabrikam.com',
+    folder: 'inbox',
+    subject: 'RE: Quote Q-100',
+    from: { address: 'bob@fabrikam.com' },
+    to: [{ address: 'alice@contoso.com' }],
+    cc: [],
+    bcc: [],
+    receivedDateTime: '2025-01-10T09:00:00.000Z',
+    inReplyTo: [],
+    references: [],
+    categories: [],
+    keptHeaders: {},
+    autoReply: false,
+    body: { contentType: 'text', content: '' },
+    ...over,
   };
 }
 
@@ -35,7 +70,11 @@ describe('correlate: In-Reply-To (P1)', () => {
     assert.equal(r.setsParent, true);
   });
   it('In-Reply-To is tried before the tracking token', () => {
-    const r = correlate(mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'], subject: 'RE: other CRM:0001002' }), known([E1, E2]), settings());
+    const r = correlate(
+      mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'], subject: 'RE: other CRM:0001002' }),
+      known([E1, E2]),
+      settings(),
+    );
     assert.equal(r.method, 'InReplyTo');
     assert.equal(r.target?.activityid, 'E1');
   });
@@ -56,7 +95,10 @@ describe('correlate: In-Reply-To (P1)', () => {
 
 describe('correlate: References (P4, SSS-compatible)', () => {
   it('a reply carrying only References is not correlated', () => {
-    assert.equal(correlate(mail({ references: ['x@y', 'e1@contoso.onmicrosoft.com'] }), known([E1]), settings()).method, 'None');
+    assert.equal(
+      correlate(mail({ references: ['x@y', 'e1@contoso.onmicrosoft.com'] }), known([E1]), settings()).method,
+      'None',
+    );
   });
 });
 
@@ -69,21 +111,40 @@ describe('correlate: tracking token (P2, P3)', () => {
     assert.equal(correlate(mail({ subject: 'RE: Hello CRM:0001999' }), known([E1]), settings()).method, 'None');
   });
   it('tokens switched off: a token subject does not correlate', () => {
-    assert.equal(correlate(mail({ subject: 'RE: Quote Q-100 CRM:0001001' }), known([E1]), settings({ tokensEnabled: false })).method, 'None');
+    assert.equal(
+      correlate(mail({ subject: 'RE: Quote Q-100 CRM:0001001' }), known([E1]), settings({ tokensEnabled: false }))
+        .method,
+      'None',
+    );
   });
 });
 
 describe('correlate: header switches (P5)', () => {
   it('IgnoreConversationIndexAndInReplyToForCorrelation switches In-Reply-To off', () => {
-    const r = correlate(mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'] }), known([E1]), settings({ ignoreHeaderCorrelation: true }));
+    const r = correlate(
+      mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'] }),
+      known([E1]),
+      settings({ ignoreHeaderCorrelation: true }),
+    );
     assert.equal(r.method, 'None');
   });
   it('IgnoreConversationIndexAndInReplyToForCorrelation leaves tokens working', () => {
-    const r = correlate(mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'], subject: 'RE: Quote Q-100 CRM:0001001' }), known([E1]), settings({ ignoreHeaderCorrelation: true }));
+    const r = correlate(
+      mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'], subject: 'RE: Quote Q-100 CRM:0001001' }),
+      known([E1]),
+      settings({ ignoreHeaderCorrelation: true }),
+    );
     assert.equal(r.method, 'TrackingToken');
   });
   it('"use correlation" off disables In-Reply-To', () => {
-    assert.equal(correlate(mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'] }), known([E1]), settings({ headerCorrelation: false })).method, 'None');
+    assert.equal(
+      correlate(
+        mail({ inReplyTo: ['e1@contoso.onmicrosoft.com'] }),
+        known([E1]),
+        settings({ headerCorrelation: false }),
+      ).method,
+      'None',
+    );
   });
 });
 
@@ -102,7 +163,9 @@ describe('findTrackingTokens', () => {
     assert.deepEqual(findTrackingTokens('RE: x CRM:00101', settings()), []);
   });
   it('recognises an earlier prefix from the history', () => {
-    assert.deepEqual(findTrackingTokens('RE: Quote CRM:0001001', settings({ tokenPrefixes: ['FAB:', 'CRM:'] })), ['CRM:0001001']);
+    assert.deepEqual(findTrackingTokens('RE: Quote CRM:0001001', settings({ tokenPrefixes: ['FAB:', 'CRM:'] })), [
+      'CRM:0001001',
+    ]);
   });
   it('escapes regex characters in the prefix', () => {
     assert.deepEqual(findTrackingTokens('RE: x A.B0001001', settings({ tokenPrefixes: ['A+B'] })), []);
@@ -118,13 +181,25 @@ describe('findTrackingTokens', () => {
 describe('correlate: several candidates (one thread, many rows)', () => {
   // Thread-Index: a 22-byte root, then 5 bytes per reply.
   const root = Buffer.alloc(22, 7);
-  const idx = (...blocks: number[]) => Buffer.concat([root, ...blocks.map((b) => Buffer.alloc(5, b))]).toString('base64');
+  const idx = (...blocks: number[]) =>
+    Buffer.concat([root, ...blocks.map((b) => Buffer.alloc(5, b))]).toString('base64');
   const rootHex = root.toString('hex');
-  const row = (activityid: string, index: string, outgoing = false): KnownEmail => ({ messageKey: `${activityid}@x`, activityid, outgoing, conversationRoot: rootHex, conversationIndex: index });
+  const row = (activityid: string, index: string, outgoing = false): KnownEmail => ({
+    messageKey: `${activityid}@x`,
+    activityid,
+    outgoing,
+    conversationRoot: rootHex,
+    conversationIndex: index,
+  });
   const reply = mail({ conversationIndex: idx(1, 2), conversationRoot: rootHex });
 
   it('ConversationIndex picks the nearest ancestor, whatever order the rows were found in', () => {
-    const rows = [row('A-root', idx()), row('B-parent', idx(1)), row('C-sibling', idx(9)), row('D-child', idx(1, 2, 3))];
+    const rows = [
+      row('A-root', idx()),
+      row('B-parent', idx(1)),
+      row('C-sibling', idx(9)),
+      row('D-child', idx(1, 2, 3)),
+    ];
     for (const order of [rows, [...rows].reverse(), [rows[2]!, rows[0]!, rows[3]!, rows[1]!]]) {
       const r = correlate(reply, known(order), settings());
       assert.equal(r.method, 'ConversationIndex');
@@ -142,7 +217,12 @@ describe('correlate: several candidates (one thread, many rows)', () => {
     assert.equal(b.target?.activityid, 'X');
   });
   it('a tracking token several rows carry resolves the same way in any order', () => {
-    const t = (id: string): KnownEmail => ({ messageKey: `${id}@x`, activityid: id, outgoing: true, trackingtoken: 'CRM:0001001' });
+    const t = (id: string): KnownEmail => ({
+      messageKey: `${id}@x`,
+      activityid: id,
+      outgoing: true,
+      trackingtoken: 'CRM:0001001',
+    });
     const item = mail({ subject: 'RE: Quote CRM:0001001' });
     const one = correlate(item, known([t('T2'), t('T1')]), settings());
     const two = correlate(item, known([t('T1'), t('T2')]), settings());

@@ -1,7 +1,14 @@
 // Error classes for outside systems and Retry-After parsing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyHttp, retryAfterMs, PermanentError, SyncStateExpiredError, ThrottledError, TransientError } from '../../../shared/domain/errors';
+import {
+  classifyHttp,
+  retryAfterMs,
+  PermanentError,
+  SyncStateExpiredError,
+  ThrottledError,
+  TransientError,
+} from '../../../shared/domain/errors';
 
 const now = new Date('2025-01-10T10:00:00Z');
 

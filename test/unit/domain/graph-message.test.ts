@@ -83,18 +83,27 @@ describe('normalizeGraphMessage: sender (x@y.z rule)', () => {
     assert.equal(i.from?.address, 'carol@other.com');
   });
   it('lower-cases and trims the sender address', () => {
-    assert.deepEqual(item({ from: addr(' Bob@Fabrikam.COM ', 'Bob') }).from, { address: 'bob@fabrikam.com', name: 'Bob' });
+    assert.deepEqual(item({ from: addr(' Bob@Fabrikam.COM ', 'Bob') }).from, {
+      address: 'bob@fabrikam.com',
+      name: 'Bob',
+    });
   });
 });
 
 describe('normalizeGraphMessage: recipients', () => {
   it('drops recipients not of the form x@y.z and keeps the valid ones in order', () => {
     const i = item({ toRecipients: [addr('team'), addr('alice@contoso.com'), addr('x@y'), addr('dave@contoso.com')] });
-    assert.deepEqual(i.to.map((a) => a.address), ['alice@contoso.com', 'dave@contoso.com']);
+    assert.deepEqual(
+      i.to.map((a) => a.address),
+      ['alice@contoso.com', 'dave@contoso.com'],
+    );
   });
   it('drops a repeated recipient address within one list', () => {
     const i = item({ ccRecipients: [addr('Dave@contoso.com'), addr('dave@contoso.com')] });
-    assert.deepEqual(i.cc.map((a) => a.address), ['dave@contoso.com']);
+    assert.deepEqual(
+      i.cc.map((a) => a.address),
+      ['dave@contoso.com'],
+    );
   });
 });
 
@@ -133,17 +142,24 @@ describe('normalizeGraphMessage: headers', () => {
   it('Mail as Exchange stores it: a header Graph gives wins over the property; each falls back on its own', () => {
     const i = item({
       internetMessageHeaders: [{ name: 'In-Reply-To', value: '<header@x>' }],
-      singleValueExtendedProperties: [{ id: 'String 0x1042', value: '<prop@x>' }, { id: 'String 0x1039', value: '<ref@x>' }],
+      singleValueExtendedProperties: [
+        { id: 'String 0x1042', value: '<prop@x>' },
+        { id: 'String 0x1039', value: '<ref@x>' },
+      ],
     });
     assert.deepEqual(i.inReplyTo, ['header@x']);
     assert.deepEqual(i.references, ['ref@x']);
   });
-  it('Mail as Exchange stores it: property ids match in Graph\'s spelling and the caller\'s; other ids, types and values are ignored', () => {
-    const props = (list: unknown[]) => item({ internetMessageHeaders: [], singleValueExtendedProperties: list }).inReplyTo;
+  it("Mail as Exchange stores it: property ids match in Graph's spelling and the caller's; other ids, types and values are ignored", () => {
+    const props = (list: unknown[]) =>
+      item({ internetMessageHeaders: [], singleValueExtendedProperties: list }).inReplyTo;
     assert.deepEqual(props([{ id: 'string 0x01042', value: '<a@x>' }]), ['a@x']);
     assert.deepEqual(props([{ id: 'Binary 0x1042', value: '<a@x>' }]), []);
     assert.deepEqual(props([{ id: 'String 0x1043', value: '<a@x>' }]), []);
-    assert.deepEqual(props([{ id: 'String {00020386-0000-0000-c000-000000000046} Name In-Reply-To', value: '<a@x>' }]), []);
+    assert.deepEqual(
+      props([{ id: 'String {00020386-0000-0000-c000-000000000046} Name In-Reply-To', value: '<a@x>' }]),
+      [],
+    );
     assert.deepEqual(props([{ id: 'String 0x1042', value: 42 }, null, 'x', { value: '<b@x>' }]), []);
     assert.deepEqual(item({ singleValueExtendedProperties: 'not a list' }).inReplyTo, ['e1@contoso.onmicrosoft.com']);
   });

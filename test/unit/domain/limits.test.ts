@@ -16,6 +16,9 @@ describe('truncate', () => {
     assert.equal(r.truncated, true);
   });
   it('uses the Dataverse email lengths: subject 800, messageid 320, trackingtoken 50, internetmessageheaders 500', () => {
-    assert.deepEqual([FIELD_LIMITS.subject, FIELD_LIMITS.messageid, FIELD_LIMITS.trackingtoken, FIELD_LIMITS.internetmessageheaders], [800, 320, 50, 500]);
+    assert.deepEqual(
+      [FIELD_LIMITS.subject, FIELD_LIMITS.messageid, FIELD_LIMITS.trackingtoken, FIELD_LIMITS.internetmessageheaders],
+      [800, 320, 50, 500],
+    );
   });
 });

@@ -12,7 +12,7 @@ describe('promote: In-Reply-To (P1)', () => {
     assert.equal(p.decision.correlationMethod, 'InReplyTo');
     assert.equal(p.decision.correlatedActivityId, 'E1');
   });
-  it('sets correlated and parent activity to E1 and copies E1\'s Regarding', () => {
+  it("sets correlated and parent activity to E1 and copies E1's Regarding", () => {
     assert.equal(p.activity?.correlatedActivityId, 'E1');
     assert.equal(p.activity?.parentActivityId, 'E1');
     assert.deepEqual(p.activity?.regarding, OPP1);

@@ -13,7 +13,13 @@ export const FABRIKAM: EntityRef = { type: 'account', id: 'fabrikam' };
 export const OPP1: EntityRef = { type: 'opportunity', id: 'opp1' };
 export const ALICE_MAILBOX = 'mbx-alice';
 
-export const E1: KnownEmail = { messageKey: 'e1@contoso.onmicrosoft.com', activityid: 'E1', outgoing: true, regarding: OPP1, trackingtoken: 'CRM:0001001' };
+export const E1: KnownEmail = {
+  messageKey: 'e1@contoso.onmicrosoft.com',
+  activityid: 'E1',
+  outgoing: true,
+  regarding: OPP1,
+  trackingtoken: 'CRM:0001001',
+};
 
 export type Existing = KnownEmail & { receivingMailboxId?: string };
 
@@ -43,7 +49,13 @@ export function context(f: Fixture = fixture(), over: Partial<PromotionContext> 
   return {
     mailbox: { id: ALICE_MAILBOX, address: 'alice@contoso.com', owner: ALICE },
     now: '2025-01-10T10:00:00.000Z',
-    correlation: { headerCorrelation: true, ignoreHeaderCorrelation: false, tokensEnabled: true, tokenPrefixes: ['CRM:'], tokenDigits: 7 },
+    correlation: {
+      headerCorrelation: true,
+      ignoreHeaderCorrelation: false,
+      tokensEnabled: true,
+      tokenPrefixes: ['CRM:'],
+      tokenDigits: 7,
+    },
     ignoreInternalEmail: false,
     onlySyncingMailboxFilter: false,
     resolution: { unresolveSenderIfMultiple: false, unresolveRecipientIfMultiple: false, resolveInactive: false },
@@ -63,10 +75,23 @@ export function context(f: Fixture = fixture(), over: Partial<PromotionContext> 
 /** Bob's reply to E1 arriving in Alice's Inbox (scenario P1). */
 export function mail(over: Partial<MailItem> = {}): MailItem {
   return {
-    graphId: 'AAMk-r1', internetMessageId: '<r1@fabrikam.com>', messageKey: 'r1@fabrikam.com', folder: 'inbox',
-    subject: 'RE: Quote Q-100', from: { address: 'bob@fabrikam.com', name: 'Bob' }, to: [{ address: 'alice@contoso.com' }], cc: [], bcc: [],
-    receivedDateTime: '2025-01-10T09:00:00.000Z', sentDateTime: '2025-01-10T08:59:58.000Z',
-    inReplyTo: ['e1@contoso.onmicrosoft.com'], references: [], categories: [], keptHeaders: {}, autoReply: false,
-    body: { contentType: 'html', content: '<p>Thanks</p>' }, ...over,
+    graphId: 'AAMk-r1',
+    internetMessageId: '<r1@fabrikam.com>',
+    messageKey: 'r1@fabrikam.com',
+    folder: 'inbox',
+    subject: 'RE: Quote Q-100',
+    from: { address: 'bob@fabrikam.com', name: 'Bob' },
+    to: [{ address: 'alice@contoso.com' }],
+    cc: [],
+    bcc: [],
+    receivedDateTime: '2025-01-10T09:00:00.000Z',
+    sentDateTime: '2025-01-10T08:59:58.000Z',
+    inReplyTo: ['e1@contoso.onmicrosoft.com'],
+    references: [],
+    categories: [],
+    keptHeaders: {},
+    autoReply: false,
+    body: { contentType: 'html', content: '<p>Thanks</p>' },
+    ...over,
   };
 }

@@ -14,7 +14,15 @@ describe('promote: status and direction', () => {
   it('Sent Items mail is statuscode 3 (Sent), directioncode true', () => {
     const f = fixture();
     f.filters.alice = 0;
-    const a = promote(mail({ folder: 'sentitems', from: { address: 'alice@contoso.com' }, to: [{ address: 'bob@fabrikam.com' }], inReplyTo: [] }), context(f)).activity!;
+    const a = promote(
+      mail({
+        folder: 'sentitems',
+        from: { address: 'alice@contoso.com' },
+        to: [{ address: 'bob@fabrikam.com' }],
+        inReplyTo: [],
+      }),
+      context(f),
+    ).activity!;
     assert.deepEqual([a.statuscode, a.directioncode], [3, true]);
   });
   it('the activity id is the deterministic id for Message-ID and direction', () => {
@@ -39,15 +47,24 @@ describe('promote: field lengths', () => {
 
 describe('promote: internetmessageheaders', () => {
   it('holds Auto-Submitted and Reply-To as JSON (P17: an auto-reply is still promoted)', () => {
-    const p = promote(mail({ keptHeaders: { 'Auto-Submitted': 'auto-replied', 'Reply-To': 'noreply@fabrikam.com' } }), context());
+    const p = promote(
+      mail({ keptHeaders: { 'Auto-Submitted': 'auto-replied', 'Reply-To': 'noreply@fabrikam.com' } }),
+      context(),
+    );
     assert.equal(p.decision.correlationMethod, 'InReplyTo');
-    assert.deepEqual(JSON.parse(p.activity!.internetmessageheaders!), { 'Auto-Submitted': 'auto-replied', 'Reply-To': 'noreply@fabrikam.com' });
+    assert.deepEqual(JSON.parse(p.activity!.internetmessageheaders!), {
+      'Auto-Submitted': 'auto-replied',
+      'Reply-To': 'noreply@fabrikam.com',
+    });
   });
   it('is absent when the mail has neither header', () => {
     assert.equal(promote(mail(), context()).activity?.internetmessageheaders, undefined);
   });
   it('stays valid JSON of at most 500 characters when a header value is very long', () => {
-    const p = promote(mail({ keptHeaders: { 'Auto-Submitted': 'auto-generated', 'Reply-To': `${'r'.repeat(700)}@fabrikam.com` } }), context());
+    const p = promote(
+      mail({ keptHeaders: { 'Auto-Submitted': 'auto-generated', 'Reply-To': `${'r'.repeat(700)}@fabrikam.com` } }),
+      context(),
+    );
     const h = p.activity!.internetmessageheaders!;
     assert.ok(h.length <= 500, `length ${h.length}`);
     const parsed = JSON.parse(h) as Record<string, string>;
@@ -65,10 +82,16 @@ describe('promote: parties', () => {
   });
   it('a known sender is the From party; To lists every match of a shared address', () => {
     const f = fixture();
-    f.rows['alice@contoso.com'] = [{ ref: ALICE, active: true }, { ref: SALES, active: true }];
+    f.rows['alice@contoso.com'] = [
+      { ref: ALICE, active: true },
+      { ref: SALES, active: true },
+    ];
     const a = promote(mail(), context(f)).activity!;
     assert.deepEqual(a.parties[0], { mask: PARTY_MASK.from, party: BOB, addressused: 'bob@fabrikam.com' });
-    assert.deepEqual(a.parties.filter((p) => p.mask === PARTY_MASK.to).map((p) => p.party), [ALICE, SALES]);
+    assert.deepEqual(
+      a.parties.filter((p) => p.mask === PARTY_MASK.to).map((p) => p.party),
+      [ALICE, SALES],
+    );
   });
   it('Bcc is left empty on received mail', () => {
     const f = fixture();
@@ -79,7 +102,15 @@ describe('promote: parties', () => {
   it('Bcc is kept on sent mail', () => {
     const f = fixture();
     f.filters.alice = 0;
-    const a = promote(mail({ folder: 'sentitems', from: { address: 'alice@contoso.com' }, inReplyTo: [], bcc: [{ address: 'david@contoso.com' }] }), context(f)).activity!;
+    const a = promote(
+      mail({
+        folder: 'sentitems',
+        from: { address: 'alice@contoso.com' },
+        inReplyTo: [],
+        bcc: [{ address: 'david@contoso.com' }],
+      }),
+      context(f),
+    ).activity!;
     assert.equal(a.parties.filter((p) => p.mask === PARTY_MASK.bcc).length, 1);
   });
 });

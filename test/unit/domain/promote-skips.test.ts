@@ -6,16 +6,33 @@ import { emailActivityId } from '../../../shared/domain/message-id';
 import { context, fixture, mail, ALICE_MAILBOX, DAVID, SALES } from './promote-fixture';
 
 describe('ProcessEmailReceivedAfter', () => {
-  const ctx = (after: string) => context(fixture(), { mailbox: { id: ALICE_MAILBOX, address: 'alice@contoso.com', owner: { type: 'systemuser', id: 'alice' }, processEmailReceivedAfter: after } });
+  const ctx = (after: string) =>
+    context(fixture(), {
+      mailbox: {
+        id: ALICE_MAILBOX,
+        address: 'alice@contoso.com',
+        owner: { type: 'systemuser', id: 'alice' },
+        processEmailReceivedAfter: after,
+      },
+    });
   it('mail received before the start date is skipped BeforeProcessEmailReceivedAfter (P16)', () => {
     const p = promote(mail({ receivedDateTime: '2024-02-15T00:00:00.000Z' }), ctx('2024-03-01T00:00:00Z'));
-    assert.deepEqual([p.decision.outcome, p.decision.reason, p.activity], ['skipped', 'BeforeProcessEmailReceivedAfter', undefined]);
+    assert.deepEqual(
+      [p.decision.outcome, p.decision.reason, p.activity],
+      ['skipped', 'BeforeProcessEmailReceivedAfter', undefined],
+    );
   });
   it('mail received exactly at the start date is not "after" it and is skipped', () => {
-    assert.equal(promote(mail({ receivedDateTime: '2024-03-01T00:00:00.000Z' }), ctx('2024-03-01T00:00:00Z')).decision.reason, 'BeforeProcessEmailReceivedAfter');
+    assert.equal(
+      promote(mail({ receivedDateTime: '2024-03-01T00:00:00.000Z' }), ctx('2024-03-01T00:00:00Z')).decision.reason,
+      'BeforeProcessEmailReceivedAfter',
+    );
   });
   it('mail received after the start date is evaluated', () => {
-    assert.equal(promote(mail({ receivedDateTime: '2024-03-01T00:00:01.000Z' }), ctx('2024-03-01T00:00:00Z')).decision.outcome, 'promoted');
+    assert.equal(
+      promote(mail({ receivedDateTime: '2024-03-01T00:00:01.000Z' }), ctx('2024-03-01T00:00:00Z')).decision.outcome,
+      'promoted',
+    );
   });
 });
 
@@ -23,20 +40,38 @@ describe('Message-ID dedup', () => {
   const id = emailActivityId('r1@fabrikam.com', false);
   it('a row created by another mailbox for the same Message-ID and direction is a Duplicate', () => {
     const f = fixture();
-    f.existing.push({ messageKey: 'r1@fabrikam.com', activityid: id, outgoing: false, receivingMailboxId: 'mbx-sales' });
+    f.existing.push({
+      messageKey: 'r1@fabrikam.com',
+      activityid: id,
+      outgoing: false,
+      receivingMailboxId: 'mbx-sales',
+    });
     const p = promote(mail(), context(f));
-    assert.deepEqual([p.decision.outcome, p.decision.reason, p.decision.activityid, p.activity], ['skipped', 'Duplicate', id, undefined]);
+    assert.deepEqual(
+      [p.decision.outcome, p.decision.reason, p.decision.activityid, p.activity],
+      ['skipped', 'Duplicate', id, undefined],
+    );
   });
   it('a row this mailbox created (a replay) is not a Duplicate: the same row is produced again', () => {
     const f = fixture();
-    f.existing.push({ messageKey: 'r1@fabrikam.com', activityid: id, outgoing: false, receivingMailboxId: ALICE_MAILBOX });
+    f.existing.push({
+      messageKey: 'r1@fabrikam.com',
+      activityid: id,
+      outgoing: false,
+      receivingMailboxId: ALICE_MAILBOX,
+    });
     const p = promote(mail(), context(f));
     assert.equal(p.decision.outcome, 'promoted');
     assert.equal(p.activity?.activityid, id);
   });
   it('a row of the other direction is not a Duplicate (sent and received copies are two emails)', () => {
     const f = fixture();
-    f.existing.push({ messageKey: 'r1@fabrikam.com', activityid: emailActivityId('r1@fabrikam.com', true), outgoing: true, receivingMailboxId: 'mbx-bob' });
+    f.existing.push({
+      messageKey: 'r1@fabrikam.com',
+      activityid: emailActivityId('r1@fabrikam.com', true),
+      outgoing: true,
+      receivingMailboxId: 'mbx-bob',
+    });
     assert.equal(promote(mail(), context(f)).decision.outcome, 'promoted');
   });
 });
@@ -46,7 +81,7 @@ describe('DL / Bcc (P13)', () => {
   it('mail reaching Alice only through a DL, filter 1: NoRecipientMatch', () => {
     assert.equal(promote(viaDl(), context()).decision.reason, 'NoRecipientMatch');
   });
-  it('the same mail with Alice\'s filter 0 is promoted, Alice accepting', () => {
+  it("the same mail with Alice's filter 0 is promoted, Alice accepting", () => {
     const f = fixture();
     f.filters.alice = 0;
     const p = promote(viaDl(), context(f));
@@ -55,7 +90,10 @@ describe('DL / Bcc (P13)', () => {
   it('a shared address resolved as one unresolved value ("unresolve if multiple") is NoRecipientMatch', () => {
     const f = fixture();
     f.filters.alice = 4;
-    f.rows['alice@contoso.com'] = [{ ref: { type: 'systemuser', id: 'alice' }, active: true }, { ref: SALES, active: true }];
+    f.rows['alice@contoso.com'] = [
+      { ref: { type: 'systemuser', id: 'alice' }, active: true },
+      { ref: SALES, active: true },
+    ];
     const ctx = context(f);
     ctx.resolution = { ...ctx.resolution, unresolveRecipientIfMultiple: true };
     assert.equal(promote(mail({ inReplyTo: [] }), ctx).decision.reason, 'NoRecipientMatch');
@@ -78,13 +116,21 @@ describe('internal mail (P14)', () => {
     const p = promote(fromDavid(), context(allFilter(), { ignoreInternalEmail: true }));
     assert.deepEqual([p.decision.outcome, p.decision.reason], ['skipped', 'InternalEmailReject']);
   });
-  it('with ignoreinternalemail the sender\'s Sent Items copy is still tracked', () => {
-    const sent = mail({ folder: 'sentitems', inReplyTo: [], from: { address: 'alice@contoso.com' }, to: [{ address: 'david@contoso.com' }] });
+  it("with ignoreinternalemail the sender's Sent Items copy is still tracked", () => {
+    const sent = mail({
+      folder: 'sentitems',
+      inReplyTo: [],
+      from: { address: 'alice@contoso.com' },
+      to: [{ address: 'david@contoso.com' }],
+    });
     const p = promote(sent, context(allFilter(), { ignoreInternalEmail: true }));
     assert.deepEqual([p.decision.outcome, p.activity?.directioncode], ['promoted', true]);
   });
   it('with ignoreinternalemail mail from a contact is not internal', () => {
     const f = allFilter();
-    assert.equal(promote(mail({ inReplyTo: [] }), context(f, { ignoreInternalEmail: true })).decision.outcome, 'promoted');
+    assert.equal(
+      promote(mail({ inReplyTo: [] }), context(f, { ignoreInternalEmail: true })).decision.outcome,
+      'promoted',
+    );
   });
 });

@@ -17,7 +17,13 @@ import { setPersonalDataAllowed } from '../../../shared/telemetry';
 const ECHO = `Dataverse lookup failed: 400 {"error":{"code":"0x80060888","message":"Syntax error at position 42 in 'messageid eq ''<e1@contoso.com>'' or contains(subject,''Quarterly plan for Bob'')' sender bob@fabrikam.com"}}`;
 const PERSONAL = ['e1@contoso.com', 'bob@fabrikam.com', 'Quarterly plan for Bob', 'contoso.com'];
 const failing = (): Promise<PipelineDeps> => Promise.reject(new Error(ECHO));
-const context = (name: string) => new InvocationContext({ invocationId: `t-${name}`, functionName: name, logHandler: () => undefined, triggerMetadata: { messageId: 'm1', sessionId: 's1', deliveryCount: 1 } });
+const context = (name: string) =>
+  new InvocationContext({
+    invocationId: `t-${name}`,
+    functionName: name,
+    logHandler: () => undefined,
+    triggerMetadata: { messageId: 'm1', sessionId: 's1', deliveryCount: 1 },
+  });
 
 afterEach(() => setPersonalDataAllowed(false));
 
@@ -54,20 +60,37 @@ test('No personal data out by accident: with LOG_PERSONAL_DATA the host gets the
 });
 
 test('No personal data out by accident: the text rule masks addresses, URL-encoded addresses and quoted filter values', () => {
-  assert.equal(maskPersonalText("subject eq 'Hello Bob' and messageid eq '<a@b.io>'"), "subject eq '[redacted]' and messageid eq '[redacted]'");
-  assert.equal(maskPersonalText('GET /users/alice%40contoso.com/messages from bob@fabrikam.com'), 'GET /users/[address]/messages from [address]');
+  assert.equal(
+    maskPersonalText("subject eq 'Hello Bob' and messageid eq '<a@b.io>'"),
+    "subject eq '[redacted]' and messageid eq '[redacted]'",
+  );
+  assert.equal(
+    maskPersonalText('GET /users/alice%40contoso.com/messages from bob@fabrikam.com'),
+    'GET /users/[address]/messages from [address]',
+  );
   assert.equal(maskPersonalText("contains(subject,'it''s done')"), "contains(subject,'[redacted]')");
-  assert.equal(maskPersonalText('Dataverse batch: 503 0x80072322'), 'Dataverse batch: 503 0x80072322', 'ids, codes and counts stay');
+  assert.equal(
+    maskPersonalText('Dataverse batch: 503 0x80072322'),
+    'Dataverse batch: 503 0x80072322',
+    'ids, codes and counts stay',
+  );
 });
 
 test('No personal data out by accident: a refused Dataverse lookup keeps status and code, never the echoed filter values', async () => {
-  const body = { error: { code: '0x80060888', message: "Syntax error in 'messageid eq ''<e1@contoso.com>''' near 'Quarterly plan for Bob'" } };
+  const body = {
+    error: {
+      code: '0x80060888',
+      message: "Syntax error in 'messageid eq ''<e1@contoso.com>''' near 'Quarterly plan for Bob'",
+    },
+  };
   const api: WebApi = {
     apiRoot: 'https://org.example/api/data/v9.2',
     get: async () => ({}),
     getAll: async () => [],
     batch: async (items) => items.map(() => ({ ok: false, parts: [{ status: 400, headers: {}, body }] })),
   };
-  const e = await thrown(() => lookupPage(api, { messageIds: ['<e1@contoso.com>'], trackingTokens: [], addresses: ['bob@fabrikam.com'] }));
+  const e = await thrown(() =>
+    lookupPage(api, { messageIds: ['<e1@contoso.com>'], trackingTokens: [], addresses: ['bob@fabrikam.com'] }),
+  );
   assert.equal(e.message, 'Dataverse lookup failed: 400 0x80060888');
 });

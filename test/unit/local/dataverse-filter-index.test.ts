@@ -20,7 +20,8 @@ function db(): Db {
       // Mixed case and unbracketed forms, a few rows sharing one Message-ID, some without one.
       messageid: i % 11 === 0 ? null : i % 7 === 0 ? `<Shared@X.test>` : i % 2 ? `<M${i}@X.test>` : `m${i}@x.test`,
       trackingtoken: i % 5 === 0 ? `CRM:${String(1000 + i).padStart(7, '0')}` : null,
-      conversationindex: i % 13 === 0 ? null : `${i % 3 === 0 ? 'AQHZ' : 'aqhy'}${String.fromCharCode(65 + (i % 4))}${i}==`,
+      conversationindex:
+        i % 13 === 0 ? null : `${i % 3 === 0 ? 'AQHZ' : 'aqhy'}${String.fromCharCode(65 + (i % 4))}${i}==`,
       directioncode: i % 2 === 0,
       createdon: `2025-01-0${1 + (i % 9)}T08:00:00Z`,
     })),
@@ -31,7 +32,10 @@ function db(): Db {
       emailaddress3: `p${i}@fabrikam.com`,
     })),
     // An unmodelled set whose `code` column mixes numbers and text, compared by different rules.
-    widgets: Array.from({ length: 12 }, (_, i) => ({ widgetid: `w-${i}`, code: i % 3 === 0 ? i : i % 3 === 1 ? String(i) : `0${i}` })),
+    widgets: Array.from({ length: 12 }, (_, i) => ({
+      widgetid: `w-${i}`,
+      code: i % 3 === 0 ? i : i % 3 === 1 ? String(i) : `0${i}`,
+    })),
   });
   return d;
 }
@@ -52,7 +56,12 @@ const INDEXED: [string, string][] = [
   ['emails', `directioncode eq false and ${inList('messageid', ['<m3@x.test>', '<m5@x.test>', '<m6@x.test>'])}`],
   ['emails', "contains(subject,'1') and messageid eq '<shared@x.test>'"],
   ['emails', `${inList('messageid', ['<m9@x.test>'])} or startswith(conversationindex,'aqhzA')`],
-  ['contacts', ['emailaddress1', 'emailaddress2', 'emailaddress3'].map((c) => inList(c, ['person3@contoso.com', 'PERSON5@contoso.com', 'p7@FABRIKAM.com'])).join(' or ')],
+  [
+    'contacts',
+    ['emailaddress1', 'emailaddress2', 'emailaddress3']
+      .map((c) => inList(c, ['person3@contoso.com', 'PERSON5@contoso.com', 'p7@FABRIKAM.com']))
+      .join(' or '),
+  ],
   ['widgets', "code eq '3'"],
   ['widgets', inList('code', ['6', '07', '4'])],
   ['widgets', "startswith(code,'0')"],
@@ -68,7 +77,13 @@ const SCANNED: [string, string][] = [
 ];
 
 function query(d: Db, set: string, filter: string, extra: Record<string, string> = {}, prefer = '') {
-  return queryCollection(d, set, new URLSearchParams({ $select: d.def(set).key, $filter: filter, ...extra }), parsePrefer(prefer), BASE);
+  return queryCollection(
+    d,
+    set,
+    new URLSearchParams({ $select: d.def(set).key, $filter: filter, ...extra }),
+    parsePrefer(prefer),
+    BASE,
+  );
 }
 
 /** The indexed query against its scanned twin: same body apart from the filter text inside nextLink. */
@@ -76,7 +91,11 @@ function assertSameAsScan(d: Db, set: string, filter: string, extra: Record<stri
   const a = query(d, set, filter, extra, prefer).body;
   const b = query(d, set, `not (not (${filter}))`, extra, prefer).body;
   const next = (x: unknown) => (typeof x === 'string' ? x.replace(/\$filter=[^&]*/, '') : x);
-  assert.deepEqual({ ...a, '@odata.nextLink': next(a['@odata.nextLink']) }, { ...b, '@odata.nextLink': next(b['@odata.nextLink']) }, `${set}: ${filter}`);
+  assert.deepEqual(
+    { ...a, '@odata.nextLink': next(a['@odata.nextLink']) },
+    { ...b, '@odata.nextLink': next(b['@odata.nextLink']) },
+    `${set}: ${filter}`,
+  );
   return (a.value as unknown[]).length;
 }
 
@@ -87,7 +106,8 @@ function assertAllSame(d: Db): void {
 test('eq, In, startswith, and/or: the indexed path narrows, and answers what the scan answers', () => {
   const d = db();
   for (const [set, f] of INDEXED) assert.ok(d.store.index(set).candidates(parseFilter(f)), `indexed: ${f}`);
-  for (const [set, f] of SCANNED) assert.equal(d.store.index(set).candidates(parseFilter(f)), undefined, `scanned: ${f}`);
+  for (const [set, f] of SCANNED)
+    assert.equal(d.store.index(set).candidates(parseFilter(f)), undefined, `scanned: ${f}`);
   assertAllSame(d);
   // Not vacuous: case-different literals find rows, the or reaches all three address columns.
   assert.equal(assertSameAsScan(d, 'emails', "messageid eq '<m3@x.TEST>'"), 1);
@@ -120,13 +140,20 @@ test('rows created, updated, deleted and rolled back after the index was built a
   change(id(9), { messageid: '<m9@x.test>' }); // same value, other case
   d.delete('emails', d.store.get('emails', id(1))!);
   d.delete('emails', d.store.get('emails', id(14))!);
-  d.save('emails', { values: { activityid: id(14), messageid: '<M1@x.test>', conversationindex: 'aqhzZ', directioncode: true }, lookupTypes: {} });
+  d.save('emails', {
+    values: { activityid: id(14), messageid: '<M1@x.test>', conversationindex: 'aqhzZ', directioncode: true },
+    lookupTypes: {},
+  });
   d.save('widgets', { values: { widgetid: 'w-99', code: 3 }, lookupTypes: {} });
-  assert.throws(() => d.store.atomically(() => {
-    change(id(2), { messageid: '<m3@x.test>' });
-    d.delete('emails', d.store.get('emails', id(4))!);
-    throw new Error('roll back');
-  }), /roll back/);
+  assert.throws(
+    () =>
+      d.store.atomically(() => {
+        change(id(2), { messageid: '<m3@x.test>' });
+        d.delete('emails', d.store.get('emails', id(4))!);
+        throw new Error('roll back');
+      }),
+    /roll back/,
+  );
   assertAllSame(d);
   // The re-created row comes last, as in the table; the rolled-back delete is back (at the end too).
   const ids = (f: string) => (query(d, 'emails', f).body.value as { activityid: string }[]).map((r) => r.activityid);
@@ -139,7 +166,10 @@ test('rows created, updated, deleted and rolled back after the index was built a
 
 test('a filter that fails does so whether or not an index could narrow it', () => {
   const d = db();
-  for (const f of ["bogus(messageid) and messageid eq '<none@x.test>'", "In(PropertyName='messageid') or messageid eq 'x'"]) {
+  for (const f of [
+    "bogus(messageid) and messageid eq '<none@x.test>'",
+    "In(PropertyName='messageid') or messageid eq 'x'",
+  ]) {
     assert.equal(d.store.index('emails').candidates(parseFilter(f)), undefined);
     assert.throws(() => query(d, 'emails', f), /not supported|PropertyName/);
   }

@@ -23,11 +23,22 @@ test('LIKE patterns: % any run, _ one character, [set], [^set], and [%] [_] [[] 
 
 test('Dataverse queries that hold at scale: the simulator reads an escaped startswith value literally, through its index too', () => {
   const d = new Db({ now: () => new Date('2025-01-10T10:00:00Z') });
-  d.loadFixture({ emails: [
-    { activityid: '00000000-0000-4000-8000-000000000001', subject: '50% off', conversationindex: 'A_B%C' },
-    { activityid: '00000000-0000-4000-8000-000000000002', subject: '500 off', conversationindex: 'AxBzC' },
-  ] });
-  const ids = (filter: string) => (queryCollection(d, 'emails', new URLSearchParams({ $select: 'activityid', $filter: filter }), parsePrefer(''), 'http://sim/api/data/v9.2').body.value as { activityid: string }[]).map((r) => r.activityid.slice(-1));
+  d.loadFixture({
+    emails: [
+      { activityid: '00000000-0000-4000-8000-000000000001', subject: '50% off', conversationindex: 'A_B%C' },
+      { activityid: '00000000-0000-4000-8000-000000000002', subject: '500 off', conversationindex: 'AxBzC' },
+    ],
+  });
+  const ids = (filter: string) =>
+    (
+      queryCollection(
+        d,
+        'emails',
+        new URLSearchParams({ $select: 'activityid', $filter: filter }),
+        parsePrefer(''),
+        'http://sim/api/data/v9.2',
+      ).body.value as { activityid: string }[]
+    ).map((r) => r.activityid.slice(-1));
   assert.deepEqual(ids("startswith(conversationindex,'A_B')"), ['1', '2'], 'an unescaped _ is a wildcard');
   assert.deepEqual(ids("startswith(conversationindex,'A[_]B[%]')"), ['1']);
   assert.deepEqual(ids("contains(subject,'0[%]')"), ['1']);

@@ -6,18 +6,40 @@ import { deliveryHeaders, isInternalSender } from '../../../local/sim/graph/deli
 import { renderMime } from '../../../local/sim/graph/mime';
 
 const message = {
-  internetMessageId: '<q-100@fabrikam.com>', subject: 'Quote Q-100 \u2013 revised', sentDateTime: '2025-01-09T08:05:00Z', receivedDateTime: '2025-01-09T08:05:12Z',
+  internetMessageId: '<q-100@fabrikam.com>',
+  subject: 'Quote Q-100 \u2013 revised',
+  sentDateTime: '2025-01-09T08:05:00Z',
+  receivedDateTime: '2025-01-09T08:05:12Z',
   from: { emailAddress: { name: 'Bob Kelly', address: 'bob@fabrikam.com' } },
-  toRecipients: [{ emailAddress: { name: 'Alice', address: 'alice@contoso.com' } }], ccRecipients: [], replyTo: [],
-  conversationIndex: 'AdtKU2aAV/lM8F4EWceksbjWasBerQ==', body: { contentType: 'html', content: '<p>hi</p>' },
+  toRecipients: [{ emailAddress: { name: 'Alice', address: 'alice@contoso.com' } }],
+  ccRecipients: [],
+  replyTo: [],
+  conversationIndex: 'AdtKU2aAV/lM8F4EWceksbjWasBerQ==',
+  body: { contentType: 'html', content: '<p>hi</p>' },
 };
 const names = (h: { name: string }[]) => h.map((x) => x.name.toLowerCase());
 
 test('Mail as Exchange stores it: delivery adds no header that promotion reads, unless the sender set it', () => {
   const h = deliveryHeaders(message, { mailbox: 'alice@contoso.com', internal: false });
-  for (const read of ['in-reply-to', 'references', 'auto-submitted', 'precedence', 'x-autoreply', 'x-autorespond', 'reply-to']) assert.ok(!names(h).includes(read), read);
-  const reply = deliveryHeaders(message, { mailbox: 'alice@contoso.com', internal: false, sender: [{ name: 'In-Reply-To', value: '<q-99@contoso.com>' }] });
-  assert.deepEqual(reply.filter((x) => x.name === 'In-Reply-To'), [{ name: 'In-Reply-To', value: '<q-99@contoso.com>' }]);
+  for (const read of [
+    'in-reply-to',
+    'references',
+    'auto-submitted',
+    'precedence',
+    'x-autoreply',
+    'x-autorespond',
+    'reply-to',
+  ])
+    assert.ok(!names(h).includes(read), read);
+  const reply = deliveryHeaders(message, {
+    mailbox: 'alice@contoso.com',
+    internal: false,
+    sender: [{ name: 'In-Reply-To', value: '<q-99@contoso.com>' }],
+  });
+  assert.deepEqual(
+    reply.filter((x) => x.name === 'In-Reply-To'),
+    [{ name: 'In-Reply-To', value: '<q-99@contoso.com>' }],
+  );
 });
 
 test('Mail as Exchange stores it: header values agree with the message; the same message always gets the same headers', () => {
@@ -34,7 +56,12 @@ test('Mail as Exchange stores it: header values agree with the message; the same
 });
 
 test('Mail as Exchange stores it: control characters in a hostile message never break a header line', () => {
-  const hostile = { ...message, subject: 'Hi\r\nBcc: victim@x.io', internetMessageId: '<a\r\nX: y@x.io>', from: { emailAddress: { name: 'Eve\r\nX: 1', address: 'eve@evil.example\r\nBcc: v@x.io' } } };
+  const hostile = {
+    ...message,
+    subject: 'Hi\r\nBcc: victim@x.io',
+    internetMessageId: '<a\r\nX: y@x.io>',
+    from: { emailAddress: { name: 'Eve\r\nX: 1', address: 'eve@evil.example\r\nBcc: v@x.io' } },
+  };
   const h = deliveryHeaders(hostile, { mailbox: 'alice@contoso.com', internal: false });
   for (const x of h) assert.doesNotMatch(x.value, /[\r\n]/, x.name);
   assert.doesNotMatch(renderMime(hostile, h).split('\r\n\r\n')[0]!, /^(Bcc|X):/m);
@@ -44,6 +71,12 @@ test('Mail as Exchange stores it: a sender of another domain is from outside; a 
   const domains = new Set(['contoso.com']);
   assert.equal(isInternalSender(message, domains), false);
   assert.equal(isInternalSender({ from: { emailAddress: { address: 'erin@Contoso.com' } } }, domains), true);
-  assert.equal(isInternalSender({ from: { emailAddress: { address: '/O=EXCHANGELABS/OU=EXCHANGE/CN=RECIPIENTS/CN=LEGACY' } } }, domains), true);
+  assert.equal(
+    isInternalSender(
+      { from: { emailAddress: { address: '/O=EXCHANGELABS/OU=EXCHANGE/CN=RECIPIENTS/CN=LEGACY' } } },
+      domains,
+    ),
+    true,
+  );
   assert.equal(isInternalSender({ from: { emailAddress: { name: 'Scanner' } } }, domains), true);
 });

@@ -14,37 +14,56 @@ function setup() {
   const clock = new ScaledClock(new Date('2025-01-10T10:00:00Z'), 1);
   clock.virtualWaits = true; // `--once`: a wait moves the clock
   const events: LogProps[] = [];
-  const log = { info: () => undefined, warn: (_e: string, p?: LogProps) => void events.push(p ?? {}), error: () => undefined };
+  const log = {
+    info: () => undefined,
+    warn: (_e: string, p?: LogProps) => void events.push(p ?? {}),
+    error: () => undefined,
+  };
   return { clock, events, rideOut: rideOutOn(clock, log) };
 }
 
 test('Backoff instead of instant redelivery: the local loop rides out a Table Storage outage with the backoff, moving the run clock', async () => {
   const { clock, events, rideOut } = setup();
-  const registry = { calls: 0, async list() {
-    if (++this.calls <= 3) throw new TableStoreError('mailbox list: busy', 'throttled', 503, 'ServerBusy');
-    return ['mbx-1'];
-  } };
+  const registry = {
+    calls: 0,
+    async list() {
+      if (++this.calls <= 3) throw new TableStoreError('mailbox list: busy', 'throttled', 503, 'ServerBusy');
+      return ['mbx-1'];
+    },
+  };
   const before = clock.now().getTime();
   assert.deepEqual(await patient('mailboxes', registry, rideOut).list(), ['mbx-1']);
   assert.equal(registry.calls, 4);
   const waited = [1, 2, 3].map((a) => retryDelayMs(a, { kind: 'throttled' }, 'mailboxes.list'));
-  assert.deepEqual(events.map((e) => e.waitMs), waited);
+  assert.deepEqual(
+    events.map((e) => e.waitMs),
+    waited,
+  );
   assert.ok(clock.now().getTime() - before >= waited.reduce((a, b) => a + b), 'the waits moved the clock');
-  assert.deepEqual(events.map((e) => `${e.what} ${e.system}`), Array(3).fill('mailboxes.list tables'));
+  assert.deepEqual(
+    events.map((e) => `${e.what} ${e.system}`),
+    Array(3).fill('mailboxes.list tables'),
+  );
 });
 
 test('Backoff instead of instant redelivery: the local loop gives up like a stage does, and never retries what cannot succeed', async () => {
   const { rideOut } = setup();
   let calls = 0;
-  await assert.rejects(rideOut('schedule', async () => {
-    calls++;
-    throw new TransientError('Dataverse get: 503', 'dataverse', 503);
-  }), TransientError);
+  await assert.rejects(
+    rideOut('schedule', async () => {
+      calls++;
+      throw new TransientError('Dataverse get: 503', 'dataverse', 503);
+    }),
+    TransientError,
+  );
   assert.equal(calls, MAX_RETRY_ATTEMPTS + 1);
   calls = 0;
-  await assert.rejects(rideOut('schedule', async () => {
-    calls++;
-    throw new PermanentError('Dataverse get: 401', 'dataverse', 401);
-  }), PermanentError);
+  await assert.rejects(
+    rideOut('schedule', async () => {
+      calls++;
+      throw new PermanentError('Dataverse get: 401', 'dataverse', 401);
+    }),
+    PermanentError,
+  );
   assert.equal(calls, 1);
 });

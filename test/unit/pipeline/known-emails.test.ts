@@ -6,7 +6,12 @@ import type { ExistingEmail, PageLookup } from '../../../shared/ports';
 import type { IndexedEmail } from '../../../shared/domain/activity';
 
 const dv = (over: Partial<ExistingEmail> = {}): ExistingEmail => ({
-  activityid: 'E1', messageid: '<e1@contoso.onmicrosoft.com>', messageKey: 'e1@contoso.onmicrosoft.com', outgoing: true, trackingtoken: 'CRM:0001001', ...over,
+  activityid: 'E1',
+  messageid: '<e1@contoso.onmicrosoft.com>',
+  messageKey: 'e1@contoso.onmicrosoft.com',
+  outgoing: true,
+  trackingtoken: 'CRM:0001001',
+  ...over,
 });
 function lookup(emails: ExistingEmail[], tokens: ExistingEmail[] = []): PageLookup {
   const by = (list: ExistingEmail[], k: (e: ExistingEmail) => string) => {
@@ -14,7 +19,12 @@ function lookup(emails: ExistingEmail[], tokens: ExistingEmail[] = []): PageLook
     for (const e of list) m.set(k(e), [...(m.get(k(e)) ?? []), e]);
     return m;
   };
-  return { emails: by(emails, (e) => e.messageKey), tokens: by(tokens, (e) => e.trackingtoken!.toUpperCase()), conversations: new Map(), parties: new Map() };
+  return {
+    emails: by(emails, (e) => e.messageKey),
+    tokens: by(tokens, (e) => e.trackingtoken!.toUpperCase()),
+    conversations: new Map(),
+    parties: new Map(),
+  };
 }
 const index = (list: IndexedEmail[]) => new Map(list.map((e) => [e.messageKey, [e]]));
 
@@ -33,16 +43,33 @@ describe('PageKnowledge', () => {
     assert.equal(k.existing('e1@contoso.onmicrosoft.com', true)?.activityid, 'E1');
     assert.equal(k.existing('e1@contoso.onmicrosoft.com', false), undefined);
   });
-  it('Dataverse\'s receiving mailbox wins over the index\'s for the same row', () => {
-    const k = new PageKnowledge(lookup([dv({ receivingMailboxId: 'mbx-sales' })]), index([{ messageKey: 'e1@contoso.onmicrosoft.com', activityid: 'E1', outgoing: true, mailboxId: 'mbx-alice' }]));
+  it("Dataverse's receiving mailbox wins over the index's for the same row", () => {
+    const k = new PageKnowledge(
+      lookup([dv({ receivingMailboxId: 'mbx-sales' })]),
+      index([{ messageKey: 'e1@contoso.onmicrosoft.com', activityid: 'E1', outgoing: true, mailboxId: 'mbx-alice' }]),
+    );
     assert.equal(k.existing('e1@contoso.onmicrosoft.com', true)?.receivingMailboxId, 'mbx-sales');
   });
   it('the index supplies the creating mailbox when Dataverse does not say', () => {
-    const k = new PageKnowledge(lookup([dv()]), index([{ messageKey: 'e1@contoso.onmicrosoft.com', activityid: 'E1', outgoing: true, mailboxId: 'mbx-alice' }]));
+    const k = new PageKnowledge(
+      lookup([dv()]),
+      index([{ messageKey: 'e1@contoso.onmicrosoft.com', activityid: 'E1', outgoing: true, mailboxId: 'mbx-alice' }]),
+    );
     assert.equal(k.existing('e1@contoso.onmicrosoft.com', true)?.receivingMailboxId, 'mbx-alice');
   });
   it('an index-only row (decided, not yet written) is known', () => {
-    const k = new PageKnowledge(lookup([]), index([{ messageKey: 'r0@x.y', activityid: 'R0', outgoing: false, trackingtoken: 'CRM:0001005', mailboxId: 'mbx-alice' }]));
+    const k = new PageKnowledge(
+      lookup([]),
+      index([
+        {
+          messageKey: 'r0@x.y',
+          activityid: 'R0',
+          outgoing: false,
+          trackingtoken: 'CRM:0001005',
+          mailboxId: 'mbx-alice',
+        },
+      ]),
+    );
     assert.equal(k.byMessageKey('r0@x.y')[0]?.activityid, 'R0');
     assert.equal(k.byToken('CRM:0001005')[0]?.activityid, 'R0');
   });
@@ -54,19 +81,35 @@ describe('PageKnowledge', () => {
 });
 
 describe('withoutOwnPage (a page run again after a crash)', () => {
-  const entry = (activityid: string, graphId: string, mailboxId = 'mbx-david'): IndexedEmail => ({ messageKey: `${activityid}@x`, activityid, outgoing: false, mailboxId, graphId, conversationRoot: 'r' });
-  it('drops this mailbox\'s index entries and Dataverse rows for items on the page, and keeps the rest', () => {
+  const entry = (activityid: string, graphId: string, mailboxId = 'mbx-david'): IndexedEmail => ({
+    messageKey: `${activityid}@x`,
+    activityid,
+    outgoing: false,
+    mailboxId,
+    graphId,
+    conversationRoot: 'r',
+  });
+  it("drops this mailbox's index entries and Dataverse rows for items on the page, and keeps the rest", () => {
     const idx = new Map([
       ['own@x', [entry('own', 'g-on-page')]],
       ['earlier@x', [entry('earlier', 'g-earlier-page')]],
       ['other@x', [entry('other', 'g-on-page', 'mbx-alice')]],
     ]);
     const conv = new Map([['r', [entry('own', 'g-on-page'), entry('earlier', 'g-earlier-page')]]]);
-    const lk = lookup([dv({ activityid: 'own', messageKey: 'own@x' }), dv({ activityid: 'sss-row', messageKey: 'sss@x' })]);
+    const lk = lookup([
+      dv({ activityid: 'own', messageKey: 'own@x' }),
+      dv({ activityid: 'sss-row', messageKey: 'sss@x' }),
+    ]);
     const seen = withoutOwnPage(lk, idx, conv, 'mbx-david', new Set(['g-on-page']));
     assert.deepEqual([...seen.index.keys()].sort(), ['earlier@x', 'other@x']);
-    assert.deepEqual(seen.conversations.get('r')?.map((e) => e.activityid), ['earlier']);
-    assert.deepEqual([...seen.lookup.emails.values()].flat().map((e) => e.activityid), ['sss-row']);
+    assert.deepEqual(
+      seen.conversations.get('r')?.map((e) => e.activityid),
+      ['earlier'],
+    );
+    assert.deepEqual(
+      [...seen.lookup.emails.values()].flat().map((e) => e.activityid),
+      ['sss-row'],
+    );
   });
   it('changes nothing on a first attempt', () => {
     const lk = lookup([dv()]);

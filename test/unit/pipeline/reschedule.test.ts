@@ -21,12 +21,22 @@ function setup(port?: QueuePort) {
   const clock = { now: () => new Date(now) };
   const local = createLocalQueues(clock);
   const events: { event: string; props?: LogProps }[] = [];
-  const log = { info: () => undefined, warn: (event: string, props?: LogProps) => void events.push({ event, props }), error: (event: string, props?: LogProps) => void events.push({ event, props }) };
+  const log = {
+    info: () => undefined,
+    warn: (event: string, props?: LogProps) => void events.push({ event, props }),
+    error: (event: string, props?: LogProps) => void events.push({ event, props }),
+  };
   const deps = { queue: port ?? local.port, clock, log } as unknown as PipelineDeps;
   return { deps, local, events, advance: (ms: number) => (now += ms) };
 }
 
-const job: InboundMessage = { body: { kind: 'sync', mailboxId: 'mbx-1', workload: 'email', trigger: 'schedule', slot: '42' }, messageId: 'mbx-1:email:42', sessionId: 'mbx-1', deliveryCount: 1, applicationProperties: { replayOf: 'mbx-1:email:41' } };
+const job: InboundMessage = {
+  body: { kind: 'sync', mailboxId: 'mbx-1', workload: 'email', trigger: 'schedule', slot: '42' },
+  messageId: 'mbx-1:email:42',
+  sessionId: 'mbx-1',
+  deliveryCount: 1,
+  applicationProperties: { replayOf: 'mbx-1:email:41' },
+};
 const fail = (e: unknown) => async () => {
   throw e;
 };
@@ -45,7 +55,12 @@ test('Backoff instead of instant redelivery: a transient Dataverse failure sends
 
 test('Backoff instead of instant redelivery: the retry keeps body, session and properties, with the id <original>:retry:1', async () => {
   const { deps, local, advance } = setup();
-  await withReschedule(QUEUES.syncJobs, job, deps, fail(new TableStoreError('checkpoint get: busy', 'throttled', 503, 'ServerBusy')));
+  await withReschedule(
+    QUEUES.syncJobs,
+    job,
+    deps,
+    fail(new TableStoreError('checkpoint get: busy', 'throttled', 503, 'ServerBusy')),
+  );
   advance(BACKOFF_WAIT);
   const m = local.queues[QUEUES.syncJobs].receive()!;
   assert.equal(m.messageId, 'mbx-1:email:42:retry:1');
@@ -59,19 +74,42 @@ test('Backoff instead of instant redelivery: a double resend of one attempt (a c
   const retry2: InboundMessage = { ...job, messageId: retryMessageId(job.messageId, 2), deliveryCount: 1 };
   await withReschedule(QUEUES.syncJobs, retry2, deps, fail(new TransientError('reset', 'graph')));
   // The same delivery failed again after its lock lapsed: the same attempt is sent a second time.
-  await withReschedule(QUEUES.syncJobs, { ...retry2, deliveryCount: 2 }, deps, fail(new TransientError('reset', 'graph')));
+  await withReschedule(
+    QUEUES.syncJobs,
+    { ...retry2, deliveryCount: 2 },
+    deps,
+    fail(new TransientError('reset', 'graph')),
+  );
   assert.equal(local.queues[QUEUES.syncJobs].stats().scheduled, 1);
 });
 
 test('Backoff instead of instant redelivery: throttling waits for its Retry-After, Table Storage and Service Bus failures back off too', async () => {
   const { deps, local, events } = setup();
-  await withReschedule(QUEUES.activityWrites, { body: { kind: 'write' }, messageId: 'b1', deliveryCount: 1 }, deps, fail(new ThrottledError('429', 'dataverse', 7_000)));
+  await withReschedule(
+    QUEUES.activityWrites,
+    { body: { kind: 'write' }, messageId: 'b1', deliveryCount: 1 },
+    deps,
+    fail(new ThrottledError('429', 'dataverse', 7_000)),
+  );
   const due = local.queues[QUEUES.activityWrites].nextDueAt()!.getTime() - START;
   assert.ok(due >= 7_000 && due <= 8_400, `due in ${due} ms`);
-  await withReschedule(QUEUES.activityWrites, { body: { kind: 'write' }, messageId: 'b2', deliveryCount: 1 }, deps, fail(new TableStoreError('ledger record: reset', 'transient')));
-  await withReschedule(QUEUES.activityWrites, { body: { kind: 'write' }, messageId: 'b3', deliveryCount: 1 }, deps, fail(new QueueSendError('send: lost', true, 'ServiceCommunicationProblem')));
+  await withReschedule(
+    QUEUES.activityWrites,
+    { body: { kind: 'write' }, messageId: 'b2', deliveryCount: 1 },
+    deps,
+    fail(new TableStoreError('ledger record: reset', 'transient')),
+  );
+  await withReschedule(
+    QUEUES.activityWrites,
+    { body: { kind: 'write' }, messageId: 'b3', deliveryCount: 1 },
+    deps,
+    fail(new QueueSendError('send: lost', true, 'ServiceCommunicationProblem')),
+  );
   assert.equal(local.queues[QUEUES.activityWrites].stats().scheduled, 3);
-  assert.deepEqual(events.map((e) => `${e.event} ${e.props!.system}`), ['stage.throttled dataverse', 'stage.retry tables', 'stage.retry servicebus']);
+  assert.deepEqual(
+    events.map((e) => `${e.event} ${e.props!.system}`),
+    ['stage.throttled dataverse', 'stage.retry tables', 'stage.retry servicebus'],
+  );
 });
 
 test('Backoff instead of instant redelivery: after MAX_RETRY_ATTEMPTS scheduled retries the error goes up, to the delivery count and the dead-letter queue', async () => {
@@ -80,21 +118,40 @@ test('Backoff instead of instant redelivery: after MAX_RETRY_ATTEMPTS scheduled 
   const e = new TransientError('Dataverse batch: 503', 'dataverse', 503);
   await assert.rejects(withReschedule(QUEUES.syncJobs, last, deps, fail(e)), (x) => x === e);
   assert.equal(local.queues[QUEUES.syncJobs].stats().scheduled, 0);
-  assert.deepEqual(events.map((x) => x.event), ['stage.retries-exhausted']);
+  assert.deepEqual(
+    events.map((x) => x.event),
+    ['stage.retries-exhausted'],
+  );
   // One attempt earlier it is still scheduled.
-  await withReschedule(QUEUES.syncJobs, { ...job, messageId: retryMessageId(job.messageId, MAX_RETRY_ATTEMPTS - 1) }, deps, fail(e));
+  await withReschedule(
+    QUEUES.syncJobs,
+    { ...job, messageId: retryMessageId(job.messageId, MAX_RETRY_ATTEMPTS - 1) },
+    deps,
+    fail(e),
+  );
   assert.equal(local.queues[QUEUES.syncJobs].stats().scheduled, 1);
 });
 
 test('Backoff instead of instant redelivery: if the retry cannot be sent, the error goes up and the message is abandoned, not lost', async () => {
-  const down: QueuePort = { send: async () => { throw new QueueSendError('send to sync-jobs: namespace unreachable', true, 'ServiceCommunicationProblem'); } };
+  const down: QueuePort = {
+    send: async () => {
+      throw new QueueSendError('send to sync-jobs: namespace unreachable', true, 'ServiceCommunicationProblem');
+    },
+  };
   const { deps } = setup(down);
-  await assert.rejects(withReschedule(QUEUES.syncJobs, job, deps, fail(new TransientError('503', 'dataverse', 503))), QueueSendError);
+  await assert.rejects(
+    withReschedule(QUEUES.syncJobs, job, deps, fail(new TransientError('503', 'dataverse', 503))),
+    QueueSendError,
+  );
 });
 
 test('Backoff instead of instant redelivery: permanent failures, poison bodies and bugs are not rescheduled', async () => {
   const { deps, local } = setup();
-  for (const e of [new PermanentError('403', 'graph', 403), new PoisonMessageError('not a job'), new TypeError('x is undefined')]) {
+  for (const e of [
+    new PermanentError('403', 'graph', 403),
+    new PoisonMessageError('not a job'),
+    new TypeError('x is undefined'),
+  ]) {
     await assert.rejects(withReschedule(QUEUES.syncJobs, job, deps, fail(e)), (x) => x === e);
   }
   assert.equal(local.queues[QUEUES.syncJobs].stats().scheduled, 0);

@@ -9,17 +9,33 @@ const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
 
 function decision(i: number, over: Partial<Decision> = {}): Decision {
   return {
-    mailboxId: 'mbx-alice', mailbox: 'alice@contoso.com', workload: 'email', folder: 'inbox', internetMessageId: `<m${i}@x.y>`,
-    messageKey: `m${i}@x.y`, graphId: `g${i}`, outcome: 'skipped', reason: 'NoCorrelationMatch', correlationMethod: 'None',
-    decidedAt: '2025-01-10T10:00:00.000Z', ...over,
+    mailboxId: 'mbx-alice',
+    mailbox: 'alice@contoso.com',
+    workload: 'email',
+    folder: 'inbox',
+    internetMessageId: `<m${i}@x.y>`,
+    messageKey: `m${i}@x.y`,
+    graphId: `g${i}`,
+    outcome: 'skipped',
+    reason: 'NoCorrelationMatch',
+    correlationMethod: 'None',
+    decidedAt: '2025-01-10T10:00:00.000Z',
+    ...over,
   };
 }
 function promoted(i: number, description: string, subject = 'Hello'): WriteEntry {
   return {
     decision: decision(i, { outcome: 'promoted', reason: 'AcceptAll', activityid: `act-${i}` }),
     activity: {
-      activityid: `act-${i}`, subject, description, directioncode: false, statuscode: 4, messageid: `<m${i}@x.y>`,
-      actualend: '2025-01-10T09:00:00.000Z', receivingMailboxId: 'mbx-alice', parties: [{ mask: 1, addressused: 'bob@fabrikam.com' }],
+      activityid: `act-${i}`,
+      subject,
+      description,
+      directioncode: false,
+      statuscode: 4,
+      messageid: `<m${i}@x.y>`,
+      actualend: '2025-01-10T09:00:00.000Z',
+      receivingMailboxId: 'mbx-alice',
+      parties: [{ mask: 1, addressused: 'bob@fabrikam.com' }],
     },
   };
 }
@@ -36,7 +52,10 @@ describe('packWriteBatches: size limit', () => {
     const entries = Array.from({ length: 700 }, (_, i) => ({ decision: decision(i) }));
     const batches = packWriteBatches('mbx-alice', entries, 32 * 1024);
     assert.ok(batches.length > 1);
-    assert.deepEqual(batches.flatMap((b) => b.entries.map((e) => e.decision.graphId)), entries.map((e) => e.decision.graphId));
+    assert.deepEqual(
+      batches.flatMap((b) => b.entries.map((e) => e.decision.graphId)),
+      entries.map((e) => e.decision.graphId),
+    );
   });
   it('an empty page gives no batch', () => {
     assert.deepEqual(packWriteBatches('mbx-alice', [], 64 * 1024), []);
@@ -64,7 +83,11 @@ describe('packWriteBatches: body truncation', () => {
     assert.deepEqual(e, entry);
   });
   it('an entry too large even with an empty body does not throw and goes alone', () => {
-    const batches = packWriteBatches('mbx-alice', [{ decision: decision(0) }, promoted(1, 'b'.repeat(50), 's'.repeat(5000)), { decision: decision(2) }], 2048);
+    const batches = packWriteBatches(
+      'mbx-alice',
+      [{ decision: decision(0) }, promoted(1, 'b'.repeat(50), 's'.repeat(5000)), { decision: decision(2) }],
+      2048,
+    );
     const alone = batches.find((b) => b.entries.some((e) => e.activity));
     assert.equal(alone?.entries.length, 1);
     assert.equal(alone?.entries[0]!.activity!.description, '');
@@ -74,12 +97,18 @@ describe('packWriteBatches: body truncation', () => {
 describe('packWriteBatches: batch ids', () => {
   const page = () => [promoted(1, 'x'), { decision: decision(2) }];
   it('the same page gives the same batch ids (a replay is dropped by duplicate detection)', () => {
-    assert.deepEqual(packWriteBatches('mbx-alice', page(), 64 * 1024).map((b) => b.batchId), packWriteBatches('mbx-alice', page(), 64 * 1024).map((b) => b.batchId));
+    assert.deepEqual(
+      packWriteBatches('mbx-alice', page(), 64 * 1024).map((b) => b.batchId),
+      packWriteBatches('mbx-alice', page(), 64 * 1024).map((b) => b.batchId),
+    );
   });
   it('a different decision for the same item gives a different batch id', () => {
     const changed = page();
     changed[1] = { decision: decision(2, { reason: 'NoRecipientMatch' }) };
-    assert.notEqual(packWriteBatches('mbx-alice', changed, 64 * 1024)[0]!.batchId, packWriteBatches('mbx-alice', page(), 64 * 1024)[0]!.batchId);
+    assert.notEqual(
+      packWriteBatches('mbx-alice', changed, 64 * 1024)[0]!.batchId,
+      packWriteBatches('mbx-alice', page(), 64 * 1024)[0]!.batchId,
+    );
   });
   it('another mailbox gives another batch id, and the batch carries mailbox and workload', () => {
     const a = packWriteBatches('mbx-alice', page(), 64 * 1024)[0]!;

@@ -4,11 +4,28 @@ import { test, before, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { InvocationContext } from '@azure/functions';
 import {
-  DIAGNOSTIC_ID, extractTraceContext, exportersFor, initTelemetry, injectTraceContext, mailboxHash, parseAuthenticationString,
-  scrubText, setPersonalDataAllowed, traceStage, tracedCheckpoints, tracedDataverse, tracedGraph, tracedLedger, tracedQueue,
+  DIAGNOSTIC_ID,
+  extractTraceContext,
+  exportersFor,
+  initTelemetry,
+  injectTraceContext,
+  mailboxHash,
+  parseAuthenticationString,
+  scrubText,
+  setPersonalDataAllowed,
+  traceStage,
+  tracedCheckpoints,
+  tracedDataverse,
+  tracedGraph,
+  tracedLedger,
+  tracedQueue,
 } from '../../../shared/telemetry';
 import { ThrottledError } from '../../../shared/domain/errors';
 import { PoisonMessageError } from '../../../shared/pipeline/deps';
@@ -21,7 +38,13 @@ const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULAT
 const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
 
 before(() => {
-  initTelemetry({ mode: 'local', env: {}, allowPersonal: false, spanProcessors: [new SimpleSpanProcessor(spans)], metricReaders: [reader] });
+  initTelemetry({
+    mode: 'local',
+    env: {},
+    allowPersonal: false,
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+    metricReaders: [reader],
+  });
 });
 beforeEach(() => {
   spans.reset();
@@ -32,7 +55,9 @@ async function sumOf(name: string, filter: (a: Record<string, unknown>) => boole
   await reader.forceFlush();
   const last = metricExporter.getMetrics().at(-1);
   const m = last?.scopeMetrics.flatMap((s) => s.metrics).find((x) => x.descriptor.name === name);
-  return (m?.dataPoints ?? []).filter((p) => filter(p.attributes)).reduce((n, p) => n + (typeof p.value === 'number' ? p.value : (p.value as { count: number }).count), 0);
+  return (m?.dataPoints ?? [])
+    .filter((p) => filter(p.attributes))
+    .reduce((n, p) => n + (typeof p.value === 'number' ? p.value : (p.value as { count: number }).count), 0);
 }
 
 test('inject writes traceparent and Diagnostic-Id (same value), keeps other properties; extract reads either', () => {
@@ -43,7 +68,11 @@ test('inject writes traceparent and Diagnostic-Id (same value), keeps other prop
   assert.match(String(props.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   assert.equal(props[DIAGNOSTIC_ID], props.traceparent);
   assert.equal(extractTraceContext(props)?.spanId, span.spanContext().spanId);
-  assert.equal(extractTraceContext({ [DIAGNOSTIC_ID]: props.traceparent })?.traceId, span.spanContext().traceId, 'Diagnostic-Id alone, as the Azure SDK writes it');
+  assert.equal(
+    extractTraceContext({ [DIAGNOSTIC_ID]: props.traceparent })?.traceId,
+    span.spanContext().traceId,
+    'Diagnostic-Id alone, as the Azure SDK writes it',
+  );
   assert.equal(extractTraceContext({ traceparent: 'garbage' }), undefined);
   assert.equal(injectTraceContext(undefined, context.active()), undefined, 'no span, nothing added');
 });
@@ -61,7 +90,11 @@ test('a stage span is a child of the message context; under the Functions host, 
 
   const hostSame = `00-${producer.spanContext().traceId}-${'a'.repeat(16)}-01`;
   await traceStage({ stage: 'sync', message: msg, host: { traceParent: hostSame } }, async () => undefined);
-  assert.equal(spans.getFinishedSpans().at(-1)!.parentSpanContext?.spanId, 'a'.repeat(16), 'nested under the host request');
+  assert.equal(
+    spans.getFinishedSpans().at(-1)!.parentSpanContext?.spanId,
+    'a'.repeat(16),
+    'nested under the host request',
+  );
 
   const hostOther = `00-${'b'.repeat(32)}-${'c'.repeat(16)}-01`;
   await traceStage({ stage: 'sync', message: msg, host: { traceParent: hostOther } }, async () => undefined);
@@ -71,7 +104,12 @@ test('a stage span is a child of the message context; under the Functions host, 
 });
 
 test('stage outcome: rescheduled when a port was throttled, poison and error with the error class', async () => {
-  const graph = tracedGraph({ messagesDelta: async () => { throw new ThrottledError('429', 'graph', 3000); }, getMessage: async () => ({}) } as unknown as GraphPort);
+  const graph = tracedGraph({
+    messagesDelta: async () => {
+      throw new ThrottledError('429', 'graph', 3000);
+    },
+    getMessage: async () => ({}),
+  } as unknown as GraphPort);
   await traceStage({ stage: 'sync' }, async () => {
     await graph.messagesDelta('x', 'inbox', undefined).catch(() => undefined); // withReschedule's place
   });
@@ -79,9 +117,17 @@ test('stage outcome: rescheduled when a port was throttled, poison and error wit
   assert.equal(spans.getFinishedSpans().at(-1)!.attributes['exsync.throttled_by'], 'graph');
   assert.equal(await sumOf('dependency.throttled', (a) => a.system === 'graph'), 1);
 
-  await assert.rejects(traceStage({ stage: 'write' }, async () => { throw new PoisonMessageError('bad body'); }));
+  await assert.rejects(
+    traceStage({ stage: 'write' }, async () => {
+      throw new PoisonMessageError('bad body');
+    }),
+  );
   assert.equal(spans.getFinishedSpans().at(-1)!.attributes['exsync.outcome'], 'poison');
-  await assert.rejects(traceStage({ stage: 'write' }, async () => { throw new TypeError('failed for bob@fabrikam.com'); }));
+  await assert.rejects(
+    traceStage({ stage: 'write' }, async () => {
+      throw new TypeError('failed for bob@fabrikam.com');
+    }),
+  );
   const failed = spans.getFinishedSpans().at(-1)!;
   assert.equal(failed.attributes['error.type'], 'TypeError');
   assert.equal(failed.status.message, 'failed for [address]');
@@ -90,7 +136,12 @@ test('stage outcome: rescheduled when a port was throttled, poison and error wit
 test('queue decorator: a producer span whose context rides in every message', async () => {
   const sent: OutgoingMessage[] = [];
   const q = tracedQueue({ send: async (_q, m) => void sent.push(...m) });
-  await traceStage({ stage: 'schedule' }, () => q.send('sync-jobs', [{ body: 1, messageId: 'a', sessionId: 's' }, { body: 2, messageId: 'b', sessionId: 's', applicationProperties: { k: 1 } }]));
+  await traceStage({ stage: 'schedule' }, () =>
+    q.send('sync-jobs', [
+      { body: 1, messageId: 'a', sessionId: 's' },
+      { body: 2, messageId: 'b', sessionId: 's', applicationProperties: { k: 1 } },
+    ]),
+  );
   const send = spans.getFinishedSpans().find((s) => s.name === 'send sync-jobs')!;
   for (const m of sent) assert.equal(extractTraceContext(m.applicationProperties)?.spanId, send.spanContext().spanId);
   assert.equal(sent[1]!.applicationProperties!.k, 1);
@@ -98,29 +149,61 @@ test('queue decorator: a producer span whose context rides in every message', as
 
 test('ledger decorator: one promotion.decided increment and event per decision', async () => {
   const events: [string, LogProps | undefined][] = [];
-  const log = { info: (e: string, p?: LogProps) => void events.push([e, p]), warn: () => undefined, error: () => undefined };
+  const log = {
+    info: (e: string, p?: LogProps) => void events.push([e, p]),
+    warn: () => undefined,
+    error: () => undefined,
+  };
   const inner = { record: async () => undefined, all: async () => [] } as unknown as Ledger;
-  const d = (outcome: Decision['outcome'], reason: string) => ({ mailboxId: 'm', mailbox: 'alice@contoso.com', folder: 'inbox', outcome, reason, correlationMethod: 'None' }) as unknown as Decision;
+  const d = (outcome: Decision['outcome'], reason: string) =>
+    ({
+      mailboxId: 'm',
+      mailbox: 'alice@contoso.com',
+      folder: 'inbox',
+      outcome,
+      reason,
+      correlationMethod: 'None',
+    }) as unknown as Decision;
   const before = await sumOf('promotion.decided');
-  await tracedLedger(inner, log).record([d('promoted', 'AcceptAll'), d('skipped', 'NoCorrelationMatch'), d('skipped', 'NoCorrelationMatch')]);
+  await tracedLedger(inner, log).record([
+    d('promoted', 'AcceptAll'),
+    d('skipped', 'NoCorrelationMatch'),
+    d('skipped', 'NoCorrelationMatch'),
+  ]);
   assert.equal((await sumOf('promotion.decided')) - before, 3);
   assert.equal(await sumOf('promotion.decided', (a) => a.reason === 'NoCorrelationMatch'), 2);
   assert.equal(events.filter(([e]) => e === 'promotion.decided').length, 3);
-  assert.ok(events.every(([, p]) => !JSON.stringify(p).includes('@')), 'the mailbox address is not in the event');
+  assert.ok(
+    events.every(([, p]) => !JSON.stringify(p).includes('@')),
+    'the mailbox address is not in the event',
+  );
   assert.equal(typeof (tracedLedger(inner, log) as { all?: unknown }).all, 'function', 'other methods pass through');
 });
 
 test('dataverse decorator: pipeline.latency per created email, a throttle per $batch with 429 rows', async () => {
   const now = new Date('2025-01-10T10:00:00Z');
-  const a = (id: string, receivedMinutesAgo: number) => ({ activityid: id, directioncode: false, actualend: new Date(now.getTime() - receivedMinutesAgo * 60_000).toISOString() }) as EmailActivity;
+  const a = (id: string, receivedMinutesAgo: number) =>
+    ({
+      activityid: id,
+      directioncode: false,
+      actualend: new Date(now.getTime() - receivedMinutesAgo * 60_000).toISOString(),
+    }) as EmailActivity;
   const inner = {
-    createEmails: async () => [{ activityid: '1', status: 'created' }, { activityid: '2', status: 'exists' }, { activityid: '3', status: 'retry', error: '429 0x80072322 too many' }],
+    createEmails: async () => [
+      { activityid: '1', status: 'created' },
+      { activityid: '2', status: 'exists' },
+      { activityid: '3', status: 'retry', error: '429 0x80072322 too many' },
+    ],
   } as unknown as DataversePort;
   const dv = tracedDataverse(inner, { now: () => now });
   const throttledBefore = await sumOf('dependency.throttled', (x) => x.system === 'dataverse');
   await dv.createEmails([a('1', 2), a('2', 5), a('3', 1)]);
   await reader.forceFlush();
-  const m = metricExporter.getMetrics().at(-1)!.scopeMetrics.flatMap((s) => s.metrics).find((x) => x.descriptor.name === 'pipeline.latency')!;
+  const m = metricExporter
+    .getMetrics()
+    .at(-1)!
+    .scopeMetrics.flatMap((s) => s.metrics)
+    .find((x) => x.descriptor.name === 'pipeline.latency')!;
   const v = m.dataPoints[0]!.value as { count: number; sum: number };
   assert.equal(v.count, 1);
   assert.equal(v.sum, 120_000);
@@ -130,7 +213,11 @@ test('dataverse decorator: pipeline.latency per created email, a throttle per $b
 
 test('checkpoint decorator: lag is the time the checkpoint had not moved', async () => {
   const store = new Map<string, Checkpoint>();
-  const inner = { get: async () => store.get('k'), save: async (c: Checkpoint) => (store.set('k', c), c), list: async () => [] };
+  const inner = {
+    get: async () => store.get('k'),
+    save: async (c: Checkpoint) => (store.set('k', c), c),
+    list: async () => [],
+  };
   store.set('k', { mailboxId: 'm', folder: 'inbox', rounds: 1, updatedAt: '2025-01-10T10:00:00.000Z' });
   const cps = tracedCheckpoints(inner);
   const before = await sumOf('checkpoint.lag');
@@ -140,15 +227,23 @@ test('checkpoint decorator: lag is the time the checkpoint had not moved', async
 });
 
 test('addresses are masked in telemetry text, plain or URL-encoded, unless LOG_PERSONAL_DATA allows them', async () => {
-  assert.equal(scrubText('GET /v1.0/users/alice%40contoso.com/mailFolders', false), 'GET /v1.0/users/[address]/mailFolders');
+  assert.equal(
+    scrubText('GET /v1.0/users/alice%40contoso.com/mailFolders', false),
+    'GET /v1.0/users/[address]/mailFolders',
+  );
   assert.equal(scrubText('from bob@fabrikam.com', false), 'from [address]');
   assert.equal(scrubText('from bob@fabrikam.com', true), 'from bob@fabrikam.com');
   // Spans made by instrumentations (URLs in attributes) pass the redacting processor too.
-  const s = trace.getTracer('http').startSpan('GET', { attributes: { 'url.full': 'https://graph/v1.0/users/alice@contoso.com/messages' } });
+  const s = trace
+    .getTracer('http')
+    .startSpan('GET', { attributes: { 'url.full': 'https://graph/v1.0/users/alice@contoso.com/messages' } });
   s.end();
   assert.equal(spans.getFinishedSpans().at(-1)!.attributes['url.full'], 'https://graph/v1.0/users/[address]/messages');
   setPersonalDataAllowed(true);
-  trace.getTracer('http').startSpan('GET', { attributes: { 'url.full': 'alice@contoso.com' } }).end();
+  trace
+    .getTracer('http')
+    .startSpan('GET', { attributes: { 'url.full': 'alice@contoso.com' } })
+    .end();
   assert.equal(spans.getFinishedSpans().at(-1)!.attributes['url.full'], 'alice@contoso.com');
 });
 
@@ -156,11 +251,19 @@ test('Functions glue: trigger metadata applicationProperties reach the handler, 
   const producer = trace.getTracer('t').startSpan('send');
   const props = injectTraceContext({}, trace.setSpan(context.active(), producer))!;
   producer.end();
-  const ctx = new InvocationContext({ invocationId: 'i', functionName: 'write', logHandler: () => undefined, triggerMetadata: { messageId: 'm1', deliveryCount: 2, applicationProperties: props } });
+  const ctx = new InvocationContext({
+    invocationId: 'i',
+    functionName: 'write',
+    logHandler: () => undefined,
+    triggerMetadata: { messageId: 'm1', deliveryCount: 2, applicationProperties: props },
+  });
   const msg = inbound({ mailboxId: 'mbx' }, ctx);
   assert.equal(msg.applicationProperties?.traceparent, props.traceparent);
   let inside: string | undefined;
-  await runHandler(ctx, async () => void (inside = trace.getActiveSpan()?.spanContext().traceId), { name: 'write', message: msg });
+  await runHandler(ctx, async () => void (inside = trace.getActiveSpan()?.spanContext().traceId), {
+    name: 'write',
+    message: msg,
+  });
   assert.equal(inside, producer.spanContext().traceId);
   const w = spans.getFinishedSpans().find((s) => s.name === 'write')!;
   assert.equal(w.parentSpanContext?.spanId, producer.spanContext().spanId);
@@ -171,7 +274,10 @@ test('settings: authentication string and exporter selection use the standard na
   assert.deepEqual(parseAuthenticationString('ClientId=abc;Authorization=AAD'), { aad: true, clientId: 'abc' });
   assert.deepEqual(parseAuthenticationString(undefined), { aad: false });
   assert.deepEqual(exportersFor('TRACES', {}, ['file']), ['file']);
-  assert.deepEqual(exportersFor('TRACES', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, ['file']), ['file', 'otlp']);
+  assert.deepEqual(exportersFor('TRACES', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, ['file']), [
+    'file',
+    'otlp',
+  ]);
   assert.deepEqual(exportersFor('METRICS', { OTEL_METRICS_EXPORTER: 'none' }, ['file']), []);
   assert.deepEqual(exportersFor('LOGS', { OTEL_LOGS_EXPORTER: 'console,otlp' }, []), ['console', 'otlp']);
 });

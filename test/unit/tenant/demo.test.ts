@@ -12,7 +12,8 @@ function messages(t: TenantFixture): Array<{ address: string; folder: string; m:
   for (const [address, box] of Object.entries(t.exchange))
     for (const f of box.mailFolders) {
       for (const m of f.messages ?? []) out.push({ address, folder: f.wellKnownName ?? f.displayName, m });
-      for (const c of f.childFolders ?? []) for (const m of c.messages ?? []) out.push({ address, folder: c.displayName, m });
+      for (const c of f.childFolders ?? [])
+        for (const m of c.messages ?? []) out.push({ address, folder: c.displayName, m });
     }
   return out;
 }
@@ -33,23 +34,41 @@ test('the demo tenant is deterministic; another seed gives other mail', () => {
 test('default: Alice, David, Erin (filters 1, 0, 2) and queue Sales (0), approved and enabled', () => {
   const dv = demo.dataverse;
   assert.equal(demo.now, DEMO_NOW);
-  assert.deepEqual(dv.systemusers!.map((u) => u.internalemailaddress), ['alice@contoso.com', 'david@contoso.com', 'erin@contoso.com']);
-  assert.deepEqual(dv.usersettingscollection!.map((s) => s.incomingemailfilteringmethod), [1, 0, 2]);
-  assert.deepEqual(dv.queues!.map((q) => [q.emailaddress, q.incomingemailfilteringmethod]), [['sales@contoso.com', 0]]);
+  assert.deepEqual(
+    dv.systemusers!.map((u) => u.internalemailaddress),
+    ['alice@contoso.com', 'david@contoso.com', 'erin@contoso.com'],
+  );
+  assert.deepEqual(
+    dv.usersettingscollection!.map((s) => s.incomingemailfilteringmethod),
+    [1, 0, 2],
+  );
+  assert.deepEqual(
+    dv.queues!.map((q) => [q.emailaddress, q.incomingemailfilteringmethod]),
+    [['sales@contoso.com', 0]],
+  );
   for (const m of dv.mailboxes!) {
     assert.equal(m.emailrouteraccessapproval, 1);
     assert.equal(m.enabledforincomingemail, true);
     assert.equal(m.incomingemaildeliverymethod, 2);
     assert.equal(m.processemailreceivedafter, DEMO_PROCESS_AFTER);
   }
-  assert.deepEqual(Object.keys(demo.exchange), dv.mailboxes!.map((m) => m.emailaddress));
-  assert.match(dv.organizations![0]!.orgdborgsettings as string, /<AutoTrackSentFolderItems>true<\/AutoTrackSentFolderItems>/);
+  assert.deepEqual(
+    Object.keys(demo.exchange),
+    dv.mailboxes!.map((m) => m.emailaddress),
+  );
+  assert.match(
+    dv.organizations![0]!.orgdborgsettings as string,
+    /<AutoTrackSentFolderItems>true<\/AutoTrackSentFolderItems>/,
+  );
 });
 
 test('Dataverse holds customers, opportunities and emails sent from D365 with tokens', () => {
   const dv = demo.dataverse;
-  assert.ok(dv.contacts!.length >= 24 && dv.accounts!.length >= 8 && dv.leads!.length >= 8 && dv.opportunities!.length >= 8);
-  for (const set of ['contacts', 'accounts', 'leads']) for (const r of dv[set]!) assert.equal(typeof r.emailaddress1, 'string');
+  assert.ok(
+    dv.contacts!.length >= 24 && dv.accounts!.length >= 8 && dv.leads!.length >= 8 && dv.opportunities!.length >= 8,
+  );
+  for (const set of ['contacts', 'accounts', 'leads'])
+    for (const r of dv[set]!) assert.equal(typeof r.emailaddress1, 'string');
   const opps = new Set(dv.opportunities!.map((o) => o.opportunityid));
   assert.ok(dv.emails!.length >= 3);
   for (const e of dv.emails!) {
@@ -98,16 +117,29 @@ test('replies point at earlier mail: E1 in Dataverse and other demo messages', (
   }
   assert.ok(toDataverse >= 3, `replies to Dataverse email ${toDataverse}`);
   assert.ok(toDemo >= 20, `replies to demo mail ${toDemo}`);
-  assert.ok(all.some(({ m }) => m.internetMessageId === '<e1@contoso.onmicrosoft.com>'), "E1 is in Alice's Sent Items too");
+  assert.ok(
+    all.some(({ m }) => m.internetMessageId === '<e1@contoso.onmicrosoft.com>'),
+    "E1 is in Alice's Sent Items too",
+  );
 });
 
-test('internal mail: the same Message-ID in the sender\'s Sent Items and the recipient\'s Inbox', () => {
+test("internal mail: the same Message-ID in the sender's Sent Items and the recipient's Inbox", () => {
   const users = new Set(demo.dataverse.systemusers!.map((u) => u.internalemailaddress as string));
-  const sent = messages(demo).filter((x) => x.folder === 'sentitems' && (x.m.toRecipients as Array<{ emailAddress: { address: string } }>)
-    .every((r) => users.has(r.emailAddress.address)));
+  const sent = messages(demo).filter(
+    (x) =>
+      x.folder === 'sentitems' &&
+      (x.m.toRecipients as Array<{ emailAddress: { address: string } }>).every((r) =>
+        users.has(r.emailAddress.address),
+      ),
+  );
   assert.ok(sent.length > 0);
   const inboxes = new Map<string, string[]>();
-  for (const x of messages(demo)) if (x.folder === 'inbox') inboxes.set(x.m.internetMessageId as string, [...(inboxes.get(x.m.internetMessageId as string) ?? []), x.address]);
+  for (const x of messages(demo))
+    if (x.folder === 'inbox')
+      inboxes.set(x.m.internetMessageId as string, [
+        ...(inboxes.get(x.m.internetMessageId as string) ?? []),
+        x.address,
+      ]);
   for (const { m } of sent) {
     const to = (m.toRecipients as Array<{ emailAddress: { address: string } }>)[0]!.emailAddress.address;
     assert.ok(inboxes.get(m.internetMessageId as string)?.includes(to), `${m.internetMessageId} reached ${to}`);

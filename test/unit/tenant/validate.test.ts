@@ -25,15 +25,36 @@ test('a valid fixture passes and is returned as is', () => {
 test('the top level must be an object with dataverse and exchange', () => {
   assert.deepEqual(problems([]), ['(root): expected a tenant object, got an array']);
   const p = problems({ now: 'yesterday', dataVerse: {} });
-  assert.ok(p.includes('now: expected an ISO 8601 date and time with its zone (e.g. 2025-01-10T10:00:00Z), got "yesterday"'), p.join('\n'));
-  assert.ok(p.includes('dataVerse: expected a top-level key of now, dataverse, exchange, timeline, got "dataVerse" (did you mean dataverse?)'), p.join('\n'));
-  assert.ok(p.some((x) => x.startsWith('dataverse: expected an object of entity sets') && x.endsWith('got nothing (the key is missing)')));
-  assert.ok(p.some((x) => x.startsWith('exchange: expected an object keyed by mailbox address') && x.endsWith('got nothing (the key is missing)')));
+  assert.ok(
+    p.includes('now: expected an ISO 8601 date and time with its zone (e.g. 2025-01-10T10:00:00Z), got "yesterday"'),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.includes(
+      'dataVerse: expected a top-level key of now, dataverse, exchange, timeline, got "dataVerse" (did you mean dataverse?)',
+    ),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some(
+      (x) =>
+        x.startsWith('dataverse: expected an object of entity sets') && x.endsWith('got nothing (the key is missing)'),
+    ),
+  );
+  assert.ok(
+    p.some(
+      (x) =>
+        x.startsWith('exchange: expected an object keyed by mailbox address') &&
+        x.endsWith('got nothing (the key is missing)'),
+    ),
+  );
 });
 
 test('a date and time without a zone is refused (it would be read as local time)', () => {
   const raw = { ...f(), now: '2025-01-10T10:00:00' };
-  assert.deepEqual(problems(raw), ['now: expected an ISO 8601 date and time with its zone (e.g. 2025-01-10T10:00:00Z), got "2025-01-10T10:00:00"']);
+  assert.deepEqual(problems(raw), [
+    'now: expected an ISO 8601 date and time with its zone (e.g. 2025-01-10T10:00:00Z), got "2025-01-10T10:00:00"',
+  ]);
 });
 
 test('several problems are reported at once, each with its JSON path', () => {
@@ -61,8 +82,16 @@ test('dataverse: sets hold objects, keys are unique GUIDs, lookups are GUIDs', (
   raw.dataverse.opportunities![0]!._parentaccountid_value = 'Fabrikam';
   const p = problems(raw);
   assert.ok(p.includes('dataverse.widgets[0]: expected an object, got number 1'), p.join('\n'));
-  assert.ok(p.includes('dataverse.contacts[1].contactid: expected a key no other row has, got the key of dataverse.contacts[0]'), p.join('\n'));
-  assert.ok(p.includes('dataverse.opportunities[0]._parentaccountid_value: expected a GUID, got "Fabrikam"'), p.join('\n'));
+  assert.ok(
+    p.includes(
+      'dataverse.contacts[1].contactid: expected a key no other row has, got the key of dataverse.contacts[0]',
+    ),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.includes('dataverse.opportunities[0]._parentaccountid_value: expected a GUID, got "Fabrikam"'),
+    p.join('\n'),
+  );
   assert.equal(p.length, 3, p.join('\n'));
 });
 
@@ -76,7 +105,12 @@ test('mailboxes: owner must exist with the stated type, one mailbox per owner, e
   const raw = f();
   const mb = raw.dataverse.mailboxes!;
   mb[0]!['regardingobjectid@odata.type'] = 'queue';
-  mb.push({ ...mb[1]!, mailboxid: '00000000-0000-4000-8000-0000000000b9', emailaddress: 'sales2@contoso.com', incomingemaildeliverymethod: 7 });
+  mb.push({
+    ...mb[1]!,
+    mailboxid: '00000000-0000-4000-8000-0000000000b9',
+    emailaddress: 'sales2@contoso.com',
+    incomingemaildeliverymethod: 7,
+  });
   delete mb[1]!._regardingobjectid_value;
   const p = problems(raw);
   assert.deepEqual(p, [
@@ -88,7 +122,10 @@ test('mailboxes: owner must exist with the stated type, one mailbox per owner, e
 
 test('usersettings point at a user; filters are 0..4', () => {
   const raw = f();
-  raw.dataverse.usersettingscollection!.push({ systemuserid: '00000000-0000-4000-8000-000000000099', incomingemailfilteringmethod: 5 });
+  raw.dataverse.usersettingscollection!.push({
+    systemuserid: '00000000-0000-4000-8000-000000000099',
+    incomingemailfilteringmethod: 5,
+  });
   const p = problems(raw);
   assert.deepEqual(p, [
     'dataverse.usersettingscollection[1].systemuserid: expected a systemuserid of dataverse.systemusers, got "00000000-0000-4000-8000-000000000099", which is not one',
@@ -117,7 +154,7 @@ test('email parties need a type and a party or an address', () => {
   (raw.dataverse.emails![0]!.email_activity_parties as Json[]).push({ _partyid_value: 'bob' });
   const p = problems(raw);
   assert.deepEqual(p, [
-    'dataverse.emails[0].email_activity_parties[2].participationtypemask: expected the party\'s role (1 From, 2 To, 3 Cc, 4 Bcc … 11 Customer), got nothing (the key is missing)',
+    "dataverse.emails[0].email_activity_parties[2].participationtypemask: expected the party's role (1 From, 2 To, 3 Cc, 4 Bcc … 11 Customer), got nothing (the key is missing)",
     'dataverse.emails[0].email_activity_parties[2]._partyid_value: expected a GUID, got "bob"',
   ]);
 });
@@ -142,8 +179,15 @@ test('exchange: keys are addresses, folders have names, messages are objects wit
 });
 
 test('bad items are data, not fixture errors: no internetMessageId, from without address', () => {
-  let t = withInboxMessage(acceptanceFixtureF(), ALICE, { subject: 'no id', from: { emailAddress: { address: 'bob@fabrikam.com' } } });
-  t = withInboxMessage(t, ALICE, { internetMessageId: 'garbage', subject: 'no address', from: { emailAddress: { name: 'Scanner' } } });
+  let t = withInboxMessage(acceptanceFixtureF(), ALICE, {
+    subject: 'no id',
+    from: { emailAddress: { address: 'bob@fabrikam.com' } },
+  });
+  t = withInboxMessage(t, ALICE, {
+    internetMessageId: 'garbage',
+    subject: 'no address',
+    from: { emailAddress: { name: 'Scanner' } },
+  });
   t = withInboxMessage(t, ALICE, { internetMessageId: '<x@y>', subject: 'from is odd', from: 'someone' });
   assert.equal(validateTenant(t).ok, true);
 });
@@ -170,17 +214,54 @@ test('timeline: each event has a date and one known verb; deliver names a mailbo
 test('What a new user meets: every fixture error says what was expected and what was found, never "got undefined undefined"', () => {
   const raw = f();
   const dv = raw.dataverse;
-  dv.organizations!.push({ ...dv.organizations![0]!, organizationid: '00000000-0000-4000-8000-0000000000e1', trackingprefix: 'CRM:,', hashfilterkeywords: '([', orgdborgsettings: 'x', enablesmartmatching: 'no', trackingtokeniddigits: 40 });
+  dv.organizations!.push({
+    ...dv.organizations![0]!,
+    organizationid: '00000000-0000-4000-8000-0000000000e1',
+    trackingprefix: 'CRM:,',
+    hashfilterkeywords: '([',
+    orgdborgsettings: 'x',
+    enablesmartmatching: 'no',
+    trackingtokeniddigits: 40,
+  });
   dv.contacts!.push({ ...dv.contacts![0]! }, { contactid: 'nope', emailaddress1: 'x@y.com', createdon: 'today' });
-  dv.usersettingscollection!.push({ incomingemailfilteringmethod: 9 }, { systemuserid: '00000000-0000-4000-8000-000000000099' });
+  dv.usersettingscollection!.push(
+    { incomingemailfilteringmethod: 9 },
+    { systemuserid: '00000000-0000-4000-8000-000000000099' },
+  );
   const mb = dv.mailboxes!;
-  mb.push({ ...mb[0]!, mailboxid: '00000000-0000-4000-8000-0000000000b8' }, { mailboxid: '00000000-0000-4000-8000-0000000000b9', emailaddress: 'not-an-address', statecode: 3 });
-  mb.push({ mailboxid: '00000000-0000-4000-8000-0000000000ba', emailaddress: 'q@contoso.com', _regardingobjectid_value: '00000000-0000-4000-8000-0000000000ff', 'regardingobjectid@odata.type': 'team' });
-  mb.push({ mailboxid: '00000000-0000-4000-8000-0000000000bb', emailaddress: 'r@contoso.com', _regardingobjectid_value: '00000000-0000-4000-8000-0000000000fe' });
+  mb.push(
+    { ...mb[0]!, mailboxid: '00000000-0000-4000-8000-0000000000b8' },
+    { mailboxid: '00000000-0000-4000-8000-0000000000b9', emailaddress: 'not-an-address', statecode: 3 },
+  );
+  mb.push({
+    mailboxid: '00000000-0000-4000-8000-0000000000ba',
+    emailaddress: 'q@contoso.com',
+    _regardingobjectid_value: '00000000-0000-4000-8000-0000000000ff',
+    'regardingobjectid@odata.type': 'team',
+  });
+  mb.push({
+    mailboxid: '00000000-0000-4000-8000-0000000000bb',
+    emailaddress: 'r@contoso.com',
+    _regardingobjectid_value: '00000000-0000-4000-8000-0000000000fe',
+  });
   (dv.emails![0]!.email_activity_parties as Json[]).push({ participationtypemask: 20 }, { _partyid_value: 'bob' });
   dv.emails![0]!.directioncode = 'in';
   const folders = (raw.exchange[ALICE] as { mailFolders: Json[] }).mailFolders;
-  folders.push({ id: folders[0]!.id, wellKnownName: 'inbox', messages: [{ id: 'a', internetMessageHeaders: [{ name: 'X' }], categories: 'Red', body: 'hi', toRecipients: {}, sentDateTime: 5 }, { id: 'a' }] });
+  folders.push({
+    id: folders[0]!.id,
+    wellKnownName: 'inbox',
+    messages: [
+      {
+        id: 'a',
+        internetMessageHeaders: [{ name: 'X' }],
+        categories: 'Red',
+        body: 'hi',
+        toRecipients: {},
+        sentDateTime: 5,
+      },
+      { id: 'a' },
+    ],
+  });
   raw.exchange['bad key'] = [] as never;
   raw.exchange['nofolders@contoso.com'] = {};
   raw.exchange['ALICE@CONTOSO.COM'] = { mailFolders: [] };
@@ -203,5 +284,8 @@ test('What a new user meets: every fixture error says what was expected and what
     'dataverse: expected an object of entity sets ({} for an empty environment), got nothing (the key is missing)',
     'exchange: expected an object keyed by mailbox address ({} for no mailboxes), got nothing (the key is missing)',
   ]);
-  assert.deepEqual(problems({ dataverse: 1, exchange: null }), ['dataverse: expected an object of entity sets, got number 1', 'exchange: expected an object keyed by mailbox address, got null']);
+  assert.deepEqual(problems({ dataverse: 1, exchange: null }), [
+    'dataverse: expected an object of entity sets, got number 1',
+    'exchange: expected an object keyed by mailbox address, got null',
+  ]);
 });
