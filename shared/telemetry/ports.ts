@@ -178,12 +178,10 @@ export function tracedDataverse(inner: DataversePort, clock: Clock): DataversePo
           }
           // A $batch answers 200 with 429 parts: one throttle per $batch, not per row (Retry-After unknown here).
           if (throttled) recordThrottled('dataverse', 0);
-          trace
-            .getActiveSpan()
-            ?.setAttributes({
-              'exsync.emails': activities.length,
-              'exsync.created': results.filter((r) => r.status === 'created').length,
-            });
+          trace.getActiveSpan()?.setAttributes({
+            'exsync.emails': activities.length,
+            'exsync.created': results.filter((r) => r.status === 'created').length,
+          });
         },
       ),
   };

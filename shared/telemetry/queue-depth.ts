@@ -12,12 +12,10 @@ export interface DepthStats {
 
 /** Registers a gauge read at every collection; returns the function that unregisters it. */
 export function observeQueueDepth(read: () => Record<string, DepthStats>): () => void {
-  const gauge = metrics
-    .getMeter(SCOPE)
-    .createObservableGauge(METRICS.queueDepth, {
-      description: 'Messages in the embedded queues by state',
-      unit: '{message}',
-    });
+  const gauge = metrics.getMeter(SCOPE).createObservableGauge(METRICS.queueDepth, {
+    description: 'Messages in the embedded queues by state',
+    unit: '{message}',
+  });
   const cb = (r: ObservableResult) => {
     for (const [queue, s] of Object.entries(read())) {
       for (const state of ['active', 'scheduled', 'locked', 'deadLettered'] as const)

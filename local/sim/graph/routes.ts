@@ -326,17 +326,15 @@ function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | und
     all = all.filter((x) => x.data.internetMessageId === wanted);
   }
   const extended = expandOf(store, mbx, c);
-  const value = all
-    .slice(skip, skip + top)
-    .map((m) =>
-      renderMessage(m, {
-        select,
-        immutableId: c.prefs.immutableId,
-        headers: (x) => store.headersOf(mbx, x),
-        bodyText: c.prefs.bodyText,
-        extended,
-      }),
-    );
+  const value = all.slice(skip, skip + top).map((m) =>
+    renderMessage(m, {
+      select,
+      immutableId: c.prefs.immutableId,
+      headers: (x) => store.headersOf(mbx, x),
+      bodyText: c.prefs.bodyText,
+      extended,
+    }),
+  );
   const out: Json = { '@odata.context': `${c.baseUrl}/$metadata#Collection(message)`, value };
   if (skip + top < all.length) {
     const next = new URLSearchParams(c.query);
