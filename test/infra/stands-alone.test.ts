@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './bicep-text';
+import { anchorsOf } from './markdown';
 
 const SELF = 'test/infra/stands-alone.test.ts';
 
@@ -123,29 +124,6 @@ test('The repository stands alone: no tracked file cites ../shared or its files 
     `${hits.length} citation(s) of files outside the repository; say the rule in the repo's words and point at docs/`,
   );
 });
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-function anchorOf(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
-function anchorsOf(markdown: string): Set<string> {
-  const out = new Set<string>();
-  const seen = new Map<string, number>();
-  const prose = markdown.replace(/^```[^]*?^```/gm, '');
-  for (const m of prose.matchAll(/^#{1,6} (.+)$/gm)) {
-    const base = anchorOf(m[1]!.replace(/`/g, ''));
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    out.add(n ? `${base}-${n}` : base);
-  }
-  for (const m of markdown.matchAll(/<a (?:id|name)="([^"]+)"/g)) out.add(m[1]!);
-  return out;
-}
 
 test('The repository stands alone: every docs/ page a file points at exists, and so does the heading it names', () => {
   const files = textFiles().filter((f) => f !== SELF);
