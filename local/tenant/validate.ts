@@ -13,7 +13,7 @@ export type TenantValidation = { ok: true; tenant: TenantFixture } | { ok: false
 // from an empty tenant without a word. Keys starting with $ ($schema, $comment) are for editors.
 const TOP_LEVEL = ['now', 'dataverse', 'exchange', 'timeline'];
 
-/** Checks a parsed tenant fixture (the README's run contract) and lists every problem with its JSON path. */
+/** Checks a parsed tenant fixture (docs/tenant-fixtures-and-dumps.md) and lists every problem with its JSON path. */
 export function validateTenant(raw: unknown): TenantValidation {
   const p = new Problems();
   if (!isObject(raw)) return { ok: false, problems: [`(root): expected a tenant object, got ${describe(raw)}`] };

@@ -1,7 +1,7 @@
-// Which user or queue accepts an email, by the incoming filter of each (sss-behaviour.md 1.4): the filter
-// of every resolved recipient counts, whichever mailbox is being processed, and the one that accepts is
-// recorded. Values: 0 all, 1 in response to Dynamics 365 email, 2 from leads/contacts/accounts, 3 from
-// any email-enabled record, 4 none.
+// Which user or queue accepts an email, by the incoming filter of each (docs/sss-parity.md#promotion-filters): the
+// filter of every resolved recipient counts, whichever mailbox is being processed, and the one that accepts is
+// recorded. Values: 0 all, 1 in response to Dynamics 365 email, 2 from leads/contacts/accounts, 3 from any
+// email-enabled record, 4 none.
 import type { Reason } from './reasons';
 import type { EntityRef } from './refs';
 
@@ -60,12 +60,13 @@ export function evaluateAcceptance(input: AcceptanceInput): Acceptance {
   for (const c of candidates) {
     const isOwner = same(c, input.mailboxOwner);
     const filter = input.filterOf(c);
-    // Received mail through a distribution list or Bcc reaches only "all email" owners (SA norecipientmatch).
+    // Received mail through a distribution list or Bcc reaches only "all email" owners (SSS's NoRecipientMatch).
     if (!input.outgoing && isOwner && !ownerIsRecipient && filter !== FILTER.all) {
       checked.push({ entity: c, filter, accepted: false });
       continue;
     }
-    // Sent Items: the sender's own filter looks at the recipients (PP-sent); a recipient's looks at the sender.
+    // Sent Items: the sender's own filter looks at the recipients, a recipient's at the sender
+    // (docs/sss-parity.md#promotion-filters).
     const parties = input.outgoing && isOwner ? input.recipientMatches : input.senderMatches;
     const reason = accepts(filter, parties, input.correlated);
     checked.push({ entity: c, filter, accepted: !!reason });

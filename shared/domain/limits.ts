@@ -1,4 +1,4 @@
-// Dataverse column lengths for email (protocols.md E.6, sss-behaviour.md 1.12): longer values are cut
+// Dataverse column lengths for email (docs/sss-parity.md#field-lengths): longer values are cut
 // and the cut is recorded in the decision, instead of the write failing.
 export const FIELD_LIMITS = {
   subject: 800,

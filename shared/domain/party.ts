@@ -1,4 +1,4 @@
-// Party (address) resolution as SSS does it (sss-behaviour.md 1.6): one sender party chosen by rank,
+// Party (address) resolution as SSS does it (docs/sss-parity.md#party-resolution): one sender party chosen by rank,
 // every active match for a recipient, unresolved addresses kept in addressused.
 import type { EntityRef } from './refs';
 
@@ -17,7 +17,7 @@ export interface ResolutionOptions {
   resolveInactive: boolean;
 }
 
-/** More matches than this leaves the sender unresolved (PP-assoc). */
+/** More matches than this leaves the sender unresolved (docs/sss-parity.md#party-resolution). */
 export const SENDER_MATCH_CAP = 100;
 
 const SENDER_RANK: Record<string, number> = {
@@ -49,7 +49,8 @@ const byCreated = (a: Candidate, b: Candidate) => {
 };
 
 export function resolveSender(candidates: readonly Candidate[], opts: ResolutionOptions): EntityRef | undefined {
-  // "A single match resolves whatever its state" (PP-assoc); disabled users still never resolve (CE-faq).
+  // A single match resolves whatever its state; disabled users still never resolve
+  // (docs/sss-parity.md#party-resolution).
   const matches = candidates.filter((c) => c.active || c.ref.type !== 'systemuser');
   if (matches.length === 1) return matches[0]!.ref;
   const all = eligible(candidates, opts);

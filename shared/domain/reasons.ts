@@ -1,4 +1,4 @@
-// Stable identifiers shared by code, ledger, telemetry, the dump and the docs (run-contract.md).
+// Stable identifiers shared by code, ledger, telemetry, the dump and the docs (docs/sss-parity.md#reasons).
 
 export const OUTCOMES = ['promoted', 'updated', 'skipped', 'failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

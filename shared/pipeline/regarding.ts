@@ -1,5 +1,5 @@
-// Folder tracking re-applies the mapped Regarding on every sync (PP-flt): a Regarding changed by hand on
-// an email from a tracked folder is set back. The rows are known from this mailbox's ledger.
+// Folder tracking re-applies the mapped Regarding on every sync (docs/sss-parity.md#tracked-folders): a Regarding
+// changed by hand on an email from a tracked folder is set back. The rows are known from this mailbox's ledger.
 import type { DvMailbox } from '../ports';
 import type { WriteEntry } from '../domain/jobs';
 import type { SyncedFolder } from './folders';

@@ -1,4 +1,5 @@
-// Correlation scenarios P2, P4, P5, P7, P8 and P17 of ../shared/acceptance/email-promotion.md.
+// Correlation scenarios P2, P4, P5, P7, P8 and P17 (each test's name says what it shows); the rules are in
+// docs/sss-parity.md#correlation-order, #tracking-tokens and #smart-matching.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

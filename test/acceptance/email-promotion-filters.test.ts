@@ -1,4 +1,5 @@
-// Filter and recipient scenarios P9 to P14 and P16 of ../shared/acceptance/email-promotion.md.
+// Filter and recipient scenarios P9 to P14 and P16 (each test's name says what it shows); the rules are in
+// docs/sss-parity.md#promotion-filters, #internal-mail and #which-items-are-looked-at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -1,4 +1,5 @@
-// Folder scenarios P15 (watermark) and P18 (folder-level tracking) of ../shared/acceptance/email-promotion.md,
+// Folder scenarios P15 (the watermark: docs/sss-parity.md#which-items-are-looked-at) and P18 (folder-level
+// tracking: docs/sss-parity.md#tracked-folders),
 // played with the fixture timeline: a message moved, a Regarding changed by a user, a start date changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

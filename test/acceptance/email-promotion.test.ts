@@ -1,4 +1,5 @@
-// Scenarios of ../shared/acceptance/email-promotion.md, each through `exsync run --once --tenant … --dump …`.
+// Email promotion scenarios (P1, P3, P6: each test's name says what it shows; the rules are in docs/sss-parity.md),
+// each through `exsync run --once --tenant … --dump …`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -1,4 +1,4 @@
-// Scenarios A3 and A4 of ../shared/acceptance/outgoing-health-act.md: mailbox health as SSS keeps it.
+// Scenarios A3 and A4: mailbox health as SSS keeps it (docs/sss-parity.md#mailboxes-and-their-health).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

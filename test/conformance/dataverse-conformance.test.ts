@@ -1,6 +1,7 @@
-// Conformance of the Dataverse simulator with the Web API facts in protocols.md E and G: driven through
-// dynamics-web-api where the client exposes the behaviour, and raw fetch where it hides it (status codes that
-// distinguish create from update, Retry-After, batch framing, headers).
+// Conformance of the Dataverse simulator with the Web API as Microsoft documents it (local/sim/dataverse/CONFORMANCE.md
+// lists each behaviour with its status; the describe labels E.1 to E.6 number its areas, Requests to Email table):
+// driven through dynamics-web-api where the client exposes the behaviour, and raw fetch where it hides it (status
+// codes that distinguish create from update, Retry-After, batch framing, headers).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DynamicsWebApi } from 'dynamics-web-api';

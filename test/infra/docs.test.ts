@@ -1,13 +1,18 @@
 // The deployment documentation against infra/: every parameter, output, module file and app-setting name the
 // README's Deployment section, docs/deploy.md and docs/identity-and-permissions.md (and infra/README.md) mention
 // exists; the parameter and output tables list exactly what main.bicep declares; the documented commands pass
-// every required parameter. A rename in the Bicep without the documents (or the reverse) fails here.
+// every required parameter. A rename in the Bicep without the documents (or the reverse) fails here. Then the
+// reference pages (docs/cli.md and the others the README links) against the command line and the settings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { code, params, readText, root } from './bicep-text';
 import { appSettingNames } from './drift';
+import { anchorsOf, fencedBlocks } from './markdown';
+import { COMMANDS, EXIT_CODES } from '../../local/cli-usage';
+import { parseArgs } from '../../local/cli';
+import { parseFaults } from '../../local/faults';
 
 const main = readText('infra/main.bicep');
 const mainParams = params(main);
@@ -311,4 +316,110 @@ test('the function list docs/deploy.md expects is the functions the app register
     for (const m of d.text.matchAll(/\/api\/([\w/-]*explain)\b/g)) assert.equal(m[1], route, `${d.file}: /api/${m[1]}`);
   }
   assert.match(doc('docs/deploy.md').text, new RegExp(`/api/${route}`));
+});
+
+// The reference pages the README links (docs/cli.md, docs/tenant-fixtures-and-dumps.md, docs/sss-parity.md):
+// the command line they show is the one `exsync` parses, and what they name exists.
+const REFERENCE_PAGES = ['docs/cli.md', 'docs/tenant-fixtures-and-dumps.md', 'docs/sss-parity.md'];
+const COMMAND_PAGES = ['README.md', ...REFERENCE_PAGES];
+
+test('docs/cli.md: the synopsis and exit codes are the ones exsync --help prints, and every option is described', () => {
+  const page = readText('docs/cli.md');
+  const synopsis = /## Synopsis\n+```\n([^]*?)```/.exec(page)?.[1]?.trim().split('\n');
+  assert.deepEqual(
+    synopsis,
+    Object.values(COMMANDS).flatMap((c) => c.synopsis),
+  );
+  const codes = [...page.matchAll(/^\| ([0-9]) \| .+ \|$/gm)].map((r) => r[1]);
+  assert.deepEqual(
+    codes,
+    EXIT_CODES.map((l) => l.slice(0, 1)),
+  );
+  for (const [name, c] of Object.entries(COMMANDS)) {
+    const at = page.indexOf(`\n## ${name}\n`);
+    assert.ok(at >= 0, `docs/cli.md has a section ## ${name}`);
+    const section = page.slice(at, page.indexOf('\n## ', at + 4));
+    for (const [flag, spec] of Object.entries(c.flags))
+      assert.ok(
+        section.includes(`\`--${flag}${spec.value ? ` ${spec.value}` : ''}\``),
+        `docs/cli.md ## ${name} describes --${flag}`,
+      );
+  }
+});
+
+/** Words of a shell line: "quoted" and <placeholder> parts stay whole; a trailing # comment is dropped. */
+function shellWords(line: string): string[] {
+  const words = [...line.matchAll(/"[^"]*"|<[^>]*>|#.*$|\S+/g)].map((m) => m[0]);
+  const end = words.findIndex((w) => w.startsWith('#'));
+  return (end < 0 ? words : words.slice(0, end)).map((w) => w.replace(/^"(.*)"$/, '$1'));
+}
+
+test('every exsync command the README and docs/ show parses as written, and the files and fault specs it names are valid', () => {
+  let checked = 0;
+  for (const file of COMMAND_PAGES) {
+    for (const block of fencedBlocks(readText(file)).filter((b) => b.lang === 'bash')) {
+      for (const line of block.body.split('\n')) {
+        const words = shellWords(line.trim());
+        const at = words[0] === 'npx' ? 1 : 0;
+        if (words[at] !== 'exsync') continue;
+        checked++;
+        const args = words.slice(at + 1);
+        let parsed: ReturnType<typeof parseArgs>;
+        try {
+          parsed = parseArgs(args);
+        } catch (e) {
+          assert.fail(`${file}: \`${line.trim()}\` does not parse: ${(e as Error).message}`);
+        }
+        for (const flag of ['tenant', 'settings'])
+          if (typeof parsed.flags[flag] === 'string')
+            assert.ok(
+              existsSync(join(root, parsed.flags[flag] as string)),
+              `${file}: --${flag} ${parsed.flags[flag]} exists (in: ${line.trim()})`,
+            );
+        if (typeof parsed.flags.faults === 'string')
+          assert.doesNotThrow(() => parseFaults(parsed.flags.faults as string), `${file}: ${line.trim()}`);
+      }
+    }
+  }
+  assert.ok(checked >= 20, `checked ${checked} exsync command lines`);
+});
+
+test('the reference pages: every relative link and anchor resolves, every file they name exists', () => {
+  const FILE = /^[\w.\-/]+\/[\w.\-]+\.(?:json|md|ts|sh|bicep)$/;
+  for (const file of [...REFERENCE_PAGES, 'README.md']) {
+    const text = readText(file);
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const [target, anchor] = m[1]!.split('#');
+      if (/^[a-z]+:/.test(m[1]!)) continue;
+      const path = target ? posix.join(posix.dirname(file), target) : file;
+      assert.ok(existsSync(join(root, path)), `${file}: link ${m[1]} resolves`);
+      if (anchor && path.endsWith('.md'))
+        assert.ok(anchorsOf(readText(path)).has(anchor), `${file}: link ${m[1]}: ${path} has a heading #${anchor}`);
+    }
+    if (file === 'README.md') continue;
+    for (const span of codeOf(text).spans)
+      if (FILE.test(span)) assert.ok(existsSync(join(root, span)), `${file}: \`${span}\` exists`);
+  }
+});
+
+/** Prefixes of names the Functions host, Application Insights, OpenTelemetry and the Azure SDKs read. */
+const OTHER_NAMES = /^(?:FUNCTIONS|APPLICATIONINSIGHTS|OTEL|AZURE)_\*?$/;
+/** A misspelt setting docs/cli.md shows on purpose: the command refuses it and names the setting meant. */
+const MISSPELT_EXAMPLES = new Set(['DATAVERSE_URI']);
+
+test('the reference pages name only settings that exist (the settings table) or names other software reads', () => {
+  // The settings table is in the README, or in its own page once it moves there.
+  const settingsPage = ['docs', 'settings.md'].join('/');
+  const tables = readText('README.md') + (existsSync(join(root, settingsPage)) ? readText(settingsPage) : '');
+  const settings = new Set([...tables.matchAll(/^\| `([A-Za-z_]+)` \|/gm)].map((m) => m[1]!));
+  assert.ok(settings.has('DATAVERSE_URL') && settings.size >= 20, 'the settings table is found');
+  for (const file of REFERENCE_PAGES) {
+    const { blocks, spans } = codeOf(readText(file));
+    const names = new Set([...blocks, ...spans].flatMap((t) => [...t.matchAll(UPPER)].map((m) => m[0])));
+    assert.deepEqual(
+      [...names].filter((n) => !settings.has(n) && !OTHER_NAMES.test(n) && !MISSPELT_EXAMPLES.has(n)),
+      [],
+      `${file}: names that are no setting`,
+    );
+  }
 });

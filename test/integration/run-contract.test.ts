@@ -1,4 +1,5 @@
-// The run contract end to end: the demo tenant through `exsync run`, twice; bad input answered clearly.
+// The run contract (docs/cli.md, docs/tenant-fixtures-and-dumps.md) end to end: the demo tenant through `exsync run`,
+// twice; bad input answered clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // One row per Message-ID and direction, also when two mailboxes with the same message are synced and
-// written at the same moment (sss-behaviour.md 1.8): the stages run concurrently over real Table
+// written at the same moment (docs/sss-parity.md#duplicates): the stages run concurrently over real Table
 // Storage and the simulators, as two Functions instances would.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Drives the product the way a user and the run contract do: `exsync run --once --tenant F --dump S`,
+// Drives the product the way a user does (docs/cli.md): `exsync run --once --tenant F --dump S`,
 // as a child process, then reads the state dump.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,5 @@
-// OData $batch (multipart/mixed) encoding and decoding for the Dataverse Web API (protocols.md E.4).
+// OData $batch (multipart/mixed) encoding and decoding for the Dataverse Web API
+// (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api).
 import { randomUUID } from 'node:crypto';
 
 export interface BatchRequest {

@@ -1,4 +1,5 @@
-// Adaptive concurrency toward Dataverse (service protection, protocols.md E.5): halve the requests in
+// Adaptive concurrency toward Dataverse (service protection limits:
+// https://learn.microsoft.com/power-apps/developer/data-platform/api-limits): halve the requests in
 // flight on a 429 or when the execution-time budget runs low, grow by one after a run of successes.
 // All workers share one application user's budget, so backing off early is cheaper than a 429 storm.
 

@@ -68,7 +68,7 @@ const errorText = (r: ItemResponse) => {
 
 /** A create that failed because the row exists (412 DuplicateRecord, or 0x80040237 under another status). */
 const isDuplicate = (r: ItemResponse) => r.parts.some((p) => p.status === 412 || errorCode(p.body) === '0x80040237');
-/** Worth retrying the whole message: throttled, server-side trouble, or a bound row not there yet. */
+/** Worth retrying the whole message: throttled (429), server trouble (5xx) or no answer; a 404 is isWaiting's. */
 const isRetryable = (r: ItemResponse) => r.parts.some((p) => p.status === 429 || p.status >= 500 || p.status === 0);
 /** A 404 on create: a row the email binds to (the email it correlates with) is not there yet. */
 const isWaiting = (r: ItemResponse) => r.parts.some((p) => p.status === 404);

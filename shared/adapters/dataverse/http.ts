@@ -1,6 +1,6 @@
 // The Dataverse Web API over fetch: one place for headers, auth, and classifying failures.
 // Why not dynamics-web-api: it never retries or surfaces 429 Retry-After, resolves failed batches with
-// error objects, and does not escape key values (toolchain-notes.md); we need exact control of $batch
+// error objects, and does not escape key values in URLs; we need exact control of $batch
 // and of throttling, and dynamics-web-api stays useful as the independent client in simulator tests.
 import type { Clock } from '../../ports';
 import { classifyHttp, retryAfterMs, ThrottledError, TransientError, UnsafeLinkError } from '../../domain/errors';

@@ -1,5 +1,5 @@
-// Table Storage adapter: checkpoints, mailbox registry, decision ledger and correlation index, one table
-// each, named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
+// Table Storage adapter: checkpoints, mailbox registry, decision ledger, correlation index and mailbox alerts,
+// one table each (five), named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
 import type { TableClient } from '@azure/data-tables';
 import type { AlertLog, CheckpointStore, CorrelationIndex, Ledger, MailboxRegistry } from '../../ports';
 import { createAlertLog } from './alerts';
@@ -26,7 +26,7 @@ export interface TableStore {
   alerts: AlertLog;
   /** Creates the tables if missing; call once at startup. */
   ensureTables(): Promise<void>;
-  /** Deletes the four tables (tests, `exsync reset`). Azure keeps a deleted name reserved for a while. */
+  /** Deletes the five tables (tests; `--reset` removes the data directory). Azure keeps a deleted name a while. */
   deleteAll(): Promise<void>;
   tableNames: { checkpoints: string; mailboxes: string; ledger: string; correlation: string; alerts: string };
 }

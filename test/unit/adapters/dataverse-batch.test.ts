@@ -1,4 +1,5 @@
-// OData $batch multipart encoding and decoding (protocols.md E.4).
+// OData $batch multipart encoding and decoding
+// (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeBatch, encodeBatch, type BatchItem } from '../../../shared/adapters/dataverse/batch';

@@ -1,4 +1,4 @@
-// EmailActivity -> Dataverse email record (columns and binds of sss-behaviour.md 1.7).
+// EmailActivity -> Dataverse email record (columns and binds: docs/sss-parity.md#regarding-owner-and-queue-items).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toEmailRecord } from '../../../shared/adapters/dataverse/emails';

@@ -1,4 +1,5 @@
-// Organization row and OrgDB settings -> OrgSettings (sss-behaviour.md 1.5 token format, PP-orgdb).
+// Organization row and OrgDB settings -> OrgSettings (docs/sss-parity.md#tracking-tokens and
+// #orgdb-switches-we-honour).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOrgDbSettings, toOrgSettings } from '../../../shared/adapters/dataverse/org';

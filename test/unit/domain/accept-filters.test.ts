@@ -1,4 +1,4 @@
-// Incoming filter options 0-4 and the acceptance rules around them (sss-behaviour.md 1.4).
+// Incoming filter options 0-4 and the acceptance rules around them (docs/sss-parity.md#promotion-filters).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateAcceptance as evaluateWithTrace, type AcceptanceInput } from '../../../shared/domain/accept';

@@ -1,4 +1,4 @@
-// Deterministic activity ids: one email per Message-ID and direction (sss-behaviour.md 1.8).
+// Deterministic activity ids: one email per Message-ID and direction (docs/sss-parity.md#duplicates).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { emailActivityId, normalizeMessageId } from '../../../shared/domain/message-id';

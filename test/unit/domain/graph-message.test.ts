@@ -1,4 +1,5 @@
-// Graph message JSON -> MailItem (sss-behaviour.md 1.3, 1.5 invalid format, 1.7 headers kept).
+// Graph message JSON -> MailItem (docs/sss-parity.md: #which-items-are-looked-at, the invalid sender of
+// #promotion-filters, the headers kept of #regarding-owner-and-queue-items).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeGraphMessage, lacksHeaders } from '../../../shared/domain/graph-message';

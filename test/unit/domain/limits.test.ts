@@ -1,4 +1,4 @@
-// Column-length cuts (sss-behaviour.md 1.12 field lengths).
+// Column-length cuts (docs/sss-parity.md#field-lengths).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { truncate, FIELD_LIMITS } from '../../../shared/domain/limits';

@@ -1,4 +1,4 @@
-// Message-ID normalisation, In-Reply-To / References parsing (sss-behaviour.md 1.5, 1.8).
+// Message-ID normalisation, In-Reply-To / References parsing (docs/sss-parity.md#correlation-order, #duplicates).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeMessageId, parseMessageIdList } from '../../../shared/domain/message-id';

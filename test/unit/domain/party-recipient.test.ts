@@ -1,4 +1,4 @@
-// To / Cc / Bcc resolution (sss-behaviour.md 1.6).
+// To / Cc / Bcc resolution (docs/sss-parity.md#party-resolution).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveRecipient, type Candidate, type ResolutionOptions } from '../../../shared/domain/party';

@@ -1,4 +1,4 @@
-// Sender (From) resolution (sss-behaviour.md 1.6).
+// Sender (From) resolution (docs/sss-parity.md#party-resolution).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveSender, SENDER_MATCH_CAP, type Candidate, type ResolutionOptions } from '../../../shared/domain/party';

@@ -1,4 +1,5 @@
-// What correlation writes on the new email (sss-behaviour.md 1.5, 1.7; scenarios P1, P2, P3, P5).
+// What correlation writes on the new email (docs/sss-parity.md#correlation-order, #regarding-owner-and-queue-items;
+// scenarios P1, P2, P3, P5).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { promote } from '../../../shared/domain/promote';

@@ -1,4 +1,5 @@
-// The email row promotion builds (sss-behaviour.md 1.3 direction, 1.7 status and headers, 1.12 lengths).
+// The email row promotion builds: direction, status and headers (docs/sss-parity.md#regarding-owner-and-queue-items),
+// lengths (#field-lengths).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { promote } from '../../../shared/domain/promote';

@@ -1,4 +1,5 @@
-// Start date, dedup, DL/Bcc and internal mail in promote (sss-behaviour.md 1.1, 1.4, 1.8; P13-P16).
+// Start date, dedup, DL/Bcc and internal mail in promote (docs/sss-parity.md#which-items-are-looked-at, #duplicates,
+// #promotion-filters, #internal-mail; P13-P16).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { promote } from '../../../shared/domain/promote';

@@ -24,7 +24,7 @@ import {
 } from '../../../local/tenant/acceptance';
 import type { FixtureMessage } from '../../../local/tenant/fixture';
 
-test('fixture F validates and holds what email-promotion.md lists', () => {
+test('fixture F validates and holds what the promotion scenarios start from', () => {
   const f = acceptanceFixtureF();
   assert.equal(validateTenant(f).ok, true);
   const dv = f.dataverse;
