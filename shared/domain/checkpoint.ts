@@ -26,7 +26,7 @@ export interface Checkpoint {
 }
 
 /** Where one delta page left the folder: a nextLink (more of this round) or a deltaLink (round done). */
-export interface PageLinks {
+interface PageLinks {
   nextLink?: string;
   deltaLink?: string;
 }

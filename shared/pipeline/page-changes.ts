@@ -9,12 +9,12 @@ import { ThrottledError, TransientError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 
 /** A change to evaluate: the item as delta sent it, or only the id of an item delta sent in part. */
-export type PageChange = { kind: 'full'; raw: GraphJson } | { kind: 'partial'; id: string };
+type PageChange = { kind: 'full'; raw: GraphJson } | { kind: 'partial'; id: string };
 
 /** A change after the reads: the whole item, or gone between delta and the read (nothing to track). */
 export type ReadChange = { kind: 'full'; raw: GraphJson } | { kind: 'gone'; id: string };
 
-export interface ChangesToEvaluate {
+interface ChangesToEvaluate {
   changes: PageChange[];
   /** Items decided before and looked at again (category added): the watermark is for new mail only. */
   again: Set<string>;
