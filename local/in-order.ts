@@ -8,6 +8,7 @@ import type { OutgoingMessage, QueuePort } from '../shared/ports';
 import { QUEUES } from '../shared/ports';
 import type { PipelineDeps } from '../shared/pipeline/deps';
 import type { SyncJob } from '../shared/domain/jobs';
+import { syncJobMessageId } from '../shared/domain/queue-message-ids';
 import { MAX_TRANSIENT_FAILURES } from '../shared/pipeline/health';
 import type { ScaledClock } from './clock';
 
@@ -61,9 +62,7 @@ export async function syncInOrder(held: OutgoingMessage[], o: InOrderDeps): Prom
         slot: `retry-${o.clock.now().getTime()}`,
       };
       o.deps.log.info('schedule.retry-mailbox', { mailboxId, attempt });
-      await o.port.send(QUEUES.syncJobs, [
-        { body: retry, messageId: `${mailboxId}:email:${retry.slot}`, sessionId: mailboxId },
-      ]);
+      await o.port.send(QUEUES.syncJobs, [{ body: retry, messageId: syncJobMessageId(retry), sessionId: mailboxId }]);
       await o.drain();
     }
   }

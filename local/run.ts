@@ -21,6 +21,7 @@ import {
   tracedQueue,
 } from '../shared/telemetry';
 import type { Decision } from '../shared/domain/activity';
+import { replayMessageId } from '../shared/domain/queue-message-ids';
 import { ScaledClock } from './clock';
 import { DataDir, type DataDirState } from './data-dir';
 import { EmbeddedHost } from './host';
@@ -324,7 +325,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         await local.port.send(queue, [
           {
             body: d.body,
-            messageId: `${d.messageId.slice(0, 100)}:replay:${Date.now()}`,
+            messageId: replayMessageId(d.messageId, String(Date.now())),
             ...(d.sessionId ? { sessionId: d.sessionId } : {}),
           },
         ]);

@@ -5,6 +5,7 @@ import type { Decision, EmailActivity, IndexedEmail, QueueItemOnly, RegardingUpd
 import type { FolderKind } from './domain/item';
 import type { SmartEntry, SmartMatching } from './domain/smart-match';
 import type { KnownEmail } from './domain/correlate';
+import type { Checkpoint } from './domain/checkpoint';
 
 export interface Clock {
   now(): Date;
@@ -175,23 +176,8 @@ export interface DataversePort {
 }
 
 // ---------------------------------------------------------------- Table Storage
-export interface Checkpoint {
-  mailboxId: string;
-  folder: FolderKind;
-  /** nextLink while a round is under way, deltaLink between rounds, undefined before the first round. */
-  cursor?: string;
-  cursorKind?: 'next' | 'delta';
-  rounds: number;
-  updatedAt?: string;
-  /** SSS-compatible watermark: the latest received time processed in this folder. */
-  watermark?: string;
-  /** processemailreceivedafter when the watermark was set: a new value from the admin resets the watermark. */
-  watermarkBase?: string;
-  /** A round restarted after the delta state expired: items decided before are passed over, not decided again. */
-  reconciling?: boolean;
-  /** Opaque concurrency token from the store; save() fails with CheckpointConflictError on mismatch. */
-  etag?: string;
-}
+/** A folder's sync position and watermark: the value and its transitions live in the domain. */
+export type { Checkpoint };
 export class CheckpointConflictError extends Error {
   constructor(message = 'checkpoint was advanced by someone else') {
     super(message);

@@ -1,7 +1,8 @@
-// When to try a message again after a throttled or transient failure, and under which message id. Pure:
-// the delay and the id follow from the message id and the attempt, so a run with the same faults
-// schedules the same retries, and two sends of one attempt carry one id that duplicate detection drops.
+// When to try a message again after a throttled or transient failure. Pure: the delay follows from the
+// retry's message id (queue-message-ids.ts) and the attempt, so a run with the same faults schedules the
+// same retries.
 import { keyHash } from './message-id';
+import { retryMessageId } from './queue-message-ids';
 
 /** First backoff of a transient failure; each further attempt doubles it, up to BACKOFF_CAP_MS. */
 export const BACKOFF_BASE_MS = 5_000;
@@ -11,27 +12,6 @@ export const BACKOFF_CAP_MS = 5 * 60_000;
  * lowest jitter they span 76 minutes (nominally 95), so a service outage of an hour is ridden out.
  */
 export const MAX_RETRY_ATTEMPTS = 24;
-/** Service Bus refuses a MessageId over 128 characters. */
-export const MAX_MESSAGE_ID_CHARS = 128;
-
-const RETRY_SUFFIX = /:retry:(\d+)$/;
-/** Ids of the earlier scheme carried a timestamp where the attempt is now: such a message starts over. */
-const LARGEST_ATTEMPT = 1_000_000;
-
-/** Which retry this message already is: 0 for an original, n for the one sent as `…:retry:n`. */
-export function retryAttemptOf(messageId: string | undefined): number {
-  const n = Number(RETRY_SUFFIX.exec(messageId ?? '')?.[1] ?? 0);
-  return n > LARGEST_ATTEMPT ? 0 : n;
-}
-
-/** The id of retry `attempt`: the original id (an earlier retry suffix stripped) + `:retry:<attempt>`, within 128 characters. */
-export function retryMessageId(messageId: string | undefined, attempt: number): string {
-  const original = (messageId || 'msg').replace(RETRY_SUFFIX, '');
-  const suffix = `:retry:${attempt}`;
-  // Too long to append to: a hash stands for the original, the same one at every attempt.
-  const base = original.length + suffix.length > MAX_MESSAGE_ID_CHARS ? `h${keyHash(original)}` : original;
-  return `${base}${suffix}`;
-}
 
 /** A number in [0, 1) fixed by the message and the attempt: jitter that spreads retries yet replays the same. */
 export function jitterOf(messageId: string | undefined, attempt: number): number {

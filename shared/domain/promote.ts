@@ -12,6 +12,7 @@ import { correlate, correlatedSubjectChanged, findTrackingTokens } from './corre
 import { evaluateAcceptance, type Acceptance } from './accept';
 import { SENT_ITEMS } from './item';
 import { emailActivityId } from './message-id';
+import { isBeforeWatermark } from './checkpoint';
 import { truncate, FIELD_LIMITS } from './limits';
 
 export interface PromotionMailbox {
@@ -126,7 +127,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
       ctx.folderTracking ? 'in a tracked folder, last modified before the start date' : undefined,
     );
   }
-  if (ctx.watermark && Date.parse(item.receivedDateTime) < Date.parse(ctx.watermark)) {
+  if (isBeforeWatermark(item.receivedDateTime, ctx.watermark)) {
     return skip(
       'BeforeProcessEmailReceivedAfter',
       'received before mail this folder already processed (moved in later); lower processemailreceivedafter to process it',

@@ -5,7 +5,8 @@
 // (a crash after the send) is dropped by duplicate detection.
 import type { OutgoingMessage, QueueName } from '../ports';
 import { retryableFailureOf } from '../domain/errors';
-import { mayRetry, retryAttemptOf, retryDelayMs, retryMessageId } from '../domain/backoff';
+import { mayRetry, retryDelayMs } from '../domain/backoff';
+import { retryAttemptOf, retryMessageId } from '../domain/queue-message-ids';
 import type { InboundMessage, PipelineDeps } from './deps';
 
 export async function withReschedule(

@@ -4,6 +4,7 @@
 import type { DvMailbox, MailboxRecord, OrgContext } from '../ports';
 import { QUEUES } from '../ports';
 import type { SyncJob } from '../domain/jobs';
+import { syncJobMessageId } from '../domain/queue-message-ids';
 import type { PipelineDeps } from './deps';
 
 export interface ScheduleResult {
@@ -98,7 +99,7 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   if (jobs.length) {
     await deps.queue.send(
       QUEUES.syncJobs,
-      jobs.map((j) => ({ body: j, messageId: `${j.mailboxId}:${j.workload}:${j.slot}`, sessionId: j.mailboxId })),
+      jobs.map((j) => ({ body: j, messageId: syncJobMessageId(j), sessionId: j.mailboxId })),
     );
   }
   result.enqueued = jobs.map((j) => j.mailboxId);

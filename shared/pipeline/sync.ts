@@ -1,20 +1,28 @@
 // The sync stage (Service Bus trigger, one session per mailbox): for each synced folder, read Graph delta
 // pages from the checkpoint within a time budget, evaluate promotion, send write batches, and only then
 // advance the checkpoint. What the budget leaves is carried by a continuation job.
-import type { Checkpoint, DvMailbox, OrgContext } from '../ports';
+import type { DeltaPage, DvMailbox, GraphJson, OrgContext } from '../ports';
 import { CheckpointConflictError, QUEUES } from '../ports';
-import { INBOX } from '../domain/item';
+import {
+  afterPage,
+  canStartOver,
+  firstCheckpoint,
+  startOver,
+  underStartDate,
+  watermarkOfPage,
+  type Checkpoint,
+} from '../domain/checkpoint';
 import { syncedFolders, type SyncedFolder } from './folders';
 import { failureText, isFolderUnavailable, TrackedFolderHealth } from './tracked-folders';
 import { driftedRegarding } from './regarding';
-import type { SyncJob } from '../domain/jobs';
+import type { SyncJob, WriteEntry } from '../domain/jobs';
 import { parseSyncJob } from '../domain/jobs';
-import { keyHash } from '../domain/message-id';
+import { continuationMessageId } from '../domain/queue-message-ids';
 import { PermanentError, SyncError, SyncStateExpiredError, TransientError, UnsafeLinkError } from '../domain/errors';
 import { recordMailboxFailure, recordMailboxSuccess } from './health';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { PoisonMessageError } from './deps';
-import { evaluatePage } from './evaluate-page';
+import { evaluatePage, type FolderContext, type PageOutcome } from './evaluate-page';
 import { catchUpSmartIndex } from './smart-feed';
 import { packWriteBatches } from './write-batches';
 import { withReschedule } from './reschedule';
@@ -57,18 +65,14 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
   const folders = await syncedFolders(mb, ctx, deps.settings.autoTrackSentItems, deps.graph, deps.log, trackedHealth);
   const unavailable = new Set<string>();
   for (const sf of folders) {
-    const finished = await syncTrackedOrNot(sf, trackedHealth, () => syncFolder(sf, mb, ctx, deadline, deps));
+    const finished = await syncTrackedOrNot(sf, trackedHealth, () => syncFolder({ sf, mb, ctx, deps }, deadline));
     if (finished === 'unavailable') {
       unavailable.add(sf.folder);
       continue;
     }
     if (finished === 'conflict') return;
     if (finished === 'budget') {
-      const step = `${sf.folder}:${deps.clock.now().getTime()}`;
-      const cont: SyncJob = { ...job, trigger: 'continuation', slot: step };
-      await deps.queue.send(QUEUES.syncJobs, [
-        { body: cont, messageId: `${job.mailboxId}:email:cont:${keyHash(step)}`, sessionId: job.mailboxId },
-      ]);
+      await continueLater(job, sf, deps);
       deps.log.info('sync.continues', { mailboxId: mb.mailboxid });
       return;
     }
@@ -78,13 +82,7 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
     folders.filter((f) => f.tracking && !unavailable.has(f.folder)),
     deps,
   );
-  if (drifted.length) {
-    const batches = packWriteBatches(mb.mailboxid, drifted, deps.settings.writeBatchMaxBytes);
-    await deps.queue.send(
-      QUEUES.activityWrites,
-      batches.map((b) => ({ body: b, messageId: b.batchId })),
-    );
-  }
+  await sendWrites(mb.mailboxid, drifted, deps);
   const record = await deps.mailboxes.get(mb.mailboxid);
   if (record) await recordMailboxSuccess(record, started, deps, deps.settings.syncIntervalSeconds * 1000);
   deps.log.info('sync.done', { mailboxId: mb.mailboxid, ms: deps.clock.now().getTime() - started.getTime() });
@@ -108,100 +106,131 @@ async function syncTrackedOrNot<T>(
   }
 }
 
-async function syncFolder(
-  sf: SyncedFolder,
-  mb: DvMailbox,
-  ctx: OrgContext,
-  deadline: number,
-  deps: PipelineDeps,
-): Promise<'done' | 'budget' | 'conflict'> {
-  const folder = sf.folder;
-  let cp: Checkpoint = (await deps.checkpoints.get(mb.mailboxid, folder)) ?? {
-    mailboxId: mb.mailboxid,
-    folder,
-    rounds: 0,
-  };
+/** The job that carries on where the time budget stopped this run, in the mailbox's session. */
+async function continueLater(job: SyncJob, sf: SyncedFolder, deps: PipelineDeps): Promise<void> {
+  const step = `${sf.folder}:${deps.clock.now().getTime()}`;
+  const cont: SyncJob = { ...job, trigger: 'continuation', slot: step };
+  await deps.queue.send(QUEUES.syncJobs, [
+    { body: cont, messageId: continuationMessageId(job, step), sessionId: job.mailboxId },
+  ]);
+}
+
+/** Decisions go to the write stage in batches under the queue's size limit, each batch id its dedup key. */
+async function sendWrites(mailboxId: string, entries: WriteEntry[], deps: PipelineDeps): Promise<void> {
+  const batches = packWriteBatches(mailboxId, entries, deps.settings.writeBatchMaxBytes);
+  if (batches.length)
+    await deps.queue.send(
+      QUEUES.activityWrites,
+      batches.map((b) => ({ body: b, messageId: b.batchId })),
+    );
+}
+
+/** One folder run: the folder, its mailbox and organization, and the stage's ports. */
+interface FolderRun {
+  sf: SyncedFolder;
+  mb: DvMailbox;
+  ctx: OrgContext;
+  deps: PipelineDeps;
+}
+
+/**
+ * One folder from its checkpoint, page by page: read a delta page, evaluate it, send its writes, and
+ * only then advance the checkpoint. Ends at the round's deltaLink, when the time budget runs out, or
+ * when another worker advanced the checkpoint first.
+ */
+async function syncFolder(run: FolderRun, deadline: number): Promise<'done' | 'budget' | 'conflict'> {
+  const { mb, deps } = run;
+  let cp = await openCheckpoint(run);
   let decided: Set<string> | undefined;
-  // SSS's watermark (root Inbox): an admin who changes processemailreceivedafter starts it over.
-  const base = mb.processEmailReceivedAfter ?? '';
-  if (folder === INBOX && (cp.watermarkBase ?? '') !== base) {
-    // A changed start date means "evaluate the Inbox again from that date" (PP-pera): a fresh round.
-    const restart = cp.watermarkBase !== undefined && cp.rounds > 0;
-    if (restart) deps.log.info('sync.start-date-changed', { mailboxId: mb.mailboxid });
-    cp = {
-      ...cp,
-      watermark: undefined,
-      watermarkBase: base,
-      ...(restart ? { cursor: undefined, cursorKind: undefined, rounds: 0 } : {}),
-    };
-  }
   for (;;) {
     if (deps.clock.now().getTime() > deadline) return 'budget';
-    let page;
-    try {
-      page = await deps.graph.messagesDelta(mb.address, folder, cp.cursor);
-    } catch (e) {
-      if (!(e instanceof SyncStateExpiredError || e instanceof UnsafeLinkError) || cp.cursor === undefined) throw e;
-      // The delta state is gone, or the stored link is not one to follow (a corrupted or planted cursor):
-      // start the folder over; decisions and deterministic ids keep it duplicate-free.
-      if (e instanceof UnsafeLinkError)
-        deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder, error: e.message });
-      else deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder });
-      cp = { ...cp, cursor: undefined, cursorKind: undefined, reconciling: true };
+    const read = await readDeltaPage(cp, run);
+    if (read.kind === 'started-over') {
+      cp = read.checkpoint;
       continue;
     }
-    // The watermark applies once the first full enumeration is done: a first round comes in no particular order.
-    const watermark = folder === INBOX && cp.rounds > 0 ? cp.watermark : undefined;
+    const page = read.page;
     // A resynced round passes over what this folder already decided: one decision per item, whatever changed since.
-    if (cp.reconciling && !decided)
-      decided = new Set(
-        (await deps.ledger.forMailbox(mb.mailboxid)).filter((d) => d.folder === folder).map((d) => d.graphId),
-      );
-    const { entries, index, smart, latestReceived } = await evaluatePage(
-      page.value,
-      {
-        folder,
-        ...(sf.tracking ? { tracking: sf.tracking } : {}),
-        ...(watermark ? { watermark } : {}),
-        ...(cp.reconciling && decided ? { decided } : {}),
-      },
-      mb,
-      ctx,
-      deps,
+    if (cp.reconciling && !decided) decided = await decidedIn(run);
+    const outcome = await evaluateAndSend(page.value, cp, decided, run);
+    const saved = await saveCheckpoint(
+      afterPage(cp, page, outcome.latestReceived, deps.clock.now().toISOString()),
+      run,
     );
-    if (index.length) await deps.correlation.put(index);
-    if (smart?.length) await deps.correlation.smart.put(smart);
-    const batches = packWriteBatches(mb.mailboxid, entries, deps.settings.writeBatchMaxBytes);
-    if (batches.length)
-      await deps.queue.send(
-        QUEUES.activityWrites,
-        batches.map((b) => ({ body: b, messageId: b.batchId })),
-      );
-    try {
-      cp = await deps.checkpoints.save({
-        ...cp,
-        cursor: page.nextLink ?? page.deltaLink,
-        cursorKind: page.nextLink ? 'next' : 'delta',
-        rounds: page.deltaLink ? cp.rounds + 1 : cp.rounds,
-        reconciling: page.deltaLink ? false : cp.reconciling,
-        updatedAt: deps.clock.now().toISOString(),
-        ...(folder === INBOX && latestReceived && (!cp.watermark || latestReceived > cp.watermark)
-          ? { watermark: latestReceived }
-          : {}),
-      });
-    } catch (e) {
-      if (e instanceof CheckpointConflictError) {
-        deps.log.warn('sync.checkpoint-conflict', { mailboxId: mb.mailboxid, folder });
-        return 'conflict';
-      }
-      throw e;
-    }
+    if (!saved) return 'conflict';
+    cp = saved;
     deps.log.info('sync.page', {
       mailboxId: mb.mailboxid,
-      folder,
+      folder: run.sf.folder,
       items: page.value.length,
-      decisions: entries.length,
+      decisions: outcome.entries.length,
     });
     if (page.deltaLink) return 'done';
+  }
+}
+
+/** The folder's stored checkpoint (or a first one), under the mailbox's current start date. */
+async function openCheckpoint({ sf, mb, deps }: FolderRun): Promise<Checkpoint> {
+  const stored = (await deps.checkpoints.get(mb.mailboxid, sf.folder)) ?? firstCheckpoint(mb.mailboxid, sf.folder);
+  const { checkpoint, startDateChanged } = underStartDate(stored, mb.processEmailReceivedAfter);
+  if (startDateChanged) deps.log.info('sync.start-date-changed', { mailboxId: mb.mailboxid });
+  return checkpoint;
+}
+
+/**
+ * The next delta page from the checkpoint's cursor. When the delta state is gone, or the stored link is
+ * not one to follow (a corrupted or planted cursor), the folder starts over; decisions and deterministic
+ * ids keep it duplicate-free.
+ */
+async function readDeltaPage(
+  cp: Checkpoint,
+  { sf, mb, deps }: FolderRun,
+): Promise<{ kind: 'page'; page: DeltaPage } | { kind: 'started-over'; checkpoint: Checkpoint }> {
+  try {
+    return { kind: 'page', page: await deps.graph.messagesDelta(mb.address, sf.folder, cp.cursor) };
+  } catch (e) {
+    if (!(e instanceof SyncStateExpiredError || e instanceof UnsafeLinkError) || !canStartOver(cp)) throw e;
+    if (e instanceof UnsafeLinkError)
+      deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder: sf.folder, error: e.message });
+    else deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder: sf.folder });
+    return { kind: 'started-over', checkpoint: startOver(cp) };
+  }
+}
+
+/** The Graph ids this folder has a decision for. */
+async function decidedIn({ sf, mb, deps }: FolderRun): Promise<Set<string>> {
+  const decisions = await deps.ledger.forMailbox(mb.mailboxid);
+  return new Set(decisions.filter((d) => d.folder === sf.folder).map((d) => d.graphId));
+}
+
+/** Evaluates one page against the checkpoint's watermark, stores what correlation learnt, sends the writes. */
+async function evaluateAndSend(
+  values: GraphJson[],
+  cp: Checkpoint,
+  decided: Set<string> | undefined,
+  { sf, mb, ctx, deps }: FolderRun,
+): Promise<PageOutcome> {
+  const watermark = watermarkOfPage(cp);
+  const fc: FolderContext = {
+    folder: sf.folder,
+    ...(sf.tracking ? { tracking: sf.tracking } : {}),
+    ...(watermark ? { watermark } : {}),
+    ...(cp.reconciling && decided ? { decided } : {}),
+  };
+  const outcome = await evaluatePage(values, fc, mb, ctx, deps);
+  if (outcome.index.length) await deps.correlation.put(outcome.index);
+  if (outcome.smart?.length) await deps.correlation.smart.put(outcome.smart);
+  await sendWrites(mb.mailboxid, outcome.entries, deps);
+  return outcome;
+}
+
+/** Stores the advanced checkpoint; undefined when another worker advanced it first (this run stops). */
+async function saveCheckpoint(next: Checkpoint, { sf, mb, deps }: FolderRun): Promise<Checkpoint | undefined> {
+  try {
+    return await deps.checkpoints.save(next);
+  } catch (e) {
+    if (!(e instanceof CheckpointConflictError)) throw e;
+    deps.log.warn('sync.checkpoint-conflict', { mailboxId: mb.mailboxid, folder: sf.folder });
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@
 // on its own has its body cut (Dataverse email.notifications = 2, "truncated body"), recorded in the
 // decision, rather than failing the page.
 import type { WriteBatch, WriteEntry } from '../domain/jobs';
-import { keyHash } from '../domain/message-id';
+import { writeBatchMessageId } from '../domain/queue-message-ids';
 import { truncate } from '../domain/limits';
 
 const ENVELOPE_BYTES = 1024;
@@ -52,7 +52,7 @@ export function packWriteBatches(mailboxId: string, entries: WriteEntry[], maxBy
   const flush = () => {
     if (!current.length) return;
     // Same content, same id: a replayed page is dropped by duplicate detection; new content never is.
-    const batchId = `${mailboxId}:w:${keyHash(current.map((e) => `${e.decision.graphId}|${e.decision.outcome}|${e.decision.reason}|${e.activity?.activityid ?? ''}${e.queueItem ? `|q:${e.queueItem.queueId}` : ''}`).join(';'))}`;
+    const batchId = writeBatchMessageId(mailboxId, current);
     batches.push({ kind: 'write', mailboxId, workload: 'email', batchId, entries: current });
     current = [];
     bytes = ENVELOPE_BYTES;

@@ -6,6 +6,7 @@ import type { WriteBatch } from '../domain/jobs';
 import { parseWriteBatch } from '../domain/jobs';
 import { TransientError } from '../domain/errors';
 import { queueItemId } from '../domain/message-id';
+import { deferredWriteMessageId } from '../domain/queue-message-ids';
 import type { EmailWriteResult } from '../ports';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { PoisonMessageError } from './deps';
@@ -55,7 +56,7 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked
       await deps.queue.send(QUEUES.activityWrites, [
         {
           body: { ...batch, deferrals: deferrals + 1 },
-          messageId: `${batch.batchId}:deferred:${deferrals + 1}`,
+          messageId: deferredWriteMessageId(batch.batchId, deferrals + 1),
           scheduledEnqueueTimeUtc: at,
         },
       ]);

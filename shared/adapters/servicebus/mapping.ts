@@ -2,9 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import type { OutgoingMessage } from '../../ports';
-
-/** Service Bus caps MessageId at 128 characters. */
-const MAX_ID_CHARS = 128;
+import { replayMessageId } from '../../domain/queue-message-ids';
 
 /**
  * The SDK encodes a non-Buffer body as JSON in an AMQP data section; contentType tells the Functions trigger
@@ -64,10 +62,9 @@ function replayedProperties(
  */
 export function toReplayMessage(m: ServiceBusReceivedMessage): ServiceBusMessage {
   const original = String(m.messageId ?? '');
-  const suffix = `:replay:${randomUUID().slice(0, 8)}`;
   const msg: ServiceBusMessage = {
     body: m.body,
-    messageId: original.slice(0, MAX_ID_CHARS - suffix.length) + suffix,
+    messageId: replayMessageId(original, randomUUID().slice(0, 8)),
     contentType: m.contentType ?? 'application/json',
     applicationProperties: { ...replayedProperties(m.applicationProperties), replayOf: original },
   };

@@ -5,13 +5,11 @@ import assert from 'node:assert/strict';
 import {
   BACKOFF_BASE_MS,
   BACKOFF_CAP_MS,
-  MAX_MESSAGE_ID_CHARS,
   MAX_RETRY_ATTEMPTS,
   mayRetry,
-  retryAttemptOf,
   retryDelayMs,
-  retryMessageId,
 } from '../../../shared/domain/backoff';
+import { MAX_MESSAGE_ID_CHARS, retryAttemptOf, retryMessageId } from '../../../shared/domain/queue-message-ids';
 import {
   PermanentError,
   retryableFailureOf,
