@@ -1,5 +1,6 @@
-// The composition root: turns settings into the ports the stages use, and the stages bound to them. Azure and
-// the local runtime both build their PipelineDeps here; only the queue port differs (Service Bus or the embedded queue).
+// The composition root: turns settings into the ports the stages use, and the stages bound to them. Azure
+// and the local runtime both build their PipelineDeps here; only the queue port differs (Service Bus or the
+// embedded queue).
 import type { Settings } from './config';
 import type { Clock, Log, QueuePort } from './ports';
 import type { PipelineDeps } from './pipeline/deps';

@@ -17,7 +17,7 @@ import {
 } from './tables';
 
 export { delivered } from './queue';
-export { userMailbox, orgWith } from './dataverse';
+export { userMailbox } from './dataverse';
 
 export interface FakePipeline {
   deps: PipelineDeps;

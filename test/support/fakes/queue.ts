@@ -1,6 +1,7 @@
-// The queue port as Service Bus keeps its promises: duplicate detection drops a message whose id the queue
-// accepted within the window (10 minutes, as the queues are configured), a session queue refuses a message without a session id, bodies travel as JSON (a copy, not the
-// sender's object), and a scheduled message is due at its time. `failSends` makes the namespace unreachable.
+// The queue port as Service Bus keeps its promises on send: duplicate detection drops a message whose id
+// the queue accepted within the window (10 minutes, as the queues are configured), a session queue refuses a
+// message without a session id, and bodies travel as JSON (a copy, not the sender's object). It records what
+// was sent (with its scheduled time); delivery is the test's, by `delivered`. `failSends`: the namespace is down.
 import { QUEUES, type Clock, type OutgoingMessage, type QueueName, type QueuePort } from '../../../shared/ports';
 import type { InboundMessage } from '../../../shared/pipeline/deps';
 
