@@ -1,11 +1,11 @@
 // Azure Functions entry: the one composition root of a Functions process. The host loads this file and
-// functions/*.js (package.json "main"); each function asks for the pipeline here, built once, lazily.
+// functions/*.js (package.json "main"); each function asks for its stage here, built once, lazily.
 // First: telemetry starts before the Azure SDKs and the handlers load (APPLICATIONINSIGHTS_CONNECTION_STRING).
 import { azureTelemetry } from './shared/telemetry/azure';
 import { app } from '@azure/functions';
 import { settings } from './shared/config';
-import { composePipeline } from './shared/compose';
-import type { PipelineDeps } from './shared/pipeline/deps';
+import { composeStages } from './shared/compose';
+import type { Stages } from './shared/pipeline/stages';
 import { createLog, type LogSink } from './shared/log';
 import { createServiceBusQueue } from './shared/adapters/servicebus';
 import { azureResourceCredential } from './shared/adapters/identity';
@@ -22,24 +22,24 @@ const consoleSink: LogSink = (level, event, props) => {
   else console.info(line);
 };
 
-let deps: Promise<PipelineDeps> | undefined;
+let stages: Promise<Stages> | undefined;
 
 /** Settings are validated on first use; a bad setting fails every invocation with the full list of problems. */
-export function azurePipeline(): Promise<PipelineDeps> {
-  deps ??= (async () => {
+export function azureStages(): Promise<Stages> {
+  stages ??= (async () => {
     const s = settings('azure');
     const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
     const queue = createServiceBusQueue({
       fullyQualifiedNamespace: s.serviceBusNamespace!,
       credential: azureResourceCredential(s),
     });
-    return composePipeline({
+    return composeStages({
       settings: s,
       queue,
       clock,
       log: createLog(telemetrySink(consoleSink), s.logPersonalData),
     });
   })();
-  deps.catch(() => (deps = undefined));
-  return deps;
+  stages.catch(() => (stages = undefined));
+  return stages;
 }

@@ -1,12 +1,12 @@
 // HTTP (function key): POST /api/ops/explain with {"id": "<internetMessageId>"} -> why each mailbox did what it
-// did (handler: shared/pipeline/explain.ts). The answer holds addresses: an operator endpoint, never logged.
+// did (stage: shared/pipeline/explain.ts). The answer holds addresses: an operator endpoint, never logged.
 // The route does not start with "admin" or "runtime": the Functions host reserves both for its own API and
 // refuses such a function at start. The Message-ID travels in the body, because the host records request
 // URLs (query string included) in the `requests` telemetry.
-import { azurePipeline } from '../index';
+import { azureStages } from '../index';
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { explainMessage, validMessageIdInput } from '../shared/pipeline/explain';
-import type { Ledger } from '../shared/ports';
+import { validMessageIdInput } from '../shared/pipeline/explain';
+import type { Stages } from '../shared/pipeline/stages';
 import { hostSafe } from './trigger';
 
 export const EXPLAIN_ROUTE = 'ops/explain';
@@ -26,11 +26,11 @@ async function messageIdFrom(request: HttpRequest): Promise<string | undefined> 
   }
 }
 
-export function explainHandler(ledger: () => Promise<Ledger>) {
+export function explainHandler(stages: () => Promise<Pick<Stages, 'explain'>>) {
   return hostSafe(async (request: HttpRequest): Promise<HttpResponseInit> => {
     const id = await messageIdFrom(request);
     if (!id) return { status: 400, jsonBody: { error: BAD_REQUEST } };
-    return { status: 200, jsonBody: await explainMessage(await ledger(), id) };
+    return { status: 200, jsonBody: await (await stages()).explain(id) };
   });
 }
 
@@ -38,5 +38,5 @@ app.http('explain', {
   methods: ['POST'],
   authLevel: 'function',
   route: EXPLAIN_ROUTE,
-  handler: explainHandler(async () => (await azurePipeline()).ledger),
+  handler: explainHandler(azureStages),
 });

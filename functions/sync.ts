@@ -1,15 +1,14 @@
-// Service Bus (sessions = mailbox): sync one mailbox from its checkpoint (handler: shared/pipeline/sync.ts).
-import { azurePipeline } from '../index';
+// Service Bus (sessions = mailbox): sync one mailbox from its checkpoint (stage: shared/pipeline/sync.ts).
+import { azureStages } from '../index';
 import { app, type InvocationContext } from '@azure/functions';
 import { QUEUES } from '../shared/ports';
-import { handleSyncMessage } from '../shared/pipeline/sync';
-import type { PipelineDeps } from '../shared/pipeline/deps';
+import type { Stages } from '../shared/pipeline/stages';
 import { inbound, runHandler } from './trigger';
 
-export function syncHandler(pipeline: () => Promise<PipelineDeps>) {
+export function syncHandler(stages: () => Promise<Pick<Stages, 'sync'>>) {
   return async (message: unknown, context: InvocationContext): Promise<void> => {
     const msg = inbound(message, context);
-    await runHandler(context, async () => handleSyncMessage(msg, await pipeline()), { name: 'sync', message: msg });
+    await runHandler(context, async () => (await stages()).sync(msg), { name: 'sync', message: msg });
   };
 }
 
@@ -17,5 +16,5 @@ app.serviceBusQueue('sync', {
   connection: 'ServiceBusConnection',
   queueName: QUEUES.syncJobs,
   isSessionsEnabled: true,
-  handler: async (message, context) => syncHandler(azurePipeline)(message, context),
+  handler: async (message, context) => syncHandler(azureStages)(message, context),
 });

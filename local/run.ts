@@ -7,11 +7,10 @@ import { loadSettings, type Settings } from '../shared/config';
 import { composePipeline, newRequestCounter, type RequestCounter } from '../shared/compose';
 import { createLocalQueues } from '../shared/adapters/localqueue';
 import { createLog, jsonLinesSink } from '../shared/log';
-import { runSchedule, type ScheduleResult } from '../shared/pipeline/schedule';
+import type { ScheduleResult } from '../shared/pipeline/schedule';
 import { MAX_TRANSIENT_FAILURES } from '../shared/pipeline/health';
-import { handleSyncMessage } from '../shared/pipeline/sync';
-import { handleWriteMessage } from '../shared/pipeline/write';
-import { QUEUES, type QueueName } from '../shared/ports';
+import { createStages } from '../shared/pipeline/stages';
+import { QUEUES, type QueueName, type QueuePort } from '../shared/ports';
 import {
   initTelemetry,
   observeQueueDepth,
@@ -259,13 +258,17 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     };
     // `crash` faults: the stages' calls to outside systems may "kill the process" just before or after.
     const stageDeps = withCrashPoints(deps, faults?.rates.crash ?? 0, seededRandom((faults?.seed ?? 0) + 2), injected);
+    const stages = createStages(stageDeps);
+    // The timer's stage sends through this cycle's hold under `--once` (in-order.ts), else to the queue itself.
+    let timerQueue: QueuePort = deps.queue;
+    const timer = createStages({ ...deps, queue: { send: (q, m) => timerQueue.send(q, m) } });
     // `--once` runs mailboxes one after another (in-order.ts) so a run is reproducible, faults or not.
     const inOrder = args.reproducible ?? args.once;
     const host = new EmbeddedHost({
       queues: local.queues,
       handlers: {
-        [QUEUES.syncJobs]: tracedHandler('sync', (m) => handleSyncMessage(m, stageDeps)),
-        [QUEUES.activityWrites]: tracedHandler('write', (m) => handleWriteMessage(m, stageDeps)),
+        [QUEUES.syncJobs]: tracedHandler('sync', stages.sync),
+        [QUEUES.activityWrites]: tracedHandler('write', stages.write),
       },
       clock,
       log,
@@ -290,12 +293,9 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       const since = clock.now().toISOString();
       await applyDueTimeline(timelineGroupOnly);
       const hold = inOrder ? holdSyncJobs(local.port) : undefined;
+      timerQueue = hold ? tracedQueue(hold.port) : deps.queue;
       // The timer function is retried by its next tick on Azure; here the cycle waits out the trouble itself.
-      const r = await rideOut('schedule', () =>
-        traceStage({ stage: 'schedule' }, () =>
-          runSchedule(hold ? { ...deps, queue: tracedQueue(hold.port) } : deps, { force }),
-        ),
-      );
+      const r = await rideOut('schedule', () => traceStage({ stage: 'schedule' }, () => timer.schedule({ force })));
       lastSchedule = r;
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
       if (hold)

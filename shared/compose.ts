@@ -1,8 +1,10 @@
-// The composition root: turns settings into the ports the stages use. Azure and the local runtime both
-// build their PipelineDeps here; only the queue port differs (Service Bus or the embedded queue).
+// The composition root: turns settings into the ports the stages use, and the stages bound to them. Azure
+// and the local runtime both build their PipelineDeps here; only the queue port differs (Service Bus or the
+// embedded queue).
 import type { Settings } from './config';
 import type { Clock, Log, QueuePort } from './ports';
 import type { PipelineDeps } from './pipeline/deps';
+import { createStages, type Stages } from './pipeline/stages';
 import { azureResourceCredential, createCredential, scopeFor, tokenSource } from './adapters/identity';
 import { createGraphClient } from './adapters/graph/client';
 import { createDataverseAdapter } from './adapters/dataverse';
@@ -101,4 +103,9 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     },
     { allowPersonal: s.logPersonalData },
   );
+}
+
+/** A Functions process: the ports, and the stages bound to them once (the local runtime wraps the ports first). */
+export async function composeStages(o: ComposeOptions): Promise<Stages> {
+  return createStages(await composePipeline(o));
 }

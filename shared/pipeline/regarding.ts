@@ -8,7 +8,7 @@ import type { PipelineDeps } from './deps';
 export async function driftedRegarding(
   mb: DvMailbox,
   tracked: SyncedFolder[],
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'ledger' | 'dataverse' | 'clock'>,
 ): Promise<WriteEntry[]> {
   if (tracked.length === 0) return [];
   const mapping = new Map(tracked.map((t) => [t.folder, t.tracking!]));

@@ -12,7 +12,7 @@ import type { InboundMessage, PipelineDeps } from './deps';
 export async function withReschedule(
   queue: QueueName,
   msg: InboundMessage,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'queue' | 'clock' | 'log'>,
   run: () => Promise<void>,
 ): Promise<void> {
   try {

@@ -10,7 +10,11 @@ import type { PipelineDeps } from './deps';
 export const FEED_PAGE = 1000;
 const FEED_ROUNDS = 5;
 
-export async function catchUpSmartIndex(ctx: OrgContext, deps: PipelineDeps, deadline: number): Promise<void> {
+export async function catchUpSmartIndex(
+  ctx: OrgContext,
+  deps: Pick<PipelineDeps, 'correlation' | 'dataverse' | 'clock' | 'log'>,
+  deadline: number,
+): Promise<void> {
   const s = ctx.org.smartMatching;
   if (!s.enabled) return;
   // The first time, and after a long pause, the feed starts at the edge of the window: older emails never match.

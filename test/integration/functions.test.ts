@@ -9,6 +9,7 @@ import { scheduleHandler } from '../../functions/schedule';
 import { syncHandler } from '../../functions/sync';
 import { writeHandler } from '../../functions/write';
 import { QUEUES, type OutgoingMessage } from '../../shared/ports';
+import { createStages } from '../../shared/pipeline/stages';
 import {
   acceptanceFixtureF,
   withInboxMessage,
@@ -42,7 +43,8 @@ const context = (functionName: string, m?: OutgoingMessage) =>
 
 test('timer -> sync -> write through the Functions handlers promotes the reply with the sessions and ids Service Bus needs', async () => {
   const { deps, sent, dataverse } = p;
-  const pipeline = async () => deps;
+  const stages = createStages(deps);
+  const pipeline = async () => stages;
   await scheduleHandler(pipeline)({ isPastDue: false } as unknown as Timer, context('schedule'));
   const jobs = sent.filter((s) => s.queue === QUEUES.syncJobs);
   assert.equal(jobs.length, 2, 'one job per mailbox (Alice, Sales)');
@@ -66,15 +68,18 @@ test('timer -> sync -> write through the Functions handlers promotes the reply w
 
 test('a body that is not a sync job is refused as poison (Service Bus then dead-letters it), not processed', async () => {
   await assert.rejects(
-    syncHandler(async () => p.deps)({ kind: 'sync', mailboxId: 42 }, context('sync')),
+    syncHandler(async () => createStages(p.deps))({ kind: 'sync', mailboxId: 42 }, context('sync')),
     /PoisonMessage|mailboxId/,
   );
-  await assert.rejects(writeHandler(async () => p.deps)('not json at all', context('write')), /write batch/);
+  await assert.rejects(
+    writeHandler(async () => createStages(p.deps))('not json at all', context('write')),
+    /write batch/,
+  );
 });
 
 test('No personal data out by accident: explain takes the Message-ID in a POST body, so the request URL carries no Message-ID', async () => {
   // Runs after the reply was promoted above. The host records request URLs (query included) in `requests`.
-  const explain = explainHandler(async () => p.deps.ledger);
+  const explain = explainHandler(async () => createStages(p.deps));
   const url = `https://app.example/api/${EXPLAIN_ROUTE}`;
   const ask = (init: { body?: string; query?: Record<string, string> }) =>
     explain(

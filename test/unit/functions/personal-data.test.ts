@@ -9,14 +9,14 @@ import { writeHandler } from '../../../functions/write';
 import { scheduleHandler } from '../../../functions/schedule';
 import { lookupPage } from '../../../shared/adapters/dataverse/lookups';
 import type { WebApi } from '../../../shared/adapters/dataverse/http';
-import type { PipelineDeps } from '../../../shared/pipeline/deps';
+import type { Stages } from '../../../shared/pipeline/stages';
 import { maskPersonalText } from '../../../shared/log';
 import { setPersonalDataAllowed } from '../../../shared/telemetry';
 
 // What Dataverse answers for a $filter it refuses: its message quotes the filter, values included.
 const ECHO = `Dataverse lookup failed: 400 {"error":{"code":"0x80060888","message":"Syntax error at position 42 in 'messageid eq ''<e1@contoso.com>'' or contains(subject,''Quarterly plan for Bob'')' sender bob@fabrikam.com"}}`;
 const PERSONAL = ['e1@contoso.com', 'bob@fabrikam.com', 'Quarterly plan for Bob', 'contoso.com'];
-const failing = (): Promise<PipelineDeps> => Promise.reject(new Error(ECHO));
+const failing = (): Promise<Stages> => Promise.reject(new Error(ECHO));
 const context = (name: string) =>
   new InvocationContext({
     invocationId: `t-${name}`,

@@ -12,6 +12,9 @@ import { TableStoreError } from '../../../shared/adapters/tables/errors';
 import { QueueSendError } from '../../../shared/adapters/servicebus/errors';
 import { createLocalQueues } from '../../../shared/adapters/localqueue';
 import { QUEUES, type LogProps, type QueuePort } from '../../../shared/ports';
+import { createStages } from '../../../shared/pipeline/stages';
+import type { WriteBatch } from '../../../shared/domain/jobs';
+import { delivered, fakePipeline, healthyRecord, userMailbox } from '../../support/fakes';
 
 const START = Date.parse('2025-01-10T10:00:00Z');
 /** Longer than any first retry waits. */
@@ -159,4 +162,54 @@ test('Backoff instead of instant redelivery: permanent failures, poison bodies a
   // Success settles nothing else.
   await withReschedule(QUEUES.syncJobs, job, deps, async () => undefined);
   assert.equal(local.queues[QUEUES.syncJobs].stats().scheduled, 0);
+});
+
+// The same rule through the stages, over in-memory fakes of every port (test/support/fakes).
+const ALICE = userMailbox('mbx-alice', 'alice@contoso.com', 'user-alice');
+const writeBatch: WriteBatch = {
+  kind: 'write',
+  mailboxId: ALICE.mailboxid,
+  workload: 'email',
+  batchId: 'mbx-alice:email:page-1',
+  entries: [],
+};
+
+test('Stages over their ports: reschedule sends a throttled write again as <id>:retry:<n>, after the Retry-After, and drops a second send of one attempt', async () => {
+  const p = fakePipeline({ mailboxes: [ALICE] });
+  const stages = createStages(p.deps);
+  p.dataverse.down = new ThrottledError('Dataverse batch: 429', 'dataverse', 30_000);
+  await stages.write(delivered({ body: writeBatch, messageId: writeBatch.batchId }));
+  const [retry1] = p.queue.accepted(QUEUES.activityWrites);
+  assert.equal(retry1!.messageId, 'mbx-alice:email:page-1:retry:1');
+  assert.deepEqual(retry1!.body, writeBatch);
+  const wait1 = retry1!.scheduledEnqueueTimeUtc!.getTime() - START;
+  assert.ok(wait1 >= 30_000 && wait1 <= 36_000, `waits the Retry-After (${wait1} ms)`);
+  assert.deepEqual(p.log.names('warn'), ['stage.throttled']);
+
+  // The retry is throttled again: attempt 2; the same delivery failing twice sends attempt 2 once.
+  p.clock.advance(wait1);
+  await stages.write(delivered(retry1!));
+  await stages.write({ ...delivered(retry1!), deliveryCount: 2 });
+  assert.deepEqual(
+    p.queue.accepted(QUEUES.activityWrites).map((m) => m.messageId),
+    ['mbx-alice:email:page-1:retry:1', 'mbx-alice:email:page-1:retry:2'],
+  );
+  assert.equal(p.queue.duplicates.length, 1);
+});
+
+test('Stages over their ports: reschedule backs a sync job off when Dataverse fails, in its session, without touching mailbox health', async () => {
+  const p = fakePipeline({ mailboxes: [ALICE], registry: [healthyRecord(ALICE)] });
+  const stages = createStages(p.deps);
+  p.dataverse.down = new TransientError('Dataverse org context: 503', 'dataverse', 503);
+  const job = { kind: 'sync', mailboxId: ALICE.mailboxid, workload: 'email', trigger: 'schedule', slot: '7' };
+  await stages.sync(delivered({ body: job, messageId: 'mbx-alice:email:7', sessionId: ALICE.mailboxid }));
+  const [retry] = p.queue.accepted(QUEUES.syncJobs);
+  assert.equal(retry!.messageId, 'mbx-alice:email:7:retry:1');
+  assert.equal(retry!.sessionId, ALICE.mailboxid);
+  assert.equal(
+    retry!.scheduledEnqueueTimeUtc!.getTime(),
+    START + retryDelayMs(1, { kind: 'transient' }, 'mbx-alice:email:7'),
+  );
+  assert.equal((await p.deps.mailboxes.get(ALICE.mailboxid))!.health.consecutiveFailures, 0);
+  assert.deepEqual(p.alerts.alerts, []);
 });

@@ -1,0 +1,28 @@
+// The stages bound to their ports, built once per process, as Temporal's samples create their activities from
+// their dependencies: the Functions triggers (index.ts) and the local runtime (local/run.ts) call these, and
+// the unit tests build them over in-memory fakes of the same ports.
+import type { InboundMessage, PipelineDeps } from './deps';
+import { handleSyncMessage } from './sync';
+import { handleWriteMessage } from './write';
+import { runSchedule, type ScheduleResult } from './schedule';
+import { explainMessage, type Explanation } from './explain';
+
+export interface Stages {
+  /** sync-jobs (a session per mailbox): one mailbox from its checkpoints; failures go to its health or a retry. */
+  sync(msg: InboundMessage): Promise<void>;
+  /** activity-writes: one page's emails into Dataverse, then its decisions into the ledger. */
+  write(msg: InboundMessage): Promise<void>;
+  /** The timer: one sync job per mailbox that is due. */
+  schedule(opts?: { force?: boolean }): Promise<ScheduleResult>;
+  /** Why each mailbox did what it did with one Message-ID (the ledger only). */
+  explain(internetMessageId: string): Promise<Explanation>;
+}
+
+export function createStages(deps: PipelineDeps): Stages {
+  return {
+    sync: (msg) => handleSyncMessage(msg, deps),
+    write: (msg) => handleWriteMessage(msg, deps),
+    schedule: (opts = {}) => runSchedule(deps, opts),
+    explain: (internetMessageId) => explainMessage(deps.ledger, internetMessageId),
+  };
+}
