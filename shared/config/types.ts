@@ -23,6 +23,6 @@ export type Settings = Flat<
 export type StageSettings = Pick<Settings, KeysWhere<{ stage: true }>>;
 
 /** The declaration of one app setting, by name, with its literal types. */
-export type DeclarationOf<N extends SettingName> = Extract<Declared[SettingKey], { name: N }>;
+type DeclarationOf<N extends SettingName> = Extract<Declared[SettingKey], { name: N }>;
 /** The value type of one app setting, by name. */
 export type ValueOfSetting<N extends SettingName> = ValueOf<DeclarationOf<N>>;

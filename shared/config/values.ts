@@ -73,13 +73,13 @@ export const cron = () => ({
   },
 });
 
-export interface PartyTable {
+interface PartyTable {
   logicalName: string;
   columns: string[];
 }
 
 /** `new_vendor:emailaddress|emailaddress2, other:email` -> tables and columns (at most 20 tables: a cap on lookup cost). */
-export function parsePartyTables(raw: string): PartyTable[] {
+function parsePartyTables(raw: string): PartyTable[] {
   const items = raw
     .split(',')
     .map((x) => x.trim())

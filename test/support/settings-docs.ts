@@ -19,7 +19,7 @@ function typeLabel(s: SettingSpec): string {
 const defaultLabel = (s: SettingSpec) =>
   s.default === undefined ? '—' : s.default === '' ? 'empty' : `\`${s.default}\``;
 
-export function settingsTable(): string {
+function settingsTable(): string {
   const rows = specs.map(
     (s) => `| \`${s.name}\` | ${cell(typeLabel(s))} | ${defaultLabel(s)} | ${s.scope} | ${cell(s.doc)} |`,
   );
