@@ -5,6 +5,7 @@ import type { SettingKey } from './config/types';
 
 export { DECLARED, type SettingSpec } from './config/declarations';
 export type { CredentialMode, SettingName, Settings, StageSettings } from './config/types';
+export { AZURE_NEEDS, CREDENTIAL_NEEDS } from './config/rules';
 export { earlySetting, loadSettings, settings, SettingsError, stageSettings } from './config/load';
 
 /** Every declaration as a list, in declaration order (tests and the `--settings` key check walk it). */

@@ -2,7 +2,7 @@
 // `npm run docs:settings` writes them; test/infra/settings.test.ts fails when either differs from what this makes.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SETTINGS, type SettingSpec } from '../../shared/config';
+import { AZURE_NEEDS, CREDENTIAL_NEEDS, SETTINGS, type SettingSpec } from '../../shared/config';
 
 export const GENERATED = { doc: 'docs/settings.md', sample: 'local.settings.sample.json' } as const;
 export const REGENERATE = 'npm run docs:settings';
@@ -26,6 +26,22 @@ function settingsTable(): string {
   return ['| setting | type | default | where | what it does |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+const code = (name: string) => `\`${name}\``;
+/** a, b and c */
+const and = (items: readonly string[]) => items.join(', ').replace(/, ([^,]*)$/, ' and $1');
+
+/** The cross-setting rules as a list: what Azure needs, what each credential mode needs. */
+function neededTogether(): string {
+  const azure = AZURE_NEEDS.map((n) => (typeof n === 'string' ? code(n) : `${code(n[0])} (or ${code(n[1])})`));
+  const modes = Object.entries(CREDENTIAL_NEEDS)
+    .filter(([, needs]) => needs.length)
+    .map(([mode, needs]) => `${code(mode)} needs ${and(needs.map(code))}`);
+  return [
+    `- On Azure: ${and(azure)}; \`CREDENTIAL_MODE\` \`static\` is refused there.`,
+    `- \`CREDENTIAL_MODE\`: ${modes.join('; ')}.`,
+  ].join('\n');
+}
+
 export function settingsMarkdown(): string {
   return `# Settings
 
@@ -44,11 +60,7 @@ one-machine runtime of \`exsync\` only). An empty value counts as unset.
 
 Needed together (checked at start, \`shared/config/rules.ts\`):
 
-- On Azure: \`DATAVERSE_URL\`, \`ServiceBusConnection__fullyQualifiedNamespace\`, and
-  \`AzureWebJobsStorage__tableServiceUri\` (or \`AzureWebJobsStorage\`).
-- \`CREDENTIAL_MODE\` \`certificate\` needs \`APP_TENANT_ID\`, \`APP_CLIENT_ID\` and \`APP_CERTIFICATE_PATH\`;
-  \`workloadidentity\` needs \`APP_TENANT_ID\` and \`APP_CLIENT_ID\`; \`static\` needs \`STATIC_TOKEN\` and is
-  refused on Azure.
+${neededTogether()}
 
 ${settingsTable()}
 

@@ -2,7 +2,15 @@
 // problem with the setting, the value and what was expected. (The generated docs: test/infra/settings.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DECLARED, loadSettings, SETTINGS, SettingsError, stageSettings } from '../../shared/config';
+import {
+  AZURE_NEEDS,
+  CREDENTIAL_NEEDS,
+  DECLARED,
+  loadSettings,
+  SETTINGS,
+  SettingsError,
+  stageSettings,
+} from '../../shared/config';
 import { checkSettingKeys } from '../../local/settings-file';
 
 test('defaults load, and SSS parity values are the defaults', () => {
@@ -127,6 +135,42 @@ test('Clear errors for bad settings: each names the setting, the value and what 
     new SettingsError(problems({ GRAPH_PAGE_SIZE: 'lots' })).message,
     'Invalid settings (1):\n  - GRAPH_PAGE_SIZE: "lots" is not a whole number',
   );
+});
+
+test('Clear errors for bad settings: what a credential mode or Azure needs is named when missing, and only it', () => {
+  const problems = (env: Record<string, string>, host: 'azure' | 'local') => {
+    try {
+      loadSettings(env, host);
+    } catch (e) {
+      return (e as SettingsError).problems;
+    }
+    return [];
+  };
+  const full: Record<string, string> = {
+    DATAVERSE_URL: 'https://contoso.crm4.dynamics.com',
+    ServiceBusConnection__fullyQualifiedNamespace: 'ns.servicebus.windows.net',
+    AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.windows.net',
+    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    APP_TENANT_ID: 'tenant',
+    APP_CLIENT_ID: 'client',
+    APP_CERTIFICATE_PATH: 'cert.pem',
+    STATIC_TOKEN: 'token',
+  };
+  for (const [mode, needs] of Object.entries(CREDENTIAL_NEEDS)) {
+    assert.deepEqual(problems({ ...full, CREDENTIAL_MODE: mode }, 'local'), [], mode);
+    for (const n of needs)
+      assert.deepEqual(problems({ ...full, CREDENTIAL_MODE: mode, [n]: '' }, 'local'), [
+        `${n}: required when CREDENTIAL_MODE is ${mode}`,
+      ]);
+  }
+  for (const need of AZURE_NEEDS) {
+    const [first, ...either] = typeof need === 'string' ? [need] : need;
+    const without = { ...full, [first!]: '', ...Object.fromEntries(either.map((n) => [n, ''])) };
+    assert.deepEqual(problems(without, 'azure'), [
+      either.length ? `${first}: required (or ${either[0]})` : `${first}: required`,
+    ]);
+    if (either.length) assert.deepEqual(problems({ ...full, [first!]: '' }, 'azure'), [], `${either[0]} is enough`);
+  }
 });
 
 test('Settings declared once: the --settings file check knows every declared setting', () => {
