@@ -17,7 +17,7 @@ param principalId string = ''
 @allowed(['User', 'ServicePrincipal', 'Group'])
 param principalType string = 'User'
 
-// ---- product settings (shared/config.ts)
+// ---- product settings (shared/config/declarations.ts)
 @description('Dataverse environment URL, e.g. https://contoso.crm4.dynamics.com (DATAVERSE_URL).')
 param dataverseUrl string
 @description('How Graph and Dataverse tokens are obtained (CREDENTIAL_MODE); certificate keeps the certificate in Key Vault.')

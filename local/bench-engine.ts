@@ -12,6 +12,7 @@ import { promote } from '../shared/domain/promote';
 import type { MailItem } from '../shared/domain/item';
 import { PageKnowledge } from '../shared/pipeline/known-emails';
 import { promotionContext } from '../shared/pipeline/promotion-context';
+import { loadSettings, stageSettings } from '../shared/config';
 
 /** The org settings come through the real reader, over the fixture's rows instead of HTTP. */
 function fixtureApi(t: TenantFixture): WebApi {
@@ -87,7 +88,7 @@ export async function engineBenchmark(
         pages.push({ mb, folder, values: messages.slice(i, i + pageSize) });
     }
   }
-  const settings = { syncIntervalSeconds: 300, syncTimeBudgetSeconds: 240, writeBatchMaxBytes: 200_000 };
+  const settings = stageSettings(loadSettings({})); // the declared defaults
   const run = () => {
     let n = 0;
     for (const p of pages) {

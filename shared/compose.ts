@@ -1,7 +1,7 @@
 // The composition root: turns settings into the ports the stages use, and the stages bound to them. Azure
 // and the local runtime both build their PipelineDeps here; only the queue port differs (Service Bus or the
 // embedded queue).
-import type { Settings } from './config';
+import { stageSettings, type Settings } from './config';
 import type { Clock, Log, QueuePort } from './ports';
 import type { PipelineDeps } from './pipeline/deps';
 import { createStages, type Stages } from './pipeline/stages';
@@ -87,18 +87,7 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       queue: o.queue,
       clock: o.clock,
       log: o.log,
-      settings: {
-        syncIntervalSeconds: s.syncIntervalSeconds,
-        syncTimeBudgetSeconds: s.syncTimeBudgetSeconds,
-        writeBatchMaxBytes: s.writeBatchMaxBytes,
-        ...(s.autoTrackSentItems !== undefined ? { autoTrackSentItems: s.autoTrackSentItems } : {}),
-        trackedCategoryName: s.trackedCategoryName,
-        enhancedReferences: s.enhancedReferences,
-        enhancedAutoReplyPolicy: s.enhancedAutoReplyPolicy,
-        enhancedSameSubjectGuard: s.enhancedSameSubjectGuard,
-        enhancedProcessMovedMail: s.enhancedProcessMovedMail,
-        enhancedOutageBackoff: s.enhancedOutageBackoff,
-      },
+      settings: stageSettings(s),
       tables,
     },
     { allowPersonal: s.logPersonalData },

@@ -1,5 +1,5 @@
 // The function app: Flex Consumption (FC1, Linux), Node 22, running as the user-assigned identity.
-// appSettings holds every setting of shared/config.ts whose scope is 'all' or 'azure' (checked by
+// appSettings holds every setting of shared/config/declarations.ts whose scope is 'all' or 'azure' (checked by
 // test/infra/settings.test.ts), plus the platform's identity-based connection settings.
 param name string
 param planName string
@@ -22,7 +22,7 @@ param maximumInstanceCount int = 40
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-// Product settings (shared/config.ts); empty strings are left out, so the code's defaults apply.
+// Product settings (shared/config/declarations.ts); empty strings are left out, so the code's defaults apply.
 param tablePrefix string
 param graphBaseUrl string
 param dataverseUrl string

@@ -12,21 +12,10 @@ import type {
   MailboxRegistry,
   QueuePort,
 } from '../ports';
+import type { StageSettings } from '../config';
 
-export interface StageSettings {
-  syncIntervalSeconds: number;
-  syncTimeBudgetSeconds: number;
-  writeBatchMaxBytes: number;
-  /** App-setting override of OrgDB AutoTrackSentFolderItems; undefined = read from Dataverse. */
-  autoTrackSentItems?: boolean;
-  trackedCategoryName?: string;
-  enhancedReferences?: boolean;
-  enhancedAutoReplyPolicy?: boolean;
-  enhancedSameSubjectGuard?: boolean;
-  enhancedProcessMovedMail?: boolean;
-  /** Enhanced: many mailboxes failing at once is a platform outage: back off, never disable. */
-  enhancedOutageBackoff?: boolean;
-}
+/** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
+export type { StageSettings } from '../config';
 
 export interface PipelineDeps {
   graph: GraphPort;

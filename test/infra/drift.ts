@@ -20,7 +20,7 @@ import {
 
 // ---------------------------------------------------------------- app settings
 
-/** What a test needs of a declared setting (shared/config.ts SETTINGS entries fit). */
+/** What a test needs of a declared setting (shared/config/declarations.ts entries fit). */
 export interface DeclaredSetting {
   readonly name: string;
   readonly scope: string;
