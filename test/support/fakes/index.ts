@@ -2,6 +2,7 @@
 // simulators. Each fake keeps the promise its port makes (see the files beside this one).
 import type { DvMailbox, MailboxRecord } from '../../../shared/ports';
 import type { PipelineDeps, StageSettings } from '../../../shared/pipeline/deps';
+import { loadSettings, stageSettings } from '../../../shared/config';
 import { fakeClock, type FakeClock } from './clock';
 import { fakeLog, type FakeLog } from './log';
 import { fakeQueue, type FakeQueue } from './queue';
@@ -53,7 +54,13 @@ export function fakePipeline(
     queue,
     clock,
     log,
-    settings: { syncIntervalSeconds: 60, syncTimeBudgetSeconds: 240, writeBatchMaxBytes: 200_000, ...o.settings },
+    settings: {
+      ...stageSettings(loadSettings({})),
+      syncIntervalSeconds: 60,
+      syncTimeBudgetSeconds: 240,
+      writeBatchMaxBytes: 200_000,
+      ...o.settings,
+    },
   };
   return { deps, clock, log, queue, graph, dataverse, checkpoints, alerts, correlation };
 }
