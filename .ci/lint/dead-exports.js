@@ -4,7 +4,8 @@
 // nobody asks for (a re-export counts only when something imports it in turn). An export its own file uses
 // (an options type in a signature, a helper) is only a wider surface than needed: `--all` lists those too,
 // without failing. The only exceptions are the entry points a host loads by path (ENTRIES).
-// Usage: node .ci/lint/dead-exports.js [--all]   (exit 1 when a dead export is found)
+// Usage: node .ci/lint/dead-exports.js [--all] [dir]   (dir: a project with a tsconfig.json, the repo by default;
+// exit 1 when a dead export is found)
 'use strict';
 const ts = require('typescript');
 const { join, relative, resolve, sep } = require('node:path');
@@ -147,7 +148,8 @@ function deadExports(root = resolve(__dirname, '..', '..'), { project = 'tsconfi
 module.exports = { deadExports };
 
 if (require.main === module) {
-  const all = deadExports();
+  const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  const all = dir ? deadExports(resolve(dir)) : deadExports();
   const show = (d) => `  ${d.file}:${d.line} ${d.name}`;
   const dead = all.filter((d) => !d.usedInFile);
   if (process.argv.includes('--all')) {
