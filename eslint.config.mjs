@@ -30,6 +30,8 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': 'off',
       // …and an async function without await is how a port with a synchronous fake keeps its signature.
       '@typescript-eslint/require-await': 'off',
+      // A `let` assigned once, later than a closure that reads it, cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Header and text guards match control characters on purpose.
       'no-control-regex': 'off',
       // Prettier breaks long member chains before `[`, which this rule misreads (eslint-config-prettier agrees).

@@ -318,14 +318,12 @@ test('sendMail through the SDK: 202 empty body, Sent Items copy with generated i
     assert.ok(delivered.internetMessageHeaders.some((h: Item) => h.name === 'x-exsync-id' && h.value === 'A-1'));
     // Invalid input is refused like Graph.
     const e = await sdkError(
-      client.users
-        .byUserId(ALICE)
-        .sendMail.post({
-          message: {
-            toRecipients: [{ emailAddress: { address: BOB } }],
-            internetMessageHeaders: [{ name: 'Foo', value: '1' }],
-          },
-        }),
+      client.users.byUserId(ALICE).sendMail.post({
+        message: {
+          toRecipients: [{ emailAddress: { address: BOB } }],
+          internetMessageHeaders: [{ name: 'Foo', value: '1' }],
+        },
+      }),
     );
     assert.equal(e.responseStatusCode, 400);
     assert.equal((e.errorEscaped ?? e.error)?.code, 'InvalidInternetMessageHeader');
@@ -429,12 +427,10 @@ test('calendarView delta: window required and baked into the token, no $select, 
     );
     // Moving an event out of the window and deleting one both come back as @removed.
     const inWindowId = first!.value![0].id!;
-    await events
-      .byEventId(created!.id!)
-      .patch({
-        start: { dateTime: '2025-05-01T09:00:00', timeZone: 'UTC' },
-        end: { dateTime: '2025-05-01T10:00:00', timeZone: 'UTC' },
-      });
+    await events.byEventId(created!.id!).patch({
+      start: { dateTime: '2025-05-01T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2025-05-01T10:00:00', timeZone: 'UTC' },
+    });
     await events.byEventId(inWindowId).delete();
     const r3 = await call(r2!.odataDeltaLink!);
     assert.deepEqual(
