@@ -1,10 +1,14 @@
 // ESLint for `npm run lint`: typed rules that catch real bugs (promises, needless assertions, `any` leaking
 // into product code), the layering rules (.ci/lint/layers.js) and the size limits. Style is Prettier's job.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import layers from './.ci/lint/layers.js';
 
+// import.meta.dirname would need Node 20.11; engines admits 20.9.
+const ROOT = dirname(fileURLToPath(import.meta.url));
 /** node:test's test(), describe() and it() return promises the runner itself awaits. */
 const NODE_TEST = { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] };
 /** What the Function App and the command line ship: the 300-line limit holds there. */
@@ -17,7 +21,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT } },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [NODE_TEST] }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
