@@ -16,9 +16,9 @@ export interface Clock {
 export type LogProps = Record<string, string | number | boolean | undefined>;
 /** Structured events only: callers pass ids and counts, never addresses, subjects or bodies. */
 export interface Log {
-  info(event: string, props?: LogProps): void;
-  warn(event: string, props?: LogProps): void;
-  error(event: string, props?: LogProps): void;
+  info: (event: string, props?: LogProps) => void;
+  warn: (event: string, props?: LogProps) => void;
+  error: (event: string, props?: LogProps) => void;
 }
 
 // ---------------------------------------------------------------- Graph

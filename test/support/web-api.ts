@@ -2,8 +2,7 @@
 export interface RawResponse {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary OData shapes
-  json: any;
+  json: any; // tests read arbitrary OData shapes
   text: string;
 }
 

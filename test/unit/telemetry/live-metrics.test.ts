@@ -14,7 +14,6 @@ import { RedactingSpanProcessor } from '../../../shared/telemetry/redact';
 const root = join(__dirname, '..', '..', '..', '..');
 const read = (f: string) => readFileSync(join(root, f), 'utf8');
 // The distro's own option handling (its defaults, then ours), read from the installed package.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { InternalConfig } = require(
   join(dirname(require.resolve('@azure/monitor-opentelemetry')), 'shared', 'config.js'),
 ) as { InternalConfig: new (o?: object) => { enableLiveMetrics: boolean } };
