@@ -138,6 +138,8 @@ export interface EmailWriteResult {
   /** When status is 'exists': the mailbox that created the existing row, if recorded. */
   existingReceivingMailboxId?: string;
   error?: string;
+  /** When status is 'retry' because Dataverse throttled this write: the wait its part asked for (Retry-After). */
+  retryAfterMs?: number;
 }
 export interface LookupRequest {
   messageIds: string[];
@@ -189,14 +191,8 @@ export interface Checkpoint {
   watermarkBase?: string;
   /** A round restarted after the delta state expired: items decided before are passed over, not decided again. */
   reconciling?: boolean;
-  /** Opaque concurrency token from the store; save() fails with CheckpointConflictError on mismatch. */
+  /** Opaque concurrency token from the store; save() fails with an error of kind 'conflict' on mismatch. */
   etag?: string;
-}
-export class CheckpointConflictError extends Error {
-  constructor(message = 'checkpoint was advanced by someone else') {
-    super(message);
-    this.name = 'CheckpointConflictError';
-  }
 }
 export interface CheckpointStore {
   get(mailboxId: string, folder: FolderKind): Promise<Checkpoint | undefined>;

@@ -9,7 +9,7 @@ import { findTrackingTokens } from '../domain/correlate';
 import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage, THREADING_PROPERTIES } from '../domain/graph-message';
 import { promote } from '../domain/promote';
 import { entryKeys, lookupKeys, smartEntryOf, type SmartEntry } from '../domain/smart-match';
-import { ThrottledError, TransientError } from '../domain/errors';
+import { throttled as throttledFailure, transient } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 import { PageKnowledge, withoutOwnPage } from './known-emails';
 import { correlationSettings, promotionContext, trackedCategoryOf } from './promotion-context';
@@ -99,7 +99,7 @@ export async function evaluatePage(
     // Gone between delta and this read: nothing to track.
     if (got?.status === 404) return fail(id, 'Deleted', 'item no longer exists', 'skipped');
     if (!got || got.status >= 300 || !got.body)
-      throw new TransientError(`Graph read of a message answered ${got?.status ?? 'nothing'}`, 'graph', got?.status);
+      throw transient('graph', `Graph read of a message answered ${got?.status ?? 'nothing'}`, { status: got?.status });
     return partial
       ? got.body
       : {
@@ -235,7 +235,7 @@ async function readMessages(
     }
     if (throttled.length === 0) break;
     if (round + 1 >= ITEM_RETRY_ROUNDS || waitMs > ITEM_RETRY_MAX_WAIT_MS || !deps.clock.sleep) {
-      throw new ThrottledError(`${throttled.length} Graph batch item(s) throttled`, 'graph', waitMs);
+      throw throttledFailure('graph', `${throttled.length} Graph batch item(s) throttled`, waitMs);
     }
     await deps.clock.sleep(waitMs);
     pending = throttled;

@@ -2,7 +2,7 @@
 // pages from the checkpoint within a time budget, evaluate promotion, send write batches, and only then
 // advance the checkpoint. What the budget leaves is carried by a continuation job.
 import type { Checkpoint, DvMailbox, OrgContext } from '../ports';
-import { CheckpointConflictError, QUEUES } from '../ports';
+import { QUEUES } from '../ports';
 import { INBOX } from '../domain/item';
 import { syncedFolders, type SyncedFolder } from './folders';
 import { failureText, isFolderUnavailable, TrackedFolderHealth } from './tracked-folders';
@@ -10,10 +10,9 @@ import { driftedRegarding } from './regarding';
 import type { SyncJob } from '../domain/jobs';
 import { parseSyncJob } from '../domain/jobs';
 import { keyHash } from '../domain/message-id';
-import { PermanentError, SyncError, SyncStateExpiredError, TransientError, UnsafeLinkError } from '../domain/errors';
+import { isKind, isUnsafeLink, poison } from '../domain/errors';
 import { recordMailboxFailure, recordMailboxSuccess } from './health';
 import type { InboundMessage, PipelineDeps } from './deps';
-import { PoisonMessageError } from './deps';
 import { evaluatePage } from './evaluate-page';
 import { catchUpSmartIndex } from './smart-feed';
 import { packWriteBatches } from './write-batches';
@@ -21,7 +20,7 @@ import { withReschedule } from './reschedule';
 
 export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
   const parsed = parseSyncJob(msg.body);
-  if (!parsed.ok) throw new PoisonMessageError(parsed.error);
+  if (!parsed.ok) throw poison(parsed.error);
   await withReschedule(QUEUES.syncJobs, msg, deps, async () => {
     try {
       await syncMailbox(parsed.value, deps);
@@ -29,11 +28,7 @@ export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps)
       // Exchange refusing or failing for this mailbox is the mailbox's health, not a message to retry at
       // once: SSS tries again 5 minutes later and disables after 10 (health.ts). Dataverse and storage
       // trouble, health's own writes included, goes up to withReschedule: backoff, then the queue.
-      if (
-        e instanceof SyncError &&
-        e.system === 'graph' &&
-        (e instanceof TransientError || e instanceof PermanentError)
-      ) {
+      if (isKind(e, 'transient', 'permanent') && e.system === 'graph') {
         await recordMailboxFailure(parsed.value.mailboxId, e, deps);
         return;
       }
@@ -141,11 +136,10 @@ async function syncFolder(
     try {
       page = await deps.graph.messagesDelta(mb.address, folder, cp.cursor);
     } catch (e) {
-      if (!(e instanceof SyncStateExpiredError || e instanceof UnsafeLinkError) || cp.cursor === undefined) throw e;
+      if (!(isKind(e, 'sync-state-expired') || isUnsafeLink(e)) || cp.cursor === undefined) throw e;
       // The delta state is gone, or the stored link is not one to follow (a corrupted or planted cursor):
       // start the folder over; decisions and deterministic ids keep it duplicate-free.
-      if (e instanceof UnsafeLinkError)
-        deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder, error: e.message });
+      if (isUnsafeLink(e)) deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder, error: e.message });
       else deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder });
       cp = { ...cp, cursor: undefined, cursorKind: undefined, reconciling: true };
       continue;
@@ -190,7 +184,7 @@ async function syncFolder(
           : {}),
       });
     } catch (e) {
-      if (e instanceof CheckpointConflictError) {
+      if (isKind(e, 'conflict')) {
         deps.log.warn('sync.checkpoint-conflict', { mailboxId: mb.mailboxid, folder });
         return 'conflict';
       }

@@ -12,7 +12,7 @@ import {
   type SpanContext,
 } from '@opentelemetry/api';
 import type { InboundMessage } from '../pipeline/deps';
-import { PoisonMessageError } from '../pipeline/deps';
+import { isKind } from '../domain/errors';
 import { QUEUES } from '../ports';
 import { ATTR, SCOPE, SPANS, type StageOutcome } from './names';
 import { extractTraceContext, parseTraceparent } from './propagation';
@@ -21,10 +21,12 @@ import { instruments, personalDataAllowed } from './instruments';
 
 export type StageName = 'schedule' | 'sync' | 'write';
 
-/** What the port decorators learn during a stage (a throttled answer turns the outcome into 'rescheduled'). */
+/** What the port decorators learn during a stage: a throttled answer, or a retry sent, makes it 'rescheduled'. */
 export interface StageRun {
   stage: StageName;
   throttledBy?: string;
+  /** The stage sent a retry of its message (throttled or transient failure). */
+  rescheduled?: boolean;
 }
 const STAGE = createContextKey('exsync.stage');
 export function currentStage(): StageRun | undefined {
@@ -84,13 +86,11 @@ export async function traceStage<T>(t: StageTrace, run: (span: Span) => Promise<
   let outcome: StageOutcome = 'ok';
   try {
     const result = await context.with(trace.setSpan(base, span), () => run(span));
-    if (state.throttledBy) {
-      outcome = 'rescheduled';
-      span.setAttribute(ATTR.throttledBy, state.throttledBy);
-    }
+    if (state.throttledBy || state.rescheduled) outcome = 'rescheduled';
+    if (state.throttledBy) span.setAttribute(ATTR.throttledBy, state.throttledBy);
     return result;
   } catch (e) {
-    outcome = e instanceof PoisonMessageError ? 'poison' : 'error';
+    outcome = isKind(e, 'poison') ? 'poison' : 'error';
     const err = describeError(e, personalDataAllowed());
     span.setAttribute(ATTR.errorType, err.type);
     span.addEvent('exception', { 'exception.type': err.type, 'exception.message': err.message });

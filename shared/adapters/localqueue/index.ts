@@ -2,9 +2,10 @@
 // behind the same QueuePort the pipeline uses with Service Bus.
 import { QUEUES, type Clock, type QueueName, type QueuePort } from '../../ports';
 import { LocalQueue, type LocalQueueOptions } from './queue';
+import { translateLocalQueueError } from './errors';
 
 export { LocalQueue, type LocalQueueOptions, type Received, type DeadLetter, type QueueStats } from './queue';
-export { MessageLockLostError, InvalidMessageError } from './errors';
+export { MessageLockLostError, InvalidMessageError, translateLocalQueueError } from './errors';
 export { MAX_MESSAGE_BYTES } from './message';
 
 export type LocalQueueSettings = Partial<
@@ -32,9 +33,13 @@ export function createLocalQueues(
     port: {
       // async so a validation error rejects the promise, as a failed Service Bus send would.
       async send(queue, messages) {
-        const q = queues[queue];
-        if (!q) throw new Error(`unknown queue ${queue}`);
-        q.send(messages);
+        try {
+          const q = queues[queue];
+          if (!q) throw new Error(`unknown queue ${queue}`);
+          q.send(messages);
+        } catch (err) {
+          throw translateLocalQueueError(err, 'send');
+        }
       },
     },
   };
