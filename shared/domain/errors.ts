@@ -2,7 +2,7 @@
 // ExsyncError of one closed `kind`, naming the outside system; the pipeline and telemetry decide by `kind`
 // (retry, reschedule, restart a folder, disable, dead-letter), never by class, message text or SDK type.
 
-export const OUTSIDE_SYSTEMS = ['graph', 'dataverse', 'tables', 'servicebus'] as const;
+const OUTSIDE_SYSTEMS = ['graph', 'dataverse', 'tables', 'servicebus'] as const;
 export type OutsideSystem = (typeof OUTSIDE_SYSTEMS)[number];
 
 /**
@@ -65,7 +65,7 @@ export const conflict = (system: OutsideSystem, message: string, facts?: ErrorFa
 export const poison = (message: string) => new ExsyncError('poison', 'servicebus', message);
 
 /** The code of a permanent refusal of ours: a link to follow is not on the configured endpoint, never followed. */
-export const UNSAFE_LINK = 'UnsafeLink';
+const UNSAFE_LINK = 'UnsafeLink';
 export const unsafeLink = (system: OutsideSystem, message: string) => permanent(system, message, { code: UNSAFE_LINK });
 
 /**
@@ -89,11 +89,6 @@ export function isKind(e: unknown, ...kinds: ErrorKind[]): e is ExsyncError {
 }
 
 export const isUnsafeLink = (e: unknown): e is ExsyncError => isKind(e, 'permanent') && e.code === UNSAFE_LINK;
-
-export function ensureError(e: unknown): Error {
-  if (e instanceof Error) return e;
-  return new Error(typeof e === 'string' ? e : JSON.stringify(e));
-}
 
 /** Parses Retry-After (seconds, possibly fractional, or an HTTP date) into milliseconds. */
 export function retryAfterMs(header: string | null | undefined, now: Date, fallbackMs: number): number {

@@ -5,7 +5,6 @@ import type { Decision } from '../domain/activity';
 import { isKind } from '../domain/errors';
 import { retryAttemptOf } from '../domain/backoff';
 import type { CheckpointStore, Clock, DataversePort, GraphPort, Ledger, Log, QueuePort } from '../ports';
-import type { PipelineDeps } from '../pipeline/deps';
 import { ATTR, EVENTS, SCOPE, SPANS } from './names';
 import { injectTraceContext } from './propagation';
 import { describeError } from './redact';
@@ -200,7 +199,18 @@ export function tracedDataverse(inner: DataversePort, clock: Clock): DataversePo
 }
 
 /** Every telemetry decorator over the ports, and the personal-data rule; what the composition root calls. */
-export function instrumentPipeline<T extends PipelineDeps>(deps: T, o: { allowPersonal: boolean }): T {
+/** The ports the decorators wrap: what the stages are given (telemetry imports no pipeline module). */
+interface InstrumentedPorts {
+  graph: GraphPort;
+  dataverse: DataversePort;
+  checkpoints: CheckpointStore;
+  ledger: Ledger;
+  queue: QueuePort;
+  clock: Clock;
+  log: Log;
+}
+
+export function instrumentPipeline<T extends InstrumentedPorts>(deps: T, o: { allowPersonal: boolean }): T {
   setPersonalDataAllowed(o.allowPersonal);
   return {
     ...deps,

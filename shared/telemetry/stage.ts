@@ -11,7 +11,6 @@ import {
   type Span,
   type SpanContext,
 } from '@opentelemetry/api';
-import type { InboundMessage } from '../pipeline/deps';
 import { isKind } from '../domain/errors';
 import { QUEUES } from '../ports';
 import { ATTR, SCOPE, SPANS, type StageOutcome } from './names';
@@ -20,6 +19,13 @@ import { describeError, mailboxHash } from './redact';
 import { instruments, personalDataAllowed } from './instruments';
 
 export type StageName = 'schedule' | 'sync' | 'write';
+
+/** What a stage span reads of the queue message a trigger hands over (the pipeline's InboundMessage has it). */
+export interface TracedMessage {
+  body: unknown;
+  deliveryCount: number;
+  applicationProperties?: Record<string, unknown> | undefined;
+}
 
 /** What the port decorators learn during a stage: a throttled answer, or a retry sent, makes it 'rescheduled'. */
 export interface StageRun {
@@ -36,7 +42,7 @@ export function currentStage(): StageRun | undefined {
 export interface StageTrace {
   stage: StageName;
   /** The queue message, for sync and write: its application properties carry the parent context. */
-  message?: InboundMessage;
+  message?: TracedMessage;
   /** The Functions host's invocation context (context.traceContext), when running under the host. */
   host?: { traceParent?: string | null; traceState?: string | null };
 }
@@ -104,10 +110,10 @@ export async function traceStage<T>(t: StageTrace, run: (span: Span) => Promise<
 }
 
 /** Wraps a stage handler of the local host or the Functions glue. */
-export function tracedHandler(
+export function tracedHandler<M extends TracedMessage>(
   stage: StageName,
-  handler: (msg: InboundMessage) => Promise<void>,
+  handler: (msg: M) => Promise<void>,
   host?: StageTrace['host'],
-): (msg: InboundMessage) => Promise<void> {
+): (msg: M) => Promise<void> {
   return (msg) => traceStage({ stage, message: msg, ...(host ? { host } : {}) }, () => handler(msg));
 }

@@ -7,7 +7,7 @@ import type { ExsyncError } from '../../domain/errors';
 import type { PartResponse } from './batch';
 
 /** A 429 without a usable Retry-After: wait this long (Dataverse normally sends one). */
-export const DATAVERSE_DEFAULT_THROTTLE_MS = 5_000;
+const DATAVERSE_DEFAULT_THROTTLE_MS = 5_000;
 
 /**
  * The service's error code, when it is one: a short token (0x80040216, or a name). Never the error's
@@ -27,7 +27,7 @@ export function dataverseErrorCode(body: unknown): string | undefined {
 }
 
 /** The wait an answer asked for: its Retry-After (seconds or an HTTP date); a 429 without one waits the default. */
-export function dataverseWaitMs(status: number, retryAfter: string | null | undefined, now: Date): number {
+function dataverseWaitMs(status: number, retryAfter: string | null | undefined, now: Date): number {
   const wait = retryAfterMs(retryAfter, now, 0);
   return status === 429 && wait <= 0 ? DATAVERSE_DEFAULT_THROTTLE_MS : wait;
 }

@@ -5,7 +5,7 @@ import { classifyHttp, errorNameOf, isExsyncError, retryAfterMs, transient, unsa
 import type { ExsyncError } from '../../domain/errors';
 
 /** Graph's 429 without a Retry-After: wait this long (Graph normally sends one). */
-export const GRAPH_DEFAULT_THROTTLE_MS = 5_000;
+const GRAPH_DEFAULT_THROTTLE_MS = 5_000;
 
 /** What a call to Graph threw (a GraphError, or anything else) as an ExsyncError; `route` names the call. */
 export function translateGraphError(e: unknown, route: string, now: Date): ExsyncError {

@@ -5,7 +5,7 @@ import { LocalQueue, type LocalQueueOptions } from './queue';
 import { translateLocalQueueError } from './errors';
 
 export { LocalQueue, type LocalQueueOptions, type Received, type DeadLetter, type QueueStats } from './queue';
-export { MessageLockLostError, InvalidMessageError, translateLocalQueueError } from './errors';
+export { MessageLockLostError, InvalidMessageError } from './errors';
 export { MAX_MESSAGE_BYTES } from './message';
 
 export type LocalQueueSettings = Partial<

@@ -1,5 +1,5 @@
 // Service Bus adapter: the QueuePort in Azure, and dead-letter listing/replay for the admin surface.
-// The only importer of @azure/service-bus.
+// This folder is the only importer of @azure/service-bus.
 import { ServiceBusClient } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/identity';
 import type { QueueName, QueuePort } from '../../ports';
