@@ -69,15 +69,15 @@ const errorText = (r: ItemResponse) => {
 
 /** A create that failed because the row exists (412 DuplicateRecord, or 0x80040237 under another status). */
 const isDuplicate = (r: ItemResponse) => r.parts.some((p) => p.status === 412 || errorCode(p.body) === '0x80040237');
-/** Worth retrying the whole message: throttled, server-side trouble, or a bound row not there yet. */
-const isRetryable = (r: ItemResponse) => r.parts.some((p) => p.status === 429 || p.status >= 500 || p.status === 0);
+/** The part that makes the whole message worth retrying: throttled, server-side trouble, or no answer. */
+const retryPart = (r: ItemResponse) => r.parts.find((p) => p.status === 429 || p.status >= 500 || p.status === 0);
+const isRetryable = (r: ItemResponse) => retryPart(r) !== undefined;
 /**
  * A part to retry, with the wait its throttled part asked for (its own Retry-After, translated like any
  * answer): the retry of the whole message then honours it instead of backing off blind.
  */
 function retry(id: string, r: ItemResponse, api: WebApi): EmailWriteResult {
-  const part = r.parts.find((p) => p.status === 429 || p.status >= 500 || p.status === 0);
-  const failure = translateBatchPart('Dataverse write', part, api.now?.() ?? new Date());
+  const failure = translateBatchPart('Dataverse write', retryPart(r), api.now?.() ?? new Date());
   const wait = failure.kind === 'throttled' && failure.retryAfterMs > 0 ? { retryAfterMs: failure.retryAfterMs } : {};
   return { activityid: id, status: 'retry', error: errorText(r), ...wait };
 }

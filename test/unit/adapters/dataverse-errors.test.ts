@@ -9,6 +9,10 @@ import {
   translateDataverseResponse,
   translateFetchFailure,
 } from '../../../shared/adapters/dataverse/errors';
+import { createEmails } from '../../../shared/adapters/dataverse/emails';
+import type { WebApi } from '../../../shared/adapters/dataverse/http';
+import type { EmailActivity } from '../../../shared/domain/activity';
+import { retryLater } from '../../../shared/domain/errors';
 
 const now = new Date('2025-01-10T10:00:00Z');
 const body = (code: string, message = "filter 'bob@fabrikam.com'") => JSON.stringify({ error: { code, message } });
@@ -57,4 +61,37 @@ test('One error vocabulary: only a short token is taken as the Dataverse error c
   assert.equal(dataverseErrorCode(body('0x80060888')), '0x80060888');
   assert.equal(dataverseErrorCode({ error: { code: "Syntax error near 'bob@fabrikam.com'" } }), undefined);
   assert.equal(dataverseErrorCode('not json'), undefined);
+});
+
+test('One error vocabulary: a part-level 429 inside a Dataverse write $batch keeps its Retry-After up to the retry of the write', async () => {
+  const throttledPart = { status: 429, headers: { 'retry-after': '20' }, body: { error: { code: '0x80072322' } } };
+  const api: WebApi = {
+    apiRoot: 'https://org.example/api/data/v9.2',
+    get: async () => ({}),
+    getAll: async () => [],
+    // The first email is created, the second's change set is throttled, the third fails on the server.
+    batch: async () => [
+      { ok: true, parts: [{ status: 204, headers: {}, body: undefined }] },
+      { ok: false, parts: [throttledPart] },
+      { ok: false, parts: [{ status: 500, headers: {}, body: undefined }] },
+    ],
+    now: () => now,
+  };
+  const emails = ['a1', 'a2', 'a3'].map((activityid) => ({ activityid, parties: [] }) as unknown as EmailActivity);
+  const results = await createEmails(api, emails, 10);
+  assert.deepEqual(
+    results.map((r) => [r.status, r.retryAfterMs]),
+    [
+      ['created', undefined],
+      ['retry', 20_000],
+      ['retry', undefined],
+    ],
+  );
+  // What the write stage throws for them: throttled for that wait, so withReschedule waits for it.
+  const e = retryLater(
+    'dataverse',
+    'writes to retry',
+    results.filter((r) => r.status === 'retry'),
+  );
+  assert.deepEqual([e.kind, e.retryAfterMs], ['throttled', 20_000]);
 });
