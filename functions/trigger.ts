@@ -1,7 +1,7 @@
 // Service Bus trigger metadata -> the InboundMessage the stage handlers take.
 import type { InvocationContext } from '@azure/functions';
 import type { InboundMessage } from '../shared/pipeline/deps';
-import { PoisonMessageError } from '../shared/pipeline/deps';
+import { isKind } from '../shared/domain/errors';
 import { errorForHost, personalDataAllowed, traceStage, type StageName } from '../shared/telemetry';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -58,7 +58,7 @@ export async function runHandler(
     await (stage ? traced(context, stage.name, stage.message, run) : run());
   } catch (e) {
     const safe = errorForHost(e, personalDataAllowed());
-    if (e instanceof PoisonMessageError) context.error(`poison message: ${safe.message}`);
+    if (isKind(e, 'poison')) context.error(`poison message: ${safe.message}`);
     throw safe;
   }
 }

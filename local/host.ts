@@ -5,7 +5,7 @@ import type { QueueName } from '../shared/ports';
 import { QUEUES } from '../shared/ports';
 import type { LocalQueue, Received } from '../shared/adapters/localqueue';
 import type { InboundMessage } from '../shared/pipeline/deps';
-import { PoisonMessageError } from '../shared/pipeline/deps';
+import { isKind } from '../shared/domain/errors';
 import type { Log } from '../shared/ports';
 import type { ScaledClock } from './clock';
 import { CrashError } from './crash';
@@ -57,7 +57,7 @@ export class EmbeddedHost {
         () => queue.complete(msg.lockToken),
         (e: unknown) => {
           const err = e instanceof Error ? e : new Error(String(e));
-          if (err instanceof PoisonMessageError) {
+          if (isKind(err, 'poison')) {
             queue.deadLetter(msg.lockToken, 'PoisonMessage', err.message);
             this.o.log.error('host.dead-lettered', { queue: name, messageId: msg.messageId, reason: err.message });
             return;

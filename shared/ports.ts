@@ -139,6 +139,8 @@ export interface EmailWriteResult {
   /** When status is 'exists': the mailbox that created the existing row, if recorded. */
   existingReceivingMailboxId?: string;
   error?: string;
+  /** When status is 'retry' because Dataverse throttled this write: the wait its part asked for (Retry-After). */
+  retryAfterMs?: number;
 }
 export interface LookupRequest {
   messageIds: string[];
@@ -178,12 +180,7 @@ export interface DataversePort {
 // ---------------------------------------------------------------- Table Storage
 /** A folder's sync position and watermark: the value and its transitions live in the domain. */
 export type { Checkpoint };
-export class CheckpointConflictError extends Error {
-  constructor(message = 'checkpoint was advanced by someone else') {
-    super(message);
-    this.name = 'CheckpointConflictError';
-  }
-}
+
 export interface CheckpointStore {
   get(mailboxId: string, folder: FolderKind): Promise<Checkpoint | undefined>;
   /** Writes with an ETag check (insert-only when no etag); returns the checkpoint with its new etag. */

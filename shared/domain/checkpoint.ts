@@ -21,7 +21,7 @@ export interface Checkpoint {
   watermarkBase?: string;
   /** A round restarted after the delta state expired: items decided before are passed over, not decided again. */
   reconciling?: boolean;
-  /** Opaque concurrency token from the store; save() fails with CheckpointConflictError on mismatch. */
+  /** Opaque concurrency token from the store; save() fails with an error of kind 'conflict' on mismatch. */
   etag?: string;
 }
 

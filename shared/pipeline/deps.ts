@@ -40,11 +40,3 @@ export interface InboundMessage {
   /** Service Bus application properties; they carry the trace context (traceparent, Diagnostic-Id). */
   applicationProperties?: Record<string, unknown>;
 }
-
-/** A body that can never be processed: the host dead-letters it with this reason instead of retrying. */
-export class PoisonMessageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PoisonMessageError';
-  }
-}

@@ -3,7 +3,7 @@
 // row incoming is disabled. Every step raises an alert (alerts table, logs, telemetry). Enhanced: when
 // at least half the mailboxes fail within 15 minutes the platform is the cause: back off, disable nobody.
 import type { MailboxAlert, MailboxRecord } from '../ports';
-import { PermanentError, type SyncError } from '../domain/errors';
+import type { ExsyncError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 
 export const TRANSIENT_RETRY_MS = 5 * 60_000;
@@ -33,7 +33,7 @@ async function platformOutage(deps: PipelineDeps, now: number): Promise<boolean>
   return all.length >= 2 && recent.length >= 2 && recent.length * 2 >= all.length;
 }
 
-export async function recordMailboxFailure(mailboxId: string, error: SyncError, deps: PipelineDeps): Promise<void> {
+export async function recordMailboxFailure(mailboxId: string, error: ExsyncError, deps: PipelineDeps): Promise<void> {
   const record = await deps.mailboxes.get(mailboxId);
   if (!record) return;
   const now = deps.clock.now();
@@ -50,7 +50,7 @@ export async function recordMailboxFailure(mailboxId: string, error: SyncError, 
       health: { ...base.health, state: 'disabled', disabledAt: deps.clock.now().toISOString() },
     });
   };
-  if (error instanceof PermanentError) {
+  if (error.kind === 'permanent') {
     await disable();
     await alert(deps, {
       mailboxId,

@@ -5,7 +5,7 @@
 import type { BatchItemResult, GraphJson } from '../ports';
 import type { FolderKind } from '../domain/item';
 import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage, THREADING_PROPERTIES } from '../domain/graph-message';
-import { ThrottledError, TransientError } from '../domain/errors';
+import { throttled as throttledFailure, transient } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 
 /** A change to evaluate: the item as delta sent it, or only the id of an item delta sent in part. */
@@ -74,7 +74,7 @@ export async function readWhatDeltaLeftOut(
     const got = (c.kind === 'partial' ? whole : heads).get(id);
     if (got?.status === 404) return { kind: 'gone', id };
     if (!got || got.status >= 300 || !got.body)
-      throw new TransientError(`Graph read of a message answered ${got?.status ?? 'nothing'}`, 'graph', got?.status);
+      throw transient('graph', `Graph read of a message answered ${got?.status ?? 'nothing'}`, { status: got?.status });
     if (c.kind === 'partial') return { kind: 'full', raw: got.body };
     const raw = {
       ...c.raw,
@@ -115,7 +115,7 @@ async function readMessages(
     }
     if (throttled.length === 0) break;
     if (round + 1 >= ITEM_RETRY_ROUNDS || waitMs > ITEM_RETRY_MAX_WAIT_MS || !deps.clock.sleep) {
-      throw new ThrottledError(`${throttled.length} Graph batch item(s) throttled`, 'graph', waitMs);
+      throw throttledFailure('graph', `${throttled.length} Graph batch item(s) throttled`, waitMs);
     }
     await deps.clock.sleep(waitMs);
     pending = throttled;

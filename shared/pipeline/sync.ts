@@ -2,7 +2,7 @@
 // pages from the checkpoint within a time budget, evaluate promotion, send write batches, and only then
 // advance the checkpoint. What the budget leaves is carried by a continuation job.
 import type { DeltaPage, DvMailbox, GraphJson, OrgContext } from '../ports';
-import { CheckpointConflictError, QUEUES } from '../ports';
+import { QUEUES } from '../ports';
 import {
   afterPage,
   canStartOver,
@@ -18,10 +18,9 @@ import { driftedRegarding } from './regarding';
 import type { SyncJob, WriteEntry } from '../domain/jobs';
 import { parseSyncJob } from '../domain/jobs';
 import { continuationMessageId } from '../domain/queue-message-ids';
-import { PermanentError, SyncError, SyncStateExpiredError, TransientError, UnsafeLinkError } from '../domain/errors';
+import { isKind, isUnsafeLink, poison } from '../domain/errors';
 import { recordMailboxFailure, recordMailboxSuccess } from './health';
 import type { InboundMessage, PipelineDeps } from './deps';
-import { PoisonMessageError } from './deps';
 import { evaluatePage, type FolderContext, type PageOutcome } from './evaluate-page';
 import { catchUpSmartIndex } from './smart-feed';
 import { packWriteBatches } from './write-batches';
@@ -29,7 +28,7 @@ import { withReschedule } from './reschedule';
 
 export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
   const parsed = parseSyncJob(msg.body);
-  if (!parsed.ok) throw new PoisonMessageError(parsed.error);
+  if (!parsed.ok) throw poison(parsed.error);
   await withReschedule(QUEUES.syncJobs, msg, deps, async () => {
     try {
       await syncMailbox(parsed.value, deps);
@@ -37,11 +36,7 @@ export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps)
       // Exchange refusing or failing for this mailbox is the mailbox's health, not a message to retry at
       // once: SSS tries again 5 minutes later and disables after 10 (health.ts). Dataverse and storage
       // trouble, health's own writes included, goes up to withReschedule: backoff, then the queue.
-      if (
-        e instanceof SyncError &&
-        e.system === 'graph' &&
-        (e instanceof TransientError || e instanceof PermanentError)
-      ) {
+      if (isKind(e, 'transient', 'permanent') && e.system === 'graph') {
         await recordMailboxFailure(parsed.value.mailboxId, e, deps);
         return;
       }
@@ -189,8 +184,8 @@ async function readDeltaPage(
   try {
     return { kind: 'page', page: await deps.graph.messagesDelta(mb.address, sf.folder, cp.cursor) };
   } catch (e) {
-    if (!(e instanceof SyncStateExpiredError || e instanceof UnsafeLinkError) || !canStartOver(cp)) throw e;
-    if (e instanceof UnsafeLinkError)
+    if (!(isKind(e, 'sync-state-expired') || isUnsafeLink(e)) || !canStartOver(cp)) throw e;
+    if (isUnsafeLink(e))
       deps.log.warn('sync.cursor-rejected', { mailboxId: mb.mailboxid, folder: sf.folder, error: e.message });
     else deps.log.warn('sync.resync', { mailboxId: mb.mailboxid, folder: sf.folder });
     return { kind: 'started-over', checkpoint: startOver(cp) };
@@ -229,7 +224,7 @@ async function saveCheckpoint(next: Checkpoint, { sf, mb, deps }: FolderRun): Pr
   try {
     return await deps.checkpoints.save(next);
   } catch (e) {
-    if (!(e instanceof CheckpointConflictError)) throw e;
+    if (!isKind(e, 'conflict')) throw e;
     deps.log.warn('sync.checkpoint-conflict', { mailboxId: mb.mailboxid, folder: sf.folder });
     return undefined;
   }

@@ -3,18 +3,16 @@
 // keeps syncing, and when it can be read again its sync resumes from its checkpoint (one Information
 // alert). The root Inbox and Sent Items failing stay the mailbox's health (health.ts).
 import type { DvMailbox } from '../ports';
-import { PermanentError, SyncError } from '../domain/errors';
+import { isKind, type ExsyncError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 
 /** Graph's answers for a folder that is gone (404), not ours to read (403) or an id that is no folder id (400). */
-export function isFolderUnavailable(e: unknown): e is SyncError {
-  return (
-    e instanceof PermanentError && e.system === 'graph' && (e.status === 404 || e.status === 403 || e.status === 400)
-  );
+export function isFolderUnavailable(e: unknown): e is ExsyncError {
+  return isKind(e, 'permanent') && e.system === 'graph' && (e.status === 404 || e.status === 403 || e.status === 400);
 }
 
 /** What to say about the failure: status and code only, never a folder name or an address. */
-export const failureText = (e: SyncError) => `graph ${e.status ?? ''} ${e.code ?? ''}`.replace(/\s+/g, ' ').trim();
+export const failureText = (e: ExsyncError) => `graph ${e.status ?? ''} ${e.code ?? ''}`.replace(/\s+/g, ' ').trim();
 
 /** The unavailable tracked folders of one mailbox during one sync job: the mailbox record is read once. */
 export class TrackedFolderHealth {

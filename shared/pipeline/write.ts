@@ -4,17 +4,16 @@ import { QUEUES } from '../ports';
 import type { Decision, EmailActivity, QueueItemOnly } from '../domain/activity';
 import type { WriteBatch } from '../domain/jobs';
 import { parseWriteBatch } from '../domain/jobs';
-import { TransientError } from '../domain/errors';
+import { poison, retryLater } from '../domain/errors';
 import { queueItemId } from '../domain/message-id';
 import { deferredWriteMessageId } from '../domain/queue-message-ids';
 import type { EmailWriteResult } from '../ports';
 import type { InboundMessage, PipelineDeps } from './deps';
-import { PoisonMessageError } from './deps';
 import { withReschedule } from './reschedule';
 
 export async function handleWriteMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
   const parsed = parseWriteBatch(msg.body);
-  if (!parsed.ok) throw new PoisonMessageError(parsed.error);
+  if (!parsed.ok) throw poison(parsed.error);
   await withReschedule(QUEUES.activityWrites, msg, deps, () => writeBatch(parsed.value, deps));
 }
 
@@ -46,7 +45,7 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked
   // Nothing is recorded until every write has an answer: the message is redelivered whole, and rows
   // created meanwhile come back as "ours".
   if (retry.length)
-    throw new TransientError(`${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, 'dataverse');
+    throw retryLater('dataverse', `${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, retry);
   const waiting = [...results.values()].filter((r) => r.status === 'waiting');
   if (waiting.length && !unlinked) {
     const deferrals = batch.deferrals ?? 0;

@@ -2,51 +2,18 @@
 // OpenTelemetry distro, Entra-authenticated when APPLICATIONINSIGHTS_AUTHENTICATION_STRING says AAD.
 // Locally: spans and metrics as JSON lines in the data dir. Both: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT
 // is set. Only standard variable names are read (OTEL_*, APPLICATIONINSIGHTS_*), see README.md here.
-import { join } from 'node:path';
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import {
-  ConsoleMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type IMetricReader,
-  type MetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  BatchLogRecordProcessor,
-  ConsoleLogRecordExporter,
-  LoggerProvider,
-  SimpleLogRecordProcessor,
-  type LogRecordProcessor,
-} from '@opentelemetry/sdk-logs';
-import type * as OtlpTrace from '@opentelemetry/exporter-trace-otlp-http';
-import type * as OtlpMetrics from '@opentelemetry/exporter-metrics-otlp-http';
-import type * as OtlpLogs from '@opentelemetry/exporter-logs-otlp-http';
+import { metrics, trace } from '@opentelemetry/api';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type * as AzureMonitor from '@azure/monitor-opentelemetry';
 import type { TokenCredential } from '@azure/identity';
-import { DEFAULT_SERVICE_NAME } from './names';
-import { FileMetricExporter, FileSpanExporter } from './file-exporter';
 import { RedactingSpanProcessor } from './redact';
 import { personalDataAllowed, setPersonalDataAllowed } from './instruments';
+import { exportersFor, otlpLogs, otlpMetrics, otlpSpans, type Env } from './exporters';
+import { startLocal, type Started } from './local';
 
-type Env = Record<string, string | undefined>;
-
-// OTLP exporters are loaded only when configured (they read OTEL_EXPORTER_OTLP_* themselves: endpoint, headers).
-/* eslint-disable @typescript-eslint/no-require-imports */
-const otlpSpans = () =>
-  new (require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpTrace).OTLPTraceExporter();
-const otlpMetrics = () =>
-  new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof OtlpMetrics).OTLPMetricExporter();
-const otlpLogs = () => new (require('@opentelemetry/exporter-logs-otlp-http') as typeof OtlpLogs).OTLPLogExporter();
-/* eslint-enable @typescript-eslint/no-require-imports */
+export { exportersFor } from './exporters';
 
 export interface TelemetryOptions {
   mode: 'azure' | 'local';
@@ -100,17 +67,6 @@ export function parseAuthenticationString(value: string | undefined): { aad: boo
   return { aad: (parts.get('authorization') ?? '').toLowerCase() === 'aad', ...(clientId ? { clientId } : {}) };
 }
 
-/** Standard exporter selection: OTEL_<SIGNAL>_EXPORTER (otlp, console, none; plus `file` locally), else the mode's default. */
-export function exportersFor(signal: 'TRACES' | 'METRICS' | 'LOGS', env: Env, fallback: string[]): string[] {
-  const listed = (env[`OTEL_${signal}_EXPORTER`] ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-  if (listed.length) return listed.includes('none') ? [] : listed;
-  const otlp = !!(env.OTEL_EXPORTER_OTLP_ENDPOINT || env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]);
-  return [...fallback, ...(otlp ? ['otlp'] : [])];
-}
-
 const disabled = (env: Env) => (env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true';
 
 export function initTelemetry(o: TelemetryOptions): Telemetry {
@@ -132,12 +88,6 @@ export function initTelemetry(o: TelemetryOptions): Telemetry {
   };
   active = { handle, stop: started.stop, flush: started.flush };
   return handle;
-}
-
-interface Started {
-  destinations: string[];
-  flush(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 function startAzure(o: TelemetryOptions, intervalMs: number): Started | undefined {
@@ -210,70 +160,5 @@ export function azureMonitorOptions(a: {
     spanProcessors: a.spanProcessors,
     metricReaders: a.metricReaders,
     logRecordProcessors: a.logRecordProcessors,
-  };
-}
-
-function startLocal(o: TelemetryOptions, intervalMs: number): Started {
-  const resource = resourceFromAttributes({ 'service.name': o.env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME });
-  const file = o.dataDir ? join(o.dataDir, 'telemetry.jsonl') : undefined;
-  const fallback = file ? ['file'] : [];
-  const destinations = new Set<string>();
-  const use = (kind: string) => destinations.add(kind === 'file' ? `file:${file}` : kind);
-
-  const spanProcessors: SpanProcessor[] = [
-    new RedactingSpanProcessor(personalDataAllowed),
-    ...(o.spanProcessors ?? []),
-  ];
-  for (const kind of exportersFor('TRACES', o.env, fallback)) {
-    if (kind === 'file' && file) spanProcessors.push(new BatchSpanProcessor(new FileSpanExporter(file)));
-    else if (kind === 'otlp') spanProcessors.push(new BatchSpanProcessor(otlpSpans()));
-    else if (kind === 'console') spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-    else continue;
-    use(kind);
-  }
-  const readers: IMetricReader[] = [...(o.metricReaders ?? [])];
-  for (const kind of exportersFor('METRICS', o.env, fallback)) {
-    const exporter =
-      kind === 'file' && file
-        ? new FileMetricExporter(file)
-        : kind === 'otlp'
-          ? otlpMetrics()
-          : kind === 'console'
-            ? new ConsoleMetricExporter()
-            : undefined;
-    if (!exporter) continue;
-    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs }));
-    use(kind);
-  }
-  // Log events already go to exsync.log as JSON lines; log records are exported only to a collector.
-  const logProcessors: LogRecordProcessor[] = [...(o.logRecordProcessors ?? [])];
-  for (const kind of exportersFor('LOGS', o.env, [])) {
-    if (kind === 'otlp') logProcessors.push(new BatchLogRecordProcessor(otlpLogs()));
-    else if (kind === 'console') logProcessors.push(new SimpleLogRecordProcessor(new ConsoleLogRecordExporter()));
-    else continue;
-    use(kind);
-  }
-  if (o.spanProcessors?.length || o.metricReaders?.length || o.logRecordProcessors?.length) destinations.add('test');
-
-  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });
-  tracerProvider.register(); // global tracer provider, AsyncLocalStorage context manager, W3C propagator
-  const meterProvider = new MeterProvider({ resource, readers });
-  metrics.setGlobalMeterProvider(meterProvider);
-  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
-  logs.setGlobalLoggerProvider(loggerProvider);
-
-  return {
-    destinations: [...destinations],
-    flush: async () => {
-      await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush(), loggerProvider.forceFlush()]);
-    },
-    stop: async () => {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
-      trace.disable();
-      context.disable();
-      propagation.disable();
-      metrics.disable();
-      logs.disable();
-    },
   };
 }

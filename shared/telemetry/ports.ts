@@ -2,9 +2,9 @@
 // from outside, so the stages and the adapters stay free of telemetry code.
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Decision } from '../domain/activity';
-import { ThrottledError } from '../domain/errors';
+import { isKind } from '../domain/errors';
+import { retryAttemptOf } from '../domain/queue-message-ids';
 import type { CheckpointStore, Clock, DataversePort, GraphPort, Ledger, Log, QueuePort } from '../ports';
-import type { PipelineDeps } from '../pipeline/deps';
 import { ATTR, EVENTS, SCOPE, SPANS } from './names';
 import { injectTraceContext } from './propagation';
 import { describeError } from './redact';
@@ -24,6 +24,15 @@ export function recordThrottled(system: string, retryAfterMs: number): void {
   instruments().throttled.record(Math.max(0, retryAfterMs), { system });
   const stage = currentStage();
   if (stage) stage.throttledBy = system;
+}
+
+/**
+ * A stage that sent a retry of its message (`…:retry:n`, backoff.ts) ends 'rescheduled', whatever the
+ * kind of failure (throttled or transient) and whichever system failed.
+ */
+function markRescheduled(messages: readonly { messageId: string }[]): void {
+  const stage = currentStage();
+  if (stage && messages.some((m) => retryAttemptOf(m.messageId) > 0)) stage.rescheduled = true;
 }
 
 /** One HTTP request to Graph or Dataverse (called from the adapters' onRequest hooks). */
@@ -46,7 +55,7 @@ async function inClientSpan<T>(
         after?.(r);
         return r;
       } catch (e) {
-        if (e instanceof ThrottledError) recordThrottled(e.system, e.retryAfterMs);
+        if (isKind(e, 'throttled')) recordThrottled(e.system, e.retryAfterMs);
         fail(span, e);
         throw e;
       } finally {
@@ -81,6 +90,7 @@ export function tracedQueue(inner: QueuePort): QueuePort {
                 return applicationProperties ? { ...m, applicationProperties } : m;
               }),
             );
+            markRescheduled(messages);
           } catch (e) {
             fail(span, e);
             throw e;
@@ -167,17 +177,18 @@ export function tracedDataverse(inner: DataversePort, clock: Clock): DataversePo
           const { latency } = instruments();
           const now = clock.now().getTime();
           const byId = new Map(activities.map((a) => [a.activityid, a]));
-          let throttled = 0;
+          let throttledWait: number | undefined;
           for (const r of results) {
-            if (r.status === 'retry' && /^429\b/.test(r.error ?? '')) throttled++;
+            if (r.status === 'retry' && r.retryAfterMs !== undefined)
+              throttledWait = Math.max(throttledWait ?? 0, r.retryAfterMs);
             if (r.status !== 'created') continue;
             const a = byId.get(r.activityid);
             const received = a ? Date.parse(a.actualend) : NaN;
             if (Number.isFinite(received))
               latency.record(Math.max(0, now - received), { direction: a!.directioncode ? 'outgoing' : 'incoming' });
           }
-          // A $batch answers 200 with 429 parts: one throttle per $batch, not per row (Retry-After unknown here).
-          if (throttled) recordThrottled('dataverse', 0);
+          // A $batch answers 200 with 429 parts: one throttle per call, not per row, with the longest wait asked.
+          if (throttledWait !== undefined) recordThrottled('dataverse', throttledWait);
           trace.getActiveSpan()?.setAttributes({
             'exsync.emails': activities.length,
             'exsync.created': results.filter((r) => r.status === 'created').length,
@@ -188,7 +199,18 @@ export function tracedDataverse(inner: DataversePort, clock: Clock): DataversePo
 }
 
 /** Every telemetry decorator over the ports, and the personal-data rule; what the composition root calls. */
-export function instrumentPipeline<T extends PipelineDeps>(deps: T, o: { allowPersonal: boolean }): T {
+/** The ports the decorators wrap: what the stages are given (telemetry imports no pipeline module). */
+interface InstrumentedPorts {
+  graph: GraphPort;
+  dataverse: DataversePort;
+  checkpoints: CheckpointStore;
+  ledger: Ledger;
+  queue: QueuePort;
+  clock: Clock;
+  log: Log;
+}
+
+export function instrumentPipeline<T extends InstrumentedPorts>(deps: T, o: { allowPersonal: boolean }): T {
   setPersonalDataAllowed(o.allowPersonal);
   return {
     ...deps,

@@ -11,8 +11,7 @@ import {
   type Span,
   type SpanContext,
 } from '@opentelemetry/api';
-import type { InboundMessage } from '../pipeline/deps';
-import { PoisonMessageError } from '../pipeline/deps';
+import { isKind } from '../domain/errors';
 import { QUEUES } from '../ports';
 import { ATTR, SCOPE, SPANS, type StageOutcome } from './names';
 import { extractTraceContext, parseTraceparent } from './propagation';
@@ -21,10 +20,19 @@ import { instruments, personalDataAllowed } from './instruments';
 
 export type StageName = 'schedule' | 'sync' | 'write';
 
-/** What the port decorators learn during a stage (a throttled answer turns the outcome into 'rescheduled'). */
+/** What a stage span reads of the queue message a trigger hands over (the pipeline's InboundMessage has it). */
+export interface TracedMessage {
+  body: unknown;
+  deliveryCount: number;
+  applicationProperties?: Record<string, unknown> | undefined;
+}
+
+/** What the port decorators learn during a stage: a throttled answer, or a retry sent, makes it 'rescheduled'. */
 export interface StageRun {
   stage: StageName;
   throttledBy?: string;
+  /** The stage sent a retry of its message (throttled or transient failure). */
+  rescheduled?: boolean;
 }
 const STAGE = createContextKey('exsync.stage');
 export function currentStage(): StageRun | undefined {
@@ -34,7 +42,7 @@ export function currentStage(): StageRun | undefined {
 export interface StageTrace {
   stage: StageName;
   /** The queue message, for sync and write: its application properties carry the parent context. */
-  message?: InboundMessage;
+  message?: TracedMessage;
   /** The Functions host's invocation context (context.traceContext), when running under the host. */
   host?: { traceParent?: string | null; traceState?: string | null };
 }
@@ -84,13 +92,11 @@ export async function traceStage<T>(t: StageTrace, run: (span: Span) => Promise<
   let outcome: StageOutcome = 'ok';
   try {
     const result = await context.with(trace.setSpan(base, span), () => run(span));
-    if (state.throttledBy) {
-      outcome = 'rescheduled';
-      span.setAttribute(ATTR.throttledBy, state.throttledBy);
-    }
+    if (state.throttledBy || state.rescheduled) outcome = 'rescheduled';
+    if (state.throttledBy) span.setAttribute(ATTR.throttledBy, state.throttledBy);
     return result;
   } catch (e) {
-    outcome = e instanceof PoisonMessageError ? 'poison' : 'error';
+    outcome = isKind(e, 'poison') ? 'poison' : 'error';
     const err = describeError(e, personalDataAllowed());
     span.setAttribute(ATTR.errorType, err.type);
     span.addEvent('exception', { 'exception.type': err.type, 'exception.message': err.message });
@@ -104,10 +110,10 @@ export async function traceStage<T>(t: StageTrace, run: (span: Span) => Promise<
 }
 
 /** Wraps a stage handler of the local host or the Functions glue. */
-export function tracedHandler(
+export function tracedHandler<M extends TracedMessage>(
   stage: StageName,
-  handler: (msg: InboundMessage) => Promise<void>,
+  handler: (msg: M) => Promise<void>,
   host?: StageTrace['host'],
-): (msg: InboundMessage) => Promise<void> {
+): (msg: M) => Promise<void> {
   return (msg) => traceStage({ stage, message: msg, ...(host ? { host } : {}) }, () => handler(msg));
 }

@@ -7,7 +7,7 @@ import { acceptanceFixtureF, ALICE, ALICE_MAILBOX_ID } from '../../local/tenant/
 import { QUEUES } from '../../shared/ports';
 import { runSchedule } from '../../shared/pipeline/schedule';
 import { handleSyncMessage } from '../../shared/pipeline/sync';
-import { TableStoreError } from '../../shared/adapters/tables/errors';
+import { throttled } from '../../shared/domain/errors';
 import { inbound, startPipeline } from '../support/pipeline';
 
 const graphDownForAlice = (req: { mailbox?: string }) =>
@@ -25,7 +25,7 @@ test('Backoff instead of instant redelivery: a Graph failure whose mailbox-healt
     const down = {
       ...registry,
       upsert: async () => {
-        throw new TableStoreError('mailbox upsert: busy', 'throttled', 503, 'ServerBusy');
+        throw throttled('tables', 'mailbox upsert: busy', 0, { status: 503, code: 'ServerBusy' });
       },
     };
     const before = p.sent.length;

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createGraphClient, expandExtended } from '../../shared/adapters/graph/client';
 import { THREADING_PROPERTIES } from '../../shared/domain/graph-message';
 import { startGraphSimulator } from '../../local/sim/graph';
-import { PermanentError, TransientError } from '../../shared/domain/errors';
+import { isKind } from '../../shared/domain/errors';
 import { ScaledClock } from '../../local/clock';
 
 test('a Graph request that gets no answer (connection refused) is transient, not a permanent failure that disables the mailbox', async () => {
@@ -22,7 +22,7 @@ test('a Graph request that gets no answer (connection refused) is transient, not
   });
   await assert.rejects(
     graph.messagesDelta('a@contoso.com', 'inbox', undefined),
-    (e) => e instanceof TransientError && !(e instanceof PermanentError) && e.system === 'graph',
+    (e) => isKind(e, 'transient') && e.system === 'graph',
   );
 });
 

@@ -9,7 +9,7 @@ import type { Context } from '@microsoft/microsoft-graph-client';
 import { BearerAuth, createGraphClient } from '../../shared/adapters/graph/client';
 import { createWebApi } from '../../shared/adapters/dataverse/http';
 import { serviceRoot } from '../../shared/adapters/service-link';
-import { PermanentError, UnsafeLinkError } from '../../shared/domain/errors';
+import { isUnsafeLink } from '../../shared/domain/errors';
 import type { GraphPort } from '../../shared/ports';
 import { ScaledClock } from '../../local/clock';
 import { startGraphSimulator, type GraphSimulator, type InterceptResponse } from '../../local/sim/graph';
@@ -109,8 +109,8 @@ function hostileLinks(): Record<string, string> {
 }
 
 const refused = (e: unknown) =>
-  e instanceof UnsafeLinkError &&
-  e instanceof PermanentError &&
+  isUnsafeLink(e) &&
+  e.kind === 'permanent' &&
   e.system === 'graph' &&
   !e.message.includes(evil.port.toString()) &&
   !e.message.includes('@');
@@ -178,7 +178,7 @@ test('Stored links stay on Graph: the client never attaches the token to a reque
   auth.setNext(new HTTPMessageHandler());
   for (const url of [`http://${E()}/v1.0/users/a`, `https://${E()}/v1.0/users/a`, `${simOrigin()}/beta/users/a`]) {
     const context: Context = { request: url, options: { method: 'GET' } };
-    await assert.rejects(auth.execute(context), (e) => e instanceof UnsafeLinkError);
+    await assert.rejects(auth.execute(context), (e) => isUnsafeLink(e));
   }
   assertNothingReachedEvil();
 });
@@ -208,7 +208,7 @@ test('Stored links stay on Graph: a Dataverse nextLink off the environment is re
     try {
       await assert.rejects(
         api.getAll('/systemusers?$select=systemuserid'),
-        (e) => e instanceof UnsafeLinkError && e.system === 'dataverse' && !e.message.includes('@'),
+        (e) => isUnsafeLink(e) && e.system === 'dataverse' && !e.message.includes('@'),
         name,
       );
     } finally {

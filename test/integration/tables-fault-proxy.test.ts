@@ -3,8 +3,8 @@
 // answers; the product's adapter (the real SDK) sees a real service failure and classifies it.
 import { describe, it as test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTableStore, TableStoreError, type TableStore } from '../../shared/adapters/tables';
-import { retryableFailureOf } from '../../shared/domain/errors';
+import { createTableStore, type TableStore } from '../../shared/adapters/tables';
+import { isExsyncError, retryableFailureOf } from '../../shared/domain/errors';
 import { startTablesProxy, type TablesProxy } from '../../local/tables-proxy';
 import type { Decision } from '../../shared/domain/activity';
 import { useAzurite } from '../support/azurite';
@@ -61,8 +61,8 @@ describe('the Table Storage fault proxy', () => {
           () => undefined,
           (x: unknown) => x,
         );
-        assert.ok(e instanceof TableStoreError, `${what}: ${String(e)}`);
-        assert.equal(e.statusCode, 503, what);
+        assert.ok(isExsyncError(e) && e.system === 'tables', `${what}: ${String(e)}`);
+        assert.equal(e.status, 503, what);
         assert.equal(e.code, 'ServerBusy', what);
         assert.deepEqual(
           retryableFailureOf(e),

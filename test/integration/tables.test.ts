@@ -3,7 +3,8 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { emailActivityId } from '../../shared/domain/message-id';
 import { createTableStore, type TableStore } from '../../shared/adapters/tables';
-import { CheckpointConflictError, type MailboxRecord } from '../../shared/ports';
+import type { MailboxRecord } from '../../shared/ports';
+import { isExsyncError, isKind } from '../../shared/domain/errors';
 import type { Decision, IndexedEmail } from '../../shared/domain/activity';
 import { useAzurite } from '../support/azurite';
 import { ledgerPartition } from '../../shared/adapters/tables/ledger';
@@ -69,15 +70,14 @@ describe('table store (Azurite)', () => {
       const b = await store.checkpoints.get('mbx-2', 'sentitems');
       assert.equal(a!.etag, base.etag);
       await store.checkpoints.save({ ...a!, cursor: 'A', rounds: 1 });
-      await assert.rejects(store.checkpoints.save({ ...b!, cursor: 'B', rounds: 1 }), CheckpointConflictError);
+      await assert.rejects(store.checkpoints.save({ ...b!, cursor: 'B', rounds: 1 }), (e) => isKind(e, 'conflict'));
       assert.equal((await store.checkpoints.get('mbx-2', 'sentitems'))?.cursor, 'A');
     });
 
     it('rejects a second insert of the same checkpoint', async () => {
       await store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 });
-      await assert.rejects(
-        store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 }),
-        CheckpointConflictError,
+      await assert.rejects(store.checkpoints.save({ mailboxId: 'mbx-3', folder: 'inbox', rounds: 0 }), (e) =>
+        isKind(e, 'conflict'),
       );
     });
 
@@ -257,6 +257,6 @@ describe('table store (Azurite)', () => {
   it('deletes its tables', async () => {
     await store.deleteAll();
     await store.deleteAll(); // idempotent
-    await assert.rejects(store.checkpoints.list(), (err: Error) => err.name === 'TableStoreError');
+    await assert.rejects(store.checkpoints.list(), (err) => isExsyncError(err) && err.system === 'tables');
   });
 });

@@ -8,6 +8,7 @@ import type { WebApi } from './http';
 import { bind, EMAIL_NAV } from './navigation';
 import { FIELD_LIMITS, truncate } from '../../domain/limits';
 import { queueItemId } from '../../domain/message-id';
+import { translateBatchPart } from './errors';
 import type { QueueItemOnly, RegardingUpdate } from '../../domain/activity';
 import type { RegardingState } from '../../ports';
 
@@ -68,8 +69,18 @@ const errorText = (r: ItemResponse) => {
 
 /** A create that failed because the row exists (412 DuplicateRecord, or 0x80040237 under another status). */
 const isDuplicate = (r: ItemResponse) => r.parts.some((p) => p.status === 412 || errorCode(p.body) === '0x80040237');
-/** Worth retrying the whole message: throttled (429), server trouble (5xx) or no answer; a 404 is isWaiting's. */
-const isRetryable = (r: ItemResponse) => r.parts.some((p) => p.status === 429 || p.status >= 500 || p.status === 0);
+/** The part that makes the whole message worth retrying: throttled, server-side trouble, or no answer (a 404 is isWaiting's). */
+const retryPart = (r: ItemResponse) => r.parts.find((p) => p.status === 429 || p.status >= 500 || p.status === 0);
+const isRetryable = (r: ItemResponse) => retryPart(r) !== undefined;
+/**
+ * A part to retry, with the wait its throttled part asked for (its own Retry-After, translated like any
+ * answer): the retry of the whole message then honours it instead of backing off blind.
+ */
+function retry(id: string, r: ItemResponse, api: WebApi): EmailWriteResult {
+  const failure = translateBatchPart('Dataverse write', retryPart(r), api.now?.() ?? new Date());
+  const wait = failure.kind === 'throttled' && failure.retryAfterMs > 0 ? { retryAfterMs: failure.retryAfterMs } : {};
+  return { activityid: id, status: 'retry', error: errorText(r), ...wait };
+}
 /** A 404 on create: a row the email binds to (the email it correlates with) is not there yet. */
 const isWaiting = (r: ItemResponse) => r.parts.some((p) => p.status === 404);
 
@@ -106,7 +117,7 @@ export async function createEmails(
       const r = responses[j]!;
       if (r.ok) return { activityid: a.activityid, status: 'created' };
       if (isDuplicate(r)) return (existing.push(a), { activityid: a.activityid, status: 'exists' });
-      if (isRetryable(r)) return { activityid: a.activityid, status: 'retry', error: errorText(r) };
+      if (isRetryable(r)) return retry(a.activityid, r, api);
       if (isWaiting(r)) return { activityid: a.activityid, status: 'waiting', error: errorText(r) };
       return { activityid: a.activityid, status: 'failed', error: errorText(r) };
     });
@@ -150,7 +161,7 @@ export async function updateRegarding(
     slice.forEach((u, j) => {
       const r = responses[j]!;
       if (r.ok) results.push({ activityid: u.activityid, status: 'updated' });
-      else if (isRetryable(r)) results.push({ activityid: u.activityid, status: 'retry', error: errorText(r) });
+      else if (isRetryable(r)) results.push(retry(u.activityid, r, api));
       else results.push({ activityid: u.activityid, status: 'failed', error: errorText(r) });
     });
   }
@@ -198,7 +209,8 @@ export async function createQueueItems(api: WebApi, items: QueueItemOnly[]): Pro
     slice.forEach((q, j) => {
       const r = found[j]!;
       const id = queueItemId(q.activityid, q.queueId);
-      if (!r.ok) results.push({ activityid: id, status: isRetryable(r) ? 'retry' : 'failed', error: errorText(r) });
+      if (!r.ok)
+        results.push(isRetryable(r) ? retry(id, r, api) : { activityid: id, status: 'failed', error: errorText(r) });
       else if (((r.parts[0]?.body as { value?: unknown[] })?.value ?? []).length > 0)
         results.push({ activityid: id, status: 'exists' });
       else missing.push(q);
@@ -220,15 +232,8 @@ export async function createQueueItems(api: WebApi, items: QueueItemOnly[]): Pro
     missing.forEach((q, j) => {
       const r = created[j]!;
       const id = queueItemId(q.activityid, q.queueId);
-      const status = r.ok
-        ? 'created'
-        : isDuplicate(r)
-          ? 'exists'
-          : isRetryable(r)
-            ? 'retry'
-            : isWaiting(r)
-              ? 'waiting'
-              : 'failed';
+      if (!r.ok && !isDuplicate(r) && isRetryable(r)) return void results.push(retry(id, r, api));
+      const status = r.ok ? 'created' : isDuplicate(r) ? 'exists' : isWaiting(r) ? 'waiting' : 'failed';
       results.push({ activityid: id, status, ...(r.ok || status === 'exists' ? {} : { error: errorText(r) }) });
     });
   }

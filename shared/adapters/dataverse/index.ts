@@ -1,11 +1,11 @@
 // The Dataverse adapter: the DataversePort over our thin Web API client, with the org context cached
 // for a refresh interval (SSS reads its settings the same way, not per email).
 import type { Clock, DataversePort, OrgContext } from '../../ports';
-import { classifyHttp, TransientError } from '../../domain/errors';
 import { createWebApi, type WebApi } from './http';
 import { loadOrgContext } from './org';
 import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
+import { translateBatchPart } from './errors';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -25,10 +25,30 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     clock: o.clock,
     ...(o.onRequest ? { onRequest: o.onRequest } : {}),
   });
-  const refreshMs = o.settingsRefreshMs ?? 5 * 60_000;
+  const org = orgContextCache(api, o.clock, o.settingsRefreshMs ?? 5 * 60_000);
+  const sources = partySources(o.partyTables ?? []);
+  return {
+    loadOrgContext: () => org.get(),
+    lookup: (req) => lookupPage(api, req, sources),
+    emailsChangedSince: (since, max) => emailsChangedSince(api, since, max),
+    createEmails: (activities) => createEmails(api, activities, o.batchSize),
+    updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
+    createQueueItems: (items) => createQueueItems(api, items),
+    regardingOf: (ids) => regardingOf(api, ids),
+    async disableIncoming(mailboxId) {
+      await disableIncoming(api, mailboxId);
+      org.forget(); // the scheduler must see the change at once
+    },
+  };
+}
+
+/**
+ * The org context, read once per refresh interval. A refresh that fails part-way keeps the tables it did
+ * read (for one refresh interval), and the next attempt reads only the rest: a flaky service then cannot
+ * fail every attempt of a seven-query refresh.
+ */
+function orgContextCache(api: WebApi, clock: Clock, refreshMs: number) {
   let cached: { at: number; value: Promise<OrgContext> } | undefined;
-  // A refresh that fails part-way keeps the tables it did read (for one refresh interval), and the next
-  // attempt reads only the rest: a flaky service then cannot fail every attempt of a seven-query refresh.
   let read: { at: number; rows: Map<string, Record<string, unknown>[]> } | undefined;
   const readOnce: WebApi = {
     ...api,
@@ -40,10 +60,9 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
       return rows;
     },
   };
-  const sources = partySources(o.partyTables ?? []);
   return {
-    loadOrgContext() {
-      const now = o.clock.now().getTime();
+    get(): Promise<OrgContext> {
+      const now = clock.now().getTime();
       if (!cached || now - cached.at > refreshMs) {
         if (!read || now - read.at > refreshMs) read = { at: now, rows: new Map() };
         const value = loadOrgContext(readOnce);
@@ -55,32 +74,30 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
       }
       return cached.value;
     },
-    lookup: (req) => lookupPage(api, req, sources),
-    emailsChangedSince: (since, max) => emailsChangedSince(api, since, max),
-    createEmails: (activities) => createEmails(api, activities, o.batchSize),
-    updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
-    createQueueItems: (items) => createQueueItems(api, items),
-    regardingOf: (ids) => regardingOf(api, ids),
-    async disableIncoming(mailboxId) {
-      const [res] = await api.batch([
-        {
-          request: {
-            method: 'PATCH',
-            url: `/mailboxes(${mailboxId})`,
-            headers: { 'If-Match': '*' },
-            body: { enabledforincomingemail: false, incomingemailstatus: 2 },
-          },
-        },
-      ]);
-      if (!res?.ok) {
-        // Classified like any answer, so a 5xx part is retried later (withReschedule) instead of at once.
-        const status = res?.parts[0]?.status ?? 0;
-        const code = (res?.parts[0]?.body as { error?: { code?: string } } | undefined)?.error?.code;
-        const message = `could not disable incoming email on the mailbox: ${status || 'no answer'}`;
-        throw status ? classifyHttp('dataverse', status, code, message, 0) : new TransientError(message, 'dataverse');
-      }
-      cached = undefined; // the scheduler must see the change at once
+    forget(): void {
+      cached = undefined;
       read = undefined;
     },
   };
+}
+
+/** As SSS does on a permanent failure: clear enabledforincomingemail and mark incoming Failure. */
+async function disableIncoming(api: WebApi, mailboxId: string): Promise<void> {
+  const [res] = await api.batch([
+    {
+      request: {
+        method: 'PATCH',
+        url: `/mailboxes(${mailboxId})`,
+        headers: { 'If-Match': '*' },
+        body: { enabledforincomingemail: false, incomingemailstatus: 2 },
+      },
+    },
+  ]);
+  // Translated like any answer, so a 5xx part is retried later (withReschedule) instead of at once.
+  if (!res?.ok)
+    throw translateBatchPart(
+      'could not disable incoming email on the mailbox',
+      res?.parts[0],
+      api.now?.() ?? new Date(),
+    );
 }

@@ -3,75 +3,12 @@
 import type { ExistingEmail, LookupRequest, PageLookup, PartyCandidate } from '../../ports';
 import { conversationRoot } from '../../domain/graph-message';
 import { normalizeMessageId } from '../../domain/message-id';
-import type { BatchItem } from './batch';
+import type { BatchItem, ItemResponse } from './batch';
 import type { WebApi } from './http';
-import { entitySet } from './navigation';
-import { classifyHttp, TransientError } from '../../domain/errors';
+import { translateBatchPart } from './errors';
+import { PARTY_SOURCES, type PartySource } from './party-sources';
 
-/** A failed part of the lookup batch, classified like a whole answer: a throttled or 5xx part is retried later. */
-function lookupFailure(part: { status: number; headers: Record<string, string>; body?: unknown }): Error {
-  // Status and error code only: the error's text echoes the filter, i.e. the page's addresses and Message-IDs.
-  const code = errorCode(part.body);
-  const message = `Dataverse lookup failed: ${part.status} ${code}`.trim();
-  if (!part.status) return new TransientError(message, 'dataverse');
-  const seconds = Number(part.headers['retry-after']);
-  const wait = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : part.status === 429 ? 5_000 : 0;
-  return classifyHttp('dataverse', part.status, code || undefined, message, wait);
-}
-
-export interface PartySource {
-  set: string;
-  type: string;
-  key: string;
-  columns: readonly string[];
-  extra: readonly string[];
-}
-
-/** Email-format columns of the email-enabled tables SSS resolves against by default; PARTY_EXTRA_TABLES adds more. */
-export const PARTY_SOURCES: readonly PartySource[] = [
-  {
-    set: 'systemusers',
-    type: 'systemuser',
-    key: 'systemuserid',
-    columns: ['internalemailaddress'],
-    extra: ['isdisabled'],
-  },
-  { set: 'queues', type: 'queue', key: 'queueid', columns: ['emailaddress'], extra: ['statecode', '_ownerid_value'] },
-  {
-    set: 'contacts',
-    type: 'contact',
-    key: 'contactid',
-    columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'],
-    extra: ['statecode', '_ownerid_value'],
-  },
-  {
-    set: 'accounts',
-    type: 'account',
-    key: 'accountid',
-    columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'],
-    extra: ['statecode', '_ownerid_value'],
-  },
-  {
-    set: 'leads',
-    type: 'lead',
-    key: 'leadid',
-    columns: ['emailaddress1', 'emailaddress2', 'emailaddress3'],
-    extra: ['statecode', '_ownerid_value'],
-  },
-];
-
-export function partySources(extra: { logicalName: string; columns: string[] }[]): PartySource[] {
-  return [
-    ...PARTY_SOURCES,
-    ...extra.map((t) => ({
-      set: entitySet(t.logicalName),
-      type: t.logicalName,
-      key: `${t.logicalName}id`,
-      columns: t.columns,
-      extra: ['statecode'],
-    })),
-  ];
-}
+export { PARTY_SOURCES, partySources, type PartySource } from './party-sources';
 
 const CHUNK = 100;
 const MAX_PARTS = 500;
@@ -165,73 +102,115 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
+type LookupKind = 'email' | 'token' | 'conversation' | PartySource;
+interface Lookup {
+  kind: LookupKind;
+  item: BatchItem;
+}
+/** What a page asks for, deduplicated: ids in both stored forms, tokens, lower-case addresses, thread roots. */
+interface PageKeys {
+  ids: string[];
+  tokens: string[];
+  addresses: string[];
+  roots: string[];
+}
+
 export async function lookupPage(
   api: WebApi,
   req: LookupRequest,
   sources: readonly PartySource[] = PARTY_SOURCES,
 ): Promise<PageLookup> {
+  const keys = pageKeys(req);
+  const lookups = lookupsFor(keys, sources);
+  const result: PageLookup = { emails: new Map(), tokens: new Map(), conversations: new Map(), parties: new Map() };
+  if (lookups.length === 0) return result;
+  const responses = await sendInBatches(
+    api,
+    lookups.map((x) => x.item),
+  );
+  responses.forEach((res, i) => {
+    const part = res.parts[0]!;
+    // Status and error code only: the error's text echoes the filter, i.e. the page's addresses and Message-IDs.
+    if (!res.ok) throw translateBatchPart('Dataverse lookup failed', part, api.now?.() ?? new Date());
+    const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
+    const kind = lookups[i]!.kind;
+    if (typeof kind === 'string') for (const r of rows) addEmail(result, kind, r, keys.roots);
+    else for (const r of rows) addParty(result, kind, r, keys.addresses);
+  });
+  return result;
+}
+
+function pageKeys(req: LookupRequest): PageKeys {
   // Dataverse keeps messageid as the client gave it; SSS stores the bracketed form, others may not.
-  const ids = [...new Set(req.messageIds.flatMap((id) => [`<${normalizeMessageId(id)}>`, normalizeMessageId(id)]))];
-  const tokens = [...new Set(req.trackingTokens)];
-  const addresses = [...new Set(req.addresses.map((a) => a.toLowerCase()))];
-  const roots = [...new Set(req.conversationRoots ?? [])];
-  const items: { kind: 'email' | 'token' | 'conversation' | PartySource; item: BatchItem }[] = [];
-  for (const root of roots)
-    items.push({
+  const ids = req.messageIds.flatMap((id) => [`<${normalizeMessageId(id)}>`, normalizeMessageId(id)]);
+  return {
+    ids: [...new Set(ids)],
+    tokens: [...new Set(req.trackingTokens)],
+    addresses: [...new Set(req.addresses.map((a) => a.toLowerCase()))],
+    roots: [...new Set(req.conversationRoots ?? [])],
+  };
+}
+
+/** One GET per thread root, per 100 ids or tokens, and per source and 100 addresses. */
+function lookupsFor(keys: PageKeys, sources: readonly PartySource[]): Lookup[] {
+  const out: Lookup[] = [];
+  for (const root of keys.roots)
+    out.push({
       kind: 'conversation',
       item: get('/emails', `startswith(conversationindex,${likeLiteral(rootPrefix(root))})`, EMAIL_SELECT),
     });
-  for (const c of chunks(ids, CHUNK))
-    items.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
-  for (const c of chunks(tokens, CHUNK))
-    items.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
+  for (const c of chunks(keys.ids, CHUNK))
+    out.push({ kind: 'email', item: get('/emails', inFilter('messageid', c), EMAIL_SELECT) });
+  for (const c of chunks(keys.tokens, CHUNK))
+    out.push({ kind: 'token', item: get('/emails', inFilter('trackingtoken', c), EMAIL_SELECT) });
   for (const src of sources) {
-    for (const c of chunks(addresses, CHUNK)) {
+    for (const c of chunks(keys.addresses, CHUNK)) {
       const filter = src.columns.map((col) => inFilter(col, c)).join(' or ');
-      items.push({ kind: src, item: get(`/${src.set}`, filter, [src.key, ...src.columns, ...src.extra, 'createdon']) });
+      out.push({ kind: src, item: get(`/${src.set}`, filter, [src.key, ...src.columns, ...src.extra, 'createdon']) });
     }
   }
-  const result: PageLookup = { emails: new Map(), tokens: new Map(), conversations: new Map(), parties: new Map() };
-  if (items.length === 0) return result;
-  // A $batch holds at most 1,000 requests: a page with thousands of addresses takes several.
-  const responses: Awaited<ReturnType<WebApi['batch']>> = [];
-  for (let i = 0; i < items.length; i += MAX_PARTS)
-    responses.push(...(await api.batch(items.slice(i, i + MAX_PARTS).map((x) => x.item))));
-  responses.forEach((res, i) => {
-    const kind = items[i]!.kind;
-    const part = res.parts[0]!;
-    if (!res.ok) throw lookupFailure(part);
-    const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
-    for (const r of rows) {
-      if (kind === 'email' || kind === 'token' || kind === 'conversation') {
-        const e = toExisting(r);
-        if (!e) continue;
-        if (kind === 'email') push(result.emails, e.messageKey, e);
-        else if (kind === 'token') {
-          if (e.trackingtoken) push(result.tokens, e.trackingtoken.toUpperCase(), e);
-        } else if (e.conversationRoot && roots.includes(e.conversationRoot))
-          push(result.conversations, e.conversationRoot, e);
-        continue;
-      }
-      const id = r[kind.key] as string;
-      const seen = new Set<string>();
-      for (const col of kind.columns) {
-        const address = typeof r[col] === 'string' ? (r[col] as string).toLowerCase() : undefined;
-        if (!address || seen.has(address) || !addresses.includes(address)) continue;
-        seen.add(address);
-        const active = kind.type === 'systemuser' ? r.isdisabled !== true : (r.statecode ?? 0) === 0;
-        const candidate: PartyCandidate = {
-          ref: { type: kind.type, id },
-          column: col,
-          active,
-          ...(typeof r._ownerid_value === 'string' ? { ownerId: r._ownerid_value } : {}),
-          ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
-        };
-        push(result.parties, address, candidate);
-      }
-    }
-  });
-  return result;
+  return out;
+}
+
+/** A $batch holds at most 1,000 requests: a page with thousands of addresses takes several. */
+async function sendInBatches(api: WebApi, items: BatchItem[]): Promise<ItemResponse[]> {
+  const responses: ItemResponse[] = [];
+  for (let i = 0; i < items.length; i += MAX_PARTS) responses.push(...(await api.batch(items.slice(i, i + MAX_PARTS))));
+  return responses;
+}
+
+function addEmail(
+  result: PageLookup,
+  kind: 'email' | 'token' | 'conversation',
+  r: Record<string, unknown>,
+  roots: string[],
+) {
+  const e = toExisting(r);
+  if (!e) return;
+  if (kind === 'email') push(result.emails, e.messageKey, e);
+  else if (kind === 'token') {
+    if (e.trackingtoken) push(result.tokens, e.trackingtoken.toUpperCase(), e);
+  } else if (e.conversationRoot && roots.includes(e.conversationRoot))
+    push(result.conversations, e.conversationRoot, e);
+}
+
+/** A row of an email-enabled table: a candidate for each of the page's addresses it holds, once per address. */
+function addParty(result: PageLookup, src: PartySource, r: Record<string, unknown>, addresses: string[]) {
+  const seen = new Set<string>();
+  for (const col of src.columns) {
+    const address = typeof r[col] === 'string' ? (r[col] as string).toLowerCase() : undefined;
+    if (!address || seen.has(address) || !addresses.includes(address)) continue;
+    seen.add(address);
+    const active = src.type === 'systemuser' ? r.isdisabled !== true : (r.statecode ?? 0) === 0;
+    const candidate: PartyCandidate = {
+      ref: { type: src.type, id: r[src.key] as string },
+      column: col,
+      active,
+      ...(typeof r._ownerid_value === 'string' ? { ownerId: r._ownerid_value } : {}),
+      ...(typeof r.createdon === 'string' ? { createdon: r.createdon } : {}),
+    };
+    push(result.parties, address, candidate);
+  }
 }
 
 /**
@@ -263,9 +242,4 @@ export async function emailsChangedSince(
     }),
     complete: raw.length < max,
   };
-}
-
-function errorCode(body: unknown): string {
-  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
-  return typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? code : '';
 }

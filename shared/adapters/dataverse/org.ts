@@ -1,7 +1,7 @@
 // Reads the settings SSS itself reads from Dataverse (organization, OrgDB settings, usersettings, users,
 // queues, mailboxes, server profiles) into an OrgContext.
 import type { DvMailbox, OrgContext, OrgSettings } from '../../ports';
-import { PermanentError } from '../../domain/errors';
+import { isKind } from '../../domain/errors';
 import { DEFAULT_SMART_MATCHING } from '../../domain/smart-match';
 import { keyHash } from '../../domain/message-id';
 import type { TrackingFolder } from '../../ports';
@@ -67,7 +67,7 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
     try {
       return await api.getAll(q, ANNOTATIONS);
     } catch (e) {
-      if (e instanceof PermanentError && e.status === 404) return [];
+      if (isKind(e, 'permanent') && e.status === 404) return [];
       throw e;
     }
   };

@@ -1,16 +1,18 @@
 // Graph adapter: message delta per folder and message reads, through @microsoft/microsoft-graph-client
 // with our own middleware chain (auth from the TokenCredential seam, then HTTP). No RetryHandler on
 // purpose: throttling is answered by rescheduling the job for Retry-After, not by sleeping here.
-import { Client, GraphError, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
+import { Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Clock, DeltaPage, GraphJson, GraphPort } from '../../ports';
 import type { FolderKind } from '../../domain/item';
 import { MESSAGE_SELECT } from '../../domain/graph-message';
-import { classifyHttp, retryAfterMs, TransientError, UnsafeLinkError } from '../../domain/errors';
+import { transient, unsafeLink } from '../../domain/errors';
 import { checkServiceLink, serviceRoot, withinService, type ServiceRoot } from '../service-link';
+import { batchItemWaitMs, translateGraphError } from './errors';
 
 /** Graph JSON $batch takes at most 20 requests. */
 const BATCH_LIMIT = 20;
+const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
 export interface GraphClientOptions {
   /** e.g. https://graph.microsoft.com/v1.0 */
@@ -32,7 +34,7 @@ export class BearerAuth implements Middleware {
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     if (!withinService(url, this.root))
-      throw new UnsafeLinkError('Graph request outside the configured endpoint: not sent', 'graph');
+      throw unsafeLink('graph', 'Graph request outside the configured endpoint: not sent');
     const token = await this.token();
     const options = (context.options ??= {});
     const headers = options.headers;
@@ -45,7 +47,32 @@ export class BearerAuth implements Middleware {
   }
 }
 
+/** What every Graph read needs: the SDK client, the endpoint links must stay on, and one way to call. */
+interface GraphSession {
+  client: Client;
+  root: ServiceRoot;
+  pageSize: number;
+  call<T>(route: string, run: () => Promise<T>): Promise<T>;
+}
+
 export function createGraphClient(o: GraphClientOptions): GraphPort {
+  const g = openSession(o);
+  return {
+    messagesDelta: (mailbox, folder, cursor) => messagesDelta(g, mailbox, folder, cursor),
+    childFolders: (mailbox, parent) => childFolders(g, mailbox, parent),
+    getMessages: (mailbox, graphIds, select, extended) => getMessages(g, mailbox, graphIds, select, extended, o.clock),
+    getMessage: (mailbox, graphId, select, extended) =>
+      g.call('messages.get', () =>
+        g.client
+          .api(messagePath(mailbox, graphId, select, extended))
+          .header('Prefer', IMMUTABLE_IDS)
+          .get(),
+      ),
+  };
+}
+
+/** The SDK client on the configured endpoint, behind BearerAuth; every call counted and its failure translated. */
+function openSession(o: GraphClientOptions): GraphSession {
   const base = new URL(o.baseUrl);
   const version = base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
   const root = serviceRoot(`${base.origin}/${version}`);
@@ -54,118 +81,107 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
     baseUrl: base.origin,
     defaultVersion: version,
   });
-  const prefer = [`odata.maxpagesize=${o.pageSize}`, 'IdType="ImmutableId"'].join(', ');
-
-  /**
-   * A link to follow, checked by its parsed URL (service-link.ts). The client is handed the canonical path
-   * after the version, which holds no "://": it cannot take an absolute http:// URL (the simulators), and
-   * for https:// it would derive the host from the text again.
-   */
-  function follow(link: unknown, what: string): string {
-    const c = checkServiceLink(link, root);
-    if (!c.ok) throw new UnsafeLinkError(`Graph ${what} rejected: ${c.reason}`, 'graph');
-    return c.relative;
-  }
-
-  async function call<T>(route: string, run: () => Promise<T>): Promise<T> {
-    o.onRequest?.(route);
-    try {
-      return await run();
-    } catch (e) {
-      // The client wraps what a middleware throws in a GraphError without status; keep the refusal's class.
-      if (e instanceof GraphError && e.code === UnsafeLinkError.name) throw new UnsafeLinkError(e.message, 'graph');
-      // No status: the request never got an answer (connection refused or reset), which is transient.
-      if (e instanceof GraphError && !(e.statusCode > 0))
-        throw new TransientError(`Graph ${route}: no response (${e.code ?? 'network error'})`, 'graph');
-      if (e instanceof GraphError) {
-        const retry = retryAfterMs(e.headers?.get('Retry-After'), o.clock.now(), e.statusCode === 429 ? 5_000 : 0);
-        throw classifyHttp(
-          'graph',
-          e.statusCode,
-          e.code ?? undefined,
-          `Graph ${route}: ${e.statusCode} ${e.code ?? ''}`.trim(),
-          retry,
-        );
+  return {
+    client,
+    root,
+    pageSize: o.pageSize,
+    async call(route, run) {
+      o.onRequest?.(route);
+      try {
+        return await run();
+      } catch (e) {
+        throw translateGraphError(e, route, o.clock.now());
       }
-      throw new TransientError(`Graph ${route}: ${(e as Error).message}`, 'graph');
+    },
+  };
+}
+
+/**
+ * A link to follow, checked by its parsed URL (service-link.ts). The client is handed the canonical path
+ * after the version, which holds no "://": it cannot take an absolute http:// URL (the simulators), and
+ * for https:// it would derive the host from the text again.
+ */
+function follow(root: ServiceRoot, link: unknown, what: string): string {
+  const c = checkServiceLink(link, root);
+  if (!c.ok) throw unsafeLink('graph', `Graph ${what} rejected: ${c.reason}`);
+  return c.relative;
+}
+
+const user = (mailbox: string) => `/users/${encodeURIComponent(mailbox)}`;
+const messagePath = (mailbox: string, id: string, select: readonly string[], extended: readonly string[] | undefined) =>
+  `${user(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select.join(',')}${expandExtended(extended)}`;
+
+async function messagesDelta(
+  g: GraphSession,
+  mailbox: string,
+  folder: FolderKind,
+  cursor: string | undefined,
+): Promise<DeltaPage> {
+  const path = cursor
+    ? follow(g.root, cursor, 'stored link')
+    : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
+  const prefer = `odata.maxpagesize=${g.pageSize}, ${IMMUTABLE_IDS}`;
+  const res = await g.call('messages.delta', () => g.client.api(path).header('Prefer', prefer).get());
+  const value = Array.isArray(res?.value) ? (res.value as GraphJson[]) : [];
+  const nextLink = typeof res?.['@odata.nextLink'] === 'string' ? res['@odata.nextLink'] : undefined;
+  const deltaLink = typeof res?.['@odata.deltaLink'] === 'string' ? res['@odata.deltaLink'] : undefined;
+  if (!nextLink && !deltaLink) throw transient('graph', 'Graph delta page without nextLink or deltaLink');
+  // Checked before it is stored: a link that would be refused later must not become the cursor.
+  follow(g.root, nextLink ?? deltaLink, nextLink ? 'nextLink' : 'deltaLink');
+  return { value, ...(nextLink ? { nextLink } : { deltaLink }) };
+}
+
+async function childFolders(g: GraphSession, mailbox: string, parent: string) {
+  const out: { id: string; displayName: string }[] = [];
+  let path: string | undefined =
+    `${user(mailbox)}/mailFolders/${encodeURIComponent(parent)}/childFolders?$select=id,displayName&$top=100`;
+  while (path) {
+    const at: string = path;
+    const res = await g.call('mailFolders.children', () => g.client.api(at).header('Prefer', IMMUTABLE_IDS).get());
+    for (const f of Array.isArray(res?.value) ? res.value : [])
+      if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
+    const next = res?.['@odata.nextLink'];
+    path = next !== undefined ? follow(g.root, next, 'child folders nextLink') : undefined;
+  }
+  return out;
+}
+
+type ItemAnswer = { status: number; body?: GraphJson; retryAfterMs?: number };
+
+/** Messages read in JSON $batch calls of 20; each item keeps its own status and, when throttled, its wait. */
+async function getMessages(
+  g: GraphSession,
+  mailbox: string,
+  graphIds: string[],
+  select: readonly string[],
+  extended: readonly string[] | undefined,
+  clock: Clock,
+): Promise<Map<string, ItemAnswer>> {
+  const out = new Map<string, ItemAnswer>();
+  for (let i = 0; i < graphIds.length; i += BATCH_LIMIT) {
+    const chunk = graphIds.slice(i, i + BATCH_LIMIT);
+    const requests = chunk.map((id, n) => ({
+      id: String(n + 1),
+      method: 'GET',
+      url: messagePath(mailbox, id, select, extended),
+      headers: { Prefer: IMMUTABLE_IDS },
+    }));
+    const res = await g.call('$batch', () => g.client.api('/$batch').post({ requests }));
+    for (const r of Array.isArray(res?.responses) ? res.responses : []) {
+      const id = chunk[Number(r?.id) - 1];
+      if (id) out.set(id, batchItemAnswer(r, clock.now()));
     }
   }
+  return out;
+}
 
-  const user = (mailbox: string) => `/users/${encodeURIComponent(mailbox)}`;
-  const messagePath = (
-    mailbox: string,
-    id: string,
-    select: readonly string[],
-    extended: readonly string[] | undefined,
-  ) => `${user(mailbox)}/messages/${encodeURIComponent(id)}?$select=${select.join(',')}${expandExtended(extended)}`;
-
+function batchItemAnswer(r: { status?: unknown; headers?: unknown; body?: unknown }, now: Date): ItemAnswer {
+  const status = Number(r.status);
+  const wait = batchItemWaitMs(status, (r.headers ?? {}) as Record<string, string>, now);
   return {
-    async messagesDelta(mailbox: string, folder: FolderKind, cursor: string | undefined): Promise<DeltaPage> {
-      const path = cursor
-        ? follow(cursor, 'stored link')
-        : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
-      const res = await call('messages.delta', () => client.api(path).header('Prefer', prefer).get());
-      const value = Array.isArray(res?.value) ? (res.value as GraphJson[]) : [];
-      const nextLink = typeof res?.['@odata.nextLink'] === 'string' ? res['@odata.nextLink'] : undefined;
-      const deltaLink = typeof res?.['@odata.deltaLink'] === 'string' ? res['@odata.deltaLink'] : undefined;
-      if (!nextLink && !deltaLink) throw new TransientError('Graph delta page without nextLink or deltaLink', 'graph');
-      // Checked before it is stored: a link that would be refused later must not become the cursor.
-      follow(nextLink ?? deltaLink, nextLink ? 'nextLink' : 'deltaLink');
-      return { value, ...(nextLink ? { nextLink } : { deltaLink }) };
-    },
-    async childFolders(mailbox: string, parent: string) {
-      const out: { id: string; displayName: string }[] = [];
-      let path: string | undefined =
-        `${user(mailbox)}/mailFolders/${encodeURIComponent(parent)}/childFolders?$select=id,displayName&$top=100`;
-      while (path) {
-        const res = await call('mailFolders.children', () =>
-          client.api(path!).header('Prefer', 'IdType="ImmutableId"').get(),
-        );
-        for (const f of Array.isArray(res?.value) ? res.value : [])
-          if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
-        path =
-          res?.['@odata.nextLink'] !== undefined ? follow(res['@odata.nextLink'], 'child folders nextLink') : undefined;
-      }
-      return out;
-    },
-    async getMessages(mailbox: string, graphIds: string[], select: readonly string[], extended?: readonly string[]) {
-      const out = new Map<string, { status: number; body?: GraphJson; retryAfterMs?: number }>();
-      for (let i = 0; i < graphIds.length; i += BATCH_LIMIT) {
-        const chunk = graphIds.slice(i, i + BATCH_LIMIT);
-        const requests = chunk.map((id, n) => ({
-          id: String(n + 1),
-          method: 'GET',
-          url: messagePath(mailbox, id, select, extended),
-          headers: { Prefer: 'IdType="ImmutableId"' },
-        }));
-        const res = await call('$batch', () => client.api('/$batch').post({ requests }));
-        for (const r of Array.isArray(res?.responses) ? res.responses : []) {
-          const id = chunk[Number(r?.id) - 1];
-          if (!id) continue;
-          const status = Number(r.status);
-          const headers = (r.headers ?? {}) as Record<string, string>;
-          const retry =
-            status === 429 || status === 503
-              ? retryAfterMs(headers['Retry-After'] ?? headers['retry-after'], o.clock.now(), 5_000)
-              : undefined;
-          out.set(id, {
-            status,
-            ...(r.body && typeof r.body === 'object' ? { body: r.body as GraphJson } : {}),
-            ...(retry !== undefined ? { retryAfterMs: retry } : {}),
-          });
-        }
-      }
-      return out;
-    },
-    async getMessage(
-      mailbox: string,
-      graphId: string,
-      select: readonly string[],
-      extended?: readonly string[],
-    ): Promise<GraphJson> {
-      const path = messagePath(mailbox, graphId, select, extended);
-      return call('messages.get', () => client.api(path).header('Prefer', 'IdType="ImmutableId"').get());
-    },
+    status,
+    ...(r.body && typeof r.body === 'object' ? { body: r.body as GraphJson } : {}),
+    ...(wait !== undefined ? { retryAfterMs: wait } : {}),
   };
 }
 

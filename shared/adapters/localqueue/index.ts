@@ -2,6 +2,7 @@
 // behind the same QueuePort the pipeline uses with Service Bus.
 import { QUEUES, type Clock, type QueueName, type QueuePort } from '../../ports';
 import { LocalQueue, type LocalQueueOptions } from './queue';
+import { translateLocalQueueError } from './errors';
 
 export { LocalQueue, type LocalQueueOptions, type Received, type DeadLetter, type QueueStats } from './queue';
 export { MessageLockLostError, InvalidMessageError } from './errors';
@@ -32,9 +33,13 @@ export function createLocalQueues(
     port: {
       // async so a validation error rejects the promise, as a failed Service Bus send would.
       async send(queue, messages) {
-        const q = queues[queue];
-        if (!q) throw new Error(`unknown queue ${queue}`);
-        q.send(messages);
+        try {
+          const q = queues[queue];
+          if (!q) throw new Error(`unknown queue ${queue}`);
+          q.send(messages);
+        } catch (err) {
+          throw translateLocalQueueError(err, 'send');
+        }
       },
     },
   };

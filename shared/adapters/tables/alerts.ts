@@ -2,7 +2,7 @@
 // time so a partition reads newest first. The same alerts also go to logs and telemetry as events.
 import { odata, type TableClient } from '@azure/data-tables';
 import type { AlertLog, MailboxAlert } from '../../ports';
-import { toTableStoreError } from './errors';
+import { translateTableError } from './errors';
 import { safeKey } from './keys';
 
 const MAX_MESSAGE_CHARS = 2000;
@@ -23,7 +23,7 @@ export function createAlertLog(table: TableClient): AlertLog {
         if (out.length >= max) break;
       }
     } catch (err) {
-      throw toTableStoreError(err, 'alerts read');
+      throw translateTableError(err, 'alerts read');
     }
     return out;
   };
@@ -43,7 +43,7 @@ export function createAlertLog(table: TableClient): AlertLog {
           'Replace',
         );
       } catch (err) {
-        throw toTableStoreError(err, 'alerts record');
+        throw translateTableError(err, 'alerts record');
       }
     },
     forMailbox: (mailboxId, max = 50) => read(odata`PartitionKey eq ${safeKey(mailboxId)}`, max),

@@ -1,9 +1,10 @@
 // One row per (mailbox, folder): PK = mailbox, RK = folder. Writes carry the ETag so two workers can
 // never both advance a cursor (If-Match -> 412, insert of an existing row -> 409).
 import type { TableClient } from '@azure/data-tables';
-import { CheckpointConflictError, type Checkpoint, type CheckpointStore } from '../../ports';
+import type { Checkpoint, CheckpointStore } from '../../ports';
+import { conflict, permanent } from '../../domain/errors';
 import type { FolderKind } from '../../domain/item';
-import { TableStoreError, statusOf, toTableStoreError } from './errors';
+import { statusOf, translateTableError } from './errors';
 import { safeKey } from './keys';
 
 /** An Edm.String holds 64 KiB of UTF-16, i.e. 32K characters; longer cursors would be rejected by the service. */
@@ -25,12 +26,9 @@ interface CheckpointEntity {
 
 export function toCheckpointEntity(c: Checkpoint): CheckpointEntity {
   if (c.cursor !== undefined && c.cursor.length > MAX_CURSOR_CHARS) {
-    throw new TableStoreError(
-      `checkpoint cursor is ${c.cursor.length} characters, over ${MAX_CURSOR_CHARS}`,
-      'permanent',
-      undefined,
-      'PropertyValueTooLarge',
-    );
+    throw permanent('tables', `checkpoint cursor is ${c.cursor.length} characters, over ${MAX_CURSOR_CHARS}`, {
+      code: 'PropertyValueTooLarge',
+    });
   }
   const e: CheckpointEntity = {
     partitionKey: safeKey(c.mailboxId),
@@ -71,7 +69,7 @@ export function createCheckpointStore(table: TableClient): CheckpointStore {
         return fromCheckpointEntity(await table.getEntity(safeKey(mailboxId), safeKey(folder)));
       } catch (err) {
         if (statusOf(err) === 404) return undefined;
-        throw toTableStoreError(err, 'checkpoint get');
+        throw translateTableError(err, 'checkpoint get');
       }
     },
 
@@ -86,8 +84,8 @@ export function createCheckpointStore(table: TableClient): CheckpointStore {
         const status = statusOf(err);
         // 409: someone inserted first; 412: someone advanced it since we read; 404: someone deleted it.
         if (status === 409 || status === 412 || (status === 404 && checkpoint.etag))
-          throw new CheckpointConflictError();
-        throw toTableStoreError(err, 'checkpoint save');
+          throw conflict('tables', 'checkpoint was advanced by someone else', { status });
+        throw translateTableError(err, 'checkpoint save');
       }
     },
 
@@ -96,7 +94,7 @@ export function createCheckpointStore(table: TableClient): CheckpointStore {
       try {
         for await (const e of table.listEntities()) out.push(fromCheckpointEntity(e));
       } catch (err) {
-        throw toTableStoreError(err, 'checkpoint list');
+        throw translateTableError(err, 'checkpoint list');
       }
       return out;
     },

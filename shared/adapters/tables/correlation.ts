@@ -7,7 +7,7 @@ import type { IndexedEmail } from '../../domain/activity';
 import { emailActivityId } from '../../domain/message-id';
 import type { CorrelationIndex } from '../../ports';
 import { forEachBounded } from './bounded';
-import { statusOf, toTableStoreError } from './errors';
+import { statusOf, translateTableError } from './errors';
 import { safeKey } from './keys';
 import {
   correlationPartition,
@@ -40,7 +40,7 @@ export function createCorrelationIndex(table: TableClient): CorrelationIndex {
           const x = fromCorrelationEntity(e);
           if (x.messageKey === k) found.set(k, [...(found.get(k) ?? []), x]);
         } catch (err) {
-          if (statusOf(err) !== 404) throw toTableStoreError(err, 'correlation get');
+          if (statusOf(err) !== 404) throw translateTableError(err, 'correlation get');
         }
       },
     );
@@ -71,7 +71,7 @@ export function createCorrelationIndex(table: TableClient): CorrelationIndex {
             }
           }
         } catch (err) {
-          throw toTableStoreError(err, 'correlation put');
+          throw translateTableError(err, 'correlation put');
         }
       });
       await threads.put(entries);

@@ -1,22 +1,7 @@
-// The Table Storage adapter's errors, domain-neutral so callers decide on retry without knowing the SDK.
-// Classified by HTTP statusCode: RestError.code is undefined on some single-entity errors.
-
-/** transient: retry later; throttled: retry after retryAfterMs; permanent: retrying the same request cannot help. */
-export type TableErrorKind = 'transient' | 'throttled' | 'permanent';
-
-export class TableStoreError extends Error {
-  constructor(
-    message: string,
-    readonly kind: TableErrorKind,
-    readonly statusCode?: number,
-    /** The service's error code when it sent one (e.g. EntityTooLarge, InvalidDuplicateRow). */
-    readonly code?: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'TableStoreError';
-  }
-}
+// Table Storage failures translated once, at the adapter's edge, into the one error vocabulary
+// (domain/errors.ts). Classified by HTTP statusCode: RestError.code is undefined on some single-entity
+// errors. Table service error codes: learn.microsoft.com/rest/api/storageservices/table-service-error-codes
+import { isExsyncError, permanent, throttled, transient, type ExsyncError } from '../../domain/errors';
 
 interface RestErrorLike {
   statusCode?: number;
@@ -30,26 +15,27 @@ export function statusOf(err: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
-/** Wraps anything the SDK throws into a TableStoreError; `what` names the operation, never key values. */
-export function toTableStoreError(err: unknown, what: string): TableStoreError {
-  if (err instanceof TableStoreError) return err;
+/**
+ * Anything the Tables SDK throws as an ExsyncError; `what` names the operation, never key values. No
+ * status: the request got no answer (network, DNS, reset), transient. 503 ServerBusy (and 429) is how
+ * Table Storage throttles; 408 and other 5xx are transient; the rest is permanent.
+ */
+export function translateTableError(err: unknown, what: string): ExsyncError {
+  if (isExsyncError(err)) return err;
   const e = (err ?? {}) as RestErrorLike;
   const status = statusOf(err);
   const message = `${what}: ${e.message ?? String(err)}`;
   // Where the SDK leaves `code` empty, the service's x-ms-error-code header still names the error.
   const code = e.code ?? e.response?.headers?.get?.('x-ms-error-code') ?? undefined;
-  if (status === undefined) return new TableStoreError(message, 'transient', undefined, code); // network, DNS, reset
-  if (status === 429 || status === 503) {
-    // Table Storage signals throttling as 503 ServerBusy.
-    return new TableStoreError(message, 'throttled', status, code, retryAfterMs(e));
-  }
-  if (status === 408 || status >= 500) return new TableStoreError(message, 'transient', status, code);
-  return new TableStoreError(message, 'permanent', status, code);
+  const facts = { ...(status !== undefined ? { status } : {}), ...(code ? { code } : {}) };
+  if (status === undefined) return transient('tables', message, facts);
+  if (status === 429 || status === 503) return throttled('tables', message, waitOf(e), facts);
+  if (status === 408 || status >= 500) return transient('tables', message, facts);
+  return permanent('tables', message, facts);
 }
 
-function retryAfterMs(e: RestErrorLike): number | undefined {
-  const raw = e.response?.headers?.get?.('retry-after');
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : undefined;
+/** Retry-After in whole or fractional seconds; 0 when the service named none. */
+function waitOf(e: RestErrorLike): number {
+  const seconds = Number(e.response?.headers?.get?.('retry-after') || NaN);
+  return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : 0;
 }

@@ -6,11 +6,11 @@ import { createAlertLog } from './alerts';
 import { createCheckpointStore } from './checkpoints';
 import { createTableClient, type TableConnection } from './clients';
 import { createCorrelationIndex } from './correlation';
-import { statusOf, toTableStoreError } from './errors';
+import { statusOf, translateTableError } from './errors';
 import { createLedger } from './ledger';
 import { createMailboxRegistry } from './mailboxes';
 
-export { TableStoreError, type TableErrorKind } from './errors';
+export { translateTableError } from './errors';
 export { MAX_CURSOR_CHARS } from './checkpoints';
 
 export interface TableStoreOptions extends TableConnection {
@@ -59,7 +59,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
       try {
         await Promise.all(all.map((t) => t.createTable())); // the SDK treats 409 TableAlreadyExists as success
       } catch (err) {
-        throw toTableStoreError(err, 'create tables');
+        throw translateTableError(err, 'create tables');
       }
     },
     async deleteAll() {
@@ -68,7 +68,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
           try {
             await t.deleteTable();
           } catch (err) {
-            if (statusOf(err) !== 404) throw toTableStoreError(err, 'delete tables');
+            if (statusOf(err) !== 404) throw translateTableError(err, 'delete tables');
           }
         }),
       );

@@ -13,7 +13,7 @@ import type { FolderKind } from '../../domain/item';
 import { keyHash } from '../../domain/message-id';
 import type { Ledger } from '../../ports';
 import { forEachBounded } from './bounded';
-import { statusOf, toTableStoreError } from './errors';
+import { statusOf, translateTableError } from './errors';
 import { safeKey } from './keys';
 
 /** The entity-group transaction cap: 100 operations, one partition. */
@@ -106,7 +106,7 @@ export function createLedger(table: TableClient): Ledger {
       const entities = table.listEntities(filter ? { queryOptions: { filter } } : {});
       for await (const e of entities) out.push(fromLedgerEntity(e));
     } catch (err) {
-      throw toTableStoreError(err, what);
+      throw translateTableError(err, what);
     }
     return out;
   };
@@ -116,7 +116,7 @@ export function createLedger(table: TableClient): Ledger {
         try {
           await table.submitTransaction(actions);
         } catch (err) {
-          throw toTableStoreError(err, 'ledger record');
+          throw translateTableError(err, 'ledger record');
         }
       });
     },
@@ -127,7 +127,7 @@ export function createLedger(table: TableClient): Ledger {
         );
       } catch (err) {
         if (statusOf(err) === 404) return undefined;
-        throw toTableStoreError(err, 'ledger get');
+        throw translateTableError(err, 'ledger get');
       }
     },
     // A range over the mailbox's 16 partitions; the property check keeps out a mailbox whose id extends this one's.

@@ -2,7 +2,7 @@
 // caller and written back under the row's ETag, so two writers adding to one row at once both land. The
 // rows read lately are kept with their ETags: a page reads its rows, then adds to them in one write each.
 import type { TableClient } from '@azure/data-tables';
-import { statusOf, toTableStoreError } from './errors';
+import { statusOf, translateTableError } from './errors';
 import { chunkProperties, readChunks } from './chunks';
 
 /** ETag races lost in a row before giving up (another writer keeps adding to the same row). */
@@ -43,7 +43,7 @@ export function createListRows<T>(table: TableClient, o: ListRowOptions<T>): Lis
       return remember(key, { entries: !o.owns || o.owns(e, key) ? readChunks<T>(e) : [], etag: e.etag });
     } catch (err) {
       if (statusOf(err) === 404) return remember(key, { entries: [] });
-      throw toTableStoreError(err, `${o.what} get`);
+      throw translateTableError(err, `${o.what} get`);
     }
   }
 
@@ -77,7 +77,7 @@ export function createListRows<T>(table: TableClient, o: ListRowOptions<T>): Lis
           // 412: someone wrote the row since we read it; 409: someone created it first. Read again.
           recent.delete(key);
           if ((status === 412 || status === 409) && attempt < MAX_ATTEMPTS) continue;
-          throw toTableStoreError(err, `${o.what} put`);
+          throw translateTableError(err, `${o.what} put`);
         }
       }
     },

@@ -2,7 +2,7 @@
 // RK = mailbox id. Table entities cannot nest, so owner and health are flattened into columns.
 import type { TableClient } from '@azure/data-tables';
 import type { MailboxHealth, MailboxRecord, MailboxRegistry } from '../../ports';
-import { statusOf, toTableStoreError } from './errors';
+import { statusOf, translateTableError } from './errors';
 import { safeKey } from './keys';
 
 const PARTITION = 'mailbox';
@@ -70,7 +70,7 @@ export function createMailboxRegistry(table: TableClient): MailboxRegistry {
         const filter = `PartitionKey eq '${PARTITION}'`;
         for await (const e of table.listEntities({ queryOptions: { filter } })) out.push(fromMailboxEntity(e));
       } catch (err) {
-        throw toTableStoreError(err, 'mailbox list');
+        throw translateTableError(err, 'mailbox list');
       }
       return out;
     },
@@ -80,7 +80,7 @@ export function createMailboxRegistry(table: TableClient): MailboxRegistry {
         return fromMailboxEntity(await table.getEntity(PARTITION, safeKey(mailboxId)));
       } catch (err) {
         if (statusOf(err) === 404) return undefined;
-        throw toTableStoreError(err, 'mailbox get');
+        throw translateTableError(err, 'mailbox get');
       }
     },
 
@@ -90,7 +90,7 @@ export function createMailboxRegistry(table: TableClient): MailboxRegistry {
       try {
         await table.upsertEntity(toMailboxEntity(record), 'Replace');
       } catch (err) {
-        throw toTableStoreError(err, 'mailbox upsert');
+        throw translateTableError(err, 'mailbox upsert');
       }
     },
   };

@@ -7,7 +7,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { SmartEntry } from '../../domain/smart-match';
 import type { SmartMatchIndex } from '../../ports';
 import { forEachBounded } from './bounded';
-import { statusOf, toTableStoreError } from './errors';
+import { statusOf, translateTableError } from './errors';
 import { MAX_JSON_CHARS } from './chunks';
 import { createListRows } from './list-row';
 
@@ -115,7 +115,7 @@ export function createSmartIndex(table: TableClient): SmartMatchIndex {
         return { ...(typeof e.since === 'string' ? { since: e.since } : {}), ...(e.etag ? { etag: e.etag } : {}) };
       } catch (err) {
         if (statusOf(err) === 404) return {};
-        throw toTableStoreError(err, 'smart feed get');
+        throw translateTableError(err, 'smart feed get');
       }
     },
     async saveFeed(since, etag) {
@@ -127,7 +127,7 @@ export function createSmartIndex(table: TableClient): SmartMatchIndex {
       } catch (err) {
         const status = statusOf(err);
         if (status === 412 || status === 409) return false;
-        throw toTableStoreError(err, 'smart feed save');
+        throw translateTableError(err, 'smart feed save');
       }
     },
   };

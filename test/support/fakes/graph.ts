@@ -1,9 +1,9 @@
 // The Graph port in memory: each (mailbox, folder) holds a change log of messages. A round from no cursor
 // returns the folder as it is now; a deltaLink returns what changed after it; pages are `pageSize` items,
-// chained by nextLink. A link from before expireDeltaState() fails with SyncStateExpiredError, as Graph's
+// chained by nextLink. A link from before expireDeltaState() fails with a sync-state-expired error, as Graph's
 // 410 does. `failing` makes every call for a mailbox fail with the given error (401, 503, …).
 import type { BatchItemResult, DeltaPage, GraphJson, GraphPort } from '../../../shared/ports';
-import { SyncStateExpiredError } from '../../../shared/domain/errors';
+import { syncStateExpired } from '../../../shared/domain/errors';
 
 export interface FakeGraph extends GraphPort {
   /** A message arrives in (or changes in) a folder. */
@@ -62,7 +62,7 @@ export function fakeGraph(
       if (cursor === undefined) return page(log, 0, log.length, 0);
       const m = LINK.exec(cursor);
       if (!m) throw new Error(`not a link this fake handed out: ${cursor}`);
-      if (Number(m[2]) !== epoch) throw new SyncStateExpiredError('delta state expired', 'graph', 410);
+      if (Number(m[2]) !== epoch) throw syncStateExpired('graph', 'delta state expired', { status: 410 });
       const [from, upto, offset] = [Number(m[3]), Number(m[4]), Number(m[5])];
       return m[1] === 'next' ? page(log, from, upto, offset) : page(log, from, log.length, 0);
     },

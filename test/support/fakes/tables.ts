@@ -2,8 +2,8 @@
 // ETag check (insert-only without one) and comes back with a new ETag; the ledger keeps the latest decision
 // per (mailbox, workload, item); the smart index keeps an entry already filed; the feed moves only from the
 // ETag it was read at. Every row is stored and returned as a copy, as a real table would.
+import { conflict } from '../../../shared/domain/errors';
 import {
-  CheckpointConflictError,
   type AlertLog,
   type Checkpoint,
   type CheckpointStore,
@@ -34,7 +34,8 @@ export function fakeCheckpoints(): FakeCheckpoints {
     async save(cp) {
       const k = key(cp.mailboxId, cp.folder);
       const current = rows.get(k);
-      if (cp.etag ? current?.etag !== cp.etag : current) throw new CheckpointConflictError();
+      if (cp.etag ? current?.etag !== cp.etag : current)
+        throw conflict('tables', 'checkpoint was advanced by someone else', { status: 412 });
       const next = { ...copy(cp), etag: `W/"${++version}"` };
       rows.set(k, next);
       store.saved.push(copy(next));

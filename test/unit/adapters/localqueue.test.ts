@@ -8,6 +8,7 @@ import {
   MessageLockLostError,
 } from '../../../shared/adapters/localqueue';
 import type { Clock } from '../../../shared/ports';
+import { isKind } from '../../../shared/domain/errors';
 
 class ManualClock implements Clock {
   constructor(private t = Date.UTC(2025, 0, 1)) {}
@@ -230,7 +231,10 @@ describe('createLocalQueues', () => {
     assert.equal(queues['sync-jobs'].requiresSession, true);
     assert.equal(queues['activity-writes'].requiresSession, false);
     assert.equal(queues['sync-jobs'].maxDeliveryCount, 5);
-    await assert.rejects(port.send('sync-jobs', [{ messageId: 'j', body: {} }]), InvalidMessageError);
+    await assert.rejects(
+      port.send('sync-jobs', [{ messageId: 'j', body: {} }]),
+      (e) => isKind(e, 'permanent') && e.system === 'servicebus' && e.code === 'InvalidMessage',
+    );
     await port.send('sync-jobs', [{ messageId: 'j', sessionId: 'mbx', body: { kind: 'sync' } }]);
     await port.send('activity-writes', [{ messageId: 'w', body: { kind: 'write' } }]);
     assert.equal(queues['sync-jobs'].receive()?.sessionId, 'mbx');

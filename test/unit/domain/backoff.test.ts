@@ -10,17 +10,10 @@ import {
   retryDelayMs,
 } from '../../../shared/domain/backoff';
 import { MAX_MESSAGE_ID_CHARS, retryAttemptOf, retryMessageId } from '../../../shared/domain/queue-message-ids';
-import {
-  PermanentError,
-  retryableFailureOf,
-  SyncStateExpiredError,
-  ThrottledError,
-  TransientError,
-} from '../../../shared/domain/errors';
-import { TableStoreError } from '../../../shared/adapters/tables/errors';
-import { QueueSendError } from '../../../shared/adapters/servicebus/errors';
-import { PoisonMessageError } from '../../../shared/pipeline/deps';
-import { CheckpointConflictError } from '../../../shared/ports';
+import * as errors from '../../../shared/domain/errors';
+import { retryableFailureOf } from '../../../shared/domain/errors';
+import { translateTableError } from '../../../shared/adapters/tables/errors';
+import { translateServiceBusError } from '../../../shared/adapters/servicebus/errors';
 import { CrashError } from '../../../local/crash';
 
 const ids = Array.from({ length: 200 }, (_, i) => `mbx-${i}:email:${1000 + i}`);
@@ -104,49 +97,52 @@ test('Backoff instead of instant redelivery: transient failures get MAX_RETRY_AT
 });
 
 test('Backoff instead of instant redelivery: failures of Graph, Dataverse, Table Storage and Service Bus are sorted into throttled, transient or neither', () => {
-  assert.deepEqual(retryableFailureOf(new ThrottledError('slow', 'graph', 2_500, 429, 'ApplicationThrottled')), {
-    kind: 'throttled',
-    system: 'graph',
-    retryAfterMs: 2_500,
-    status: 429,
-    code: 'ApplicationThrottled',
-  });
-  assert.deepEqual(retryableFailureOf(new TransientError('503', 'dataverse', 503, '0x80040216')), {
+  assert.deepEqual(
+    retryableFailureOf(errors.throttled('graph', 'slow', 2_500, { status: 429, code: 'ApplicationThrottled' })),
+    { kind: 'throttled', system: 'graph', retryAfterMs: 2_500, status: 429, code: 'ApplicationThrottled' },
+  );
+  assert.deepEqual(retryableFailureOf(errors.transient('dataverse', '503', { status: 503, code: '0x80040216' })), {
     kind: 'transient',
     system: 'dataverse',
     status: 503,
     code: '0x80040216',
   });
-  assert.deepEqual(retryableFailureOf(new TransientError('reset', 'graph')), { kind: 'transient', system: 'graph' });
-  assert.deepEqual(retryableFailureOf(new TableStoreError('ledger get: busy', 'throttled', 503, 'ServerBusy')), {
+  assert.deepEqual(retryableFailureOf(errors.transient('graph', 'reset')), { kind: 'transient', system: 'graph' });
+  const rest = (statusCode: number | undefined, code?: string, retryAfter?: string) => ({
+    statusCode,
+    code,
+    message: 'x',
+    response: { headers: { get: (h: string) => (h === 'retry-after' ? retryAfter : undefined) } },
+  });
+  assert.deepEqual(retryableFailureOf(translateTableError(rest(503, 'ServerBusy'), 'ledger get')), {
     kind: 'throttled',
     system: 'tables',
     status: 503,
     code: 'ServerBusy',
   });
-  assert.deepEqual(retryableFailureOf(new TableStoreError('x', 'throttled', 429, undefined, 3_000)), {
+  assert.deepEqual(retryableFailureOf(translateTableError(rest(429, undefined, '3'), 'x')), {
     kind: 'throttled',
     system: 'tables',
     retryAfterMs: 3_000,
     status: 429,
   });
-  assert.deepEqual(retryableFailureOf(new TableStoreError('reset', 'transient')), {
+  assert.deepEqual(retryableFailureOf(translateTableError(rest(undefined), 'reset')), {
     kind: 'transient',
     system: 'tables',
   });
-  assert.deepEqual(retryableFailureOf(new QueueSendError('send: busy', true, 'ServiceBusy')), {
+  assert.deepEqual(retryableFailureOf(translateServiceBusError({ code: 'ServiceBusy', retryable: true }, 'send')), {
     kind: 'transient',
     system: 'servicebus',
     code: 'ServiceBusy',
   });
   // Neither: retrying cannot help, or the failure is ours to settle differently.
   for (const e of [
-    new PermanentError('403', 'graph', 403),
-    new SyncStateExpiredError('410', 'graph', 410),
-    new TableStoreError('too large', 'permanent', 413, 'EntityTooLarge'),
-    new QueueSendError('too big', false, 'MessageSizeExceeded'),
-    new PoisonMessageError('not a job'),
-    new CheckpointConflictError(),
+    errors.permanent('graph', '403', { status: 403 }),
+    errors.syncStateExpired('graph', '410', { status: 410 }),
+    translateTableError(rest(413, 'EntityTooLarge'), 'too large'),
+    translateServiceBusError({ code: 'MessageSizeExceeded', retryable: false }, 'too big'),
+    errors.poison('not a job'),
+    errors.conflict('tables', 'checkpoint was advanced by someone else', { status: 412 }),
     new CrashError('before graph.messagesDelta'),
     new Error('a bug'),
     'a string',

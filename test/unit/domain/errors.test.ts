@@ -1,13 +1,20 @@
-// Error classes for outside systems and Retry-After parsing.
+// The one error vocabulary: its kinds, the name-based guard, HTTP classification and Retry-After parsing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   classifyHttp,
+  conflict,
+  isExsyncError,
+  isKind,
+  isUnsafeLink,
+  permanent,
+  poison,
   retryAfterMs,
-  PermanentError,
-  SyncStateExpiredError,
-  ThrottledError,
-  TransientError,
+  retryLater,
+  syncStateExpired,
+  throttled,
+  transient,
+  unsafeLink,
 } from '../../../shared/domain/errors';
 
 const now = new Date('2025-01-10T10:00:00Z');
@@ -32,20 +39,79 @@ describe('retryAfterMs', () => {
 describe('classifyHttp', () => {
   it('429 is throttled and keeps the wait', () => {
     const e = classifyHttp('dataverse', 429, undefined, 'slow down', 7000);
-    assert.ok(e instanceof ThrottledError);
-    assert.equal((e as ThrottledError).retryAfterMs, 7000);
+    assert.equal(e.kind, 'throttled');
+    assert.equal(e.retryAfterMs, 7000);
+    assert.equal(e.status, 429);
+  });
+  it('503 with a wait is throttled, without one transient', () => {
+    assert.equal(classifyHttp('dataverse', 503, undefined, 'x', 2000).kind, 'throttled');
+    assert.equal(classifyHttp('dataverse', 503, undefined, 'x', 0).kind, 'transient');
   });
   it('Graph 410 and syncStateNotFound mean the delta state expired', () => {
-    assert.ok(classifyHttp('graph', 410, undefined, 'gone', 0) instanceof SyncStateExpiredError);
-    assert.ok(classifyHttp('graph', 400, 'SyncStateNotFound', 'x', 0) instanceof SyncStateExpiredError);
+    assert.equal(classifyHttp('graph', 410, undefined, 'gone', 0).kind, 'sync-state-expired');
+    assert.equal(classifyHttp('graph', 400, 'SyncStateNotFound', 'x', 0).kind, 'sync-state-expired');
   });
   it('Dataverse 410 is not a delta expiry', () => {
-    assert.ok(!(classifyHttp('dataverse', 410, undefined, 'gone', 0) instanceof SyncStateExpiredError));
+    assert.equal(classifyHttp('dataverse', 410, undefined, 'gone', 0).kind, 'permanent');
   });
   it('5xx and 408 are transient; 401 and 403 are permanent', () => {
-    assert.ok(classifyHttp('graph', 503, undefined, 'x', 0) instanceof TransientError);
-    assert.ok(classifyHttp('graph', 408, undefined, 'x', 0) instanceof TransientError);
-    assert.ok(classifyHttp('graph', 401, undefined, 'x', 0) instanceof PermanentError);
-    assert.ok(classifyHttp('dataverse', 403, undefined, 'x', 0) instanceof PermanentError);
+    assert.equal(classifyHttp('graph', 503, undefined, 'x', 0).kind, 'transient');
+    assert.equal(classifyHttp('graph', 408, undefined, 'x', 0).kind, 'transient');
+    assert.equal(classifyHttp('graph', 401, undefined, 'x', 0).kind, 'permanent');
+    assert.equal(classifyHttp('dataverse', 403, 'x', 'x', 0).code, 'x');
+  });
+});
+
+describe('One error vocabulary', () => {
+  it('every kind names its outside system and carries a name of its own', () => {
+    const all = [
+      transient('graph', 'a'),
+      throttled('dataverse', 'b', 1000),
+      permanent('tables', 'c'),
+      syncStateExpired('graph', 'd'),
+      conflict('tables', 'e'),
+      poison('f'),
+    ];
+    assert.deepEqual(
+      all.map((e) => [e.kind, e.system, e.name]),
+      [
+        ['transient', 'graph', 'TransientError'],
+        ['throttled', 'dataverse', 'ThrottledError'],
+        ['permanent', 'tables', 'PermanentError'],
+        ['sync-state-expired', 'graph', 'SyncStateExpiredError'],
+        ['conflict', 'tables', 'ConflictError'],
+        ['poison', 'servicebus', 'PoisonMessageError'],
+      ],
+    );
+    assert.ok(all.every((e) => isExsyncError(e)));
+  });
+  it('the guard goes by name and fields, not by class: a copy counts, a look-alike does not', () => {
+    const copy = Object.assign(new Error('x'), { name: 'ThrottledError', kind: 'throttled', system: 'graph' });
+    assert.ok(isExsyncError(copy));
+    assert.ok(
+      !isExsyncError(Object.assign(new Error('x'), { name: 'TransientError', kind: 'throttled', system: 'graph' })),
+    );
+    assert.ok(
+      !isExsyncError(Object.assign(new Error('x'), { name: 'TransientError', kind: 'transient', system: 'x' })),
+    );
+    assert.ok(!isExsyncError(new Error('plain')));
+    assert.ok(!isExsyncError('TransientError'));
+    assert.ok(!isExsyncError(undefined));
+  });
+  it('isKind and isUnsafeLink pick one kind', () => {
+    assert.ok(isKind(transient('graph', 'x'), 'transient', 'throttled'));
+    assert.ok(!isKind(permanent('graph', 'x'), 'transient', 'throttled'));
+    assert.ok(isUnsafeLink(unsafeLink('graph', 'x')));
+    assert.equal(unsafeLink('graph', 'x').kind, 'permanent');
+    assert.ok(!isUnsafeLink(permanent('graph', 'x')));
+  });
+  it('a throttled wait is never negative', () => {
+    assert.equal(throttled('graph', 'x', -5).retryAfterMs, 0);
+  });
+  it('parts to retry are throttled for the longest wait one asked for, otherwise transient', () => {
+    const e = retryLater('dataverse', 'x', [{}, { retryAfterMs: 3000 }, { retryAfterMs: 7000 }]);
+    assert.equal(e.kind, 'throttled');
+    assert.equal(e.retryAfterMs, 7000);
+    assert.equal(retryLater('dataverse', 'x', [{}, {}]).kind, 'transient');
   });
 });

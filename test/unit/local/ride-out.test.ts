@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { patient, rideOutOn } from '../../../local/ride-out';
 import { ScaledClock } from '../../../local/clock';
-import { TableStoreError } from '../../../shared/adapters/tables/errors';
-import { PermanentError, TransientError } from '../../../shared/domain/errors';
+import { isKind, permanent, throttled, transient } from '../../../shared/domain/errors';
 import { MAX_RETRY_ATTEMPTS, retryDelayMs } from '../../../shared/domain/backoff';
 import type { LogProps } from '../../../shared/ports';
 
@@ -27,7 +26,7 @@ test('Backoff instead of instant redelivery: the local loop rides out a Table St
   const registry = {
     calls: 0,
     async list() {
-      if (++this.calls <= 3) throw new TableStoreError('mailbox list: busy', 'throttled', 503, 'ServerBusy');
+      if (++this.calls <= 3) throw throttled('tables', 'mailbox list: busy', 0, { status: 503, code: 'ServerBusy' });
       return ['mbx-1'];
     },
   };
@@ -52,18 +51,18 @@ test('Backoff instead of instant redelivery: the local loop gives up like a stag
   await assert.rejects(
     rideOut('schedule', async () => {
       calls++;
-      throw new TransientError('Dataverse get: 503', 'dataverse', 503);
+      throw transient('dataverse', 'Dataverse get: 503', { status: 503 });
     }),
-    TransientError,
+    (e) => isKind(e, 'transient'),
   );
   assert.equal(calls, MAX_RETRY_ATTEMPTS + 1);
   calls = 0;
   await assert.rejects(
     rideOut('schedule', async () => {
       calls++;
-      throw new PermanentError('Dataverse get: 401', 'dataverse', 401);
+      throw permanent('dataverse', 'Dataverse get: 401', { status: 401 });
     }),
-    PermanentError,
+    (e) => isKind(e, 'permanent'),
   );
   assert.equal(calls, 1);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createStages } from '../../../shared/pipeline/stages';
 import { MAX_TRANSIENT_FAILURES, TRANSIENT_RETRY_MS } from '../../../shared/pipeline/health';
 import { QUEUES } from '../../../shared/ports';
-import { PermanentError, TransientError } from '../../../shared/domain/errors';
+import { permanent, transient } from '../../../shared/domain/errors';
 import { delivered, fakePipeline, healthyRecord, userMailbox } from '../../support/fakes';
 
 const ALICE = userMailbox('mbx-alice', 'alice@contoso.com', 'user-alice');
@@ -23,7 +23,7 @@ function setup() {
 
 test('Stages over their ports: health disables incoming after the 10th transient Exchange failure in a row, not before', async () => {
   const { stages, graph, deps, dataverse, alerts, queue, clock } = setup();
-  graph.failing.set(ALICE.address, new TransientError('Graph delta: 503', 'graph', 503));
+  graph.failing.set(ALICE.address, transient('graph', 'Graph delta: 503', { status: 503 }));
   for (let n = 1; n < MAX_TRANSIENT_FAILURES; n++) {
     await stages.sync(job(n));
     const h = (await deps.mailboxes.get(ALICE.mailboxid))!.health;
@@ -46,7 +46,7 @@ test('Stages over their ports: health disables incoming after the 10th transient
 
 test('Stages over their ports: health disables incoming at once after a permanent Exchange error', async () => {
   const { stages, graph, deps, dataverse, alerts } = setup();
-  graph.failing.set(ALICE.address, new PermanentError('Graph delta: 403', 'graph', 403));
+  graph.failing.set(ALICE.address, permanent('graph', 'Graph delta: 403', { status: 403 }));
   await stages.sync(job(1));
   assert.deepEqual(dataverse.disabled, [ALICE.mailboxid]);
   assert.equal((await deps.mailboxes.get(ALICE.mailboxid))!.health.state, 'disabled');
@@ -58,7 +58,7 @@ test('Stages over their ports: health disables incoming at once after a permanen
 
 test('Stages over their ports: health is healthy again after a successful sync, with a Recovered alert', async () => {
   const { stages, graph, deps, alerts, clock } = setup();
-  graph.failing.set(ALICE.address, new TransientError('Graph delta: 503', 'graph', 503));
+  graph.failing.set(ALICE.address, transient('graph', 'Graph delta: 503', { status: 503 }));
   await stages.sync(job(1));
   await stages.sync(job(2));
   graph.failing.delete(ALICE.address);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStages } from '../../../shared/pipeline/stages';
 import { QUEUES, type GraphJson } from '../../../shared/ports';
-import { TransientError } from '../../../shared/domain/errors';
+import { isKind, transient } from '../../../shared/domain/errors';
 import type { WriteBatch } from '../../../shared/domain/jobs';
 import { delivered, fakePipeline, healthyRecord, userMailbox } from '../../support/fakes';
 
@@ -66,10 +66,10 @@ test('Stages over their ports: sync sends a write batch for a new message, and m
 test('Stages over their ports: sync keeps the checkpoint when the write batch cannot be sent, and the next job reads the page again', async () => {
   const { stages, graph, queue, checkpoints } = setup();
   graph.deliver(ALICE.address, 'inbox', message(1));
-  queue.failSends = new TransientError('send to activity-writes: namespace unreachable', 'servicebus');
+  queue.failSends = transient('servicebus', 'send to activity-writes: namespace unreachable');
 
   // The retry cannot be sent either: the error goes up, the message is abandoned and delivered again.
-  await assert.rejects(stages.sync(job()), TransientError);
+  await assert.rejects(stages.sync(job()), (e) => isKind(e, 'transient'));
   assert.equal(checkpoints.saved.length, 0);
   assert.equal(await checkpoints.get(ALICE.mailboxid, 'inbox'), undefined);
 

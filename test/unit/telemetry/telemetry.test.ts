@@ -27,8 +27,7 @@ import {
   tracedLedger,
   tracedQueue,
 } from '../../../shared/telemetry';
-import { ThrottledError } from '../../../shared/domain/errors';
-import { PoisonMessageError } from '../../../shared/pipeline/deps';
+import { poison, throttled } from '../../../shared/domain/errors';
 import type { Decision, EmailActivity } from '../../../shared/domain/activity';
 import type { Checkpoint, DataversePort, GraphPort, Ledger, LogProps, OutgoingMessage } from '../../../shared/ports';
 import { inbound, runHandler } from '../../../functions/trigger';
@@ -106,7 +105,7 @@ test('a stage span is a child of the message context; under the Functions host, 
 test('stage outcome: rescheduled when a port was throttled, poison and error with the error class', async () => {
   const graph = tracedGraph({
     messagesDelta: async () => {
-      throw new ThrottledError('429', 'graph', 3000);
+      throw throttled('graph', '429', 3000);
     },
     getMessage: async () => ({}),
   } as unknown as GraphPort);
@@ -119,7 +118,7 @@ test('stage outcome: rescheduled when a port was throttled, poison and error wit
 
   await assert.rejects(
     traceStage({ stage: 'write' }, async () => {
-      throw new PoisonMessageError('bad body');
+      throw poison('bad body');
     }),
   );
   assert.equal(spans.getFinishedSpans().at(-1)!.attributes['exsync.outcome'], 'poison');
@@ -131,6 +130,26 @@ test('stage outcome: rescheduled when a port was throttled, poison and error wit
   const failed = spans.getFinishedSpans().at(-1)!;
   assert.equal(failed.attributes['error.type'], 'TypeError');
   assert.equal(failed.status.message, 'failed for [address]');
+});
+
+test('One error vocabulary: a stage that sends a retry of its message after a transient failure ends rescheduled, not ok', async () => {
+  const q = tracedQueue({ send: async () => undefined });
+  await traceStage({ stage: 'write' }, async () => {
+    // What withReschedule does after a transient Dataverse failure: the same message again, as retry 1.
+    await q.send('activity-writes', [{ body: 1, messageId: 'b1:retry:1', scheduledEnqueueTimeUtc: new Date() }]);
+  });
+  const span = spans.getFinishedSpans().find((s) => s.name === 'write')!;
+  assert.equal(span.attributes['exsync.outcome'], 'rescheduled');
+  assert.equal(span.attributes['exsync.throttled_by'], undefined, 'not throttled: transient');
+  // Other sends (write batches, continuation jobs, deferrals) leave the outcome ok.
+  spans.reset();
+  await traceStage({ stage: 'sync' }, () =>
+    q.send('activity-writes', [
+      { body: 1, messageId: 'batch-1' },
+      { body: 2, messageId: 'b1:deferred:1' },
+    ]),
+  );
+  assert.equal(spans.getFinishedSpans().find((s) => s.name === 'sync')!.attributes['exsync.outcome'], 'ok');
 });
 
 test('queue decorator: a producer span whose context rides in every message', async () => {
@@ -192,12 +211,13 @@ test('dataverse decorator: pipeline.latency per created email, a throttle per $b
     createEmails: async () => [
       { activityid: '1', status: 'created' },
       { activityid: '2', status: 'exists' },
-      { activityid: '3', status: 'retry', error: '429 0x80072322 too many' },
+      { activityid: '3', status: 'retry', error: '429 0x80072322 too many', retryAfterMs: 5_000 },
+      { activityid: '4', status: 'retry', error: '503 0x80040216 unavailable' },
     ],
   } as unknown as DataversePort;
   const dv = tracedDataverse(inner, { now: () => now });
   const throttledBefore = await sumOf('dependency.throttled', (x) => x.system === 'dataverse');
-  await dv.createEmails([a('1', 2), a('2', 5), a('3', 1)]);
+  await dv.createEmails([a('1', 2), a('2', 5), a('3', 1), a('4', 1)]);
   await reader.forceFlush();
   const m = metricExporter
     .getMetrics()
