@@ -13,6 +13,7 @@ import { evaluateAcceptance, type Acceptance } from './accept';
 import { SENT_ITEMS } from './item';
 import { emailActivityId } from './message-id';
 import { truncate, FIELD_LIMITS } from './limits';
+import { carriesTrackedCategory } from './tracked-category';
 
 export interface PromotionMailbox {
   id: string;
@@ -205,7 +206,7 @@ export function promote(item: MailItem, ctx: PromotionContext): Promotion {
     : {};
 
   // Folder tracking and the tracking category bypass the filters (PP-flt, PP-corr).
-  const categoryTracked = !!ctx.trackedCategory && item.categories.some((c) => c.trim() === ctx.trackedCategory);
+  const categoryTracked = carriesTrackedCategory(item.categories, ctx.trackedCategory);
   let accepted: { by: EntityRef; reason: Decision['reason']; method: Decision['correlationMethod'] };
   if (ctx.folderTracking) accepted = { by: ctx.mailbox.owner, reason: 'FolderTracked', method: 'FolderTracking' };
   else if (acceptance.accepted) accepted = { by: acceptance.by, reason: acceptance.reason, method: correlation.method };

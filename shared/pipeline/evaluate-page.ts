@@ -13,6 +13,7 @@ import { ThrottledError, TransientError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
 import { PageKnowledge, withoutOwnPage } from './known-emails';
 import { correlationSettings, promotionContext, trackedCategoryOf } from './promotion-context';
+import { carriesTrackedCategory } from '../domain/tracked-category';
 
 /** The folder a page comes from: a well-known folder, or a folder-tracked one with its mapped record. */
 export interface FolderContext {
@@ -72,10 +73,7 @@ export async function evaluatePage(
     if (n.kind === 'partial') {
       const before = await deps.ledger.get(mb.mailboxid, 'email', n.graphId);
       // An update matters only for an item never decided, or one that now carries the tracking category.
-      const categorized =
-        !!trackedCategory &&
-        Array.isArray(v.categories) &&
-        v.categories.some((c) => typeof c === 'string' && c.trim() === trackedCategory);
+      const categorized = carriesTrackedCategory(v.categories, trackedCategory);
       if (before && !(categorized && before.outcome === 'skipped')) continue;
       if (before) again.add(n.graphId);
       raws.push({ id: n.graphId, '@exsync.partial': true });

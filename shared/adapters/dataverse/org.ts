@@ -1,6 +1,7 @@
 // Reads the settings SSS itself reads from Dataverse (organization, OrgDB settings, usersettings, users,
-// queues, mailboxes, server profiles) into an OrgContext.
-import type { DvMailbox, OrgContext, OrgSettings } from '../../ports';
+// queues, mailboxes, server profiles) into an OrgContext: typed here, once, so no stage reads a raw value.
+import type { DvMailbox, OrgContext } from '../../ports';
+import { ORGDB_SWITCHES, type OrgDbSwitches, type OrgSettings } from '../../domain/org-settings';
 import { PermanentError } from '../../domain/errors';
 import { DEFAULT_SMART_MATCHING } from '../../domain/smart-match';
 import { keyHash } from '../../domain/message-id';
@@ -16,6 +17,19 @@ export function parseOrgDbSettings(xml: unknown): Record<string, string> {
   if (typeof xml !== 'string') return out;
   for (const m of xml.matchAll(/<([A-Za-z][\w.]*)>([^<]*)<\/\1>/g))
     if (m[1] !== 'OrgSettings') out[m[1]!] = m[2]!.trim();
+  return out;
+}
+
+/** The switches from the OrgDB settings: "true" in any case is on, empty or absent is the default. */
+export function toOrgDbSwitches(raw: Record<string, string>): OrgDbSwitches {
+  const out = {} as Record<keyof OrgDbSwitches, boolean>;
+  for (const [key, [name, dflt]] of Object.entries(ORGDB_SWITCHES) as [
+    keyof OrgDbSwitches,
+    readonly [string, boolean],
+  ][]) {
+    const v = raw[name];
+    out[key] = v === undefined || v === '' ? dflt : v.toLowerCase() === 'true';
+  }
   return out;
 }
 
@@ -56,7 +70,7 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
     },
     folderTrackingEnabled: bool(o.isfolderbasedtrackingenabled, true),
     maxTrackingFolders: num(o.maxfolderbasedtrackingmappings, 25),
-    orgDb: parseOrgDbSettings(o.orgdborgsettings),
+    orgDb: toOrgDbSwitches(parseOrgDbSettings(o.orgdborgsettings)),
   };
 }
 

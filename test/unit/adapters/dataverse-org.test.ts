@@ -1,4 +1,4 @@
-// Organization row and OrgDB settings -> OrgSettings (sss-behaviour.md 1.5 token format, PP-orgdb).
+// Organization row and OrgDB settings -> OrgSettings: the tracking-token format, and the OrgDB switches typed once.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOrgDbSettings, toOrgSettings } from '../../../shared/adapters/dataverse/org';
@@ -56,8 +56,8 @@ describe('toOrgSettings', () => {
       orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems></OrgSettings>',
     });
     assert.deepEqual(
-      [s.emailCorrelationEnabled, s.ignoreInternalEmail, s.unresolveIfMultipleMatch, s.orgDb.AutoTrackSentFolderItems],
-      [false, true, true, 'true'],
+      [s.emailCorrelationEnabled, s.ignoreInternalEmail, s.unresolveIfMultipleMatch, s.orgDb.autoTrackSentFolderItems],
+      [false, true, true, true],
     );
   });
 });
