@@ -77,6 +77,7 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
 const later = (a?: string, b?: string) => (!a ? b : !b ? a : Date.parse(a) >= Date.parse(b) ? a : b);
 
 export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
+  // Tables an environment may lack (or hide from us) read as empty; the rest must be there.
   const optional = async (q: string) => {
     try {
       return await api.getAll(q, ANNOTATIONS);
@@ -94,14 +95,31 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
     optional('/emailserverprofiles?$select=emailserverprofileid,processemailsreceivedafter'),
     optional('/mailboxtrackingfolders'),
   ]);
-  const userMap = new Map(
-    users.map((u) => [
+  const queueMap = toQueues(queues);
+  return {
+    org: toOrgSettings(orgs[0]),
+    userFilters: new Map(usersettings.map((u) => [String(u.systemuserid), num(u.incomingemailfilteringmethod, 1)])),
+    users: toUsers(users),
+    queues: queueMap,
+    mailboxes: toMailboxes(mailboxes, profiles, queueMap),
+    trackingFolders: toTrackingFolders(folders),
+  };
+}
+
+type Row = Record<string, unknown>;
+
+function toUsers(rows: Row[]): OrgContext['users'] {
+  return new Map(
+    rows.map((u) => [
       String(u.systemuserid),
       { address: (u.internalemailaddress as string | undefined)?.toLowerCase(), disabled: u.isdisabled === true },
     ]),
   );
-  const queueMap = new Map(
-    queues.map((q) => [
+}
+
+function toQueues(rows: Row[]): OrgContext['queues'] {
+  return new Map(
+    rows.map((q) => [
       String(q.queueid),
       {
         address: (q.emailaddress as string | undefined)?.toLowerCase(),
@@ -110,19 +128,23 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
       },
     ]),
   );
+}
+
+/** Mailboxes with an owner and an address; the start date is the later of the mailbox's and its server profile's. */
+function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues']): DvMailbox[] {
   const profileStart = new Map(
     profiles.map((p) => [String(p.emailserverprofileid), p.processemailsreceivedafter as string | undefined]),
   );
-  const dvMailboxes: DvMailbox[] = [];
-  for (const m of mailboxes) {
+  const out: DvMailbox[] = [];
+  for (const m of rows) {
     const ownerId = m._regardingobjectid_value as string | undefined;
     if (!ownerId || typeof m.emailaddress !== 'string') continue;
     const type =
       (m[`_regardingobjectid_value${LOOKUP_NAME}`] as string | undefined) ??
       (m['regardingobjectid@odata.type'] as string | undefined) ??
-      (queueMap.has(ownerId) ? 'queue' : 'systemuser');
+      (queues.has(ownerId) ? 'queue' : 'systemuser');
     const profile = m._emailserverprofile_value as string | undefined;
-    dvMailboxes.push({
+    out.push({
       mailboxid: String(m.mailboxid),
       address: m.emailaddress.toLowerCase(),
       owner: { type, id: ownerId },
@@ -137,18 +159,11 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });
   }
-  return {
-    org: toOrgSettings(orgs[0]),
-    userFilters: new Map(usersettings.map((u) => [String(u.systemuserid), num(u.incomingemailfilteringmethod, 1)])),
-    users: userMap,
-    queues: queueMap,
-    mailboxes: dvMailboxes,
-    trackingFolders: toTrackingFolders(folders),
-  };
+  return out;
 }
 
 /** mailboxtrackingfolder rows: a mailbox, an Exchange folder (id and/or name) and the record it maps to. */
-export function toTrackingFolders(rows: Record<string, unknown>[]): Map<string, TrackingFolder[]> {
+export function toTrackingFolders(rows: Row[]): Map<string, TrackingFolder[]> {
   const out = new Map<string, TrackingFolder[]>();
   for (const r of rows) {
     const mailboxId = r._mailboxid_value;
