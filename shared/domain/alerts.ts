@@ -1,6 +1,6 @@
 // Every mailbox alert the product raises, as a value: its level (the levels Dynamics 365 shows on a
 // mailbox's alerts), a stable code and a message that names no address, subject or folder name.
-export type AlertLevel = 'Error' | 'Warning' | 'Information';
+type AlertLevel = 'Error' | 'Warning' | 'Information';
 
 export interface Alert {
   level: AlertLevel;

@@ -71,7 +71,7 @@ export function resolveParties(item: MailItem, outgoing: boolean, ctx: Promotion
 }
 
 /** The user who owns a mailbox: the user itself, or the owner of a queue. */
-export function ownerUserOf(ref: EntityRef, ctx: PromotionContext): string | undefined {
+function ownerUserOf(ref: EntityRef, ctx: PromotionContext): string | undefined {
   if (ref.type === 'systemuser') return ref.id;
   if (ref.type === 'queue') return ctx.queueOwnerOf?.(ref.id);
   return undefined;
