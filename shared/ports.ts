@@ -3,9 +3,10 @@
 import type { EntityRef } from './domain/refs';
 import type { Decision, EmailActivity, IndexedEmail, QueueItemOnly, RegardingUpdate } from './domain/activity';
 import type { FolderKind } from './domain/item';
-import type { SmartEntry, SmartMatching } from './domain/smart-match';
+import type { SmartEntry } from './domain/smart-match';
 import type { KnownEmail } from './domain/correlate';
 import type { Checkpoint } from './domain/checkpoint';
+import type { OrgSettings } from './domain/org-settings';
 
 export interface Clock {
   now(): Date;
@@ -84,6 +85,8 @@ export interface PageLookup {
   /** Rows whose email-format columns hold the address, by lower-cased address. */
   parties: Map<string, PartyCandidate[]>;
 }
+/** The organization's settings, typed once at the Dataverse edge (see domain/org-settings). */
+export type { OrgSettings };
 export interface OrgContext {
   org: OrgSettings;
   /** usersettings.incomingemailfilteringmethod by systemuserid. */
@@ -102,23 +105,6 @@ export interface TrackingFolder {
   folderName?: string;
   regarding: EntityRef;
   createdon?: string;
-}
-export interface OrgSettings {
-  emailCorrelationEnabled: boolean;
-  ignoreInternalEmail: boolean;
-  unresolveIfMultipleMatch: boolean;
-  tokensEnabled: boolean;
-  /** Current tracking-token prefix first, then earlier ones. */
-  trackingPrefixes: string[];
-  /** Digits after the prefix: designator + user digits + counter digits. */
-  tokenDigits: number;
-  requireApprovalForUserEmail: boolean;
-  requireApprovalForQueueEmail: boolean;
-  smartMatching: SmartMatching;
-  folderTrackingEnabled: boolean;
-  maxTrackingFolders: number;
-  /** OrgDB settings (orgdborgsettings XML) by name, raw text values. */
-  orgDb: Record<string, string>;
 }
 export interface DvMailbox {
   mailboxid: string;

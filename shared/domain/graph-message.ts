@@ -49,7 +49,7 @@ const THREADING_TAGS = new Map<number, 'in-reply-to' | 'references'>([
 ]);
 
 const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
-/** SSS rejects addresses not of the form x@y.z (Blog4); so do we. */
+/** Server-side synchronization rejects a sender address not of the form x@y.z; so do we. */
 export function isValidAddress(a: string): boolean {
   return a.length <= 320 && ADDRESS.test(a) && !hasControl(a);
 }
@@ -114,6 +114,21 @@ function isPartial(json: Record<string, unknown>): boolean {
 }
 
 export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normalized {
+  const checked = check(json);
+  return 'kind' in checked ? checked : { kind: 'item', item: toMailItem(checked, folder) };
+}
+
+/** A full message whose id, Message-ID, received time and sender are usable. */
+interface Checked {
+  json: Record<string, unknown>;
+  graphId: string;
+  internetMessageId: string;
+  from: Address;
+  receivedDateTime: string;
+}
+
+/** The checks an item must pass to be decided on; what fails is an invalid item with its problem. */
+function check(json: unknown): Normalized | Checked {
   if (!isObj(json) || typeof json.id !== 'string' || json.id.length === 0 || json.id.length > 512) {
     return {
       kind: 'invalid',
@@ -141,9 +156,13 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
       problem: 'sender missing or not of the form x@y.z',
       invalidSender: true,
     };
+  return { json, graphId, internetMessageId: rawId, from, receivedDateTime: json.receivedDateTime };
+}
 
+/** The headers promotion reads: threading (a header when Graph gives one, else the MAPI property), kept, auto-reply. */
+function readHeaders(json: Record<string, unknown>) {
   const headers = headerMap(json.internetMessageHeaders) ?? new Map<string, string>();
-  // A header when Graph gives one; else the MAPI property Exchange keeps it in (the only source in Sent Items).
+  // The MAPI property Exchange keeps a threading header in is the only source in Sent Items.
   const threading = threadingProperties(json.singleValueExtendedProperties);
   const threadingHeader = (name: 'in-reply-to' | 'references') => headers.get(name) ?? threading.get(name);
   const keptHeaders: Record<string, string> = {};
@@ -151,39 +170,50 @@ export function normalizeGraphMessage(json: unknown, folder: FolderKind): Normal
     const v = headers.get(k);
     if (v !== undefined) keptHeaders[k === 'auto-submitted' ? 'Auto-Submitted' : 'Reply-To'] = singleLine(v);
   }
+  return {
+    inReplyTo: parseMessageIdList(threadingHeader('in-reply-to')),
+    references: parseMessageIdList(threadingHeader('references')),
+    threadIndex: headers.get('thread-index'),
+    autoReply: isAutoReply(headers),
+    keptHeaders,
+  };
+}
+
+function toMailItem(c: Checked, folder: FolderKind): MailItem {
+  const { json } = c;
+  const h = readHeaders(json);
   const body = isObj(json.body) ? json.body : {};
-  const conversationIndex = str(json.conversationIndex) ?? headers.get('thread-index');
+  const conversationIndex = str(json.conversationIndex) ?? h.threadIndex;
   const importance = str(json.importance);
-  const item: MailItem = {
-    graphId,
-    internetMessageId: rawId,
-    messageKey: normalizeMessageId(rawId),
+  return {
+    graphId: c.graphId,
+    internetMessageId: c.internetMessageId,
+    messageKey: normalizeMessageId(c.internetMessageId),
     folder,
     // Stored on one line: a subject can later reach a mail header (a reply, a customization).
     subject: singleLine(str(json.subject) ?? ''),
-    from,
+    from: c.from,
     to: toRecipients(json.toRecipients),
     cc: toRecipients(json.ccRecipients),
     bcc: toRecipients(json.bccRecipients),
-    receivedDateTime: new Date(json.receivedDateTime).toISOString(),
+    receivedDateTime: new Date(c.receivedDateTime).toISOString(),
     sentDateTime: isIsoDate(json.sentDateTime) ? new Date(json.sentDateTime).toISOString() : undefined,
     ...(isIsoDate(json.lastModifiedDateTime)
       ? { lastModifiedDateTime: new Date(json.lastModifiedDateTime).toISOString() }
       : {}),
-    inReplyTo: parseMessageIdList(threadingHeader('in-reply-to')),
-    references: parseMessageIdList(threadingHeader('references')),
+    inReplyTo: h.inReplyTo,
+    references: h.references,
     conversationIndex,
     conversationRoot: conversationRoot(conversationIndex),
-    autoReply: isAutoReply(headers),
-    categories: Array.isArray(json.categories) ? json.categories.filter((c): c is string => typeof c === 'string') : [],
-    keptHeaders,
+    autoReply: h.autoReply,
+    categories: Array.isArray(json.categories) ? json.categories.filter((x): x is string => typeof x === 'string') : [],
+    keptHeaders: h.keptHeaders,
     body: {
       contentType: str(body.contentType)?.toLowerCase() === 'text' ? 'text' : 'html',
       content: str(body.content) ?? '',
     },
     importance: importance === 'low' || importance === 'high' || importance === 'normal' ? importance : undefined,
   };
-  return { kind: 'item', item };
 }
 
 /** Whether a full payload came without internetMessageHeaders (so they, or the threading properties, must be read separately). */

@@ -5,6 +5,8 @@ import type { DvMailbox, GraphPort, Log, OrgContext, TrackingFolder } from '../p
 import type { EntityRef } from '../domain/refs';
 import { INBOX, SENT_ITEMS } from '../domain/item';
 import { failureText, isFolderUnavailable, type TrackedFolderHealth } from './tracked-folders';
+import { ALERTS } from '../domain/alerts';
+import { logAlert } from './alerts';
 
 export interface SyncedFolder {
   folder: string;
@@ -14,29 +16,24 @@ export interface SyncedFolder {
 }
 
 export function sentItemsTracked(ctx: OrgContext, override: boolean | undefined): boolean {
-  return override ?? (ctx.org.orgDb.AutoTrackSentFolderItems ?? '').toLowerCase() === 'true';
+  return override ?? ctx.org.orgDb.autoTrackSentFolderItems;
 }
 
 /** Mappings the mailbox may have: none for queues, none when the org turned folder tracking off, the first N. */
 export function acceptedMappings(mb: DvMailbox, ctx: OrgContext, log: Log): TrackingFolder[] {
   const all = ctx.trackingFolders.get(mb.mailboxid) ?? [];
   if (all.length === 0) return [];
+  // Said in the log on every sync job that meets them, not recorded: the alerts table would repeat them.
   if (mb.owner.type !== 'systemuser' || !ctx.org.folderTrackingEnabled) {
-    log.warn('mailbox.alert', {
-      mailboxId: mb.mailboxid,
-      alert:
-        mb.owner.type !== 'systemuser'
-          ? 'folder-level tracking is not available for queue mailboxes'
-          : 'folder-level tracking is turned off for the organization',
-    });
+    logAlert(log, mb.mailboxid, ALERTS.folderTrackingOff(mb.owner.type !== 'systemuser'));
     return [];
   }
-  if (all.length > ctx.org.maxTrackingFolders) {
-    log.warn('mailbox.alert', {
-      mailboxId: mb.mailboxid,
-      alert: `more than ${ctx.org.maxTrackingFolders} tracked folders: ${all.length - ctx.org.maxTrackingFolders} mapping(s) rejected`,
-    });
-  }
+  if (all.length > ctx.org.maxTrackingFolders)
+    logAlert(
+      log,
+      mb.mailboxid,
+      ALERTS.trackingFoldersRefused(ctx.org.maxTrackingFolders, all.length - ctx.org.maxTrackingFolders),
+    );
   return all.slice(0, ctx.org.maxTrackingFolders);
 }
 

@@ -1,22 +1,17 @@
-// Mailbox health as SSS keeps it (sss-behaviour.md 1.1, 1.2): a permanent error (401, 403, mailbox not
-// found) disables incoming at once; a transient one is retried 5 minutes later, and after the 10th in a
-// row incoming is disabled. Every step raises an alert (alerts table, logs, telemetry). Enhanced: when
-// at least half the mailboxes fail within 15 minutes the platform is the cause: back off, disable nobody.
-import type { MailboxAlert, MailboxRecord } from '../ports';
+// Mailbox health as server-side synchronization keeps it: a permanent error (401, 403, mailbox not found)
+// disables incoming at once; a transient one is retried 5 minutes later, and after the 10th in a row
+// incoming is disabled. Every step raises an alert (alerts table, logs, telemetry). Enhanced: when at
+// least half the mailboxes fail within 15 minutes the platform is the cause: back off, disable nobody.
+import type { MailboxRecord } from '../ports';
 import type { ExsyncError } from '../domain/errors';
+import { ALERTS, type Alert } from '../domain/alerts';
 import type { PipelineDeps } from './deps';
+import { raiseAlert } from './alerts';
 
 export const TRANSIENT_RETRY_MS = 5 * 60_000;
 export const MAX_TRANSIENT_FAILURES = 10;
 const OUTAGE_WINDOW_MS = 15 * 60_000;
 const OUTAGE_MAX_BACKOFF_MS = 60 * 60_000;
-
-async function alert(deps: PipelineDeps, a: Omit<MailboxAlert, 'at'>): Promise<void> {
-  const full = { ...a, at: deps.clock.now().toISOString() };
-  await deps.alerts.record(full);
-  const log = a.level === 'Error' ? deps.log.error : a.level === 'Warning' ? deps.log.warn : deps.log.info;
-  log('mailbox.alert', { mailboxId: a.mailboxId, level: a.level, code: a.code, alert: a.message });
-}
 
 /**
  * Is the platform down? At least half of the registered mailboxes (two or more) are failing: their last
@@ -33,75 +28,68 @@ async function platformOutage(deps: PipelineDeps, now: number): Promise<boolean>
   return all.length >= 2 && recent.length >= 2 && recent.length * 2 >= all.length;
 }
 
+/** One failure more on the mailbox's record: what failed, when, how many in a row. */
+interface Failure {
+  record: MailboxRecord;
+  what: string;
+  failures: number;
+  now: Date;
+}
+
 export async function recordMailboxFailure(mailboxId: string, error: ExsyncError, deps: PipelineDeps): Promise<void> {
   const record = await deps.mailboxes.get(mailboxId);
   if (!record) return;
   const now = deps.clock.now();
   const what = `${error.system} ${error.status ?? ''} ${error.code ?? ''}`.replace(/\s+/g, ' ').trim();
   const failures = record.health.consecutiveFailures + 1;
-  const base: MailboxRecord = {
-    ...record,
-    health: { ...record.health, consecutiveFailures: failures, lastError: what, lastFailureAt: now.toISOString() },
+  const f: Failure = {
+    record: {
+      ...record,
+      health: { ...record.health, consecutiveFailures: failures, lastError: what, lastFailureAt: now.toISOString() },
+    },
+    what,
+    failures,
+    now,
   };
-  const disable = async () => {
-    await deps.dataverse.disableIncoming(mailboxId);
-    await deps.mailboxes.upsert({
-      ...base,
-      health: { ...base.health, state: 'disabled', disabledAt: deps.clock.now().toISOString() },
-    });
-  };
-  if (error.kind === 'permanent') {
-    await disable();
-    await alert(deps, {
-      mailboxId,
-      level: 'Error',
-      code: 'MailboxDisabled',
-      message: `incoming email disabled at once after a permanent error (${what}); re-enable the mailbox after fixing it`,
-    });
-    return;
-  }
-  if (deps.settings.enhancedOutageBackoff) {
-    await deps.mailboxes.upsert({ ...base, health: { ...base.health, state: 'failing' } }); // count this one before asking
-    if (await platformOutage(deps, now.getTime())) {
-      const backoff = Math.min(OUTAGE_MAX_BACKOFF_MS, TRANSIENT_RETRY_MS * 2 ** Math.min(4, failures - 1));
-      await deps.mailboxes.upsert({
-        ...base,
-        health: {
-          ...base.health,
-          state: 'failing',
-          consecutiveFailures: Math.min(failures, MAX_TRANSIENT_FAILURES - 1),
-          nextDueAt: new Date(now.getTime() + backoff).toISOString(),
-        },
-      });
-      await alert(deps, {
-        mailboxId,
-        level: 'Warning',
-        code: 'PlatformOutage',
-        message: `most mailboxes fail at once (${what}): backing off ${Math.round(backoff / 60_000)} min, nobody is disabled`,
-      });
-      return;
-    }
-  }
-  if (failures >= MAX_TRANSIENT_FAILURES) {
-    await disable();
-    await alert(deps, {
-      mailboxId,
-      level: 'Error',
-      code: 'MailboxDisabled',
-      message: `incoming email disabled after ${failures} transient failures 5 minutes apart (${what}); re-enable the mailbox after fixing it`,
-    });
-    return;
-  }
+  if (error.kind === 'permanent') return disable(f, ALERTS.disabledAfterPermanentError(what), deps);
+  if (deps.settings.enhancedOutageBackoff && (await backedOffForOutage(f, deps))) return;
+  if (failures >= MAX_TRANSIENT_FAILURES)
+    return disable(f, ALERTS.disabledAfterTransientFailures(failures, what), deps);
+  await retryLater(f, TRANSIENT_RETRY_MS, failures, deps);
+  await raiseAlert(deps, mailboxId, ALERTS.transientFailure(failures, MAX_TRANSIENT_FAILURES, what));
+}
+
+/** Incoming email off in Dataverse (as SSS turns it off) and in the registry, with the alert that says why. */
+async function disable(f: Failure, why: Alert, deps: PipelineDeps): Promise<void> {
+  await deps.dataverse.disableIncoming(f.record.mailboxId);
   await deps.mailboxes.upsert({
-    ...base,
-    health: { ...base.health, state: 'failing', nextDueAt: new Date(now.getTime() + TRANSIENT_RETRY_MS).toISOString() },
+    ...f.record,
+    health: { ...f.record.health, state: 'disabled', disabledAt: deps.clock.now().toISOString() },
   });
-  await alert(deps, {
-    mailboxId,
-    level: 'Warning',
-    code: 'TransientFailure',
-    message: `sync failed (${what}), attempt ${failures} of ${MAX_TRANSIENT_FAILURES}; retrying in 5 minutes`,
+  await raiseAlert(deps, f.record.mailboxId, why);
+}
+
+/** Failing, to be synced again after the wait; consecutiveFailures as given. */
+async function retryLater(f: Failure, waitMs: number, consecutiveFailures: number, deps: PipelineDeps): Promise<void> {
+  await deps.mailboxes.upsert({
+    ...f.record,
+    health: {
+      ...f.record.health,
+      state: 'failing',
+      consecutiveFailures,
+      nextDueAt: new Date(f.now.getTime() + waitMs).toISOString(),
+    },
   });
+}
+
+/** Enhanced: when most mailboxes fail at once, back off (doubling, up to an hour) and never reach the limit. */
+async function backedOffForOutage(f: Failure, deps: PipelineDeps): Promise<boolean> {
+  await deps.mailboxes.upsert({ ...f.record, health: { ...f.record.health, state: 'failing' } }); // count this one before asking
+  if (!(await platformOutage(deps, f.now.getTime()))) return false;
+  const backoff = Math.min(OUTAGE_MAX_BACKOFF_MS, TRANSIENT_RETRY_MS * 2 ** Math.min(4, f.failures - 1));
+  await retryLater(f, backoff, Math.min(f.failures, MAX_TRANSIENT_FAILURES - 1), deps);
+  await raiseAlert(deps, f.record.mailboxId, ALERTS.platformOutage(f.what, backoff));
+  return true;
 }
 
 /** After a successful cycle: healthy again, with an Information alert when it had been failing. */
@@ -125,11 +113,5 @@ export async function recordMailboxSuccess(
       nextDueAt: new Date(now.getTime() + intervalMs).toISOString(),
     },
   });
-  if (recovering)
-    await alert(deps, {
-      mailboxId: record.mailboxId,
-      level: 'Information',
-      code: 'Recovered',
-      message: 'sync works again',
-    });
+  if (recovering) await raiseAlert(deps, record.mailboxId, ALERTS.recovered());
 }

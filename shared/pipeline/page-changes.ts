@@ -6,6 +6,7 @@ import type { BatchItemResult, GraphJson } from '../ports';
 import type { FolderKind } from '../domain/item';
 import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage, THREADING_PROPERTIES } from '../domain/graph-message';
 import { throttled as throttledFailure, transient } from '../domain/errors';
+import { carriesTrackedCategory } from '../domain/tracked-category';
 import type { PipelineDeps } from './deps';
 
 /** A change to evaluate: the item as delta sent it, or only the id of an item delta sent in part. */
@@ -42,19 +43,11 @@ export async function changesToEvaluate(
       continue;
     }
     const before = await deps.ledger.get(mailboxId, 'email', n.graphId);
-    if (before && !(carriesCategory(v, trackedCategory) && before.outcome === 'skipped')) continue;
+    if (before && !(carriesTrackedCategory(v.categories, trackedCategory) && before.outcome === 'skipped')) continue;
     if (before) again.add(n.graphId);
     changes.push({ kind: 'partial', id: n.graphId });
   }
   return { changes, again };
-}
-
-function carriesCategory(v: GraphJson, trackedCategory: string | undefined): boolean {
-  return (
-    !!trackedCategory &&
-    Array.isArray(v.categories) &&
-    v.categories.some((c) => typeof c === 'string' && c.trim() === trackedCategory)
-  );
 }
 
 /** Reads what delta left out, in page order; a read that fails (not a 404) fails the page for a retry. */

@@ -6,18 +6,12 @@ import type { CorrelationSettings } from '../domain/correlate';
 import type { PromotionContext } from '../domain/promote';
 import type { StageSettings } from './deps';
 import type { PageKnowledge } from './known-emails';
-
-/** An OrgDB setting as a boolean, with SSS's default when the organization does not set it. */
-export function orgDbFlag(ctx: OrgContext, name: string, dflt = false): boolean {
-  const v = ctx.org.orgDb[name];
-  return v === undefined || v === '' ? dflt : v.toLowerCase() === 'true';
-}
-const orgDbTrue = (ctx: OrgContext, name: string) => orgDbFlag(ctx, name, false);
+import { trackedCategory } from '../domain/tracked-category';
 
 export function correlationSettings(ctx: OrgContext, st: StageSettings = {} as StageSettings): CorrelationSettings {
   return {
     headerCorrelation: ctx.org.emailCorrelationEnabled,
-    ignoreHeaderCorrelation: orgDbTrue(ctx, 'IgnoreConversationIndexAndInReplyToForCorrelation'),
+    ignoreHeaderCorrelation: ctx.org.orgDb.ignoreConversationIndexAndInReplyToForCorrelation,
     tokensEnabled: ctx.org.tokensEnabled,
     tokenPrefixes: ctx.org.trackingPrefixes,
     tokenDigits: ctx.org.tokenDigits,
@@ -29,9 +23,7 @@ export function correlationSettings(ctx: OrgContext, st: StageSettings = {} as S
 
 /** TrackCategorizedItems (default on): the category name that tracks an item, or undefined when off. */
 export function trackedCategoryOf(ctx: OrgContext, st: StageSettings): string | undefined {
-  return orgDbFlag(ctx, 'TrackCategorizedItems', true)
-    ? (st.trackedCategoryName ?? 'Tracked to Dynamics 365')
-    : undefined;
+  return trackedCategory(ctx.org.orgDb.trackCategorizedItems, st.trackedCategoryName);
 }
 
 /** Users without a usersettings row filter as SSS documents (1, responses); queues default to 0 (all). */
@@ -64,11 +56,11 @@ export function promotionContext(
     now,
     correlation: correlationSettings(ctx, st),
     ignoreInternalEmail: ctx.org.ignoreInternalEmail,
-    onlySyncingMailboxFilter: orgDbTrue(ctx, 'UseFilteringMethodOfSyncingMailboxOnlyForCorrelation'),
+    onlySyncingMailboxFilter: ctx.org.orgDb.useFilteringMethodOfSyncingMailboxOnlyForCorrelation,
     resolution: {
-      unresolveSenderIfMultiple: orgDbTrue(ctx, 'UnresolveSenderInCaseOfMultipleMatch'),
+      unresolveSenderIfMultiple: ctx.org.orgDb.unresolveSenderInCaseOfMultipleMatch,
       unresolveRecipientIfMultiple: ctx.org.unresolveIfMultipleMatch,
-      resolveInactive: orgDbTrue(ctx, 'ResolveForInactiveEntities'),
+      resolveInactive: ctx.org.orgDb.resolveForInactiveEntities,
     },
     filterOf: filterOf(ctx),
     candidates: (address) => lookup.parties.get(address) ?? [],
@@ -78,14 +70,14 @@ export function promotionContext(
     ...(trackedCategory ? { trackedCategory } : {}),
     autoReplyPolicy: st.enhancedAutoReplyPolicy === true,
     internal: {
-      fromQueues: orgDbTrue(ctx, 'IgnoreInternalEmailFromQueues'),
-      keepToQueues: orgDbTrue(ctx, 'DoNotIgnoreInternalEmailToQueues'),
-      detectionEnhancement: orgDbTrue(ctx, 'IgnoreInternalEmailDetectionEnhancement'),
+      fromQueues: ctx.org.orgDb.ignoreInternalEmailFromQueues,
+      keepToQueues: ctx.org.orgDb.doNotIgnoreInternalEmailToQueues,
+      detectionEnhancement: ctx.org.orgDb.ignoreInternalEmailDetectionEnhancement,
     },
     queueItems: {
-      acceptingQueues: orgDbFlag(ctx, 'CreateQueueItemsForAcceptingQueueRecipients', true),
-      syncingQueue: orgDbFlag(ctx, 'CreateQueueItemForSynchronizingMailbox', true),
-      alreadyTracked: orgDbTrue(ctx, 'SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail'),
+      acceptingQueues: ctx.org.orgDb.createQueueItemsForAcceptingQueueRecipients,
+      syncingQueue: ctx.org.orgDb.createQueueItemForSynchronizingMailbox,
+      alreadyTracked: ctx.org.orgDb.sssCreateAdditionalQueueItemsForAlreadyTrackedEmail,
     },
     queueOwnerOf: (queueId) => ctx.queues.get(queueId)?.ownerId,
   };

@@ -6,6 +6,8 @@ import { QUEUES } from '../ports';
 import type { SyncJob } from '../domain/jobs';
 import { syncJobMessageId } from '../domain/queue-message-ids';
 import type { PipelineDeps } from './deps';
+import { ALERTS } from '../domain/alerts';
+import { raiseAlert } from './alerts';
 
 export interface ScheduleResult {
   enqueued: string[];
@@ -28,80 +30,27 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   const ctx = await deps.dataverse.loadOrgContext();
   const now = deps.clock.now();
   const intervalMs = deps.settings.syncIntervalSeconds * 1000;
-  const slot = Math.floor(now.getTime() / intervalMs);
+  const slot = String(Math.floor(now.getTime() / intervalMs));
   const registry = new Map((await deps.mailboxes.list()).map((r) => [r.mailboxId, r]));
   const result: ScheduleResult = { enqueued: [], notDue: 0, waiting: [], ineligible: [] };
   const jobs: SyncJob[] = [];
   for (const m of ctx.mailboxes) {
-    let record = registry.get(m.mailboxid);
-    if (!record) {
-      record = {
-        mailboxId: m.mailboxid,
-        address: m.address,
-        owner: m.owner,
-        enabledForIncoming: true,
-        health: { state: 'healthy', consecutiveFailures: 0 },
-      };
-      await deps.mailboxes.upsert(record);
-    }
-    const reason = eligibility(m, ctx);
-    if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
-      // One alert when the mailbox becomes unapproved, not one a minute.
-      await deps.alerts.record({
-        mailboxId: m.mailboxid,
-        level: 'Error',
-        code: 'NotApproved',
-        message: 'email address not approved: nothing is processed until it is',
-        at: now.toISOString(),
-      });
-      deps.log.warn('mailbox.alert', {
-        mailboxId: m.mailboxid,
-        level: 'Error',
-        code: 'NotApproved',
-        alert: 'email address not approved',
-      });
-      await deps.mailboxes.upsert({ ...record, health: { ...record.health, lastError: 'NotApproved' } });
-    }
-    if (reason) {
-      result.ineligible.push({ mailboxId: m.mailboxid, reason });
-      continue;
-    }
-    if (record.health.state === 'disabled') {
-      // We cleared enabledforincomingemail when we disabled it; enabled again since, so an admin re-enabled it.
-      const reenabled =
-        record.health.disabledAt && m.modifiedon && Date.parse(m.modifiedon) > Date.parse(record.health.disabledAt);
-      if (!reenabled) {
-        result.ineligible.push({ mailboxId: m.mailboxid, reason: 'MailboxDisabled' });
-        continue;
-      }
-      record = { ...record, health: { state: 'healthy', consecutiveFailures: 0 } };
-      await deps.alerts.record({
-        mailboxId: m.mailboxid,
-        level: 'Information',
-        code: 'Reenabled',
-        message: 'incoming email enabled again by an administrator',
-        at: now.toISOString(),
-      });
-    }
+    const record = await eligibleRecord(m, ctx, registry.get(m.mailboxid), result, deps);
+    if (!record) continue;
     const due = opts.force || !record.health.nextDueAt || Date.parse(record.health.nextDueAt) <= now.getTime();
     if (!due) {
       result.notDue++;
       result.waiting.push({ mailboxId: m.mailboxid, dueAt: record.health.nextDueAt! });
       continue;
     }
-    jobs.push({ kind: 'sync', mailboxId: m.mailboxid, workload: 'email', trigger: 'schedule', slot: String(slot) });
+    jobs.push({ kind: 'sync', mailboxId: m.mailboxid, workload: 'email', trigger: 'schedule', slot });
     const next: MailboxRecord = {
       ...record,
       health: { ...record.health, nextDueAt: new Date(now.getTime() + intervalMs).toISOString() },
     };
     await deps.mailboxes.upsert(next);
   }
-  if (jobs.length) {
-    await deps.queue.send(
-      QUEUES.syncJobs,
-      jobs.map((j) => ({ body: j, messageId: syncJobMessageId(j), sessionId: j.mailboxId })),
-    );
-  }
+  await enqueue(jobs, deps);
   result.enqueued = jobs.map((j) => j.mailboxId);
   deps.log.info('schedule.done', {
     enqueued: jobs.length,
@@ -109,4 +58,61 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     ineligible: result.ineligible.length,
   });
   return result;
+}
+
+/**
+ * The mailbox's registry record when it may be synced (registered on first sight); undefined, with the
+ * reason in the result, when it may not. Alerts once when it becomes unapproved, and when an administrator
+ * re-enabled a mailbox we had disabled.
+ */
+async function eligibleRecord(
+  m: DvMailbox,
+  ctx: OrgContext,
+  known: MailboxRecord | undefined,
+  result: ScheduleResult,
+  deps: PipelineDeps,
+): Promise<MailboxRecord | undefined> {
+  const record = known ?? (await register(m, deps));
+  const reason = eligibility(m, ctx);
+  if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
+    // One alert when the mailbox becomes unapproved, not one a minute.
+    await raiseAlert(deps, m.mailboxid, ALERTS.notApproved());
+    await deps.mailboxes.upsert({ ...record, health: { ...record.health, lastError: 'NotApproved' } });
+  }
+  if (reason) {
+    result.ineligible.push({ mailboxId: m.mailboxid, reason });
+    return undefined;
+  }
+  if (record.health.state !== 'disabled') return record;
+  // We cleared enabledforincomingemail when we disabled it; enabled again since, so an admin re-enabled it.
+  const reenabled =
+    record.health.disabledAt && m.modifiedon && Date.parse(m.modifiedon) > Date.parse(record.health.disabledAt);
+  if (!reenabled) {
+    result.ineligible.push({ mailboxId: m.mailboxid, reason: 'MailboxDisabled' });
+    return undefined;
+  }
+  await raiseAlert(deps, m.mailboxid, ALERTS.reenabled());
+  return { ...record, health: { state: 'healthy', consecutiveFailures: 0 } };
+}
+
+/** A mailbox seen for the first time: healthy, nothing synced yet. */
+async function register(m: DvMailbox, deps: PipelineDeps): Promise<MailboxRecord> {
+  const record: MailboxRecord = {
+    mailboxId: m.mailboxid,
+    address: m.address,
+    owner: m.owner,
+    enabledForIncoming: true,
+    health: { state: 'healthy', consecutiveFailures: 0 },
+  };
+  await deps.mailboxes.upsert(record);
+  return record;
+}
+
+/** One message per job: a session per mailbox, and a message id per time slot so a second tick is dropped. */
+async function enqueue(jobs: SyncJob[], deps: PipelineDeps): Promise<void> {
+  if (!jobs.length) return;
+  await deps.queue.send(
+    QUEUES.syncJobs,
+    jobs.map((j) => ({ body: j, messageId: syncJobMessageId(j), sessionId: j.mailboxId })),
+  );
 }

@@ -5,6 +5,8 @@
 import type { DvMailbox } from '../ports';
 import { isKind, type ExsyncError } from '../domain/errors';
 import type { PipelineDeps } from './deps';
+import { ALERTS } from '../domain/alerts';
+import { raiseAlert } from './alerts';
 
 /** Graph's answers for a folder that is gone (404), not ours to read (403) or an id that is no folder id (400). */
 export function isFolderUnavailable(e: unknown): e is ExsyncError {
@@ -33,22 +35,14 @@ export class TrackedFolderHealth {
     this.deps.log.warn('sync.tracked-folder-unavailable', { mailboxId: this.mb.mailboxid, mappingId, error: what });
     if ((await this.current()).has(mappingId)) return;
     await this.change(mappingId, true);
-    await this.alert(
-      'Warning',
-      'TrackingFolderUnavailable',
-      `a folder-tracked folder (mailboxtrackingfolder ${mappingId}) was deleted or cannot be read (${what}): its mail is skipped until it can be read again; the mailbox keeps syncing`,
-    );
+    await raiseAlert(this.deps, this.mb.mailboxid, ALERTS.trackingFolderUnavailable(mappingId, what));
   }
 
   /** The mapping's folder was read: if it had been unavailable, say it is back. */
   async available(mappingId: string): Promise<void> {
     if (!(await this.current()).has(mappingId)) return;
     await this.change(mappingId, false);
-    await this.alert(
-      'Information',
-      'TrackingFolderAvailable',
-      `the folder-tracked folder of mailboxtrackingfolder ${mappingId} can be read again: its sync resumed`,
-    );
+    await raiseAlert(this.deps, this.mb.mailboxid, ALERTS.trackingFolderAvailable(mappingId));
   }
 
   private async change(mappingId: string, unavailable: boolean): Promise<void> {
@@ -61,22 +55,6 @@ export class TrackedFolderHealth {
     await this.deps.mailboxes.upsert({
       ...record,
       health: { ...health, ...(known.size ? { unavailableFolders: [...known].sort() } : {}) },
-    });
-  }
-
-  private async alert(level: 'Warning' | 'Information', code: string, message: string): Promise<void> {
-    await this.deps.alerts.record({
-      mailboxId: this.mb.mailboxid,
-      level,
-      code,
-      message,
-      at: this.deps.clock.now().toISOString(),
-    });
-    (level === 'Warning' ? this.deps.log.warn : this.deps.log.info)('mailbox.alert', {
-      mailboxId: this.mb.mailboxid,
-      level,
-      code,
-      alert: message,
     });
   }
 }

@@ -1,6 +1,7 @@
 // Reads the settings SSS itself reads from Dataverse (organization, OrgDB settings, usersettings, users,
-// queues, mailboxes, server profiles) into an OrgContext.
-import type { DvMailbox, OrgContext, OrgSettings } from '../../ports';
+// queues, mailboxes, server profiles) into an OrgContext: typed here, once, so no stage reads a raw value.
+import type { DvMailbox, OrgContext } from '../../ports';
+import { ORGDB_SWITCHES, type OrgDbSwitches, type OrgSettings } from '../../domain/org-settings';
 import { isKind } from '../../domain/errors';
 import { DEFAULT_SMART_MATCHING } from '../../domain/smart-match';
 import { keyHash } from '../../domain/message-id';
@@ -16,6 +17,19 @@ export function parseOrgDbSettings(xml: unknown): Record<string, string> {
   if (typeof xml !== 'string') return out;
   for (const m of xml.matchAll(/<([A-Za-z][\w.]*)>([^<]*)<\/\1>/g))
     if (m[1] !== 'OrgSettings') out[m[1]!] = m[2]!.trim();
+  return out;
+}
+
+/** The switches from the OrgDB settings: "true" in any case is on, empty or absent is the default. */
+export function toOrgDbSwitches(raw: Record<string, string>): OrgDbSwitches {
+  const out = {} as Record<keyof OrgDbSwitches, boolean>;
+  for (const [key, [name, dflt]] of Object.entries(ORGDB_SWITCHES) as [
+    keyof OrgDbSwitches,
+    readonly [string, boolean],
+  ][]) {
+    const v = raw[name];
+    out[key] = v === undefined || v === '' ? dflt : v.toLowerCase() === 'true';
+  }
   return out;
 }
 
@@ -56,13 +70,14 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
     },
     folderTrackingEnabled: bool(o.isfolderbasedtrackingenabled, true),
     maxTrackingFolders: num(o.maxfolderbasedtrackingmappings, 25),
-    orgDb: parseOrgDbSettings(o.orgdborgsettings),
+    orgDb: toOrgDbSwitches(parseOrgDbSettings(o.orgdborgsettings)),
   };
 }
 
 const later = (a?: string, b?: string) => (!a ? b : !b ? a : Date.parse(a) >= Date.parse(b) ? a : b);
 
 export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
+  // Tables an environment may lack (or hide from us) read as empty; the rest must be there.
   const optional = async (q: string) => {
     try {
       return await api.getAll(q, ANNOTATIONS);
@@ -80,14 +95,31 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
     optional('/emailserverprofiles?$select=emailserverprofileid,processemailsreceivedafter'),
     optional('/mailboxtrackingfolders'),
   ]);
-  const userMap = new Map(
-    users.map((u) => [
+  const queueMap = toQueues(queues);
+  return {
+    org: toOrgSettings(orgs[0]),
+    userFilters: new Map(usersettings.map((u) => [String(u.systemuserid), num(u.incomingemailfilteringmethod, 1)])),
+    users: toUsers(users),
+    queues: queueMap,
+    mailboxes: toMailboxes(mailboxes, profiles, queueMap),
+    trackingFolders: toTrackingFolders(folders),
+  };
+}
+
+type Row = Record<string, unknown>;
+
+function toUsers(rows: Row[]): OrgContext['users'] {
+  return new Map(
+    rows.map((u) => [
       String(u.systemuserid),
       { address: (u.internalemailaddress as string | undefined)?.toLowerCase(), disabled: u.isdisabled === true },
     ]),
   );
-  const queueMap = new Map(
-    queues.map((q) => [
+}
+
+function toQueues(rows: Row[]): OrgContext['queues'] {
+  return new Map(
+    rows.map((q) => [
       String(q.queueid),
       {
         address: (q.emailaddress as string | undefined)?.toLowerCase(),
@@ -96,19 +128,23 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
       },
     ]),
   );
+}
+
+/** Mailboxes with an owner and an address; the start date is the later of the mailbox's and its server profile's. */
+function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues']): DvMailbox[] {
   const profileStart = new Map(
     profiles.map((p) => [String(p.emailserverprofileid), p.processemailsreceivedafter as string | undefined]),
   );
-  const dvMailboxes: DvMailbox[] = [];
-  for (const m of mailboxes) {
+  const out: DvMailbox[] = [];
+  for (const m of rows) {
     const ownerId = m._regardingobjectid_value as string | undefined;
     if (!ownerId || typeof m.emailaddress !== 'string') continue;
     const type =
       (m[`_regardingobjectid_value${LOOKUP_NAME}`] as string | undefined) ??
       (m['regardingobjectid@odata.type'] as string | undefined) ??
-      (queueMap.has(ownerId) ? 'queue' : 'systemuser');
+      (queues.has(ownerId) ? 'queue' : 'systemuser');
     const profile = m._emailserverprofile_value as string | undefined;
-    dvMailboxes.push({
+    out.push({
       mailboxid: String(m.mailboxid),
       address: m.emailaddress.toLowerCase(),
       owner: { type, id: ownerId },
@@ -123,18 +159,11 @@ export async function loadOrgContext(api: WebApi): Promise<OrgContext> {
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });
   }
-  return {
-    org: toOrgSettings(orgs[0]),
-    userFilters: new Map(usersettings.map((u) => [String(u.systemuserid), num(u.incomingemailfilteringmethod, 1)])),
-    users: userMap,
-    queues: queueMap,
-    mailboxes: dvMailboxes,
-    trackingFolders: toTrackingFolders(folders),
-  };
+  return out;
 }
 
 /** mailboxtrackingfolder rows: a mailbox, an Exchange folder (id and/or name) and the record it maps to. */
-export function toTrackingFolders(rows: Record<string, unknown>[]): Map<string, TrackingFolder[]> {
+export function toTrackingFolders(rows: Row[]): Map<string, TrackingFolder[]> {
   const out = new Map<string, TrackingFolder[]>();
   for (const r of rows) {
     const mailboxId = r._mailboxid_value;

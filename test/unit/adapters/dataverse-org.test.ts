@@ -1,5 +1,4 @@
-// Organization row and OrgDB settings -> OrgSettings (docs/sss-parity.md#tracking-tokens and
-// #orgdb-switches-we-honour).
+// Organization row and OrgDB settings -> OrgSettings: the tracking-token format, and the OrgDB switches typed once.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOrgDbSettings, toOrgSettings } from '../../../shared/adapters/dataverse/org';
@@ -57,8 +56,8 @@ describe('toOrgSettings', () => {
       orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems></OrgSettings>',
     });
     assert.deepEqual(
-      [s.emailCorrelationEnabled, s.ignoreInternalEmail, s.unresolveIfMultipleMatch, s.orgDb.AutoTrackSentFolderItems],
-      [false, true, true, 'true'],
+      [s.emailCorrelationEnabled, s.ignoreInternalEmail, s.unresolveIfMultipleMatch, s.orgDb.autoTrackSentFolderItems],
+      [false, true, true, true],
     );
   });
 });
