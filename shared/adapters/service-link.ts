@@ -38,7 +38,7 @@ function percentDecode(s: string): string {
 function decodings(s: string): string[] | undefined {
   const out = [s];
   for (let i = 0; i < MAX_DECODE_ROUNDS; i++) {
-    const next = percentDecode(out[out.length - 1]!);
+    const next = percentDecode(out[out.length - 1]);
     if (next === out[out.length - 1]) return out;
     out.push(next);
   }
@@ -75,7 +75,7 @@ export function checkServiceLink(link: unknown, root: ServiceRoot): LinkCheck {
   if (url.port !== root.port) return no('another port');
   // The text itself must start with the origin as configured: no "@", case, trailing-dot or ":443" variants.
   if (!link.startsWith(`${root.origin}/`)) return no('the host is not written as configured');
-  const rawPath = link.slice(root.origin.length).split('?')[0]!;
+  const rawPath = link.slice(root.origin.length).split('?')[0];
   if (rawPath !== url.pathname)
     return no('a path that is not in canonical form (dot segments or unencoded characters)');
   if (!url.pathname.startsWith(`${root.path}/`)) return no('a path outside the configured version');

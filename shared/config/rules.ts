@@ -20,7 +20,7 @@ export const AZURE_NEEDS: readonly (SettingName | readonly [SettingName, Setting
   ['AzureWebJobsStorage__tableServiceUri', 'AzureWebJobsStorage'],
 ];
 
-const keyOf = new Map(Object.entries(DECLARED).map(([key, d]) => [d.name as SettingName, key as keyof Settings]));
+const keyOf = new Map(Object.entries(DECLARED).map(([key, d]) => [d.name, key as keyof Settings]));
 
 export function crossSettingProblems(v: Partial<Settings>, host: Host): string[] {
   const has = (name: SettingName) => !!v[keyOf.get(name)!];

@@ -1,6 +1,6 @@
 // The settings types, inferred from the declarations: a setting's value type is what its parser returns;
 // a setting with a default is always there, one without is optional.
-import { CREDENTIAL_MODES, DECLARED } from './declarations';
+import type { CREDENTIAL_MODES, DECLARED } from './declarations';
 
 type Declared = typeof DECLARED;
 export type SettingKey = keyof Declared;

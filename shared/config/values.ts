@@ -88,7 +88,7 @@ function parsePartyTables(raw: string): PartyTable[] {
   return items.map((item) => {
     const m = /^([a-z][a-z0-9_]*):([a-z0-9_]+(?:\|[a-z0-9_]+)*)$/i.exec(item);
     if (!m) bad(`"${item}" is not logicalname:column|column`);
-    return { logicalName: m![1]!.toLowerCase(), columns: m![2]!.toLowerCase().split('|') };
+    return { logicalName: m[1].toLowerCase(), columns: m[2].toLowerCase().split('|') };
   });
 }
 

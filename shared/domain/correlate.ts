@@ -96,7 +96,7 @@ function pick(list: KnownEmail[], item: MailItem): KnownEmail | undefined {
   const rank = (e: KnownEmail): [number, number, number] => {
     const hex = indexHex(e.conversationIndex);
     const ancestor = !!own && !!hex && hex.length < own.length && own.startsWith(hex);
-    return [e.outgoing ? 0 : 1, ancestor ? -hex!.length : 1, hex ? hex.length : Number.MAX_SAFE_INTEGER];
+    return [e.outgoing ? 0 : 1, ancestor ? -hex.length : 1, hex ? hex.length : Number.MAX_SAFE_INTEGER];
   };
   const ranked = list.map((e) => ({ e, r: rank(e) }));
   ranked.sort(
@@ -106,7 +106,7 @@ function pick(list: KnownEmail[], item: MailItem): KnownEmail | undefined {
       a.r[2] - b.r[2] ||
       (a.e.activityid < b.e.activityid ? -1 : a.e.activityid > b.e.activityid ? 1 : 0),
   );
-  return ranked[0]!.e;
+  return ranked[0].e;
 }
 
 export function correlate(item: MailItem, known: KnownEmails, s: CorrelationSettings): Correlation {

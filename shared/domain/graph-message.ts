@@ -102,7 +102,7 @@ export function threadingProperties(v: unknown): Map<string, string> {
   for (const p of v) {
     if (!isObj(p) || typeof p.id !== 'string' || typeof p.value !== 'string') continue;
     const tag = /^\s*string\s+0x0*([0-9a-f]{1,4})\s*$/i.exec(p.id);
-    const name = tag ? THREADING_TAGS.get(parseInt(tag[1]!, 16)) : undefined;
+    const name = tag ? THREADING_TAGS.get(parseInt(tag[1], 16)) : undefined;
     if (name && !m.has(name)) m.set(name, p.value);
   }
   return m;

@@ -11,7 +11,7 @@ export function normalizeMessageId(raw: string): string {
 export function parseMessageIdList(header: string | undefined): string[] {
   if (!header) return [];
   const ids: string[] = [];
-  for (const m of header.matchAll(/<([^<>\s]+)>/g)) ids.push(normalizeMessageId(m[1]!));
+  for (const m of header.matchAll(/<([^<>\s]+)>/g)) ids.push(normalizeMessageId(m[1]));
   if (ids.length === 0 && header.trim() && !/\s/.test(header.trim())) ids.push(normalizeMessageId(header));
   return ids;
 }
@@ -24,8 +24,8 @@ export function emailActivityId(messageKey: string, outgoing: boolean): string {
   const h = createHash('sha1')
     .update(`exsync:email:${outgoing ? 'out' : 'in'}:${messageKey}`)
     .digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }

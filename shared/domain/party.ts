@@ -52,17 +52,17 @@ export function resolveSender(candidates: readonly Candidate[], opts: Resolution
   // A single match resolves whatever its state; disabled users still never resolve
   // (docs/sss-parity.md#party-resolution).
   const matches = candidates.filter((c) => c.active || c.ref.type !== 'systemuser');
-  if (matches.length === 1) return matches[0]!.ref;
+  if (matches.length === 1) return matches[0].ref;
   const all = eligible(candidates, opts);
   if (all.length === 0 || all.length > SENDER_MATCH_CAP) return undefined;
-  if (all.length === 1) return all[0]!.ref;
+  if (all.length === 1) return all[0].ref;
   if (opts.unresolveSenderIfMultiple) return undefined;
   const owned = all.filter((c) => c.ownerId === opts.mailboxOwnerId);
   const pool = owned.length > 0 ? owned : all;
   const sorted = [...pool].sort(
     (a, b) => rank(a.ref.type) - rank(b.ref.type) || byCreated(a, b) || a.ref.id.localeCompare(b.ref.id),
   );
-  return sorted[0]!.ref;
+  return sorted[0].ref;
 }
 
 /** Every eligible match becomes a party; with "unresolve if multiple" several matches become one unresolved value. */

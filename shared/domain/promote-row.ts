@@ -16,8 +16,8 @@ function headersJson(kept: Record<string, string>, max: number): { value: string
   let json = JSON.stringify(values);
   let truncated = false;
   while (json.length > max) {
-    const longest = Object.keys(values).reduce((a, b) => (values[b]!.length > values[a]!.length ? b : a));
-    const v = values[longest]!;
+    const longest = Object.keys(values).reduce((a, b) => (values[b].length > values[a].length ? b : a));
+    const v = values[longest];
     if (v.length === 0) break;
     values[longest] = truncate(v, Math.max(0, v.length - (json.length - max))).value;
     truncated = true;

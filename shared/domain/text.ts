@@ -2,7 +2,7 @@
 // CR or LF in it would start a new header line when a reply or a customization writes it back.
 
 // C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = '[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]';
 const ALL = new RegExp(CONTROL, 'g');
 const ANY = new RegExp(CONTROL);

@@ -115,7 +115,7 @@ function addUnique(m: Map<string, Known[]>, k: string, e: Known) {
   const list = m.get(k) ?? [];
   const i = list.findIndex((x) => x.activityid === e.activityid);
   // Dataverse's view wins over the index's: it knows who really created the row.
-  if (i >= 0) list[i] = { ...e, ...list[i], receivingMailboxId: list[i]!.receivingMailboxId ?? e.receivingMailboxId };
+  if (i >= 0) list[i] = { ...e, ...list[i], receivingMailboxId: list[i].receivingMailboxId ?? e.receivingMailboxId };
   else list.push(e);
   m.set(k, list);
 }

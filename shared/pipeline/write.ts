@@ -39,7 +39,7 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked
   // Nothing is recorded until every write has an answer: the message is redelivered whole, and rows
   // created meanwhile come back as "ours".
   if (retry.length)
-    throw retryLater('dataverse', `${retry.length} email write(s) to retry: ${retry[0]!.error ?? ''}`, retry);
+    throw retryLater('dataverse', `${retry.length} email write(s) to retry: ${retry[0].error ?? ''}`, retry);
   const waiting = all.filter((r) => r.status === 'waiting');
   if (waiting.length && !unlinked) {
     if (await deferred(batch, waiting.length, deps)) return;

@@ -62,7 +62,7 @@ function createItem(a: EmailActivity): BatchItem {
 
 const errorCode = (body: unknown) => ((body as { error?: { code?: string } })?.error?.code ?? '').toLowerCase();
 const errorText = (r: ItemResponse) => {
-  const p = r.parts.find((x) => x.status >= 400) ?? r.parts[0]!;
+  const p = r.parts.find((x) => x.status >= 400) ?? r.parts[0];
   const e = (p.body as { error?: { code?: string; message?: string } })?.error;
   return `${p.status} ${e?.code ?? ''} ${e?.message ?? ''}`.trim().slice(0, 300);
 };
@@ -114,7 +114,7 @@ export async function createEmails(
     const responses = await api.batch(slice.map(createItem));
     const existing: EmailActivity[] = [];
     const sliceResults: EmailWriteResult[] = slice.map((a, j) => {
-      const r = responses[j]!;
+      const r = responses[j];
       if (r.ok) return { activityid: a.activityid, status: 'created' };
       if (isDuplicate(r)) return (existing.push(a), { activityid: a.activityid, status: 'exists' });
       if (isRetryable(r)) return retry(a.activityid, r, api);
@@ -159,7 +159,7 @@ export async function updateRegarding(
       })),
     );
     slice.forEach((u, j) => {
-      const r = responses[j]!;
+      const r = responses[j];
       if (r.ok) results.push({ activityid: u.activityid, status: 'updated' });
       else if (isRetryable(r)) results.push(retry(u.activityid, r, api));
       else results.push({ activityid: u.activityid, status: 'failed', error: errorText(r) });
@@ -207,7 +207,7 @@ export async function createQueueItems(api: WebApi, items: QueueItemOnly[]): Pro
     );
     const missing: QueueItemOnly[] = [];
     slice.forEach((q, j) => {
-      const r = found[j]!;
+      const r = found[j];
       const id = queueItemId(q.activityid, q.queueId);
       if (!r.ok)
         results.push(isRetryable(r) ? retry(id, r, api) : { activityid: id, status: 'failed', error: errorText(r) });
@@ -230,7 +230,7 @@ export async function createQueueItems(api: WebApi, items: QueueItemOnly[]): Pro
       })),
     );
     missing.forEach((q, j) => {
-      const r = created[j]!;
+      const r = created[j];
       const id = queueItemId(q.activityid, q.queueId);
       if (!r.ok && !isDuplicate(r) && isRetryable(r)) return void results.push(retry(id, r, api));
       const status = r.ok ? 'created' : isDuplicate(r) ? 'exists' : isWaiting(r) ? 'waiting' : 'failed';

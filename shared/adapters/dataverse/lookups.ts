@@ -129,11 +129,11 @@ export async function lookupPage(
     lookups.map((x) => x.item),
   );
   responses.forEach((res, i) => {
-    const part = res.parts[0]!;
+    const part = res.parts[0];
     // Status and error code only: the error's text echoes the filter, i.e. the page's addresses and Message-IDs.
     if (!res.ok) throw translateBatchPart('Dataverse lookup failed', part, api.now?.() ?? new Date());
     const rows = ((part.body as { value?: unknown[] })?.value ?? []) as Record<string, unknown>[];
-    const kind = lookups[i]!.kind;
+    const kind = lookups[i].kind;
     if (typeof kind === 'string') for (const r of rows) addEmail(result, kind, r, keys.roots);
     else for (const r of rows) addParty(result, kind, r, keys.addresses);
   });
@@ -198,7 +198,7 @@ function addEmail(
 function addParty(result: PageLookup, src: PartySource, r: Record<string, unknown>, addresses: string[]) {
   const seen = new Set<string>();
   for (const col of src.columns) {
-    const address = typeof r[col] === 'string' ? (r[col] as string).toLowerCase() : undefined;
+    const address = typeof r[col] === 'string' ? r[col].toLowerCase() : undefined;
     if (!address || seen.has(address) || !addresses.includes(address)) continue;
     seen.add(address);
     const active = src.type === 'systemuser' ? r.isdisabled !== true : (r.statecode ?? 0) === 0;

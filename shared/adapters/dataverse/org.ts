@@ -15,8 +15,7 @@ const ANNOTATIONS = { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM
 export function parseOrgDbSettings(xml: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof xml !== 'string') return out;
-  for (const m of xml.matchAll(/<([A-Za-z][\w.]*)>([^<]*)<\/\1>/g))
-    if (m[1] !== 'OrgSettings') out[m[1]!] = m[2]!.trim();
+  for (const m of xml.matchAll(/<([A-Za-z][\w.]*)>([^<]*)<\/\1>/g)) if (m[1] !== 'OrgSettings') out[m[1]] = m[2].trim();
   return out;
 }
 

@@ -21,7 +21,7 @@ export async function listDeadLetters(client: ServiceBusClient, queue: QueueName
       const page = await receiver.peekMessages(Math.min(PEEK_PAGE, max - out.length), { fromSequenceNumber: from });
       if (page.length === 0) break;
       out.push(...page.map(fromDeadLetter));
-      const last = page[page.length - 1]!.sequenceNumber;
+      const last = page[page.length - 1].sequenceNumber;
       if (!last) break;
       from = last.add(1);
     }

@@ -3,7 +3,7 @@
 import { ServiceBusClient } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/identity';
 import type { QueueName, QueuePort } from '../../ports';
-import { type DeadLetterInfo } from './mapping';
+import type { DeadLetterInfo } from './mapping';
 import { listDeadLetters, replayDeadLetters, type ReplayOptions } from './dead-letters';
 import { senderCache, sendToQueue } from './sender';
 

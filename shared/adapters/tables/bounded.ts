@@ -8,7 +8,7 @@ export async function forEachBounded<T>(
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
-      const item = items[next++]!;
+      const item = items[next++];
       await fn(item);
     }
   };

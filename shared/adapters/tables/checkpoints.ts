@@ -49,7 +49,7 @@ export function toCheckpointEntity(c: Checkpoint): CheckpointEntity {
 export function fromCheckpointEntity(e: Record<string, unknown>): Checkpoint {
   const c: Checkpoint = {
     mailboxId: String(e.mailboxId),
-    folder: String(e.folder) as FolderKind,
+    folder: String(e.folder),
     rounds: Number(e.rounds ?? 0),
   };
   if (typeof e.cursor === 'string') c.cursor = e.cursor;

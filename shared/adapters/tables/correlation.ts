@@ -62,7 +62,7 @@ export function createCorrelationIndex(table: TableClient): CorrelationIndex {
       const groups = [...byPartition.values()].map((rows) => [...rows.values()]);
       await forEachBounded(groups, IN_FLIGHT, async (rows) => {
         try {
-          if (rows.length === 1) await table.upsertEntity(rows[0]!, 'Replace');
+          if (rows.length === 1) await table.upsertEntity(rows[0], 'Replace');
           else {
             for (let i = 0; i < rows.length; i += 100) {
               await table.submitTransaction(

@@ -3,7 +3,6 @@
 // the raw value is always stored in a property, so nothing is read back from a key.
 import { keyHash } from '../../domain/message-id';
 
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
 
 export function safeKey(value: string): string {

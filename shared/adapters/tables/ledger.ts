@@ -58,12 +58,12 @@ export function toLedgerEntity(d: Decision): LedgerEntity {
 }
 
 export function fromLedgerEntity(e: Record<string, unknown>): Decision {
-  const s = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : '');
+  const s = (k: string) => (typeof e[k] === 'string' ? e[k] : '');
   const d: Decision = {
     mailboxId: s('mailboxId'),
     mailbox: s('mailbox'),
     workload: s('workload') as Workload,
-    folder: s('folder') as FolderKind,
+    folder: s('folder'),
     internetMessageId: s('internetMessageId'),
     messageKey: s('messageKey'),
     graphId: s('graphId'),
@@ -72,7 +72,7 @@ export function fromLedgerEntity(e: Record<string, unknown>): Decision {
     correlationMethod: s('correlationMethod') as CorrelationMethod,
     decidedAt: s('decidedAt'),
   };
-  for (const k of OPTIONAL) if (typeof e[k] === 'string') d[k] = e[k] as string;
+  for (const k of OPTIONAL) if (typeof e[k] === 'string') d[k] = e[k];
   if (typeof e.acceptingEntityType === 'string' && typeof e.acceptingEntityId === 'string') {
     d.acceptingEntity = { type: e.acceptingEntityType, id: e.acceptingEntityId };
   }

@@ -47,7 +47,7 @@ export function fromMailboxEntity(e: Record<string, unknown>): MailboxRecord {
     'lastFailureAt',
     'disabledAt',
   ] as const) {
-    if (typeof e[k] === 'string') health[k] = e[k] as string;
+    if (typeof e[k] === 'string') health[k] = e[k];
   }
   if (typeof e.unavailableFolders === 'string' && e.unavailableFolders)
     health.unavailableFolders = e.unavailableFolders.split(',');

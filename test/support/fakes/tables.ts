@@ -3,15 +3,15 @@
 // per (mailbox, workload, item); the smart index keeps an entry already filed; the feed moves only from the
 // ETag it was read at. Every row is stored and returned as a copy, as a real table would.
 import { conflict } from '../../../shared/domain/errors';
-import {
-  type AlertLog,
-  type Checkpoint,
-  type CheckpointStore,
-  type CorrelationIndex,
-  type Ledger,
-  type MailboxAlert,
-  type MailboxRecord,
-  type MailboxRegistry,
+import type {
+  AlertLog,
+  Checkpoint,
+  CheckpointStore,
+  CorrelationIndex,
+  Ledger,
+  MailboxAlert,
+  MailboxRecord,
+  MailboxRegistry,
 } from '../../../shared/ports';
 import type { Decision, IndexedEmail } from '../../../shared/domain/activity';
 import type { SmartEntry } from '../../../shared/domain/smart-match';
