@@ -1,7 +1,6 @@
 // Settings: declared once (config/declarations.ts), typed from the declarations (config/types.ts), validated
 // at start (config/load.ts, config/rules.ts), and listed in docs/settings.md (`npm run docs:settings`).
 import { DECLARED } from './config/declarations';
-import type { SettingKey } from './config/types';
 
 export { DECLARED, type SettingSpec } from './config/declarations';
 export type { CredentialMode, SettingName, Settings, StageSettings } from './config/types';

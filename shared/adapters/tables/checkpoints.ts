@@ -3,7 +3,6 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Checkpoint, CheckpointStore } from '../../ports';
 import { conflict, permanent } from '../../domain/errors';
-import type { FolderKind } from '../../domain/item';
 import { statusOf, translateTableError } from './errors';
 import { safeKey } from './keys';
 

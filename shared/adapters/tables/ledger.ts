@@ -9,7 +9,6 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import type { Decision } from '../../domain/activity';
 import type { CorrelationMethod, Outcome, Reason, Workload } from '../../domain/reasons';
-import type { FolderKind } from '../../domain/item';
 import { keyHash } from '../../domain/message-id';
 import type { Ledger } from '../../ports';
 import { forEachBounded } from './bounded';
