@@ -198,13 +198,11 @@ function definitionRows(db: Db, tracked: ReadonlySet<string>): Json[] {
       PrimaryIdAttribute: key,
       IsActivity: isActivity,
       ChangeTrackingEnabled: tracked.has(set),
-      Keys: db
-        .alternateKeysOf(set)
-        .map((cols) => ({
-          LogicalName: `${logical}_${cols.join('_')}`,
-          KeyAttributes: cols,
-          EntityKeyIndexStatus: 'Active',
-        })),
+      Keys: db.alternateKeysOf(set).map((cols) => ({
+        LogicalName: `${logical}_${cols.join('_')}`,
+        KeyAttributes: cols,
+        EntityKeyIndexStatus: 'Active',
+      })),
     });
   };
   for (const d of allDefs()) add(d.set, d.logical, d.key, !!d.closedWritable);

@@ -1,16 +1,16 @@
 // The Microsoft Graph simulator: a loopback HTTP server speaking Graph's mail protocol (users, mail
 // folders, messages, per-folder delta with signed state tokens, ImmutableId) closely enough that
 // independent clients work against it unchanged.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../../shared/ports';
 import type { FixtureMailbox, FixtureMessage, Json, TenantFixture } from '../../tenant/fixture';
-import { nestedBatch, runBatch } from './batch';
 import { GraphError, badRequest, errorBody } from './errors';
 import { requestId } from './ids';
 import { parsePrefer } from './prefer';
-import type { PimCollection, PimKind } from './pim';
-import { matchRoute, splitSegments, type Route, type RouteResult } from './routes';
+import type { PimCollection, PimKind } from './pim/store';
+import { matchRoute, splitSegments, type RouteResult } from './routes';
+import { serviceRoute } from './service-routes';
 import { exchangeState, restoreInto, snapshotOf } from './snapshot';
 import { MailStore, type SimMessage, type SyncExpiry } from './store';
 import {
@@ -21,10 +21,11 @@ import {
   type NotificationStats,
 } from './subscriptions';
 import { Throttler, appIdOf, resolveLimits, type LimitsOption, type ThrottleStats } from './throttle';
+import { header, joinPref, readBody, send, unwrapOwnLink, type Incoming } from './wire';
 
 export type { GraphLimits, LimitsOption, ThrottleStats } from './throttle';
 export type { LifecycleEvent, NotificationOptions, NotificationStats } from './subscriptions';
-export type { PimKind } from './pim';
+export type { PimKind } from './pim/store';
 export type { SyncExpiry } from './store';
 export { REAL_LIMITS } from './throttle';
 
@@ -101,18 +102,6 @@ export interface GraphSimulatorOptions {
   notifications?: Partial<NotificationOptions>;
 }
 
-const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
-const MAX_BODY = 4 * 1024 * 1024;
-
-interface Incoming {
-  method: string;
-  /** Path below the origin, starting /v1.0, and the query. */
-  url: URL;
-  headers: Record<string, string | string[] | undefined>;
-  raw: Buffer;
-  batched: boolean;
-}
-
 export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<GraphSimulator> {
   const store = new MailStore(opts.clock);
   if (opts.snapshot !== undefined) restoreInto(store, opts.snapshot);
@@ -157,11 +146,6 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
     return { status: e.status, headers: e.headers, json: errorBody(e.code, e.message, rid, opts.clock.now(), e.inner) };
   }
 
-  function header(h: Incoming['headers'], name: string): string {
-    const v = h[name];
-    return Array.isArray(v) ? v.join(', ') : (v ?? '');
-  }
-
   /** One request, from the wire or from a $batch: never throws. */
   async function dispatch(inc: Incoming, rid: string): Promise<RouteResult> {
     const { method, url } = inc;
@@ -173,7 +157,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
         throw new GraphError(404, 'NotFound', 'Invalid version: the simulator serves /v1.0.');
       }
       const segs = splitSegments(url.pathname.slice('/v1.0'.length));
-      const route = serviceRoute(segs, inc) ?? matchRoute(store, segs);
+      const route = serviceRoute(segs, inc, subs, dispatch) ?? matchRoute(store, segs);
       bump(route ? `${method} ${route.name}` : 'unknown');
       const authorization = header(inc.headers, 'authorization');
       if (!/^Bearer\s+\S+/i.test(authorization)) {
@@ -228,56 +212,6 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
     } finally {
       release?.();
     }
-  }
-
-  /** Routes outside /users: $batch and subscriptions. */
-  function serviceRoute(segs: string[], inc: Incoming): Route | undefined {
-    if (segs[0] === '$batch' && segs.length === 1) {
-      return {
-        name: '$batch',
-        methods: ['POST'],
-        run: () => {
-          if (inc.batched) throw nestedBatch();
-          const outer: Record<string, string> = {};
-          for (const k of ['authorization', 'client-request-id']) if (inc.headers[k]) outer[k] = header(inc.headers, k);
-          return runBatch(inc.raw, outer, (item) => {
-            const url = new URL(item.url.startsWith('/v1.0/') ? item.url : `/v1.0${item.url}`, 'http://sim.invalid');
-            return dispatch(
-              { method: item.method, url, headers: item.headers, raw: item.raw, batched: true },
-              requestId(),
-            );
-          });
-        },
-      };
-    }
-    if (segs[0] !== 'subscriptions') return undefined;
-    if (segs.length === 1) {
-      return {
-        name: 'subscriptions',
-        methods: ['GET', 'POST'],
-        run: (c) =>
-          c.method === 'GET'
-            ? subs.list(c.baseUrl)
-            : subs.create(c.body(), c.prefs, appIdOf(header(inc.headers, 'authorization')), c.baseUrl),
-      };
-    }
-    const id = segs[1];
-    if (segs.length === 2) {
-      return {
-        name: 'subscription',
-        methods: ['GET', 'PATCH', 'DELETE'],
-        run: (c) => {
-          if (c.method === 'GET') return { status: 200, json: subs.json(subs.get(id)) };
-          if (c.method === 'PATCH') return subs.patch(id, c.body());
-          subs.remove(id);
-          return { status: 204 };
-        },
-      };
-    }
-    if (segs.length === 3 && segs[2] === 'reauthorize') {
-      return { name: 'subscription/reauthorize', methods: ['POST'], run: () => (subs.get(id), { status: 204 }) };
-    }
-    return undefined;
   }
 
   function bump(route: string): void {
@@ -360,49 +294,4 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
     lifecycleNotification: (subscriptionId, event = 'reauthorizationRequired') => subs.lifecycle(subscriptionId, event),
     flushNotifications: () => subs.flush(),
   };
-}
-
-/**
- * The Graph JS SDK recognises absolute links only when they start with https://, so on loopback http it
- * requests `/v1.0/http://host:port/v1.0/…` for a nextLink; accept that form for links on our own origin.
- */
-function unwrapOwnLink(pathname: string, baseUrl: string): string {
-  const origin = baseUrl.slice(0, -'/v1.0'.length).replace(/^https?:\/\//, '');
-  const m = /^\/v1\.0\/https?:\/\/?([^/]+)(\/v1\.0(?:\/.*)?)$/.exec(pathname);
-  return m && m[1].toLowerCase() === origin.toLowerCase() ? m[2] : pathname;
-}
-
-function joinPref(existing: string | undefined, value: string): string {
-  return existing ? `${existing}, ${value}` : value;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, r: RouteResult): void {
-  let payload = '';
-  const h: Record<string, string> = { ...headers, Date: new Date().toUTCString() };
-  if (r.text) {
-    payload = r.text.content;
-    h['Content-Type'] = r.text.contentType;
-  } else if (r.json !== undefined) {
-    payload = JSON.stringify(r.json);
-    h['Content-Type'] = JSON_TYPE;
-  }
-  h['Content-Length'] = String(Buffer.byteLength(payload));
-  res.writeHead(status, h);
-  res.end(payload);
 }
