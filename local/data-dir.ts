@@ -1,4 +1,4 @@
-// The data directory of the one-machine mode (run-contract.md): Azurite's files, the simulators'
+// The data directory of the one-machine mode (docs/cli.md): Azurite's files, the simulators'
 // state and the clock, so a run continues from where the last one stopped, as a deployed system would.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The state dump of run-contract.md: Dataverse and Exchange as the simulators hold them, the latest
+// The state dump (docs/tenant-fixtures-and-dumps.md): Dataverse and Exchange as the simulators hold them, the latest
 // decision per mailbox/workload/item, and the dead letters.
 import type { Decision } from '../shared/domain/activity';
 import { publicDecision, type PublicDecision } from '../shared/pipeline/explain';

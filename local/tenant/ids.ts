@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-// Fixtures may omit ids (run-contract.md); filling them from a seed instead of at random keeps two
+// Fixtures may omit ids (docs/tenant-fixtures-and-dumps.md); filling them from a seed instead of at random keeps two
 // loads of the same file, and the demo tenant, byte-for-byte identical, so runs and dumps can be diffed.
 
 function digest(kind: string, seed: string): Buffer {
