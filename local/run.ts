@@ -10,7 +10,7 @@ import { createLog, jsonLinesSink } from '../shared/log';
 import { runSchedule, type ScheduleResult } from '../shared/pipeline/schedule';
 import { handleSyncMessage } from '../shared/pipeline/sync';
 import { handleWriteMessage } from '../shared/pipeline/write';
-import { QUEUES, type QueueName } from '../shared/ports';
+import { QUEUES } from '../shared/ports';
 import {
   initTelemetry,
   observeQueueDepth,
@@ -34,7 +34,7 @@ import { readSettingsFile } from './settings-file';
 import { applyTimelineEvent } from './timeline';
 import { withCrashPoints } from './crash';
 import { holdSyncJobs, syncInOrder } from './in-order';
-import { readKept } from './dlq';
+import { readKept, sendKept } from './dlq';
 import { BadInputError } from './bad-input';
 import { runMode, usesSimulators } from './run-mode';
 import type { RunArgs, RunResult } from './run-args';
@@ -225,17 +225,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
 
     let keptDeadLetters = readKept(dir);
     if (args.replayDeadLetters && keptDeadLetters.length) {
-      for (const d of keptDeadLetters) {
-        const queue = (Object.values(QUEUES) as string[]).includes(d.queue) ? (d.queue as QueueName) : undefined;
-        if (!queue) continue;
-        await local.port.send(queue, [
-          {
-            body: d.body,
-            messageId: `${d.messageId.slice(0, 100)}:replay:${Date.now()}`,
-            ...(d.sessionId ? { sessionId: d.sessionId } : {}),
-          },
-        ]);
-      }
+      await sendKept(local.port, keptDeadLetters);
       if (!args.quiet) out.write(`Replaying ${keptDeadLetters.length} dead letter(s)…\n`);
       keptDeadLetters = [];
     }
