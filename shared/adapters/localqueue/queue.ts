@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, OutgoingMessage } from '../../ports';
 import { DeadLetterQueue, type DeadLetter } from './dead-letters';
 import { MessageLockLostError } from './errors';
-import { encode, type ApplicationProperties, type StoredMessage } from './message';
+import { encode, receivedOf, type Received, type StoredMessage } from './message';
 
 export type { DeadLetter } from './dead-letters';
+export type { Received } from './message';
 
 export interface LocalQueueOptions {
   name: string;
@@ -20,19 +21,6 @@ export interface LocalQueueOptions {
   lockDurationMs?: number;
   /** Service Bus default 10 minutes. */
   duplicateDetectionWindowMs?: number;
-}
-
-export interface Received {
-  body: unknown;
-  messageId: string;
-  sessionId?: string;
-  /** 1 on the first delivery. */
-  deliveryCount: number;
-  enqueuedTimeUtc: Date;
-  sequenceNumber: number;
-  applicationProperties: ApplicationProperties;
-  lockToken: string;
-  lockedUntil: Date;
 }
 
 export interface QueueStats {
@@ -107,7 +95,7 @@ export class LocalQueue {
       if (msg.lock || (msg.sessionId !== undefined && busySessions.has(msg.sessionId))) continue;
       msg.deliveryCount++;
       msg.lock = { token: randomUUID(), until: now + this.lockDurationMs };
-      return this.toReceived(msg);
+      return receivedOf(msg);
     }
     return undefined;
   }
@@ -270,21 +258,6 @@ export class LocalQueue {
       if (now - at < this.duplicateDetectionWindowMs) break; // insertion order = time order
       this.seen.delete(id);
     }
-  }
-
-  private toReceived(msg: StoredMessage): Received {
-    const r: Received = {
-      body: JSON.parse(msg.json) as unknown,
-      messageId: msg.messageId,
-      deliveryCount: msg.deliveryCount,
-      enqueuedTimeUtc: new Date(msg.enqueuedAt),
-      sequenceNumber: msg.sequenceNumber,
-      applicationProperties: { ...msg.applicationProperties },
-      lockToken: msg.lock!.token,
-      lockedUntil: new Date(msg.lock!.until),
-    };
-    if (msg.sessionId !== undefined) r.sessionId = msg.sessionId;
-    return r;
   }
 
   private notify(): void {
