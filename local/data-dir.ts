@@ -1,5 +1,5 @@
-// The data directory of the one-machine mode (docs/tenant-fixtures-and-dumps.md#runs-that-continue): Azurite's files,
-// the simulators' state and the clock, so a run continues from where the last one stopped, as a deployed system would.
+// The data directory of the one-machine mode (docs/cli.md): Azurite's files, the simulators'
+// state and the clock, so a run continues from where the last one stopped, as a deployed system would.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -6,7 +6,8 @@ import type { DeadLetter } from '../shared/adapters/localqueue';
 import { createServiceBusQueue } from '../shared/adapters/servicebus';
 import { azureResourceCredential } from '../shared/adapters/identity';
 import { loadSettings } from '../shared/config';
-import { QUEUES, type QueueName } from '../shared/ports';
+import { QUEUES, type QueueName, type QueuePort } from '../shared/ports';
+import { replayMessageId } from '../shared/domain/queue-message-ids';
 import { DataDir } from './data-dir';
 import { readSettingsFile } from './settings-file';
 
@@ -27,6 +28,21 @@ export interface KeptDeadLetter {
 
 export function readKept(dir: DataDir): KeptDeadLetter[] {
   return dir.has(FILE) ? dir.read<KeptDeadLetter[]>(FILE) : [];
+}
+
+/** Sends kept dead letters to their queues again as new messages (`exsync dlq replay`); unknown queues are skipped. */
+export async function sendKept(port: QueuePort, kept: KeptDeadLetter[]): Promise<void> {
+  for (const d of kept) {
+    const queue = (Object.values(QUEUES) as string[]).includes(d.queue) ? (d.queue as QueueName) : undefined;
+    if (!queue) continue;
+    await port.send(queue, [
+      {
+        body: d.body,
+        messageId: replayMessageId(d.messageId, String(Date.now())),
+        ...(d.sessionId ? { sessionId: d.sessionId } : {}),
+      },
+    ]);
+  }
 }
 
 /** Mailbox id -> address, when addresses may be shown; dead letters then name mailboxes as the summary does. */

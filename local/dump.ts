@@ -1,5 +1,5 @@
-// The state dump (docs/tenant-fixtures-and-dumps.md#the-state-dump): Dataverse and Exchange as the simulators hold
-// them, the latest decision per mailbox/workload/item, and the dead letters.
+// The state dump (docs/tenant-fixtures-and-dumps.md): Dataverse and Exchange as the simulators hold them, the latest
+// decision per mailbox/workload/item, and the dead letters.
 import type { Decision } from '../shared/domain/activity';
 import { publicDecision, type PublicDecision } from '../shared/pipeline/explain';
 import type { DeadLetter } from '../shared/adapters/localqueue';
@@ -10,7 +10,7 @@ export interface StateDump {
   exchange: Record<string, unknown>;
   decisions: PublicDecision[];
   deadLetters: { queue: string; reason: string; description?: string; body: unknown }[];
-  /** Mailbox alerts raised during the runs. */
+  /** Mailbox alerts raised during the runs (an addition to the run contract's dump). */
   alerts: MailboxAlert[];
 }
 

@@ -1,16 +1,15 @@
 // `exsync run`: the pipeline on one machine. The same stage handlers as on Azure, over the embedded
 // queue, with checkpoints in Table Storage (embedded Azurite) and, unless real endpoints are configured,
 // the Graph and Dataverse simulators seeded from a tenant fixture.
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { loadSettings, type Settings } from '../shared/config';
-import { composePipeline, newRequestCounter, type RequestCounter } from '../shared/compose';
+import { composePipeline, newRequestCounter } from '../shared/compose';
 import { createLocalQueues } from '../shared/adapters/localqueue';
 import { createLog, jsonLinesSink } from '../shared/log';
 import type { ScheduleResult } from '../shared/pipeline/schedule';
-import { MAX_TRANSIENT_FAILURES } from '../shared/pipeline/health';
 import { createStages } from '../shared/pipeline/stages';
-import { QUEUES, type QueueName, type QueuePort } from '../shared/ports';
+import { QUEUES, type QueuePort } from '../shared/ports';
 import {
   initTelemetry,
   observeQueueDepth,
@@ -19,83 +18,30 @@ import {
   tracedHandler,
   tracedQueue,
 } from '../shared/telemetry';
-import type { Decision } from '../shared/domain/activity';
-import { replayMessageId } from '../shared/domain/queue-message-ids';
 import { ScaledClock } from './clock';
 import { DataDir, type DataDirState } from './data-dir';
 import { EmbeddedHost } from './host';
 import { startAzurite } from './azurite';
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions, type GraphSimStats } from './sim/graph';
-import { startDataverseSimulator, type DataverseSimulator, type DataverseSimulatorOptions } from './sim/dataverse';
 import { demoTenant } from './tenant/demo';
 import { loadTenantFile } from './tenant/validate';
-import type { TenantFixture, TimelineEvent } from './tenant/fixture';
-import { buildDump } from './dump';
+import type { TimelineEvent } from './tenant/fixture';
 import { formatNothingDue, formatSummary, progressSink, summarize, type MailboxSummary } from './summary';
-import {
-  dataverseIntercept,
-  faultsTables,
-  graphIntercept,
-  outageClock,
-  seededRandom,
-  parseFaults,
-  tablesFault,
-  type InjectedCounts,
-} from './faults';
+import { faultsTables, outageClock, seededRandom, parseFaults, tablesFault, type InjectedCounts } from './faults';
 import { startTablesProxy } from './tables-proxy';
 import { patient, rideOutOn } from './ride-out';
 import { readSettingsFile } from './settings-file';
 import { applyTimelineEvent } from './timeline';
 import { withCrashPoints } from './crash';
 import { holdSyncJobs, syncInOrder } from './in-order';
-import { describeBody, keep, mailboxName, readKept } from './dlq';
+import { readKept, sendKept } from './dlq';
 import { BadInputError } from './bad-input';
 import { runMode, usesSimulators } from './run-mode';
+import type { RunArgs, RunResult } from './run-args';
+import { finishRun } from './run-end';
+import { runOnce, runUntilStopped } from './run-loop';
+import { startSimulators } from './run-simulators';
 
-export interface RunArgs {
-  once: boolean;
-  tenant?: string;
-  data: string;
-  reset: boolean;
-  dump?: string;
-  faults?: string;
-  settings?: string;
-  /** Fewer progress lines (benchmarks). */
-  quiet?: boolean;
-  /** A fixture object instead of a file (bench). */
-  tenantObject?: TenantFixture;
-  /** Send the data directory's dead letters to their queues again before the first cycle (`exsync dlq replay`). */
-  replayDeadLetters?: boolean;
-  /** One mailbox at a time so a run is reproducible; `--once` default. Bench turns it off to measure throughput. */
-  reproducible?: boolean;
-  /**
-   * Tests: simulator options over those SIM_LIMITS and --faults give (small custom limits, an intercept),
-   * and a look at the simulators once they run (to expire delta tokens mid-run, say).
-   */
-  simOptions?: {
-    graph?: Pick<GraphSimulatorOptions, 'limits' | 'latencyMs' | 'intercept' | 'hold'>;
-    dataverse?: Pick<DataverseSimulatorOptions, 'limits' | 'latencyMs' | 'intercept' | 'hold'>;
-  };
-  /** Tests: the simulators once they run, and the run's clock (a test may make a call "take" clock time). */
-  onSimulators?: (graph: GraphSimulator, dataverse: DataverseSimulator, clock: ScaledClock) => void;
-}
-
-/** What the simulators saw, when the run used them. */
-export interface SimulatorFigures {
-  graph: GraphSimStats;
-  dataverse: ReturnType<DataverseSimulator['stats']>;
-}
-
-export interface RunResult {
-  exitCode: number;
-  summary: MailboxSummary[];
-  decisions: Decision[];
-  requests: RequestCounter;
-  faults: InjectedCounts;
-  deadLetters: number;
-  ms: number;
-  simulators?: SimulatorFigures;
-}
+export type { RunArgs, RunResult, SimulatorFigures } from './run-args';
 
 const SIM_TOKEN = 'local-simulator-token';
 
@@ -160,51 +106,11 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
   try {
     const storage = env.AzureWebJobsStorage ? undefined : await startAzurite({ location: dir.azurite });
     if (storage) stops.push(() => storage.stop());
-    let graphSim: GraphSimulator | undefined;
-    let dvSim: DataverseSimulator | undefined;
-    if (useSims) {
-      const onPort = async <T>(
-        what: string,
-        port: number | undefined,
-        start: (port: number) => Promise<T>,
-      ): Promise<T> => {
-        try {
-          return await start(port ?? 0);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
-            throw new Error(
-              `the ${what} simulator's port ${port} is in use: is another exsync run using ${args.data}? Stop it, or give this run another --data directory (the simulators keep their port: the delta links they handed out point at it).`,
-            );
-          throw e;
-        }
-      };
-      graphSim = await onPort('Graph', state.ports?.graph, (port) =>
-        startGraphSimulator({
-          ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('graph.json') }),
-          clock,
-          port,
-          ...(simLimits ? { limits: simLimits } : {}),
-          ...(faults ? { intercept: graphIntercept(faults, injected, down) } : {}),
-          ...(faults?.latencyMs['graph.latency'] ? { latencyMs: faults.latencyMs['graph.latency'] } : {}),
-          ...args.simOptions?.graph,
-        }),
-      );
-      stops.push(() => graphSim!.close());
-      dvSim = await onPort('Dataverse', state.ports?.dataverse, (port) =>
-        startDataverseSimulator({
-          ...(reseed ? { tenant: tenant! } : { snapshot: dir.read('dataverse.json') }),
-          clock,
-          port,
-          ...(simLimits ? { limits: simLimits } : {}),
-          ...(faults ? { intercept: dataverseIntercept(faults, injected, down) } : {}),
-          ...(faults?.latencyMs['dataverse.latency'] ? { latencyMs: faults.latencyMs['dataverse.latency'] } : {}),
-          ...args.simOptions?.dataverse,
-        }),
-      );
-      stops.push(() => dvSim!.close());
-      args.onSimulators?.(graphSim, dvSim, clock);
-      state.ports = { graph: Number(new URL(graphSim.baseUrl).port), dataverse: Number(new URL(dvSim.baseUrl).port) };
-    }
+    const sims = useSims
+      ? await startSimulators({ args, state, dir, reseed, tenant, clock, simLimits, faults, injected, down, stops })
+      : undefined;
+    const graphSim = sims?.graph;
+    const dvSim = sims?.dataverse;
     // Table Storage faults: a proxy in front of Azurite answers 503 ServerBusy when they strike.
     const tablesProxy =
       storage && faults && faultsTables(faults)
@@ -293,8 +199,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       const since = clock.now().toISOString();
       await applyDueTimeline(timelineGroupOnly);
       const hold = inOrder ? holdSyncJobs(local.port) : undefined;
-      timerQueue = hold ? tracedQueue(hold.port) : deps.queue;
       // The timer function is retried by its next tick on Azure; here the cycle waits out the trouble itself.
+      timerQueue = hold ? tracedQueue(hold.port) : deps.queue;
       const r = await rideOut('schedule', () => traceStage({ stage: 'schedule' }, () => timer.schedule({ force })));
       lastSchedule = r;
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
@@ -319,133 +225,35 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
 
     let keptDeadLetters = readKept(dir);
     if (args.replayDeadLetters && keptDeadLetters.length) {
-      for (const d of keptDeadLetters) {
-        const queue = (Object.values(QUEUES) as string[]).includes(d.queue) ? (d.queue as QueueName) : undefined;
-        if (!queue) continue;
-        await local.port.send(queue, [
-          {
-            body: d.body,
-            messageId: replayMessageId(d.messageId, String(Date.now())),
-            ...(d.sessionId ? { sessionId: d.sessionId } : {}),
-          },
-        ]);
-      }
+      await sendKept(local.port, keptDeadLetters);
       if (!args.quiet) out.write(`Replaying ${keptDeadLetters.length} dead letter(s)…\n`);
       keptDeadLetters = [];
     }
-    let summary: MailboxSummary[] = [];
-    if (args.once) {
-      const runStart = clock.now().toISOString();
-      summary = await cycle(true);
-      // A mailbox that failed is retried when due (5 minutes later, as SSS does) until it syncs or is disabled.
-      for (let round = 0; round < 2 * MAX_TRANSIENT_FAILURES; round++) {
-        const eligible = new Set([
-          ...(lastSchedule?.enqueued ?? []),
-          ...(lastSchedule?.waiting ?? []).map((w) => w.mailboxId),
-        ]);
-        const pending = (await loop.mailboxes.list()).filter(
-          (m) =>
-            eligible.has(m.mailboxId) &&
-            m.health.state !== 'disabled' &&
-            (!m.health.lastSyncCompletedAt || m.health.lastSyncCompletedAt < runStart),
-        );
-        if (pending.length === 0) break;
-        const next = Math.min(...pending.map((m) => Date.parse(m.health.nextDueAt ?? clock.now().toISOString())));
-        if (next > clock.now().getTime()) clock.advance(next - clock.now().getTime());
-        summary = summary.concat(await cycle(false));
-      }
-      // Timeline events after "now" happen while the run goes on: move the clock to each and sync again.
-      while (state.timelineApplied < timeline.length) {
-        const next = Date.parse(timeline[state.timelineApplied]!.at);
-        const wait = next - clock.now().getTime();
-        if (wait > 0) clock.advance(wait);
-        summary = summary.concat(await cycle(true, true));
-      }
-    } else {
-      let stopping = false;
-      const onSignal = () => {
-        if (stopping) {
-          out.write(
-            'Stopped at once: writes still queued were not carried out (their items are missing from Dataverse and the ledger; --reset starts over).\n',
-          );
-          process.exit(130);
-        }
-        out.write('\nStopping: finishing the writes already queued (Ctrl+C again to stop at once)…\n');
-        stopping = true;
-        host.stop();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const tickMs = Math.min(60_000, settings.syncIntervalSeconds * 1000);
-      summary = await cycle(true);
-      if (!stopping)
-        out.write(
-          `Checking every ${Math.round(tickMs / 1000)} s for mailboxes that are due (each mailbox every ${settings.syncIntervalSeconds} s, SYNC_INTERVAL_SECONDS${speed === 1 ? '' : `; clock x${speed}`}). Press Ctrl+C to stop.\n`,
-        );
-      while (!stopping) {
-        const wakeAt = Date.now() + clock.toRealMs(tickMs);
-        while (!stopping && Date.now() < wakeAt) await new Promise((r) => setTimeout(r, 200));
-        if (!stopping) await cycle(false);
-      }
-    }
+    const summary = args.once
+      ? await runOnce({ cycle, clock, state, timeline, mailboxes: loop.mailboxes, lastSchedule: () => lastSchedule })
+      : await runUntilStopped({ cycle, clock, out, host, speed, syncIntervalSeconds: settings.syncIntervalSeconds });
 
-    const deadLetters = Object.entries(local.queues).flatMap(([queue, q]) =>
-      q.deadLetters().map((letter) => ({ queue, letter })),
-    );
-    const decisions = await loop.ledger.all();
-    if (args.dump) {
-      const dump = buildDump({
-        dataverse: dvSim?.dump() ?? {},
-        exchange: graphSim?.exchangeState() ?? {},
-        decisions,
-        deadLetters,
-        alerts: await loop.alerts.all(),
-      });
-      writeFileSync(args.dump, `${JSON.stringify(dump, null, 2)}\n`);
-    }
-    if (graphSim) dir.write('graph.json', graphSim.snapshot());
-    if (dvSim) dir.write('dataverse.json', dvSim.snapshot());
-    dir.write('state.json', { ...state, clock: clock.now().toISOString() });
-    const names =
-      showAddresses && deadLetters.length
-        ? new Map((await loop.mailboxes.list()).map((m) => [m.mailboxId, m.address]))
-        : undefined;
-    keep(dir, deadLetters, keptDeadLetters, names);
-    const simulators = graphSim && dvSim ? { graph: graphSim.stats(), dataverse: dvSim.stats() } : undefined;
-    if (simulators && (simLimits || args.simOptions?.graph?.limits || args.simOptions?.dataverse?.limits)) {
-      const g = simulators.graph.throttled;
-      const d = simulators.dataverse.throttled;
-      log.info('sim.throttled', {
-        graphConcurrency: g.concurrency,
-        graphWindow: g.window,
-        dataverseRequests: d.requests,
-        dataverseExecutionTime: d.executionTime,
-        dataverseConcurrency: d.concurrency,
-      });
-      if (!args.quiet)
-        out.write(
-          `Simulator limits: Graph answered ${g.concurrency + g.window} 429(s) (concurrency ${g.concurrency}, window ${g.window}); Dataverse ${d.requests + d.executionTime + d.concurrency} (requests ${d.requests}, execution time ${d.executionTime}, concurrency ${d.concurrency}).\n`,
-        );
-    }
-    if (deadLetters.length) {
-      out.write(
-        `${deadLetters.length} message(s) were dead-lettered (kept in ${args.data}; \`exsync dlq list\` shows them, \`exsync dlq replay\` runs them again):\n`,
-      );
-      for (const d of deadLetters.slice(0, 10))
-        out.write(
-          `  ${d.queue}: ${describeBody(d.letter.body, mailboxName(d.letter.body, names))}: ${d.letter.reason} ${d.letter.description}\n`,
-        );
-    }
-    return {
-      exitCode: deadLetters.length ? 1 : 0,
+    return await finishRun({
+      args,
+      out,
+      dir,
+      state,
+      clock,
+      log,
+      queues: local.queues,
+      ledger: loop.ledger,
+      mailboxes: loop.mailboxes,
+      alerts: loop.alerts,
+      graphSim,
+      dvSim,
+      simLimits,
+      showAddresses,
+      keptDeadLetters,
       summary,
-      decisions,
       requests,
-      faults: injected,
-      deadLetters: deadLetters.length,
-      ms: Date.now() - realStart,
-      ...(simulators ? { simulators } : {}),
-    };
+      injected,
+      realStart,
+    });
   } catch (e) {
     // A failure against the real services says why they were used and how to use the simulators.
     if (mode.adviceFor) throw new Error(`${(e as Error).message}\n${mode.adviceFor(e)}`, { cause: e });

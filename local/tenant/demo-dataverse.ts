@@ -37,7 +37,7 @@ export function demoOrganization(): Json {
     hashfilterkeywords: '^[\\s]*([\\w]+\\s?:[\\s]*)+',
     isfolderbasedtrackingenabled: true,
     maxfolderbasedtrackingmappings: 25,
-    // Sent Items are scanned in the demo so internal mail shows both activities (docs/sss-parity.md#internal-mail)
+    // Sent Items are scanned in the demo so internal mail shows both activities, sent and received (docs/sss-parity.md)
     orgdborgsettings: '<OrgSettings><AutoTrackSentFolderItems>true</AutoTrackSentFolderItems></OrgSettings>',
   };
 }
@@ -150,8 +150,7 @@ export function demoDataverse(
         _ownerid_value: l.ownerId,
         statecode: 0,
       })),
-      // an address held by a contact and a lead: resolution must pick the contact
-      // (docs/sss-parity.md#party-resolution)
+      // an address held by a contact and a lead: resolution must pick the contact (contacts before leads)
       ...(dir.contacts.length > 4
         ? [
             {

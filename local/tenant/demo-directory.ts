@@ -1,8 +1,18 @@
+import {
+  ACCOUNTS,
+  CUSTOMER_FIRST,
+  CUSTOMER_LAST,
+  LEAD_COMPANIES,
+  OPPORTUNITIES,
+  QUEUES,
+  USER_FIRST,
+  USER_LAST,
+} from './demo-names';
 import { stableGuid } from './ids';
 
 // The people and organisations of the demo tenant: Contoso's users and queues (internal, contoso.com),
 // customers known to Dataverse (accounts, contacts, leads) and senders Dataverse has never heard of.
-// Names are Microsoft's fictitious companies so the demo reads like a real org without being one.
+// Names are Microsoft's fictitious companies (demo-names.ts).
 
 export interface Person {
   name: string;
@@ -35,51 +45,6 @@ export interface Company {
   opportunities: Array<{ id: string; name: string; value: number }>;
 }
 
-const USER_FIRST = [
-  'Alice',
-  'David',
-  'Erin',
-  'Frank',
-  'Grace',
-  'Hiro',
-  'Ines',
-  'Jonas',
-  'Kemal',
-  'Lena',
-  'Mateo',
-  'Nadia',
-  'Oscar',
-  'Priya',
-  'Quinn',
-  'Rosa',
-  'Sven',
-  'Tara',
-  'Umar',
-  'Vera',
-  'Wei',
-  'Xenia',
-  'Yusuf',
-  'Zoe',
-];
-const USER_LAST = [
-  'Wong',
-  'Miller',
-  'Okafor',
-  'Berg',
-  'Lindqvist',
-  'Tanaka',
-  'Moreau',
-  'Schmidt',
-  'Yilmaz',
-  'Novak',
-  'Rossi',
-  'Haddad',
-  'Costa',
-  'Iyer',
-  'Byrne',
-  'Santos',
-];
-const QUEUES = ['Sales', 'Support', 'Billing', 'Service', 'Partners', 'Careers', 'Marketing', 'Legal'];
 // Alice 1, David 0, Erin 2 as in the acceptance scenarios; later users cycle through every option
 const FIRST_FILTERS = [1, 0, 2];
 const MORE_FILTERS = [1, 2, 0, 1, 4, 3];
@@ -129,106 +94,6 @@ export function demoMailboxes(n: number): DemoMailbox[] {
   }
   return out;
 }
-
-const ACCOUNTS: Array<[string, string]> = [
-  ['Fabrikam', 'fabrikam.com'],
-  ['Adatum', 'adatum.com'],
-  ['Northwind Traders', 'northwind.com'],
-  ['Tailspin Toys', 'tailspintoys.com'],
-  ['Wingtip Toys', 'wingtiptoys.com'],
-  ['Fourth Coffee', 'fourthcoffee.com'],
-  ['Woodgrove Bank', 'woodgrovebank.com'],
-  ['Alpine Ski House', 'alpineskihouse.com'],
-  ['Blue Yonder Airlines', 'blueyonderairlines.com'],
-  ['Trey Research', 'treyresearch.net'],
-  ['Wide World Importers', 'wideworldimporters.com'],
-  ["Margie's Travel", 'margiestravel.com'],
-];
-const LEAD_COMPANIES: Array<[string, string]> = [
-  ['Proseware', 'proseware.com'],
-  ['Coho Vineyard', 'cohovineyard.com'],
-  ['Lucerne Publishing', 'lucernepublishing.com'],
-  ['Humongous Insurance', 'humongousinsurance.com'],
-  ['Relecloud', 'relecloud.com'],
-];
-const CUSTOMER_FIRST = [
-  'Bob',
-  'Carla',
-  'Dmitri',
-  'Elena',
-  'Femi',
-  'Gita',
-  'Hans',
-  'Isla',
-  'Jorge',
-  'Keiko',
-  'Liam',
-  'Maya',
-  'Nils',
-  'Olga',
-  'Pavel',
-  'Rina',
-  'Samir',
-  'Tomas',
-  'Uma',
-  'Viktor',
-  'Wanda',
-  'Yara',
-  'Zane',
-  'Amara',
-  'Bruno',
-  'Chloe',
-  'Dario',
-  'Esra',
-  'Felix',
-  'Hana',
-  'Ivan',
-  'Jade',
-  'Kofi',
-  'Lucia',
-  'Marco',
-  'Nora',
-  'Omar',
-  'Petra',
-  'Ravi',
-  'Sofia',
-  'Teo',
-  'Ulla',
-  'Vikram',
-  'Willa',
-  'Yann',
-  'Zara',
-];
-const CUSTOMER_LAST = [
-  'Kelly',
-  'Mendes',
-  'Petrov',
-  'Garcia',
-  'Adeyemi',
-  'Rao',
-  'Weber',
-  'Murray',
-  'Silva',
-  'Sato',
-  'Walsh',
-  'Cohen',
-  'Dahl',
-  'Ivanova',
-  'Horak',
-  'Levi',
-  'Nasser',
-  'Novotny',
-];
-const OPPORTUNITIES = [
-  'Office refresh',
-  '50 Surface Laptops',
-  'Cloud migration',
-  'Annual support renewal',
-  'Fleet telematics pilot',
-  'Data platform upgrade',
-  'Field service rollout',
-  'Security assessment',
-];
 
 export interface Directory {
   mailboxes: DemoMailbox[];

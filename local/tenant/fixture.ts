@@ -1,5 +1,4 @@
-// The tenant fixture format (docs/tenant-fixtures-and-dumps.md#the-tenant-fixture): Graph's and the Web API's
-// own JSON shapes.
+// The tenant fixture format (docs/tenant-fixtures-and-dumps.md): Graph's and the Web API's own JSON shapes.
 
 export type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-// Fixtures may omit ids (docs/tenant-fixtures-and-dumps.md#ids); filling them from a seed instead of at random keeps
-// two loads of the same file, and the demo tenant, byte-for-byte identical, so runs and dumps can be diffed.
+// Fixtures may omit ids (docs/tenant-fixtures-and-dumps.md); filling them from a seed instead of at random keeps two
+// loads of the same file, and the demo tenant, byte-for-byte identical, so runs and dumps can be diffed.
 
 function digest(kind: string, seed: string): Buffer {
   return createHash('sha1').update(`exsync:tenant:${kind}:${seed}`).digest();

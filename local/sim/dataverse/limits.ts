@@ -1,6 +1,7 @@
-// Service protection limits (learn.microsoft.com/power-apps/developer/data-platform/api-limits): per user, over a
-// sliding window on the simulator clock: number of requests, combined execution time, and concurrent requests. A $batch
-// counts as one request but its execution time is that of all its operations. Off unless the `limits` option is given.
+// Service protection limits (https://learn.microsoft.com/power-apps/developer/data-platform/api-limits): per user, over
+// a sliding window on the simulator clock: number of requests, combined execution time, and concurrent requests. A
+// $batch counts as one request but its execution time is that of all its operations. Off unless the `limits` option is
+// given.
 import type { Clock } from '../../../shared/ports';
 import { THROTTLE } from './errors';
 

@@ -1,4 +1,5 @@
-// Graph's error body (learn.microsoft.com/graph/errors): clients branch on `code`, so codes match what Graph sends.
+// Graph's error body (https://learn.microsoft.com/graph/errors): clients branch on `code`, so codes match what Graph
+// sends.
 export class GraphError extends Error {
   constructor(
     readonly status: number,

@@ -1,117 +1,34 @@
 // The Microsoft Graph simulator: a loopback HTTP server speaking Graph's mail protocol (users, mail
 // folders, messages, per-folder delta with signed state tokens, ImmutableId) closely enough that
 // independent clients work against it unchanged.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../../shared/ports';
-import type { FixtureMailbox, FixtureMessage, Json, TenantFixture } from '../../tenant/fixture';
-import { nestedBatch, runBatch } from './batch';
+import type { FixtureMessage } from '../../tenant/fixture';
 import { GraphError, badRequest, errorBody } from './errors';
 import { requestId } from './ids';
 import { parsePrefer } from './prefer';
-import type { PimCollection, PimKind } from './pim';
-import { matchRoute, splitSegments, type Route, type RouteResult } from './routes';
+import type { PimCollection, PimKind } from './pim/store';
+import { matchRoute, splitSegments, type RouteResult } from './routes';
+import { serviceRoute } from './service-routes';
 import { exchangeState, restoreInto, snapshotOf } from './snapshot';
-import { MailStore, type SimMessage, type SyncExpiry } from './store';
-import {
-  DEFAULT_NOTIFICATIONS,
-  SubscriptionService,
-  type LifecycleEvent,
-  type NotificationOptions,
-  type NotificationStats,
-} from './subscriptions';
-import { Throttler, appIdOf, resolveLimits, type LimitsOption, type ThrottleStats } from './throttle';
+import { MailStore, type SimMessage } from './store';
+import { DEFAULT_NOTIFICATIONS, SubscriptionService } from './subscriptions';
+import { Throttler, appIdOf, resolveLimits } from './throttle';
+import type { GraphSimulator, GraphSimulatorOptions } from './simulator-api';
+import { header, joinPref, readBody, send, unwrapOwnLink, type Incoming } from './wire';
 
 export type { GraphLimits, LimitsOption, ThrottleStats } from './throttle';
 export type { LifecycleEvent, NotificationOptions, NotificationStats } from './subscriptions';
-export type { PimKind } from './pim';
+export type { PimKind } from './pim/store';
 export type { SyncExpiry } from './store';
 export { REAL_LIMITS } from './throttle';
-
-export interface GraphSimulator {
-  /** e.g. http://127.0.0.1:PORT/v1.0; absolute links in responses use it. */
-  baseUrl: string;
-  close(): Promise<void>;
-  /** `folder` is a wellKnownName or folder id; returns the stored message with its (immutable) id. */
-  deliver(mailbox: string, folder: string, message: FixtureMessage): FixtureMessage;
-  updateMessage(mailbox: string, id: string, patch: Record<string, unknown>): void;
-  moveMessage(mailbox: string, id: string, folder: string): void;
-  deleteMessage(mailbox: string, id: string): void;
-  /** Current contents in fixture shape, for the state dump. */
-  exchangeState(): Record<string, FixtureMailbox>;
-  /** JSON-serialisable full state (messages, change log, token key) so a later process can resume. */
-  snapshot(): unknown;
-  stats(): GraphSimStats;
-  /**
-   * Invalidates every delta token (all workloads) issued so far for one mailbox, or for all: a replayed
-   * nextLink or deltaLink then gets 410 with `code` (default `SyncStateNotFound`, as seen on the wire).
-   */
-  expireDeltaTokens(mailbox?: string, how?: Partial<SyncExpiry>): void;
-  /** Adds, changes or removes an event, contact or To Do task as the mailbox owner would (change logs, notifications). */
-  addItem(mailbox: string, kind: PimKind, item: Json, container?: string): Json;
-  updateItem(mailbox: string, kind: PimKind, id: string, patch: Json): void;
-  deleteItem(mailbox: string, kind: PimKind, id: string): void;
-  /** Active subscriptions, as GET /subscriptions returns them. */
-  subscriptions(): Json[];
-  /** Sends a lifecycle notification (default reauthorizationRequired) for one subscription or all; returns how many. */
-  lifecycleNotification(subscriptionId?: string, event?: LifecycleEvent): number;
-  /** Resolves when queued change notifications have been delivered, retried out or dropped. */
-  flushNotifications(): Promise<void>;
-}
-
-export interface GraphSimStats {
-  requests: number;
-  byRoute: Record<string, number>;
-  /** 429s the limits gave (not those of `intercept`). */
-  throttled: ThrottleStats;
-  notifications: NotificationStats;
-}
-
-export interface InterceptRequest {
-  method: string;
-  path: string;
-  mailbox?: string;
-  /** The query string, with its '?', or ''. */
-  search?: string;
-}
-export type InterceptResponse = { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
-
-export interface GraphSimulatorOptions {
-  tenant?: TenantFixture;
-  snapshot?: unknown;
-  clock: Clock;
-  port?: number;
-  host?: string;
-  /** Fault injection: when it returns a response, that is sent instead of the real answer. */
-  intercept?: (req: InterceptRequest) => InterceptResponse;
-  /**
-   * Service protection limits per app and mailbox, on the simulator clock: undefined (default) = none;
-   * 'real' = 4 concurrent and 10,000 per 10 minutes; or an object overriding some of those.
-   */
-  limits?: LimitsOption;
-  /** Real milliseconds each request to a mailbox takes (holds its concurrency slot meanwhile). */
-  latencyMs?: number;
-  /**
-   * Tests: awaited by every request to a mailbox while it holds its concurrency slot, before it is handled.
-   * A test that holds requests until it has seen them all makes overlap certain on any machine, where a
-   * real-time `latencyMs` only makes it likely.
-   */
-  hold?: (req: InterceptRequest) => Promise<void> | undefined;
-  /** Change-notification timing and subscription limits. */
-  notifications?: Partial<NotificationOptions>;
-}
-
-const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
-const MAX_BODY = 4 * 1024 * 1024;
-
-interface Incoming {
-  method: string;
-  /** Path below the origin, starting /v1.0, and the query. */
-  url: URL;
-  headers: Record<string, string | string[] | undefined>;
-  raw: Buffer;
-  batched: boolean;
-}
+export type {
+  GraphSimulator,
+  GraphSimStats,
+  GraphSimulatorOptions,
+  InterceptRequest,
+  InterceptResponse,
+} from './simulator-api';
 
 export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<GraphSimulator> {
   const store = new MailStore(opts.clock);
@@ -157,11 +74,6 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
     return { status: e.status, headers: e.headers, json: errorBody(e.code, e.message, rid, opts.clock.now(), e.inner) };
   }
 
-  function header(h: Incoming['headers'], name: string): string {
-    const v = h[name];
-    return Array.isArray(v) ? v.join(', ') : (v ?? '');
-  }
-
   /** One request, from the wire or from a $batch: never throws. */
   async function dispatch(inc: Incoming, rid: string): Promise<RouteResult> {
     const { method, url } = inc;
@@ -173,7 +85,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
         throw new GraphError(404, 'NotFound', 'Invalid version: the simulator serves /v1.0.');
       }
       const segs = splitSegments(url.pathname.slice('/v1.0'.length));
-      const route = serviceRoute(segs, inc) ?? matchRoute(store, segs);
+      const route = serviceRoute(segs, inc, subs, dispatch) ?? matchRoute(store, segs);
       bump(route ? `${method} ${route.name}` : 'unknown');
       const authorization = header(inc.headers, 'authorization');
       if (!/^Bearer\s+\S+/i.test(authorization)) {
@@ -228,56 +140,6 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
     } finally {
       release?.();
     }
-  }
-
-  /** Routes outside /users: $batch and subscriptions. */
-  function serviceRoute(segs: string[], inc: Incoming): Route | undefined {
-    if (segs[0] === '$batch' && segs.length === 1) {
-      return {
-        name: '$batch',
-        methods: ['POST'],
-        run: () => {
-          if (inc.batched) throw nestedBatch();
-          const outer: Record<string, string> = {};
-          for (const k of ['authorization', 'client-request-id']) if (inc.headers[k]) outer[k] = header(inc.headers, k);
-          return runBatch(inc.raw, outer, (item) => {
-            const url = new URL(item.url.startsWith('/v1.0/') ? item.url : `/v1.0${item.url}`, 'http://sim.invalid');
-            return dispatch(
-              { method: item.method, url, headers: item.headers, raw: item.raw, batched: true },
-              requestId(),
-            );
-          });
-        },
-      };
-    }
-    if (segs[0] !== 'subscriptions') return undefined;
-    if (segs.length === 1) {
-      return {
-        name: 'subscriptions',
-        methods: ['GET', 'POST'],
-        run: (c) =>
-          c.method === 'GET'
-            ? subs.list(c.baseUrl)
-            : subs.create(c.body(), c.prefs, appIdOf(header(inc.headers, 'authorization')), c.baseUrl),
-      };
-    }
-    const id = segs[1];
-    if (segs.length === 2) {
-      return {
-        name: 'subscription',
-        methods: ['GET', 'PATCH', 'DELETE'],
-        run: (c) => {
-          if (c.method === 'GET') return { status: 200, json: subs.json(subs.get(id)) };
-          if (c.method === 'PATCH') return subs.patch(id, c.body());
-          subs.remove(id);
-          return { status: 204 };
-        },
-      };
-    }
-    if (segs.length === 3 && segs[2] === 'reauthorize') {
-      return { name: 'subscription/reauthorize', methods: ['POST'], run: () => (subs.get(id), { status: 204 }) };
-    }
-    return undefined;
   }
 
   function bump(route: string): void {
@@ -360,49 +222,4 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
     lifecycleNotification: (subscriptionId, event = 'reauthorizationRequired') => subs.lifecycle(subscriptionId, event),
     flushNotifications: () => subs.flush(),
   };
-}
-
-/**
- * The Graph JS SDK recognises absolute links only when they start with https://, so on loopback http it
- * requests `/v1.0/http://host:port/v1.0/…` for a nextLink; accept that form for links on our own origin.
- */
-function unwrapOwnLink(pathname: string, baseUrl: string): string {
-  const origin = baseUrl.slice(0, -'/v1.0'.length).replace(/^https?:\/\//, '');
-  const m = /^\/v1\.0\/https?:\/\/?([^/]+)(\/v1\.0(?:\/.*)?)$/.exec(pathname);
-  return m && m[1].toLowerCase() === origin.toLowerCase() ? m[2] : pathname;
-}
-
-function joinPref(existing: string | undefined, value: string): string {
-  return existing ? `${existing}, ${value}` : value;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, r: RouteResult): void {
-  let payload = '';
-  const h: Record<string, string> = { ...headers, Date: new Date().toUTCString() };
-  if (r.text) {
-    payload = r.text.content;
-    h['Content-Type'] = r.text.contentType;
-  } else if (r.json !== undefined) {
-    payload = JSON.stringify(r.json);
-    h['Content-Type'] = JSON_TYPE;
-  }
-  h['Content-Length'] = String(Buffer.byteLength(payload));
-  res.writeHead(status, h);
-  res.end(payload);
 }

@@ -1,7 +1,7 @@
-// The write paths of mail (learn.microsoft.com/graph/api/user-sendmail): sendMail (JSON or base64 MIME) answering 202
-// with an empty body, drafts (POST …/messages, PATCH while isDraft) and POST …/messages/{id}/send. A sent message lands
-// in the sender's Sent Items with a generated internetMessageId and in the Inbox of every recipient that is a mailbox
-// of the tenant.
+// The write paths of mail (https://learn.microsoft.com/graph/api/user-sendmail): sendMail (JSON or base64 MIME)
+// answering 202 with an empty body, drafts (POST …/messages, PATCH while isDraft) and POST …/messages/{id}/send. A sent
+// message lands in the sender's Sent Items with a generated internetMessageId and in the Inbox of every recipient that
+// is a mailbox of the tenant.
 import { randomBytes } from 'node:crypto';
 import type { FixtureMessage, Json } from '../../tenant/fixture';
 import { GraphError, badRequest } from './errors';

@@ -2,7 +2,7 @@
 // snapshot (messages, change logs, token key) a restarted simulator resumes from with its links still valid.
 import type { FixtureFolder, FixtureMailbox } from '../../tenant/fixture';
 import { folderIdFor, userIdFor } from './ids';
-import { PimStore } from './pim';
+import { PimStore } from './pim/store';
 import { displayNameFor, type ChangeKind, type MailStore, type SimMailbox, type SimMessage } from './store';
 
 const FORMAT = 'exsync-graph-sim/1';

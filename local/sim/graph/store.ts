@@ -3,113 +3,19 @@
 // round is being paged never make it inconsistent: they simply fall into the next round.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../shared/ports';
-import type { FixtureFolder, FixtureMailbox, FixtureMessage, Json, TenantFixture } from '../../tenant/fixture';
-import { GraphError, badRequest, invalidUser, itemNotFound } from './errors';
-import { changeKeyFor, folderIdFor, immutableIdFor, regularIdFor, userIdFor } from './ids';
+import type { FixtureMessage, Json, TenantFixture } from '../../tenant/fixture';
+import { clientPatch } from './client-patch';
+import { badRequest, invalidUser, itemNotFound } from './errors';
+import { changeKeyFor, folderIdFor, immutableIdFor, regularIdFor } from './ids';
+import type { SimFolder, SimMailbox, SimMessage, StoreChange, SyncExpiry } from './mailbox';
+import { addMailbox } from './mailbox-seed';
 import { bodyPreviewOf, withDefaults } from './message-defaults';
-import { PimStore } from './pim';
 import { deliveryHeaders, isInternalSender } from './delivery-headers';
 import type { Header } from './mime';
 import { itemProperties } from './extended-properties';
 
-/** Updatable on any message (Graph's "Update message" reference); categories and isRead are type-checked. */
-const ALWAYS = new Set([
-  'categories',
-  'isRead',
-  'flag',
-  'importance',
-  'inferenceClassification',
-  'toRecipients',
-  'ccRecipients',
-  'bccRecipients',
-]);
-/** Updatable only while isDraft is true. */
-const DRAFT_ONLY = new Set([
-  'subject',
-  'body',
-  'internetMessageId',
-  'replyTo',
-  'from',
-  'sender',
-  'internetMessageHeaders',
-]);
-
-export type ChangeKind = 'add' | 'update' | 'remove';
-
-export interface FolderChange {
-  seq: number;
-  kind: ChangeKind;
-  immutableId: string;
-  /** The regular id during this residence in the folder: what a client without ImmutableId knows it by. */
-  regularId: string;
-  /** Properties an update changed. */
-  props?: string[];
-}
-
-export interface SimFolder {
-  id: string;
-  displayName: string;
-  wellKnownName?: string;
-  parentFolderId: string;
-  changes: FolderChange[];
-  /** Messages in arrival order (ascending arrivalSeq); entries that have left are pruned lazily. */
-  order: SimMessage[];
-}
-
-export interface SimMessage {
-  immutableId: string;
-  regularId: string;
-  folderId: string;
-  /** Seq of the change that put the message in its current folder: the initial round's paging key. */
-  arrivalSeq: number;
-  moves: number;
-  version: number;
-  lastModified: string;
-  /** Graph properties other than id and parentFolderId. */
-  data: Json;
-}
-
-export interface SimMailbox {
-  address: string;
-  userId: string;
-  displayName: string;
-  rootId: string;
-  folders: Map<string, SimFolder>;
-  messages: Map<string, SimMessage>;
-  /** Current regular id -> immutable id. */
-  byRegularId: Map<string, string>;
-  /** Workloads other than mail as the fixture gave them (the live copies are in `pim`). */
-  extras: { events?: Json[]; contacts?: Json[]; todoLists?: Json[] };
-  /** Calendar, contacts and To Do, with their own change logs. */
-  pim: PimStore;
-  /** Delta tokens issued under an older generation are expired (expireDeltaTokens). */
-  syncGeneration: number;
-  /** How an expired token is answered. */
-  expiry?: SyncExpiry;
-}
-
-export interface SyncExpiry {
-  code: 'syncStateNotFound' | 'SyncStateNotFound' | 'resyncRequired';
-  /** Add a `Location` header with the initial-sync URL (Graph's "synchronization reset"). */
-  location?: boolean;
-}
-
-/** A change the store made, for change notifications. Ids are immutable ids; `regularId` is the id a client without ImmutableId knows. */
-export interface StoreChange {
-  mbx: SimMailbox;
-  workload: 'message' | 'event' | 'contact' | 'task';
-  changeType: 'created' | 'updated' | 'deleted';
-  id: string;
-  regularId: string;
-  /** Folder (messages, contacts) or list (tasks) the item is in, or left. */
-  containerId: string;
-  etag?: string;
-}
-
-const REQUIRED_FOLDERS = [
-  { wellKnownName: 'inbox', displayName: 'Inbox' },
-  { wellKnownName: 'sentitems', displayName: 'Sent Items' },
-];
+export type { ChangeKind, FolderChange, SimFolder, SimMailbox, SimMessage, StoreChange, SyncExpiry } from './mailbox';
+export { displayNameFor } from './mailbox';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -173,44 +79,7 @@ export class MailStore {
   // ------------------------------------------------------------------ seeding
 
   seed(tenant: TenantFixture): void {
-    for (const [address, mailbox] of Object.entries(tenant.exchange ?? {})) this.addMailbox(address, mailbox);
-  }
-
-  private addMailbox(address: string, fixture: FixtureMailbox): void {
-    const mbx: SimMailbox = {
-      address,
-      userId: userIdFor(address),
-      displayName: displayNameFor(address),
-      rootId: folderIdFor(address, '/msgfolderroot'),
-      folders: new Map(),
-      messages: new Map(),
-      byRegularId: new Map(),
-      extras: { events: fixture.events, contacts: fixture.contacts, todoLists: fixture.todoLists },
-      pim: undefined as unknown as PimStore,
-      syncGeneration: 0,
-    };
-    mbx.pim = new PimStore(this, mbx);
-    mbx.pim.seed(fixture);
-    this.mailboxes.set(address.toLowerCase(), mbx);
-    const folders = [...(fixture.mailFolders ?? [])];
-    for (const req of REQUIRED_FOLDERS) {
-      const known = folders.some((f) => f.wellKnownName?.toLowerCase() === req.wellKnownName);
-      if (!known) folders.push({ ...req, messages: [] });
-    }
-    const addFolder = (f: FixtureFolder, parentId: string, path: string) => {
-      const folder: SimFolder = {
-        id: f.id ?? folderIdFor(address, `${path}/${f.wellKnownName ?? f.displayName}`),
-        displayName: f.displayName,
-        wellKnownName: f.wellKnownName,
-        parentFolderId: parentId,
-        changes: [],
-        order: [],
-      };
-      mbx.folders.set(folder.id, folder);
-      (f.messages ?? []).forEach((m, i) => this.insert(mbx, folder, m, `${folder.id}#${i}`, true));
-      for (const child of f.childFolders ?? []) addFolder(child, folder.id, `${path}/${f.displayName}`);
-    };
-    for (const f of folders) addFolder(f, mbx.rootId, '');
+    for (const [address, mailbox] of Object.entries(tenant.exchange ?? {})) addMailbox(this, address, mailbox);
   }
 
   // ------------------------------------------------------------------ lookups
@@ -305,13 +174,7 @@ export class MailStore {
   }
 
   /** `existing`: a message the mailbox already held (the fixture's folders), last modified when its data says. */
-  private insert(
-    mbx: SimMailbox,
-    folder: SimFolder,
-    message: FixtureMessage,
-    seed: string,
-    existing = false,
-  ): SimMessage {
+  insert(mbx: SimMailbox, folder: SimFolder, message: FixtureMessage, seed: string, existing = false): SimMessage {
     const { id, parentFolderId: _ignored, ...data } = message;
     let immutableId = typeof id === 'string' && id ? id : immutableIdFor(mbx.address, seed);
     // A fixture or caller reusing an id must not silently replace another message.
@@ -399,36 +262,7 @@ export class MailStore {
   /** Only what Graph lets a client PATCH on a received or sent message. */
   patchFromClient(mbx: SimMailbox, id: string, body: unknown): SimMessage {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Empty or invalid payload.');
-    const patch = body as Json;
-    const draft = this.message(mbx, id).data.isDraft === true;
-    for (const [k, v] of Object.entries(patch)) {
-      if (DRAFT_ONLY.has(k) || (ALWAYS.has(k) && k !== 'categories' && k !== 'isRead')) {
-        if (DRAFT_ONLY.has(k) && !draft)
-          throw new GraphError(
-            400,
-            'ErrorInvalidPropertyUpdateSentMessage',
-            `Update operation is invalid for property of a sent message: '${k}'.`,
-          );
-        continue;
-      }
-      if (k === 'categories') {
-        if (!Array.isArray(v) || v.some((c) => typeof c !== 'string'))
-          throw badRequest("Invalid value for property 'categories'.");
-      } else if (k === 'isRead') {
-        if (typeof v !== 'boolean') throw badRequest("Invalid value for property 'isRead'.");
-      } else {
-        throw badRequest(`The property '${k}' cannot be updated by this simulator.`);
-      }
-    }
+    const patch = clientPatch(body as Json, this.message(mbx, id).data.isDraft === true);
     return this.update(mbx, id, patch);
   }
-}
-
-export function displayNameFor(address: string): string {
-  const local = address.split('@')[0] ?? address;
-  return local
-    .split(/[._-]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join(' ');
 }

@@ -1,44 +1,19 @@
-// Change notifications (protocols.md C): POST /subscriptions with the validationToken handshake, renew,
-// delete, list; basic change notifications POSTed to notificationUrl when a subscribed resource changes,
-// batched per URL, with a 3 s timeout and retries with backoff; lifecycle notifications on demand.
-// Delivery runs beside request handling and stops on close().
+// Change notifications (https://learn.microsoft.com/graph/change-notifications-overview): POST /subscriptions
+// with the validationToken handshake, renew, delete, list; basic change notifications for the store's
+// changes to subscribed resources (delivered by notification-delivery.ts); lifecycle notifications on demand.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../shared/ports';
 import type { Json } from '../../tenant/fixture';
 import { GraphError, badRequest } from './errors';
 import { userIdFor } from './ids';
+import { NotificationDelivery } from './notification-delivery';
+import type { LifecycleEvent, NotificationOptions, NotificationStats } from './notification-options';
 import type { Preferences } from './prefer';
 import { splitSegments, type RouteResult } from './routes';
 import type { MailStore, SimMailbox, StoreChange } from './store';
 
-export interface NotificationOptions {
-  /** The receiver must answer within this long (Graph: 3 s). */
-  timeoutMs: number;
-  /** Further attempts after the first fails (Graph retries for hours; a few are enough here). */
-  retries: number;
-  /** First retry delay; doubles each time. */
-  backoffMs: number;
-  /** The validation handshake must answer within this long (Graph: 10 s). */
-  validationTimeoutMs: number;
-  /** Changes within this many ms are batched into one POST per URL. */
-  batchDelayMs: number;
-  /** Maximum subscription lifetime in minutes per workload [CONFLICT in protocols.md C: 4230 in older docs]. */
-  maxLifetimeMinutes: Record<'message' | 'event' | 'contact' | 'task', number>;
-  /** Active subscriptions per mailbox (Graph: 1,000). */
-  maxPerMailbox: number;
-}
-
-export const DEFAULT_NOTIFICATIONS: NotificationOptions = {
-  timeoutMs: 3000,
-  retries: 3,
-  backoffMs: 250,
-  validationTimeoutMs: 10_000,
-  batchDelayMs: 5,
-  maxLifetimeMinutes: { message: 10080, event: 10080, contact: 10080, task: 4230 },
-  maxPerMailbox: 1000,
-};
-
-export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+export type { LifecycleEvent, NotificationOptions, NotificationStats } from './notification-options';
+export { DEFAULT_NOTIFICATIONS } from './notification-options';
 
 export interface SimSubscription {
   id: string;
@@ -57,33 +32,21 @@ export interface SimSubscription {
   creatorId: string;
 }
 
-export interface NotificationStats {
-  /** POSTs answered 2xx. */
-  delivered: number;
-  /** Attempts that failed (status, timeout, connection). */
-  failedAttempts: number;
-  /** Notification POSTs given up after all retries. */
-  dropped: number;
-  validations: number;
-}
-
 const TENANT_ID = userIdFor('tenant:contoso.onmicrosoft.com');
 const iso7 = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 
 export class SubscriptionService {
   readonly subs = new Map<string, SimSubscription>();
-  readonly stats: NotificationStats = { delivered: 0, failedAttempts: 0, dropped: 0, validations: 0 };
-  private readonly queues = new Map<string, Json[]>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly stop = new AbortController();
-  private closed = false;
+  private readonly delivery: NotificationDelivery;
+  readonly stats: NotificationStats;
 
   constructor(
     private readonly store: MailStore,
     private readonly clock: Clock,
     private readonly o: NotificationOptions,
   ) {
+    this.delivery = new NotificationDelivery(o);
+    this.stats = this.delivery.stats;
     store.listeners.push((c) => this.onChange(c));
   }
 
@@ -122,9 +85,9 @@ export class SubscriptionService {
         'ExtensionError',
         `Operation: Create; Exception: [Status Code: Forbidden; Reason: The mailbox has reached its maximum of ${this.o.maxPerMailbox} subscriptions.]`,
       );
-    // The handshake runs before the subscription exists; either URL failing fails the create [G-cn-valid].
-    await this.validate(notificationUrl);
-    if (lifecycleNotificationUrl) await this.validate(lifecycleNotificationUrl);
+    // The handshake runs before the subscription exists; either URL failing fails the create (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
+    await this.delivery.validate(notificationUrl);
+    if (lifecycleNotificationUrl) await this.delivery.validate(lifecycleNotificationUrl);
     const sub: SimSubscription = {
       id: randomUUID(),
       resource: String(b.resource),
@@ -140,7 +103,7 @@ export class SubscriptionService {
       applicationId: appId,
       creatorId: target.mbx.userId,
     };
-    if (this.closed) throw new GraphError(503, 'ServiceUnavailable', 'The simulator is shutting down.');
+    if (this.delivery.closed) throw new GraphError(503, 'ServiceUnavailable', 'The simulator is shutting down.');
     this.subs.set(sub.id, sub);
     return { status: 201, json: { '@odata.context': `${baseUrl}/$metadata#subscriptions/$entity`, ...this.json(sub) } };
   }
@@ -234,45 +197,10 @@ export class SubscriptionService {
     throw bad();
   }
 
-  /** POST {url}?validationToken=…; 200, text/plain, the decoded token, within the timeout. */
-  private async validate(url: string): Promise<void> {
-    this.stats.validations++;
-    const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
-    const target = `${url}${url.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`;
-    const fail = (why: string) =>
-      new GraphError(
-        400,
-        'ValidationError',
-        `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. (${why})`,
-      );
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.o.validationTimeoutMs);
-    const onStop = () => ac.abort();
-    this.stop.signal.addEventListener('abort', onStop);
-    try {
-      const res = await fetch(target, {
-        method: 'POST',
-        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-        body: '',
-        signal: ac.signal,
-      });
-      const text = await res.text();
-      if (res.status !== 200) throw fail(`status ${res.status}`);
-      if (!/^text\/plain\b/i.test(res.headers.get('content-type') ?? '')) throw fail('content type is not text/plain');
-      if (text !== token) throw fail('the body is not the decoded validationToken');
-    } catch (e) {
-      if (e instanceof GraphError) throw e;
-      throw fail(ac.signal.aborted ? 'no answer in time' : 'endpoint unreachable');
-    } finally {
-      clearTimeout(timer);
-      this.stop.signal.removeEventListener('abort', onStop);
-    }
-  }
-
   // ------------------------------------------------------------------ notifications
 
   private onChange(c: StoreChange): void {
-    if (this.closed || this.subs.size === 0) return;
+    if (this.delivery.closed || this.subs.size === 0) return;
     const now = this.clock.now().getTime();
     for (const s of this.subs.values()) {
       if (s.expiration <= now || s.mailbox !== c.mbx.address.toLowerCase() || s.workload !== c.workload) continue;
@@ -286,7 +214,7 @@ export class SubscriptionService {
           : `Users/${c.mbx.userId}/${type}s/${id}`;
       const resourceData: Json = { '@odata.type': `#Microsoft.Graph.${type}`, '@odata.id': resource, id };
       if (c.etag && c.changeType !== 'deleted') resourceData['@odata.etag'] = c.etag;
-      this.enqueue(s.notificationUrl, {
+      this.delivery.enqueue(s.notificationUrl, {
         subscriptionId: s.id,
         subscriptionExpirationDateTime: iso7(s.expiration),
         changeType: c.changeType,
@@ -304,7 +232,7 @@ export class SubscriptionService {
     for (const s of [...this.subs.values()]) {
       if (subscriptionId !== undefined && s.id !== subscriptionId) continue;
       if (!s.lifecycleNotificationUrl) continue;
-      this.enqueue(s.lifecycleNotificationUrl, {
+      this.delivery.enqueue(s.lifecycleNotificationUrl, {
         subscriptionId: s.id,
         subscriptionExpirationDateTime: iso7(s.expiration),
         tenantId: TENANT_ID,
@@ -317,91 +245,13 @@ export class SubscriptionService {
     return n;
   }
 
-  private enqueue(url: string, notification: Json): void {
-    if (this.closed) return;
-    let q = this.queues.get(url);
-    if (!q) {
-      this.queues.set(url, (q = []));
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        const batch = this.queues.get(url) ?? [];
-        this.queues.delete(url);
-        this.track(this.post(url, { value: batch }));
-      }, this.o.batchDelayMs);
-      this.timers.add(t);
-    }
-    q.push(notification);
-  }
-
-  private track(p: Promise<void>): void {
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
-  }
-
-  private async post(url: string, payload: Json): Promise<void> {
-    const body = JSON.stringify(payload);
-    for (let attempt = 0; attempt <= this.o.retries && !this.closed; attempt++) {
-      if (attempt > 0 && !(await this.sleep(this.o.backoffMs * 2 ** (attempt - 1)))) return;
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(), this.o.timeoutMs);
-      const onStop = () => ac.abort();
-      this.stop.signal.addEventListener('abort', onStop);
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json; charset=utf-8' },
-          body,
-          signal: ac.signal,
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.status >= 200 && res.status < 300) {
-          this.stats.delivered++;
-          return;
-        }
-      } catch {
-        // timeout, refused, aborted: retried below
-      } finally {
-        clearTimeout(timer);
-        this.stop.signal.removeEventListener('abort', onStop);
-      }
-      this.stats.failedAttempts++;
-    }
-    if (!this.closed) this.stats.dropped++;
-  }
-
-  /** False when close() interrupted the wait. */
-  private sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        this.stop.signal.removeEventListener('abort', onStop);
-        resolve(true);
-      }, ms);
-      const onStop = () => {
-        clearTimeout(t);
-        this.timers.delete(t);
-        resolve(false);
-      };
-      this.timers.add(t);
-      this.stop.signal.addEventListener('abort', onStop, { once: true });
-    });
-  }
-
   /** Resolves when every queued notification has been delivered, retried out or dropped. */
-  async flush(): Promise<void> {
-    while (this.queues.size > 0 || this.inFlight.size > 0) {
-      if (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-      else await new Promise((r) => setTimeout(r, this.o.batchDelayMs + 1));
-    }
+  flush(): Promise<void> {
+    return this.delivery.flush();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.stop.abort();
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    this.queues.clear();
-    await Promise.allSettled([...this.inFlight]);
+  close(): Promise<void> {
+    return this.delivery.close();
   }
 
   toJSON(): unknown {

@@ -1,6 +1,6 @@
-// Outlook's service protection limits (learn.microsoft.com/graph/throttling-limits): per app id and mailbox, at most
-// `concurrency` requests in flight and `requestsPerWindow` requests per `windowMs` of simulator-clock time. Requests
-// that are refused still count against the window, as Graph documents.
+// Outlook's service protection limits (https://learn.microsoft.com/graph/throttling-limits): per app id and mailbox, at
+// most `concurrency` requests in flight and `requestsPerWindow` requests per `windowMs` of simulator-clock time.
+// Requests that are refused still count against the window, as Graph documents.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../../shared/ports';
 import { GraphError } from './errors';

@@ -1,4 +1,5 @@
-// What a queued message looks like inside the embedded queue, and the send-time checks Service Bus makes.
+// What a queued message looks like inside the embedded queue and to a handler that receives it, and the
+// send-time checks Service Bus makes.
 import type { OutgoingMessage } from '../../ports';
 import { InvalidMessageError } from './errors';
 
@@ -8,6 +9,19 @@ export const MAX_MESSAGE_BYTES = 256 * 1024;
 export const MAX_ID_CHARS = 128;
 
 export type ApplicationProperties = Record<string, string | number | boolean>;
+
+export interface Received {
+  body: unknown;
+  messageId: string;
+  sessionId?: string;
+  /** 1 on the first delivery. */
+  deliveryCount: number;
+  enqueuedTimeUtc: Date;
+  sequenceNumber: number;
+  applicationProperties: ApplicationProperties;
+  lockToken: string;
+  lockedUntil: Date;
+}
 
 export interface StoredMessage {
   /** The body as JSON text: what goes over the wire, so every delivery parses a fresh copy. */
@@ -61,4 +75,20 @@ export function encode(queue: string, m: OutgoingMessage, requiresSession: boole
     );
   }
   return { json, bytes };
+}
+
+/** A locked message as a handler receives it: a fresh copy of the body, the lock's token and expiry. */
+export function receivedOf(msg: StoredMessage): Received {
+  const r: Received = {
+    body: JSON.parse(msg.json) as unknown,
+    messageId: msg.messageId,
+    deliveryCount: msg.deliveryCount,
+    enqueuedTimeUtc: new Date(msg.enqueuedAt),
+    sequenceNumber: msg.sequenceNumber,
+    applicationProperties: { ...msg.applicationProperties },
+    lockToken: msg.lock!.token,
+    lockedUntil: new Date(msg.lock!.until),
+  };
+  if (msg.sessionId !== undefined) r.sessionId = msg.sessionId;
+  return r;
 }

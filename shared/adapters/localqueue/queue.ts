@@ -4,8 +4,12 @@
 // whenever an operation runs, so expiries are checked lazily and tests can move time at will.
 import { randomUUID } from 'node:crypto';
 import type { Clock, OutgoingMessage } from '../../ports';
+import { DeadLetterQueue, type DeadLetter } from './dead-letters';
 import { MessageLockLostError } from './errors';
-import { encode, type ApplicationProperties, type StoredMessage } from './message';
+import { encode, receivedOf, type Received, type StoredMessage } from './message';
+
+export type { DeadLetter } from './dead-letters';
+export type { Received } from './message';
 
 export interface LocalQueueOptions {
   name: string;
@@ -19,31 +23,6 @@ export interface LocalQueueOptions {
   duplicateDetectionWindowMs?: number;
 }
 
-export interface Received {
-  body: unknown;
-  messageId: string;
-  sessionId?: string;
-  /** 1 on the first delivery. */
-  deliveryCount: number;
-  enqueuedTimeUtc: Date;
-  sequenceNumber: number;
-  applicationProperties: ApplicationProperties;
-  lockToken: string;
-  lockedUntil: Date;
-}
-
-export interface DeadLetter {
-  body: unknown;
-  messageId: string;
-  sessionId?: string;
-  applicationProperties: ApplicationProperties;
-  deliveryCount: number;
-  reason: string;
-  description: string;
-  enqueuedTimeUtc: Date;
-  deadLetteredAt: Date;
-}
-
 export interface QueueStats {
   /** Visible and not locked. */
   active: number;
@@ -52,8 +31,6 @@ export interface QueueStats {
   locked: number;
   deadLettered: number;
 }
-
-type DeadLetterEntry = Omit<DeadLetter, 'body'> & { json: string };
 
 export class LocalQueue {
   readonly name: string;
@@ -67,7 +44,7 @@ export class LocalQueue {
   private readonly visible = new Map<number, StoredMessage>();
   /** Not yet due, sorted by due time then send order. */
   private scheduled: (StoredMessage & { dueAt: number })[] = [];
-  private readonly dead: DeadLetterEntry[] = [];
+  private readonly dead = new DeadLetterQueue();
   /** messageId -> when it was first accepted, for duplicate detection. */
   private readonly seen = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
@@ -118,7 +95,7 @@ export class LocalQueue {
       if (msg.lock || (msg.sessionId !== undefined && busySessions.has(msg.sessionId))) continue;
       msg.deliveryCount++;
       msg.lock = { token: randomUUID(), until: now + this.lockDurationMs };
-      return this.toReceived(msg);
+      return receivedOf(msg);
     }
     return undefined;
   }
@@ -150,15 +127,12 @@ export class LocalQueue {
 
   deadLetters(): DeadLetter[] {
     this.refresh();
-    return this.dead.map(({ json, ...rest }) => ({ ...rest, body: JSON.parse(json) as unknown }));
+    return this.dead.list();
   }
 
   /** Drops one dead letter for good; false when there is none with that messageId. */
   removeDeadLetter(messageId: string): boolean {
-    const i = this.dead.findIndex((d) => d.messageId === messageId);
-    if (i < 0) return false;
-    this.dead.splice(i, 1);
-    return true;
+    return this.dead.remove(messageId);
   }
 
   /**
@@ -167,13 +141,8 @@ export class LocalQueue {
    */
   replayDeadLetters(filter: (d: DeadLetter) => boolean = () => true): number {
     const now = this.refresh();
-    const kept: DeadLetterEntry[] = [];
     let replayed = 0;
-    for (const d of this.dead) {
-      if (!filter({ ...d, body: JSON.parse(d.json) as unknown })) {
-        kept.push(d);
-        continue;
-      }
+    for (const d of this.dead.take(filter)) {
       const msg: StoredMessage = {
         json: d.json,
         messageId: d.messageId,
@@ -186,7 +155,6 @@ export class LocalQueue {
       this.visible.set(msg.sequenceNumber, msg);
       replayed++;
     }
-    this.dead.splice(0, this.dead.length, ...kept);
     if (replayed) this.notify();
     return replayed;
   }
@@ -199,15 +167,13 @@ export class LocalQueue {
       active: this.visible.size - locked,
       scheduled: this.scheduled.length,
       locked,
-      deadLettered: this.dead.length,
+      deadLettered: this.dead.size,
     };
   }
 
   /** Turns a dead letter kept elsewhere (a previous run's data directory) back into one of this queue's. */
   restoreDeadLetter(d: DeadLetter): void {
-    const entry: DeadLetterEntry = { ...d, json: JSON.stringify(d.body) };
-    delete (entry as { body?: unknown }).body;
-    this.dead.push(entry);
+    this.dead.restore(d);
   }
 
   /** When the earliest scheduled message becomes visible, for a host deciding how long to sleep. */
@@ -278,18 +244,7 @@ export class LocalQueue {
 
   private moveToDeadLetter(msg: StoredMessage, reason: string, description: string): void {
     this.visible.delete(msg.sequenceNumber);
-    const d: DeadLetterEntry = {
-      json: msg.json,
-      messageId: msg.messageId,
-      applicationProperties: msg.applicationProperties,
-      deliveryCount: msg.deliveryCount,
-      reason,
-      description,
-      enqueuedTimeUtc: new Date(msg.enqueuedAt),
-      deadLetteredAt: new Date(this.now()),
-    };
-    if (msg.sessionId !== undefined) d.sessionId = msg.sessionId;
-    this.dead.push(d);
+    this.dead.add(msg, reason, description, new Date(this.now()));
   }
 
   private locked(lockToken: string): StoredMessage {
@@ -303,21 +258,6 @@ export class LocalQueue {
       if (now - at < this.duplicateDetectionWindowMs) break; // insertion order = time order
       this.seen.delete(id);
     }
-  }
-
-  private toReceived(msg: StoredMessage): Received {
-    const r: Received = {
-      body: JSON.parse(msg.json) as unknown,
-      messageId: msg.messageId,
-      deliveryCount: msg.deliveryCount,
-      enqueuedTimeUtc: new Date(msg.enqueuedAt),
-      sequenceNumber: msg.sequenceNumber,
-      applicationProperties: { ...msg.applicationProperties },
-      lockToken: msg.lock!.token,
-      lockedUntil: new Date(msg.lock!.until),
-    };
-    if (msg.sessionId !== undefined) r.sessionId = msg.sessionId;
-    return r;
   }
 
   private notify(): void {

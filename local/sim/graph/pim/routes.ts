@@ -1,16 +1,17 @@
 // URL space for events, calendarView (delta), contacts and contact folders (delta), To Do lists and tasks
 // (delta), under /users/{u}. Named for the request statistics like the mail routes.
-import type { Json } from '../../tenant/fixture';
-import { GraphError, badRequest } from './errors';
-import { syncStateExpired } from './delta';
-import { generatedMessageId } from './mail-write';
-import { attendeeAddresses, eventTime, pimDelta, validateEventInput, type PimCollection, type PimItem } from './pim';
-import type { Route, RouteContext, RouteResult } from './routes';
-import type { MailStore, SimMailbox } from './store';
+import type { Json } from '../../../tenant/fixture';
+import { GraphError, badRequest } from '../errors';
+import { syncStateExpired } from '../delta';
+import type { Route } from '../routes';
+import type { MailStore, SimMailbox } from '../store';
+import { pimDelta } from './delta';
+import { eventRoutes } from './event-routes';
+import { folderJson, list, listJson, objectBody, ok } from './collection-json';
+import { eventTime } from './item-defaults';
+import type { PimCollection, PimItem } from './store';
 
 const isDelta = (s: string | undefined) => s === 'delta' || s === 'delta()';
-const ok = (json: unknown): RouteResult => ({ status: 200, json });
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, rest: string[]): Route | undefined {
   const head = rest[0];
@@ -97,35 +98,6 @@ export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, re
     });
   }
   return undefined;
-}
-
-function objectBody(c: RouteContext): Json {
-  const b = c.body();
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest('Empty or invalid payload.');
-  return b as Json;
-}
-
-function list(c: RouteContext, type: string, value: Json[]): RouteResult {
-  const top = Number(c.query.get('$top') ?? 0) || 0;
-  return ok({
-    '@odata.context': `${c.baseUrl}/$metadata#Collection(${type})`,
-    value: top > 0 ? value.slice(0, top) : value,
-  });
-}
-
-function folderJson(mbx: SimMailbox, f: PimCollection): Json {
-  return { id: f.id, displayName: f.displayName, parentFolderId: mbx.rootId, wellKnownName: f.wellKnown };
-}
-
-function listJson(l: PimCollection): Json {
-  return {
-    '@odata.etag': `W/"${l.id.slice(-12)}"`,
-    id: l.id,
-    displayName: l.displayName,
-    isOwner: true,
-    isShared: false,
-    wellknownListName: l.wellKnown ?? 'none',
-  };
 }
 
 function deltaRoute(
@@ -232,125 +204,4 @@ function itemRoutes(
       return ok(mbx().pim.render(cc, item));
     },
   };
-}
-
-// ------------------------------------------------------------------ events
-
-/** Fields an organizer's update carries to the attendees' copies. */
-const PROPAGATED = [
-  'subject',
-  'body',
-  'start',
-  'end',
-  'location',
-  'locations',
-  'attendees',
-  'isAllDay',
-  'importance',
-  'sensitivity',
-  'isOnlineMeeting',
-];
-
-function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, t: string[]): Route | undefined {
-  if (t.length === 0) {
-    return {
-      name: 'events',
-      methods: ['GET', 'POST'],
-      mailbox: u,
-      run: (c) => {
-        const me = mbx();
-        const cal = me.pim.calendar;
-        if (c.method === 'GET')
-          return list(
-            c,
-            'event',
-            [...cal.items.values()].map((it) => me.pim.render(cal, it)),
-          );
-        const input = validateEventInput(c.body(), true);
-        // transactionId: a retried POST returns the event the first one made [G-evt].
-        if (typeof input.transactionId === 'string') {
-          const prior = [...cal.items.values()].find((it) => it.data.transactionId === input.transactionId);
-          if (prior) return { status: 201, json: me.pim.render(cal, prior) };
-        }
-        const { organizer: _o, isOrganizer: _i, responseStatus: _r, iCalUId: _u, ...rest } = input;
-        const item = me.pim.add(cal, rest);
-        invite(store, me, item);
-        return { status: 201, json: me.pim.render(cal, item) };
-      },
-    };
-  }
-  if (t.length !== 1) return undefined;
-  return {
-    name: 'event',
-    methods: ['GET', 'PATCH', 'DELETE'],
-    mailbox: u,
-    run: (c) => {
-      const me = mbx();
-      const cal = me.pim.calendar;
-      const item = me.pim.get(cal, t[0]);
-      if (c.method === 'GET') return ok(me.pim.render(cal, item));
-      const copies = () => (item.data.isOrganizer === false ? [] : attendeeCopies(store, me, item));
-      if (c.method === 'DELETE') {
-        for (const { mb, copy } of copies())
-          mb.pim.update(mb.pim.calendar, copy.id, {
-            isCancelled: true,
-            subject: `Canceled: ${String(copy.data.subject ?? '')}`,
-          });
-        me.pim.remove(cal, item.id);
-        return { status: 204 };
-      }
-      const patch = validateEventInput(c.body(), false);
-      for (const k of ['id', 'iCalUId', 'organizer', 'isOrganizer', 'transactionId']) delete patch[k];
-      const before = new Set(attendeeAddresses(item.data));
-      const updated = me.pim.update(cal, item.id, patch);
-      const carry = Object.fromEntries(Object.entries(patch).filter(([k]) => PROPAGATED.includes(k)));
-      if (Object.keys(carry).length)
-        for (const { mb, copy } of copies()) mb.pim.update(mb.pim.calendar, copy.id, carry);
-      // New attendees get their invitation now.
-      if (attendeeAddresses(updated.data).some((a) => !before.has(a))) invite(store, me, updated, before);
-      return ok(me.pim.render(cal, updated));
-    },
-  };
-}
-
-function attendeeCopies(store: MailStore, organizer: SimMailbox, item: PimItem): { mb: SimMailbox; copy: PimItem }[] {
-  const out: { mb: SimMailbox; copy: PimItem }[] = [];
-  for (const address of attendeeAddresses(item.data)) {
-    const mb = store.mailboxes.get(address);
-    if (!mb || mb === organizer) continue;
-    for (const copy of mb.pim.calendar.items.values())
-      if (copy.data.iCalUId === item.data.iCalUId) out.push({ mb, copy });
-  }
-  return out;
-}
-
-/** Attendees that are mailboxes here get a copy in their calendar and a meeting request in their Inbox. */
-function invite(store: MailStore, organizer: SimMailbox, item: PimItem, skip: Set<string> = new Set()): void {
-  const org = { emailAddress: { name: organizer.displayName, address: organizer.address } };
-  for (const address of new Set(attendeeAddresses(item.data))) {
-    if (skip.has(address)) continue;
-    const mb = store.mailboxes.get(address);
-    if (!mb || mb === organizer) continue;
-    const { transactionId: _t, ...data } = structuredClone(item.data);
-    const copy = mb.pim.add(mb.pim.calendar, {
-      ...data,
-      isOrganizer: false,
-      organizer: org,
-      responseStatus: { response: 'notResponded', time: '0001-01-01T00:00:00Z' },
-    });
-    const now = iso(store.clock.now());
-    store.insertInto(mb, store.ensureFolder(mb, 'inbox', 'Inbox'), {
-      '@odata.type': '#microsoft.graph.eventMessage',
-      subject: String(item.data.subject ?? ''),
-      from: org,
-      sender: org,
-      toRecipients: [{ emailAddress: { address: mb.address, name: mb.displayName } }],
-      receivedDateTime: now,
-      sentDateTime: now,
-      internetMessageId: generatedMessageId(),
-      meetingMessageType: 'meetingRequest',
-      body: structuredClone(item.data.body),
-      event: { id: copy.id },
-    });
-  }
 }

@@ -1,0 +1,73 @@
+// The properties Graph fills in on a new event, contact or To Do task, and its dateTimeTimeZone form.
+import type { Json } from '../../../tenant/fixture';
+import { bodyPreviewOf } from '../message-defaults';
+import type { SimMailbox } from '../store';
+import type { PimKind } from './store';
+
+export function withPimDefaults(kind: PimKind, data: Json, mbx: SimMailbox, id: string): Json {
+  if (kind === 'contact') {
+    const d: Json = { categories: [], emailAddresses: [], businessPhones: [], ...data };
+    if (d.displayName === undefined) d.displayName = [d.givenName, d.surname].filter(Boolean).join(' ');
+    return d;
+  }
+  if (kind === 'task') {
+    return {
+      importance: 'normal',
+      isReminderOn: false,
+      status: 'notStarted',
+      title: '',
+      categories: [],
+      body: { content: '', contentType: 'text' },
+      ...data,
+    };
+  }
+  const d: Json = {
+    subject: '',
+    categories: [],
+    importance: 'normal',
+    sensitivity: 'normal',
+    isAllDay: false,
+    isCancelled: false,
+    isOrganizer: true,
+    responseRequested: true,
+    showAs: 'busy',
+    type: 'singleInstance',
+    seriesMasterId: null,
+    body: { contentType: 'html', content: '' },
+    location: { displayName: '' },
+    locations: [],
+    attendees: [],
+    organizer: { emailAddress: { name: mbx.displayName, address: mbx.address } },
+    responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
+    ...data,
+  };
+  d.iCalUId ??= iCalUIdFor(id);
+  d.start = normaliseTime(d.start);
+  d.end = normaliseTime(d.end);
+  d.attendees = (Array.isArray(d.attendees) ? d.attendees : []).map((a: Json) => ({
+    type: 'required',
+    status: { response: 'none', time: '0001-01-01T00:00:00Z' },
+    ...a,
+  }));
+  d.bodyPreview = bodyPreviewOf(d.body);
+  return d;
+}
+
+/** The hex GlobalObjectId form Graph uses for iCalUId (https://learn.microsoft.com/graph/api/user-post-events). */
+function iCalUIdFor(id: string): string {
+  return '040000008200E00074C5B7101A82E00800000000' + Buffer.from(id).subarray(-24).toString('hex').toUpperCase();
+}
+
+/** dateTimeTimeZone as Graph renders it: seven fractional digits, UTC. Other time zones are taken as UTC. */
+export function normaliseTime(v: unknown): unknown {
+  const t = v as { dateTime?: string; timeZone?: string } | undefined;
+  if (!t || typeof t.dateTime !== 'string') return v;
+  const ms = eventTime(t);
+  if (isNaN(ms)) return v;
+  return { dateTime: new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000'), timeZone: 'UTC' };
+}
+
+export function eventTime(t: unknown): number {
+  const s = String((t as { dateTime?: string } | undefined)?.dateTime ?? '');
+  return Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(s) ? s : `${s}Z`);
+}
