@@ -90,8 +90,8 @@ async function startOnce(opts: AzuriteOptions, host: string, port: number): Prom
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-4000);
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
 
   const killOnExit = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -142,7 +142,7 @@ function tableBin(): string {
     );
   }
   const pkg = require(pkgPath) as { bin: Record<string, string> };
-  return join(dirname(pkgPath), pkg.bin['azurite-table']!);
+  return join(dirname(pkgPath), pkg.bin['azurite-table']);
 }
 
 // Runs Azurite's own entry in the child and exits if the parent disappears (even by SIGKILL, when no

@@ -40,7 +40,7 @@ function lookupFor(t: TenantFixture): PageLookup {
   for (const src of PARTY_SOURCES) {
     for (const r of t.dataverse[src.set] ?? []) {
       for (const col of src.columns) {
-        const a = typeof r[col] === 'string' ? (r[col] as string).toLowerCase() : undefined;
+        const a = typeof r[col] === 'string' ? r[col].toLowerCase() : undefined;
         if (!a) continue;
         const list = parties.get(a) ?? [];
         list.push({

@@ -126,7 +126,7 @@ export async function runCli(command: string, flags: Flags, positional: string[]
   if (command === 'sim') return await sim(flags);
   if (command === 'explain') {
     const e = await explainCommand({
-      ...(typeof flags.item === 'string' ? { item: flags.item } : { id: positional[0]! }),
+      ...(typeof flags.item === 'string' ? { item: flags.item } : { id: positional[0] }),
       data: typeof flags.data === 'string' ? flags.data : '.exsync',
       ...(typeof flags.settings === 'string' ? { settings: flags.settings } : {}),
     });
@@ -134,7 +134,7 @@ export async function runCli(command: string, flags: Flags, positional: string[]
     return 0;
   }
   if (command === 'bench') return await bench(flags);
-  if (command === 'dlq') return await dlq(positional[0]!, flags);
+  if (command === 'dlq') return await dlq(positional[0], flags);
   const r = await runCommand(
     {
       once: flags.once === true,

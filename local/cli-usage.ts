@@ -142,7 +142,7 @@ export function usage(): string {
     ...Object.values(COMMANDS).flatMap((c) => c.synopsis.map((s) => `  ${s}`)),
     '',
     'Commands:',
-    ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`),
+    ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n].summary}`),
     '',
     'Exit codes:',
     ...EXIT_CODES.map((l) => `  ${l}`),
@@ -151,7 +151,7 @@ export function usage(): string {
 
 /** With a usage error: the command's synopsis, and where its options are described. */
 export function commandSynopsis(command: string): string {
-  const c = COMMANDS[command]!;
+  const c = COMMANDS[command];
   return [
     `Usage: ${c.synopsis[0]}`,
     ...c.synopsis.slice(1).map((s) => `       ${s}`),
@@ -161,7 +161,7 @@ export function commandSynopsis(command: string): string {
 
 /** `exsync <command> --help`. */
 export function commandUsage(command: string): string {
-  const c = COMMANDS[command]!;
+  const c = COMMANDS[command];
   return [
     `Usage: ${c.synopsis[0]}`,
     ...c.synopsis.slice(1).map((s) => `       ${s}`),

@@ -32,7 +32,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
   const fail = (message: string) => new UsageError(message, command);
   for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
+    const a = rest[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m && spec.positional && positional.length === 0) {
       const allowed = spec.positional.values;
@@ -41,7 +41,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       continue;
     }
     if (!m) throw fail(`unexpected argument "${a}"`);
-    const name = m[1]!;
+    const name = m[1];
     const flag = spec.flags[name];
     if (!flag) {
       const likely = closestName(name, Object.keys(spec.flags));

@@ -42,8 +42,8 @@ export function parseOutage(v: string): OutageWindow | string {
   const m = /^([^+]*)\+([^+]*)$/.exec(v.trim());
   if (!m) return `"${v}" is not <start>+<duration> in seconds, e.g. 20+120`;
   const seconds = (x: string) => (/^\d+(\.\d+)?$/.test(x.trim()) ? Number(x) : undefined);
-  const start = seconds(m[1]!);
-  const duration = seconds(m[2]!);
+  const start = seconds(m[1]);
+  const duration = seconds(m[2]);
   const problems: string[] = [];
   if (start === undefined) problems.push(`start "${m[1]}" is not a number of seconds >= 0`);
   if (duration === undefined || duration <= 0) problems.push(`duration "${m[2]}" is not a number of seconds > 0`);

@@ -43,7 +43,7 @@ export async function runOnce(o: {
   }
   // Timeline events after "now" happen while the run goes on: move the clock to each and sync again.
   while (state.timelineApplied < timeline.length) {
-    const next = Date.parse(timeline[state.timelineApplied]!.at);
+    const next = Date.parse(timeline[state.timelineApplied].at);
     const wait = next - clock.now().getTime();
     if (wait > 0) clock.advance(wait);
     summary = summary.concat(await cycle(true, true));

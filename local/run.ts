@@ -187,10 +187,10 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       const group = timeline[state.timelineApplied]?.at;
       while (
         state.timelineApplied < timeline.length &&
-        Date.parse(timeline[state.timelineApplied]!.at) <= clock.now().getTime()
+        Date.parse(timeline[state.timelineApplied].at) <= clock.now().getTime()
       ) {
-        if (groupOnly && timeline[state.timelineApplied]!.at !== group) break;
-        const ev = timeline[state.timelineApplied++]!;
+        if (groupOnly && timeline[state.timelineApplied].at !== group) break;
+        const ev = timeline[state.timelineApplied++];
         if (graphSim && dvSim) await applyTimelineEvent(ev, graphSim, dvSim.baseUrl, SIM_TOKEN);
       }
     };

@@ -35,7 +35,7 @@ export function withMessage(
   const next = structuredClone(fixture);
   const key = Object.keys(next.exchange).find((a) => a.toLowerCase() === address.toLowerCase());
   if (!key) throw new Error(`no mailbox ${address} in the fixture`);
-  const box = next.exchange[key]!;
+  const box = next.exchange[key];
   const target = findFolder(box.mailFolders, folder);
   if (!target) throw new Error(`no folder ${folder} in ${address}`);
   const n = messageCount(box.mailFolders);

@@ -55,9 +55,9 @@ export function sentFromDataverse(dir: Directory, firstAt: number): SentFromData
   dir.users.forEach((user, u) => {
     for (let j = 0; j < 2; j++) {
       const seq = u * 2 + j;
-      const contact = dir.contacts[seq % dir.contacts.length]!;
-      const opportunity = contact.company.opportunities[j % contact.company.opportunities.length]!;
-      const topic = TOPICS[seq % TOPICS.length]!.replace('{q}', String(100 + seq)).replace('{opp}', opportunity.name);
+      const contact = dir.contacts[seq % dir.contacts.length];
+      const opportunity = contact.company.opportunities[j % contact.company.opportunities.length];
+      const topic = TOPICS[seq % TOPICS.length].replace('{q}', String(100 + seq)).replace('{opp}', opportunity.name);
       out.push({
         activityid: stableGuid(`demo:email:e${seq + 1}`),
         user,
@@ -123,8 +123,8 @@ export function demoDataverse(
       name: c.name,
       emailaddress1: `info@${c.domain}`,
       websiteurl: `https://www.${c.domain}`,
-      _primarycontactid_value: c.contacts[0]!.id,
-      _ownerid_value: c.contacts[0]!.ownerId,
+      _primarycontactid_value: c.contacts[0].id,
+      _ownerid_value: c.contacts[0].ownerId,
       statecode: 0,
       accountnumber: `ACC-${1001 + i}`,
     })),
@@ -155,13 +155,13 @@ export function demoDataverse(
         ? [
             {
               leadid: stableGuid('demo:lead:duplicate'),
-              fullname: dir.contacts[4]!.name,
-              firstname: dir.contacts[4]!.first,
-              lastname: dir.contacts[4]!.last,
-              companyname: dir.contacts[4]!.company.name,
-              emailaddress1: dir.contacts[4]!.address,
+              fullname: dir.contacts[4].name,
+              firstname: dir.contacts[4].first,
+              lastname: dir.contacts[4].last,
+              companyname: dir.contacts[4].company.name,
+              emailaddress1: dir.contacts[4].address,
               subject: 'Trade show contact',
-              _ownerid_value: dir.contacts[4]!.ownerId,
+              _ownerid_value: dir.contacts[4].ownerId,
               statecode: 0,
             },
           ]
@@ -172,11 +172,11 @@ export function demoDataverse(
         opportunityid: o.id,
         name: o.name,
         _parentaccountid_value: c.accountId,
-        _parentcontactid_value: c.contacts[0]!.id,
+        _parentcontactid_value: c.contacts[0].id,
         _customerid_value: c.accountId,
         'customerid@odata.type': 'account',
         estimatedvalue: o.value,
-        _ownerid_value: c.contacts[0]!.ownerId,
+        _ownerid_value: c.contacts[0].ownerId,
         statecode: 0,
       })),
     ),

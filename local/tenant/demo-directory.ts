@@ -60,7 +60,7 @@ export function demoMailboxes(n: number): DemoMailbox[] {
   for (let i = 0; i < n; i++) {
     if (i === 3 || (i > 3 && i % 8 === 7)) {
       const q = queues++;
-      const name = QUEUES[q % QUEUES.length]! + (q >= QUEUES.length ? ` ${Math.floor(q / QUEUES.length) + 1}` : '');
+      const name = QUEUES[q % QUEUES.length] + (q >= QUEUES.length ? ` ${Math.floor(q / QUEUES.length) + 1}` : '');
       const address = `${name.toLowerCase().replace(/ /g, '')}@contoso.com`;
       out.push({
         kind: 'queue',
@@ -74,10 +74,10 @@ export function demoMailboxes(n: number): DemoMailbox[] {
       continue;
     }
     const u = users++;
-    const first = USER_FIRST[u % USER_FIRST.length]!;
+    const first = USER_FIRST[u % USER_FIRST.length];
     const round = Math.floor(u / USER_FIRST.length);
     // first names are unique in the first round; later rounds add a surname, then a number
-    const last = USER_LAST[(u + round) % USER_LAST.length]!;
+    const last = USER_LAST[(u + round) % USER_LAST.length];
     const local = round === 0 ? first : `${first}.${last}${round > USER_LAST.length ? round : ''}`;
     const address = `${local.toLowerCase()}@contoso.com`;
     out.push({
@@ -89,7 +89,7 @@ export function demoMailboxes(n: number): DemoMailbox[] {
       mailboxId: stableGuid(`demo:mailbox:${address}`),
       userNumber: (u + 1) % 1000,
       filter:
-        u < FIRST_FILTERS.length ? FIRST_FILTERS[u]! : MORE_FILTERS[(u - FIRST_FILTERS.length) % MORE_FILTERS.length]!,
+        u < FIRST_FILTERS.length ? FIRST_FILTERS[u] : MORE_FILTERS[(u - FIRST_FILTERS.length) % MORE_FILTERS.length],
     });
   }
   return out;
@@ -110,11 +110,11 @@ export function demoDirectory(mailboxCount: number): Directory {
   const mailboxes = demoMailboxes(mailboxCount);
   const users = mailboxes.filter((m) => m.kind === 'systemuser');
   // a customer with no user to own it would be owned by nobody; the queue-only tenant has none
-  const owner = (i: number) => (users.length ? users[i % users.length]!.id : stableGuid('demo:systemuser:admin'));
+  const owner = (i: number) => (users.length ? users[i % users.length].id : stableGuid('demo:systemuser:admin'));
   let nameIndex = 0;
   const person = (company: Company, kind: Customer['kind']): Customer => {
-    const first = CUSTOMER_FIRST[nameIndex % CUSTOMER_FIRST.length]!;
-    const last = CUSTOMER_LAST[(nameIndex * 5) % CUSTOMER_LAST.length]!;
+    const first = CUSTOMER_FIRST[nameIndex % CUSTOMER_FIRST.length];
+    const last = CUSTOMER_LAST[(nameIndex * 5) % CUSTOMER_LAST.length];
     const address = `${first.toLowerCase()}@${company.domain}`;
     const c: Customer = {
       kind,
@@ -139,7 +139,7 @@ export function demoDirectory(mailboxCount: number): Directory {
     };
     company.contacts = [0, 1, 2].map(() => person(company, 'contact'));
     for (let j = 0; j < 1 + (i % 2); j++) {
-      const oppName = OPPORTUNITIES[(i + j * 3) % OPPORTUNITIES.length]!;
+      const oppName = OPPORTUNITIES[(i + j * 3) % OPPORTUNITIES.length];
       company.opportunities.push({
         id: stableGuid(`demo:opportunity:${domain}:${j}`),
         name: oppName,

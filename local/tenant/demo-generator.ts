@@ -1,18 +1,18 @@
 // The demo tenant's mail, message by message: threads between two parties, and each message sent as a Sent
 // Items copy for a demo sender and an Inbox (or filed) copy per demo recipient, within a budget of copies.
-import { Random } from './demo-random';
+import type { Random } from './demo-random';
 import type { Customer, Directory, Person } from './demo-directory';
 import {
-  Box,
-  Party,
-  Thread,
-  Envelope,
+  type Box,
+  type Party,
+  type Thread,
+  type Envelope,
   messageCopy,
   rootConversationIndex,
   childConversationIndex,
   iso,
 } from './demo-mail';
-import { fill, bodyFor, Topic } from './demo-text';
+import { fill, bodyFor, type Topic } from './demo-text';
 import { stableGraphId } from './ids';
 
 export const HOUR = 3600000;
@@ -44,7 +44,7 @@ export class DemoGenerator {
   /** A random demo mailbox other than `a` (and `b`), without scanning all mailboxes: keeps bench tenants linear. */
   other(a: Box, b?: Box): Box {
     for (;;) {
-      const pick = this.boxes[this.r.int(0, this.boxes.length - 1)]!;
+      const pick = this.boxes[this.r.int(0, this.boxes.length - 1)];
       if (pick !== a && pick !== b) return pick;
     }
   }
@@ -54,7 +54,7 @@ export class DemoGenerator {
     const out: Box[] = [];
     const start = this.boxes.indexOf(box);
     for (let i = 1; i < this.boxes.length && out.length < n && i < 16; i++) {
-      const b = this.boxes[(start + i) % this.boxes.length]!;
+      const b = this.boxes[(start + i) % this.boxes.length];
       if (b.mailbox.kind === 'systemuser') out.push(b);
     }
     return out;
@@ -104,7 +104,7 @@ export class DemoGenerator {
     const isReply = o.reply !== undefined && t.messageIds.length > 0;
     const headers = [...(o.headers ?? [])];
     if (isReply && o.reply === 'inReplyTo')
-      headers.push({ name: 'In-Reply-To', value: t.messageIds[t.messageIds.length - 1]! });
+      headers.push({ name: 'In-Reply-To', value: t.messageIds[t.messageIds.length - 1] });
     if (isReply) headers.push({ name: 'References', value: t.messageIds.slice(-10).join(' ') });
     const token = t.token && !o.dropToken ? ` ${t.token}` : '';
     const prefix = o.prefix ?? (isReply ? 'RE: ' : '');
@@ -114,7 +114,7 @@ export class DemoGenerator {
     const index = isReply
       ? childConversationIndex(t.conversationIndex, at - Date.parse('2024-01-01T00:00:00Z'), this.r.int(0, 255))
       : t.conversationIndex;
-    const recipientName = to[0]!.box ? to[0]!.box.mailbox.first : to[0]!.person.name.split(' ')[0]!;
+    const recipientName = to[0].box ? to[0].box.mailbox.first : to[0].person.name.split(' ')[0];
     const senderName = sender.person.name;
     const lastQuoted = isReply
       ? { from: t.parties[from === 0 ? 1 : 0].person.name, sent: iso(at - HOUR), subject: `${t.topic}${token}` }
@@ -122,7 +122,7 @@ export class DemoGenerator {
     const body = bodyFor(
       this.r,
       o.topic,
-      fill(this.r, this.companyOf(to[0]!.person)),
+      fill(this.r, this.companyOf(to[0].person)),
       recipientName,
       senderName,
       lastQuoted,

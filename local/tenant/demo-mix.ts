@@ -2,8 +2,8 @@
 // Dynamics 365 in each way SSS meets them, unknown senders, internal, several-mailbox, distribution-list and Bcc
 // mail, mail before the watermark, filed mail, and items SSS must fail or skip without crashing.
 import type { Person } from './demo-directory';
-import { DAY, DemoGenerator, HOUR } from './demo-generator';
-import { Box, Party, Thread, Envelope, messageCopy, rootConversationIndex } from './demo-mail';
+import { DAY, type DemoGenerator, HOUR } from './demo-generator';
+import { type Box, type Party, type Thread, type Envelope, messageCopy, rootConversationIndex } from './demo-mail';
 import { fill, subjectFor, bodyFor } from './demo-text';
 import { stableGraphId } from './ids';
 
@@ -30,7 +30,7 @@ const DV_REPLY_VARIANTS = ['inReplyTo', 'tokenOnly', 'referencesOnly', 'autoRepl
 
 /** Items SSS must record as failed or skipped, not crash on. */
 export function malformed(g: DemoGenerator, box: Box, at: number): void {
-  const customer = g.dir.contacts[1]!;
+  const customer = g.dir.contacts[1];
   const items: Array<Partial<Envelope> & { subject: string }> = [
     {
       subject: 'Delivery report for PO-4711',
@@ -149,7 +149,7 @@ export function oneMessage(g: DemoGenerator, box: Box, at: number, watermark: nu
     }
     case 'bcc': {
       // the mailbox owner was Bcc'd: received mail shows no Bcc, so no recipient is a user
-      const colleague = customer.company.contacts.find((c) => c !== customer) ?? g.dir.contacts[0]!;
+      const colleague = customer.company.contacts.find((c) => c !== customer) ?? g.dir.contacts[0];
       const t = g.thread(
         subjectFor(g.r, 'inbound', fill(g.r, customer.company.name)),
         at,
@@ -167,7 +167,7 @@ function dvReply(g: DemoGenerator, box: Box, at: number): void {
   // the first few go through every variant, so even a small tenant shows each of them
   const variant =
     g.dvReplies < DV_REPLY_VARIANTS.length
-      ? DV_REPLY_VARIANTS[g.dvReplies++]!
+      ? DV_REPLY_VARIANTS[g.dvReplies++]
       : g.r.weighted({ inReplyTo: 50, tokenOnly: 20, referencesOnly: 10, autoReply: 10, unknownToken: 10 });
   if (variant === 'inReplyTo') {
     // a fork, so every such reply answers the Dataverse email itself; the token is often edited out
@@ -191,7 +191,7 @@ function dvReply(g: DemoGenerator, box: Box, at: number): void {
     return g.send(fresh, 0, at, { topic: 'inbound', prefix: 'RE: ' });
   }
   if (variant === 'referencesOnly') {
-    fresh.messageIds.push(`<${g.seq++}.ref@mail.${g.dir.contacts[0]!.company.domain}>`, ...t.messageIds);
+    fresh.messageIds.push(`<${g.seq++}.ref@mail.${g.dir.contacts[0].company.domain}>`, ...t.messageIds);
     return g.send(fresh, 0, at, { topic: 'inbound', prefix: 'RE: ', reply: 'referencesOnly' });
   }
   fresh.token = 'CRM:0001999'; // looks like a token but matches no email

@@ -20,13 +20,13 @@ export class Random {
     return this.next() < p;
   }
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
+    return items[Math.floor(this.next() * items.length)];
   }
   /** Picks a key by weight; weights need not sum to 1. */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
     const entries = Object.entries(weights) as Array<[K, number]>;
     let r = this.next() * entries.reduce((s, [, w]) => s + w, 0);
     for (const [k, w] of entries) if ((r -= w) < 0) return k;
-    return entries[entries.length - 1]![0];
+    return entries[entries.length - 1][0];
   }
 }

@@ -40,13 +40,13 @@ export function demoTenant(opts: DemoOptions = {}): TenantFixture {
   const sent = sentFromDataverse(dir, watermark + 2 * HOUR);
   for (const e of sent)
     gen.sentFromDynamics(byAddress.get(e.user.address)!, e.contact, e.topic, e.token, e.messageId, e.sentAt);
-  malformed(gen, boxes[0]!, now - 36 * HOUR);
+  malformed(gen, boxes[0], now - 36 * HOUR);
 
   // Time follows the budget spent, so a reply (drawn from threads made earlier) is always later than its parent
   const start = watermark + DAY;
   const span = now - 5 * 60000 - start;
   for (let k = 0; gen.remaining > 0; k++) {
-    const box = boxes[k % boxes.length]!;
+    const box = boxes[k % boxes.length];
     const at =
       Math.floor((start + (span * (gen.total - gen.remaining + r.next())) / Math.max(1, gen.total)) / 1000) * 1000;
     oneMessage(gen, box, at, watermark);

@@ -51,8 +51,8 @@ export function tenantFigures(t: TenantFixture): TenantFigures {
     for (const r of records)
       for (const c of EMAIL_COLUMNS)
         if (typeof r[c] === 'string') {
-          known.add((r[c] as string).toLowerCase());
-          if (set === 'systemusers' || set === 'queues') internal.add((r[c] as string).toLowerCase());
+          known.add(r[c].toLowerCase());
+          if (set === 'systemusers' || set === 'queues') internal.add(r[c].toLowerCase());
         }
   }
   const watermark = new Map<string, string>();

@@ -10,8 +10,8 @@ function digest(kind: string, seed: string): Buffer {
 /** A GUID derived from `seed` (RFC 4122 version 5 layout over SHA-1): same seed, same GUID. */
 export function stableGuid(seed: string): string {
   const h = digest('guid', seed);
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }

@@ -21,7 +21,7 @@ class ScanError extends Error {
 export function findJsonError(text: string): JsonErrorPosition | undefined {
   let i = 0;
   const ws = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
   const fail = (message: string): never => {
     throw new ScanError(i, i >= text.length ? 'unexpected end of input' : message);
@@ -33,7 +33,7 @@ export function findJsonError(text: string): JsonErrorPosition | undefined {
   const string = () => {
     i++; // opening quote
     while (i < text.length) {
-      const c = text[i]!;
+      const c = text[i];
       if (c === '"') return void i++;
       if (c === '\\') {
         const e = text[i + 1];

@@ -1,6 +1,6 @@
 import {
-  Problems,
-  Obj,
+  type Problems,
+  type Obj,
   keyPath,
   indexPath,
   isObject,
@@ -28,7 +28,7 @@ export function checkDataverse(p: Problems, dataverse: unknown): void {
   const ids = (set: string) =>
     new Set(
       (sets.get(set) ?? [])
-        .map(([r]) => r[PRIMARY_KEYS[set]!])
+        .map(([r]) => r[PRIMARY_KEYS[set]])
         .filter(isGuid)
         .map((g) => g.toLowerCase()),
     );

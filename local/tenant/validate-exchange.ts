@@ -1,6 +1,6 @@
 import {
-  Problems,
-  Obj,
+  type Problems,
+  type Obj,
   keyPath,
   indexPath,
   isObject,

@@ -52,7 +52,7 @@ export function likePattern(pattern: string): RegExp {
 function compileLike(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern[i];
     if (c === '%') re += '[\\s\\S]*';
     else if (c === '_') re += '[\\s\\S]';
     else if (c === '[') {

@@ -192,14 +192,14 @@ export class SetIndex {
       const args = inArgs(e);
       if (!args) return undefined;
       const texts = args.values.map(textLiteral);
-      return texts.every((t) => t !== undefined) ? this.lookup(args.column, texts as string[]) : undefined;
+      return texts.every((t) => t !== undefined) ? this.lookup(args.column, texts) : undefined;
     }
     if (name === 'startswith' && e.args.length === 2) {
       const [col, lit] = e.args;
       if (col.kind !== 'prop' || lit.kind !== 'lit' || typeof lit.value !== 'string') return undefined;
       // LIKE wildcards: the text before the first one narrows the rows; the full test does the rest.
       const out = new Set<string>();
-      this.column(col.name).prefixed(lit.value.toLowerCase().split(/[%_[]/)[0]!, out);
+      this.column(col.name).prefixed(lit.value.toLowerCase().split(/[%_[]/)[0], out);
       return out;
     }
     return undefined;

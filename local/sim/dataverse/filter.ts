@@ -1,6 +1,6 @@
 // The OData $filter subset Dataverse clients use, parsed to a small AST and evaluated against rows.
 // String comparison is case-insensitive, as SQL Server's default collation makes it on the real service.
-import { DataverseError, invalidArgument } from './errors';
+import { type DataverseError, invalidArgument } from './errors';
 
 export { compareValues, likePattern, test } from './filter-evaluate';
 

@@ -83,7 +83,7 @@ export function rowFromFixture(d: EntityDef, rec: Json): Row {
   for (const k of Object.keys(values)) {
     const m = LOOKUP_VALUE.exec(k);
     if (!m || values[k] === null || values[k] === undefined) continue;
-    if (typeof values[k] === 'string') values[k] = (values[k] as string).toLowerCase();
+    if (typeof values[k] === 'string') values[k] = values[k].toLowerCase();
     if (!lookupTypes[m[1]]) {
       const t = defaultTarget(d, m[1]);
       if (t) lookupTypes[m[1]] = t;

@@ -1,7 +1,7 @@
 // JSON batching (https://learn.microsoft.com/graph/json-batching): POST /v1.0/$batch with at most 20 requests, unique
 // ids, relative urls, dependsOn with 424 for failed dependencies, each item dispatched (and throttled) on its own, at
 // most 4 in parallel as Outlook does. The outer status is 200 when the batch parses, 400 when it is malformed.
-import { GraphError, badRequest } from './errors';
+import { type GraphError, badRequest } from './errors';
 import type { RouteResult } from './routes';
 
 export const MAX_BATCH = 20;

@@ -40,14 +40,14 @@ const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0
 
 /** A server name of the recipient's site; `kind` as Exchange Online names mailbox, front-end and EOP hosts. */
 function server(site: string, b: Buffer, i: number, kind: 'MB' | 'CA' | 'PEPF'): string {
-  const region = site.startsWith('eur') ? ['AM', 'DB', 'VI', 'PA'][b[i]! % 4]! : ['SA', 'DM', 'BN', 'CH'][b[i]! % 4]!;
+  const region = site.startsWith('eur') ? ['AM', 'DB', 'VI', 'PA'][b[i] % 4] : ['SA', 'DM', 'BN', 'CH'][b[i] % 4];
   const n = String(b.readUInt16BE(i + 1) % 10000).padStart(4, '0');
   const name =
     kind === 'MB'
-      ? `${region}${(b[i + 3]! % 9) + 1}PR0${(b[i + 4]! % 9) + 1}MB${n}`
+      ? `${region}${(b[i + 3] % 9) + 1}PR0${(b[i + 4] % 9) + 1}MB${n}`
       : kind === 'CA'
-        ? `${region}${(b[i + 3]! % 9) + 1}P${190 + (b[i + 4]! % 60)}CA${n}`
-        : `${region}${(b[i + 3]! % 4) + 1}PEPF0000${b
+        ? `${region}${(b[i + 3] % 9) + 1}P${190 + (b[i + 4] % 60)}CA${n}`
+        : `${region}${(b[i + 3] % 4) + 1}PEPF0000${b
             .subarray(i + 4, i + 7)
             .toString('hex')
             .toUpperCase()
@@ -56,9 +56,9 @@ function server(site: string, b: Buffer, i: number, kind: 'MB' | 'CA' | 'PEPF'):
 }
 
 const ipv6 = (b: Buffer, i: number) =>
-  `2603:10a6:${b.readUInt16BE(i).toString(16)}:${b.readUInt16BE(i + 2).toString(16)}::${b[i + 4]!.toString(16)}`;
+  `2603:10a6:${b.readUInt16BE(i).toString(16)}:${b.readUInt16BE(i + 2).toString(16)}::${b[i + 4].toString(16)}`;
 /** RFC 5737 documentation addresses: never a real sender. */
-const ipv4 = (b: Buffer, i: number) => `${b[i]! % 2 ? '198.51.100' : '203.0.113'}.${(b[i + 1]! % 250) + 2}`;
+const ipv4 = (b: Buffer, i: number) => `${b[i] % 2 ? '198.51.100' : '203.0.113'}.${(b[i + 1] % 250) + 2}`;
 
 function guid(b: Buffer, i: number): string {
   const x = b.subarray(i, i + 16).toString('hex');
@@ -70,7 +70,7 @@ function arrivalTime(iso: unknown, b: Buffer): string | undefined {
   const full = rfc5322Date(iso);
   if (!full) return undefined;
   const [, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) (\S+)/.exec(full)!;
-  return `${day!.padStart(2, '0')} ${month} ${year} ${time}.${String(b.readUInt16BE(30) % 10000).padStart(4, '0')} (UTC)`;
+  return `${day.padStart(2, '0')} ${month} ${year} ${time}.${String(b.readUInt16BE(30) % 10000).padStart(4, '0')} (UTC)`;
 }
 
 const TLS = 'version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384';
@@ -80,7 +80,7 @@ export function deliveryHeaders(data: Json, d: Delivery): Header[] {
   // A mailbox lives on one server; what a message passed through depends on the message.
   const b = hash(String(data.internetMessageId ?? data.subject ?? ''), d.mailbox.toLowerCase());
   const home = hash(d.mailbox.toLowerCase());
-  const site = SITES[home[0]! % SITES.length]!;
+  const site = SITES[home[0] % SITES.length];
   const out: Header[] = [];
   const add = (name: string, value: string | undefined) => {
     if (value !== undefined) out.push({ name, value });
@@ -134,7 +134,7 @@ export function deliveryHeaders(data: Json, d: Delivery): Header[] {
     );
     add(
       'Received',
-      `from ${helo} (${ip}) by ${eop.replace('.prod.outlook.com', '.mail.protection.outlook.com')} (10.167.${b[28]! % 250}.${b[29]! % 250}) with Microsoft SMTP Server (${TLS}) id 15.20.8335.10 via Frontend Transport; ${sent}`,
+      `from ${helo} (${ip}) by ${eop.replace('.prod.outlook.com', '.mail.protection.outlook.com')} (10.167.${b[28] % 250}.${b[29] % 250}) with Microsoft SMTP Server (${TLS}) id 15.20.8335.10 via Frontend Transport; ${sent}`,
     );
   }
   add('From', mailbox(data.from ?? data.sender));

@@ -43,13 +43,13 @@ const TYPE_BY_LOWER = new Map(TYPES.map((t) => [t.toLowerCase(), t]));
 export function canonicalId(raw: string): string | undefined {
   const tag = /^\s*(\w+)\s+0x0*([0-9a-f]{1,4})\s*$/i.exec(raw);
   if (tag) {
-    const type = TYPE_BY_LOWER.get(tag[1]!.toLowerCase());
-    return type ? `${type} 0x${parseInt(tag[2]!, 16).toString(16)}` : undefined;
+    const type = TYPE_BY_LOWER.get(tag[1].toLowerCase());
+    return type ? `${type} 0x${parseInt(tag[2], 16).toString(16)}` : undefined;
   }
   const named = /^\s*(\w+)\s+\{([0-9a-f-]{36})\}\s+(Name|Id)\s+(\S.*?)\s*$/i.exec(raw);
-  const type = named ? TYPE_BY_LOWER.get(named[1]!.toLowerCase()) : undefined;
+  const type = named ? TYPE_BY_LOWER.get(named[1].toLowerCase()) : undefined;
   return type
-    ? `${type} {${named![2]!.toLowerCase()}} ${named![3]!.toLowerCase() === 'name' ? 'Name' : 'Id'} ${named![4]}`
+    ? `${type} {${named![2].toLowerCase()}} ${named![3].toLowerCase() === 'name' ? 'Name' : 'Id'} ${named![4]}`
     : undefined;
 }
 
@@ -65,7 +65,7 @@ export function parseExtendedExpand(raw: string | null): string[] | undefined {
     if (!m) continue;
     const filter = /^\s*\$filter\s*=\s*(.*)$/is.exec(m[1] ?? '');
     if (!filter) throw badRequest('Expanding singleValueExtendedProperties requires a $filter on id.');
-    ids = [...(ids ?? []), ...filterIds(filter[1]!)];
+    ids = [...(ids ?? []), ...filterIds(filter[1])];
   }
   return ids;
 }
@@ -74,7 +74,7 @@ function filterIds(expr: string): string[] {
   const ids: string[] = [];
   for (const term of expr.split(/\s+or\s+/i)) {
     const m = /^\s*\(?\s*id\s+eq\s+'((?:[^']|'')*)'\s*\)?\s*$/i.exec(term);
-    const id = m ? canonicalId(m[1]!.replace(/''/g, "'")) : undefined;
+    const id = m ? canonicalId(m[1].replace(/''/g, "'")) : undefined;
     if (!id) throw badRequest('Parsing Select and Expand failed.');
     ids.push(id);
   }

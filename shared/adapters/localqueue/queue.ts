@@ -179,7 +179,7 @@ export class LocalQueue {
   /** When the earliest scheduled message becomes visible, for a host deciding how long to sleep. */
   nextDueAt(): Date | undefined {
     this.refresh();
-    return this.scheduled.length ? new Date(this.scheduled[0]!.dueAt) : undefined;
+    return this.scheduled.length ? new Date(this.scheduled[0].dueAt) : undefined;
   }
 
   /** When the earliest lock expires (a handler that never settled its message), for the same purpose. */
@@ -211,7 +211,7 @@ export class LocalQueue {
   /** Applies what time has done since the last call: due scheduled messages appear, expired locks lapse. */
   private refresh(): number {
     const now = this.now();
-    while (this.scheduled.length && this.scheduled[0]!.dueAt <= now) {
+    while (this.scheduled.length && this.scheduled[0].dueAt <= now) {
       const { dueAt, ...msg } = this.scheduled.shift()!;
       // Service Bus gives a scheduled message a new sequence number when it becomes visible.
       msg.sequenceNumber = this.nextSequence++;
@@ -224,7 +224,7 @@ export class LocalQueue {
 
   private schedule(msg: StoredMessage & { dueAt: number }): void {
     let i = this.scheduled.length;
-    while (i > 0 && this.scheduled[i - 1]!.dueAt > msg.dueAt) i--;
+    while (i > 0 && this.scheduled[i - 1].dueAt > msg.dueAt) i--;
     this.scheduled.splice(i, 0, msg);
   }
 
