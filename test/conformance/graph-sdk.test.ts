@@ -673,21 +673,21 @@ test('notification delivery: 5xx is retried with backoff, a silent receiver time
     });
 
     await withSim(
-      { notifications: { timeoutMs: 150, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } },
+      { notifications: { timeoutMs: 1_000, retries: 2, backoffMs: 20, validationTimeoutMs: LONG } },
       async (sim, clock) => {
         rx.mode = 'ok';
         assert.equal((await subscribe(sim, clock)).status, 201);
         rx.mode = 'hang';
-        const hungBefore = rx.hung;
         sim.deliver(ALICE, 'inbox', { internetMessageId: '<f2@x>' });
         await sim.flushNotifications();
-        assert.equal(rx.hung - hungBefore, 3, 'the first attempt and 2 retries');
+        // Counted by the sender: on a busy machine an attempt can time out before the receiver even sees it.
+        assert.equal(sim.stats().notifications.failedAttempts, 3, 'the first attempt and 2 retries');
         assert.equal(sim.stats().notifications.dropped, 1);
-        assert.equal(sim.stats().notifications.failedAttempts, 3);
 
         // Requests are answered while a delivery hangs, and close() does not wait for it.
+        const hungBefore = rx.hung;
         sim.deliver(ALICE, 'inbox', { internetMessageId: '<f3@x>' });
-        await until(() => rx.hung - hungBefore === 4);
+        await until(() => rx.hung > hungBefore);
         assert.equal((await call(`${sim.baseUrl}/users/${ALICE}`)).status, 200);
       },
     );

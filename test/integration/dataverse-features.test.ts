@@ -103,14 +103,20 @@ describe('service protection limits', () => {
     const sim = await startDataverseSimulator({ tenant: tenant(), clock, limits: { requests: 5 } });
     try {
       assert.equal(sim.limits()?.windowSeconds, 300);
+      // The clock also runs with real time: the oldest request happened somewhere in [firstBefore, firstAfter].
+      const firstBefore = clock.now().getTime();
+      let firstAfter = firstBefore;
       for (let i = 0; i < 5; i++) {
         const ok = await call(sim.baseUrl, 'GET', 'contacts?$top=1');
+        if (i === 0) firstAfter = clock.now().getTime();
         assert.equal(ok.status, 200);
         assert.equal(ok.headers.get('x-ms-ratelimit-burst-remaining-xrm-requests'), String(4 - i));
         assert.match(ok.headers.get('x-ms-ratelimit-time-remaining-xrm-requests') ?? '', /^\d{1,3}(,\d{3})*\.\d{2}$/);
         clock.advance(10_000);
       }
+      const sentBefore = clock.now().getTime();
       const first = await call(sim.baseUrl, 'GET', 'contacts?$top=1');
+      const sentAfter = clock.now().getTime();
       assert.equal(first.status, 429);
       assert.equal(first.json.error.code, '0x80072322');
       assert.equal(
@@ -119,8 +125,10 @@ describe('service protection limits', () => {
       );
       const wait1 = Number(first.headers.get('retry-after'));
       assert.ok(Number.isInteger(wait1) && wait1 >= 1, String(first.headers.get('retry-after')));
-      // The oldest request (t=0) leaves the window at t=300 s; now is t=50 s.
-      assert.equal(wait1, 250);
+      // The oldest request (t=0) leaves the window at t=300 s; now is t=50 s (plus the real time the calls took).
+      const earliest = Math.ceil((firstBefore + 300_000 - sentAfter) / 1000);
+      const latest = Math.ceil((firstAfter + 300_000 - sentBefore) / 1000);
+      assert.ok(wait1 >= earliest && wait1 <= latest && latest <= 250, `${wait1} s in [${earliest}, ${latest}]`);
       const second = await call(sim.baseUrl, 'GET', 'contacts?$top=1');
       assert.equal(second.status, 429);
       assert.ok(Number(second.headers.get('retry-after')) > wait1, 'repeated pressure lengthens Retry-After');
