@@ -74,6 +74,10 @@ test('The command line as users run it: the tarball holds the compiled command l
     'dist/index.js',
     'package.json',
     'README.md',
+    // The README's long references live in docs/: its links must work in the installed package too.
+    'docs/cli.md',
+    'docs/settings.md',
+    'docs/sss-parity.md',
   ])
     assert.ok(packed.includes(f), `${f} is in the tarball`);
   assert.deepEqual(
