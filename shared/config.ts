@@ -3,7 +3,7 @@
 import { DECLARED } from './config/declarations';
 
 export { DECLARED, type SettingSpec } from './config/declarations';
-export type { CredentialMode, SettingName, Settings, StageSettings } from './config/types';
+export type { Settings, StageSettings } from './config/types';
 export { AZURE_NEEDS, CREDENTIAL_NEEDS } from './config/rules';
 export { earlySetting, loadSettings, settings, SettingsError, stageSettings } from './config/load';
 

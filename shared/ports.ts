@@ -85,8 +85,6 @@ export interface PageLookup {
   /** Rows whose email-format columns hold the address, by lower-cased address. */
   parties: Map<string, PartyCandidate[]>;
 }
-/** The organization's settings, typed once at the Dataverse edge (see domain/org-settings). */
-export type { OrgSettings };
 export interface OrgContext {
   org: OrgSettings;
   /** usersettings.incomingemailfilteringmethod by systemuserid. */

@@ -67,7 +67,7 @@ export const cron = () => ({
   kind: 'cron' as const,
   parse: (raw: string): string => {
     const fields = raw.trim().split(/\s+/);
-    if (fields.length !== 6 || !fields.every((f) => /^[\d*/,\-]+$/.test(f)))
+    if (fields.length !== 6 || !fields.every((f) => /^[\d*/,-]+$/.test(f)))
       bad(`"${raw}" is not a 6-field NCRONTAB expression (seconds first)`);
     return raw.trim();
   },

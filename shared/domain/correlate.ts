@@ -5,7 +5,6 @@
 import type { CorrelationMethod } from './reasons';
 import type { EntityRef } from './refs';
 import type { MailItem } from './item';
-import { SENT_ITEMS } from './item';
 import { smartMatch, type SmartEntry, type SmartMatching, normalizedSubject } from './smart-match';
 
 /** An earlier email the engine can correlate with, from Dataverse or from the correlation index. */
@@ -171,5 +170,3 @@ function comparableSubject(subject: string, s: Pick<CorrelationSettings, 'tokenP
     .trim()
     .toLowerCase();
 }
-
-export const isOutgoingFolder = (folder: string) => folder === SENT_ITEMS;

@@ -43,10 +43,3 @@ export interface MailItem {
   body: { contentType: 'html' | 'text'; content: string };
   importance?: 'low' | 'normal' | 'high';
 }
-
-/** An `@removed` entry from delta: the item is no longer in the folder. */
-export interface RemovedItem {
-  graphId: string;
-  folder: FolderKind;
-  reason: string;
-}

@@ -1,5 +1,5 @@
 // Queue message bodies, validated where they enter (the sync and write handlers).
-import type { Decision, EmailActivity, IndexedEmail, QueueItemOnly, RegardingUpdate } from './activity';
+import type { Decision, EmailActivity, QueueItemOnly, RegardingUpdate } from './activity';
 import type { Workload } from './reasons';
 import { WORKLOADS } from './reasons';
 
@@ -99,5 +99,3 @@ export function parseWriteBatch(body: unknown): Parsed<WriteBatch> {
   }
   return { ok: true, value: body as unknown as WriteBatch };
 }
-
-export type { IndexedEmail };

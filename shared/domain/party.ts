@@ -73,7 +73,9 @@ export function resolveRecipient(candidates: readonly Candidate[], opts: Resolut
   const out: EntityRef[] = [];
   for (const c of all) {
     const k = `${c.ref.type}:${c.ref.id}`;
-    if (!seen.has(k)) (seen.add(k), out.push(c.ref));
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c.ref);
   }
   return out;
 }

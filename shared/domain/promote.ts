@@ -14,8 +14,6 @@ import type { Accepted, ExistingEmail, Promotion, PromotionContext } from './pro
 import { resolveParties, type ResolvedParties } from './promote-parties';
 import { emailRow, evaluationJson } from './promote-row';
 
-export type { Promotion, PromotionContext, PromotionMailbox } from './promotion';
-
 type Skip = (reason: Decision['reason'], detail?: string, extra?: Partial<Decision>) => Promotion;
 
 function baseDecision(item: MailItem, ctx: PromotionContext): Omit<Decision, 'outcome' | 'reason'> {

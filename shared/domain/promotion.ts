@@ -23,7 +23,7 @@ export interface PromotionContext {
   ignoreInternalEmail: boolean;
   onlySyncingMailboxFilter: boolean;
   resolution: Omit<ResolutionOptions, 'mailboxOwnerId'>;
-  filterOf(ref: EntityRef): number | undefined;
+  filterOf: (ref: EntityRef) => number | undefined;
   candidates(address: string): Candidate[];
   known: KnownEmails;
   /** An email already decided or stored for this Message-ID and direction, with who created it. */

@@ -40,14 +40,5 @@ export const CORRELATION_METHODS = [
 ] as const;
 export type CorrelationMethod = (typeof CORRELATION_METHODS)[number];
 
-/** Dataverse email.correlationmethod option values for the methods SSS itself knows. */
-export const CORRELATION_METHOD_CODE: Partial<Record<CorrelationMethod, number>> = {
-  None: 0,
-  InReplyTo: 3,
-  TrackingToken: 4,
-  ConversationIndex: 5,
-  SmartMatching: 6,
-};
-
 export const WORKLOADS = ['email'] as const;
 export type Workload = (typeof WORKLOADS)[number];

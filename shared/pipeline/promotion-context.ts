@@ -3,7 +3,7 @@
 import type { DvMailbox, OrgContext, PageLookup } from '../ports';
 import type { EntityRef } from '../domain/refs';
 import type { CorrelationSettings } from '../domain/correlate';
-import type { PromotionContext } from '../domain/promote';
+import type { PromotionContext } from '../domain/promotion';
 import type { StageSettings } from './deps';
 import type { PageKnowledge } from './known-emails';
 import { trackedCategory } from '../domain/tracked-category';

@@ -52,10 +52,6 @@ const OFF: Telemetry = {
   shutdown: async () => undefined,
 };
 
-export function telemetryActive(): boolean {
-  return !!active;
-}
-
 /** `Authorization=AAD;ClientId=<guid>` (the Functions host's format, keys in any order and case). */
 export function parseAuthenticationString(value: string | undefined): { aad: boolean; clientId?: string } {
   const parts = new Map<string, string>();

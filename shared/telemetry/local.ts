@@ -33,8 +33,8 @@ import { exportersFor, otlpLogs, otlpMetrics, otlpSpans, type Env } from './expo
 
 export interface Started {
   destinations: string[];
-  flush(): Promise<void>;
-  stop(): Promise<void>;
+  flush: () => Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** What local telemetry reads of the telemetry options (init.ts). */

@@ -23,13 +23,6 @@ function scrubValue(v: AttributeValue | undefined, allowPersonal: boolean): Attr
   return v;
 }
 
-export function scrubAttributes(attrs: Attributes, allowPersonal: boolean): Attributes {
-  if (allowPersonal) return attrs;
-  const out: Attributes = {};
-  for (const [k, v] of Object.entries(attrs)) out[k] = scrubValue(v, allowPersonal);
-  return out;
-}
-
 /** Log props -> attributes with the logger's own rule (kept identical on purpose). */
 export function logAttributes(
   props: Record<string, string | number | boolean | undefined> | undefined,

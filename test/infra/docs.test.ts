@@ -385,7 +385,7 @@ test('every exsync command the README and docs/ show parses as written, and the 
 });
 
 test('the reference pages: every relative link and anchor resolves, every file they name exists', () => {
-  const FILE = /^[\w.\-/]+\/[\w.\-]+\.(?:json|md|ts|sh|bicep)$/;
+  const FILE = /^[\w.\-/]+\/[\w.-]+\.(?:json|md|ts|sh|bicep)$/;
   for (const file of [...REFERENCE_PAGES, 'README.md']) {
     const text = readText(file);
     for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {

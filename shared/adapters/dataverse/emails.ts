@@ -40,8 +40,6 @@ export function toEmailRecord(a: EmailActivity): Record<string, unknown> {
   };
 }
 
-export { queueItemId };
-
 function createItem(a: EmailActivity): BatchItem {
   return {
     changeset: [

@@ -8,7 +8,7 @@ import type { WebApi } from './http';
 import { translateBatchPart } from './errors';
 import { PARTY_SOURCES, type PartySource } from './party-sources';
 
-export { PARTY_SOURCES, partySources, type PartySource } from './party-sources';
+export { PARTY_SOURCES, partySources } from './party-sources';
 
 const CHUNK = 100;
 const MAX_PARTS = 500;

@@ -173,10 +173,10 @@ export function toTrackingFolders(rows: Row[]): Map<string, TrackingFolder[]> {
     if (r.statecode !== undefined && r.statecode !== 0) continue;
     const f: TrackingFolder = {
       // Alerts name a mapping by this id: a fallback made of the folder's name is hashed.
-      id: String(
-        r.mailboxtrackingfolderid ??
-          `h-${keyHash(`${mailboxId}:${String(r.exchangefolderid ?? r.exchangefoldername)}`).slice(0, 16)}`,
-      ),
+      id:
+        typeof r.mailboxtrackingfolderid === 'string'
+          ? r.mailboxtrackingfolderid
+          : `h-${keyHash(`${mailboxId}:${String(r.exchangefolderid ?? r.exchangefoldername)}`).slice(0, 16)}`,
       mailboxId,
       ...(typeof r.exchangefolderid === 'string' ? { folderId: r.exchangefolderid } : {}),
       ...(typeof r.exchangefoldername === 'string' ? { folderName: r.exchangefoldername } : {}),

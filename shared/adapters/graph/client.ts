@@ -9,6 +9,7 @@ import { MESSAGE_SELECT } from '../../domain/graph-message';
 import { transient, unsafeLink } from '../../domain/errors';
 import { checkServiceLink, serviceRoot, withinService, type ServiceRoot } from '../service-link';
 import { batchItemWaitMs, translateGraphError } from './errors';
+import { asBatchItems, asDeltaPage, asFolderPage, asObject } from './answers';
 
 /** Graph JSON $batch takes at most 20 requests. */
 const BATCH_LIMIT = 20;
@@ -32,7 +33,7 @@ export class BearerAuth implements Middleware {
     private readonly root: ServiceRoot,
   ) {}
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const url = requestUrl(context.request);
     if (!withinService(url, this.root))
       throw unsafeLink('graph', 'Graph request outside the configured endpoint: not sent');
     const token = await this.token();
@@ -45,6 +46,13 @@ export class BearerAuth implements Middleware {
   setNext(next: Middleware): void {
     this.next = next;
   }
+}
+
+/** The URL of a request the client hands the middleware: its text, or the `url` of a Request object. */
+function requestUrl(request: unknown): string {
+  if (typeof request === 'string') return request;
+  const url = asObject(request)?.url;
+  return typeof url === 'string' ? url : '';
 }
 
 /** What every Graph read needs: the SDK client, the endpoint links must stay on, and one way to call. */
@@ -121,10 +129,9 @@ async function messagesDelta(
     ? follow(g.root, cursor, 'stored link')
     : `${user(mailbox)}/mailFolders/${folder}/messages/delta?$select=${MESSAGE_SELECT.join(',')}`;
   const prefer = `odata.maxpagesize=${g.pageSize}, ${IMMUTABLE_IDS}`;
-  const res = await g.call('messages.delta', () => g.client.api(path).header('Prefer', prefer).get());
-  const value = Array.isArray(res?.value) ? (res.value as GraphJson[]) : [];
-  const nextLink = typeof res?.['@odata.nextLink'] === 'string' ? res['@odata.nextLink'] : undefined;
-  const deltaLink = typeof res?.['@odata.deltaLink'] === 'string' ? res['@odata.deltaLink'] : undefined;
+  const { value, nextLink, deltaLink } = asDeltaPage(
+    await g.call<unknown>('messages.delta', () => g.client.api(path).header('Prefer', prefer).get()),
+  );
   if (!nextLink && !deltaLink) throw transient('graph', 'Graph delta page without nextLink or deltaLink');
   // Checked before it is stored: a link that would be refused later must not become the cursor.
   follow(g.root, nextLink ?? deltaLink, nextLink ? 'nextLink' : 'deltaLink');
@@ -137,10 +144,11 @@ async function childFolders(g: GraphSession, mailbox: string, parent: string) {
     `${user(mailbox)}/mailFolders/${encodeURIComponent(parent)}/childFolders?$select=id,displayName&$top=100`;
   while (path) {
     const at: string = path;
-    const res = await g.call('mailFolders.children', () => g.client.api(at).header('Prefer', IMMUTABLE_IDS).get());
-    for (const f of Array.isArray(res?.value) ? res.value : [])
-      if (typeof f?.id === 'string') out.push({ id: f.id, displayName: String(f.displayName ?? '') });
-    const next = res?.['@odata.nextLink'];
+    const res = await g.call<unknown>('mailFolders.children', () =>
+      g.client.api(at).header('Prefer', IMMUTABLE_IDS).get(),
+    );
+    const { folders, nextLink: next } = asFolderPage(res);
+    out.push(...folders);
     path = next !== undefined ? follow(g.root, next, 'child folders nextLink') : undefined;
   }
   return out;
@@ -166,9 +174,9 @@ async function getMessages(
       url: messagePath(mailbox, id, select, extended),
       headers: { Prefer: IMMUTABLE_IDS },
     }));
-    const res = await g.call('$batch', () => g.client.api('/$batch').post({ requests }));
-    for (const r of Array.isArray(res?.responses) ? res.responses : []) {
-      const id = chunk[Number(r?.id) - 1];
+    const res = await g.call<unknown>('$batch', () => g.client.api('/$batch').post({ requests }));
+    for (const r of asBatchItems(res)) {
+      const id = chunk[Number(r.id) - 1];
       if (id) out.set(id, batchItemAnswer(r, clock.now()));
     }
   }

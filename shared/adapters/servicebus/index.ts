@@ -7,7 +7,7 @@ import type { DeadLetterInfo } from './mapping';
 import { listDeadLetters, replayDeadLetters, type ReplayOptions } from './dead-letters';
 import { senderCache, sendToQueue } from './sender';
 
-export { toServiceBusMessage, fromDeadLetter, toReplayMessage, type DeadLetterInfo } from './mapping';
+export { toServiceBusMessage, fromDeadLetter, toReplayMessage } from './mapping';
 
 export interface ServiceBusQueueOptions {
   /** <namespace>.servicebus.windows.net, used with credential (managed identity). */

@@ -63,7 +63,7 @@ function replayedProperties(
 export function toReplayMessage(m: ServiceBusReceivedMessage): ServiceBusMessage {
   const original = String(m.messageId ?? '');
   const msg: ServiceBusMessage = {
-    body: m.body,
+    body: m.body as unknown, // forwarded unread: the SDK types it any
     messageId: replayMessageId(original, randomUUID().slice(0, 8)),
     contentType: m.contentType ?? 'application/json',
     applicationProperties: { ...replayedProperties(m.applicationProperties), replayOf: original },

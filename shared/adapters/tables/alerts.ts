@@ -17,7 +17,7 @@ export function createAlertLog(table: TableClient): AlertLog {
           mailboxId: String(e.mailboxId),
           level: e.level as MailboxAlert['level'],
           code: String(e.code),
-          message: String(e.message ?? ''),
+          message: typeof e.message === 'string' ? e.message : '', // written as text; absent reads as none
           at: String(e.at),
         });
         if (out.length >= max) break;

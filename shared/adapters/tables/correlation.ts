@@ -56,7 +56,7 @@ export function createCorrelationIndex(table: TableClient): CorrelationIndex {
       for (const x of entries) {
         const e = toCorrelationEntity(x);
         let rows = byPartition.get(e.partitionKey);
-        if (!rows) byPartition.set(e.partitionKey, (rows = new Map()));
+        if (!rows) byPartition.set(e.partitionKey, (rows = new Map<string, CorrelationEntity>()));
         rows.set(e.rowKey, e); // a transaction may not touch a row twice: last entry wins
       }
       const groups = [...byPartition.values()].map((rows) => [...rows.values()]);

@@ -10,9 +10,6 @@ import { statusOf, translateTableError } from './errors';
 import { createLedger } from './ledger';
 import { createMailboxRegistry } from './mailboxes';
 
-export { translateTableError } from './errors';
-export { MAX_CURSOR_CHARS } from './checkpoints';
-
 export interface TableStoreOptions extends TableConnection {
   /** Prepended to every table name; letters and digits only. Default 'exsync'. */
   tablePrefix?: string;

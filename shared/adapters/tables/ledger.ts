@@ -84,7 +84,7 @@ export function ledgerTransactions(decisions: readonly Decision[]): TransactionA
   for (const d of decisions) {
     const e = toLedgerEntity(d);
     let rows = byPartition.get(e.partitionKey);
-    if (!rows) byPartition.set(e.partitionKey, (rows = new Map()));
+    if (!rows) byPartition.set(e.partitionKey, (rows = new Map<string, LedgerEntity>()));
     rows.delete(e.rowKey); // keep insertion order = latest position
     rows.set(e.rowKey, e);
   }

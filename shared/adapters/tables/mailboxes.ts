@@ -34,6 +34,8 @@ export function toMailboxEntity(r: MailboxRecord): MailboxEntity {
   return e;
 }
 
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 export function fromMailboxEntity(e: Record<string, unknown>): MailboxRecord {
   const health: MailboxHealth = {
     state: (e.healthState as MailboxHealth['state']) ?? 'healthy',
@@ -53,8 +55,9 @@ export function fromMailboxEntity(e: Record<string, unknown>): MailboxRecord {
     health.unavailableFolders = e.unavailableFolders.split(',');
   const r: MailboxRecord = {
     mailboxId: String(e.mailboxId),
-    address: String(e.address ?? ''),
-    owner: { type: String(e.ownerType ?? ''), id: String(e.ownerId ?? '') },
+    // Written as text by toMailboxEntity; a column that is absent reads as empty.
+    address: textOf(e.address),
+    owner: { type: textOf(e.ownerType), id: textOf(e.ownerId) },
     enabledForIncoming: e.enabledForIncoming === true,
     health,
   };

@@ -2,7 +2,7 @@
 import type { Candidate } from '../../../shared/domain/party';
 import type { KnownEmail } from '../../../shared/domain/correlate';
 import type { MailItem } from '../../../shared/domain/item';
-import type { PromotionContext } from '../../../shared/domain/promote';
+import type { PromotionContext } from '../../../shared/domain/promotion';
 import type { EntityRef } from '../../../shared/domain/refs';
 
 export const ALICE: EntityRef = { type: 'systemuser', id: 'alice' };
