@@ -119,7 +119,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
         contentType: header(inc.headers, 'content-type'),
         body: () => {
           try {
-            return JSON.parse(inc.raw.toString('utf8') || 'null');
+            return JSON.parse(inc.raw.toString('utf8') || 'null') as unknown;
           } catch {
             throw badRequest('Invalid JSON in the request body.');
           }
