@@ -7,8 +7,6 @@ import { BadInputError } from './bad-input';
 import { COMMANDS, UsageError, commandSynopsis, commandUsage, usage, type Flags } from './cli-usage';
 import { closestName } from './closest-name';
 
-export { UsageError };
-
 export interface ParsedArgs {
   command: string;
   flags: Flags;

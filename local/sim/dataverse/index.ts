@@ -13,8 +13,7 @@ import { resolveLimits, ServiceProtection, userOfToken, type DataverseLimits, ty
 import { DEFAULT_TRACKED_SETS } from './tracking';
 import { scalarText } from '../json-scalar';
 
-export { REAL_LIMITS, type DataverseLimits, type LimitsOption } from './limits';
-export { DEFAULT_TRACKED_SETS } from './tracking';
+export { REAL_LIMITS, type LimitsOption } from './limits';
 
 export interface DataverseSimulator {
   /** http://127.0.0.1:PORT/api/data/v9.2 — absolute OData-EntityId and nextLink use it. */
