@@ -1,7 +1,7 @@
 // Embedded Azurite (Table service only) as a child process: the one-machine runtime and the integration
 // tests keep checkpoints in the real Table Storage API without Docker or a global install.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -141,7 +141,7 @@ function tableBin(): string {
       false,
     );
   }
-  const pkg = require(pkgPath) as { bin: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { bin: Record<string, string> };
   return join(dirname(pkgPath), pkg.bin['azurite-table']);
 }
 

@@ -13,6 +13,7 @@ import type { MailItem } from '../shared/domain/item';
 import { PageKnowledge } from '../shared/pipeline/known-emails';
 import { promotionContext } from '../shared/pipeline/promotion-context';
 import { loadSettings, stageSettings } from '../shared/config';
+import { scalarText } from './sim/json-scalar';
 
 /** The org settings come through the real reader, over the fixture's rows instead of HTTP. */
 function fixtureApi(t: TenantFixture): WebApi {
@@ -58,8 +59,8 @@ function lookupFor(t: TenantFixture): PageLookup {
   for (const e of t.dataverse.emails ?? []) {
     const x: ExistingEmail = {
       activityid: String(e.activityid),
-      messageid: String(e.messageid ?? ''),
-      messageKey: normalizeMessageId(String(e.messageid ?? '')),
+      messageid: scalarText(e.messageid) ?? '',
+      messageKey: normalizeMessageId(scalarText(e.messageid) ?? ''),
       outgoing: e.directioncode !== false,
       ...(typeof e.trackingtoken === 'string' ? { trackingtoken: e.trackingtoken } : {}),
     };

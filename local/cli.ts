@@ -7,8 +7,6 @@ import { BadInputError } from './bad-input';
 import { COMMANDS, UsageError, commandSynopsis, commandUsage, usage, type Flags } from './cli-usage';
 import { closestName } from './closest-name';
 
-export { UsageError };
-
 export interface ParsedArgs {
   command: string;
   flags: Flags;
@@ -78,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     // Loaded here, not at the top: --help and usage errors need none of it.
-    const { runCli } = require('./cli-commands') as typeof import('./cli-commands');
+    const { runCli } = await import('./cli-commands.js');
     return await runCli(command, flags, positional);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -90,12 +88,20 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`exsync: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`exsync: ${(e as Error).message}\n`);
-    return 1;
+    return failed(e);
   }
+}
+
+/** It ran, but something failed: the message, and exit code 1 (see EXIT_CODES). */
+function failed(e: unknown): number {
+  process.stderr.write(`exsync: ${(e as Error).message}\n`);
+  return 1;
 }
 
 // `node dist/local/cli.js …`; the installed command goes through bin/exsync.js, which calls main itself.
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => process.exit(failed(e)),
+  );
 }

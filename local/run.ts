@@ -41,7 +41,7 @@ import { finishRun } from './run-end';
 import { runOnce, runUntilStopped } from './run-loop';
 import { startSimulators } from './run-simulators';
 
-export type { RunArgs, RunResult, SimulatorFigures } from './run-args';
+export type { RunArgs, RunResult } from './run-args';
 
 const SIM_TOKEN = 'local-simulator-token';
 

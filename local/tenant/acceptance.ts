@@ -75,14 +75,6 @@ export function withUserFilter(fixture: TenantFixture, systemuserid: string, fil
   return next;
 }
 
-export function withQueueFilter(fixture: TenantFixture, queueid: string, filter: number): TenantFixture {
-  const next = structuredClone(fixture);
-  const row = (next.dataverse.queues ?? []).find((q) => q.queueid === queueid);
-  if (!row) throw new Error(`no queue ${queueid} in the fixture`);
-  row.incomingemailfilteringmethod = filter;
-  return next;
-}
-
 /** Merges columns into the organization row (enablesmartmatching, trackingprefix, …). */
 export function withOrgSettings(fixture: TenantFixture, columns: Json): TenantFixture {
   const next = structuredClone(fixture);

@@ -7,15 +7,16 @@ import { handleWriteMessage } from './write';
 import { runSchedule, type ScheduleResult } from './schedule';
 import { explainMessage, type Explanation } from './explain';
 
+/** Closures over the ports, not methods: a stage can be handed on as a handler (`stages.sync`) as it is. */
 export interface Stages {
   /** sync-jobs (a session per mailbox): one mailbox from its checkpoints; failures go to its health or a retry. */
-  sync(msg: InboundMessage): Promise<void>;
+  sync: (msg: InboundMessage) => Promise<void>;
   /** activity-writes: one page's emails into Dataverse, then its decisions into the ledger. */
-  write(msg: InboundMessage): Promise<void>;
+  write: (msg: InboundMessage) => Promise<void>;
   /** The timer: one sync job per mailbox that is due. */
-  schedule(opts?: { force?: boolean }): Promise<ScheduleResult>;
+  schedule: (opts?: { force?: boolean }) => Promise<ScheduleResult>;
   /** Why each mailbox did what it did with one Message-ID (the ledger only). */
-  explain(internetMessageId: string): Promise<Explanation>;
+  explain: (internetMessageId: string) => Promise<Explanation>;
 }
 
 export function createStages(deps: PipelineDeps): Stages {

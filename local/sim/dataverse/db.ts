@@ -8,6 +8,7 @@ import { entityDef, isKnownSet, logicalOfSet, setOfLogical, type EntityDef } fro
 import { rowFromFixture, rowToFixture } from './records';
 import { EntityStore, newId, type Row } from './store';
 import { createHash } from 'node:crypto';
+import { scalarText } from '../json-scalar';
 
 export interface DbSnapshot {
   format: 'dataverse-sim/1';
@@ -157,7 +158,7 @@ export class Db {
       records.forEach((rec, i) => {
         const row = rowFromFixture(d, rec);
         // Deterministic ids so the same fixture always loads to the same rows.
-        row.values[d.key] = String(row.values[d.key] ?? stableId(`${set}|${i}`)).toLowerCase();
+        row.values[d.key] = (scalarText(row.values[d.key]) ?? stableId(`${set}|${i}`)).toLowerCase();
         const v = Number(row.values.versionnumber);
         if (Number.isFinite(v) && v > 0) maxVersion = Math.max(maxVersion, v);
         loaded.push([set, row]);
@@ -214,7 +215,7 @@ export class Db {
 
 function sameKeyValue(a: unknown, b: string | number | undefined): boolean {
   if (a === undefined || a === null || b === undefined) return false;
-  return typeof b === 'string' ? String(a).toLowerCase() === b.toLowerCase() : Number(a) === b;
+  return typeof b === 'string' ? scalarText(a)?.toLowerCase() === b.toLowerCase() : Number(a) === b;
 }
 
 function describeKey(values: Record<string, string | number>): string {

@@ -9,8 +9,9 @@ import { present } from './records';
 import { cloneRow, type Row } from './store';
 import { ok, type RouteContext, type SimRequest, type SimResponse } from './web-api-http';
 import { applyBody } from './writes';
+import { scalarText } from '../json-scalar';
 
-export const etagOf = (row: Row): string => `W/"${String(row.values.versionnumber ?? 0)}"`;
+export const etagOf = (row: Row): string => `W/"${scalarText(row.values.versionnumber) ?? '0'}"`;
 /** Clients send `If-None-Match: null` on every request to defeat caches; it means no condition. */
 export const condition = (v: string | undefined): string | undefined => (v && v !== 'null' ? v.trim() : undefined);
 

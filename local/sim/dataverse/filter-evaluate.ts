@@ -2,10 +2,14 @@
 // strings compare case-insensitively), LIKE for contains/startswith/endswith, and the CRM query functions.
 import { invalidArgument } from './errors';
 import type { Expr } from './filter';
+import { scalarText } from '../json-scalar';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-/** SQL-style comparison: undefined when either side is null (so only `eq null`/`ne null` match nulls). */
+/**
+ * SQL-style comparison: undefined when either side is null (so only `eq null`/`ne null` match nulls), or is an
+ * object or array, which has no order.
+ */
 export function compareValues(a: unknown, b: unknown): number | undefined {
   if (a === null || a === undefined || b === null || b === undefined) return undefined;
   if (typeof a === 'string' && typeof b === 'string') {
@@ -18,7 +22,7 @@ export function compareValues(a: unknown, b: unknown): number | undefined {
   if (typeof a === 'number' && typeof b === 'string') return Math.sign(a - Number(b));
   if (typeof a === 'string' && typeof b === 'number') return Math.sign(Number(a) - b);
   if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
-  return compareValues(String(a), String(b));
+  return undefined;
 }
 
 function value(e: Expr, row: Record<string, unknown>): unknown {
@@ -71,7 +75,7 @@ function compileLike(pattern: string): RegExp {
   return new RegExp(`^${re}$`, 'i');
 }
 
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v).toLowerCase());
+const str = (v: unknown): string | undefined => scalarText(v)?.toLowerCase();
 
 function callFn(e: Extract<Expr, { kind: 'call' }>, row: Record<string, unknown>): boolean {
   const name = e.name.replace(/^Microsoft\.Dynamics\.CRM\./i, '').toLowerCase();
@@ -119,7 +123,8 @@ export function test(e: Expr, row: Record<string, unknown>): boolean {
         if (e.op === 'ne') return aNull !== bNull && (e.right.kind === 'lit' ? bNull : aNull);
         return false;
       }
-      const c = compareValues(a, b)!;
+      const c = compareValues(a, b);
+      if (c === undefined) return e.op === 'ne'; // an object or array equals nothing
       switch (e.op) {
         case 'eq':
           return c === 0;

@@ -11,9 +11,9 @@ import { handle, routeOf, type RouteContext } from './routes';
 import { rowFromFixture } from './records';
 import { resolveLimits, ServiceProtection, userOfToken, type DataverseLimits, type LimitsOption } from './limits';
 import { DEFAULT_TRACKED_SETS } from './tracking';
+import { scalarText } from '../json-scalar';
 
-export { REAL_LIMITS, type DataverseLimits, type LimitsOption } from './limits';
-export { DEFAULT_TRACKED_SETS } from './tracking';
+export { REAL_LIMITS, type LimitsOption } from './limits';
 
 export interface DataverseSimulator {
   /** http://127.0.0.1:PORT/api/data/v9.2 — absolute OData-EntityId and nextLink use it. */
@@ -208,7 +208,7 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
     upsertRecord: (entitySet, record) => {
       const d = db.def(entitySet, record);
       const row = rowFromFixture(d, record);
-      row.values[d.key] = String(row.values[d.key] ?? db.newId()).toLowerCase();
+      row.values[d.key] = (scalarText(row.values[d.key]) ?? db.newId()).toLowerCase();
       const existing = db.store.get(entitySet, String(row.values[d.key]));
       if (existing?.values.createdon && row.values.createdon === undefined)
         row.values.createdon = existing.values.createdon;

@@ -131,11 +131,6 @@ export function parseExpandAll(db: Db, set: string, raw: string | null): ExpandS
   return spec;
 }
 
-/** The party part of `$expand` (kept for callers that only expand parties). */
-export function parseExpand(db: Db, set: string, raw: string | null): PresentOptions['expandParties'] {
-  return parseExpandAll(db, set, raw).parties;
-}
-
 /** Adds expanded lookups to a presented row: the target row (with its $select) or null. */
 export function addLookupExpansions(db: Db, out: Json, row: Row, lookups: LookupExpand[], annotate: boolean): void {
   for (const l of lookups) {

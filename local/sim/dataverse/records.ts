@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Json } from '../../tenant/fixture';
 import type { EntityDef } from './metadata';
 import type { PartyRow, Row } from './store';
+import { scalarText } from '../json-scalar';
 
 const LOOKUP_VALUE = /^_(.+)_value$/;
 const LOOKUP_NAME_ANNOTATION = '@Microsoft.Dynamics.CRM.lookuplogicalname';
@@ -77,7 +78,7 @@ export function rowFromFixture(d: EntityDef, rec: Json): Row {
     }
     values[k] = v;
   }
-  const id = String(values[d.key] ?? '');
+  const id = scalarText(values[d.key]) ?? '';
   const row: Row = { values, lookupTypes };
   if (d.parties) row.parties = (parties ?? []).map((p, i) => partyFromFixture(p, id, i));
   for (const k of Object.keys(values)) {
@@ -141,7 +142,7 @@ export function presentParty(p: PartyRow, activityid: string, select: string[] |
 }
 
 export function present(d: EntityDef, row: Row, opts: PresentOptions): Json {
-  const out: Json = { '@odata.etag': `W/"${String(row.values.versionnumber ?? 0)}"` };
+  const out: Json = { '@odata.etag': `W/"${scalarText(row.values.versionnumber) ?? '0'}"` };
   const cols = opts.select
     ? [...opts.select, ...(opts.select.includes(d.key) ? [] : [d.key])]
     : Object.keys(row.values);

@@ -18,6 +18,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from './web-api-http';
+import { scalarText } from '../json-scalar';
 
 export { errorResponse, type RouteContext, type SimRequest, type SimResponse } from './web-api-http';
 
@@ -111,7 +112,7 @@ function route(ctx: RouteContext, req: SimRequest): SimResponse {
 
 function whoAmI(ctx: RouteContext): SimResponse {
   const first = (set: string, key: string): string =>
-    String([...ctx.db.store.table(set).values()][0]?.values[key] ?? '00000000-0000-0000-0000-000000000000');
+    scalarText([...ctx.db.store.table(set).values()][0]?.values[key]) ?? '00000000-0000-0000-0000-000000000000';
   return ok(200, {
     '@odata.context': `${ctx.baseUrl}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
     BusinessUnitId: first('businessunits', 'businessunitid'),

@@ -39,7 +39,7 @@ export class EntityStore {
 
   table(set: string): Map<string, Row> {
     let t = this.tables.get(set);
-    if (!t) this.tables.set(set, (t = new Map()));
+    if (!t) this.tables.set(set, (t = new Map<string, Row>()));
     return t;
   }
   /** Entity sets (hidden bookkeeping tables such as tombstones, named `$…`, are left out). */

@@ -7,6 +7,7 @@ import { parseKeySpec, splitEntityPath } from './keys';
 import { isClosedActivity, ORGANIZER_MASK, PARTY_TYPES, resolveNav, type EntityDef } from './metadata';
 import { partyId } from './records';
 import type { PartyRow, Row } from './store';
+import { scalarText } from '../json-scalar';
 
 export type WriteMode = 'create' | 'update';
 
@@ -24,6 +25,9 @@ export function resolveReference(db: Db, ref: string, basePath: string): { set: 
   if (!row) throw notFound(logical, spec.kind === 'id' ? spec.id : parts.key);
   return { set: parts.set, logical, id: db.keyOf(parts.set, row).toLowerCase() };
 }
+
+/** A bind value as text; an object or array is shown as JSON, so the refusal of it names what was sent. */
+const bindText = (v: unknown): string => scalarText(v) ?? JSON.stringify(v);
 
 /** The column a body key writes (`regardingobjectid_contact_email@odata.bind` -> regardingobjectid). */
 function columnOfBodyKey(d: EntityDef, k: string): string | undefined {
@@ -63,7 +67,7 @@ export function parseParties(db: Db, d: EntityDef, activityid: string, items: un
       const bind = /^partyid(?:_(\w+))?@odata\.bind$/i.exec(k);
       if (bind) {
         if (v === null) continue;
-        const target = resolveReference(db, String(v), basePath);
+        const target = resolveReference(db, bindText(v), basePath);
         if (bind[1] && bind[1].toLowerCase() !== target.logical) {
           throw badPayload(`The navigation property '${k}' does not point to a ${target.logical}.`);
         }
@@ -74,7 +78,8 @@ export function parseParties(db: Db, d: EntityDef, activityid: string, items: un
         }
         party.partyid = { id: target.id, logical: target.logical };
       } else if (k === 'addressused') {
-        if (v !== null) party.addressused = String(v);
+        const address = scalarText(v);
+        if (address !== undefined) party.addressused = address;
       } else if (k === 'participationtypemask' || k.startsWith('@')) {
         continue;
       } else if (k === '_partyid_value' || k === 'activitypartyid') {
@@ -122,7 +127,7 @@ export function applyBody(
         delete row.lookupTypes[r.column];
         continue;
       }
-      let ref = String(raw);
+      let ref = bindText(raw);
       const cid = /^\$(\w+)$/.exec(ref);
       if (cid) {
         const resolved = contentIds?.get(cid[1]);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Json } from '../../tenant/fixture';
 import { encodeWord, headerAddress, mailbox, mailboxList, rfc5322Date, type Header } from './mime';
 import { topicOf } from './message-defaults';
+import { scalarText } from '../json-scalar';
 
 export interface Delivery {
   /** The mailbox the copy was delivered to. */
@@ -78,7 +79,7 @@ const TLS = 'version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384';
 /** The headers of one delivered copy, in the order Exchange Online lists them. */
 export function deliveryHeaders(data: Json, d: Delivery): Header[] {
   // A mailbox lives on one server; what a message passed through depends on the message.
-  const b = hash(String(data.internetMessageId ?? data.subject ?? ''), d.mailbox.toLowerCase());
+  const b = hash(scalarText(data.internetMessageId) ?? scalarText(data.subject) ?? '', d.mailbox.toLowerCase());
   const home = hash(d.mailbox.toLowerCase());
   const site = SITES[home[0] % SITES.length];
   const out: Header[] = [];

@@ -17,18 +17,7 @@ import { Throttler, appIdOf, resolveLimits } from './throttle';
 import type { GraphSimulator, GraphSimulatorOptions } from './simulator-api';
 import { header, joinPref, readBody, send, unwrapOwnLink, type Incoming } from './wire';
 
-export type { GraphLimits, LimitsOption, ThrottleStats } from './throttle';
-export type { LifecycleEvent, NotificationOptions, NotificationStats } from './subscriptions';
-export type { PimKind } from './pim/store';
-export type { SyncExpiry } from './store';
-export { REAL_LIMITS } from './throttle';
-export type {
-  GraphSimulator,
-  GraphSimStats,
-  GraphSimulatorOptions,
-  InterceptRequest,
-  InterceptResponse,
-} from './simulator-api';
+export type { GraphSimulator, GraphSimStats, GraphSimulatorOptions, InterceptResponse } from './simulator-api';
 
 export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<GraphSimulator> {
   const store = new MailStore(opts.clock);
@@ -119,7 +108,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
         contentType: header(inc.headers, 'content-type'),
         body: () => {
           try {
-            return JSON.parse(inc.raw.toString('utf8') || 'null');
+            return JSON.parse(inc.raw.toString('utf8') || 'null') as unknown;
           } catch {
             throw badRequest('Invalid JSON in the request body.');
           }

@@ -11,6 +11,7 @@ import { impliedHeaders, type Header } from './mime';
 import { deliveryHeaders } from './delivery-headers';
 import { headersFromProperties } from './extended-properties';
 import type { MailStore, SimMailbox, SimMessage } from './store';
+import { scalarText } from '../json-scalar';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const MAX_RECIPIENTS = 500;
@@ -151,7 +152,7 @@ function stamp(store: MailStore, mbx: SimMailbox, given: Json): Json {
     isDraft: false,
   };
   data.internetMessageId ??= generatedMessageId();
-  data.conversationId ??= conversationIdFor(mbx.address, topicOf(String(data.subject ?? '')));
+  data.conversationId ??= conversationIdFor(mbx.address, topicOf(scalarText(data.subject) ?? ''));
   const set = Array.isArray(given.internetMessageHeaders) ? (given.internetMessageHeaders as Header[]) : [];
   const custom = [
     ...set,

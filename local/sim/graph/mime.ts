@@ -1,6 +1,7 @@
 // Internet headers and the RFC 822 rendering behind GET …/messages/{id}/$value: the fallback clients use
 // when internetMessageHeaders are missing from Graph's JSON.
 import type { Json } from '../../tenant/fixture';
+import { scalarText } from '../json-scalar';
 
 export interface Header {
   name: string;
@@ -40,7 +41,7 @@ const two = (n: number) => String(n).padStart(2, '0');
 
 /** RFC 5322 date-time as Exchange Online writes it, in UTC: "Thu, 9 Jan 2025 10:00:00 +0000". */
 export function rfc5322Date(value: unknown): string | undefined {
-  const d = new Date(String(value ?? ''));
+  const d = new Date(scalarText(value) ?? '');
   if (isNaN(d.getTime())) return undefined;
   return `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }

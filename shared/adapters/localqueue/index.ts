@@ -4,9 +4,8 @@ import { QUEUES, type Clock, type QueueName, type QueuePort } from '../../ports'
 import { LocalQueue, type LocalQueueOptions } from './queue';
 import { translateLocalQueueError } from './errors';
 
-export { LocalQueue, type LocalQueueOptions, type Received, type DeadLetter, type QueueStats } from './queue';
+export { LocalQueue, type Received, type DeadLetter } from './queue';
 export { MessageLockLostError, InvalidMessageError } from './errors';
-export { MAX_MESSAGE_BYTES } from './message';
 
 export type LocalQueueSettings = Partial<
   Pick<LocalQueueOptions, 'maxDeliveryCount' | 'lockDurationMs' | 'duplicateDetectionWindowMs'>

@@ -2,10 +2,13 @@
 import type { Json } from '../../../tenant/fixture';
 import { GraphError, badRequest } from '../errors';
 import { eventTime } from './item-defaults';
+import { scalarText } from '../../json-scalar';
 
 export function attendeeAddresses(event: Json): string[] {
   const list = Array.isArray(event.attendees) ? (event.attendees as Json[]) : [];
-  return list.map((a) => String((a.emailAddress as Json | undefined)?.address ?? '').toLowerCase()).filter(Boolean);
+  return list
+    .map((a) => (scalarText((a.emailAddress as Json | undefined)?.address) ?? '').toLowerCase())
+    .filter(Boolean);
 }
 
 /** Validates an event body for create; start and end are required (dateTimeTimeZone). */

@@ -6,6 +6,7 @@ import type { MailStore, SimMailbox } from '../store';
 import { attendeeAddresses, validateEventInput } from './event-input';
 import { list, ok } from './collection-json';
 import type { PimItem } from './store';
+import { scalarText } from '../../json-scalar';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -67,7 +68,7 @@ export function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, 
         for (const { mb, copy } of copies())
           mb.pim.update(mb.pim.calendar, copy.id, {
             isCancelled: true,
-            subject: `Canceled: ${String(copy.data.subject ?? '')}`,
+            subject: `Canceled: ${scalarText(copy.data.subject) ?? ''}`,
           });
         me.pim.remove(cal, item.id);
         return { status: 204 };
@@ -114,7 +115,7 @@ function invite(store: MailStore, organizer: SimMailbox, item: PimItem, skip: Se
     const now = iso(store.clock.now());
     store.insertInto(mb, store.ensureFolder(mb, 'inbox', 'Inbox'), {
       '@odata.type': '#microsoft.graph.eventMessage',
-      subject: String(item.data.subject ?? ''),
+      subject: scalarText(item.data.subject) ?? '',
       from: org,
       sender: org,
       toRecipients: [{ emailAddress: { address: mb.address, name: mb.displayName } }],

@@ -6,6 +6,7 @@ import { changeKeyFor, folderIdFor, immutableIdFor } from '../ids';
 import { bodyPreviewOf } from '../message-defaults';
 import type { MailStore, SimMailbox } from '../store';
 import { normaliseTime, withPimDefaults } from './item-defaults';
+import { scalarText } from '../../json-scalar';
 
 export type PimKind = 'event' | 'contact' | 'task';
 
@@ -57,9 +58,9 @@ export class PimStore {
       : [{ displayName: 'Tasks', wellknownListName: 'defaultList', tasks: [] }];
     for (const l of lists) {
       const list = this.addList(
-        String(l.displayName ?? 'Tasks'),
+        scalarText(l.displayName) ?? 'Tasks',
         typeof l.id === 'string' ? l.id : undefined,
-        String(l.wellknownListName ?? 'none'),
+        scalarText(l.wellknownListName) ?? 'none',
       );
       for (const t of (l.tasks as Json[] | undefined) ?? []) this.add(list, t);
     }
