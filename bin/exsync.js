@@ -13,4 +13,10 @@ try {
   }
   throw e;
 }
-cli.main(process.argv.slice(2)).then((code) => process.exit(code));
+cli.main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`exsync: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
