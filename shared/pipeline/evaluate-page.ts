@@ -119,7 +119,12 @@ function itemsOf(
  * conversation roots), the correlation index and, with smart matching, the index rows of the page's
  * addresses (and the rows they resolve to) and first words. The page's own earlier copies are left out.
  */
-async function knowledgeOfPage(items: MailItem[], mb: DvMailbox, ctx: OrgContext, deps: PipelineDeps) {
+async function knowledgeOfPage(
+  items: MailItem[],
+  mb: DvMailbox,
+  ctx: OrgContext,
+  deps: Pick<PipelineDeps, 'settings' | 'dataverse' | 'correlation'>,
+) {
   const correlation = correlationSettings(ctx, deps.settings);
   const messageIds = items.flatMap((i) => [i.internetMessageId, ...i.inReplyTo, ...i.references]);
   const tokens = correlation.tokensEnabled ? items.flatMap((i) => findTrackingTokens(i.subject, correlation)) : [];

@@ -17,7 +17,7 @@ const OUTAGE_MAX_BACKOFF_MS = 60 * 60_000;
  * Is the platform down? At least half of the registered mailboxes (two or more) are failing: their last
  * sync failed, recently (within the window, or within the backoff an outage already gave them).
  */
-async function platformOutage(deps: PipelineDeps, now: number): Promise<boolean> {
+async function platformOutage(deps: Pick<PipelineDeps, 'mailboxes'>, now: number): Promise<boolean> {
   const all = (await deps.mailboxes.list()).filter((m) => m.health.state !== 'disabled');
   const recent = all.filter(
     (m) =>
@@ -60,7 +60,11 @@ export async function recordMailboxFailure(mailboxId: string, error: ExsyncError
 }
 
 /** Incoming email off in Dataverse (as SSS turns it off) and in the registry, with the alert that says why. */
-async function disable(f: Failure, why: Alert, deps: PipelineDeps): Promise<void> {
+async function disable(
+  f: Failure,
+  why: Alert,
+  deps: Pick<PipelineDeps, 'dataverse' | 'mailboxes' | 'alerts' | 'clock' | 'log'>,
+): Promise<void> {
   await deps.dataverse.disableIncoming(f.record.mailboxId);
   await deps.mailboxes.upsert({
     ...f.record,
@@ -70,7 +74,12 @@ async function disable(f: Failure, why: Alert, deps: PipelineDeps): Promise<void
 }
 
 /** Failing, to be synced again after the wait; consecutiveFailures as given. */
-async function retryLater(f: Failure, waitMs: number, consecutiveFailures: number, deps: PipelineDeps): Promise<void> {
+async function retryLater(
+  f: Failure,
+  waitMs: number,
+  consecutiveFailures: number,
+  deps: Pick<PipelineDeps, 'mailboxes'>,
+): Promise<void> {
   await deps.mailboxes.upsert({
     ...f.record,
     health: {
@@ -83,7 +92,10 @@ async function retryLater(f: Failure, waitMs: number, consecutiveFailures: numbe
 }
 
 /** Enhanced: when most mailboxes fail at once, back off (doubling, up to an hour) and never reach the limit. */
-async function backedOffForOutage(f: Failure, deps: PipelineDeps): Promise<boolean> {
+async function backedOffForOutage(
+  f: Failure,
+  deps: Pick<PipelineDeps, 'mailboxes' | 'alerts' | 'clock' | 'log'>,
+): Promise<boolean> {
   await deps.mailboxes.upsert({ ...f.record, health: { ...f.record.health, state: 'failing' } }); // count this one before asking
   if (!(await platformOutage(deps, f.now.getTime()))) return false;
   const backoff = Math.min(OUTAGE_MAX_BACKOFF_MS, TRANSIENT_RETRY_MS * 2 ** Math.min(4, f.failures - 1));
@@ -96,7 +108,7 @@ async function backedOffForOutage(f: Failure, deps: PipelineDeps): Promise<boole
 export async function recordMailboxSuccess(
   record: MailboxRecord,
   started: Date,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'mailboxes' | 'alerts' | 'clock' | 'log'>,
   intervalMs: number,
 ): Promise<void> {
   const now = deps.clock.now();

@@ -30,7 +30,7 @@ export async function changesToEvaluate(
   fc: { folder: FolderKind; decided?: Set<string> },
   mailboxId: string,
   trackedCategory: string | undefined,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'ledger'>,
 ): Promise<ChangesToEvaluate> {
   const changes: PageChange[] = [];
   const again = new Set<string>();
@@ -54,7 +54,7 @@ export async function changesToEvaluate(
 export async function readWhatDeltaLeftOut(
   changes: PageChange[],
   mailbox: string,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'graph' | 'clock'>,
 ): Promise<ReadChange[]> {
   const partialIds = changes.flatMap((c) => (c.kind === 'partial' ? [c.id] : []));
   const headerIds = changes.flatMap((c) => (c.kind === 'full' && lacksHeaders(c.raw) ? [String(c.raw.id)] : []));
@@ -87,7 +87,7 @@ const ITEM_RETRY_MAX_WAIT_MS = 10_000;
  * after that: the whole job is rescheduled.
  */
 async function readMessages(
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'graph' | 'clock'>,
   mailbox: string,
   ids: string[],
   select: readonly string[],

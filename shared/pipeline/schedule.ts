@@ -70,7 +70,7 @@ async function eligibleRecord(
   ctx: OrgContext,
   known: MailboxRecord | undefined,
   result: ScheduleResult,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'mailboxes' | 'alerts' | 'clock' | 'log'>,
 ): Promise<MailboxRecord | undefined> {
   const record = known ?? (await register(m, deps));
   const reason = eligibility(m, ctx);
@@ -96,7 +96,7 @@ async function eligibleRecord(
 }
 
 /** A mailbox seen for the first time: healthy, nothing synced yet. */
-async function register(m: DvMailbox, deps: PipelineDeps): Promise<MailboxRecord> {
+async function register(m: DvMailbox, deps: Pick<PipelineDeps, 'mailboxes'>): Promise<MailboxRecord> {
   const record: MailboxRecord = {
     mailboxId: m.mailboxid,
     address: m.address,
@@ -109,7 +109,7 @@ async function register(m: DvMailbox, deps: PipelineDeps): Promise<MailboxRecord
 }
 
 /** One message per job: a session per mailbox, and a message id per time slot so a second tick is dropped. */
-async function enqueue(jobs: SyncJob[], deps: PipelineDeps): Promise<void> {
+async function enqueue(jobs: SyncJob[], deps: Pick<PipelineDeps, 'queue'>): Promise<void> {
   if (!jobs.length) return;
   await deps.queue.send(
     QUEUES.syncJobs,

@@ -102,7 +102,11 @@ async function syncTrackedOrNot<T>(
 }
 
 /** The job that carries on where the time budget stopped this run, in the mailbox's session. */
-async function continueLater(job: SyncJob, sf: SyncedFolder, deps: PipelineDeps): Promise<void> {
+async function continueLater(
+  job: SyncJob,
+  sf: SyncedFolder,
+  deps: Pick<PipelineDeps, 'clock' | 'queue'>,
+): Promise<void> {
   const step = `${sf.folder}:${deps.clock.now().getTime()}`;
   const cont: SyncJob = { ...job, trigger: 'continuation', slot: step };
   await deps.queue.send(QUEUES.syncJobs, [
@@ -111,7 +115,11 @@ async function continueLater(job: SyncJob, sf: SyncedFolder, deps: PipelineDeps)
 }
 
 /** Decisions go to the write stage in batches under the queue's size limit, each batch id its dedup key. */
-async function sendWrites(mailboxId: string, entries: WriteEntry[], deps: PipelineDeps): Promise<void> {
+async function sendWrites(
+  mailboxId: string,
+  entries: WriteEntry[],
+  deps: Pick<PipelineDeps, 'settings' | 'queue'>,
+): Promise<void> {
   const batches = packWriteBatches(mailboxId, entries, deps.settings.writeBatchMaxBytes);
   if (batches.length)
     await deps.queue.send(

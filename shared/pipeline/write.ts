@@ -54,7 +54,7 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked
 }
 
 /** Creates the emails, sets Regarding on existing rows, adds queue items; an answer that stops the batch wins. */
-async function writeAll(batch: WriteBatch, deps: PipelineDeps): Promise<Answers> {
+async function writeAll(batch: WriteBatch, deps: Pick<PipelineDeps, 'dataverse'>): Promise<Answers> {
   const toCreate = batch.entries.filter((e) => e.activity).map((e) => e.activity!);
   const toUpdate = batch.entries.filter((e) => e.update).map((e) => e.update!);
   const results = new Map((await deps.dataverse.createEmails(toCreate)).map((r) => [r.activityid, r]));
@@ -74,7 +74,11 @@ async function writeAll(batch: WriteBatch, deps: PipelineDeps): Promise<Answers>
 }
 
 /** Puts the batch off (scheduled, later each time) while it may; false once it has waited MAX_DEFERRALS times. */
-async function deferred(batch: WriteBatch, waiting: number, deps: PipelineDeps): Promise<boolean> {
+async function deferred(
+  batch: WriteBatch,
+  waiting: number,
+  deps: Pick<PipelineDeps, 'clock' | 'queue' | 'log'>,
+): Promise<boolean> {
   const deferrals = batch.deferrals ?? 0;
   if (deferrals >= MAX_DEFERRALS) return false;
   // Later, not at once: redelivering now would only use up the delivery count before the other write lands.
@@ -178,7 +182,7 @@ function withoutLinks(a: EmailActivity): EmailActivity {
 async function otherItemsRows(
   batch: WriteBatch,
   results: Map<string, EmailWriteResult>,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'correlation'>,
 ): Promise<Set<string>> {
   const ours = batch.entries.filter((e) => {
     const r = e.activity && results.get(e.activity.activityid);
