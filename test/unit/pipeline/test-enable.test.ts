@@ -76,3 +76,47 @@ test('Test & Enable: a mailbox with a failed or not-run incoming test is not syn
   ]);
   assert.equal(p.graph.accessCalls.length, 0, 'no test runs without a request');
 });
+
+/** A mailbox this product disabled at 09:00 (incoming marked Failure), enabled again by an administrator at 09:30. */
+function reenabledByAdmin() {
+  const m = userMailbox('mbx-r', 'r@contoso.com', 'user-r', { incomingStatus: 2, modifiedon: '2025-01-10T09:30:00Z' });
+  const record = {
+    mailboxId: 'mbx-r',
+    address: 'r@contoso.com',
+    owner: m.owner,
+    enabledForIncoming: true,
+    health: { state: 'disabled' as const, consecutiveFailures: 1, disabledAt: '2025-01-10T09:00:00Z' },
+  };
+  return fakePipeline({ mailboxes: [m], registry: [record], now: '2025-01-10T10:00:00Z' });
+}
+
+test('Test & Enable: a mailbox we disabled and an administrator re-enabled passes its incoming check again before it syncs', async () => {
+  const p = reenabledByAdmin();
+  const r = await runSchedule(p.deps);
+  assert.deepEqual(p.graph.accessCalls, [{ mailbox: 'r@contoso.com', check: 'incoming' }]);
+  assert.deepEqual(
+    p.dataverse.tests.map(({ completedOn: _, ...t }) => t),
+    [{ mailboxId: 'mbx-r', incoming: 1, overall: 1 }],
+  );
+  assert.deepEqual(r.enqueued, ['mbx-r']);
+  assert.deepEqual((await p.alerts.all()).map((a) => a.code).sort(), ['Reenabled', 'TestEnableSucceeded']);
+  // Synced from now on without testing again.
+  p.clock.advance(5 * 60_000);
+  await runSchedule(p.deps);
+  assert.equal(p.graph.accessCalls.length, 1);
+});
+
+test('Test & Enable: a re-enabled mailbox whose incoming check fails is disabled again, and tested once only', async () => {
+  const p = reenabledByAdmin();
+  p.graph.failing.set('r@contoso.com', permanent('graph', 'Graph: 403', { status: 403, code: 'ErrorAccessDenied' }));
+  const r = await runSchedule(p.deps);
+  assert.deepEqual(r.ineligible, [{ mailboxId: 'mbx-r', reason: 'MailboxDisabled' }]);
+  assert.deepEqual(p.dataverse.disabled, ['mbx-r']);
+  assert.deepEqual(
+    (await p.alerts.all()).map((a) => a.code),
+    ['TestEnableFailed'],
+  );
+  p.clock.advance(5 * 60_000);
+  await runSchedule(p.deps);
+  assert.equal(p.graph.accessCalls.length, 1, 'no new test until an administrator changes the mailbox again');
+});
