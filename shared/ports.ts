@@ -7,6 +7,7 @@ import type { SmartEntry } from './domain/smart-match';
 import type { KnownEmail } from './domain/correlate';
 import type { Checkpoint } from './domain/checkpoint';
 import type { OrgSettings } from './domain/org-settings';
+import type { TestStatus } from './domain/test-enable';
 
 export interface Clock {
   now(): Date;
@@ -58,7 +59,11 @@ export interface GraphPort {
     select: readonly string[],
     extended?: readonly string[],
   ): Promise<Map<string, BatchItemResult>>;
+  /** Test & Enable: one access check of a mailbox; throws the translated error when Graph refuses it. */
+  checkAccess(mailbox: string, check: AccessCheck): Promise<void>;
 }
+/** incoming: read the Inbox; outgoing: send the test mail to the mailbox itself; the rest: read that workload. */
+export type AccessCheck = 'incoming' | 'outgoing' | 'calendar' | 'contacts' | 'tasks';
 
 // ---------------------------------------------------------------- Dataverse
 /** An email row found in Dataverse: what correlation knows of any email, plus how Dataverse stores it. */
@@ -114,6 +119,21 @@ export interface DvMailbox {
   processEmailReceivedAfter?: string;
   active: boolean;
   modifiedon?: string;
+  /** Test & Enable: `incomingemailstatus` (0 Not Run, 1 Success, 2 Failure); incoming syncs only after 1. */
+  incomingStatus: number;
+  /** Test & Enable was requested (`testemailconfigurationscheduled`). */
+  testRequested?: boolean;
+  outgoingDeliveryMethod?: number;
+  actDeliveryMethod?: number;
+}
+/** What Test & Enable writes on the mailbox row. */
+export interface MailboxTestResult {
+  /** Only the workloads tested are written (a re-enabled mailbox retests incoming alone). */
+  incoming?: TestStatus;
+  outgoing?: TestStatus;
+  act?: TestStatus;
+  overall: TestStatus;
+  completedOn: string;
 }
 /** `waiting`: an email it points at (correlated, parent) is not in Dataverse yet. */
 export type EmailWriteStatus = 'created' | 'updated' | 'exists' | 'failed' | 'retry' | 'waiting';
@@ -159,6 +179,8 @@ export interface DataversePort {
   regardingOf(activityIds: string[]): Promise<RegardingState[]>;
   /** As SSS does on a permanent failure: clear enabledforincomingemail and mark incoming Failure. */
   disableIncoming(mailboxId: string): Promise<void>;
+  /** Test & Enable's result: the status columns, the completion time, and the request cleared. */
+  recordMailboxTest(mailboxId: string, result: MailboxTestResult): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Table Storage

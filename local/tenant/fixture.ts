@@ -16,8 +16,13 @@ export interface FixtureFolder {
   messages?: FixtureMessage[];
 }
 
+/** How Graph refuses a mailbox (absent: it may be read): see docs/tenant-fixtures-and-dumps.md. */
+export const MAILBOX_ACCESS = ['accessDenied', 'outsideAccessPolicy', 'noLicence', 'accountDisabled'] as const;
+export type MailboxAccess = (typeof MAILBOX_ACCESS)[number];
+
 export interface FixtureMailbox {
   mailFolders: FixtureFolder[];
+  access?: MailboxAccess;
   events?: Json[];
   contacts?: Json[];
   todoLists?: Json[];

@@ -9,6 +9,7 @@ import {
   objectsIn,
   looksLikeAddress,
 } from './checks';
+import { MAILBOX_ACCESS } from './fixture';
 
 // Only the structure is checked here. A message with no internetMessageId, or a from without an
 // address, is valid fixture data: the pipeline must meet it and record a failed or skipped decision.
@@ -35,6 +36,8 @@ export function checkExchange(p: Problems, exchange: unknown): Set<string> {
     if (!('mailFolders' in mailbox))
       p.add(keyPath(at, 'mailFolders'), `expected an array of mail folders ([] for none), got ${describe(undefined)}`);
     else checkFolders(p, mailbox.mailFolders, keyPath(at, 'mailFolders'), seen);
+    if ('access' in mailbox && !(MAILBOX_ACCESS as readonly unknown[]).includes(mailbox.access))
+      p.add(keyPath(at, 'access'), `expected one of ${MAILBOX_ACCESS.join(', ')}, got ${describe(mailbox.access)}`);
     for (const list of ['events', 'contacts', 'todoLists'])
       if (list in mailbox) objectsIn(p, mailbox[list], keyPath(at, list));
   }

@@ -64,4 +64,25 @@ export const ALERTS = {
     code: 'TrackingFoldersRefused',
     message: `more than ${max} tracked folders: ${refused} mapping(s) rejected`,
   }),
+  testEnableSucceeded: (checks: string): Alert => ({
+    level: 'Information',
+    code: 'TestEnableSucceeded',
+    message: `Test & Enable succeeded (${checks}): the mailbox is enabled`,
+  }),
+  testEnableFailed: (check: string, reason: string, what: string): Alert => ({
+    level: 'Error',
+    code: 'TestEnableFailed',
+    message: `Test & Enable failed on ${check}: ${TEST_REASON_TEXT[reason] ?? reason} (${what}); run Test & Enable again after fixing it`,
+  }),
 } as const;
+
+/** What each Test & Enable failure reason means for the administrator. */
+const TEST_REASON_TEXT: Record<string, string> = {
+  UnknownAddress: 'unknown address: no user or mailbox with this address in the tenant',
+  NoPermission:
+    'no permission: Graph refused access (the app lacks the permission, or the mailbox is outside its application access policy or RBAC scope)',
+  MailboxDisabled: 'mailbox disabled: the mailbox or its user is deactivated',
+  NoExchangeLicence:
+    'no Exchange Online mailbox: the user has no Exchange licence, or the mailbox is inactive or on-premises',
+  Other: 'Graph refused the check',
+};

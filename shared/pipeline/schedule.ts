@@ -8,21 +8,26 @@ import { syncJobMessageId } from '../domain/queue-message-ids';
 import type { PipelineDeps } from './deps';
 import { ALERTS } from '../domain/alerts';
 import { raiseAlert } from './alerts';
+import { runTestEnable } from './test-enable';
+import { TEST_STATUS } from '../domain/test-enable';
 
 export interface ScheduleResult {
   enqueued: string[];
   notDue: number;
   /** Mailboxes that will be synced, but not yet (a retry 5 minutes after a failure, or not due). */
   waiting: { mailboxId: string; dueAt: string }[];
-  ineligible: { mailboxId: string; reason: 'NotSyncedByServerSideSync' | 'MailboxDisabled' | 'MailboxNotApproved' }[];
+  ineligible: { mailboxId: string; reason: IneligibleReason }[];
 }
+type IneligibleReason = 'NotSyncedByServerSideSync' | 'MailboxDisabled' | 'MailboxNotApproved' | 'IncomingNotTested';
 
-function eligibility(m: DvMailbox, ctx: OrgContext): ScheduleResult['ineligible'][number]['reason'] | undefined {
+function eligibility(m: DvMailbox, ctx: OrgContext): IneligibleReason | undefined {
   if (m.incomingDeliveryMethod !== 2) return 'NotSyncedByServerSideSync';
   if (!m.active || !m.enabledForIncoming) return 'MailboxDisabled';
   const needsApproval =
     m.owner.type === 'queue' ? ctx.org.requireApprovalForQueueEmail : ctx.org.requireApprovalForUserEmail;
   if (needsApproval && m.approval !== 1) return 'MailboxNotApproved';
+  // As SSS: incoming syncs only once its Test & Enable succeeded (incomingemailstatus Success).
+  if (m.incomingStatus !== TEST_STATUS.success) return 'IncomingNotTested';
   return undefined;
 }
 
@@ -66,14 +71,17 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
  * re-enabled a mailbox we had disabled.
  */
 async function eligibleRecord(
-  m: DvMailbox,
+  given: DvMailbox,
   ctx: OrgContext,
   known: MailboxRecord | undefined,
   result: ScheduleResult,
   deps: Pick<PipelineDeps, 'mailboxes' | 'alerts' | 'clock' | 'log'>,
 ): Promise<MailboxRecord | undefined> {
+  const m = await testIfRequested(given, deps);
   const record = known ?? (await register(m, deps));
-  const reason = eligibility(m, ctx);
+  let reason = eligibility(m, ctx);
+  if (record.health.state === 'disabled' && (!reason || reason === 'IncomingNotTested'))
+    reason = await stillDisabled(m, record, deps);
   if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
     // One alert when the mailbox becomes unapproved, not one a minute.
     await raiseAlert(deps, m.mailboxid, ALERTS.notApproved());
@@ -84,15 +92,41 @@ async function eligibleRecord(
     return undefined;
   }
   if (record.health.state !== 'disabled') return record;
-  // We cleared enabledforincomingemail when we disabled it; enabled again since, so an admin re-enabled it.
-  const reenabled =
-    record.health.disabledAt && m.modifiedon && Date.parse(m.modifiedon) > Date.parse(record.health.disabledAt);
-  if (!reenabled) {
-    result.ineligible.push({ mailboxId: m.mailboxid, reason: 'MailboxDisabled' });
-    return undefined;
-  }
   await raiseAlert(deps, m.mailboxid, ALERTS.reenabled());
   return { ...record, health: { state: 'healthy', consecutiveFailures: 0 } };
+}
+
+/** The mailbox after its requested Test & Enable, with the incoming status the test wrote. */
+async function testIfRequested(m: DvMailbox, deps: PipelineDeps): Promise<DvMailbox> {
+  if (!m.testRequested) return m;
+  const outcome = await runTestEnable(deps, m);
+  return outcome ? { ...m, incomingStatus: outcome.incoming, testRequested: false } : m;
+}
+
+/**
+ * A mailbox we disabled stays so until an administrator enables it again (enabledforincomingemail set back
+ * after we cleared it). We had also marked incoming Failure: the incoming check runs again and must pass.
+ */
+async function stillDisabled(
+  m: DvMailbox,
+  record: MailboxRecord,
+  deps: PipelineDeps,
+): Promise<IneligibleReason | undefined> {
+  const reenabled =
+    record.health.disabledAt && m.modifiedon && Date.parse(m.modifiedon) > Date.parse(record.health.disabledAt);
+  if (!reenabled) return 'MailboxDisabled';
+  if (m.incomingStatus === TEST_STATUS.success) return undefined;
+  const outcome = await runTestEnable(deps, m, ['incoming']);
+  if (outcome?.incoming === TEST_STATUS.success) return undefined;
+  if (outcome) {
+    // Failed again: disabled again, so only a newer change by an administrator re-enables it.
+    await deps.dataverse.disableIncoming(m.mailboxid);
+    await deps.mailboxes.upsert({
+      ...record,
+      health: { ...record.health, disabledAt: deps.clock.now().toISOString() },
+    });
+  }
+  return 'MailboxDisabled';
 }
 
 /** A mailbox seen for the first time: healthy, nothing synced yet. */

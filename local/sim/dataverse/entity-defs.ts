@@ -193,7 +193,8 @@ export const DEFS: EntityDef[] = [
       outgoingemailstatus actstatus mailboxstatus isemailaddressapprovedbyo365admin tagemailsafter lasttaggedmessageid
       processingstatecode postponemailboxprocessinguntil receivingpostponeduntil receivingpostponeduntilforact
       lastsuccessfulsynccompletedon lastsyncerror lastsyncerrorcode lastsyncerrorcount itemsprocessedforlastsync
-      itemsfailedforlastsync exchangesyncstatexml folderhierarchy isforwardmailbox`,
+      itemsfailedforlastsync exchangesyncstatexml folderhierarchy isforwardmailbox testemailconfigurationscheduled
+      testmailboxaccesscompletedon`,
     state: OPEN(1, { 1: 0, 2: 1 }),
   }),
   def({

@@ -4,6 +4,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FixtureMessage } from '../../tenant/fixture';
+import { refusalFor } from './mailbox-access';
 import { GraphError, badRequest, errorBody } from './errors';
 import { requestId } from './ids';
 import { parsePrefer } from './prefer';
@@ -94,6 +95,8 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions): Promise<
       }
       if (!route.methods.includes(method))
         throw new GraphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed for this resource.`);
+      const refused = mailbox === undefined ? undefined : refusalFor(store.mailboxes.get(mailbox)?.access);
+      if (refused) throw refused;
       if (throttler && mailbox !== undefined) release = throttler.acquire(appIdOf(authorization), mailbox);
       if (opts.latencyMs && mailbox !== undefined) await new Promise((r) => setTimeout(r, opts.latencyMs));
       if (opts.hold && mailbox !== undefined)

@@ -23,6 +23,7 @@ export function addMailbox(store: MailStore, address: string, fixture: FixtureMa
     extras: { events: fixture.events, contacts: fixture.contacts, todoLists: fixture.todoLists },
     pim: undefined as unknown as PimStore,
     syncGeneration: 0,
+    ...(fixture.access ? { access: fixture.access } : {}),
   };
   mbx.pim = new PimStore(store, mbx);
   mbx.pim.seed(fixture);

@@ -2,6 +2,7 @@
 // changes the store announces.
 import type { Json } from '../../tenant/fixture';
 import type { PimStore } from './pim/store';
+import type { MailboxAccess } from '../../tenant/fixture';
 
 export type ChangeKind = 'add' | 'update' | 'remove';
 
@@ -55,6 +56,8 @@ export interface SimMailbox {
   syncGeneration: number;
   /** How an expired token is answered. */
   expiry?: SyncExpiry;
+  /** Graph refuses every request for the mailbox this way (the fixture's `access`). */
+  access?: MailboxAccess;
 }
 
 export interface SyncExpiry {

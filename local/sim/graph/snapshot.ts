@@ -24,7 +24,7 @@ export function exchangeState(store: MailStore): Record<string, FixtureMailbox> 
           if (children.length) folder.childFolders = children;
           return folder;
         });
-    const fm: FixtureMailbox = { mailFolders: tree(mbx.rootId) };
+    const fm: FixtureMailbox = { mailFolders: tree(mbx.rootId), ...(mbx.access ? { access: mbx.access } : {}) };
     // Live contents; a workload the fixture left out and nobody touched stays out of the dump.
     const live = mbx.pim.fixtureShape();
     const touched = (cols: { changes: unknown[] }[]) => cols.some((c) => c.changes.length > 0);
@@ -48,6 +48,7 @@ export function snapshotOf(store: MailStore): unknown {
       pim: mbx.pim.toJSON(),
       syncGeneration: mbx.syncGeneration,
       expiry: mbx.expiry,
+      access: mbx.access,
       folders: [...mbx.folders.values()].map((f) => ({
         id: f.id,
         displayName: f.displayName,
@@ -79,6 +80,7 @@ export function restoreInto(store: MailStore, snapshot: unknown): void {
       pim: undefined as unknown as PimStore,
       syncGeneration: sm.syncGeneration ?? 0,
       expiry: sm.expiry,
+      ...(sm.access ? { access: sm.access } : {}),
     };
     mbx.pim = new PimStore(store, mbx);
     if (sm.pim) mbx.pim.restore(sm.pim);
@@ -118,6 +120,7 @@ interface SnapshotShape {
     pim?: unknown;
     syncGeneration?: number;
     expiry?: SimMailbox['expiry'];
+    access?: SimMailbox['access'];
     folders: {
       id: string;
       displayName: string;

@@ -6,6 +6,7 @@ import { loadOrgContext } from './org';
 import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 import { translateBatchPart } from './errors';
+import { recordMailboxTest } from './mailbox-test';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -38,6 +39,10 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     async disableIncoming(mailboxId) {
       await disableIncoming(api, mailboxId);
       org.forget(); // the scheduler must see the change at once
+    },
+    async recordMailboxTest(mailboxId, result) {
+      await recordMailboxTest(api, mailboxId, result);
+      org.forget();
     },
   };
 }

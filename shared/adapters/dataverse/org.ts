@@ -155,6 +155,11 @@ function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues'])
         profile ? profileStart.get(profile) : undefined,
       ),
       active: num(m.statecode, 0) === 0,
+      // Dataverse's default is 0, Not Run: a mailbox never tested does not sync incoming.
+      incomingStatus: num(m.incomingemailstatus, 0),
+      testRequested: bool(m.testemailconfigurationscheduled, false),
+      outgoingDeliveryMethod: num(m.outgoingemaildeliverymethod, 2),
+      actDeliveryMethod: num(m.actdeliverymethod, 1),
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });
   }

@@ -9,6 +9,7 @@ import { MESSAGE_SELECT } from '../../domain/graph-message';
 import { transient, unsafeLink } from '../../domain/errors';
 import { checkServiceLink, serviceRoot, withinService, type ServiceRoot } from '../service-link';
 import { batchItemWaitMs, translateGraphError } from './errors';
+import { checkAccess } from './access';
 import { asBatchItems, asDeltaPage, asFolderPage, asObject } from './answers';
 
 /** Graph JSON $batch takes at most 20 requests. */
@@ -69,6 +70,7 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
     messagesDelta: (mailbox, folder, cursor) => messagesDelta(g, mailbox, folder, cursor),
     childFolders: (mailbox, parent) => childFolders(g, mailbox, parent),
     getMessages: (mailbox, graphIds, select, extended) => getMessages(g, mailbox, graphIds, select, extended, o.clock),
+    checkAccess: (mailbox, check) => checkAccess(g, mailbox, check),
     getMessage: (mailbox, graphId, select, extended) =>
       g.call('messages.get', () =>
         g.client

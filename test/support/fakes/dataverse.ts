@@ -7,6 +7,7 @@ import type {
   DataversePort,
   DvMailbox,
   EmailWriteResult,
+  MailboxTestResult,
   ExistingEmail,
   OrgContext,
   PartyCandidate,
@@ -27,6 +28,8 @@ export interface FakeDataverse extends DataversePort {
   throttleWrites: number;
   down: Error | undefined;
   disabled: string[];
+  /** Test & Enable results written, in order. */
+  tests: ({ mailboxId: string } & MailboxTestResult)[];
   createCalls: number;
 }
 
@@ -40,6 +43,7 @@ export function userMailbox(id: string, address: string, ownerId: string, over: 
     enabledForIncoming: true,
     approval: 1,
     active: true,
+    incomingStatus: 1,
     ...over,
   };
 }
@@ -100,6 +104,7 @@ export function fakeDataverse(org: OrgContext, clock: { now(): Date }): FakeData
     throttleWrites: 0,
     down: undefined,
     disabled: [],
+    tests: [],
     createCalls: 0,
     loadOrgContext: async () => structuredClone(dv.org),
     async lookup(req) {
@@ -162,6 +167,19 @@ export function fakeDataverse(org: OrgContext, clock: { now(): Date }): FakeData
         m.mailboxid === mailboxId ? { ...m, enabledForIncoming: false, modifiedon: clock.now().toISOString() } : m,
       );
     },
+    async recordMailboxTest(mailboxId, result) {
+      dv.tests.push({ mailboxId, ...result });
+      dv.org.mailboxes = dv.org.mailboxes.map((m) =>
+        m.mailboxid === mailboxId
+          ? {
+              ...m,
+              testRequested: false,
+              ...(result.incoming !== undefined ? { incomingStatus: result.incoming } : {}),
+              modifiedon: clock.now().toISOString(),
+            }
+          : m,
+      );
+    },
   };
   const calls = dv as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const name of PORT_CALLS) {
@@ -183,4 +201,5 @@ const PORT_CALLS: readonly (keyof DataversePort)[] = [
   'createQueueItems',
   'regardingOf',
   'disableIncoming',
+  'recordMailboxTest',
 ];

@@ -13,6 +13,8 @@ export interface FakeGraph extends GraphPort {
   failing: Map<string, Error>;
   /** Calls to messagesDelta, in order. */
   deltaCalls: { mailbox: string; folder: string; cursor: string | undefined }[];
+  /** Test & Enable's access checks, in order. */
+  accessCalls: { mailbox: string; check: string }[];
 }
 
 /** next/<epoch>/<from>/<upto>/<offset>: a page of the changes in log[from, upto); delta/<epoch>/<upto>/0/0. */
@@ -53,6 +55,7 @@ export function fakeGraph(
   const g: FakeGraph = {
     failing: new Map(),
     deltaCalls: [],
+    accessCalls: [],
     deliver: (mailbox, folder, message) => void logs.set(`${mailbox}|${folder}`, [...logOf(mailbox, folder), message]),
     expireDeltaState: () => void epoch++,
     async messagesDelta(mailbox, folder, cursor) {
@@ -84,6 +87,10 @@ export function fakeGraph(
         out.set(id, m ? { status: 200, body: structuredClone(m) } : { status: 404 });
       }
       return out;
+    },
+    async checkAccess(mailbox, access) {
+      g.accessCalls.push({ mailbox, check: access });
+      check(mailbox);
     },
   };
   return g;

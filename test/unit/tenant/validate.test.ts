@@ -289,3 +289,19 @@ test('What a new user meets: every fixture error says what was expected and what
     'exchange: expected an object keyed by mailbox address, got null',
   ]);
 });
+
+test("Test & Enable: a mailbox's access must be one Graph refusal the simulator knows", () => {
+  const raw = f();
+  raw.exchange[ALICE]!.access = 'outsideAccessPolicy';
+  assert.equal(validateTenant(raw).ok, true);
+  raw.exchange[ALICE]!.access = 'blocked';
+  const p = problems(raw);
+  assert.ok(
+    p.some((x) =>
+      x.includes(
+        'access: expected one of accessDenied, outsideAccessPolicy, noLicence, accountDisabled, got "blocked"',
+      ),
+    ),
+    p.join('\n'),
+  );
+});

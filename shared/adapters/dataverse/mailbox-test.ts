@@ -1,0 +1,28 @@
+// Test & Enable's result on the mailbox row: the status columns as Dynamics 365 keeps them (0 Not Run,
+// 1 Success, 2 Failure), when the test completed, and the request cleared (mailbox entity reference,
+// learn.microsoft.com/power-apps/developer/data-platform/reference/entities/mailbox).
+import type { MailboxTestResult } from '../../ports';
+import type { WebApi } from './http';
+import { translateBatchPart } from './errors';
+
+export async function recordMailboxTest(api: WebApi, mailboxId: string, r: MailboxTestResult): Promise<void> {
+  const [res] = await api.batch([
+    {
+      request: {
+        method: 'PATCH',
+        url: `/mailboxes(${mailboxId})`,
+        headers: { 'If-Match': '*' },
+        body: {
+          ...(r.incoming !== undefined ? { incomingemailstatus: r.incoming } : {}),
+          ...(r.outgoing !== undefined ? { outgoingemailstatus: r.outgoing } : {}),
+          ...(r.act !== undefined ? { actstatus: r.act } : {}),
+          mailboxstatus: r.overall,
+          testmailboxaccesscompletedon: r.completedOn,
+          testemailconfigurationscheduled: false,
+        },
+      },
+    },
+  ]);
+  if (!res?.ok)
+    throw translateBatchPart('could not record the Test & Enable result', res?.parts[0], api.now?.() ?? new Date());
+}
