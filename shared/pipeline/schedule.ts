@@ -75,7 +75,7 @@ async function eligibleRecord(
   ctx: OrgContext,
   known: MailboxRecord | undefined,
   result: ScheduleResult,
-  deps: Pick<PipelineDeps, 'mailboxes' | 'alerts' | 'clock' | 'log'>,
+  deps: PipelineDeps,
 ): Promise<MailboxRecord | undefined> {
   const m = await testIfRequested(given, deps);
   const record = known ?? (await register(m, deps));
