@@ -7,6 +7,7 @@ import type { SmartEntry } from './domain/smart-match';
 import type { KnownEmail } from './domain/correlate';
 import type { Checkpoint } from './domain/checkpoint';
 import type { OrgSettings } from './domain/org-settings';
+import type { AttachmentRow } from './domain/attachments';
 
 export interface Clock {
   now(): Date;
@@ -58,6 +59,10 @@ export interface GraphPort {
     select: readonly string[],
     extended?: readonly string[],
   ): Promise<Map<string, BatchItemResult>>;
+  /** A message's attachments as Graph lists them, without content; undefined when the message is gone (404). */
+  listAttachments(mailbox: string, graphId: string): Promise<GraphJson[] | undefined>;
+  /** One attachment with its content (a file's contentBytes and contentId); undefined when it is gone (404). */
+  getAttachment(mailbox: string, graphId: string, attachmentId: string): Promise<GraphJson | undefined>;
 }
 
 // ---------------------------------------------------------------- Dataverse
@@ -159,6 +164,8 @@ export interface DataversePort {
   regardingOf(activityIds: string[]): Promise<RegardingState[]>;
   /** As SSS does on a permanent failure: clear enabledforincomingemail and mark incoming Failure. */
   disableIncoming(mailboxId: string): Promise<void>;
+  /** Attachment rows of emails, create-only by id; one result per row (`activityid` is the row's id). */
+  createAttachments(rows: AttachmentRow[]): Promise<EmailWriteResult[]>;
 }
 
 // ---------------------------------------------------------------- Table Storage

@@ -6,6 +6,7 @@ import { loadOrgContext } from './org';
 import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 import { translateBatchPart } from './errors';
+import { createAttachments } from './attachments';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -35,6 +36,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
     createQueueItems: (items) => createQueueItems(api, items),
     regardingOf: (ids) => regardingOf(api, ids),
+    createAttachments: (rows) => createAttachments(api, rows),
     async disableIncoming(mailboxId) {
       await disableIncoming(api, mailboxId);
       org.forget(); // the scheduler must see the change at once

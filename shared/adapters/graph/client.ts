@@ -6,7 +6,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Clock, DeltaPage, GraphJson, GraphPort } from '../../ports';
 import type { FolderKind } from '../../domain/item';
 import { MESSAGE_SELECT } from '../../domain/graph-message';
-import { transient, unsafeLink } from '../../domain/errors';
+import { isKind, transient, unsafeLink } from '../../domain/errors';
 import { checkServiceLink, serviceRoot, withinService, type ServiceRoot } from '../service-link';
 import { batchItemWaitMs, translateGraphError } from './errors';
 import { asBatchItems, asDeltaPage, asFolderPage, asObject } from './answers';
@@ -75,6 +75,13 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
           .api(messagePath(mailbox, graphId, select, extended))
           .header('Prefer', IMMUTABLE_IDS)
           .get(),
+      ),
+    listAttachments: (mailbox, graphId) => listAttachments(g, mailbox, graphId),
+    getAttachment: (mailbox, graphId, attachmentId) =>
+      unlessGone(() =>
+        g.call('attachments.get', () =>
+          g.client.api(`${attachmentsPath(mailbox, graphId)}/${encodeURIComponent(attachmentId)}`).get(),
+        ),
       ),
   };
 }
@@ -203,4 +210,29 @@ export function expandExtended(ids: readonly string[] | undefined): string {
   const filter = ids.map((id) => `id eq '${id.replace(/'/g, "''")}'`).join(' or ');
   // Percent-encoded but for `$` and `=`, as the docs write it: the client sends the path's query as given.
   return `&$expand=singleValueExtendedProperties(${encodeURIComponent(`$filter=${filter}`).replace(/%24/g, '$').replace(/%3D/g, '=')})`;
+}
+
+const attachmentsPath = (mailbox: string, graphId: string) =>
+  `${user(mailbox)}/messages/${encodeURIComponent(graphId)}/attachments`;
+
+/** A 404 (the message or attachment is gone meanwhile) reads as undefined; every other failure goes up. */
+async function unlessGone<T>(run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isKind(e, 'permanent') && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The attachment list without content (learn.microsoft.com/graph/api/message-list-attachments): the files
+ * that are kept are read one by one afterwards, so a large file never rides in a list or a $batch answer.
+ */
+async function listAttachments(g: GraphSession, mailbox: string, graphId: string): Promise<GraphJson[] | undefined> {
+  const path = `${attachmentsPath(mailbox, graphId)}?$select=id,name,contentType,size,isInline`;
+  const res = await unlessGone(() => g.call<unknown>('attachments.list', () => g.client.api(path).get()));
+  if (res === undefined) return undefined;
+  const value = asObject(res)?.value;
+  return Array.isArray(value) ? value.map(asObject).filter((x): x is GraphJson => x !== undefined) : [];
 }

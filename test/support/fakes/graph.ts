@@ -18,6 +18,9 @@ export interface FakeGraph extends GraphPort {
 /** next/<epoch>/<from>/<upto>/<offset>: a page of the changes in log[from, upto); delta/<epoch>/<upto>/0/0. */
 const LINK = /^https:\/\/graph\.fake\/(next|delta)\/(\d+)\/(\d+)\/(\d+)\/(\d+)$/;
 
+const attachmentsOf = (m: GraphJson): GraphJson[] =>
+  Array.isArray(m.attachments) ? (m.attachments as GraphJson[]) : [];
+
 export function fakeGraph(
   o: { pageSize?: number; folders?: Record<string, { id: string; displayName: string }[]> } = {},
 ) {
@@ -84,6 +87,19 @@ export function fakeGraph(
         out.set(id, m ? { status: 200, body: structuredClone(m) } : { status: 404 });
       }
       return out;
+    },
+    // A message's `attachments` as delivered: listed without content, read one by one with it.
+    async listAttachments(mailbox, graphId) {
+      check(mailbox);
+      const m = find(mailbox, graphId);
+      if (!m) return undefined;
+      return attachmentsOf(m).map(({ contentBytes: _c, contentId: _i, ...meta }) => meta);
+    },
+    async getAttachment(mailbox, graphId, attachmentId) {
+      check(mailbox);
+      const m = find(mailbox, graphId);
+      const a = m && attachmentsOf(m).find((x) => x.id === attachmentId);
+      return a ? structuredClone(a) : undefined;
     },
   };
   return g;
