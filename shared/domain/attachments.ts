@@ -61,7 +61,8 @@ const KINDS: Record<string, AttachmentInfo['kind']> = {
 
 /** One entry of Graph's attachment list; undefined when it is not an attachment this code can read. */
 export function toAttachmentInfo(json: Record<string, unknown>): AttachmentInfo | undefined {
-  const kind = KINDS[String(json['@odata.type'] ?? '').toLowerCase()];
+  const type = json['@odata.type'];
+  const kind = typeof type === 'string' ? KINDS[type.toLowerCase()] : undefined;
   const id = json.id;
   const size = json.size;
   if (!kind || typeof id !== 'string' || !id) return undefined;
