@@ -11,6 +11,8 @@ import {
   type AttachmentInfo,
 } from '../../../shared/domain/attachments';
 import { toOrgSettings } from '../../../shared/adapters/dataverse/org';
+import { validateTenant } from '../../../local/tenant/validate';
+import { acceptanceFixtureF, withInboxMessage, SALES } from '../../../local/tenant/acceptance';
 
 const file = (name: string, size: number, over: Partial<AttachmentInfo> = {}): AttachmentInfo => ({
   id: name,
@@ -95,4 +97,23 @@ test('Attachments both ways: an item is read for attachments when Graph says it 
   assert.equal(readsAttachments({ hasAttachments: false, body: { contentType: 'html', content: '<p>hi</p>' } }), false);
   assert.notEqual(attachmentRowId('act-1', 'a1'), attachmentRowId('act-1', 'a2'));
   assert.equal(attachmentRowId('act-1', 'a1'), attachmentRowId('act-1', 'a1'));
+});
+
+test("Attachments both ways: a tenant fixture's attachments are checked where they enter, each problem named with its path", () => {
+  const bad = withInboxMessage(acceptanceFixtureF(), SALES, {
+    internetMessageId: '<a@fabrikam.com>',
+    attachments: [{ name: 'a.pdf', contentBytes: 'not base64!', size: -1, isInline: 'yes' }, 'x'],
+  });
+  const r = validateTenant(bad);
+  assert.equal(r.ok, false);
+  const text = r.ok ? '' : r.problems.join('\n');
+  assert.match(text, /attachments\[0\]\.contentBytes: expected the content in base64/);
+  assert.match(text, /attachments\[0\]\.size: expected an integer from 0/);
+  assert.match(text, /attachments\[0\]\.isInline: expected true or false/);
+  assert.match(text, /attachments\[1\]/);
+  const good = withInboxMessage(acceptanceFixtureF(), SALES, {
+    internetMessageId: '<b@fabrikam.com>',
+    attachments: [{ name: 'a.pdf', contentBytes: 'JVBERi0=', isInline: false, contentId: 'x' }],
+  });
+  assert.equal(validateTenant(good).ok, true);
 });
