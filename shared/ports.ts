@@ -59,8 +59,8 @@ export interface GraphPort {
     select: readonly string[],
     extended?: readonly string[],
   ): Promise<Map<string, BatchItemResult>>;
-  /** A message's attachments as Graph lists them, without content; undefined when the message is gone (404). */
-  listAttachments(mailbox: string, graphId: string): Promise<GraphJson[] | undefined>;
+  /** Messages' attachment lists, without content, in JSON $batch requests (20 a request): one result per id. */
+  listAttachments(mailbox: string, graphIds: string[]): Promise<Map<string, BatchItemResult>>;
   /** One attachment with its content (a file's contentBytes and contentId); undefined when it is gone (404). */
   getAttachment(mailbox: string, graphId: string, attachmentId: string): Promise<GraphJson | undefined>;
 }

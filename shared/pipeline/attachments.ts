@@ -12,8 +12,8 @@ import {
   type AttachmentLimits,
   type AttachmentRow,
 } from '../domain/attachments';
-import { retryLater } from '../domain/errors';
-import type { EmailWriteResult, GraphJson } from '../ports';
+import { retryLater, transient } from '../domain/errors';
+import type { BatchItemResult, EmailWriteResult, GraphJson } from '../ports';
 import type { PipelineDeps } from './deps';
 
 const withDetail = (d: Decision, more: string): Decision =>
@@ -23,20 +23,35 @@ const withDetail = (d: Decision, more: string): Decision =>
 export async function planBatchAttachments(batch: WriteBatch, deps: PipelineDeps): Promise<WriteBatch> {
   if (!batch.entries.some((e) => e.activity?.attachments)) return batch;
   const limits = (await deps.dataverse.loadOrgContext()).org.attachments;
-  const entries: WriteEntry[] = [];
-  for (const e of batch.entries) entries.push(e.activity?.attachments ? await planEntry(e, limits, deps) : e);
+  const toRead = batch.entries.filter((e) => e.activity?.attachments);
+  const lists = await deps.graph.listAttachments(
+    toRead[0].decision.mailbox,
+    toRead.map((e) => e.decision.graphId),
+  );
+  const waits = [...lists.values()].filter((r) => r.retryAfterMs !== undefined);
+  if (waits.length) throw retryLater('graph', `${waits.length} attachment list(s) throttled`, waits);
+  const entries = batch.entries.map((e) =>
+    e.activity?.attachments ? planEntry(e, lists.get(e.decision.graphId), limits) : e,
+  );
   return { ...batch, entries };
 }
 
-async function planEntry(e: WriteEntry, limits: AttachmentLimits, deps: PipelineDeps): Promise<WriteEntry> {
+/** One email's plan from its list: a list Graph could not give (gone, refused) leaves every file out. */
+function planEntry(e: WriteEntry, answer: BatchItemResult | undefined, limits: AttachmentLimits): WriteEntry {
   const { attachments: _read, ...activity } = e.activity!;
-  const list = await deps.graph.listAttachments(e.decision.mailbox, e.decision.graphId);
-  if (list === undefined)
+  const status = answer?.status ?? 404;
+  if (status === 429 || status >= 500) throw transient('graph', `attachment list answered ${status}`, { status });
+  const value = answer?.body?.value;
+  if (status >= 300 || !Array.isArray(value))
     return {
-      decision: withDetail(e.decision, 'attachments not read: the item was gone'),
+      decision: withDetail(
+        e.decision,
+        status === 404 ? 'attachments not read: the item was gone' : `attachments not read: Graph answered ${status}`,
+      ),
       activity: { ...activity, notifications: activity.notifications === 2 ? 2 : 1 },
     };
-  const plan = planAttachments(list.map(toAttachmentInfo), limits);
+  const list = value.map((x) => (typeof x === 'object' && x !== null ? toAttachmentInfo(x as GraphJson) : undefined));
+  const plan = planAttachments(list, limits);
   const left = plan.leftOut.length > 0;
   return {
     decision: withDetail(e.decision, leftOutDetail(plan.leftOut)),

@@ -76,7 +76,7 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
           .header('Prefer', IMMUTABLE_IDS)
           .get(),
       ),
-    listAttachments: (mailbox, graphId) => listAttachments(g, mailbox, graphId),
+    listAttachments: (mailbox, graphIds) => listAttachments(g, mailbox, graphIds, o.clock),
     getAttachment: (mailbox, graphId, attachmentId) =>
       unlessGone(() =>
         g.call('attachments.get', () =>
@@ -226,13 +226,29 @@ async function unlessGone<T>(run: () => Promise<T>): Promise<T | undefined> {
 }
 
 /**
- * The attachment list without content (learn.microsoft.com/graph/api/message-list-attachments): the files
- * that are kept are read one by one afterwards, so a large file never rides in a list or a $batch answer.
+ * Attachment lists without content (learn.microsoft.com/graph/api/message-list-attachments), 20 to a JSON
+ * $batch as the page's message reads: the files kept are read one by one afterwards, so a large file never
+ * rides in a list or a $batch answer.
  */
-async function listAttachments(g: GraphSession, mailbox: string, graphId: string): Promise<GraphJson[] | undefined> {
-  const path = `${attachmentsPath(mailbox, graphId)}?$select=id,name,contentType,size,isInline`;
-  const res = await unlessGone(() => g.call<unknown>('attachments.list', () => g.client.api(path).get()));
-  if (res === undefined) return undefined;
-  const value = asObject(res)?.value;
-  return Array.isArray(value) ? value.map(asObject).filter((x): x is GraphJson => x !== undefined) : [];
+async function listAttachments(
+  g: GraphSession,
+  mailbox: string,
+  graphIds: string[],
+  clock: Clock,
+): Promise<Map<string, ItemAnswer>> {
+  const out = new Map<string, ItemAnswer>();
+  for (let i = 0; i < graphIds.length; i += BATCH_LIMIT) {
+    const chunk = graphIds.slice(i, i + BATCH_LIMIT);
+    const requests = chunk.map((id, n) => ({
+      id: String(n + 1),
+      method: 'GET',
+      url: `${attachmentsPath(mailbox, id)}?$select=id,name,contentType,size,isInline`,
+    }));
+    const res = await g.call<unknown>('$batch', () => g.client.api('/$batch').post({ requests }));
+    for (const r of asBatchItems(res)) {
+      const id = chunk[Number(r.id) - 1];
+      if (id) out.set(id, batchItemAnswer(r, clock.now()));
+    }
+  }
+  return out;
 }

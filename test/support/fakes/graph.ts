@@ -89,11 +89,15 @@ export function fakeGraph(
       return out;
     },
     // A message's `attachments` as delivered: listed without content, read one by one with it.
-    async listAttachments(mailbox, graphId) {
+    async listAttachments(mailbox, graphIds) {
       check(mailbox);
-      const m = find(mailbox, graphId);
-      if (!m) return undefined;
-      return attachmentsOf(m).map(({ contentBytes: _c, contentId: _i, ...meta }) => meta);
+      const out = new Map<string, BatchItemResult>();
+      for (const id of graphIds) {
+        const m = find(mailbox, id);
+        const value = m && attachmentsOf(m).map(({ contentBytes: _c, contentId: _i, ...meta }) => meta);
+        out.set(id, value ? { status: 200, body: { value } } : { status: 404 });
+      }
+      return out;
     },
     async getAttachment(mailbox, graphId, attachmentId) {
       check(mailbox);

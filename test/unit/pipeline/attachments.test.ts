@@ -140,3 +140,29 @@ test('Attachments both ways: an email another mailbox created first gets no atta
   await stages.write(delivered({ body: batch([entry(1)]), messageId: 'b1' }));
   assert.equal(dataverse.attachments.size, 0);
 });
+
+test('Attachments both ways: a throttled attachment list puts the whole message off for its Retry-After, with nothing written', async () => {
+  const { stages, graph, dataverse, deps, queue } = setup();
+  const list = graph.listAttachments.bind(graph);
+  let once = true;
+  graph.listAttachments = async (mailbox, ids) => {
+    if (!once) return list(mailbox, ids);
+    once = false;
+    return new Map(ids.map((id) => [id, { status: 429, retryAfterMs: 7000 }]));
+  };
+  await stages.write(delivered({ body: batch([entry(1)]), messageId: 'b1' }));
+  assert.equal(dataverse.emails.size, 0);
+  assert.deepEqual(await deps.ledger.all(), []);
+  const [retry] = queue.accepted(QUEUES.activityWrites);
+  await stages.write(delivered(retry!));
+  assert.equal(dataverse.attachments.size, 2);
+});
+
+test('Attachments both ways: an item gone from Exchange before its attachments were read is written with notifications = 1, and the decision says why', async () => {
+  const { stages, dataverse, deps } = setup();
+  const gone = { ...entry(2), activity: { ...entry(2).activity!, attachments: true as const } };
+  await stages.write(delivered({ body: batch([gone]), messageId: 'b2' }));
+  assert.equal(dataverse.emails.get('act-2')!.notifications, 1);
+  const [d] = await deps.ledger.all();
+  assert.equal(d!.detail, 'attachments not read: the item was gone');
+});
