@@ -8,6 +8,7 @@ import type { KnownEmail } from './domain/correlate';
 import type { Checkpoint } from './domain/checkpoint';
 import type { OrgSettings } from './domain/org-settings';
 import type { TestStatus } from './domain/test-enable';
+import type { AttachmentRow } from './domain/attachments';
 
 export interface Clock {
   now(): Date;
@@ -61,6 +62,10 @@ export interface GraphPort {
   ): Promise<Map<string, BatchItemResult>>;
   /** Test & Enable: one access check of a mailbox; throws the translated error when Graph refuses it. */
   checkAccess(mailbox: string, check: AccessCheck): Promise<void>;
+  /** Messages' attachment lists, without content, in JSON $batch requests (20 a request): one result per id. */
+  listAttachments(mailbox: string, graphIds: string[]): Promise<Map<string, BatchItemResult>>;
+  /** One attachment with its content (a file's contentBytes and contentId); undefined when it is gone (404). */
+  getAttachment(mailbox: string, graphId: string, attachmentId: string): Promise<GraphJson | undefined>;
 }
 /** incoming: read the Inbox; outgoing: send the test mail to the mailbox itself; the rest: read that workload. */
 export type AccessCheck = 'incoming' | 'outgoing' | 'calendar' | 'contacts' | 'tasks';
@@ -181,6 +186,8 @@ export interface DataversePort {
   disableIncoming(mailboxId: string): Promise<void>;
   /** Test & Enable's result: the status columns, the completion time, and the request cleared. */
   recordMailboxTest(mailboxId: string, result: MailboxTestResult): Promise<void>;
+  /** Attachment rows of emails, create-only by id; one result per row (`activityid` is the row's id). */
+  createAttachments(rows: AttachmentRow[]): Promise<EmailWriteResult[]>;
 }
 
 // ---------------------------------------------------------------- Table Storage

@@ -108,6 +108,21 @@ export function checkMessage(p: Problems, m: Obj, at: string, ids?: Set<string>)
     );
   if ('body' in m && m.body !== null && !isObject(m.body))
     p.add(keyPath(at, 'body'), `expected { "contentType", "content" }, got ${describe(m.body)}`);
+  if ('attachments' in m && m.attachments !== null) checkAttachments(p, m.attachments, keyPath(at, 'attachments'));
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Graph attachment JSON: optional name, contentType, contentId, id (strings), isInline, size, base64 contentBytes. */
+function checkAttachments(p: Problems, list: unknown, ap: string): void {
+  for (const [a, k] of objectsIn(p, list, ap)) {
+    const at = indexPath(ap, k);
+    for (const key of ['id', 'name', 'contentType', 'contentId', '@odata.type']) checkOptional(p, a, at, key, 'string');
+    checkOptional(p, a, at, 'isInline', 'boolean');
+    checkOptional(p, a, at, 'size', { min: 0, max: Number.MAX_SAFE_INTEGER });
+    if ('contentBytes' in a && !(typeof a.contentBytes === 'string' && BASE64.test(a.contentBytes)))
+      p.add(keyPath(at, 'contentBytes'), `expected the content in base64, got ${describe(a.contentBytes)}`);
+  }
 }
 
 const VERBS = ['deliver', 'update', 'move', 'dataverse'];

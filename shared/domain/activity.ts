@@ -2,6 +2,7 @@
 import type { CorrelationMethod, Outcome, Reason, Workload } from './reasons';
 import type { EntityRef, EmailPartyMask } from './refs';
 import type { FolderKind } from './item';
+import type { AttachmentInfo } from './attachments';
 
 export interface Decision {
   mailboxId: string;
@@ -62,8 +63,12 @@ export interface EmailActivity {
   owner?: EntityRef;
   /** JSON of the headers SSS keeps (Auto-Submitted, Reply-To), at most 500 characters. */
   internetmessageheaders?: string;
-  /** 0 none, 2 body truncated (Dataverse email.notifications). */
-  notifications?: 0 | 2;
+  /** 0 none, 1 attachments not all saved, 2 body truncated (Dataverse email.notifications). */
+  notifications?: 0 | 1 | 2;
+  /** The write stage reads the Exchange item's attachments and stores those the organization allows. */
+  attachments?: true;
+  /** Once read: the attachments to store (`attachments` is then gone, so a deferred batch does not read them again). */
+  keptAttachments?: AttachmentInfo[];
   parties: ActivityParty[];
   /** Queues that get a queue item for this email (accepting queue recipients, the syncing queue). */
   queueItems?: string[];

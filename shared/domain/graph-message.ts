@@ -3,6 +3,7 @@
 import type { Address, FolderKind, MailItem } from './item';
 import { normalizeMessageId, parseMessageIdList } from './message-id';
 import { hasControl, singleLine } from './text';
+import { readsAttachments } from './attachments';
 
 export type Normalized =
   | { kind: 'item'; item: MailItem }
@@ -31,6 +32,7 @@ export const MESSAGE_SELECT = [
   'importance',
   'parentFolderId',
   'isDraft',
+  'hasAttachments',
 ] as const;
 
 export const KEPT_HEADERS = ['auto-submitted', 'reply-to'] as const;
@@ -213,6 +215,7 @@ function toMailItem(c: Checked, folder: FolderKind): MailItem {
       content: str(body.content) ?? '',
     },
     importance: importance === 'low' || importance === 'high' || importance === 'normal' ? importance : undefined,
+    ...(readsAttachments(json) ? { attachments: true as const } : {}),
   };
 }
 

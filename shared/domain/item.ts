@@ -42,4 +42,6 @@ export interface MailItem {
   keptHeaders: Record<string, string>;
   body: { contentType: 'html' | 'text'; content: string };
   importance?: 'low' | 'normal' | 'high';
+  /** The item has attachments to read (Graph's hasAttachments, or an HTML body with cid: references). */
+  attachments?: true;
 }

@@ -3,6 +3,7 @@
 // tool: learn.microsoft.com/troubleshoot/dynamics-365/sales/orgdborgsettings-tool-for-microsoft-dynamics-crm).
 // Read once at the Dataverse edge; nothing after it sees a raw setting text.
 import type { SmartMatching } from './smart-match';
+import type { AttachmentLimits } from './attachments';
 
 /** The OrgDB switches the product honours, each named after its OrgDB setting. */
 export interface OrgDbSwitches {
@@ -62,5 +63,7 @@ export interface OrgSettings {
   smartMatching: SmartMatching;
   folderTrackingEnabled: boolean;
   maxTrackingFolders: number;
+  /** Per-file size limit and blocked extensions for the attachments kept (maxuploadfilesize, blockedattachments). */
+  attachments: AttachmentLimits;
   orgDb: OrgDbSwitches;
 }

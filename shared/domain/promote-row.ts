@@ -87,6 +87,7 @@ export function emailRow(
     ...(owner ? { owner: { type: 'systemuser', id: owner } } : {}),
     ...(text.headers ? { internetmessageheaders: text.headers } : {}),
     parties: p.all,
+    ...(item.attachments ? { attachments: true as const } : {}),
     ...(queueItems.length ? { queueItems } : {}),
     ...(ctx.queueItems?.alreadyTracked && ctx.mailbox.owner.type === 'queue'
       ? { queueItemIfTracked: ctx.mailbox.owner.id }

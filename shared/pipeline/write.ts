@@ -10,6 +10,7 @@ import { queueItemId } from '../domain/message-id';
 import type { EmailWriteResult } from '../ports';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { withReschedule } from './reschedule';
+import { planBatchAttachments, storeAttachments } from './attachments';
 
 export async function handleWriteMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
   const parsed = parseWriteBatch(msg.body);
@@ -32,7 +33,8 @@ interface Answers {
  * `unlinked`: the last attempt, made without the links that kept the batch waiting. What Dataverse still
  * refuses then (a Regarding, owner or other target that does not exist) is failed, never put off again.
  */
-export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked = false): Promise<void> {
+export async function writeBatch(input: WriteBatch, deps: PipelineDeps, unlinked = false): Promise<void> {
+  const batch = await planBatchAttachments(input, deps);
   const answers = await writeAll(batch, deps);
   const all = [...answers.results.values()];
   const retry = all.filter((r) => r.status === 'retry');
@@ -47,7 +49,8 @@ export async function writeBatch(batch: WriteBatch, deps: PipelineDeps, unlinked
     return writeBatch(withoutWaiting(batch, new Set(waiting.map((w) => w.activityid))), deps, true);
   }
   const takenByOtherItem = await otherItemsRows(batch, answers.results, deps);
-  const decisions = batch.entries.map((e) => settle(e, answers, takenByOtherItem));
+  const settled = batch.entries.map((e) => settle(e, answers, takenByOtherItem));
+  const decisions = await storeAttachments(batch, answers.results, settled, deps);
   await deps.ledger.record(decisions);
   const promoted = decisions.filter((d) => d.outcome === 'promoted').length;
   deps.log.info('write.done', { mailboxId: batch.mailboxId, decisions: decisions.length, promoted });

@@ -211,7 +211,22 @@ export const DEFS: EntityDef[] = [
     lookups: {},
     extra: `name trackingprefix trackingtokenidbase trackingtokeniddigits maximumtrackingnumber emailcorrelationenabled
       enablesmartmatching ignoreinternalemail unresolveemailaddressifmultiplematch hashminaddresscount
-      hashdeltasubjectcount hashmaxcount hashfilterkeywords orgdborgsettings allowunresolvedpartiesonemailsend`,
+      hashdeltasubjectcount hashmaxcount hashfilterkeywords orgdborgsettings allowunresolvedpartiesonemailsend
+      maxuploadfilesize blockedattachments`,
+  }),
+  // activitymimeattachment.md: objectid is the activity; `objectid_email` is its navigation property for emails.
+  def({
+    set: 'activitymimeattachments',
+    logical: 'activitymimeattachment',
+    key: 'activitymimeattachmentid',
+    lookups: { objectid: { targets: ['email', 'appointment', 'task'] } },
+    navs: {
+      objectid_email: ['objectid', 'email'],
+      objectid_appointment: ['objectid', 'appointment'],
+      objectid_task: ['objectid', 'task'],
+      objectid_activitypointer: ['objectid', 'email'],
+    },
+    extra: 'objecttypecode filename mimetype body attachmentnumber attachmentcontentid subject',
   }),
   def({
     set: 'mailboxtrackingfolders',

@@ -2,6 +2,7 @@
 // answering 202 with an empty body, drafts (POST …/messages, PATCH while isDraft) and POST …/messages/{id}/send. A sent
 // message lands in the sender's Sent Items with a generated internetMessageId and in the Inbox of every recipient that
 // is a mailbox of the tenant.
+import { hasVisibleAttachments } from './attachment-routes';
 import { randomBytes } from 'node:crypto';
 import type { FixtureMessage, Json } from '../../tenant/fixture';
 import { GraphError, badRequest } from './errors';
@@ -92,7 +93,7 @@ export function messageInput(body: unknown, requireRecipients: boolean): Json {
   }
   if (out.attachments !== undefined) {
     if (!Array.isArray(out.attachments)) throw badRequest("Invalid value for property 'attachments'.");
-    out.hasAttachments = (out.attachments as unknown[]).length > 0;
+    out.hasAttachments = hasVisibleAttachments(out.attachments);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // a message without one is bad input the pipeline has to cope with.
 import type { Json } from '../../tenant/fixture';
 import { conversationIdFor, conversationIndexFor } from './ids';
+import { hasVisibleAttachments } from './attachment-routes';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -55,6 +56,8 @@ export function withDefaults(given: Json, address: string, now: Date): Json {
     body: { contentType: 'text', content: '' },
     conversationId: conversationIdFor(address, topic),
   };
+  if (data.hasAttachments === undefined && Array.isArray(data.attachments))
+    data.hasAttachments = hasVisibleAttachments(data.attachments);
   for (const [k, v] of Object.entries(defaults)) if (data[k] === undefined) data[k] = v;
   if (data.conversationIndex === undefined) {
     const sent = new Date(String(data.sentDateTime));

@@ -7,6 +7,7 @@ import { expanded, parseExtendedExpand, type ExtendedProperty } from './extended
 import { createDraft, messageInput, sendDraft } from './mail-write';
 import { messageId, parseSelect, renderMessage } from './message-json';
 import { renderMime } from './mime';
+import { attachmentRoutes } from './attachment-routes';
 import type { Route, RouteContext, RouteResult } from './routes';
 import type { MailStore, SimFolder, SimMailbox, SimMessage } from './store';
 
@@ -101,6 +102,7 @@ export function messageRoutes(
       run: () => (sendDraft(store, mbx(), message().immutableId), { status: 202 }),
     };
   }
+  if (tail[1] === 'attachments') return attachmentRoutes(u, message, tail.slice(2));
   if (tail.length === 2 && tail[1] === '$value') {
     return {
       name: 'message/$value',

@@ -59,28 +59,29 @@ function createItem(a: EmailActivity): BatchItem {
 }
 
 const errorCode = (body: unknown) => ((body as { error?: { code?: string } })?.error?.code ?? '').toLowerCase();
-const errorText = (r: ItemResponse) => {
+export const errorText = (r: ItemResponse) => {
   const p = r.parts.find((x) => x.status >= 400) ?? r.parts[0];
   const e = (p.body as { error?: { code?: string; message?: string } })?.error;
   return `${p.status} ${e?.code ?? ''} ${e?.message ?? ''}`.trim().slice(0, 300);
 };
 
 /** A create that failed because the row exists (412 DuplicateRecord, or 0x80040237 under another status). */
-const isDuplicate = (r: ItemResponse) => r.parts.some((p) => p.status === 412 || errorCode(p.body) === '0x80040237');
+export const isDuplicate = (r: ItemResponse) =>
+  r.parts.some((p) => p.status === 412 || errorCode(p.body) === '0x80040237');
 /** The part that makes the whole message worth retrying: throttled, server-side trouble, or no answer (a 404 is isWaiting's). */
 const retryPart = (r: ItemResponse) => r.parts.find((p) => p.status === 429 || p.status >= 500 || p.status === 0);
-const isRetryable = (r: ItemResponse) => retryPart(r) !== undefined;
+export const isRetryable = (r: ItemResponse) => retryPart(r) !== undefined;
 /**
  * A part to retry, with the wait its throttled part asked for (its own Retry-After, translated like any
  * answer): the retry of the whole message then honours it instead of backing off blind.
  */
-function retry(id: string, r: ItemResponse, api: WebApi): EmailWriteResult {
+export function retry(id: string, r: ItemResponse, api: WebApi): EmailWriteResult {
   const failure = translateBatchPart('Dataverse write', retryPart(r), api.now?.() ?? new Date());
   const wait = failure.kind === 'throttled' && failure.retryAfterMs > 0 ? { retryAfterMs: failure.retryAfterMs } : {};
   return { activityid: id, status: 'retry', error: errorText(r), ...wait };
 }
 /** A 404 on create: a row the email binds to (the email it correlates with) is not there yet. */
-const isWaiting = (r: ItemResponse) => r.parts.some((p) => p.status === 404);
+export const isWaiting = (r: ItemResponse) => r.parts.some((p) => p.status === 404);
 
 /** Dataverse takes at most 1,000 requests in one $batch: an email is 2 requests plus one per queue item. */
 const MAX_BATCH_REQUESTS = 1000;

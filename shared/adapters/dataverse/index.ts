@@ -7,6 +7,7 @@ import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 import { translateBatchPart } from './errors';
 import { recordMailboxTest } from './mailbox-test';
+import { createAttachments } from './attachments';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -36,6 +37,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     updateRegarding: (updates) => updateRegarding(api, updates, o.batchSize),
     createQueueItems: (items) => createQueueItems(api, items),
     regardingOf: (ids) => regardingOf(api, ids),
+    createAttachments: (rows) => createAttachments(api, rows),
     async disableIncoming(mailboxId) {
       await disableIncoming(api, mailboxId);
       org.forget(); // the scheduler must see the change at once

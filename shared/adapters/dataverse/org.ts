@@ -5,6 +5,7 @@ import { ORGDB_SWITCHES, type OrgDbSwitches, type OrgSettings } from '../../doma
 import { isKind } from '../../domain/errors';
 import { DEFAULT_SMART_MATCHING } from '../../domain/smart-match';
 import { keyHash } from '../../domain/message-id';
+import { DEFAULT_MAX_UPLOAD_BYTES, parseBlockedExtensions } from '../../domain/attachments';
 import type { TrackingFolder } from '../../ports';
 import type { WebApi } from './http';
 
@@ -69,6 +70,10 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
     },
     folderTrackingEnabled: bool(o.isfolderbasedtrackingenabled, true),
     maxTrackingFolders: num(o.maxfolderbasedtrackingmappings, 25),
+    attachments: {
+      maxBytes: num(o.maxuploadfilesize, DEFAULT_MAX_UPLOAD_BYTES),
+      blocked: parseBlockedExtensions(o.blockedattachments),
+    },
     orgDb: toOrgDbSwitches(parseOrgDbSettings(o.orgdborgsettings)),
   };
 }

@@ -6,7 +6,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Clock, DeltaPage, GraphJson, GraphPort } from '../../ports';
 import type { FolderKind } from '../../domain/item';
 import { MESSAGE_SELECT } from '../../domain/graph-message';
-import { transient, unsafeLink } from '../../domain/errors';
+import { isKind, transient, unsafeLink } from '../../domain/errors';
 import { checkServiceLink, serviceRoot, withinService, type ServiceRoot } from '../service-link';
 import { batchItemWaitMs, translateGraphError } from './errors';
 import { checkAccess } from './access';
@@ -77,6 +77,13 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
           .api(messagePath(mailbox, graphId, select, extended))
           .header('Prefer', IMMUTABLE_IDS)
           .get(),
+      ),
+    listAttachments: (mailbox, graphIds) => listAttachments(g, mailbox, graphIds, o.clock),
+    getAttachment: (mailbox, graphId, attachmentId) =>
+      unlessGone(() =>
+        g.call('attachments.get', () =>
+          g.client.api(`${attachmentsPath(mailbox, graphId)}/${encodeURIComponent(attachmentId)}`).get(),
+        ),
       ),
   };
 }
@@ -205,4 +212,45 @@ export function expandExtended(ids: readonly string[] | undefined): string {
   const filter = ids.map((id) => `id eq '${id.replace(/'/g, "''")}'`).join(' or ');
   // Percent-encoded but for `$` and `=`, as the docs write it: the client sends the path's query as given.
   return `&$expand=singleValueExtendedProperties(${encodeURIComponent(`$filter=${filter}`).replace(/%24/g, '$').replace(/%3D/g, '=')})`;
+}
+
+const attachmentsPath = (mailbox: string, graphId: string) =>
+  `${user(mailbox)}/messages/${encodeURIComponent(graphId)}/attachments`;
+
+/** A 404 (the message or attachment is gone meanwhile) reads as undefined; every other failure goes up. */
+async function unlessGone<T>(run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isKind(e, 'permanent') && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Attachment lists without content (learn.microsoft.com/graph/api/message-list-attachments), 20 to a JSON
+ * $batch as the page's message reads: the files kept are read one by one afterwards, so a large file never
+ * rides in a list or a $batch answer.
+ */
+async function listAttachments(
+  g: GraphSession,
+  mailbox: string,
+  graphIds: string[],
+  clock: Clock,
+): Promise<Map<string, ItemAnswer>> {
+  const out = new Map<string, ItemAnswer>();
+  for (let i = 0; i < graphIds.length; i += BATCH_LIMIT) {
+    const chunk = graphIds.slice(i, i + BATCH_LIMIT);
+    const requests = chunk.map((id, n) => ({
+      id: String(n + 1),
+      method: 'GET',
+      url: `${attachmentsPath(mailbox, id)}?$select=id,name,contentType,size,isInline`,
+    }));
+    const res = await g.call<unknown>('$batch', () => g.client.api('/$batch').post({ requests }));
+    for (const r of asBatchItems(res)) {
+      const id = chunk[Number(r.id) - 1];
+      if (id) out.set(id, batchItemAnswer(r, clock.now()));
+    }
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ import type {
   PartyCandidate,
 } from '../../../shared/ports';
 import type { EmailActivity } from '../../../shared/domain/activity';
+import type { AttachmentRow } from '../../../shared/domain/attachments';
 import type { EntityRef } from '../../../shared/domain/refs';
 import { normalizeMessageId, queueItemId } from '../../../shared/domain/message-id';
 import { toOrgSettings } from '../../../shared/adapters/dataverse/org';
@@ -31,6 +32,8 @@ export interface FakeDataverse extends DataversePort {
   /** Test & Enable results written, in order. */
   tests: ({ mailboxId: string } & MailboxTestResult)[];
   createCalls: number;
+  /** Attachment rows by id: a second create of one answers `exists`. */
+  attachments: Map<string, AttachmentRow>;
 }
 
 /** A user mailbox synced by server-side sync, enabled and approved. */
@@ -106,6 +109,7 @@ export function fakeDataverse(org: OrgContext, clock: { now(): Date }): FakeData
     disabled: [],
     tests: [],
     createCalls: 0,
+    attachments: new Map(),
     loadOrgContext: async () => structuredClone(dv.org),
     async lookup(req) {
       const addresses = req.addresses.map((a) => a.toLowerCase());
@@ -161,6 +165,17 @@ export function fakeDataverse(org: OrgContext, clock: { now(): Date }): FakeData
         return row ? [{ activityid: id, ...(row.regarding ? { regarding: row.regarding as EntityRef } : {}) }] : [];
       });
     },
+    async createAttachments(rows) {
+      return rows.map((r) => {
+        const id = r.activitymimeattachmentid;
+        if (!dv.emails.has(r.activityid)) return { activityid: id, status: 'waiting' as const };
+        const no = refused(id);
+        if (no) return no;
+        if (dv.attachments.has(id)) return { activityid: id, status: 'exists' as const };
+        dv.attachments.set(id, r);
+        return { activityid: id, status: 'created' as const };
+      });
+    },
     async disableIncoming(mailboxId) {
       dv.disabled.push(mailboxId);
       dv.org.mailboxes = dv.org.mailboxes.map((m) =>
@@ -202,4 +217,5 @@ const PORT_CALLS: readonly (keyof DataversePort)[] = [
   'regardingOf',
   'disableIncoming',
   'recordMailboxTest',
+  'createAttachments',
 ];

@@ -20,6 +20,9 @@ export interface FakeGraph extends GraphPort {
 /** next/<epoch>/<from>/<upto>/<offset>: a page of the changes in log[from, upto); delta/<epoch>/<upto>/0/0. */
 const LINK = /^https:\/\/graph\.fake\/(next|delta)\/(\d+)\/(\d+)\/(\d+)\/(\d+)$/;
 
+const attachmentsOf = (m: GraphJson): GraphJson[] =>
+  Array.isArray(m.attachments) ? (m.attachments as GraphJson[]) : [];
+
 export function fakeGraph(
   o: { pageSize?: number; folders?: Record<string, { id: string; displayName: string }[]> } = {},
 ) {
@@ -91,6 +94,23 @@ export function fakeGraph(
     async checkAccess(mailbox, access) {
       g.accessCalls.push({ mailbox, check: access });
       check(mailbox);
+    },
+    // A message's `attachments` as delivered: listed without content, read one by one with it.
+    async listAttachments(mailbox, graphIds) {
+      check(mailbox);
+      const out = new Map<string, BatchItemResult>();
+      for (const id of graphIds) {
+        const m = find(mailbox, id);
+        const value = m && attachmentsOf(m).map(({ contentBytes: _c, contentId: _i, ...meta }) => meta);
+        out.set(id, value ? { status: 200, body: { value } } : { status: 404 });
+      }
+      return out;
+    },
+    async getAttachment(mailbox, graphId, attachmentId) {
+      check(mailbox);
+      const m = find(mailbox, graphId);
+      const a = m && attachmentsOf(m).find((x) => x.id === attachmentId);
+      return a ? structuredClone(a) : undefined;
     },
   };
   return g;
