@@ -114,6 +114,9 @@ export interface DvMailbox {
   processEmailReceivedAfter?: string;
   active: boolean;
   modifiedon?: string;
+  /** outgoingemaildeliverymethod (2 = server-side synchronization); absent = not read. */
+  outgoingDeliveryMethod?: number;
+  enabledForOutgoing?: boolean;
 }
 /** `waiting`: an email it points at (correlated, parent) is not in Dataverse yet. */
 export type EmailWriteStatus = 'created' | 'updated' | 'exists' | 'failed' | 'retry' | 'waiting';

@@ -64,4 +64,17 @@ export const ALERTS = {
     code: 'TrackingFoldersRefused',
     message: `more than ${max} tracked folders: ${refused} mapping(s) rejected`,
   }),
+  sendQuotaExceeded: (code: string): Alert => ({
+    level: 'Error',
+    code,
+    message:
+      code === 'ErrorSubmissionQuotaExceeded'
+        ? 'outgoing email waits in Pending Send: the mailbox is over its sending limits; it is tried again next cycle'
+        : 'outgoing email waits in Pending Send: the mailbox is over its storage quota; it is tried again next cycle',
+  }),
+  sendFailed: (activityId: string, why: string): Alert => ({
+    level: 'Error',
+    code: 'EmailSendFailed',
+    message: `email ${activityId} could not be sent (${why}): it is marked Failed`,
+  }),
 } as const;

@@ -8,6 +8,7 @@ import { syncJobMessageId } from '../domain/queue-message-ids';
 import type { PipelineDeps } from './deps';
 import { ALERTS } from '../domain/alerts';
 import { raiseAlert } from './alerts';
+import { enqueueSends } from './send-schedule';
 
 export interface ScheduleResult {
   enqueued: string[];
@@ -51,6 +52,7 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     await deps.mailboxes.upsert(next);
   }
   await enqueue(jobs, deps);
+  if (deps.outbox) await enqueueSends(ctx, slot, deps);
   result.enqueued = jobs.map((j) => j.mailboxId);
   deps.log.info('schedule.done', {
     enqueued: jobs.length,

@@ -155,6 +155,8 @@ function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues'])
         profile ? profileStart.get(profile) : undefined,
       ),
       active: num(m.statecode, 0) === 0,
+      outgoingDeliveryMethod: num(m.outgoingemaildeliverymethod, 2),
+      enabledForOutgoing: bool(m.enabledforoutgoingemail, true),
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });
   }

@@ -1,0 +1,106 @@
+// Scenarios A1 and A2: outgoing email as server-side synchronization sends it (docs/sss-parity.md#outgoing-email).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  acceptanceFixtureF,
+  ALICE,
+  ALICE_ID,
+  ALICE_MAILBOX_ID,
+  BOB,
+  BOB_CONTACT_ID,
+} from '../../local/tenant/acceptance';
+import type { Json, TenantFixture } from '../../local/tenant/fixture';
+import { createStages } from '../../shared/pipeline/stages';
+import { inbound, startPipeline } from '../support/pipeline';
+import { cleanup, runTenant } from '../support/cli';
+
+const P1_ID = '5e4d0000-0000-4000-8000-000000000101';
+
+/** Fixture F with P1: Alice -> Bob, subject "Proposal", in Pending Send. */
+function withPendingSend(): TenantFixture {
+  const f = acceptanceFixtureF();
+  const p1: Json = {
+    activityid: P1_ID,
+    subject: 'Proposal',
+    description: '<p>Our proposal</p>',
+    directioncode: true,
+    statecode: 1,
+    statuscode: 6,
+    createdon: '2025-01-10T09:55:00Z',
+    _ownerid_value: ALICE_ID,
+    email_activity_parties: [
+      { participationtypemask: 1, _partyid_value: ALICE_ID, 'partyid@odata.type': 'systemuser', addressused: ALICE },
+      { participationtypemask: 2, _partyid_value: BOB_CONTACT_ID, 'partyid@odata.type': 'contact', addressused: BOB },
+    ],
+  };
+  f.dataverse.emails = [...(f.dataverse.emails ?? []), p1];
+  return f;
+}
+
+type Folder = { wellKnownName?: string; messages?: Json[] };
+const sentItems = (exchange: Record<string, unknown>, mailbox: string): Json[] =>
+  ((exchange[mailbox] as { mailFolders: Folder[] }).mailFolders.find((f) => f.wellKnownName === 'sentitems')
+    ?.messages ?? []) as Json[];
+
+test('A1 Outgoing send: a Pending Send email goes out with the next token, becomes Sent with the Message-ID Exchange used, and a copy is in Sent Items', () => {
+  const run = runTenant(withPendingSend());
+  try {
+    const row = run.dump.dataverse.emails.find((e) => e.activityid === P1_ID)!;
+    assert.equal(row.statuscode, 3);
+    assert.equal(row.statecode, 1);
+    assert.equal(row.trackingtoken, 'CRM:0001002');
+    assert.equal(row.subject, 'Proposal CRM:0001002');
+    const copies = sentItems(run.dump.exchange, ALICE).filter((m) => m.subject === 'Proposal CRM:0001002');
+    assert.equal(copies.length, 1, 'one copy in Alice’s Sent Items');
+    assert.equal(row.messageid, copies[0].internetMessageId);
+    assert.deepEqual(
+      (copies[0].singleValueExtendedProperties as Json[]).map((p) => p.value),
+      [P1_ID],
+      'the copy carries the activity id',
+    );
+    // Exactly one email row for the message: the Sent Items copy is not a second activity.
+    assert.equal(run.dump.dataverse.emails.filter((e) => e.messageid === row.messageid).length, 1);
+  } finally {
+    cleanup(run);
+  }
+});
+
+test('A2 Quota error: ErrorQuotaExceeded keeps the email in Pending Send, logs an Error alert on Alice’s mailbox, and the next cycle sends it', async () => {
+  let quota = true;
+  const p = await startPipeline(
+    withPendingSend(),
+    {},
+    {
+      graphIntercept: (req) =>
+        quota && req.method === 'POST' && req.mailbox === ALICE
+          ? { status: 403, body: { error: { code: 'ErrorQuotaExceeded', message: 'injected by the test' } } }
+          : undefined,
+    },
+  );
+  const stages = createStages(p.deps);
+  const cycle = async () => {
+    const before = p.sent.length;
+    await stages.schedule({ force: true });
+    for (const s of p.sent.slice(before))
+      if ((s.message.body as Json).kind === 'send') await stages.sync(inbound(s.message));
+  };
+  const row = async () =>
+    (await fetch(`${p.dataverse.baseUrl}/emails(${P1_ID})?$select=statuscode,messageid`, {
+      headers: { Authorization: 'Bearer test-token' },
+    }).then((r) => r.json())) as Json;
+  try {
+    await cycle();
+    assert.equal((await row()).statuscode, 6, 'still Pending Send');
+    const alerts = await p.deps.alerts.forMailbox(ALICE_MAILBOX_ID);
+    assert.ok(
+      alerts.some((a) => a.level === 'Error' && a.code === 'ErrorQuotaExceeded'),
+      JSON.stringify(alerts),
+    );
+    quota = false;
+    p.clock.advance(5 * 60_000);
+    await cycle();
+    assert.equal((await row()).statuscode, 3, 'sent on the next cycle');
+  } finally {
+    await p.stop();
+  }
+});
