@@ -31,21 +31,21 @@ export interface SentFacts {
 }
 export interface OutboxPort {
   /** Emails in Pending Send or Sending whose sender (from party) is `owner`, oldest first. */
-  pending(owner: EntityRef): Promise<PendingEmail[]>;
+  pending: (owner: EntityRef) => Promise<PendingEmail[]>;
   /** Ids (lower-cased) of the users and queues with emails in Pending Send or Sending: the mailboxes to run. */
-  waitingSenders(): Promise<Set<string>>;
+  waitingSenders: () => Promise<Set<string>>;
   /** The organization's token format, or undefined when tokens are off. */
-  tokenFormat(): Promise<TokenFormat | undefined>;
+  tokenFormat: () => Promise<TokenFormat | undefined>;
   /** The user's number in tokens (before the organization's base is added). */
-  userNumber(userId: string): Promise<number>;
+  userNumber: (userId: string) => Promise<number>;
   /** The latest token given out with this stem (prefix, designator, user number), if any. */
-  lastToken(stem: string): Promise<string | undefined>;
+  lastToken: (stem: string) => Promise<string | undefined>;
   /** Pending Send -> Sending, only if the row is unchanged since it was read; false when someone else claimed it. */
-  claim(email: PendingEmail): Promise<boolean>;
-  markSent(activityid: string, facts: SentFacts): Promise<void>;
+  claim: (email: PendingEmail) => Promise<boolean>;
+  markSent: (activityid: string, facts: SentFacts) => Promise<void>;
   /** Back to Pending Send (a quota error: the next cycle tries again). */
-  release(activityid: string): Promise<void>;
-  markFailed(activityid: string): Promise<void>;
+  release: (activityid: string) => Promise<void>;
+  markFailed: (activityid: string) => Promise<void>;
 }
 
 export interface OutgoingMail {
@@ -63,7 +63,7 @@ export interface SentCopy {
 }
 export interface MailSendPort {
   /** The copy in the mailbox's Sent Items that carries this activity id, if it was sent already. */
-  findSent(mailbox: string, activityid: string): Promise<SentCopy | undefined>;
+  findSent: (mailbox: string, activityid: string) => Promise<SentCopy | undefined>;
   /** Sends from the mailbox, with the activity id on the message; answers the Message-ID Exchange used. */
-  send(mailbox: string, mail: OutgoingMail): Promise<SentCopy>;
+  send: (mailbox: string, mail: OutgoingMail) => Promise<SentCopy>;
 }

@@ -12,7 +12,9 @@ import {
 import type { Json, TenantFixture } from '../../local/tenant/fixture';
 import { createStages } from '../../shared/pipeline/stages';
 import { inbound, startPipeline } from '../support/pipeline';
-import { cleanup, runTenant } from '../support/cli';
+import { cleanup, decisionFor, exsync, runTenant, type Dump } from '../support/cli';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const P1_ID = '5e4d0000-0000-4000-8000-000000000101';
 
@@ -60,6 +62,28 @@ test('A1 Outgoing send: a Pending Send email goes out with the next token, becom
     );
     // Exactly one email row for the message: the Sent Items copy is not a second activity.
     assert.equal(run.dump.dataverse.emails.filter((e) => e.messageid === row.messageid).length, 1);
+  } finally {
+    cleanup(run);
+  }
+});
+
+test('A1 Outgoing send: the copy in Sent Items is recognised by the Sent Items sync as the same row (no second activity)', () => {
+  const env = { AUTO_TRACK_SENT_ITEMS: 'true' };
+  const run = runTenant(withPendingSend(), [], { env });
+  try {
+    // A second run on the same data: whichever order the first run took, the Sent Items copy has been synced.
+    const again = exsync(['run', '--once', '--data', join(run.dir, 'data'), '--dump', join(run.dir, 'dump2.json')], {
+      dir: run.dir,
+      env,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    const dump = JSON.parse(readFileSync(join(run.dir, 'dump2.json'), 'utf8')) as Dump;
+    const row = dump.dataverse.emails.find((e) => e.activityid === P1_ID)!;
+    assert.equal(row.statuscode, 3);
+    assert.equal(dump.dataverse.emails.filter((e) => e.messageid === row.messageid).length, 1, 'one row');
+    const decision = decisionFor(dump, ALICE, String(row.messageid));
+    assert.ok(decision, 'the Sent Items copy was evaluated');
+    assert.equal(decision.reason, 'Duplicate', JSON.stringify(decision));
   } finally {
     cleanup(run);
   }

@@ -53,21 +53,7 @@ export function createOutbox(api: WebApi): OutboxPort {
       );
       return str((page.value as Row[] | undefined)?.[0]?.trackingtoken);
     },
-    async claim(email: PendingEmail) {
-      const [res] = await api.batch([
-        {
-          request: {
-            method: 'PATCH',
-            url: `/emails(${email.activityid})`,
-            headers: { 'If-Match': email.etag },
-            body: { statuscode: EMAIL_STATUS.sending },
-          },
-        },
-      ]);
-      if (res?.ok) return true;
-      if (res?.parts[0]?.status === 412) return false; // changed since it was read: another worker has it
-      throw translateBatchPart('could not claim the email for sending', res?.parts[0], api.now?.() ?? new Date());
-    },
+    claim: (email: PendingEmail) => claim(api, email),
     markSent: (activityid: string, facts: SentFacts) =>
       one('could not mark the email Sent', [
         patch(activityid, { statecode: 0, statuscode: EMAIL_STATUS.draft }),
@@ -83,6 +69,23 @@ export function createOutbox(api: WebApi): OutboxPort {
     markFailed: (activityid) =>
       one('could not mark the email Failed', patch(activityid, { statecode: 0, statuscode: EMAIL_STATUS.failed })),
   };
+}
+
+/** Pending Send -> Sending if the row still has the ETag it was read with; a 412 means another worker has it. */
+async function claim(api: WebApi, email: PendingEmail): Promise<boolean> {
+  const [res] = await api.batch([
+    {
+      request: {
+        method: 'PATCH',
+        url: `/emails(${email.activityid})`,
+        headers: { 'If-Match': email.etag },
+        body: { statuscode: EMAIL_STATUS.sending },
+      },
+    },
+  ]);
+  if (res?.ok) return true;
+  if (res?.parts[0]?.status === 412) return false;
+  throw translateBatchPart('could not claim the email for sending', res?.parts[0], api.now?.() ?? new Date());
 }
 
 const patch = (id: string, body: Row): BatchRequest => ({
