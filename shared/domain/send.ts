@@ -3,6 +3,9 @@
 // 3 Sent, 8 Failed; quota errors keep Pending Send and are retried next cycle).
 import type { Parsed } from './jobs';
 import type { ExsyncError } from './errors';
+import type { Decision } from './activity';
+import { SENT_ITEMS } from './item';
+import { normalizeMessageId } from './message-id';
 
 export const EMAIL_STATUS = { draft: 1, sent: 3, pendingSend: 6, sending: 7, failed: 8 } as const;
 
@@ -47,3 +50,27 @@ export function sendFailureOf(e: ExsyncError): SendFailure {
 
 /** Text for a header (subject, address, name): CR and LF become spaces, so no line of ours can start a header. */
 export const headerSafe = (s: string): string => s.replace(/[\r\n]+/g, ' ');
+
+/** What the ledger keeps of a send: keyed by the activity id (`exsync explain --item <activityid>`). */
+export function sendDecision(
+  mailbox: { mailboxId: string; address: string },
+  activityid: string,
+  result: { outcome: 'sent' | 'pending' | 'failed'; reason: Decision['reason']; messageid?: string; detail?: string },
+  now: Date,
+): Decision {
+  return {
+    mailboxId: mailbox.mailboxId,
+    mailbox: mailbox.address,
+    workload: 'email',
+    folder: SENT_ITEMS,
+    internetMessageId: result.messageid ?? '',
+    messageKey: result.messageid ? normalizeMessageId(result.messageid) : '',
+    graphId: activityid,
+    outcome: result.outcome,
+    reason: result.reason,
+    correlationMethod: 'None',
+    activityid,
+    ...(result.detail ? { detail: result.detail } : {}),
+    decidedAt: now.toISOString(),
+  };
+}

@@ -4,8 +4,8 @@
 // asked before it is sent again.
 import { QUEUES, type DvMailbox } from '../ports';
 import type { MailSendPort, OutboxPort, PendingEmail, SentCopy } from '../ports-send';
-import { isExsyncError, poison } from '../domain/errors';
-import { EMAIL_STATUS, headerSafe, parseSendJob, sendFailureOf } from '../domain/send';
+import { isExsyncError, poison, type ExsyncError } from '../domain/errors';
+import { EMAIL_STATUS, headerSafe, parseSendJob, sendDecision, sendFailureOf } from '../domain/send';
 import { findTrackingTokens } from '../domain/correlate';
 import { nextToken, subjectWithToken, userTokenStem, type TokenFormat } from '../domain/tracking-token';
 import { ALERTS } from '../domain/alerts';
@@ -79,6 +79,11 @@ async function sendOne(
     ...(token ? { trackingtoken: token } : {}),
     senton: copy!.sentDateTime ?? deps.clock.now().toISOString(),
   });
+  await decide(deps, mb, email.activityid, {
+    outcome: 'sent',
+    reason: found ? 'SentBefore' : 'Sent',
+    messageid: copy!.internetMessageId,
+  });
   return 'sent';
 }
 
@@ -90,16 +95,34 @@ async function sendFailed(e: unknown, email: PendingEmail, mb: DvMailbox, deps: 
   if (fate === 'quota') {
     await deps.outbox.release(email.activityid);
     await raiseAlert(deps, mb.mailboxid, ALERTS.sendQuotaExceeded(e.code ?? 'ErrorQuotaExceeded'));
+    await decide(deps, mb, email.activityid, { outcome: 'pending', reason: 'QuotaExceeded', detail: why(e) });
     return 'stop';
   }
   if (fate === 'retry') {
     deps.log.warn('send.retry-next-cycle', props);
+    await decide(deps, mb, email.activityid, { outcome: 'pending', reason: 'SendRetry', detail: why(e) });
     return 'stop';
   }
   await deps.outbox.markFailed(email.activityid);
   deps.log.warn('send.failed', props);
   await raiseAlert(deps, mb.mailboxid, ALERTS.sendFailed(email.activityid, e.code ?? e.kind));
+  await decide(deps, mb, email.activityid, { outcome: 'failed', reason: 'SendFailed', detail: why(e) });
   return 'failed';
+}
+
+/** The error as the decision's detail: its kind, status and the service's code, never the message text. */
+const why = (e: ExsyncError) => [e.kind, e.status, e.code].filter((x) => x !== undefined).join(' ');
+
+/** The send's decision in the ledger, where `exsync explain --item <activityid>` finds it. */
+async function decide(
+  deps: SendDeps,
+  mb: DvMailbox,
+  activityid: string,
+  result: Parameters<typeof sendDecision>[2],
+): Promise<void> {
+  await deps.ledger.record([
+    sendDecision({ mailboxId: mb.mailboxid, address: mb.address }, activityid, result, deps.clock.now()),
+  ]);
 }
 
 function tokenIn(subject: string, format: TokenFormat | undefined): string | undefined {

@@ -12,7 +12,7 @@ import {
 import type { Json, TenantFixture } from '../../local/tenant/fixture';
 import { createStages } from '../../shared/pipeline/stages';
 import { inbound, startPipeline } from '../support/pipeline';
-import { cleanup, decisionFor, exsync, runTenant, type Dump } from '../support/cli';
+import { cleanup, exsync, runTenant, type Dump } from '../support/cli';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -62,6 +62,14 @@ test('A1 Outgoing send: a Pending Send email goes out with the next token, becom
     );
     // Exactly one email row for the message: the Sent Items copy is not a second activity.
     assert.equal(run.dump.dataverse.emails.filter((e) => e.messageid === row.messageid).length, 1);
+    // explain for sends: the ledger answers by the activity id.
+    const explained = exsync(['explain', '--item', P1_ID, '--data', join(run.dir, 'data'), '--json'], { dir: run.dir });
+    assert.equal(explained.code, 0, explained.stderr);
+    const answer = JSON.parse(explained.stdout) as { mailboxes: { outcome: string; reason: string }[] };
+    assert.deepEqual(
+      answer.mailboxes.map((m) => [m.outcome, m.reason]),
+      [['sent', 'Sent']],
+    );
   } finally {
     cleanup(run);
   }
@@ -81,9 +89,15 @@ test('A1 Outgoing send: the copy in Sent Items is recognised by the Sent Items s
     const row = dump.dataverse.emails.find((e) => e.activityid === P1_ID)!;
     assert.equal(row.statuscode, 3);
     assert.equal(dump.dataverse.emails.filter((e) => e.messageid === row.messageid).length, 1, 'one row');
-    const decision = decisionFor(dump, ALICE, String(row.messageid));
-    assert.ok(decision, 'the Sent Items copy was evaluated');
-    assert.equal(decision.reason, 'Duplicate', JSON.stringify(decision));
+    const decisions = dump.decisions.filter((d) => d.mailbox === ALICE && d.internetMessageId === row.messageid);
+    const copy = decisions.find((d) => d.graphId !== P1_ID);
+    assert.ok(copy, 'the Sent Items copy was evaluated');
+    assert.equal(copy.reason, 'Duplicate', JSON.stringify(copy));
+    assert.deepEqual(
+      decisions.filter((d) => d.graphId === P1_ID).map((d) => [d.outcome, d.reason]),
+      [['sent', 'Sent']],
+      'and the send itself',
+    );
   } finally {
     cleanup(run);
   }

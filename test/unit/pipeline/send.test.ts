@@ -153,3 +153,33 @@ test('The send stage: the schedule enqueues a send job in the mailbox session on
   assert.equal(sends[0][0], 'mbx-alice');
   assert.match(String(sends[0][1]), /^mbx-alice:send:/);
 });
+
+test('explain for sends: every outcome is a decision keyed by the activity id, with the reason', async () => {
+  const { mail, p } = setup([row(), row({ activityid: 'p2' }), row({ activityid: 'p3', statuscode: 7 })]);
+  mail.sentItems.set('p3', { internetMessageId: '<p3@exchange.test>', subject: 'Proposal CRM:0001001' });
+  const send = mail.port.send;
+  let n = 0;
+  mail.port.send = async (m, x) => {
+    if (++n === 2) throw permanent('graph', 'refused', { status: 400, code: 'ErrorMessageSizeExceeded' });
+    return send(m, x);
+  };
+  await handleSendMessage(job, p.deps);
+  const d = async (id: string) => p.deps.ledger.get('mbx-alice', 'email', id);
+  assert.deepEqual(
+    [await d('p1'), await d('p2'), await d('p3')].map((x) => [x?.outcome, x?.reason, x?.activityid]),
+    [
+      ['sent', 'Sent', 'p1'],
+      ['failed', 'SendFailed', 'p2'],
+      ['sent', 'SentBefore', 'p3'],
+    ],
+  );
+  assert.equal((await d('p1'))?.internetMessageId, '<m1@exchange.test>');
+  assert.match(String((await d('p2'))?.detail), /permanent 400 ErrorMessageSizeExceeded/);
+
+  const q = setup([row()]);
+  q.mail.failWith(permanent('graph', 'quota', { status: 403, code: 'ErrorQuotaExceeded' }));
+  await handleSendMessage(job, q.p.deps);
+  const pending = await q.p.deps.ledger.get('mbx-alice', 'email', 'p1');
+  assert.deepEqual([pending?.outcome, pending?.reason], ['pending', 'QuotaExceeded']);
+  assert.match(String(pending?.detail), /ErrorQuotaExceeded/);
+});
