@@ -1,43 +1,14 @@
 // Scenarios A1 and A2: outgoing email as server-side synchronization sends it (docs/sss-parity.md#outgoing-email).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  acceptanceFixtureF,
-  ALICE,
-  ALICE_ID,
-  ALICE_MAILBOX_ID,
-  BOB,
-  BOB_CONTACT_ID,
-} from '../../local/tenant/acceptance';
-import type { Json, TenantFixture } from '../../local/tenant/fixture';
+import { ALICE, ALICE_MAILBOX_ID } from '../../local/tenant/acceptance';
+import type { Json } from '../../local/tenant/fixture';
+import { P1_ID, withPendingSend } from '../support/pending-send';
 import { createStages } from '../../shared/pipeline/stages';
 import { inbound, startPipeline } from '../support/pipeline';
 import { cleanup, exsync, runTenant, type Dump } from '../support/cli';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const P1_ID = '5e4d0000-0000-4000-8000-000000000101';
-
-/** Fixture F with P1: Alice -> Bob, subject "Proposal", in Pending Send. */
-function withPendingSend(): TenantFixture {
-  const f = acceptanceFixtureF();
-  const p1: Json = {
-    activityid: P1_ID,
-    subject: 'Proposal',
-    description: '<p>Our proposal</p>',
-    directioncode: true,
-    statecode: 1,
-    statuscode: 6,
-    createdon: '2025-01-10T09:55:00Z',
-    _ownerid_value: ALICE_ID,
-    email_activity_parties: [
-      { participationtypemask: 1, _partyid_value: ALICE_ID, 'partyid@odata.type': 'systemuser', addressused: ALICE },
-      { participationtypemask: 2, _partyid_value: BOB_CONTACT_ID, 'partyid@odata.type': 'contact', addressused: BOB },
-    ],
-  };
-  f.dataverse.emails = [...(f.dataverse.emails ?? []), p1];
-  return f;
-}
 
 type Folder = { wellKnownName?: string; messages?: Json[] };
 const sentItems = (exchange: Record<string, unknown>, mailbox: string): Json[] =>
