@@ -45,3 +45,19 @@ test('Exactly once: a crash after the send and before Sent neither sends twice n
     await p.stop();
   }
 });
+
+test('Exactly once: of two workers that read the same Pending Send row, only one can claim it (If-Match on its ETag)', async () => {
+  const p = await startPipeline(withPendingSend());
+  try {
+    const owner = { type: 'systemuser', id: ALICE_ID };
+    const [a] = await p.deps.outbox!.pending(owner);
+    const [b] = await p.deps.outbox!.pending(owner);
+    assert.equal(a.etag, b.etag);
+    assert.equal(await p.deps.outbox!.claim(a), true, 'the first claim wins');
+    assert.equal(await p.deps.outbox!.claim(b), false, 'the second sees the row changed');
+    const [again] = await p.deps.outbox!.pending(owner);
+    assert.equal(again.statuscode, 7, 'Sending');
+  } finally {
+    await p.stop();
+  }
+});
