@@ -113,3 +113,26 @@ test('A2 Quota error: ErrorQuotaExceeded keeps the email in Pending Send, logs a
     await p.stop();
   }
 });
+
+test('A2 Quota error, through exsync run: with every create/send answered ErrorQuotaExceeded the email stays Pending Send with an Error alert on Alice’s mailbox; the next run sends it', () => {
+  const run = runTenant(withPendingSend(), ['--faults', 'seed=1,graph.quota=1']);
+  try {
+    const row = run.dump.dataverse.emails.find((e) => e.activityid === P1_ID)!;
+    assert.equal(row.statuscode, 6, 'still Pending Send');
+    const alerts = (run.dump as unknown as { alerts: { mailboxId: string; level: string; code: string }[] }).alerts;
+    assert.ok(
+      alerts.some((a) => a.mailboxId === ALICE_MAILBOX_ID && a.level === 'Error' && a.code === 'ErrorQuotaExceeded'),
+      JSON.stringify(alerts),
+    );
+    assert.equal(sentItems(run.dump.exchange, ALICE).length, 0, 'nothing went out');
+    const next = exsync(['run', '--once', '--data', join(run.dir, 'data'), '--dump', join(run.dir, 'dump2.json')], {
+      dir: run.dir,
+    });
+    assert.equal(next.code, 0, next.stderr);
+    const dump = JSON.parse(readFileSync(join(run.dir, 'dump2.json'), 'utf8')) as Dump;
+    assert.equal(dump.dataverse.emails.find((e) => e.activityid === P1_ID)!.statuscode, 3, 'sent by the next run');
+    assert.equal(sentItems(dump.exchange, ALICE).length, 1);
+  } finally {
+    cleanup(run);
+  }
+});
