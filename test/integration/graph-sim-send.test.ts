@@ -74,3 +74,38 @@ test('Quota and submission-quota errors: the code Graph answers reaches the send
     await sim.close();
   }
 });
+
+test('Exactly once: a draft an earlier attempt created but could not send is the one sent on the retry (no second draft left behind)', async () => {
+  const fixture = acceptanceFixtureF();
+  let refuseSend = true;
+  const sim = await startGraphSimulator({
+    tenant: fixture,
+    clock: new ScaledClock(new Date(fixture.now!)),
+    intercept: (req) =>
+      refuseSend && req.method === 'POST' && req.path.endsWith('/send')
+        ? { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'injected' } } }
+        : undefined,
+  });
+  try {
+    const sender = createGraphSender({
+      baseUrl: sim.baseUrl,
+      token: async () => 't',
+      pageSize: 50,
+      clock: new ScaledClock(new Date()),
+    });
+    await assert.rejects(sender.send(ALICE, mail('act-d')));
+    refuseSend = false;
+    const sent = await sender.send(ALICE, mail('act-d'));
+    const state = sim.exchangeState();
+    const drafts = state[ALICE].mailFolders.find((f) => f.wellKnownName === 'drafts')?.messages ?? [];
+    assert.equal(drafts.length, 0, 'the first draft was sent, none left');
+    const copies = (state[ALICE].mailFolders.find((f) => f.wellKnownName === 'sentitems')?.messages ?? []).filter(
+      (m) => m.internetMessageId === sent.internetMessageId,
+    );
+    assert.equal(copies.length, 1);
+    const inbox = state[SALES].mailFolders.find((f) => f.wellKnownName === 'inbox')!.messages ?? [];
+    assert.equal(inbox.length, 1, 'delivered once');
+  } finally {
+    await sim.close();
+  }
+});
