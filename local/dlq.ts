@@ -78,6 +78,7 @@ export function describeBody(body: unknown, mailbox?: string): string {
   const b = body as { kind?: string; mailboxId?: string; entries?: unknown[] } | undefined;
   const who = mailbox ?? b?.mailboxId;
   if (b?.kind === 'sync') return `sync job for mailbox ${who}`;
+  if (b?.kind === 'send') return `send job for mailbox ${who}`;
   if (b?.kind === 'write') return `write batch of ${b.entries?.length ?? 0} item(s) for mailbox ${who}`;
   return 'unrecognised body';
 }

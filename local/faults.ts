@@ -1,5 +1,5 @@
 // `--faults SPEC`: seeded, reproducible faults injected by the simulators and the Table Storage fault proxy.
-// e.g. seed=7,graph.429=0.2,graph.5xx=0.05,graph.410=0.02,graph.latency=20ms,dataverse.429=0.2,dataverse.5xx=0.05,
+// e.g. seed=7,graph.quota=1,graph.429=0.2,graph.5xx=0.05,graph.410=0.02,graph.latency=20ms,dataverse.429=0.2,dataverse.5xx=0.05,
 // tables.5xx=0.05,dataverse.down=20+120 (an outage window: seconds on the run's clock, start + duration)
 export interface FaultSpec {
   seed: number;
@@ -13,6 +13,7 @@ export const FAULT_KINDS = [
   'graph.429',
   'graph.5xx',
   'graph.410',
+  'graph.quota',
   'dataverse.429',
   'dataverse.5xx',
   'tables.5xx',
@@ -123,7 +124,7 @@ const count = (counts: InjectedCounts, k: string) => (counts[k] = (counts[k] ?? 
 
 export function graphIntercept(f: FaultSpec, counts: InjectedCounts, down: IsDown = notDown) {
   const rnd = seededRandom(f.seed);
-  return (req: { path: string; search?: string }) => {
+  return (req: { path: string; search?: string; method?: string }) => {
     if (down('graph'))
       return (
         count(counts, 'graph.down'),
@@ -135,6 +136,12 @@ export function graphIntercept(f: FaultSpec, counts: InjectedCounts, down: IsDow
       return {
         status: 410,
         body: { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } },
+      };
+    // Creating or sending mail while the mailbox is over its storage quota (Exchange's 403 ErrorQuotaExceeded).
+    if (req.method === 'POST' && /\/(messages|send|sendMail)$/.test(req.path) && hit('graph.quota'))
+      return {
+        status: 403,
+        body: { error: { code: 'ErrorQuotaExceeded', message: 'The mailbox has exceeded its size quota.' } },
       };
     if (hit('graph.429'))
       return {

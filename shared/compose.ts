@@ -8,6 +8,9 @@ import { createStages, type Stages } from './pipeline/stages';
 import { azureResourceCredential, createCredential, scopeFor, tokenSource } from './adapters/identity';
 import { createGraphClient } from './adapters/graph/client';
 import { createDataverseAdapter } from './adapters/dataverse';
+import { createGraphSender } from './adapters/graph/send';
+import { createOutbox } from './adapters/dataverse/outbox';
+import { createWebApi } from './adapters/dataverse/http';
 import { createTableStore, type TableStore } from './adapters/tables';
 import { instrumentPipeline, recordRequest } from './telemetry';
 
@@ -79,6 +82,21 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
         partyTables: s.partyExtraTables,
         onRequest: count('dataverse'),
       }),
+      mailSend: createGraphSender({
+        baseUrl: s.graphBaseUrl,
+        token: tokenSource(credential, scopeFor(s.graphBaseUrl)),
+        pageSize: s.graphPageSize,
+        clock: o.clock,
+        onRequest: count('graph'),
+      }),
+      outbox: createOutbox(
+        createWebApi({
+          url: s.dataverseUrl,
+          token: tokenSource(credential, scopeFor(s.dataverseUrl)),
+          clock: o.clock,
+          onRequest: count('dataverse'),
+        }),
+      ),
       checkpoints: tables.checkpoints,
       mailboxes: tables.mailboxes,
       ledger: tables.ledger,

@@ -128,7 +128,9 @@ export interface DvMailbox {
   incomingStatus: number;
   /** Test & Enable was requested (`testemailconfigurationscheduled`). */
   testRequested?: boolean;
+  /** outgoingemaildeliverymethod (2 = server-side synchronization); absent = not read. */
   outgoingDeliveryMethod?: number;
+  enabledForOutgoing?: boolean;
   actDeliveryMethod?: number;
 }
 /** What Test & Enable writes on the mailbox row. */

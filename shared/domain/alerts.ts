@@ -74,6 +74,19 @@ export const ALERTS = {
     code: 'TestEnableFailed',
     message: `Test & Enable failed on ${check}: ${TEST_REASON_TEXT[reason] ?? reason} (${what}); run Test & Enable again after fixing it`,
   }),
+  sendQuotaExceeded: (code: string): Alert => ({
+    level: 'Error',
+    code,
+    message:
+      code === 'ErrorSubmissionQuotaExceeded'
+        ? 'outgoing email waits in Pending Send: the mailbox is over its sending limits; it is tried again next cycle'
+        : 'outgoing email waits in Pending Send: the mailbox is over its storage quota; it is tried again next cycle',
+  }),
+  sendFailed: (activityId: string, why: string): Alert => ({
+    level: 'Error',
+    code: 'EmailSendFailed',
+    message: `email ${activityId} could not be sent (${why}): it is marked Failed`,
+  }),
 } as const;
 
 /** What each Test & Enable failure reason means for the administrator. */

@@ -13,6 +13,11 @@ export function syncJobMessageId(job: Pick<SyncJob, 'mailboxId' | 'workload' | '
   return `${job.mailboxId}:${job.workload}:${job.slot}`;
 }
 
+/** A send job: one per mailbox and time slot, beside its sync job in the same session. */
+export function sendJobMessageId(job: { mailboxId: string; slot: string }): string {
+  return `${job.mailboxId}:send:${job.slot}`;
+}
+
 /** The job that carries on a budget-limited run from `step` (folder and time), hashed to stay short. */
 export function continuationMessageId(job: Pick<SyncJob, 'mailboxId'>, step: string): string {
   return `${job.mailboxId}:email:cont:${keyHash(step)}`;

@@ -1,6 +1,7 @@
 // Stable identifiers shared by code, ledger, telemetry, the dump and the docs (docs/sss-parity.md#reasons).
 
-export const OUTCOMES = ['promoted', 'updated', 'skipped', 'failed'] as const;
+/** `sent` and `pending` are the send stage's: an outgoing email went out, or waits for the next cycle. */
+export const OUTCOMES = ['promoted', 'updated', 'skipped', 'failed', 'sent', 'pending'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const REASONS = [
@@ -25,6 +26,12 @@ export const REASONS = [
   // item-level failures (outcome "failed" or "skipped" with a field problem)
   'InvalidItem',
   'WriteFailed',
+  // the send stage (outgoing email)
+  'Sent',
+  'SentBefore',
+  'QuotaExceeded',
+  'SendRetry',
+  'SendFailed',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 

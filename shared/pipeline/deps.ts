@@ -13,6 +13,7 @@ import type {
   QueuePort,
 } from '../ports';
 import type { StageSettings } from '../config';
+import type { MailSendPort, OutboxPort } from '../ports-send';
 
 /** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
 export type { StageSettings } from '../config';
@@ -29,6 +30,9 @@ export interface PipelineDeps {
   clock: Clock;
   log: Log;
   settings: StageSettings;
+  /** The send stage's ports; without them no send job is scheduled. */
+  outbox?: OutboxPort;
+  mailSend?: MailSendPort;
 }
 
 /** A queue message as a trigger hands it over: the body plus the metadata retries need. */

@@ -10,6 +10,7 @@ import { ALERTS } from '../domain/alerts';
 import { raiseAlert } from './alerts';
 import { runTestEnable } from './test-enable';
 import { TEST_STATUS } from '../domain/test-enable';
+import { enqueueSends } from './send-schedule';
 
 export interface ScheduleResult {
   enqueued: string[];
@@ -56,6 +57,7 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     await deps.mailboxes.upsert(next);
   }
   await enqueue(jobs, deps);
+  if (deps.outbox) await enqueueSends(ctx, slot, deps);
   result.enqueued = jobs.map((j) => j.mailboxId);
   deps.log.info('schedule.done', {
     enqueued: jobs.length,

@@ -4,12 +4,17 @@
 import type { InboundMessage, PipelineDeps } from './deps';
 import { handleSyncMessage } from './sync';
 import { handleWriteMessage } from './write';
+import { handleSendMessage } from './send';
+import { isSendJobBody } from '../domain/send';
 import { runSchedule, type ScheduleResult } from './schedule';
 import { explainMessage, type Explanation } from './explain';
 
 /** Closures over the ports, not methods: a stage can be handed on as a handler (`stages.sync`) as it is. */
 export interface Stages {
-  /** sync-jobs (a session per mailbox): one mailbox from its checkpoints; failures go to its health or a retry. */
+  /**
+   * sync-jobs (a session per mailbox): one mailbox from its checkpoints, failures to its health or a retry;
+   * a send job (kind "send") on the same queue and session sends the mailbox's Pending Send emails.
+   */
   sync: (msg: InboundMessage) => Promise<void>;
   /** activity-writes: one page's emails into Dataverse, then its decisions into the ledger. */
   write: (msg: InboundMessage) => Promise<void>;
@@ -21,7 +26,7 @@ export interface Stages {
 
 export function createStages(deps: PipelineDeps): Stages {
   return {
-    sync: (msg) => handleSyncMessage(msg, deps),
+    sync: (msg) => (isSendJobBody(msg.body) ? handleSendMessage(msg, deps) : handleSyncMessage(msg, deps)),
     write: (msg) => handleWriteMessage(msg, deps),
     schedule: (opts = {}) => runSchedule(deps, opts),
     explain: (internetMessageId) => explainMessage(deps.ledger, internetMessageId),

@@ -3,7 +3,7 @@
 import type { Json } from '../../tenant/fixture';
 import { badRequest, itemNotFound } from './errors';
 import { deltaPage } from './delta';
-import { expanded, parseExtendedExpand, type ExtendedProperty } from './extended-properties';
+import { canonicalId, expanded, parseExtendedExpand, type ExtendedProperty } from './extended-properties';
 import { createDraft, messageInput, sendDraft } from './mail-write';
 import { messageId, parseSelect, renderMessage } from './message-json';
 import { renderMime } from './mime';
@@ -133,6 +133,28 @@ function mimeOf(store: MailStore, mbx: SimMailbox, m: SimMessage): string {
   return renderMime(m.data, Array.isArray(m.data.internetMessageHeaders) ? undefined : store.headersOf(mbx, m));
 }
 
+/**
+ * The filters clients need: lookup by internetMessageId, and by a single-value extended property's value
+ * (`singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…')`, as "Get
+ * singleValueLegacyExtendedProperty" documents for finding messages).
+ */
+function listFilter(store: MailStore, mbx: SimMailbox, filter: string): (m: SimMessage) => boolean {
+  const unquote = (s: string) => s.replace(/''/g, "'");
+  const byId = /^\s*internetMessageId\s+eq\s+'(.*)'\s*$/i.exec(filter);
+  if (byId) return (x) => x.data.internetMessageId === unquote(byId[1]);
+  const ext =
+    /^\s*singleValueExtendedProperties\/Any\(\s*(\w+)\s*:\s*\1\/id\s+eq\s+'((?:[^']|'')*)'\s+and\s+\1\/value\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$/i.exec(
+      filter,
+    );
+  const id = ext ? canonicalId(unquote(ext[2])) : undefined;
+  if (!ext || !id)
+    throw badRequest(
+      "Only $filter=internetMessageId eq '…' or singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…') is supported on message lists.",
+    );
+  const value = unquote(ext[3]);
+  return (x) => store.extendedPropertiesOf(mbx, x).get(id) === value;
+}
+
 /** Plain listing with $top/$skip paging, and the one filter clients need: lookup by internetMessageId. */
 function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | undefined, c: RouteContext): Json {
   const select = parseSelect(c.query.get('$select'));
@@ -140,12 +162,7 @@ function listMessages(store: MailStore, mbx: SimMailbox, folder: SimFolder | und
   const skip = Number(c.query.get('$skip') ?? 0) || 0;
   let all = folder ? store.members(folder) : [...mbx.folders.values()].flatMap((f) => store.members(f));
   const filter = c.query.get('$filter');
-  if (filter) {
-    const m = /^\s*internetMessageId\s+eq\s+'(.*)'\s*$/i.exec(filter);
-    if (!m) throw badRequest("Only $filter=internetMessageId eq '…' is supported on message lists.");
-    const wanted = m[1].replace(/''/g, "'");
-    all = all.filter((x) => x.data.internetMessageId === wanted);
-  }
+  if (filter) all = all.filter(listFilter(store, mbx, filter));
   const extended = expandOf(store, mbx, c);
   const value = all.slice(skip, skip + top).map((m) =>
     renderMessage(m, {

@@ -57,7 +57,7 @@ function requestUrl(request: unknown): string {
 }
 
 /** What every Graph read needs: the SDK client, the endpoint links must stay on, and one way to call. */
-interface GraphSession {
+export interface GraphSession {
   client: Client;
   root: ServiceRoot;
   pageSize: number;
@@ -89,7 +89,7 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
 }
 
 /** The SDK client on the configured endpoint, behind BearerAuth; every call counted and its failure translated. */
-function openSession(o: GraphClientOptions): GraphSession {
+export function openSession(o: GraphClientOptions): GraphSession {
   const base = new URL(o.baseUrl);
   const version = base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
   const root = serviceRoot(`${base.origin}/${version}`);

@@ -191,4 +191,8 @@ test('What a new user meets: dead letters name the mailbox by address when the s
     describeBody({ kind: 'write', mailboxId: 'c0ffee00-0000-4000-8000-000000000001', entries: [1, 2] }),
     'write batch of 2 item(s) for mailbox c0ffee00-0000-4000-8000-000000000001',
   );
+  assert.equal(
+    describeBody({ kind: 'send', mailboxId: 'c0ffee00-0000-4000-8000-000000000001' }, 'alice@contoso.com'),
+    'send job for mailbox alice@contoso.com',
+  );
 });

@@ -1,0 +1,139 @@
+// The outbox: emails in Pending Send (statuscode 6) or Sending (7) from a user or queue, and their way to
+// Sent (3) or Failed (8). The claim is a PATCH conditional on the row's ETag
+// (learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api),
+// so of two workers only one can move a row to Sending. A completed email takes no column but its state:
+// Sent reopens it, writes the Message-ID, subject and token, and completes it, in one change set.
+import type { EntityRef } from '../../domain/refs';
+import type { OutboxPort, OutgoingAddress, PendingEmail, SentFacts } from '../../ports-send';
+import type { TokenFormat } from '../../domain/tracking-token';
+import { EMAIL_STATUS } from '../../domain/send';
+import type { BatchRequest } from './batch';
+import type { WebApi } from './http';
+import { translateBatchPart } from './errors';
+
+type Row = Record<string, unknown>;
+const MASK = { from: 1, to: 2, cc: 3, bcc: 4 } as const;
+const WAITING = `directioncode eq true and (statuscode eq ${EMAIL_STATUS.pendingSend} or statuscode eq ${EMAIL_STATUS.sending})`;
+const PARTIES = 'email_activity_parties($select=participationtypemask,_partyid_value,addressused)';
+const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+export function createOutbox(api: WebApi): OutboxPort {
+  const one = async (what: string, request: BatchRequest | BatchRequest[]) => {
+    const [res] = await api.batch([Array.isArray(request) ? { changeset: request } : { request }]);
+    if (!res?.ok) throw translateBatchPart(what, res?.parts[0], api.now?.() ?? new Date());
+  };
+  return {
+    async pending(owner: EntityRef) {
+      const query = `$select=activityid,subject,description,statuscode,trackingtoken,createdon&$filter=${encodeURIComponent(WAITING)}&$orderby=${encodeURIComponent('createdon asc,activityid asc')}&$expand=${encodeURIComponent(PARTIES)}`;
+      const rows = await api.getAll(`/emails?${query}`);
+      return rows.filter((r) => senderOf(r) === owner.id.toLowerCase()).map(toPending);
+    },
+    async waitingSenders() {
+      const query = `$select=activityid&$filter=${encodeURIComponent(WAITING)}&$expand=${encodeURIComponent(PARTIES)}`;
+      const rows = await api.getAll(`/emails?${query}`);
+      return new Set(rows.flatMap((r) => senderOf(r) ?? []));
+    },
+    async tokenFormat() {
+      const q = '$select=trackingprefix,trackingtokenidbase,trackingtokeniddigits,maximumtrackingnumber';
+      const [o] = await api.getAll(`/organizations?${q}`);
+      return o ? toTokenFormat(o) : undefined;
+    },
+    async userNumber(userId) {
+      const users = await api.getAll('/systemusers?$select=systemuserid,createdon');
+      const order = users
+        .map((u) => ({ id: String(u.systemuserid).toLowerCase(), at: str(u.createdon) ?? '' }))
+        .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+      return order.findIndex((u) => u.id === userId.toLowerCase()) + 1;
+    },
+    async lastToken(stem) {
+      const filter = `startswith(trackingtoken,${quoted(stem)})`;
+      const page = await api.get(
+        `/emails?$select=trackingtoken&$filter=${encodeURIComponent(filter)}&$orderby=${encodeURIComponent('modifiedon desc')}&$top=1`,
+      );
+      return str((page.value as Row[] | undefined)?.[0]?.trackingtoken);
+    },
+    claim: (email: PendingEmail) => claim(api, email),
+    markSent: (activityid: string, facts: SentFacts) =>
+      one('could not mark the email Sent', [
+        patch(activityid, { statecode: 0, statuscode: EMAIL_STATUS.draft }),
+        patch(activityid, {
+          messageid: facts.messageid,
+          subject: facts.subject,
+          ...(facts.trackingtoken ? { trackingtoken: facts.trackingtoken } : {}),
+        }),
+        patch(activityid, { statecode: 1, statuscode: EMAIL_STATUS.sent }),
+      ]),
+    release: (activityid) =>
+      one('could not put the email back in Pending Send', patch(activityid, { statuscode: EMAIL_STATUS.pendingSend })),
+    markFailed: (activityid) =>
+      one('could not mark the email Failed', patch(activityid, { statecode: 0, statuscode: EMAIL_STATUS.failed })),
+  };
+}
+
+/** Pending Send -> Sending if the row still has the ETag it was read with; a 412 means another worker has it. */
+async function claim(api: WebApi, email: PendingEmail): Promise<boolean> {
+  const [res] = await api.batch([
+    {
+      request: {
+        method: 'PATCH',
+        url: `/emails(${email.activityid})`,
+        headers: { 'If-Match': email.etag },
+        body: { statuscode: EMAIL_STATUS.sending },
+      },
+    },
+  ]);
+  if (res?.ok) return true;
+  if (res?.parts[0]?.status === 412) return false;
+  throw translateBatchPart('could not claim the email for sending', res?.parts[0], api.now?.() ?? new Date());
+}
+
+const patch = (id: string, body: Row): BatchRequest => ({
+  method: 'PATCH',
+  url: `/emails(${id})`,
+  headers: { 'If-Match': '*' },
+  body,
+});
+
+function parties(r: Row): Row[] {
+  return Array.isArray(r.email_activity_parties) ? (r.email_activity_parties as Row[]) : [];
+}
+
+function senderOf(r: Row): string | undefined {
+  return str(parties(r).find((p) => p.participationtypemask === MASK.from)?._partyid_value)?.toLowerCase();
+}
+
+function addresses(r: Row, mask: number): OutgoingAddress[] {
+  return parties(r)
+    .filter((p) => p.participationtypemask === mask && str(p.addressused))
+    .map((p) => ({ address: String(p.addressused) }));
+}
+
+function toPending(r: Row): PendingEmail {
+  const content = str(r.description) ?? '';
+  const token = str(r.trackingtoken);
+  return {
+    activityid: String(r.activityid),
+    etag: str(r['@odata.etag']) ?? '*',
+    statuscode: Number(r.statuscode),
+    subject: str(r.subject) ?? '',
+    body: { contentType: /<[a-z][\s\S]*>/i.test(content) ? 'html' : 'text', content },
+    to: addresses(r, MASK.to),
+    cc: addresses(r, MASK.cc),
+    bcc: addresses(r, MASK.bcc),
+    ...(token ? { trackingtoken: token } : {}),
+  };
+}
+
+/** The current prefix is the first of the history list; no prefix means tokens are off. */
+function toTokenFormat(o: Row): TokenFormat | undefined {
+  const prefix = (str(o.trackingprefix) ?? 'CRM:').split(',')[0]?.trim();
+  if (!prefix) return undefined;
+  const n = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  return {
+    prefix,
+    userDigits: n(o.trackingtokeniddigits, 3),
+    maxCounter: n(o.maximumtrackingnumber, 999),
+    base: n(o.trackingtokenidbase, 0),
+  };
+}

@@ -1,0 +1,132 @@
+// The send stage (sync-jobs, the mailbox's session): the mailbox's emails in Pending Send go out through
+// Exchange, each claimed first (Sending), with its activity id on the message, then marked Sent with the
+// Message-ID Exchange used. A row found in Sending was claimed by a run that may have sent it: Sent Items is
+// asked before it is sent again.
+import { QUEUES, type DvMailbox } from '../ports';
+import type { MailSendPort, OutboxPort, PendingEmail, SentCopy } from '../ports-send';
+import { isExsyncError, poison, type ExsyncError } from '../domain/errors';
+import { EMAIL_STATUS, headerSafe, parseSendJob, sendDecision, sendFailureOf } from '../domain/send';
+import { findTrackingTokens } from '../domain/correlate';
+import { nextToken, subjectWithToken, userTokenStem, type TokenFormat } from '../domain/tracking-token';
+import { ALERTS } from '../domain/alerts';
+import { raiseAlert } from './alerts';
+import { withReschedule } from './reschedule';
+import type { InboundMessage, PipelineDeps } from './deps';
+
+type SendDeps = PipelineDeps & { outbox: OutboxPort; mailSend: MailSendPort };
+/** What became of one email: sent, taken by another worker, or the mailbox must stop for this cycle. */
+type EmailResult = 'sent' | 'taken' | 'failed' | 'stop';
+
+export async function handleSendMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
+  const parsed = parseSendJob(msg.body);
+  if (!parsed.ok) throw poison(parsed.error);
+  const { outbox, mailSend } = deps;
+  if (!outbox || !mailSend) return deps.log.warn('send.not-wired', { mailboxId: parsed.value.mailboxId });
+  const d: SendDeps = { ...deps, outbox, mailSend };
+  await withReschedule(QUEUES.syncJobs, msg, deps, () => sendMailbox(parsed.value.mailboxId, d));
+}
+
+async function sendMailbox(mailboxId: string, deps: SendDeps): Promise<void> {
+  const ctx = await deps.dataverse.loadOrgContext();
+  const mb = ctx.mailboxes.find((m) => m.mailboxid === mailboxId);
+  if (!mb) return deps.log.warn('send.mailbox-missing', { mailboxId });
+  const pending = await deps.outbox.pending(mb.owner);
+  if (!pending.length) return;
+  const format = await deps.outbox.tokenFormat();
+  // Tokens carry a user's number: a queue's mail goes without one.
+  const userNumber = format && mb.owner.type === 'systemuser' ? await deps.outbox.userNumber(mb.owner.id) : undefined;
+  const counts: Record<EmailResult, number> = { sent: 0, taken: 0, failed: 0, stop: 0 };
+  for (const email of pending) {
+    const r = await sendOne(email, mb, deps, format && userNumber !== undefined ? { format, userNumber } : undefined);
+    counts[r]++;
+    if (r === 'stop') break;
+  }
+  deps.log.info('send.done', { mailboxId, pending: pending.length, ...counts });
+}
+
+async function sendOne(
+  email: PendingEmail,
+  mb: DvMailbox,
+  deps: SendDeps,
+  tokens: { format: TokenFormat; userNumber: number } | undefined,
+): Promise<EmailResult> {
+  if (email.statuscode === EMAIL_STATUS.pendingSend && !(await deps.outbox.claim(email))) return 'taken';
+  // Sending already: an earlier run claimed it and may have sent it before it could say so.
+  const found =
+    email.statuscode === EMAIL_STATUS.sending ? await deps.mailSend.findSent(mb.address, email.activityid) : undefined;
+  let token = email.trackingtoken;
+  let copy: SentCopy | undefined = found;
+  if (found) token ??= tokenIn(found.subject, tokens?.format);
+  else {
+    token ??= tokens
+      ? nextToken(
+          tokens.format,
+          tokens.userNumber,
+          await deps.outbox.lastToken(userTokenStem(tokens.format, tokens.userNumber)),
+        )
+      : undefined;
+    const out = subjectWithToken(headerSafe(email.subject), token);
+    token = out.token;
+    try {
+      copy = await deps.mailSend.send(mb.address, { ...email, subject: out.subject });
+    } catch (e) {
+      return await sendFailed(e, email, mb, deps);
+    }
+  }
+  await deps.outbox.markSent(email.activityid, {
+    messageid: copy!.internetMessageId,
+    subject: copy!.subject,
+    ...(token ? { trackingtoken: token } : {}),
+    senton: copy!.sentDateTime ?? deps.clock.now().toISOString(),
+  });
+  await decide(deps, mb, email.activityid, {
+    outcome: 'sent',
+    reason: found ? 'SentBefore' : 'Sent',
+    messageid: copy!.internetMessageId,
+  });
+  return 'sent';
+}
+
+/** Quota: back to Pending Send, an Error alert, next cycle. Transient: stays Sending (Sent Items is asked next cycle). */
+async function sendFailed(e: unknown, email: PendingEmail, mb: DvMailbox, deps: SendDeps): Promise<EmailResult> {
+  if (!isExsyncError(e)) throw e;
+  const fate = sendFailureOf(e);
+  const props = { mailboxId: mb.mailboxid, activityId: email.activityid, code: e.code, kind: e.kind };
+  if (fate === 'quota') {
+    await deps.outbox.release(email.activityid);
+    await raiseAlert(deps, mb.mailboxid, ALERTS.sendQuotaExceeded(e.code ?? 'ErrorQuotaExceeded'));
+    await decide(deps, mb, email.activityid, { outcome: 'pending', reason: 'QuotaExceeded', detail: why(e) });
+    return 'stop';
+  }
+  if (fate === 'retry') {
+    deps.log.warn('send.retry-next-cycle', props);
+    await decide(deps, mb, email.activityid, { outcome: 'pending', reason: 'SendRetry', detail: why(e) });
+    return 'stop';
+  }
+  await deps.outbox.markFailed(email.activityid);
+  deps.log.warn('send.failed', props);
+  await raiseAlert(deps, mb.mailboxid, ALERTS.sendFailed(email.activityid, e.code ?? e.kind));
+  await decide(deps, mb, email.activityid, { outcome: 'failed', reason: 'SendFailed', detail: why(e) });
+  return 'failed';
+}
+
+/** The error as the decision's detail: its kind, status and the service's code, never the message text. */
+const why = (e: ExsyncError) => [e.kind, e.status, e.code].filter((x) => x !== undefined).join(' ');
+
+/** The send's decision in the ledger, where `exsync explain --item <activityid>` finds it. */
+async function decide(
+  deps: SendDeps,
+  mb: DvMailbox,
+  activityid: string,
+  result: Parameters<typeof sendDecision>[2],
+): Promise<void> {
+  await deps.ledger.record([
+    sendDecision({ mailboxId: mb.mailboxid, address: mb.address }, activityid, result, deps.clock.now()),
+  ]);
+}
+
+function tokenIn(subject: string, format: TokenFormat | undefined): string | undefined {
+  if (!format) return undefined;
+  const digits = 1 + format.userDigits + String(Math.max(1, format.maxCounter)).length;
+  return findTrackingTokens(subject, { tokenPrefixes: [format.prefix], tokenDigits: digits })[0];
+}
