@@ -190,6 +190,8 @@ export interface DataversePort {
   recordMailboxTest(mailboxId: string, result: MailboxTestResult): Promise<void>;
   /** Attachment rows of emails, create-only by id; one result per row (`activityid` is the row's id). */
   createAttachments(rows: AttachmentRow[]): Promise<EmailWriteResult[]>;
+  /** The alert as a trace log on the mailbox, where Dynamics 365 shows it; a repeat of its code folds into one row. */
+  recordMailboxAlert?(alert: MailboxAlert): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Table Storage

@@ -20,6 +20,7 @@ export const PRIMARY_KEYS: Readonly<Record<string, string>> = {
   activityparties: 'activitypartyid',
   queueitems: 'queueitemid',
   mailboxtrackingfolders: 'mailboxtrackingfolderid',
+  tracelogs: 'tracelogid',
   teams: 'teamid',
   businessunits: 'businessunitid',
   emailserverprofiles: 'emailserverprofileid',

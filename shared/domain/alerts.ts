@@ -1,5 +1,7 @@
 // Every mailbox alert the product raises, as a value: its level (the levels Dynamics 365 shows on a
 // mailbox's alerts), a stable code and a message that names no address, subject or folder name.
+import { emailActivityId } from './message-id';
+
 type AlertLevel = 'Error' | 'Warning' | 'Information';
 
 export interface Alert {
@@ -99,3 +101,11 @@ const TEST_REASON_TEXT: Record<string, string> = {
     'no Exchange Online mailbox: the user has no Exchange licence, or the mailbox is inactive or on-premises',
   Other: 'Graph refused the check',
 };
+
+/** The tracelog `level` choice of each alert level (1 Information, 2 Warning, 3 Error). */
+export const TRACE_LEVEL: Record<AlertLevel, number> = { Information: 1, Warning: 2, Error: 3 };
+
+/** The mailbox's trace log row of one alert code: every repeat of the code lands on the same row. */
+export function traceLogId(mailboxId: string, code: string): string {
+  return emailActivityId(`tracelog:${mailboxId.toLowerCase()}:${code}`, false);
+}

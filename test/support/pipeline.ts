@@ -23,7 +23,10 @@ export interface TestPipeline {
 export async function startPipeline(
   tenant: TenantFixture,
   env: Record<string, string> = {},
-  sims: { graphIntercept?: Parameters<typeof startGraphSimulator>[0]['intercept'] } = {},
+  sims: {
+    graphIntercept?: Parameters<typeof startGraphSimulator>[0]['intercept'];
+    dataverseIntercept?: Parameters<typeof startDataverseSimulator>[0]['intercept'];
+  } = {},
 ): Promise<TestPipeline & { clock: ScaledClock }> {
   const azurite = await startAzurite({ inMemory: true });
   const clock = new ScaledClock(new Date(tenant.now ?? Date.now()));
@@ -32,7 +35,11 @@ export async function startPipeline(
     clock,
     ...(sims.graphIntercept ? { intercept: sims.graphIntercept } : {}),
   });
-  const dataverse = await startDataverseSimulator({ tenant, clock });
+  const dataverse = await startDataverseSimulator({
+    tenant,
+    clock,
+    ...(sims.dataverseIntercept ? { intercept: sims.dataverseIntercept } : {}),
+  });
   const settings = loadSettings({
     AzureWebJobsStorage: azurite.connectionString,
     GRAPH_BASE_URL: graph.baseUrl,

@@ -235,4 +235,13 @@ export const DEFS: EntityDef[] = [
     lookups: { mailboxid: { targets: ['mailbox'] }, regardingobjectid: { targets: '*' }, ...OWNER },
     extra: 'exchangefolderid exchangefoldername folderonboardingstatus',
   }),
+  // tracelog.md: mailbox alerts; `regardingobjectid` is the mailbox the alert is about.
+  def({
+    set: 'tracelogs',
+    logical: 'tracelog',
+    key: 'tracelogid',
+    lookups: { regardingobjectid: { targets: ['mailbox'] } },
+    navs: { regardingobjectid_mailbox: ['regardingobjectid', 'mailbox'] },
+    extra: 'level text tracecode errortypedisplay machinename collationlevel tracestatus regardingobjecttypecode',
+  }),
 ];

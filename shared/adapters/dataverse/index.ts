@@ -8,6 +8,7 @@ import { createEmails, createQueueItems, regardingOf, updateRegarding } from './
 import { translateBatchPart } from './errors';
 import { recordMailboxTest } from './mailbox-test';
 import { createAttachments } from './attachments';
+import { recordMailboxAlert } from './trace-log';
 
 export interface DataverseAdapterOptions {
   url: string;
@@ -38,6 +39,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     createQueueItems: (items) => createQueueItems(api, items),
     regardingOf: (ids) => regardingOf(api, ids),
     createAttachments: (rows) => createAttachments(api, rows),
+    recordMailboxAlert: (alert) => recordMailboxAlert(api, alert),
     async disableIncoming(mailboxId) {
       await disableIncoming(api, mailboxId);
       org.forget(); // the scheduler must see the change at once
