@@ -17,7 +17,7 @@ import { sendTenant, type PendingSendCase } from './send-tenant';
 
 const FIRST_SEED = Number(process.env.SEND_FAULT_SEEDS_FROM ?? 1);
 const SEEDS = Number(process.env.SEND_FAULT_SEEDS ?? 3);
-const SPEC = 'graph.429=0.2,graph.5xx=0.05,graph.quota=0.08,dataverse.5xx=0.05,crash=0.06';
+const SPEC = 'graph.429=0.2,graph.5xx=0.05,graph.quota=0.1,dataverse.5xx=0.05,crash=0.06';
 /** The faults every seeded run must show struck, so none can pass without them. */
 const STRUCK = ['crash', 'graph.429', 'graph.quota', 'dataverse.5xx'];
 const STATUS = { pendingSend: 6, sending: 7, sent: 3, failed: 8 } as const;
