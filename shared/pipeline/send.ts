@@ -36,10 +36,12 @@ async function sendMailbox(mailboxId: string, deps: SendDeps): Promise<void> {
   // Tokens carry a user's number: a queue's mail goes without one.
   const userNumber = format && mb.owner.type === 'systemuser' ? await deps.outbox.userNumber(mb.owner.id) : undefined;
   const counts: Record<EmailResult, number> = { sent: 0, taken: 0, failed: 0, stop: 0 };
+  let overQuota = false;
   for (const email of pending) {
-    const r = await sendOne(email, mb, deps, format && userNumber !== undefined ? { format, userNumber } : undefined);
+    const tokens = format && userNumber !== undefined ? { format, userNumber } : undefined;
+    const r = await sendOne(email, mb, deps, tokens, overQuota);
     counts[r]++;
-    if (r === 'stop') break;
+    overQuota ||= r === 'stop';
   }
   deps.log.info('send.done', { mailboxId, pending: pending.length, ...counts });
 }
@@ -49,11 +51,14 @@ async function sendOne(
   mb: DvMailbox,
   deps: SendDeps,
   tokens: { format: TokenFormat; userNumber: number } | undefined,
+  overQuota: boolean,
 ): Promise<EmailResult> {
+  if (overQuota && email.statuscode === EMAIL_STATUS.pendingSend) return await notTried(email, mb, deps);
   if (email.statuscode === EMAIL_STATUS.pendingSend && !(await deps.outbox.claim(email))) return 'taken';
   // Sending already: an earlier run claimed it and may have sent it before it could say so.
   const found =
     email.statuscode === EMAIL_STATUS.sending ? await deps.mailSend.findSent(mb.address, email.activityid) : undefined;
+  if (overQuota && !found) return await notTried(email, mb, deps);
   let token = email.trackingtoken;
   let copy: SentCopy | undefined = found;
   if (found) token ??= tokenIn(found.subject, tokens?.format);
@@ -87,7 +92,10 @@ async function sendOne(
   return 'sent';
 }
 
-/** Quota: back to Pending Send, an Error alert, next cycle. Transient: stays Sending (Sent Items is asked next cycle). */
+/**
+ * Quota: back to Pending Send, an Error alert, next cycle. Throttled or transient: the row stays Sending and the
+ * error goes up, so the job is scheduled again with backoff and asks Sent Items first (the send may have happened).
+ */
 async function sendFailed(e: unknown, email: PendingEmail, mb: DvMailbox, deps: SendDeps): Promise<EmailResult> {
   if (!isExsyncError(e)) throw e;
   const fate = sendFailureOf(e);
@@ -99,15 +107,26 @@ async function sendFailed(e: unknown, email: PendingEmail, mb: DvMailbox, deps: 
     return 'stop';
   }
   if (fate === 'retry') {
-    deps.log.warn('send.retry-next-cycle', props);
+    deps.log.warn('send.retry', props);
     await decide(deps, mb, email.activityid, { outcome: 'pending', reason: 'SendRetry', detail: why(e) });
-    return 'stop';
+    throw e;
   }
   await deps.outbox.markFailed(email.activityid);
   deps.log.warn('send.failed', props);
   await raiseAlert(deps, mb.mailboxid, ALERTS.sendFailed(email.activityid, e.code ?? e.kind));
   await decide(deps, mb, email.activityid, { outcome: 'failed', reason: 'SendFailed', detail: why(e) });
   return 'failed';
+}
+
+/**
+ * The mailbox went over its quota this cycle: the rest waits in Pending Send for the next cycle, with the reason in
+ * the ledger. A row left in Sending that is not in Sent Items was not sent, so it goes back to Pending Send too.
+ */
+async function notTried(email: PendingEmail, mb: DvMailbox, deps: SendDeps): Promise<EmailResult> {
+  if (email.statuscode === EMAIL_STATUS.sending) await deps.outbox.release(email.activityid);
+  const detail = 'not tried: the mailbox is over its quota this cycle';
+  await decide(deps, mb, email.activityid, { outcome: 'pending', reason: 'QuotaExceeded', detail });
+  return 'stop';
 }
 
 /** The error as the decision's detail: its kind, status and the service's code, never the message text. */

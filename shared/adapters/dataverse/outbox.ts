@@ -47,9 +47,10 @@ export function createOutbox(api: WebApi): OutboxPort {
       return order.findIndex((u) => u.id === userId.toLowerCase()) + 1;
     },
     async lastToken(stem) {
+      // Rows sent within one second share modifiedon: the higher token (fixed width) is the later one.
       const filter = `startswith(trackingtoken,${quoted(stem)})`;
       const page = await api.get(
-        `/emails?$select=trackingtoken&$filter=${encodeURIComponent(filter)}&$orderby=${encodeURIComponent('modifiedon desc')}&$top=1`,
+        `/emails?$select=trackingtoken&$filter=${encodeURIComponent(filter)}&$orderby=${encodeURIComponent('modifiedon desc,trackingtoken desc')}&$top=1`,
       );
       return str((page.value as Row[] | undefined)?.[0]?.trackingtoken);
     },

@@ -2,7 +2,7 @@
 // Failed, or back to Pending Send on a quota error).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakePipeline, userMailbox } from '../../support/fakes';
+import { delivered, fakePipeline, userMailbox } from '../../support/fakes';
 import { fakeMailSend, fakeOutbox, type FakeRow } from '../../support/fakes/send';
 import { handleSendMessage } from '../../../shared/pipeline/send';
 import { permanent, transient } from '../../../shared/domain/errors';
@@ -116,13 +116,19 @@ test('Permanent failures end in Failed, with the reason in an alert; the next em
   assert.match(alert.message, /ErrorInvalidRecipients/);
 });
 
-test('A transient failure leaves the row in Sending for the next cycle, which asks Sent Items first', async () => {
+test('A transient failure leaves the row in Sending and schedules the send job again with backoff, which asks Sent Items first', async () => {
   const { outbox, mail, p } = setup([row()]);
   mail.failWith(transient('graph', 'timeout', { status: 504 }));
-  await handleSendMessage(job, p.deps);
+  await handleSendMessage({ ...job, messageId: 'send-1', sessionId: 'mbx-alice' }, p.deps);
   assert.equal(outbox.rows[0].statuscode, 7);
+  const retry = p.queue.accepted(QUEUES.syncJobs);
+  assert.deepEqual(
+    retry.map((m) => m.messageId),
+    ['send-1:retry:1'],
+  );
+  assert.ok(retry[0]!.scheduledEnqueueTimeUtc!.getTime() > p.clock.now().getTime(), 'later, not at once');
   mail.failWith(undefined);
-  await handleSendMessage(job, p.deps);
+  await handleSendMessage(delivered(retry[0]!), p.deps);
   assert.equal(outbox.rows[0].statuscode, 3);
   assert.equal(mail.sent.length, 1);
 });

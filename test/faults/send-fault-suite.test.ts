@@ -1,0 +1,138 @@
+// Exactly once under faults: the send tenant (fifteen emails in Pending Send from two users and a queue,
+// most to mailboxes of the tenant) is run fault-free once, then once per seed with crashes at random step
+// boundaries, Graph 429 and 5xx, Dataverse 5xx and the mailbox quota error. Sends are counted in Exchange:
+// the sender's Sent Items and each recipient's Inbox hold exactly one copy of every email that went out and
+// none of one that did not (0 double sends); every row ends Sent, or Pending Send / Failed with the reason
+// in the ledger, never stuck in Sending (0 lost). The default suite runs seeds 1-3 (SEND_FAULT_SEEDS sets
+// the last one); the long suite runs 4-50 with this file (test/long/send-fault-seeds.test.ts).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { runCommand, type RunResult } from '../../local/run';
+import type { FixtureFolder, Json } from '../../local/tenant/fixture';
+import { sendTenant, type PendingSendCase } from './send-tenant';
+
+const FIRST_SEED = Number(process.env.SEND_FAULT_SEEDS_FROM ?? 1);
+const SEEDS = Number(process.env.SEND_FAULT_SEEDS ?? 3);
+const SPEC = 'graph.429=0.2,graph.5xx=0.05,graph.quota=0.1,dataverse.5xx=0.05,crash=0.06';
+/** The faults every seeded run must show struck, so none can pass without them. */
+const STRUCK = ['crash', 'graph.429', 'graph.quota', 'dataverse.5xx'];
+const STATUS = { pendingSend: 6, sending: 7, sent: 3, failed: 8 } as const;
+const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+const { fixture, cases } = sendTenant();
+const totals: Record<string, number> = { sent: 0, pending: 0, failed: 0 };
+let runs = 0;
+
+interface Outcome {
+  result: RunResult;
+  rows: Map<string, Json>;
+  exchange: Record<string, { mailFolders: FixtureFolder[] }>;
+  decisions: Map<string, { outcome: string; reason: string }>;
+}
+
+async function run(faults?: string): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'exsync-sendfault-'));
+  const dumpFile = join(dir, 'dump.json');
+  try {
+    const result = await runCommand(
+      {
+        once: true,
+        data: join(dir, 'data'),
+        reset: true,
+        quiet: true,
+        tenantObject: fixture,
+        dump: dumpFile,
+        ...(faults ? { faults } : {}),
+      },
+      quiet,
+    );
+    const dump = JSON.parse(readFileSync(dumpFile, 'utf8'));
+    const decisions = new Map<string, { outcome: string; reason: string }>();
+    for (const d of dump.decisions as Record<string, string>[])
+      if (d.activityid && d.graphId === d.activityid) decisions.set(d.activityid, d as never);
+    return {
+      result,
+      rows: new Map((dump.dataverse.emails as Json[]).map((e) => [String(e.activityid), e])),
+      exchange: dump.exchange,
+      decisions,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The copies of one email in a folder of a mailbox: its subject, with or without the token the send added. */
+function copies(o: Outcome, mailbox: string, folder: string, c: PendingSendCase): Json[] {
+  const messages = o.exchange[mailbox].mailFolders.find((f) => f.wellKnownName === folder)?.messages ?? [];
+  return (messages as Json[]).filter((m) => m.subject === c.subject || String(m.subject).startsWith(`${c.subject} `));
+}
+
+/** Counted in Exchange: one copy in Sent Items and one delivery per recipient of the tenant if Sent, none if not. */
+function assertExactlyOnce(o: Outcome): Record<'sent' | 'pending' | 'failed', number> {
+  const fates = { sent: 0, pending: 0, failed: 0 };
+  for (const c of cases) {
+    const row = o.rows.get(c.activityid)!;
+    const status = Number(row.statuscode);
+    assert.notEqual(status, STATUS.sending, `${c.subject} is not left in Sending (lost)`);
+    const sent = copies(o, c.from, 'sentitems', c);
+    const delivered = c.internalTo.map((to) => copies(o, to, 'inbox', c));
+    if (status === STATUS.sent) {
+      fates.sent++;
+      assert.equal(sent.length, 1, `${c.subject}: one copy in Sent Items`);
+      assert.equal(row.messageid, sent[0].internetMessageId, `${c.subject}: the row has the Message-ID Exchange used`);
+      for (const [i, inbox] of delivered.entries()) {
+        assert.equal(inbox.length, 1, `${c.subject}: delivered once to ${c.internalTo[i]}`);
+        assert.equal(inbox[0].internetMessageId, row.messageid);
+      }
+    } else {
+      assert.ok([STATUS.pendingSend, STATUS.failed].includes(status as 6 | 8), `${c.subject}: status ${status}`);
+      fates[status === STATUS.failed ? 'failed' : 'pending']++;
+      assert.equal(sent.length, 0, `${c.subject}: not sent, so no copy in Sent Items`);
+      for (const inbox of delivered) assert.equal(inbox.length, 0, `${c.subject}: not sent, so not delivered`);
+      const d = o.decisions.get(c.activityid);
+      assert.ok(d && d.outcome !== 'sent' && d.reason, `${c.subject}: the ledger says why it did not go out`);
+    }
+  }
+  const tokens = [...o.rows.values()].map((r) => r.trackingtoken).filter(Boolean);
+  assert.equal(new Set(tokens).size, tokens.length, 'no two emails carry one tracking token');
+  return fates;
+}
+
+let baseline: Outcome;
+
+test('Exactly once: the fault-free run of the send tenant sends every Pending Send email once', async () => {
+  baseline = await run();
+  assert.equal(baseline.result.exitCode, 0);
+  assert.deepEqual(assertExactlyOnce(baseline), { sent: cases.length, pending: 0, failed: 0 });
+});
+
+for (let seed = FIRST_SEED; seed <= SEEDS; seed++) {
+  test(`Exactly once: seed ${seed}: ${SPEC} sends no email twice and loses none (counted in Exchange)`, async () => {
+    const o = await run(`seed=${seed},${SPEC}`);
+    runs++;
+    for (const [k, v] of Object.entries(o.result.faults)) totals[k] = (totals[k] ?? 0) + v;
+    for (const k of STRUCK)
+      assert.ok((o.result.faults[k] ?? 0) > 0, `the fault ${k} struck (injected: ${JSON.stringify(o.result.faults)})`);
+    assert.equal(o.result.deadLetters, 0, 'no dead letters');
+    assert.equal(o.result.exitCode, 0);
+    const fates = assertExactlyOnce(o);
+    for (const [k, v] of Object.entries(fates)) totals[k] += v;
+    // What went out went out as in the fault-free run: same subject, token and sender.
+    for (const c of cases) {
+      const row = o.rows.get(c.activityid)!;
+      if (row.statuscode !== STATUS.sent) continue;
+      const b = baseline.rows.get(c.activityid)!;
+      assert.deepEqual([row.subject, row.trackingtoken], [b.subject, b.trackingtoken], c.subject);
+    }
+  });
+}
+
+after(() => {
+  const summary = Object.entries(totals)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  process.stdout.write(`# send fault suite: ${runs} faulty run(s) of ${cases.length} emails each; ${summary}\n`);
+});
