@@ -7,6 +7,7 @@ import type { PipelineDeps } from './pipeline/deps';
 import { createStages, type Stages } from './pipeline/stages';
 import { azureResourceCredential, createCredential, scopeFor, tokenSource } from './adapters/identity';
 import { createGraphClient } from './adapters/graph/client';
+import { createGraphCategories } from './adapters/graph/categories';
 import { createDataverseAdapter } from './adapters/dataverse';
 import { createGraphSender } from './adapters/graph/send';
 import { createOutbox } from './adapters/dataverse/outbox';
@@ -83,6 +84,13 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
         onRequest: count('dataverse'),
       }),
       mailSend: createGraphSender({
+        baseUrl: s.graphBaseUrl,
+        token: tokenSource(credential, scopeFor(s.graphBaseUrl)),
+        pageSize: s.graphPageSize,
+        clock: o.clock,
+        onRequest: count('graph'),
+      }),
+      categories: createGraphCategories({
         baseUrl: s.graphBaseUrl,
         token: tokenSource(credential, scopeFor(s.graphBaseUrl)),
         pageSize: s.graphPageSize,
