@@ -8,7 +8,7 @@ import { carriesTrackedCategory } from '../domain/tracked-category';
 import type { PipelineDeps } from './deps';
 import { trackedCategoryOf } from './promotion-context';
 
-/** Adds the tracking category to the promoted emails' Exchange items that lack it; never throws. */
+/** Adds the tracking category to the promoted emails' Exchange items that lack it; an outside failure is only logged. */
 export async function markTrackedInOutlook(decisions: Decision[], deps: PipelineDeps): Promise<void> {
   const port = deps.categories;
   const promoted = decisions.filter((d) => d.outcome === 'promoted' && d.workload === 'email' && d.graphId);
@@ -34,11 +34,13 @@ export async function markTrackedInOutlook(decisions: Decision[], deps: Pipeline
     const answers = await port.setCategories(mailbox, updates);
     failed += updates.filter((u) => (answers.get(u.graphId)?.status ?? 500) >= 300).length;
   } catch (e) {
+    // Only what an outside system answered; anything else (a bug, the host going down) goes up as before.
+    if (!isExsyncError(e)) throw e;
     failed = promoted.length;
     deps.log.warn('write.category-failed', {
       mailboxId: promoted[0].mailboxId,
       failed,
-      error: isExsyncError(e) ? e.kind : 'unexpected',
+      error: e.kind,
     });
     return;
   }

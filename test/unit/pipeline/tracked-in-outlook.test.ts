@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStages } from '../../../shared/pipeline/stages';
+import { transient } from '../../../shared/domain/errors';
 import type { WriteBatch, WriteEntry } from '../../../shared/domain/jobs';
 import type { CategoryUpdate, MessageCategoriesPort } from '../../../shared/ports-categories';
 import { delivered, fakePipeline, userMailbox } from '../../support/fakes';
@@ -94,7 +95,7 @@ test('Tracked to Dynamics 365 in Outlook: nothing is marked when the organizatio
 test('Tracked to Dynamics 365 in Outlook: Exchange refusing the category fails nothing: the row is written, the decision recorded, the failure logged and counted', async () => {
   for (const port of [
     recordingPort(403).port,
-    { setCategories: () => Promise.reject(new Error('network down')) } satisfies MessageCategoriesPort,
+    { setCategories: () => Promise.reject(transient('graph', 'network down')) } satisfies MessageCategoriesPort,
   ]) {
     const { stages, deps, dataverse, log } = setup(port);
     await stages.write(delivered({ body: batch([entry(1, 'promoted'), entry(3, 'promoted')]), messageId: 'b1' }));
