@@ -51,5 +51,6 @@ export function withCrashPoints(
     correlation: crashing('correlation', deps.correlation, maybeCrash),
     alerts: crashing('alerts', deps.alerts, maybeCrash),
     queue: crashing('queue', deps.queue, maybeCrash),
+    ...(deps.categories ? { categories: crashing('categories', deps.categories, maybeCrash) } : {}),
   };
 }

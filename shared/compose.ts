@@ -7,6 +7,7 @@ import type { PipelineDeps } from './pipeline/deps';
 import { createStages, type Stages } from './pipeline/stages';
 import { azureResourceCredential, createCredential, scopeFor, tokenSource } from './adapters/identity';
 import { createGraphClient } from './adapters/graph/client';
+import { createGraphCategories } from './adapters/graph/categories';
 import { createDataverseAdapter } from './adapters/dataverse';
 import { createGraphSender } from './adapters/graph/send';
 import { createOutbox } from './adapters/dataverse/outbox';
@@ -64,16 +65,17 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     o.counter.byRoute[k] = (o.counter.byRoute[k] ?? 0) + 1;
   };
   const tables = await tablesFor(s, o.tableClientRetries);
+  const graphOptions = {
+    baseUrl: s.graphBaseUrl,
+    token: tokenSource(credential, scopeFor(s.graphBaseUrl)),
+    pageSize: s.graphPageSize,
+    clock: o.clock,
+    onRequest: count('graph'),
+  };
   // Telemetry decorators around the ports (spans, metrics, promotion.decided); no-ops until telemetry starts.
   return instrumentPipeline(
     {
-      graph: createGraphClient({
-        baseUrl: s.graphBaseUrl,
-        token: tokenSource(credential, scopeFor(s.graphBaseUrl)),
-        pageSize: s.graphPageSize,
-        clock: o.clock,
-        onRequest: count('graph'),
-      }),
+      graph: createGraphClient(graphOptions),
       dataverse: createDataverseAdapter({
         url: s.dataverseUrl,
         token: tokenSource(credential, scopeFor(s.dataverseUrl)),
@@ -82,13 +84,8 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
         partyTables: s.partyExtraTables,
         onRequest: count('dataverse'),
       }),
-      mailSend: createGraphSender({
-        baseUrl: s.graphBaseUrl,
-        token: tokenSource(credential, scopeFor(s.graphBaseUrl)),
-        pageSize: s.graphPageSize,
-        clock: o.clock,
-        onRequest: count('graph'),
-      }),
+      mailSend: createGraphSender(graphOptions),
+      categories: createGraphCategories(graphOptions),
       outbox: createOutbox(
         createWebApi({
           url: s.dataverseUrl,

@@ -14,6 +14,7 @@ import type {
 } from '../ports';
 import type { StageSettings } from '../config';
 import type { MailSendPort, OutboxPort } from '../ports-send';
+import type { MessageCategoriesPort } from '../ports-categories';
 
 /** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
 export type { StageSettings } from '../config';
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   /** The send stage's ports; without them no send job is scheduled. */
   outbox?: OutboxPort;
   mailSend?: MailSendPort;
+  /** Marks tracked items with the tracking category in Exchange; without it nothing is marked. */
+  categories?: MessageCategoriesPort;
 }
 
 /** A queue message as a trigger hands it over: the body plus the metadata retries need. */

@@ -11,6 +11,7 @@ import type { EmailWriteResult } from '../ports';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { withReschedule } from './reschedule';
 import { planBatchAttachments, storeAttachments } from './attachments';
+import { markTrackedInOutlook } from './tracked-in-outlook';
 
 export async function handleWriteMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
   const parsed = parseWriteBatch(msg.body);
@@ -52,6 +53,8 @@ export async function writeBatch(input: WriteBatch, deps: PipelineDeps, unlinked
   const settled = batch.entries.map((e) => settle(e, answers, takenByOtherItem));
   const decisions = await storeAttachments(batch, answers.results, settled, deps);
   await deps.ledger.record(decisions);
+  // After the record: a crash before it is a redelivery that marks again; the category never decides twice.
+  await markTrackedInOutlook(decisions, deps);
   const promoted = decisions.filter((d) => d.outcome === 'promoted').length;
   deps.log.info('write.done', { mailboxId: batch.mailboxId, decisions: decisions.length, promoted });
 }
