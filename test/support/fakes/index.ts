@@ -19,6 +19,7 @@ import {
 
 export { delivered } from './queue';
 export { userMailbox } from './dataverse';
+export { promotedEntry, skippedEntry, writeBatchOf } from './entries';
 
 export interface FakePipeline {
   deps: PipelineDeps;

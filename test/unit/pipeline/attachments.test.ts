@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStages } from '../../../shared/pipeline/stages';
 import { QUEUES } from '../../../shared/ports';
-import type { WriteBatch, WriteEntry } from '../../../shared/domain/jobs';
+import type { WriteEntry } from '../../../shared/domain/jobs';
 import { attachmentRowId } from '../../../shared/domain/attachments';
-import { delivered, fakePipeline, userMailbox } from '../../support/fakes';
+import { delivered, fakePipeline, promotedEntry, userMailbox, writeBatchOf } from '../../support/fakes';
 
 const ALICE = userMailbox('mbx-alice', 'alice@contoso.com', 'user-alice');
 const bytes = (n: number) => Buffer.alloc(n, 7).toString('base64');
@@ -21,43 +21,9 @@ const fileAtt = (id: string, name: string, size: number, over: Record<string, un
   ...over,
 });
 
-function entry(n: number): WriteEntry {
-  return {
-    decision: {
-      mailboxId: ALICE.mailboxid,
-      mailbox: ALICE.address,
-      workload: 'email',
-      folder: 'inbox',
-      internetMessageId: `<m${n}@fabrikam.com>`,
-      messageKey: `m${n}@fabrikam.com`,
-      graphId: `g${n}`,
-      outcome: 'promoted',
-      reason: 'AcceptAll',
-      correlationMethod: 'None',
-      activityid: `act-${n}`,
-      decidedAt: '2025-01-10T10:00:00.000Z',
-    },
-    activity: {
-      activityid: `act-${n}`,
-      subject: `Quote ${n}`,
-      description: '<img src="cid:logo@contoso">',
-      directioncode: false,
-      statuscode: 4,
-      messageid: `<m${n}@fabrikam.com>`,
-      actualend: '2025-01-10T09:00:00.000Z',
-      receivingMailboxId: ALICE.mailboxid,
-      parties: [{ mask: 1, addressused: 'bob@fabrikam.com' }],
-      attachments: true,
-    },
-  };
-}
-const batch = (entries: WriteEntry[], batchId = 'b1'): WriteBatch => ({
-  kind: 'write',
-  mailboxId: ALICE.mailboxid,
-  workload: 'email',
-  batchId,
-  entries,
-});
+const entry = (n: number) =>
+  promotedEntry(ALICE, n, { description: '<img src="cid:logo@contoso">', attachments: true });
+const batch = (entries: WriteEntry[], batchId = 'b1') => writeBatchOf(ALICE, entries, batchId);
 
 function setup(limits = { maxBytes: 1000, blocked: ['exe'] }) {
   const p = fakePipeline({ mailboxes: [ALICE] });

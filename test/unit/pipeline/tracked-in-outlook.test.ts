@@ -4,51 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStages } from '../../../shared/pipeline/stages';
 import { transient } from '../../../shared/domain/errors';
-import type { WriteBatch, WriteEntry } from '../../../shared/domain/jobs';
+import type { WriteEntry } from '../../../shared/domain/jobs';
 import type { CategoryUpdate, MessageCategoriesPort } from '../../../shared/ports-categories';
-import { delivered, fakePipeline, userMailbox } from '../../support/fakes';
+import { delivered, fakePipeline, promotedEntry, skippedEntry, userMailbox, writeBatchOf } from '../../support/fakes';
 
 const ALICE = userMailbox('mbx-alice', 'alice@contoso.com', 'user-alice');
 const TRACKED = 'Tracked to Dynamics 365';
 
-function entry(n: number, outcome: 'promoted' | 'skipped'): WriteEntry {
-  const decision = {
-    mailboxId: ALICE.mailboxid,
-    mailbox: ALICE.address,
-    workload: 'email' as const,
-    folder: 'inbox' as const,
-    internetMessageId: `<m${n}@fabrikam.com>`,
-    messageKey: `m${n}@fabrikam.com`,
-    graphId: `g${n}`,
-    outcome,
-    reason: outcome === 'promoted' ? ('AcceptAll' as const) : ('NoCorrelationMatch' as const),
-    correlationMethod: 'None' as const,
-    decidedAt: '2025-01-10T10:00:00.000Z',
-    ...(outcome === 'promoted' ? { activityid: `act-${n}` } : {}),
-  };
-  if (outcome === 'skipped') return { decision };
-  return {
-    decision,
-    activity: {
-      activityid: `act-${n}`,
-      subject: `Quote ${n}`,
-      description: 'hello',
-      directioncode: false,
-      statuscode: 4,
-      messageid: `<m${n}@fabrikam.com>`,
-      actualend: '2025-01-10T09:00:00.000Z',
-      receivingMailboxId: ALICE.mailboxid,
-      parties: [{ mask: 1, addressused: 'bob@fabrikam.com' }],
-    },
-  };
-}
-const batch = (entries: WriteEntry[]): WriteBatch => ({
-  kind: 'write',
-  mailboxId: ALICE.mailboxid,
-  workload: 'email',
-  batchId: 'b1',
-  entries,
-});
+const entry = (n: number, outcome: 'promoted' | 'skipped') =>
+  outcome === 'promoted' ? promotedEntry(ALICE, n) : skippedEntry(ALICE, n);
+const batch = (entries: WriteEntry[]) => writeBatchOf(ALICE, entries);
 
 /** A categories port that records each PATCH and answers `status` to each. */
 function recordingPort(status = 200) {

@@ -6,47 +6,12 @@ import { createStages } from '../../../shared/pipeline/stages';
 import { MAX_DEFERRALS } from '../../../shared/pipeline/write';
 import { QUEUES } from '../../../shared/ports';
 import type { WriteBatch, WriteEntry } from '../../../shared/domain/jobs';
-import { delivered, fakePipeline, userMailbox } from '../../support/fakes';
+import { delivered, fakePipeline, promotedEntry, userMailbox, writeBatchOf } from '../../support/fakes';
 
 const ALICE = userMailbox('mbx-alice', 'alice@contoso.com', 'user-alice');
 
-function promoted(n: number, over: { correlatedActivityId?: string } = {}): WriteEntry {
-  return {
-    decision: {
-      mailboxId: ALICE.mailboxid,
-      mailbox: ALICE.address,
-      workload: 'email',
-      folder: 'inbox',
-      internetMessageId: `<m${n}@fabrikam.com>`,
-      messageKey: `m${n}@fabrikam.com`,
-      graphId: `g${n}`,
-      outcome: 'promoted',
-      reason: 'AcceptAll',
-      correlationMethod: 'None',
-      activityid: `act-${n}`,
-      decidedAt: '2025-01-10T10:00:00.000Z',
-    },
-    activity: {
-      activityid: `act-${n}`,
-      subject: `Quote ${n}`,
-      description: 'hello',
-      directioncode: false,
-      statuscode: 4,
-      messageid: `<m${n}@fabrikam.com>`,
-      actualend: '2025-01-10T09:00:00.000Z',
-      receivingMailboxId: ALICE.mailboxid,
-      parties: [{ mask: 1, addressused: 'bob@fabrikam.com' }],
-      ...over,
-    },
-  };
-}
-const batch = (entries: WriteEntry[], batchId = 'b1'): WriteBatch => ({
-  kind: 'write',
-  mailboxId: ALICE.mailboxid,
-  workload: 'email',
-  batchId,
-  entries,
-});
+const promoted = (n: number, over: { correlatedActivityId?: string } = {}) => promotedEntry(ALICE, n, over);
+const batch = (entries: WriteEntry[], batchId = 'b1') => writeBatchOf(ALICE, entries, batchId);
 const message = (b: WriteBatch) => delivered({ body: b, messageId: b.batchId });
 
 function setup() {
