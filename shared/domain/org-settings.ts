@@ -31,6 +31,18 @@ export interface OrgDbSwitches {
   createQueueItemForSynchronizingMailbox: boolean;
   /** A queue mailbox meeting a mail tracked already adds its queue item to the existing row. */
   sssCreateAdditionalQueueItemsForAlreadyTrackedEmail: boolean;
+  /** Appointments: an attendee (not only the organizer) may track a meeting into Dynamics 365. */
+  trackAppointmentsFromNonOrganizer: boolean;
+  /** Appointments: edits to meetings whose start is past are pushed to Exchange. */
+  sssUpdatePastMeetingsInNonDraftMode: boolean;
+  /** Appointments: a Save-as-draft mode whose drafts do not sync. */
+  allowSaveAsDraftAppointment: boolean;
+  /** Appointments: canceling in Dynamics 365 cancels the meeting in Exchange. */
+  sssPropagateAppointmentCancellationsToExchange: boolean;
+  /** Appointments: a row that stops matching the sync filters is unlinked instead of deleted in Exchange. */
+  distinctPhysicalAndLogicalDeletesForExchangeSync: boolean;
+  /** Appointments: an Exchange item with no organizer keeps the row's organizer. */
+  useCrmOrganizerForEmptyExchangeOrganizer: boolean;
 }
 
 /** Each switch's OrgDB setting name and its value when the organization does not set it. */
@@ -47,6 +59,12 @@ export const ORGDB_SWITCHES: { readonly [K in keyof OrgDbSwitches]: readonly [na
   createQueueItemsForAcceptingQueueRecipients: ['CreateQueueItemsForAcceptingQueueRecipients', true],
   createQueueItemForSynchronizingMailbox: ['CreateQueueItemForSynchronizingMailbox', true],
   sssCreateAdditionalQueueItemsForAlreadyTrackedEmail: ['SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail', false],
+  trackAppointmentsFromNonOrganizer: ['TrackAppointmentsFromNonOrganizer', false],
+  sssUpdatePastMeetingsInNonDraftMode: ['SSSUpdatePastMeetingsInNonDraftMode', false],
+  allowSaveAsDraftAppointment: ['AllowSaveAsDraftAppointment', false],
+  sssPropagateAppointmentCancellationsToExchange: ['SSSPropagateAppointmentCancellationsToExchange', false],
+  distinctPhysicalAndLogicalDeletesForExchangeSync: ['DistinctPhysicalAndLogicalDeletesForExchangeSync', false],
+  useCrmOrganizerForEmptyExchangeOrganizer: ['UseCrmOrganizerForEmptyExchangeOrganizer', false],
 };
 
 export interface OrgSettings {
