@@ -491,9 +491,11 @@ describe('$metadata and EntityDefinitions', () => {
     );
     assert.deepEqual(tracked.json.value.map((v: any) => v.LogicalName).sort(), [
       'account',
+      'appointment',
       'contact',
       'lead',
       'queue',
+      'recurringappointmentmaster',
       'systemuser',
     ]);
     const keys = await call(

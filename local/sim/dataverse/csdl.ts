@@ -80,7 +80,10 @@ export const ACTIVITY_PARTY: EntityDef = {
   set: 'activityparties',
   logical: 'activityparty',
   key: 'activitypartyid',
-  lookups: { partyid: { targets: PARTY_TYPES }, activityid: { targets: ['email', 'appointment'] } },
+  lookups: {
+    partyid: { targets: PARTY_TYPES },
+    activityid: { targets: ['email', 'appointment', 'recurringappointmentmaster'] },
+  },
   navs: {},
   readOnly: {},
   columns: new Set([

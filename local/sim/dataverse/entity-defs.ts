@@ -99,6 +99,21 @@ export const DEFS: EntityDef[] = [
     closedWritable: new Set(words(CLOSED_WRITABLE_COMMON)),
     state: OPEN(1, { 1: 0, 2: 0, 3: 1, 4: 2, 5: 3, 6: 3 }),
   }),
+  // A recurring series (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/recurringappointmentmaster):
+  // the pattern columns; the service expands instances itself, the simulator does not.
+  def({
+    set: 'recurringappointmentmasters',
+    logical: 'recurringappointmentmaster',
+    key: 'activityid',
+    lookups: { regardingobjectid: { targets: '*' }, ...OWNER },
+    extra: `subject description location scheduledstart scheduledend isalldayevent globalobjectid prioritycode
+      ismapiprivate recurrencepatterntype interval daysofweekmask isweekdaypattern dayofmonth monthofyear instance
+      isnthmonthly isnthyearly firstdayofweek patternendtype occurrences patternstartdate patternenddate starttime
+      endtime duration isregenerate effectivestartdate effectiveenddate`,
+    parties: { nav: 'recurringappointmentmaster_activity_parties', masks: [5, 6, 7] },
+    closedWritable: new Set(words(CLOSED_WRITABLE_COMMON)),
+    state: OPEN(1, { 1: 0, 2: 0, 3: 1, 4: 2, 5: 3, 6: 3 }),
+  }),
   def({
     set: 'tasks',
     logical: 'task',

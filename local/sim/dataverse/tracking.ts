@@ -11,8 +11,16 @@ import type { Prefer } from './query';
 import { wantsLookupNames } from './query';
 import type { Row } from './store';
 
-/** Tables with change tracking enabled by default (the ones the sync reads incrementally). */
-export const DEFAULT_TRACKED_SETS = ['contacts', 'accounts', 'leads', 'systemusers', 'queues'];
+/** Tables with change tracking enabled by default (the ones the sync reads incrementally; appointments for ACT). */
+export const DEFAULT_TRACKED_SETS = [
+  'contacts',
+  'accounts',
+  'leads',
+  'systemusers',
+  'queues',
+  'appointments',
+  'recurringappointmentmasters',
+];
 
 const DEFAULT_PAGE = 5000;
 /** Options that cannot be combined with change tracking [INFERENCE: the docs only show $select]. */

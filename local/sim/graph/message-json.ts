@@ -41,6 +41,8 @@ const PROPERTIES = [
   'flag',
   'internetMessageHeaders',
 ];
+/** eventMessage's own properties (https://learn.microsoft.com/graph/api/resources/eventmessage). */
+const EVENT_MESSAGE_PROPERTIES = ['meetingMessageType', 'startDateTime', 'endDateTime', 'location', 'type', 'isAllDay'];
 /** Returned only when $select names them, as Graph does. */
 const SELECT_ONLY = new Set(['uniqueBody', 'internetMessageHeaders']);
 const BY_LOWER = new Map(PROPERTIES.map((p) => [p.toLowerCase(), p]));
@@ -118,6 +120,10 @@ export function renderMessage(m: SimMessage, opts: RenderOptions): Json {
     const v = property(m, name, opts);
     if (v !== undefined) out[name] = v;
   }
+  // A meeting request or cancellation (eventMessage) carries its own properties after the message's.
+  if (out['@odata.type'] === '#microsoft.graph.eventMessage')
+    for (const k of EVENT_MESSAGE_PROPERTIES)
+      if (m.data[k] !== undefined && (!wanted || wanted.has(k))) out[k] = structuredClone(m.data[k]);
   // Expanded after the properties; an item with none of the asked properties has no array at all.
   const extended = opts.extended?.(m);
   if (extended?.length) out.singleValueExtendedProperties = extended;

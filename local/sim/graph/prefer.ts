@@ -6,6 +6,8 @@ export interface Preferences {
   immutableId: boolean;
   /** outlook.body-content-type="text": HTML bodies come back as plain text. */
   bodyText: boolean;
+  /** outlook.timezone="…": event start and end come back in this zone (Windows or IANA name) instead of UTC. */
+  timeZone?: string;
 }
 
 /** Splits on commas outside quotes, so `IdType="ImmutableId", odata.maxpagesize=5` yields two entries. */
@@ -45,6 +47,8 @@ export function parsePrefer(headers: IncomingHttpHeaders): Preferences {
       prefs.immutableId = true;
     } else if (name === 'outlook.body-content-type') {
       prefs.bodyText = value.toLowerCase() === 'text';
+    } else if (name === 'outlook.timezone' && value) {
+      prefs.timeZone = value;
     }
   }
   return prefs;

@@ -3,6 +3,7 @@ import type { Json } from '../../../tenant/fixture';
 import { GraphError, badRequest } from '../errors';
 import { eventTime } from './item-defaults';
 import { scalarText } from '../../json-scalar';
+import { ianaZone } from '../../../../shared/domain/act/appointment-zones';
 
 export function attendeeAddresses(event: Json): string[] {
   const list = Array.isArray(event.attendees) ? (event.attendees as Json[]) : [];
@@ -17,6 +18,13 @@ export function validateEventInput(body: unknown, create: boolean): Json {
   const e = body as Json;
   for (const k of ['start', 'end']) {
     if (e[k] === undefined && !create) continue;
+    const zone = (e[k] as Json | undefined)?.timeZone;
+    if (typeof zone === 'string' && zone && !ianaZone(zone))
+      throw new GraphError(
+        400,
+        'TimeZoneNotSupportedException',
+        `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`,
+      );
     if (isNaN(eventTime(e[k])))
       throw new GraphError(
         400,

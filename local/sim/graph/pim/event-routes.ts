@@ -1,16 +1,25 @@
-// Events under /users/{u}/events: an organizer's create, update and delete reach the attendees that are
-// mailboxes here (their calendar copy and a meeting request in their Inbox).
-import { generatedMessageId } from '../mail-write';
-import type { Route } from '../routes';
+// Events under /users/{u}/events: an organizer's create, update, cancel and delete reach the attendees that are
+// mailboxes here (their calendar copy, a meeting request or a cancellation in their Inbox); series expand into
+// occurrences (`/events/{id}/instances`) and an occurrence changed on its own becomes an exception.
+import type { Json } from '../../../tenant/fixture';
+import { GraphError } from '../errors';
+import type { Route, RouteContext } from '../routes';
 import type { MailStore, SimMailbox } from '../store';
 import { attendeeAddresses, validateEventInput } from './event-input';
 import { list, ok } from './collection-json';
 import type { PimItem } from './store';
-import { scalarText } from '../../json-scalar';
+import { attendeeCopies, invite, isMeeting, sendCancellation, sendUpdate } from './meeting-messages';
+import {
+  cancelOccurrence,
+  findOccurrence,
+  isSeriesMaster,
+  parseOccurrenceId,
+  toException,
+  validateRecurrence,
+} from './recurrence';
+import { instancesRoute } from './event-instances';
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/** Fields an organizer's update carries to the attendees' copies. */
+/** Fields an organizer's update carries to the attendees' copies (and that send them an update). */
 const PROPAGATED = [
   'subject',
   'body',
@@ -23,6 +32,7 @@ const PROPAGATED = [
   'importance',
   'sensitivity',
   'isOnlineMeeting',
+  'recurrence',
 ];
 
 export function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, t: string[]): Route | undefined {
@@ -34,25 +44,31 @@ export function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, 
       run: (c) => {
         const me = mbx();
         const cal = me.pim.calendar;
+        // The events collection holds single events and series masters; occurrences and exceptions are read
+        // through calendarView or instances.
         if (c.method === 'GET')
           return list(
             c,
             'event',
-            [...cal.items.values()].map((it) => me.pim.render(cal, it)),
+            [...cal.items.values()].filter((it) => it.data.type !== 'exception').map((it) => me.pim.render(cal, it)),
           );
         const input = validateEventInput(c.body(), true);
+        validateRecurrence(input);
         // transactionId: a retried POST returns the event the first one made (transactionId on https://learn.microsoft.com/graph/api/resources/event).
         if (typeof input.transactionId === 'string') {
           const prior = [...cal.items.values()].find((it) => it.data.transactionId === input.transactionId);
           if (prior) return { status: 201, json: me.pim.render(cal, prior) };
         }
         const { organizer: _o, isOrganizer: _i, responseStatus: _r, iCalUId: _u, ...rest } = input;
+        if (rest.recurrence) rest.type = 'seriesMaster';
         const item = me.pim.add(cal, rest);
         invite(store, me, item);
         return { status: 201, json: me.pim.render(cal, item) };
       },
     };
   }
+  if (t.length === 2 && t[1] === 'instances') return instancesRoute(u, mbx, t[0]);
+  if (t.length === 2 && t[1] === 'cancel') return cancelRoute(store, u, mbx, t[0]);
   if (t.length !== 1) return undefined;
   return {
     name: 'event',
@@ -61,70 +77,101 @@ export function eventRoutes(store: MailStore, u: string, mbx: () => SimMailbox, 
     run: (c) => {
       const me = mbx();
       const cal = me.pim.calendar;
+      const occ = cal.items.has(t[0]) ? undefined : findOccurrence(me, t[0]);
+      if (occ) return occurrenceRequest(store, me, occ, c);
       const item = me.pim.get(cal, t[0]);
       if (c.method === 'GET') return ok(me.pim.render(cal, item));
-      const copies = () => (item.data.isOrganizer === false ? [] : attendeeCopies(store, me, item));
       if (c.method === 'DELETE') {
-        for (const { mb, copy } of copies())
-          mb.pim.update(mb.pim.calendar, copy.id, {
-            isCancelled: true,
-            subject: `Canceled: ${scalarText(copy.data.subject) ?? ''}`,
-          });
+        // Deleting a meeting on the organizer's calendar sends the attendees a cancellation (event-delete).
+        if (isMeeting(item)) sendCancellation(store, me, item);
         me.pim.remove(cal, item.id);
         return { status: 204 };
       }
-      const patch = validateEventInput(c.body(), false);
-      for (const k of ['id', 'iCalUId', 'organizer', 'isOrganizer', 'transactionId']) delete patch[k];
-      const before = new Set(attendeeAddresses(item.data));
-      const updated = me.pim.update(cal, item.id, patch);
-      const carry = Object.fromEntries(Object.entries(patch).filter(([k]) => PROPAGATED.includes(k)));
-      if (Object.keys(carry).length)
-        for (const { mb, copy } of copies()) mb.pim.update(mb.pim.calendar, copy.id, carry);
-      // New attendees get their invitation now.
-      if (attendeeAddresses(updated.data).some((a) => !before.has(a))) invite(store, me, updated, before);
-      return ok(me.pim.render(cal, updated));
+      return ok(me.pim.render(cal, patchEvent(store, me, item, c.body())));
     },
   };
 }
 
-function attendeeCopies(store: MailStore, organizer: SimMailbox, item: PimItem): { mb: SimMailbox; copy: PimItem }[] {
-  const out: { mb: SimMailbox; copy: PimItem }[] = [];
-  for (const address of attendeeAddresses(item.data)) {
-    const mb = store.mailboxes.get(address);
-    if (!mb || mb === organizer) continue;
-    for (const copy of mb.pim.calendar.items.values())
-      if (copy.data.iCalUId === item.data.iCalUId) out.push({ mb, copy });
+function patchEvent(store: MailStore, me: SimMailbox, item: PimItem, body: unknown): PimItem {
+  const cal = me.pim.calendar;
+  const patch = validateEventInput(body, false);
+  for (const k of ['id', 'iCalUId', 'organizer', 'isOrganizer', 'transactionId', 'type', 'seriesMasterId'])
+    delete patch[k];
+  if (patch.recurrence && isSeriesMaster(item)) validateRecurrence({ start: item.data.start, ...patch });
+  const organizer = item.data.isOrganizer !== false;
+  const before = new Set(attendeeAddresses(item.data));
+  // Attendees taken off the meeting get a cancellation while their copy is still found.
+  const after = new Set(attendeeAddresses(patch.attendees === undefined ? item.data : patch));
+  const removed = new Set([...before].filter((a) => !after.has(a)));
+  if (organizer && removed.size) sendCancellation(store, me, item, { only: removed });
+  const updated = me.pim.update(cal, item.id, patch);
+  const carry = Object.fromEntries(Object.entries(patch).filter(([k]) => PROPAGATED.includes(k)));
+  if (organizer && Object.keys(carry).length) {
+    for (const { mb, copy } of attendeeCopies(store, me, updated)) mb.pim.update(mb.pim.calendar, copy.id, carry);
+    sendUpdate(store, me, updated, new Set([...before].filter((a) => after.has(a))));
   }
-  return out;
+  // New attendees get their invitation now.
+  if (organizer && [...after].some((a) => !before.has(a))) invite(store, me, updated, before);
+  return updated;
 }
 
-/** Attendees that are mailboxes here get a copy in their calendar and a meeting request in their Inbox. */
-function invite(store: MailStore, organizer: SimMailbox, item: PimItem, skip: Set<string> = new Set()): void {
-  const org = { emailAddress: { name: organizer.displayName, address: organizer.address } };
-  for (const address of new Set(attendeeAddresses(item.data))) {
-    if (skip.has(address)) continue;
-    const mb = store.mailboxes.get(address);
-    if (!mb || mb === organizer) continue;
-    const { transactionId: _t, ...data } = structuredClone(item.data);
-    const copy = mb.pim.add(mb.pim.calendar, {
-      ...data,
-      isOrganizer: false,
-      organizer: org,
-      responseStatus: { response: 'notResponded', time: '0001-01-01T00:00:00Z' },
-    });
-    const now = iso(store.clock.now());
-    store.insertInto(mb, store.ensureFolder(mb, 'inbox', 'Inbox'), {
-      '@odata.type': '#microsoft.graph.eventMessage',
-      subject: scalarText(item.data.subject) ?? '',
-      from: org,
-      sender: org,
-      toRecipients: [{ emailAddress: { address: mb.address, name: mb.displayName } }],
-      receivedDateTime: now,
-      sentDateTime: now,
-      internetMessageId: generatedMessageId(),
-      meetingMessageType: 'meetingRequest',
-      body: structuredClone(item.data.body),
-      event: { id: copy.id },
-    });
+/** GET, PATCH (an exception is made) or DELETE (the occurrence is canceled) on one occurrence of a series. */
+function occurrenceRequest(
+  store: MailStore,
+  me: SimMailbox,
+  occ: { master: PimItem; json: Json },
+  c: RouteContext,
+): { status: number; json?: unknown } {
+  if (c.method === 'GET') return ok(occ.json);
+  if (c.method === 'DELETE') {
+    const date = parseOccurrenceId(String(occ.json.id))?.date;
+    if (isMeeting(occ.master)) sendCancellation(store, me, occ.master, { occurrenceDate: date });
+    cancelOccurrence(me, occ.master, String(occ.json.id));
+    return { status: 204 };
   }
+  const patch = validateEventInput(c.body(), false);
+  for (const k of [
+    'id',
+    'iCalUId',
+    'organizer',
+    'isOrganizer',
+    'transactionId',
+    'type',
+    'seriesMasterId',
+    'recurrence',
+  ])
+    delete patch[k];
+  return ok(me.pim.render(me.pim.calendar, toException(me, occ.master, occ.json, patch)));
+}
+
+/**
+ * POST /events/{id}/cancel: only the organizer may cancel; the attendees get a cancellation with the comment,
+ * and the event leaves the organizer's calendar (https://learn.microsoft.com/graph/api/event-cancel).
+ */
+function cancelRoute(store: MailStore, u: string, mbx: () => SimMailbox, id: string): Route {
+  return {
+    name: 'event/cancel',
+    methods: ['POST'],
+    mailbox: u,
+    run: (c) => {
+      const me = mbx();
+      const cal = me.pim.calendar;
+      const occ = cal.items.has(id) ? undefined : findOccurrence(me, id);
+      const item = occ?.master ?? me.pim.get(cal, id);
+      if (item.data.isOrganizer === false)
+        throw new GraphError(
+          400,
+          'ErrorInvalidRequest',
+          "Your request can't be completed. You need to be an organizer to cancel a meeting.",
+        );
+      const b = c.body();
+      const comment =
+        b && typeof b === 'object' && typeof (b as Json).Comment === 'string' ? String((b as Json).Comment) : '';
+      const occurrenceDate = occ ? parseOccurrenceId(id)?.date : undefined;
+      if (isMeeting(item)) sendCancellation(store, me, item, { comment, occurrenceDate });
+      if (occ) cancelOccurrence(me, item, id);
+      else me.pim.remove(cal, item.id);
+      return { status: 202 };
+    },
+  };
 }

@@ -3,6 +3,8 @@ import type { Json } from '../../../tenant/fixture';
 import { bodyPreviewOf } from '../message-defaults';
 import type { SimMailbox } from '../store';
 import type { PimKind } from './store';
+import { ianaZone } from '../../../../shared/domain/act/appointment-zones';
+import { wallToUtcMs } from '../../../../shared/domain/act/appointment-time';
 
 export function withPimDefaults(kind: PimKind, data: Json, mbx: SimMailbox, id: string): Json {
   if (kind === 'contact') {
@@ -42,6 +44,9 @@ export function withPimDefaults(kind: PimKind, data: Json, mbx: SimMailbox, id: 
     ...data,
   };
   d.iCalUId ??= iCalUIdFor(id);
+  // The zones the organizer wrote start and end in (originalStartTimeZone on the event resource).
+  d.originalStartTimeZone ??= zoneName(d.start);
+  d.originalEndTimeZone ??= zoneName(d.end);
   d.start = normaliseTime(d.start);
   d.end = normaliseTime(d.end);
   d.attendees = (Array.isArray(d.attendees) ? d.attendees : []).map((a: Json) => ({
@@ -58,7 +63,7 @@ function iCalUIdFor(id: string): string {
   return '040000008200E00074C5B7101A82E00800000000' + Buffer.from(id).subarray(-24).toString('hex').toUpperCase();
 }
 
-/** dateTimeTimeZone as Graph renders it: seven fractional digits, UTC. Other time zones are taken as UTC. */
+/** dateTimeTimeZone as Graph stores and renders it without `Prefer: outlook.timezone`: seven fractional digits, UTC. */
 export function normaliseTime(v: unknown): unknown {
   const t = v as { dateTime?: string; timeZone?: string } | undefined;
   if (!t || typeof t.dateTime !== 'string') return v;
@@ -67,7 +72,16 @@ export function normaliseTime(v: unknown): unknown {
   return { dateTime: new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000'), timeZone: 'UTC' };
 }
 
+/** Epoch ms of a dateTimeTimeZone: an offset in the text wins, else its timeZone (Windows or IANA), else UTC. */
+const zoneName = (t: unknown) => {
+  const z = (t as { timeZone?: unknown } | undefined)?.timeZone;
+  return typeof z === 'string' && z ? z : 'UTC';
+};
+
 export function eventTime(t: unknown): number {
-  const s = String((t as { dateTime?: string } | undefined)?.dateTime ?? '');
-  return Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(s) ? s : `${s}Z`);
+  const v = t as { dateTime?: string; timeZone?: string } | undefined;
+  const s = String(v?.dateTime ?? '');
+  if (/[zZ]|[+-]\d\d:\d\d$/.test(s)) return Date.parse(s);
+  const zone = ianaZone(typeof v?.timeZone === 'string' ? v.timeZone : undefined);
+  return zone ? wallToUtcMs(s, zone) : NaN;
 }

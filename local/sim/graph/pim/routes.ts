@@ -7,6 +7,7 @@ import type { Route } from '../routes';
 import type { MailStore, SimMailbox } from '../store';
 import { pimDelta } from './delta';
 import { eventRoutes } from './event-routes';
+import { calendarViewItems, inPreferredZone } from './event-zone';
 import { folderJson, list, listJson, objectBody, ok } from './collection-json';
 import { eventTime } from './item-defaults';
 import type { PimCollection, PimItem } from './store';
@@ -15,11 +16,11 @@ const isDelta = (s: string | undefined) => s === 'delta' || s === 'delta()';
 
 export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, rest: string[]): Route | undefined {
   const head = rest[0];
-  if (head === 'calendar' && rest[1] === 'events') return eventRoutes(store, u, mbx, rest.slice(2));
-  if (head === 'events') return eventRoutes(store, u, mbx, rest.slice(1));
+  if (head === 'calendar' && rest[1] === 'events') return inPreferredZone(eventRoutes(store, u, mbx, rest.slice(2)));
+  if (head === 'events') return inPreferredZone(eventRoutes(store, u, mbx, rest.slice(1)));
   if (head === 'calendarView') {
     if (rest.length === 1) {
-      return {
+      return inPreferredZone({
         name: 'calendarView',
         methods: ['GET'],
         mailbox: u,
@@ -32,20 +33,12 @@ export function pimRoutes(store: MailStore, u: string, mbx: () => SimMailbox, re
               'ErrorInvalidParameter',
               'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
             );
-          const cal = mbx().pim.calendar;
-          const items = [...cal.items.values()].filter(
-            (it) => eventTime(it.data.start) < b && eventTime(it.data.end) > a,
-          );
-          return list(
-            c,
-            'event',
-            items.map((it) => mbx().pim.render(cal, it)),
-          );
+          return list(c, 'event', calendarViewItems(mbx(), a, b));
         },
-      };
+      });
     }
     if (rest.length === 2 && isDelta(rest[1]))
-      return deltaRoute(store, u, mbx, 'calendarView/delta', () => mbx().pim.calendar);
+      return inPreferredZone(deltaRoute(store, u, mbx, 'calendarView/delta', () => mbx().pim.calendar));
     return undefined;
   }
   if (head === 'contacts') return contactRoutes(store, u, mbx, () => mbx().pim.defaultContacts(), rest.slice(1), true);
