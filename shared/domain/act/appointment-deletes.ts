@@ -1,6 +1,6 @@
 // Deletes and cancellations of appointments on either side, by server-side sync's rules
-// (https://learn.microsoft.com/power-platform/admin/sync-logic#appointments and
-// https://learn.microsoft.com/troubleshoot/power-platform/dynamics-365-sales/an-appointment-is-canceled-deleted).
+// (https://learn.microsoft.com/power-platform/admin/sync-logic; the OrgDB switches:
+// https://learn.microsoft.com/power-platform/admin/orgdborgsettings).
 import type { ActDecision, AppointmentSwitches } from './appointment-reasons';
 import type { AppointmentState } from './appointment-types';
 

@@ -1,6 +1,5 @@
 // Exchange → Dataverse for appointments: which Outlook items become rows, and the booking check that stops a
-// meeting that collides with the organizer's own schedule (https://learn.microsoft.com/power-platform/admin/sync-logic#appointments,
-// https://learn.microsoft.com/troubleshoot/power-platform/dynamics-365-sales/scheduling-conflict-error).
+// meeting that collides with the organizer's own schedule (https://learn.microsoft.com/power-platform/admin/sync-logic).
 import type { Alert } from '../alerts';
 import type { ActDecision, AppointmentSwitches } from './appointment-reasons';
 import type { AppointmentState, AppointmentStatus } from './appointment-types';

@@ -1,5 +1,5 @@
 // Field mapping appointment ↔ Graph event, both directions, as server-side sync maps them
-// (https://learn.microsoft.com/power-platform/admin/sync-logic#appointments). Direction per field: docs/act-appointments.md.
+// (https://learn.microsoft.com/power-platform/admin/sync-logic). Direction per field: docs/act-appointments.md.
 import { truncate } from '../limits';
 import type { EntityRef } from '../refs';
 import { allDaySpan, graphTimeToUtc, utcToGraphTime } from './appointment-time';
@@ -32,7 +32,7 @@ export interface ToEventContext {
   /** The event's categories as Exchange holds them (an update keeps them). */
   existingCategories?: readonly string[];
   addressOf?: (ref: EntityRef) => string | undefined;
-  /** false when no invitation may go out: the event carries no attendees (Graph cannot create them silently). */
+  /** false when no invitation may go out: no attendees are written (Graph cannot write them silently). */
   withAttendees: boolean;
 }
 
@@ -55,7 +55,8 @@ export function toEvent(row: AppointmentRow, ctx: ToEventContext): EventJson {
     showAs: showAsFor(row),
     importance: importanceFor(row.prioritycode),
     sensitivity: sensitivityFor(row.ismapiprivate),
-    attendees: ctx.withAttendees ? attendeesFor(row.parties, ctx.addressOf) : [],
+    // Without invitations the attendees are left out: a create has none, an update leaves Exchange's list alone.
+    ...(ctx.withAttendees ? { attendees: attendeesFor(row.parties, ctx.addressOf) } : {}),
     categories,
   };
 }

@@ -1,5 +1,5 @@
 // Dataverse → Exchange for appointments: which rows are pushed, when an edit goes out, and when attendees are
-// invited (https://learn.microsoft.com/power-platform/admin/sync-logic#appointments).
+// invited (https://learn.microsoft.com/power-platform/admin/sync-logic).
 import type { SensitiveProperty } from './appointment-diff';
 import type { ActDecision, AppointmentSwitches } from './appointment-reasons';
 

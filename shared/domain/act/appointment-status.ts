@@ -1,5 +1,5 @@
 // Status, reminder, importance and sensitivity of an appointment on both sides, by server-side sync's rules
-// (https://learn.microsoft.com/power-platform/admin/sync-logic#appointments).
+// (https://learn.microsoft.com/power-platform/admin/sync-logic).
 import type {
   AppointmentRow,
   AppointmentState,

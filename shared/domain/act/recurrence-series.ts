@@ -1,5 +1,5 @@
 // Recurring series between the two sides: how Graph's event types map to Dataverse's instance types, and the
-// invitation rule for tracking a series (https://learn.microsoft.com/power-platform/admin/sync-logic#appointments).
+// invitation rule for tracking a series (https://learn.microsoft.com/power-platform/admin/sync-logic).
 import type { ActDecision } from './appointment-reasons';
 import type { EventJson } from './appointment-types';
 

@@ -195,7 +195,7 @@ describe('Appointment field mapping', () => {
       { type: 'required', emailAddress: { address: 'bob@contoso.com' } },
       { type: 'optional', emailAddress: { address: 'ext@fabrikam.com' } },
     ]);
-    assert.deepEqual(toEvent(row(), toCtx({ withAttendees: false })).attendees, []);
+    assert.equal('attendees' in toEvent(row(), toCtx({ withAttendees: false })), false);
   });
   it('Appointment field — a resolved party without addressused takes the row address', () => {
     const e = toEvent(
