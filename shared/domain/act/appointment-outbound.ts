@@ -18,14 +18,18 @@ export interface OutboundFacts {
 /**
  * Whether a row is created in or pushed to Exchange: rows matching the user's sync filters are pushed; a
  * draft is not while AllowSaveAsDraftAppointment is on; an edit of a past meeting is pushed only with
- * SSSUpdatePastMeetingsInNonDraftMode. A linked row that no longer matches is a logical delete (deletes.ts).
+ * SSSUpdatePastMeetingsInNonDraftMode. A linked row that no longer matches is a logical delete: decideDataverseDelete
+ * with kind "logical" says what Exchange does.
  */
 export function decidePush(
   f: OutboundFacts,
   sw: Pick<AppointmentSwitches, 'allowSaveAsDraftAppointment' | 'sssUpdatePastMeetingsInNonDraftMode'>,
   now: Date,
-): ActDecision<'create' | 'update' | 'skip'> {
-  if (!f.matchesFilters && !f.linked) return { action: 'skip', reason: 'NotInSyncFilter' };
+): ActDecision<'create' | 'update' | 'skip' | 'logicalDelete'> {
+  if (!f.matchesFilters)
+    return f.linked
+      ? { action: 'logicalDelete', reason: 'LogicalDelete' }
+      : { action: 'skip', reason: 'NotInSyncFilter' };
   if (sw.allowSaveAsDraftAppointment && f.isDraft) return { action: 'skip', reason: 'DraftAppointment' };
   if (!f.linked) return { action: 'create', reason: 'MatchesSyncFilter' };
   if (isPast(f.scheduledstart, now) && !sw.sssUpdatePastMeetingsInNonDraftMode)

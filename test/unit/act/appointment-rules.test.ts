@@ -62,6 +62,12 @@ describe('Appointment rules: Dataverse → Exchange', () => {
       reason: 'NotInSyncFilter',
     });
   });
+  it('Appointment rule — a linked row that stops matching the sync filters is a logical delete', () => {
+    assert.deepEqual(decidePush({ ...facts, linked: true, matchesFilters: false }, SW, NOW), {
+      action: 'logicalDelete',
+      reason: 'LogicalDelete',
+    });
+  });
   it('Appointment rule — once linked, a row syncs both ways: its edits are pushed', () => {
     assert.deepEqual(decidePush({ ...facts, linked: true }, SW, NOW), { action: 'update', reason: 'LinkedUpdate' });
   });
