@@ -60,6 +60,8 @@ export interface OrgSettings {
   tokenDigits: number;
   requireApprovalForUserEmail: boolean;
   requireApprovalForQueueEmail: boolean;
+  /** `allowunresolvedpartiesonemailsend`: outgoing email may go to recipients that resolve to no record. */
+  allowUnresolvedRecipients: boolean;
   smartMatching: SmartMatching;
   folderTrackingEnabled: boolean;
   maxTrackingFolders: number;
