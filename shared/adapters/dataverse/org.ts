@@ -59,6 +59,12 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
     requireApprovalForQueueEmail: bool(o.requireapprovalforqueueemail, true),
     // Dataverse's default is No: email to an unresolved recipient fails.
     allowUnresolvedRecipients: bool(o.allowunresolvedpartiesonemailsend, false),
+    // System Settings, Email: alerts for errors and for information are on by default, warnings off.
+    alertLevels: {
+      Error: bool(o.generatealertsforerrors, true),
+      Warning: bool(o.generatealertsforwarnings, false),
+      Information: bool(o.generatealertsforinformation, true),
+    },
     smartMatching: {
       enabled: bool(o.enablesmartmatching, false),
       filterKeywords:
