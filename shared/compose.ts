@@ -72,6 +72,13 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     clock: o.clock,
     onRequest: count('graph'),
   };
+  // One Dataverse client for the adapter and the outbox: one concurrency limit and one service-protection wait.
+  const dataverseApi = createWebApi({
+    url: s.dataverseUrl,
+    token: tokenSource(credential, scopeFor(s.dataverseUrl)),
+    clock: o.clock,
+    onRequest: count('dataverse'),
+  });
   // Telemetry decorators around the ports (spans, metrics, promotion.decided); no-ops until telemetry starts.
   return instrumentPipeline(
     {
@@ -82,18 +89,11 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
         clock: o.clock,
         batchSize: s.dataverseBatchSize,
         partyTables: s.partyExtraTables,
-        onRequest: count('dataverse'),
+        api: dataverseApi,
       }),
       mailSend: createGraphSender(graphOptions),
       categories: createGraphCategories(graphOptions),
-      outbox: createOutbox(
-        createWebApi({
-          url: s.dataverseUrl,
-          token: tokenSource(credential, scopeFor(s.dataverseUrl)),
-          clock: o.clock,
-          onRequest: count('dataverse'),
-        }),
-      ),
+      outbox: createOutbox(dataverseApi),
       checkpoints: tables.checkpoints,
       mailboxes: tables.mailboxes,
       ledger: tables.ledger,

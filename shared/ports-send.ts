@@ -21,6 +21,14 @@ export interface PendingEmail {
   bcc: OutgoingAddress[];
   /** Set when the row carries a token already (a resend keeps it). */
   trackingtoken?: string;
+  /** `delayedemailsendtime`: not sent before it. */
+  notBefore?: string;
+  /** `deliveryprioritycode`: 0 Low, 1 Normal, 2 High. */
+  priority?: number;
+  /** `deliveryattempts` so far: the claim counts one more. */
+  deliveryattempts: number;
+  /** Recipients (To, Cc, Bcc) that resolve to no record: only an address. */
+  unresolved: number;
 }
 export interface SentFacts {
   /** The Message-ID Exchange used: replies correlate by In-Reply-To on it. */
@@ -55,6 +63,7 @@ export interface OutgoingMail {
   to: OutgoingAddress[];
   cc: OutgoingAddress[];
   bcc: OutgoingAddress[];
+  importance?: 'low' | 'normal' | 'high';
 }
 export interface SentCopy {
   internetMessageId: string;

@@ -124,8 +124,9 @@ export interface DvMailbox {
   processEmailReceivedAfter?: string;
   active: boolean;
   modifiedon?: string;
-  /** Test & Enable: `incomingemailstatus` (0 Not Run, 1 Success, 2 Failure); incoming syncs only after 1. */
+  /** Test & Enable: `incomingemailstatus`, `outgoingemailstatus` (0 Not Run, 1 Success, 2 Failure): each works after 1. */
   incomingStatus: number;
+  outgoingStatus?: number;
   /** Test & Enable was requested (`testemailconfigurationscheduled`). */
   testRequested?: boolean;
   /** outgoingemaildeliverymethod (2 = server-side synchronization); absent = not read. */
@@ -197,7 +198,6 @@ export interface DataversePort {
 // ---------------------------------------------------------------- Table Storage
 /** A folder's sync position and watermark: the value and its transitions live in the domain. */
 export type { Checkpoint };
-
 export interface CheckpointStore {
   get(mailboxId: string, folder: FolderKind): Promise<Checkpoint | undefined>;
   /** Writes with an ETag check (insert-only when no etag); returns the checkpoint with its new etag. */

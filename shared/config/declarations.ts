@@ -128,6 +128,14 @@ export const DECLARED = {
     stage: true,
     doc: 'Time between two syncs of a mailbox (SSS: 5 minutes after a cycle ends).',
   },
+  sendPerCycle: {
+    name: 'SEND_MAX_PER_CYCLE',
+    ...int(1, 10000),
+    default: '150',
+    scope: 'all',
+    stage: true,
+    doc: 'Most emails one mailbox sends in a cycle, oldest first; the rest waits in Pending Send, in order, for the next cycles (Exchange Online accepts 30 messages a minute from a mailbox).',
+  },
   scheduleCron: {
     name: 'SCHEDULE_CRON',
     ...cron(),

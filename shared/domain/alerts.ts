@@ -81,7 +81,7 @@ export const ALERTS = {
     code,
     message:
       code === 'ErrorSubmissionQuotaExceeded'
-        ? 'outgoing email waits in Pending Send: the mailbox is over its sending limits; it is tried again next cycle'
+        ? 'outgoing email waits in Pending Send: the mailbox is over its sending limits; will try again later'
         : 'outgoing email waits in Pending Send: the mailbox is over its storage quota; it is tried again next cycle',
   }),
   sendFailed: (activityId: string, why: string): Alert => ({

@@ -78,6 +78,10 @@ export interface OrgSettings {
   tokenDigits: number;
   requireApprovalForUserEmail: boolean;
   requireApprovalForQueueEmail: boolean;
+  /** `allowunresolvedpartiesonemailsend`: outgoing email may go to recipients that resolve to no record. */
+  allowUnresolvedRecipients: boolean;
+  /** Which alert levels are written where administrators look (generatealertsforerrors, …forwarnings, …forinformation). */
+  alertLevels: { Error: boolean; Warning: boolean; Information: boolean };
   smartMatching: SmartMatching;
   folderTrackingEnabled: boolean;
   maxTrackingFolders: number;

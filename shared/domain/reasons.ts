@@ -32,6 +32,12 @@ export const REASONS = [
   'QuotaExceeded',
   'SendRetry',
   'SendFailed',
+  'SubmissionQuotaExceeded',
+  'OutgoingDisabled',
+  'OutgoingNotTested',
+  'SendLater',
+  'SendBacklog',
+  'UnresolvedRecipients',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 

@@ -12,20 +12,25 @@ export function logAlert(log: Log, mailboxId: string, a: Alert): void {
 }
 
 /**
- * Records the alert for the mailbox, says it in the log, then writes it on the mailbox in Dataverse. The
- * Dataverse copy is best effort: the alerts table is the record, so a refused write is said in the log and
- * never fails the stage; the next raise of the same code writes the row again (it folds by code).
+ * Records the alert for the mailbox, says it in the log, then writes it on the mailbox in Dataverse when the
+ * organization generates alerts of its level (the System Settings switches; the operators' table keeps every
+ * level). The Dataverse copy is best effort: the alerts table is the record, so a refused write is said in the
+ * log and never fails the stage; the next raise of the same code writes the row again (it folds by code).
  */
 export async function raiseAlert(
-  deps: Pick<PipelineDeps, 'alerts' | 'clock' | 'log'> & { dataverse?: Pick<DataversePort, 'recordMailboxAlert'> },
+  deps: Pick<PipelineDeps, 'alerts' | 'clock' | 'log'> & {
+    dataverse?: Pick<DataversePort, 'recordMailboxAlert'> & Partial<Pick<DataversePort, 'loadOrgContext'>>;
+  },
   mailboxId: string,
   a: Alert,
 ): Promise<void> {
   const alert = { mailboxId, ...a, at: deps.clock.now().toISOString() };
   await deps.alerts.record(alert);
   logAlert(deps.log, mailboxId, a);
+  const dv = deps.dataverse;
   try {
-    await deps.dataverse?.recordMailboxAlert?.(alert);
+    const levels = (await dv?.loadOrgContext?.())?.org.alertLevels;
+    if (!levels || levels[a.level]) await dv?.recordMailboxAlert?.(alert);
   } catch (e) {
     deps.log.warn('mailbox.alert.dataverse-unwritten', {
       mailboxId,

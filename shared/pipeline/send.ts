@@ -5,13 +5,16 @@
 import { QUEUES, type DvMailbox } from '../ports';
 import type { MailSendPort, OutboxPort, PendingEmail, SentCopy } from '../ports-send';
 import { isExsyncError, poison, type ExsyncError } from '../domain/errors';
-import { EMAIL_STATUS, headerSafe, parseSendJob, sendDecision, sendFailureOf } from '../domain/send';
+import { EMAIL_STATUS, headerSafe, parseSendJob, sendFailureOf } from '../domain/send';
+import { backlogHold, importanceOf, laterHold, sendHold, unresolvedHold, type Hold } from '../domain/send-rules';
+import type { OrgSettings } from '../domain/org-settings';
 import { findTrackingTokens } from '../domain/correlate';
 import { nextToken, subjectWithToken, userTokenStem, type TokenFormat } from '../domain/tracking-token';
 import { ALERTS } from '../domain/alerts';
 import { raiseAlert } from './alerts';
 import { withReschedule } from './reschedule';
 import type { InboundMessage, PipelineDeps } from './deps';
+import { decideSend as decide, holdEmail } from './send-decisions';
 
 type SendDeps = PipelineDeps & { outbox: OutboxPort; mailSend: MailSendPort };
 /** What became of one email: sent, taken by another worker, or the mailbox must stop for this cycle. */
@@ -32,28 +35,55 @@ async function sendMailbox(mailboxId: string, deps: SendDeps): Promise<void> {
   if (!mb) return deps.log.warn('send.mailbox-missing', { mailboxId });
   const pending = await deps.outbox.pending(mb.owner);
   if (!pending.length) return;
+  // Mail of a mailbox that may not send stays in Pending Send, each email with the reason in the ledger.
+  const hold = sendHold(mb, ctx.org);
+  if (hold) {
+    for (const email of pending) await holdEmail(deps, mb, email, hold);
+    return deps.log.info('send.held', { mailboxId, pending: pending.length, reason: hold.reason });
+  }
+  const turn = await thisCycle(pending, mb, deps);
   const format = await deps.outbox.tokenFormat();
   // Tokens carry a user's number: a queue's mail goes without one.
   const userNumber = format && mb.owner.type === 'systemuser' ? await deps.outbox.userNumber(mb.owner.id) : undefined;
   const counts: Record<EmailResult, number> = { sent: 0, taken: 0, failed: 0, stop: 0 };
   let overQuota = false;
-  for (const email of pending) {
+  for (const email of turn) {
     const tokens = format && userNumber !== undefined ? { format, userNumber } : undefined;
-    const r = await sendOne(email, mb, deps, tokens, overQuota);
+    const r = await sendOne(email, mb, ctx.org, deps, tokens, overQuota);
     counts[r]++;
     overQuota ||= r === 'stop';
   }
   deps.log.info('send.done', { mailboxId, pending: pending.length, ...counts });
 }
 
+/**
+ * The emails this cycle sends, oldest first: not one whose delayed send time is ahead, and at most the
+ * mailbox's emails per cycle; the rest keep their place in Pending Send, with the reason in the ledger.
+ */
+async function thisCycle(pending: PendingEmail[], mb: DvMailbox, deps: SendDeps): Promise<PendingEmail[]> {
+  const now = deps.clock.now();
+  const due: PendingEmail[] = [];
+  for (const email of pending) {
+    const later = email.statuscode === EMAIL_STATUS.pendingSend ? laterHold(email.notBefore, now) : undefined;
+    if (later) await holdEmail(deps, mb, email, later);
+    else due.push(email);
+  }
+  const limit = deps.settings.sendPerCycle;
+  for (const email of due.slice(limit)) await holdEmail(deps, mb, email, backlogHold(limit));
+  return due.slice(0, limit);
+}
+
 async function sendOne(
   email: PendingEmail,
   mb: DvMailbox,
+  org: OrgSettings,
   deps: SendDeps,
   tokens: { format: TokenFormat; userNumber: number } | undefined,
   overQuota: boolean,
 ): Promise<EmailResult> {
   if (overQuota && email.statuscode === EMAIL_STATUS.pendingSend) return await notTried(email, mb, deps);
+  const unresolved = email.statuscode === EMAIL_STATUS.pendingSend ? unresolvedHold(email.unresolved, org) : undefined;
+  if (unresolved) return await refused(email, mb, deps, unresolved);
   if (email.statuscode === EMAIL_STATUS.pendingSend && !(await deps.outbox.claim(email))) return 'taken';
   // Sending already: an earlier run claimed it and may have sent it before it could say so.
   const found =
@@ -73,7 +103,8 @@ async function sendOne(
     const out = subjectWithToken(headerSafe(email.subject), token);
     token = out.token;
     try {
-      copy = await deps.mailSend.send(mb.address, { ...email, subject: out.subject });
+      const importance = importanceOf(email.priority);
+      copy = await deps.mailSend.send(mb.address, { ...email, subject: out.subject, importance });
     } catch (e) {
       return await sendFailed(e, email, mb, deps);
     }
@@ -103,7 +134,11 @@ async function sendFailed(e: unknown, email: PendingEmail, mb: DvMailbox, deps: 
   if (fate === 'quota') {
     await deps.outbox.release(email.activityid);
     await raiseAlert(deps, mb.mailboxid, ALERTS.sendQuotaExceeded(e.code ?? 'ErrorQuotaExceeded'));
-    await decide(deps, mb, email.activityid, { outcome: 'pending', reason: 'QuotaExceeded', detail: why(e) });
+    // Over the sending limits (recipients a day): Exchange will take it later; over the storage quota: once freed.
+    const submission = e.code === 'ErrorSubmissionQuotaExceeded';
+    const reason = submission ? 'SubmissionQuotaExceeded' : 'QuotaExceeded';
+    const detail = `${why(e)}: ${submission ? 'will try again later' : 'tried again next cycle'}`;
+    await decide(deps, mb, email.activityid, { outcome: 'pending', reason, detail });
     return 'stop';
   }
   if (fate === 'retry') {
@@ -129,20 +164,16 @@ async function notTried(email: PendingEmail, mb: DvMailbox, deps: SendDeps): Pro
   return 'stop';
 }
 
+/** A rule of the organization refuses the email before it reaches Exchange: Failed, with the reason. */
+async function refused(email: PendingEmail, mb: DvMailbox, deps: SendDeps, hold: Hold): Promise<EmailResult> {
+  await deps.outbox.markFailed(email.activityid);
+  await raiseAlert(deps, mb.mailboxid, ALERTS.sendFailed(email.activityid, hold.reason));
+  await decide(deps, mb, email.activityid, { outcome: 'failed', reason: hold.reason, detail: hold.detail });
+  return 'failed';
+}
+
 /** The error as the decision's detail: its kind, status and the service's code, never the message text. */
 const why = (e: ExsyncError) => [e.kind, e.status, e.code].filter((x) => x !== undefined).join(' ');
-
-/** The send's decision in the ledger, where `exsync explain --item <activityid>` finds it. */
-async function decide(
-  deps: SendDeps,
-  mb: DvMailbox,
-  activityid: string,
-  result: Parameters<typeof sendDecision>[2],
-): Promise<void> {
-  await deps.ledger.record([
-    sendDecision({ mailboxId: mb.mailboxid, address: mb.address }, activityid, result, deps.clock.now()),
-  ]);
-}
 
 function tokenIn(subject: string, format: TokenFormat | undefined): string | undefined {
   if (!format) return undefined;

@@ -39,8 +39,16 @@ test('Alerts where admins look: an alert shows on the mailbox in Dataverse', asy
   }
 });
 
+/** Fixture F with the organization's alert level switches set. */
+function withAlertLevels(levels: Record<string, boolean>): TenantFixture {
+  const f = structuredClone(acceptanceFixtureF());
+  Object.assign(f.dataverse.organizations![0]!, levels);
+  return f;
+}
+
 test('Alerts where admins look: repeats of the same code fold into one row with the count and the last text', async () => {
-  const p = await startPipeline(acceptanceFixtureF());
+  // Warnings are written only when the organization generates alerts for warnings (off by default).
+  const p = await startPipeline(withAlertLevels({ generatealertsforwarnings: true }));
   try {
     for (let n = 1; n <= 3; n++)
       await raiseAlert(p.deps, ALICE_MAILBOX_ID, ALERTS.transientFailure(n, 10, 'Graph answered 503'));
@@ -79,5 +87,29 @@ test('Alerts where admins look: Dataverse down loses neither the Table Storage a
     assert.equal(traceLogsOf(p.dataverse.dump(), ALICE_MAILBOX_ID).length, 1, 'the next raise writes the row');
   } finally {
     await p.stop();
+  }
+});
+
+test("Alerts where admins look: the organization's alert levels decide what shows on the mailbox (errors and information by default, warnings when switched on); the operators' table keeps every level", async () => {
+  const raiseEach = async (p: Awaited<ReturnType<typeof startPipeline>>) => {
+    await raiseAlert(p.deps, ALICE_MAILBOX_ID, ALERTS.notApproved());
+    await raiseAlert(p.deps, ALICE_MAILBOX_ID, ALERTS.transientFailure(1, 10, 'Graph answered 503'));
+    await raiseAlert(p.deps, ALICE_MAILBOX_ID, ALERTS.recovered());
+    const shown = traceLogsOf(p.dataverse.dump(), ALICE_MAILBOX_ID).map((r) => r.errortypedisplay);
+    const kept = (await p.deps.alerts.forMailbox(ALICE_MAILBOX_ID)).map((a) => a.code);
+    return { shown: shown.sort(), kept: kept.sort() };
+  };
+  const all = ['NotApproved', 'Recovered', 'TransientFailure'];
+  for (const [levels, shown] of [
+    [{}, ['NotApproved', 'Recovered']],
+    [{ generatealertsforwarnings: true }, all],
+    [{ generatealertsforerrors: false, generatealertsforinformation: false }, []],
+  ] as const) {
+    const p = await startPipeline(withAlertLevels(levels));
+    try {
+      assert.deepEqual(await raiseEach(p), { shown, kept: all }, JSON.stringify(levels));
+    } finally {
+      await p.stop();
+    }
   }
 });

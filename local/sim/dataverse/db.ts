@@ -157,8 +157,9 @@ export class Db {
       const d = this.def(set, records[0]);
       records.forEach((rec, i) => {
         const row = rowFromFixture(d, rec);
-        // A fixture's mailbox without a test result is one SSS had enabled: incoming tested, Success.
+        // A fixture's mailbox without a test result is one SSS had enabled: incoming and outgoing tested, Success.
         if (set === 'mailboxes' && row.values.incomingemailstatus === undefined) row.values.incomingemailstatus = 1;
+        if (set === 'mailboxes' && row.values.outgoingemailstatus === undefined) row.values.outgoingemailstatus = 1;
         // Deterministic ids so the same fixture always loads to the same rows.
         row.values[d.key] = (scalarText(row.values[d.key]) ?? stableId(`${set}|${i}`)).toLowerCase();
         const v = Number(row.values.versionnumber);

@@ -227,7 +227,8 @@ export const DEFS: EntityDef[] = [
     extra: `name trackingprefix trackingtokenidbase trackingtokeniddigits maximumtrackingnumber emailcorrelationenabled
       enablesmartmatching ignoreinternalemail unresolveemailaddressifmultiplematch hashminaddresscount
       hashdeltasubjectcount hashmaxcount hashfilterkeywords orgdborgsettings allowunresolvedpartiesonemailsend
-      maxuploadfilesize blockedattachments`,
+      maxuploadfilesize blockedattachments generatealertsforerrors generatealertsforwarnings generatealertsforinformation
+      notifymailboxownerofemailserverlevelalerts`,
   }),
   // activitymimeattachment.md: objectid is the activity; `objectid_email` is its navigation property for emails.
   def({

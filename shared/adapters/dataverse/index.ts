@@ -19,15 +19,19 @@ export interface DataverseAdapterOptions {
   /** PARTY_EXTRA_TABLES. */
   partyTables?: { logicalName: string; columns: string[] }[];
   onRequest?: (route: string) => void;
+  /** The Web API client to use, shared with the outbox: one concurrency limit, one service-protection wait. */
+  api?: WebApi;
 }
 
 export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePort {
-  const api = createWebApi({
-    url: o.url,
-    token: o.token,
-    clock: o.clock,
-    ...(o.onRequest ? { onRequest: o.onRequest } : {}),
-  });
+  const api =
+    o.api ??
+    createWebApi({
+      url: o.url,
+      token: o.token,
+      clock: o.clock,
+      ...(o.onRequest ? { onRequest: o.onRequest } : {}),
+    });
   const org = orgContextCache(api, o.clock, o.settingsRefreshMs ?? 5 * 60_000);
   const sources = partySources(o.partyTables ?? []);
   return {

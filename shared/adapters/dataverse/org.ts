@@ -57,6 +57,14 @@ export function toOrgSettings(org: Record<string, unknown> | undefined): OrgSett
     tokenDigits: 1 + userDigits + counterDigits,
     requireApprovalForUserEmail: bool(o.requireapprovalforuseremail, true),
     requireApprovalForQueueEmail: bool(o.requireapprovalforqueueemail, true),
+    // Dataverse's default is No: email to an unresolved recipient fails.
+    allowUnresolvedRecipients: bool(o.allowunresolvedpartiesonemailsend, false),
+    // System Settings, Email: alerts for errors and for information are on by default, warnings off.
+    alertLevels: {
+      Error: bool(o.generatealertsforerrors, true),
+      Warning: bool(o.generatealertsforwarnings, false),
+      Information: bool(o.generatealertsforinformation, true),
+    },
     smartMatching: {
       enabled: bool(o.enablesmartmatching, false),
       filterKeywords:
@@ -164,6 +172,7 @@ function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues'])
       incomingStatus: num(m.incomingemailstatus, 0),
       testRequested: bool(m.testemailconfigurationscheduled, false),
       outgoingDeliveryMethod: num(m.outgoingemaildeliverymethod, 2),
+      outgoingStatus: num(m.outgoingemailstatus, 0),
       actDeliveryMethod: num(m.actdeliverymethod, 1),
       enabledForOutgoing: bool(m.enabledforoutgoingemail, true),
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),

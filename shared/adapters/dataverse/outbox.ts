@@ -13,6 +13,7 @@ import { translateBatchPart } from './errors';
 
 type Row = Record<string, unknown>;
 const MASK = { from: 1, to: 2, cc: 3, bcc: 4 } as const;
+const RECIPIENT_MASKS: number[] = [MASK.to, MASK.cc, MASK.bcc];
 const WAITING = `directioncode eq true and (statuscode eq ${EMAIL_STATUS.pendingSend} or statuscode eq ${EMAIL_STATUS.sending})`;
 const PARTIES = 'email_activity_parties($select=participationtypemask,_partyid_value,addressused)';
 const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -25,7 +26,7 @@ export function createOutbox(api: WebApi): OutboxPort {
   };
   return {
     async pending(owner: EntityRef) {
-      const query = `$select=activityid,subject,description,statuscode,trackingtoken,createdon&$filter=${encodeURIComponent(WAITING)}&$orderby=${encodeURIComponent('createdon asc,activityid asc')}&$expand=${encodeURIComponent(PARTIES)}`;
+      const query = `$select=activityid,subject,description,statuscode,trackingtoken,createdon,delayedemailsendtime,deliveryprioritycode,deliveryattempts&$filter=${encodeURIComponent(WAITING)}&$orderby=${encodeURIComponent('createdon asc,activityid asc')}&$expand=${encodeURIComponent(PARTIES)}`;
       const rows = await api.getAll(`/emails?${query}`);
       return rows.filter((r) => senderOf(r) === owner.id.toLowerCase()).map(toPending);
     },
@@ -72,16 +73,22 @@ export function createOutbox(api: WebApi): OutboxPort {
   };
 }
 
-/** Pending Send -> Sending if the row still has the ETag it was read with; a 412 means another worker has it. */
+/**
+ * Pending Send -> Sending if the row still has the ETag it was read with; a 412 means another worker has it.
+ * The claim counts one delivery attempt (deliveryattempts): a completed email takes no column but its state, so
+ * the change set reopens it (conditional on the ETag), counts, and moves it to Sending, all or nothing.
+ */
 async function claim(api: WebApi, email: PendingEmail): Promise<boolean> {
   const [res] = await api.batch([
     {
-      request: {
-        method: 'PATCH',
-        url: `/emails(${email.activityid})`,
-        headers: { 'If-Match': email.etag },
-        body: { statuscode: EMAIL_STATUS.sending },
-      },
+      changeset: [
+        {
+          ...patch(email.activityid, { statecode: 0, statuscode: EMAIL_STATUS.draft }),
+          headers: { 'If-Match': email.etag },
+        },
+        patch(email.activityid, { deliveryattempts: email.deliveryattempts + 1 }),
+        patch(email.activityid, { statecode: 1, statuscode: EMAIL_STATUS.sending }),
+      ],
     },
   ]);
   if (res?.ok) return true;
@@ -110,9 +117,15 @@ function addresses(r: Row, mask: number): OutgoingAddress[] {
     .map((p) => ({ address: String(p.addressused) }));
 }
 
+/** Recipients with no record behind them (no partyid): only the address typed. */
+const unresolvedCount = (r: Row) =>
+  parties(r).filter((p) => RECIPIENT_MASKS.includes(Number(p.participationtypemask)) && !str(p._partyid_value)).length;
+
 function toPending(r: Row): PendingEmail {
   const content = str(r.description) ?? '';
   const token = str(r.trackingtoken);
+  const notBefore = str(r.delayedemailsendtime);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   return {
     activityid: String(r.activityid),
     etag: str(r['@odata.etag']) ?? '*',
@@ -123,6 +136,10 @@ function toPending(r: Row): PendingEmail {
     cc: addresses(r, MASK.cc),
     bcc: addresses(r, MASK.bcc),
     ...(token ? { trackingtoken: token } : {}),
+    ...(notBefore ? { notBefore } : {}),
+    ...(num(r.deliveryprioritycode) !== undefined ? { priority: num(r.deliveryprioritycode) } : {}),
+    deliveryattempts: num(r.deliveryattempts) ?? 0,
+    unresolved: unresolvedCount(r),
   };
 }
 

@@ -63,6 +63,7 @@ function toMessage(m: OutgoingMail): Record<string, unknown> {
     toRecipients: recipients(m.to),
     ccRecipients: recipients(m.cc),
     bccRecipients: recipients(m.bcc),
+    ...(m.importance ? { importance: m.importance } : {}),
     singleValueExtendedProperties: [{ id: ACTIVITY_ID_PROPERTY, value: m.activityid }],
   };
 }

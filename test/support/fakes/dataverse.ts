@@ -47,6 +47,7 @@ export function userMailbox(id: string, address: string, ownerId: string, over: 
     approval: 1,
     active: true,
     incomingStatus: 1,
+    outgoingStatus: 1,
     ...over,
   };
 }

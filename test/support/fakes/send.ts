@@ -31,6 +31,7 @@ export function fakeOutbox(rows: FakeRow[], format: TokenFormat | undefined, tok
       const r = rows.find((x) => x.activityid === email.activityid)!;
       if (`W/"${r.version}"` !== email.etag) return false;
       r.statuscode = 7;
+      r.deliveryattempts++;
       r.version++;
       return true;
     },

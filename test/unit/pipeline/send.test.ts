@@ -24,6 +24,8 @@ const row = (over: Partial<FakeRow> = {}): FakeRow => ({
   to: [{ address: 'bob@fabrikam.com' }],
   cc: [],
   bcc: [],
+  deliveryattempts: 0,
+  unresolved: 0,
   ...over,
 });
 const job = { body: { kind: 'send', mailboxId: 'mbx-alice', trigger: 'schedule', slot: '1' }, deliveryCount: 1 };
