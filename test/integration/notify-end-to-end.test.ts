@@ -47,7 +47,7 @@ async function runSent(): Promise<SyncJob[]> {
   return jobs.map((j) => j.body as SyncJob);
 }
 
-test('Change notifications end to end: a message delivered in the Graph simulator is synced through the notification path, with polling slowed', async () => {
+test('Change notifications end to end: a message delivered in the Graph simulator is synced through the notification path, with polling slowed; an idle folder costs one Graph request per round', async () => {
   await stages!.schedule();
   await runSent();
   const made = await stages!.subscriptions();
@@ -90,4 +90,22 @@ test('Change notifications end to end: a message delivered in the Graph simulato
     again.map((j) => [j.mailboxId, j.trigger]),
     [[ALICE_MAILBOX_ID, 'notify']],
   );
+
+  // An idle folder costs one Graph request per round: a delta call that returns nothing.
+  await runSent();
+  await p.graph.flushNotifications();
+  p.sent.length = 0;
+  const before = { ...p.graph.stats().byRoute };
+  p.clock.advance(60_000);
+  await stages!.schedule({ force: true });
+  const polledJobs = (await runSent()).filter((j) => j.mailboxId === ALICE_MAILBOX_ID);
+  assert.equal(polledJobs.length, 1);
+  const after = p.graph.stats().byRoute;
+  const spent = Object.fromEntries(
+    Object.entries(after)
+      .map(([route, n]) => [route, n - (before[route] ?? 0)])
+      .filter(([, n]) => Number(n) > 0),
+  );
+  // Every mailbox was forced; each synced folder has one subscription.
+  assert.deepEqual(spent, { 'GET messages/delta': subs.length }, 'one delta call per synced folder, nothing else');
 });
