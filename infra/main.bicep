@@ -92,7 +92,7 @@ param notifySweepMinutes int = 60
 @description('Notifications for one mailbox within this many seconds become one sync job (NOTIFY_FOLD_SECONDS).')
 @minValue(1)
 @maxValue(600)
-param notifyFoldSeconds int = 5
+param notifyFoldSeconds int = 1
 
 // ---- scale and operations
 @description('Upper bound of Flex Consumption instances; also caps the load on Graph and Dataverse.')

@@ -178,10 +178,10 @@ export const DECLARED = {
   notifyFoldSeconds: {
     name: 'NOTIFY_FOLD_SECONDS',
     ...int(1, 600),
-    default: '5',
+    default: '1',
     scope: 'all',
     stage: true,
-    doc: "Notifications for one mailbox within this window become one sync job (one message id, dropped as a duplicate within Service Bus's duplicate-detection window).",
+    doc: "Notifications for one mailbox within this window become one sync job, which starts when the window ends (one message id: the others are dropped by Service Bus's duplicate detection). Longer folds more, and adds up to this much latency.",
   },
   syncTimeBudgetSeconds: {
     name: 'SYNC_TIME_BUDGET_SECONDS',

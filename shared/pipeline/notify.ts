@@ -90,10 +90,16 @@ async function accept(
   return undefined;
 }
 
-/** One sync job per mailbox and fold window: a second notification in the window carries the same id. */
+/**
+ * One sync job per mailbox and fold window: a second notification in the window carries the same id and is
+ * dropped. The job becomes visible when its window ends, so it sees every change notified within the window
+ * (run at once, it could read the folder before a change whose duplicate notification it then swallowed).
+ */
 async function sendJobs(mailboxIds: string[], deps: Deps): Promise<string[]> {
   if (!mailboxIds.length) return [];
-  const window = Math.floor(deps.clock.now().getTime() / (deps.settings.notifyFoldSeconds * 1000));
+  const foldMs = deps.settings.notifyFoldSeconds * 1000;
+  const window = Math.floor(deps.clock.now().getTime() / foldMs);
+  const windowEnd = new Date((window + 1) * foldMs);
   const jobs: SyncJob[] = mailboxIds.map((mailboxId) => ({
     kind: 'sync',
     mailboxId,
@@ -103,7 +109,12 @@ async function sendJobs(mailboxIds: string[], deps: Deps): Promise<string[]> {
   }));
   await deps.queue.send(
     QUEUES.syncJobs,
-    jobs.map((j) => ({ body: j, messageId: notifyJobMessageId(j.mailboxId, window), sessionId: j.mailboxId })),
+    jobs.map((j) => ({
+      body: j,
+      messageId: notifyJobMessageId(j.mailboxId, window),
+      sessionId: j.mailboxId,
+      scheduledEnqueueTimeUtc: windowEnd,
+    })),
   );
   return mailboxIds;
 }

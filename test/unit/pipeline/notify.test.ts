@@ -106,7 +106,7 @@ test('Change notifications: every notification body is validated where it enters
 });
 
 test('Change notifications: a notification becomes an immediate sync job for that mailbox, in its session, answered 202', async () => {
-  const { stages, queue, store } = await subscribed();
+  const { stages, queue, store, clock, deps } = await subscribed();
   const alice = subOf(store.rows, ALICE.mailboxid);
   const r = await stages.notify({
     body: body(change(alice, { resource: `Users/alice@contoso.com/Messages/AAMk1` })),
@@ -120,6 +120,10 @@ test('Change notifications: a notification becomes an immediate sync job for tha
   );
   assert.equal(job.sessionId, ALICE.mailboxid);
   assert.match(job.messageId, /^mbx-alice:notify:\d+$/);
+  // Visible when its fold window ends (at most NOTIFY_FOLD_SECONDS away), so it reads every change notified in it.
+  const at = (job as { scheduledEnqueueTimeUtc?: Date }).scheduledEnqueueTimeUtc!.getTime();
+  const now = clock.now().getTime();
+  assert.ok(at > now && at <= now + deps.settings.notifyFoldSeconds * 1000, 'within the fold window');
 });
 
 test('Change notifications: a notification storm (many at once for one mailbox) becomes one sync job', async () => {
