@@ -73,6 +73,26 @@ param partyExtraTables string = ''
 param logPersonalData bool = false
 @description('Application Insights Live Metrics for the worker and the Functions host (LIVE_METRICS); off by default.')
 param liveMetrics bool = false
+@description('Change notifications from Graph (NOTIFY_ENABLED); off = every mailbox is polled.')
+param notifyEnabled bool = true
+@description('Where Graph posts notifications (NOTIFY_URL); empty = https://<function app>.azurewebsites.net/api/notify. Set it when the app has another host name.')
+param notifyUrl string = ''
+@description('Lifetime asked of Graph for a subscription, in minutes (NOTIFY_SUBSCRIPTION_MINUTES).')
+@minValue(45)
+@maxValue(10080)
+param notifySubscriptionMinutes int = 4230
+@description('Renew a subscription once it has less than this many minutes left (NOTIFY_RENEW_MARGIN_MINUTES).')
+@minValue(5)
+@maxValue(10000)
+param notifyRenewMarginMinutes int = 1440
+@description('Poll interval, in minutes, of a mailbox with live subscriptions (NOTIFY_SWEEP_MINUTES).')
+@minValue(1)
+@maxValue(1440)
+param notifySweepMinutes int = 60
+@description('Notifications for one mailbox within this many seconds become one sync job (NOTIFY_FOLD_SECONDS).')
+@minValue(1)
+@maxValue(600)
+param notifyFoldSeconds int = 1
 
 // ---- scale and operations
 @description('Upper bound of Flex Consumption instances; also caps the load on Graph and Dataverse.')
@@ -197,6 +217,12 @@ module api 'app/function.bicep' = {
     partyExtraTables: partyExtraTables
     logPersonalData: logPersonalData
     liveMetrics: liveMetrics
+    notifyEnabled: notifyEnabled
+    notifyUrl: notifyUrl
+    notifySubscriptionMinutes: notifySubscriptionMinutes
+    notifyRenewMarginMinutes: notifyRenewMarginMinutes
+    notifySweepMinutes: notifySweepMinutes
+    notifyFoldSeconds: notifyFoldSeconds
   }
 }
 

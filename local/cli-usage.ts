@@ -45,10 +45,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'Runs the product on this machine: the same stages as on Azure over an embedded queue, Table Storage in an',
       'embedded Azurite, and the Graph and Dataverse simulators seeded with the demo tenant (or --tenant). With',
       'DATAVERSE_URL set (environment or --settings) and no --tenant it uses the real services instead; the first',
-      'line it prints says which, and why.',
+      'line it prints says which, and why. Without --once it also serves the notify endpoint the Graph simulator',
+      'posts change notifications to (the second line gives its URL), so arriving mail is synced at once.',
     ],
     flags: {
-      once: { doc: 'sync every due mailbox once, wait for every queue to empty, then exit' },
+      once: { doc: 'sync every due mailbox once, wait for every queue to empty, then exit (polling only)' },
       tenant: {
         value: 'FILE',
         doc: 'start from this tenant fixture (Graph and Web API JSON) instead of the data directory',

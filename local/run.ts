@@ -40,6 +40,7 @@ import type { RunArgs, RunResult } from './run-args';
 import { finishRun } from './run-end';
 import { runOnce, runUntilStopped } from './run-loop';
 import { startSimulators } from './run-simulators';
+import { startLocalNotify } from './run-notify';
 
 export type { RunArgs, RunResult } from './run-args';
 
@@ -117,9 +118,11 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
         ? await startTablesProxy(storage.connectionString, tablesFault(faults, injected, down))
         : undefined;
     if (tablesProxy) stops.push(() => tablesProxy.close());
+    const notify = await startLocalNotify({ once: args.once, useSims, env, stops });
     const settings: Settings = loadSettings(
       {
         ...env,
+        ...notify.env,
         ...(storage ? { AzureWebJobsStorage: tablesProxy?.connectionString ?? storage.connectionString } : {}),
         ...simEnv(graphSim?.baseUrl ?? '', dvSim?.baseUrl ?? ''),
       },
@@ -168,6 +171,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
     // The timer's stage sends through this cycle's hold under `--once` (in-order.ts), else to the queue itself.
     let timerQueue: QueuePort = deps.queue;
     const timer = createStages({ ...deps, queue: { send: (q, m) => timerQueue.send(q, m) } });
+    const notifyLine = notify.startLine(settings);
+    if (notifyLine && !args.quiet) out.write(`${notifyLine}\n`);
     // `--once` runs mailboxes one after another (in-order.ts) so a run is reproducible, faults or not.
     const inOrder = args.reproducible ?? args.once;
     const host = new EmbeddedHost({
@@ -180,6 +185,7 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       log,
       ...(inOrder ? { concurrency: { [QUEUES.syncJobs]: 1 } } : {}),
     });
+    notify.bind(createStages(deps), host);
 
     // `groupOnly`: just the events at the next pending instant, so that a run the faults made longer (the
     // clock moves over every Retry-After) still syncs between the same events as a run without them.
@@ -203,6 +209,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       timerQueue = hold ? tracedQueue(hold.port) : deps.queue;
       const r = await rideOut('schedule', () => traceStage({ stage: 'schedule' }, () => timer.schedule({ force })));
       lastSchedule = r;
+      // The subscriptions timer after the schedule, which registers new mailboxes; the next tick polls by them.
+      if (notify.on) await rideOut('subscriptions', () => timer.subscriptions());
       if (r.enqueued.length && !args.quiet) out.write(`Syncing ${r.enqueued.length} mailbox(es)…\n`);
       if (hold)
         await syncInOrder(hold.held, {

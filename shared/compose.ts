@@ -8,6 +8,7 @@ import { createStages, type Stages } from './pipeline/stages';
 import { azureResourceCredential, createCredential, scopeFor, tokenSource } from './adapters/identity';
 import { createGraphClient } from './adapters/graph/client';
 import { createGraphCategories } from './adapters/graph/categories';
+import { createGraphSubscriptions } from './adapters/graph/subscriptions';
 import { createDataverseAdapter } from './adapters/dataverse';
 import { createGraphSender } from './adapters/graph/send';
 import { createOutbox } from './adapters/dataverse/outbox';
@@ -94,6 +95,8 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       mailSend: createGraphSender(graphOptions),
       categories: createGraphCategories(graphOptions),
       outbox: createOutbox(dataverseApi),
+      graphSubscriptions: createGraphSubscriptions(graphOptions),
+      subscriptions: tables.subscriptions,
       checkpoints: tables.checkpoints,
       mailboxes: tables.mailboxes,
       ledger: tables.ledger,

@@ -46,6 +46,13 @@ param enhancedOutageBackoff bool
 param partyExtraTables string
 param logPersonalData bool
 param liveMetrics bool
+param notifyEnabled bool
+@description('Empty: the app\'s default host name, where the notify function listens (anonymous; clientState authenticates).')
+param notifyUrl string
+param notifySubscriptionMinutes int
+param notifyRenewMarginMinutes int
+param notifySweepMinutes int
+param notifyFoldSeconds int
 
 var appSettings = [
   // Functions host storage over the identity (no AzureWebJobsStorage connection string: shared keys are off).
@@ -83,6 +90,13 @@ var appSettings = [
   { name: 'ENHANCED_OUTAGE_BACKOFF', value: string(enhancedOutageBackoff) }
   { name: 'PARTY_EXTRA_TABLES', value: partyExtraTables }
   { name: 'LOG_PERSONAL_DATA', value: string(logPersonalData) }
+  // Graph posts change notifications here (functions/notify.ts, route api/notify).
+  { name: 'NOTIFY_URL', value: empty(notifyUrl) ? 'https://${name}.azurewebsites.net/api/notify' : notifyUrl }
+  { name: 'NOTIFY_ENABLED', value: string(notifyEnabled) }
+  { name: 'NOTIFY_SUBSCRIPTION_MINUTES', value: string(notifySubscriptionMinutes) }
+  { name: 'NOTIFY_RENEW_MARGIN_MINUTES', value: string(notifyRenewMarginMinutes) }
+  { name: 'NOTIFY_SWEEP_MINUTES', value: string(notifySweepMinutes) }
+  { name: 'NOTIFY_FOLD_SECONDS', value: string(notifyFoldSeconds) }
   // One switch for Live Metrics: the worker's distro reads LIVE_METRICS, the host's own Live Metrics
   // (host.json logging.applicationInsights.enableLiveMetrics, false there) is overridden from the same parameter.
   { name: 'LIVE_METRICS', value: string(liveMetrics) }

@@ -28,6 +28,10 @@ export function crossSettingProblems(v: Partial<Settings>, host: Host): string[]
   const problems = mode
     ? CREDENTIAL_NEEDS[mode].filter((n) => !has(n)).map((n) => `${n}: required when CREDENTIAL_MODE is ${mode}`)
     : [];
+  if ((v.notifyRenewMarginMinutes ?? 0) >= (v.notifySubscriptionMinutes ?? Infinity))
+    problems.push(
+      'NOTIFY_RENEW_MARGIN_MINUTES: must be less than NOTIFY_SUBSCRIPTION_MINUTES, or every maintenance renews',
+    );
   if (host !== 'azure') return problems;
   if (mode === 'static')
     problems.push(

@@ -64,3 +64,11 @@ export function replayMessageId(original: string, nonce: string): string {
   const suffix = `:replay:${nonce}`;
   return original.slice(0, MAX_MESSAGE_ID_CHARS - suffix.length) + suffix;
 }
+
+/**
+ * A sync job brought by change notifications: one per mailbox and fold window (`window` = the run's time in
+ * whole windows), so a storm of notifications for one mailbox within a window is one sync, dropped as duplicates.
+ */
+export function notifyJobMessageId(mailboxId: string, window: number): string {
+  return `${mailboxId}:notify:${window}`;
+}

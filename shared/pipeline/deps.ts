@@ -15,6 +15,7 @@ import type {
 import type { StageSettings } from '../config';
 import type { MailSendPort, OutboxPort } from '../ports-send';
 import type { MessageCategoriesPort } from '../ports-categories';
+import type { GraphSubscriptionsPort, SubscriptionStore } from '../ports-notify';
 
 /** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
 export type { StageSettings } from '../config';
@@ -36,6 +37,9 @@ export interface PipelineDeps {
   mailSend?: MailSendPort;
   /** Marks tracked items with the tracking category in Exchange; without it nothing is marked. */
   categories?: MessageCategoriesPort;
+  /** Change notifications: our subscriptions and Graph's; without them every mailbox is polled. */
+  subscriptions?: SubscriptionStore;
+  graphSubscriptions?: GraphSubscriptionsPort;
 }
 
 /** A queue message as a trigger hands it over: the body plus the metadata retries need. */

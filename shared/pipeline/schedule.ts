@@ -11,6 +11,8 @@ import { raiseAlert } from './alerts';
 import { runTestEnable } from './test-enable';
 import { TEST_STATUS } from '../domain/test-enable';
 import { enqueueSends } from './send-schedule';
+import { subscribedNow } from './polling';
+import { pollDueAt } from '../domain/subscriptions';
 
 export interface ScheduleResult {
   enqueued: string[];
@@ -21,7 +23,8 @@ export interface ScheduleResult {
 }
 type IneligibleReason = 'NotSyncedByServerSideSync' | 'MailboxDisabled' | 'MailboxNotApproved' | 'IncomingNotTested';
 
-function eligibility(m: DvMailbox, ctx: OrgContext): IneligibleReason | undefined {
+/** Why a mailbox is not synced, or undefined when it is (its registry health aside). */
+export function eligibility(m: DvMailbox, ctx: OrgContext): IneligibleReason | undefined {
   if (m.incomingDeliveryMethod !== 2) return 'NotSyncedByServerSideSync';
   if (!m.active || !m.enabledForIncoming) return 'MailboxDisabled';
   const needsApproval =
@@ -38,22 +41,23 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   const intervalMs = deps.settings.syncIntervalSeconds * 1000;
   const slot = String(Math.floor(now.getTime() / intervalMs));
   const registry = new Map((await deps.mailboxes.list()).map((r) => [r.mailboxId, r]));
+  // A mailbox with live subscriptions is swept slowly; notifications bring its mail.
+  const subscribed = await subscribedNow(deps, ctx);
+  const sweepMs = deps.settings.notifySweepMinutes * 60_000;
   const result: ScheduleResult = { enqueued: [], notDue: 0, waiting: [], ineligible: [] };
   const jobs: SyncJob[] = [];
   for (const m of ctx.mailboxes) {
     const record = await eligibleRecord(m, ctx, registry.get(m.mailboxid), result, deps);
     if (!record) continue;
-    const due = opts.force || !record.health.nextDueAt || Date.parse(record.health.nextDueAt) <= now.getTime();
-    if (!due) {
+    const dueAt = pollDueAt(record.health, subscribed(m.mailboxid), sweepMs);
+    if (!opts.force && dueAt !== undefined && dueAt > now.getTime()) {
       result.notDue++;
-      result.waiting.push({ mailboxId: m.mailboxid, dueAt: record.health.nextDueAt! });
+      result.waiting.push({ mailboxId: m.mailboxid, dueAt: new Date(dueAt).toISOString() });
       continue;
     }
     jobs.push({ kind: 'sync', mailboxId: m.mailboxid, workload: 'email', trigger: 'schedule', slot });
-    const next: MailboxRecord = {
-      ...record,
-      health: { ...record.health, nextDueAt: new Date(now.getTime() + intervalMs).toISOString() },
-    };
+    const nextMs = now.getTime() + (subscribed(m.mailboxid) ? sweepMs : intervalMs);
+    const next: MailboxRecord = { ...record, health: { ...record.health, nextDueAt: new Date(nextMs).toISOString() } };
     await deps.mailboxes.upsert(next);
   }
   await enqueue(jobs, deps);

@@ -8,6 +8,8 @@ import { handleSendMessage } from './send';
 import { isSendJobBody } from '../domain/send';
 import { runSchedule, type ScheduleResult } from './schedule';
 import { explainMessage, type Explanation } from './explain';
+import { handleNotify, type NotifyAnswer, type NotifyRequest } from './notify';
+import { maintainSubscriptions, type SubscriptionsResult } from './notify-subscriptions';
 
 /** Closures over the ports, not methods: a stage can be handed on as a handler (`stages.sync`) as it is. */
 export interface Stages {
@@ -22,6 +24,10 @@ export interface Stages {
   schedule: (opts?: { force?: boolean }) => Promise<ScheduleResult>;
   /** Why each mailbox did what it did with one Message-ID (the ledger only). */
   explain: (internetMessageId: string) => Promise<Explanation>;
+  /** Graph's change and lifecycle notifications (and its validation handshake): sync jobs for their mailboxes. */
+  notify: (request: NotifyRequest) => Promise<NotifyAnswer>;
+  /** The subscriptions timer: create, renew and remove Graph subscriptions as mailboxes come and go. */
+  subscriptions: () => Promise<SubscriptionsResult>;
 }
 
 export function createStages(deps: PipelineDeps): Stages {
@@ -30,5 +36,7 @@ export function createStages(deps: PipelineDeps): Stages {
     write: (msg) => handleWriteMessage(msg, deps),
     schedule: (opts = {}) => runSchedule(deps, opts),
     explain: (internetMessageId) => explainMessage(deps.ledger, internetMessageId),
+    notify: (request) => handleNotify(request, deps),
+    subscriptions: () => maintainSubscriptions(deps),
   };
 }

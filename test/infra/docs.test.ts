@@ -41,6 +41,7 @@ const EXTERNAL: Record<string, string> = {
   AZURE_FEDERATED_TOKEN_FILE:
     'read by @azure/identity WorkloadIdentityCredential (explains why workloadidentity mode does not work on Azure)',
   internetMessageId: "Graph message property: the explain endpoint's id",
+  clientState: 'Graph subscription property: the secret every change notification carries back',
   NODE_ENV: 'read by npm: production would skip the devDependencies the remote build compiles with',
   remoteBuild: 'azure.yaml service property (azd): the platform builds the upload',
   maxConcurrentSessions: 'host.json Service Bus setting: executions per instance of the session-enabled sync trigger',

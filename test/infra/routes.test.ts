@@ -28,7 +28,14 @@ test('the host rule for HTTP routes: "admin" and "runtime" prefixes are refused,
 test('the registrations are found the way the worker finds them (package.json main), every module of functions/', () => {
   assert.ok(loaded.files.includes('dist/index.js'));
   assert.ok(loaded.files.filter((f) => f.startsWith('dist/functions/')).length >= 4, loaded.files.join(', '));
-  assert.deepEqual(loaded.functions.map((f) => f.name).sort(), ['explain', 'schedule', 'sync', 'write']);
+  assert.deepEqual(loaded.functions.map((f) => f.name).sort(), [
+    'explain',
+    'notify',
+    'schedule',
+    'subscriptions',
+    'sync',
+    'write',
+  ]);
 });
 
 test('explain must register on Azure: every registered HTTP route is one the Functions host accepts', () => {

@@ -26,6 +26,7 @@ export async function startPipeline(
   sims: {
     graphIntercept?: Parameters<typeof startGraphSimulator>[0]['intercept'];
     dataverseIntercept?: Parameters<typeof startDataverseSimulator>[0]['intercept'];
+    graphNotifications?: Parameters<typeof startGraphSimulator>[0]['notifications'];
   } = {},
 ): Promise<TestPipeline & { clock: ScaledClock }> {
   const azurite = await startAzurite({ inMemory: true });
@@ -34,6 +35,7 @@ export async function startPipeline(
     tenant,
     clock,
     ...(sims.graphIntercept ? { intercept: sims.graphIntercept } : {}),
+    ...(sims.graphNotifications ? { notifications: sims.graphNotifications } : {}),
   });
   const dataverse = await startDataverseSimulator({
     tenant,

@@ -94,7 +94,13 @@ test('Settings declared once: the stage settings are exactly the declarations ma
     .filter(([, d]) => 'stage' in d && d.stage)
     .map(([key]) => key)
     .sort();
-  const all = stageSettings(loadSettings({ AUTO_TRACK_SENT_ITEMS: 'yes', ENHANCED_REFERENCES: 'true' }));
+  const all = stageSettings(
+    loadSettings({
+      AUTO_TRACK_SENT_ITEMS: 'yes',
+      ENHANCED_REFERENCES: 'true',
+      NOTIFY_URL: 'https://exsync.example/api/notify',
+    }),
+  );
   assert.deepEqual(Object.keys(all).sort(), marked);
   assert.equal(all.autoTrackSentItems, true);
   assert.equal(all.enhancedReferences, true);
