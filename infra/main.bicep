@@ -41,6 +41,10 @@ param graphPageSize int = 100
 @minValue(10)
 @maxValue(86400)
 param syncIntervalSeconds int = 300
+@description('Most emails one mailbox sends in a cycle, oldest first (SEND_MAX_PER_CYCLE).')
+@minValue(1)
+@maxValue(10000)
+param sendMaxPerCycle int = 150
 @description('NCRONTAB (6 fields, seconds first) of the schedule timer (SCHEDULE_CRON).')
 param scheduleCron string = '0 */1 * * * *'
 @minValue(5)
@@ -203,6 +207,7 @@ module api 'app/function.bicep' = {
     appCertificatePath: appCertificatePath
     graphPageSize: graphPageSize
     syncIntervalSeconds: syncIntervalSeconds
+    sendMaxPerCycle: sendMaxPerCycle
     scheduleCron: scheduleCron
     syncTimeBudgetSeconds: syncTimeBudgetSeconds
     dataverseBatchSize: dataverseBatchSize

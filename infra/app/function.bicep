@@ -32,6 +32,7 @@ param appClientId string
 param appCertificatePath string
 param graphPageSize int
 param syncIntervalSeconds int
+param sendMaxPerCycle int
 param scheduleCron string
 param syncTimeBudgetSeconds int
 param dataverseBatchSize int
@@ -77,6 +78,7 @@ var appSettings = [
   { name: 'APP_CERTIFICATE_PATH', value: appCertificatePath }
   { name: 'GRAPH_PAGE_SIZE', value: string(graphPageSize) }
   { name: 'SYNC_INTERVAL_SECONDS', value: string(syncIntervalSeconds) }
+  { name: 'SEND_MAX_PER_CYCLE', value: string(sendMaxPerCycle) }
   { name: 'SCHEDULE_CRON', value: scheduleCron }
   { name: 'SYNC_TIME_BUDGET_SECONDS', value: string(syncTimeBudgetSeconds) }
   { name: 'DATAVERSE_BATCH_SIZE', value: string(dataverseBatchSize) }
