@@ -75,7 +75,8 @@ test('Change notifications: exsync run serves the notify endpoint and a message 
     const notifiedSyncDone = () => {
       const lines = logOf(log);
       const start = lines.findIndex((l) => l.event === 'sync.start' && l.trigger === 'notify');
-      return start >= 0 && lines.slice(start).some((l) => l.event === 'sync.done' && l.mailboxId === ALICE_MAILBOX_ID);
+      // The sync hands its promoted mail to the write stage: the decision is recorded when that write is done.
+      return start >= 0 && lines.slice(start).some((l) => l.event === 'write.done' && l.mailboxId === ALICE_MAILBOX_ID);
     };
     while (!notifiedSyncDone() && child.exitCode === null) await pause();
     child.kill('SIGINT');
