@@ -40,6 +40,8 @@ import type { RunArgs, RunResult } from './run-args';
 import { finishRun } from './run-end';
 import { runOnce, runUntilStopped } from './run-loop';
 import { startSimulators } from './run-simulators';
+import { localStatusSources, throttleTally } from './status-sources';
+import { startStatusServer } from './status-server';
 
 export type { RunArgs, RunResult } from './run-args';
 
@@ -141,7 +143,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       unobserveQueues();
     });
     const { sink, timings } = progressSink(out, jsonLinesSink(logFile), !!args.quiet);
-    const log = createLog(telemetrySink(sink), settings.logPersonalData);
+    const throttles = throttleTally(sink, clock.now());
+    const log = createLog(telemetrySink(throttles.sink), settings.logPersonalData);
     const local = createLocalQueues(clock, { maxDeliveryCount: settings.queueMaxDeliveryCount });
     unobserveQueues = observeQueueDepth(() =>
       Object.fromEntries(Object.entries(local.queues).map(([n, q]) => [n, q.stats()])),
@@ -228,6 +231,20 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       await sendKept(local.port, keptDeadLetters);
       if (!args.quiet) out.write(`Replaying ${keptDeadLetters.length} dead letter(s)…\n`);
       keptDeadLetters = [];
+    }
+    if (!args.once) {
+      const stores = { mailboxes: loop.mailboxes, ledger: loop.ledger, alerts: loop.alerts };
+      const sources = {
+        stores,
+        clock,
+        dir,
+        queues: local.queues,
+        throttling: throttles.read,
+        showPersonal: showAddresses,
+      };
+      const page = await startStatusServer(localStatusSources(sources));
+      stops.push(() => page.close());
+      out.write(`status: ${page.url}\n`);
     }
     const summary = args.once
       ? await runOnce({ cycle, clock, state, timeline, mailboxes: loop.mailboxes, lastSchedule: () => lastSchedule })
