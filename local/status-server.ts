@@ -33,7 +33,7 @@ export async function startStatusServer(src: StatusSources, port = 0): Promise<S
         const r = await handleStatusRequest(
           { method: req.method ?? 'GET', path, ...(body !== undefined ? { body } : {}) },
           src,
-          '',
+          '/explain',
         );
         res.writeHead(r.status, r.headers);
         res.end(req.method === 'HEAD' ? undefined : r.body);

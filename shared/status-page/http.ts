@@ -51,10 +51,11 @@ function formId(body: string | undefined): string | undefined {
   return id === null ? undefined : id;
 }
 
+/** `explainAction`: the URL the page's explain form posts to, as the host serves POST /explain. */
 export async function handleStatusRequest(
   req: StatusRequest,
   src: StatusSources,
-  base: string,
+  explainAction: string,
 ): Promise<StatusResponse> {
   const path = req.path === '' ? '/' : req.path.replace(/\/+$/, '') || '/';
   const allowed = ROUTES[path];
@@ -68,7 +69,7 @@ export async function handleStatusRequest(
     const id = formId(req.body);
     if (id === undefined) return text(400, `send a form with a field "id" (at most ${MAX_FORM} characters)`);
     const [view, explained] = await Promise.all([readStatus(src), explainForPage(src, id)]);
-    return html(200, renderStatusPage(view, base, explained));
+    return html(200, renderStatusPage(view, explainAction, explained));
   }
   const view = await readStatus(src);
   if (path === '/status.json')
@@ -77,5 +78,5 @@ export async function handleStatusRequest(
       headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY },
       body: JSON.stringify(view),
     };
-  return html(200, renderStatusPage(view, base));
+  return html(200, renderStatusPage(view, explainAction));
 }

@@ -91,18 +91,18 @@ export function shadowSection(s: ShadowSummary | undefined): string {
   return `<details id="shadow"><summary>Shadow report</summary>\n${body}\n</details>`;
 }
 
-function explainForm(base: string, e: PageExplanation | undefined): string {
+function explainForm(action: string, e: PageExplanation | undefined): string {
   const result = !e
     ? ''
     : e.error
       ? `<p class="error" id="explain-result">${esc(e.error)}</p>`
       : `<pre id="explain-result">${esc(e.text)}</pre>`;
-  return `<form method="post" action="${esc(base)}/explain"><label for="explain-id">Message-ID, Exchange item id or activity id</label><br>
+  return `<form method="post" action="${esc(action)}"><label for="explain-id">Message-ID, Exchange item id or activity id</label><br>
 <input type="text" id="explain-id" name="id" maxlength="1024" required value="${esc(e?.query ?? '')}"> <button type="submit">Explain</button></form>\n${result}`;
 }
 
-/** The whole page. `base`: the path the page is served under ('' locally, '/api/ops/status' on Azure). */
-export function renderStatusPage(v: StatusView, base: string, explained?: PageExplanation): string {
+/** The whole page. `explainAction`: where the explain form posts ('/explain' locally; on Azure under /api/ops/status). */
+export function renderStatusPage(v: StatusView, explainAction: string, explained?: PageExplanation): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>exsync status</title><style>${STYLE}</style></head>
@@ -114,7 +114,7 @@ export function renderStatusPage(v: StatusView, base: string, explained?: PageEx
 <section id="throttling"><h2>Throttling</h2>${throttling(v)}</section>
 <section id="dead-letters"><h2>Dead letters (${v.deadLetters.length})</h2>${deadLetters(v)}</section>
 <section id="shadow-report">${shadowSection(v.shadow)}</section>
-<section id="explain"><h2>Explain</h2>${explainForm(base, explained)}</section>
+<section id="explain"><h2>Explain</h2>${explainForm(explainAction, explained)}</section>
 </body></html>
 `;
 }
