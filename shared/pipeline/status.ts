@@ -79,6 +79,8 @@ export interface ReasonSeries {
 export interface StatusView {
   generatedAt: string;
   mailboxes: MailboxStatus[];
+  /** Pending work every host can tell from the registry: mailboxes whose next sync is due and not yet started. */
+  dueMailboxes: number;
   backlog?: BacklogRow[];
   /** Decisions of the last DECISION_WINDOW_HOURS, by reason, one count per hour (oldest first). */
   decisions: { hours: string[]; series: ReasonSeries[]; total: number };
@@ -165,6 +167,12 @@ export async function readStatus(src: StatusSources): Promise<StatusView> {
   return {
     generatedAt: now.toISOString(),
     mailboxes: mailboxRows(records, decisions, latest, src.showPersonal),
+    dueMailboxes: records.filter(
+      (m) =>
+        m.health.state !== 'disabled' &&
+        m.health.nextDueAt !== undefined &&
+        Date.parse(m.health.nextDueAt) <= now.getTime(),
+    ).length,
     ...(backlog ? { backlog } : {}),
     decisions: decisionsByHour(decisions, now),
     ...(throttling ? { throttling } : {}),

@@ -39,14 +39,15 @@ function mailboxes(v: StatusView): string {
 }
 
 function backlog(v: StatusView): string {
+  const due = `<p id="due-mailboxes">${v.dueMailboxes} mailbox(es) due for a sync and not yet started.</p>`;
   if (!v.backlog)
-    return '<p class="empty" id="backlog-table">This host cannot count the queues: see the Service Bus metrics (active and scheduled messages).</p>';
+    return `${due}<p class="empty" id="backlog-table">This host cannot count the queues: see the Service Bus metrics (active and scheduled messages).</p>`;
   const rows = v.backlog.map((b) => [
     esc(b.queue),
     `${b.waiting}${b.capped ? ' or more' : ''}`,
     b.scheduled === undefined ? '–' : String(b.scheduled),
   ]);
-  return table('backlog-table', ['queue', 'waiting', 'scheduled (retries, continuations)'], rows, 'No queue.');
+  return `${due}${table('backlog-table', ['queue', 'waiting', 'scheduled (retries, continuations)'], rows, 'No queue.')}`;
 }
 
 function throttling(v: StatusView): string {

@@ -22,6 +22,7 @@ test('A status page: mailboxes with health, last and next sync, their decisions 
     ],
   );
   assert.equal(v.generatedAt, new Date(NOW).toISOString());
+  assert.equal(v.dueMailboxes, 1, 'alice was due at 10:05 (it is 10:30); the other has no next sync yet');
 });
 
 test('A status page: no email addresses unless LOG_PERSONAL_DATA allows them (mailbox ids, masked errors and dead letters)', async () => {
