@@ -105,6 +105,8 @@ param notifyFoldSeconds int = 1
 param maximumInstanceCount int = 40
 @description('E-mail address for alert notifications; empty = no action group.')
 param alertEmail string = ''
+@description('Client id of the app registration for the status page\'s Entra ID sign-in; empty = App Service Authentication stays off (the function-key page works either way).')
+param statusPageSignInClientId string = ''
 
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
@@ -241,6 +243,15 @@ module alerts 'app/alerts.bicep' = {
     appInsightsId: monitoring.outputs.appInsightsId
     alertEmail: alertEmail
   }
+}
+
+module statusAuth 'app/status-auth.bicep' = if (!empty(statusPageSignInClientId)) {
+  name: 'status-auth'
+  params: {
+    functionAppName: functionAppName
+    clientId: statusPageSignInClientId
+  }
+  dependsOn: [api]
 }
 
 module workbook 'app/workbook.bicep' = {

@@ -1,5 +1,6 @@
 // The commands of `exsync`, once their arguments have parsed (cli.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings } from '../shared/config';
@@ -12,10 +13,13 @@ import { loadTenantFile } from './tenant/validate';
 import { explainCommand } from './explain';
 import { formatExplanation } from './explain-text';
 import { engineBenchmark } from './bench-engine';
-import { formatDeadLetters, listDeadLetters, replayServiceBus } from './dlq';
+import { formatDeadLetters, listDeadLetters, readKept, replayServiceBus } from './dlq';
 import { DataDir } from './data-dir';
 import { BadInputError } from './bad-input';
 import { UsageError, type Flags } from './cli-usage';
+import { withProgress } from './progress';
+import { openTarget, type TargetArgs } from './target';
+import { formatMailboxes, listMailboxes } from './mailbox-list';
 
 function intFlag(command: string, flags: Flags, name: string, dflt: number, min: number, max: number): number {
   const v = flags[name];
@@ -95,16 +99,28 @@ async function bench(flags: Flags): Promise<number> {
   }
 }
 
+/** Where an admin command reads: --data, --settings, --deployment (local/target.ts). */
+function targetArgs(flags: Flags): TargetArgs {
+  return {
+    data: typeof flags.data === 'string' ? flags.data : '.exsync',
+    ...(typeof flags.settings === 'string' ? { settings: flags.settings } : {}),
+    ...(typeof flags.deployment === 'string' ? { deployment: flags.deployment } : {}),
+  };
+}
+
 async function dlq(action: string, flags: Flags): Promise<number> {
-  const data = typeof flags.data === 'string' ? flags.data : '.exsync';
-  const settings = typeof flags.settings === 'string' ? flags.settings : undefined;
+  const { data, settings, deployment } = targetArgs(flags);
   if (action === 'list') {
-    const list = await listDeadLetters({ data, ...(settings ? { settings } : {}) });
+    const list = await withProgress('Reading dead letters', () => listDeadLetters(targetArgs(flags)));
     process.stdout.write(flags.json ? `${JSON.stringify(list, null, 2)}\n` : `${formatDeadLetters(list)}\n`);
     return 0;
   }
-  const onServiceBus = await replayServiceBus(settings);
+  const onServiceBus = await withProgress('Replaying dead letters', () => replayServiceBus(settings, deployment));
   if (onServiceBus) {
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ replayed: onServiceBus }, null, 2)}\n`);
+      return 0;
+    }
     process.stdout.write(
       `Moved back to their queues: ${Object.entries(onServiceBus)
         .map(([q, n]) => `${q} ${n}`)
@@ -115,26 +131,48 @@ async function dlq(action: string, flags: Flags): Promise<number> {
   // Locally: a run that starts by sending them again, and ends like any `--once` run.
   if (!new DataDir(data).hasState())
     throw new BadInputError(`nothing has run in ${data} yet: there are no dead letters to replay (use --data)`);
+  const replayed = readKept(new DataDir(data)).length;
+  // With --json the run's own lines are left out: one object says what was replayed and how the run ended.
+  const out = flags.json ? new PassThrough().resume() : process.stdout;
   const r = await runCommand(
     { once: true, data, reset: false, replayDeadLetters: true, ...(settings ? { settings } : {}) },
-    process.stdout,
+    out,
   );
+  if (flags.json)
+    process.stdout.write(
+      `${JSON.stringify({ replayed: { local: replayed }, deadLetters: r.deadLetters, exitCode: r.exitCode }, null, 2)}\n`,
+    );
   return r.exitCode;
+}
+
+async function mailbox(flags: Flags): Promise<number> {
+  const rows = await withProgress('Reading the mailbox registry', async () => {
+    const target = await openTarget(targetArgs(flags));
+    try {
+      return await listMailboxes(target);
+    } finally {
+      await target.close();
+    }
+  });
+  process.stdout.write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatMailboxes(rows)}\n`);
+  return 0;
 }
 
 export async function runCli(command: string, flags: Flags, positional: string[]): Promise<number> {
   if (command === 'sim') return await sim(flags);
   if (command === 'explain') {
-    const e = await explainCommand({
-      ...(typeof flags.item === 'string' ? { item: flags.item } : { id: positional[0] }),
-      data: typeof flags.data === 'string' ? flags.data : '.exsync',
-      ...(typeof flags.settings === 'string' ? { settings: flags.settings } : {}),
-    });
+    const e = await withProgress('Reading the ledger', (p) =>
+      explainCommand(
+        { ...(typeof flags.item === 'string' ? { item: flags.item } : { id: positional[0] }), ...targetArgs(flags) },
+        p,
+      ),
+    );
     process.stdout.write(flags.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
     return 0;
   }
   if (command === 'bench') return await bench(flags);
   if (command === 'dlq') return await dlq(positional[0], flags);
+  if (command === 'mailbox') return await mailbox(flags);
   const r = await runCommand(
     {
       once: flags.once === true,

@@ -35,6 +35,11 @@ const SETTINGS: FlagSpec = {
   doc: 'app settings as in local.settings.json ({"Values": {…}}), over the environment',
 };
 
+const DEPLOYMENT: FlagSpec = {
+  value: 'SPEC',
+  doc: 'read a deployment, signed in as you (az login): an azd environment name, or tables=URL,servicebus=NAMESPACE[,prefix=P]',
+};
+
 export const COMMANDS: Record<string, CommandSpec> = {
   run: {
     synopsis: [
@@ -86,19 +91,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   explain: {
     synopsis: [
-      'exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--json]',
-      'exsync explain --item ID [--data DIR] [--settings FILE] [--json]',
+      'exsync explain <internetMessageId> [--data DIR] [--settings FILE] [--deployment SPEC] [--json]',
+      'exsync explain --item ID [--data DIR] [--settings FILE] [--deployment SPEC] [--json]',
     ],
     summary: 'why an email was (not) tracked, from the ledger of decisions',
     about: [
       'For every mailbox that saw the message: outcome, reason, correlation, the parties and the filters asked.',
       'An item without a Message-ID is found by its Exchange item id (--item; the summary and --dump show it).',
-      "With AzureWebJobsStorage__tableServiceUri set it reads a deployment's ledger instead of the local one.",
+      "With --deployment (or AzureWebJobsStorage__tableServiceUri set) it reads a deployment's ledger instead of the local one.",
     ],
     flags: {
       item: { value: 'ID', doc: "explain the item with this Exchange (Graph) item id, the decision's graphId" },
       data: DATA,
       settings: SETTINGS,
+      deployment: DEPLOYMENT,
       json: { doc: 'print the explanation as JSON' },
     },
     positional: {
@@ -108,16 +114,26 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   dlq: {
     synopsis: [
-      'exsync dlq list   [--data DIR] [--settings FILE] [--json]',
-      'exsync dlq replay [--data DIR] [--settings FILE]',
+      'exsync dlq list   [--data DIR] [--settings FILE] [--deployment SPEC] [--json]',
+      'exsync dlq replay [--data DIR] [--settings FILE] [--deployment SPEC] [--json]',
     ],
     summary: 'list dead-lettered messages, or send them to their queues again',
     about: [
-      'Locally the dead letters are kept in the data directory; with ServiceBusConnection__fullyQualifiedNamespace',
-      "set they are read from the queues' dead-letter queues on Service Bus.",
+      'Locally the dead letters are kept in the data directory; with --deployment (or',
+      "ServiceBusConnection__fullyQualifiedNamespace set) they are read from the queues' dead-letter queues on Service Bus.",
     ],
-    flags: { data: DATA, settings: SETTINGS, json: { doc: 'list as JSON' } },
+    flags: { data: DATA, settings: SETTINGS, deployment: DEPLOYMENT, json: { doc: 'print as JSON' } },
     positional: { what: 'list or replay', values: ['list', 'replay'] },
+  },
+  mailbox: {
+    synopsis: ['exsync mailbox list [--data DIR] [--settings FILE] [--deployment SPEC] [--json]'],
+    summary: 'the mailboxes with their health, last and next sync',
+    about: [
+      'Reads the mailbox registry of the local data directory, or of a deployment with --deployment. Addresses are',
+      'shown for the local data directory, and for a deployment only when LOG_PERSONAL_DATA is true.',
+    ],
+    flags: { data: DATA, settings: SETTINGS, deployment: DEPLOYMENT, json: { doc: 'print as JSON' } },
+    positional: { what: 'list', values: ['list'] },
   },
 };
 

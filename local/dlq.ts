@@ -1,7 +1,7 @@
 // Dead letters outlive a run: the local runtime keeps them in the data directory (deadletters.json),
 // `exsync dlq list` shows them with their reason and `exsync dlq replay` runs them again. Against a
 // deployment (ServiceBusConnection__fullyQualifiedNamespace set) the same commands read and replay the
-// queues' $deadletterqueue on Service Bus.
+// queues' $deadletterqueue on Service Bus (so does --deployment: local/target.ts).
 import type { DeadLetter } from '../shared/adapters/localqueue';
 import { createServiceBusQueue } from '../shared/adapters/servicebus';
 import { azureResourceCredential } from '../shared/adapters/identity';
@@ -10,6 +10,8 @@ import { QUEUES, type QueueName, type QueuePort } from '../shared/ports';
 import { replayMessageId } from '../shared/domain/queue-message-ids';
 import { DataDir } from './data-dir';
 import { readSettingsFile } from './settings-file';
+import { deploymentSettings } from './target';
+import { BadInputError } from './bad-input';
 
 const FILE = 'deadletters.json';
 
@@ -89,8 +91,14 @@ export function mailboxName(body: unknown, names?: MailboxNames): string | undef
   return id ? names?.get(id) : undefined;
 }
 
-function serviceBus(settingsFile: string | undefined) {
-  const env = { ...process.env, ...(settingsFile ? readSettingsFile(settingsFile) : {}) };
+function serviceBus(settingsFile: string | undefined, deployment?: string) {
+  const env = {
+    ...process.env,
+    ...(settingsFile ? readSettingsFile(settingsFile) : {}),
+    ...(deployment ? deploymentSettings(deployment) : {}),
+  };
+  if (deployment && !env.ServiceBusConnection__fullyQualifiedNamespace)
+    throw new BadInputError(`--deployment ${deployment}: no Service Bus namespace (servicebus=<namespace>)`);
   if (!env.ServiceBusConnection__fullyQualifiedNamespace) return undefined;
   const s = loadSettings({ ...env, CREDENTIAL_MODE: env.CREDENTIAL_MODE ?? 'managedidentity' }, 'local');
   return createServiceBusQueue({
@@ -99,8 +107,12 @@ function serviceBus(settingsFile: string | undefined) {
   });
 }
 
-export async function listDeadLetters(args: { data: string; settings?: string }): Promise<KeptDeadLetter[]> {
-  const sb = serviceBus(args.settings);
+export async function listDeadLetters(args: {
+  data: string;
+  settings?: string;
+  deployment?: string;
+}): Promise<KeptDeadLetter[]> {
+  const sb = serviceBus(args.settings, args.deployment);
   if (!sb) return readKept(new DataDir(args.data));
   try {
     const out: KeptDeadLetter[] = [];
@@ -125,8 +137,11 @@ export async function listDeadLetters(args: { data: string; settings?: string })
 }
 
 /** Service Bus: moves every dead letter back to its queue. Returns how many, by queue. */
-export async function replayServiceBus(settings: string | undefined): Promise<Record<QueueName, number> | undefined> {
-  const sb = serviceBus(settings);
+export async function replayServiceBus(
+  settings: string | undefined,
+  deployment?: string,
+): Promise<Record<QueueName, number> | undefined> {
+  const sb = serviceBus(settings, deployment);
   if (!sb) return undefined;
   try {
     const out = {} as Record<QueueName, number>;

@@ -1,8 +1,6 @@
 // `exsync explain <internetMessageId>` and `exsync explain --item <id>`: reads the ledger where the decisions
-// are (the data directory's Azurite, or the Azure storage account named by the settings) and prints why, per
+// are (the data directory's Azurite, or a deployment's storage account: local/target.ts) and prints why, per
 // mailbox.
-import { loadSettings } from '../shared/config';
-import { tablesFor } from '../shared/compose';
 import {
   explainItem,
   explainMessage,
@@ -11,17 +9,22 @@ import {
   type Explanation,
   type ItemExplanation,
 } from '../shared/pipeline/explain';
-import { DataDir } from './data-dir';
-import { startAzurite } from './azurite';
-import { readSettingsFile } from './settings-file';
+import { WORKLOADS } from '../shared/domain/reasons';
+import type { Ledger } from '../shared/ports';
 import { BadInputError } from './bad-input';
+import { openTarget } from './target';
+import type { Progress } from './progress';
 
-export async function explainCommand(args: {
-  id?: string;
-  item?: string;
-  data: string;
-  settings?: string;
-}): Promise<Explanation | ItemExplanation> {
+export async function explainCommand(
+  args: {
+    id?: string;
+    item?: string;
+    data: string;
+    settings?: string;
+    deployment?: string;
+  },
+  progress?: Progress,
+): Promise<Explanation | ItemExplanation> {
   const id = args.id === undefined ? undefined : validMessageIdInput(args.id);
   if (args.id !== undefined && !id)
     throw new BadInputError(
@@ -32,27 +35,23 @@ export async function explainCommand(args: {
     throw new BadInputError(
       `--item "${args.item}" is not an Exchange item id (letters, digits and + / = _ -, as the decision's graphId shows it)`,
     );
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...(args.settings ? readSettingsFile(args.settings) : {}),
-  };
-  const remote = env.AzureWebJobsStorage || env.AzureWebJobsStorage__tableServiceUri;
-  let stop: (() => Promise<void>) | undefined;
+  const target = await openTarget(args);
   try {
-    if (!remote) {
-      const dir = new DataDir(args.data);
-      if (!dir.hasState())
-        throw new BadInputError(
-          `nothing has run in ${args.data} yet (use --data, or set AzureWebJobsStorage__tableServiceUri to read a deployment)`,
-        );
-      const azurite = await startAzurite({ location: dir.azurite });
-      stop = () => azurite.stop();
-      env.AzureWebJobsStorage = azurite.connectionString;
-    }
-    const settings = loadSettings({ ...env, CREDENTIAL_MODE: env.CREDENTIAL_MODE ?? 'managedidentity' }, 'local');
-    const tables = await tablesFor(settings);
-    return item ? await explainItem(tables.ledger, tables.mailboxes, item) : await explainMessage(tables.ledger, id!);
+    const { ledger, mailboxes } = target.tables;
+    if (id) return await explainMessage(ledger, id);
+    // One point read per mailbox and workload: the bar counts them.
+    const total = (await mailboxes.list()).length * WORKLOADS.length;
+    let done = 0;
+    const counted: Ledger = {
+      ...ledger,
+      get: async (mailboxId, workload, graphId) => {
+        const d = await ledger.get(mailboxId, workload, graphId);
+        progress?.update(++done, total);
+        return d;
+      },
+    };
+    return await explainItem(counted, mailboxes, item!);
   } finally {
-    await stop?.();
+    await target.close();
   }
 }

@@ -41,6 +41,8 @@ import { finishRun } from './run-end';
 import { runOnce, runUntilStopped } from './run-loop';
 import { startSimulators } from './run-simulators';
 import { startLocalNotify } from './run-notify';
+import { localStatusSources, throttleTally } from './status-sources';
+import { startStatusServer } from './status-server';
 
 export type { RunArgs, RunResult } from './run-args';
 
@@ -144,7 +146,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       unobserveQueues();
     });
     const { sink, timings } = progressSink(out, jsonLinesSink(logFile), !!args.quiet);
-    const log = createLog(telemetrySink(sink), settings.logPersonalData);
+    const throttles = throttleTally(sink, clock.now());
+    const log = createLog(telemetrySink(throttles.sink), settings.logPersonalData);
     const local = createLocalQueues(clock, { maxDeliveryCount: settings.queueMaxDeliveryCount });
     unobserveQueues = observeQueueDepth(() =>
       Object.fromEntries(Object.entries(local.queues).map(([n, q]) => [n, q.stats()])),
@@ -236,6 +239,20 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       await sendKept(local.port, keptDeadLetters);
       if (!args.quiet) out.write(`Replaying ${keptDeadLetters.length} dead letter(s)…\n`);
       keptDeadLetters = [];
+    }
+    if (!args.once) {
+      const stores = { mailboxes: loop.mailboxes, ledger: loop.ledger, alerts: loop.alerts };
+      const sources = {
+        stores,
+        clock,
+        dir,
+        queues: local.queues,
+        throttling: throttles.read,
+        showPersonal: showAddresses,
+      };
+      const page = await startStatusServer(localStatusSources(sources));
+      stops.push(() => page.close());
+      out.write(`status: ${page.url}\n`);
     }
     const summary = args.once
       ? await runOnce({ cycle, clock, state, timeline, mailboxes: loop.mailboxes, lastSchedule: () => lastSchedule })

@@ -32,10 +32,23 @@ test('the registrations are found the way the worker finds them (package.json ma
     'explain',
     'notify',
     'schedule',
+    'status',
+    'statusSignedIn',
     'subscriptions',
     'sync',
     'write',
   ]);
+});
+
+test('A status page: on Azure a function key by default, or an Entra ID sign-in on its own route, and read-only methods', () => {
+  const byName = new Map(loaded.functions.map((f) => [f.name, triggerOf(f)]));
+  assert.equal(byName.get('status')!.authLevel, 'function');
+  assert.equal(byName.get('status')!.route, 'ops/status/{*path}');
+  // Anonymous for the host: App Service Authentication signs the user in; the handler refuses without it.
+  assert.equal(byName.get('statusSignedIn')!.authLevel, 'anonymous');
+  assert.equal(byName.get('statusSignedIn')!.route, 'ops/status-signed-in/{*path}');
+  for (const name of ['status', 'statusSignedIn'])
+    assert.deepEqual([...((byName.get(name)!.methods as string[]) ?? [])].sort(), ['GET', 'HEAD', 'POST'], name);
 });
 
 test('explain must register on Azure: every registered HTTP route is one the Functions host accepts', () => {
