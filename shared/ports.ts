@@ -197,7 +197,6 @@ export interface DataversePort {
 // ---------------------------------------------------------------- Table Storage
 /** A folder's sync position and watermark: the value and its transitions live in the domain. */
 export type { Checkpoint };
-
 export interface CheckpointStore {
   get(mailboxId: string, folder: FolderKind): Promise<Checkpoint | undefined>;
   /** Writes with an ETag check (insert-only when no etag); returns the checkpoint with its new etag. */
@@ -230,6 +229,7 @@ export interface MailboxRegistry {
   list(): Promise<MailboxRecord[]>;
   get(mailboxId: string): Promise<MailboxRecord | undefined>;
   upsert(record: MailboxRecord): Promise<void>;
+  upsertMany(records: MailboxRecord[]): Promise<void>; // in as few round trips as the store allows
 }
 
 export interface Ledger {
