@@ -17,8 +17,9 @@ export interface SideFigures {
   latencySamples: number;
   /** CPU of the whole process (simulators included) per email taken in on the backlog. */
   processCpuMicrosPerEmail: number | null;
-  /** 429s Dataverse answered, on the backlog. */
+  /** 429s Dataverse and Graph answered, on the backlog. */
   dataverse429s: number;
+  graph429s: number;
 }
 
 /** Nearest-rank percentile; null without samples. */
@@ -64,5 +65,6 @@ export function sideFigures(run: SideRun, cpuMicrosPerEmail: number): SideFigure
     latencySamples: run.latencies.length,
     processCpuMicrosPerEmail: run.backlog.items ? round(run.backlog.cpuMicros / run.backlog.items, 1) : null,
     dataverse429s: run.backlog.dataverse.throttled,
+    graph429s: run.backlog.graph429s,
   };
 }

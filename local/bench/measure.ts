@@ -35,7 +35,7 @@ export interface DataverseUse {
 }
 
 export interface SideRun {
-  backlog: { items: number; clockMs: number; cpuMicros: number; dataverse: DataverseUse };
+  backlog: { items: number; clockMs: number; cpuMicros: number; dataverse: DataverseUse; graph429s: number };
   live: { items: number; clockMs: number };
   dataverseRequests: number;
   /** Per arrival that became a row: clock ms from delivery to row, and the notification delay in it. */
@@ -92,6 +92,8 @@ export async function measureSide(
     const t0 = clock.now().getTime();
     const cpu0 = process.cpuUsage();
     const dv0 = dataverseUse(dv.stats());
+    const graph429s = () => graph.stats().throttled.concurrency + graph.stats().throttled.window;
+    const g0 = graph429s();
     await side.tick();
     const cpu = process.cpuUsage(cpu0);
     const backlogItems = await side.decided();
@@ -100,6 +102,7 @@ export async function measureSide(
       clockMs: clock.now().getTime() - t0,
       cpuMicros: cpu.user + cpu.system,
       dataverse: minus(dataverseUse(dv.stats()), dv0),
+      graph429s: graph429s() - g0,
     };
     // Live: arrivals at their instants, the side's timer every minute, idle time skipped.
     const liveStart = clock.now().getTime();

@@ -9,6 +9,7 @@ const LABELS: [keyof BenchResult['ours'], string][] = [
   ['emailsPerSecond', 'emails per second (backlog)'],
   ['dataverseBudgetShare', 'Dataverse budget share of writes'],
   ['dataverse429s', 'Dataverse 429s (backlog)'],
+  ['graph429s', 'Graph 429s (backlog)'],
   ['dataverseRequestsPer100Items', 'Dataverse requests per 100 items'],
   ['graphRequestsPerIdleMailboxHour', 'Graph requests per idle mailbox hour'],
   ['cpuMicrosPerEmail', 'CPU per email, apart from I/O (µs)'],
