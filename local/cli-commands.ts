@@ -1,8 +1,5 @@
 // The commands of `exsync`, once their arguments have parsed (cli.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadSettings } from '../shared/config';
 import { runCommand } from './run';
 import { ScaledClock } from './clock';
@@ -12,7 +9,8 @@ import { demoTenant } from './tenant/demo';
 import { loadTenantFile } from './tenant/validate';
 import { explainCommand } from './explain';
 import { formatExplanation } from './explain-text';
-import { engineBenchmark } from './bench-engine';
+import { runBench } from './bench';
+import { formatBench } from './bench/report';
 import { formatDeadLetters, listDeadLetters, readKept, replayServiceBus } from './dlq';
 import { DataDir } from './data-dir';
 import { BadInputError } from './bad-input';
@@ -61,42 +59,20 @@ async function sim(flags: Flags): Promise<number> {
 }
 
 async function bench(flags: Flags): Promise<number> {
-  const mailboxes = intFlag('bench', flags, 'mailboxes', 10, 1, 1000);
+  const mailboxes = intFlag('bench', flags, 'mailboxes', 10, 2, 1000);
   const perMailbox = intFlag('bench', flags, 'messages-per-mailbox', 200, 1, 100000);
-  const data = mkdtempSync(join(tmpdir(), 'exsync-bench-'));
-  try {
-    const tenant = demoTenant({ mailboxes, messagesPerMailbox: perMailbox });
-    if (!flags.json) process.stdout.write(`Benchmark: ${mailboxes} mailbox(es) x ${perMailbox} message(s)…\n`);
-    const r = await runCommand(
-      { once: true, data, reset: true, quiet: true, tenantObject: tenant, reproducible: false },
-      process.stdout,
-    );
-    const promoted = r.decisions.filter((d) => d.outcome === 'promoted').length;
-    const seconds = r.ms / 1000;
-    const figures = {
-      mailboxes,
-      messagesPerMailbox: perMailbox,
-      itemsDecided: r.decisions.length,
-      promoted,
-      seconds: Number(seconds.toFixed(2)),
-      itemsPerSecond: Number((r.decisions.length / seconds).toFixed(1)),
-      promotedPerSecond: Number((promoted / seconds).toFixed(1)),
-      graphRequests: r.requests.graph,
-      dataverseRequests: r.requests.dataverse,
-      graphRequestsPerPromoted: promoted ? Number((r.requests.graph / promoted).toFixed(3)) : null,
-      dataverseRequestsPerPromoted: promoted ? Number((r.requests.dataverse / promoted).toFixed(3)) : null,
-      dataverseRequestsPer100Seen: r.decisions.length
-        ? Number(((100 * r.requests.dataverse) / r.decisions.length).toFixed(2))
-        : null,
-      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      engineMicrosPerEmail: (await engineBenchmark(tenant)).microsPerItem,
-    };
-    if (flags.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-    else for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
-    return r.exitCode;
-  } finally {
-    rmSync(data, { recursive: true, force: true });
-  }
+  const options = {
+    mailboxes,
+    messagesPerMailbox: perMailbox,
+    arrivalsPerMailbox: intFlag('bench', flags, 'arrivals-per-mailbox', 20, 1, 1000),
+    liveMinutes: intFlag('bench', flags, 'live-minutes', 60, 5, 1440),
+    scheduleMailboxes: intFlag('bench', flags, 'schedule-mailboxes', 10_000, 0, 100_000),
+  };
+  const say = (line: string) => void (flags.json ? undefined : process.stdout.write(`${line}\n`));
+  say(`Benchmark: ${mailboxes} mailboxes x ${perMailbox} messages, then ${options.liveMinutes} minutes of arrivals…`);
+  const { result } = await runBench(options, say);
+  process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatBench(result)}\n`);
+  return 0;
 }
 
 /** Where an admin command reads: --data, --settings, --deployment (local/target.ts). */

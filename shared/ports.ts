@@ -230,6 +230,7 @@ export interface MailboxRegistry {
   list(): Promise<MailboxRecord[]>;
   get(mailboxId: string): Promise<MailboxRecord | undefined>;
   upsert(record: MailboxRecord): Promise<void>;
+  upsertMany(records: MailboxRecord[]): Promise<void>; // in as few round trips as the store allows
 }
 
 export interface Ledger {

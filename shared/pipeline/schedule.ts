@@ -14,6 +14,9 @@ import { enqueueSends } from './send-schedule';
 import { subscribedNow } from './polling';
 import { pollDueAt } from '../domain/subscriptions';
 
+/** Due mailboxes whose records are written together (one Table transaction) and whose jobs go in one send. */
+export const SCHEDULE_PAGE = 100;
+
 export interface ScheduleResult {
   enqueued: string[];
   notDue: number;
@@ -45,26 +48,37 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   const subscribed = await subscribedNow(deps, ctx);
   const sweepMs = deps.settings.notifySweepMinutes * 60_000;
   const result: ScheduleResult = { enqueued: [], notDue: 0, waiting: [], ineligible: [] };
-  const jobs: SyncJob[] = [];
+  const due: MailboxRecord[] = [];
   for (const m of ctx.mailboxes) {
     const record = await eligibleRecord(m, ctx, registry.get(m.mailboxid), result, deps);
     if (!record) continue;
-    const dueAt = pollDueAt(record.health, subscribed(m.mailboxid), sweepMs);
+    const isSubscribed = subscribed(m.mailboxid);
+    const dueAt = pollDueAt(record.health, isSubscribed, sweepMs);
     if (!opts.force && dueAt !== undefined && dueAt > now.getTime()) {
       result.notDue++;
       result.waiting.push({ mailboxId: m.mailboxid, dueAt: new Date(dueAt).toISOString() });
       continue;
     }
-    jobs.push({ kind: 'sync', mailboxId: m.mailboxid, workload: 'email', trigger: 'schedule', slot });
-    const nextMs = now.getTime() + (subscribed(m.mailboxid) ? sweepMs : intervalMs);
-    const next: MailboxRecord = { ...record, health: { ...record.health, nextDueAt: new Date(nextMs).toISOString() } };
-    await deps.mailboxes.upsert(next);
+    const nextMs = now.getTime() + (isSubscribed ? sweepMs : intervalMs);
+    due.push({ ...record, health: { ...record.health, nextDueAt: new Date(nextMs).toISOString() } });
   }
-  await enqueue(jobs, deps);
+  // In pages, so 10,000 due mailboxes take a few hundred round trips, not 10,000 one after another.
+  for (let i = 0; i < due.length; i += SCHEDULE_PAGE) {
+    const page = due.slice(i, i + SCHEDULE_PAGE);
+    await deps.mailboxes.upsertMany(page);
+    const jobs = page.map((r): SyncJob => ({
+      kind: 'sync',
+      mailboxId: r.mailboxId,
+      workload: 'email',
+      trigger: 'schedule',
+      slot,
+    }));
+    await enqueue(jobs, deps);
+    result.enqueued.push(...page.map((r) => r.mailboxId));
+  }
   if (deps.outbox) await enqueueSends(ctx, slot, deps);
-  result.enqueued = jobs.map((j) => j.mailboxId);
   deps.log.info('schedule.done', {
-    enqueued: jobs.length,
+    enqueued: result.enqueued.length,
     notDue: result.notDue,
     ineligible: result.ineligible.length,
   });
@@ -84,8 +98,10 @@ async function eligibleRecord(
   deps: PipelineDeps,
 ): Promise<MailboxRecord | undefined> {
   const m = await testIfRequested(given, deps);
-  const record = known ?? (await register(m, deps));
+  const record = known ?? registration(m);
   let reason = eligibility(m, ctx);
+  // A due mailbox seen for the first time is written with its page; one that may not sync is written now.
+  if (!known && reason) await deps.mailboxes.upsert(record);
   if (record.health.state === 'disabled' && (!reason || reason === 'IncomingNotTested'))
     reason = await stillDisabled(m, record, deps);
   if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
@@ -136,16 +152,14 @@ async function stillDisabled(
 }
 
 /** A mailbox seen for the first time: healthy, nothing synced yet. */
-async function register(m: DvMailbox, deps: Pick<PipelineDeps, 'mailboxes'>): Promise<MailboxRecord> {
-  const record: MailboxRecord = {
+function registration(m: DvMailbox): MailboxRecord {
+  return {
     mailboxId: m.mailboxid,
     address: m.address,
     owner: m.owner,
     enabledForIncoming: true,
     health: { state: 'healthy', consecutiveFailures: 0 },
   };
-  await deps.mailboxes.upsert(record);
-  return record;
 }
 
 /** One message per job: a session per mailbox, and a message id per time slot so a second tick is dropped. */

@@ -1,4 +1,4 @@
-// The mailbox registry: PK = 'mailbox' (a few thousand rows at most, read whole by the scheduler),
+// The mailbox registry: PK = 'mailbox' (read whole by the scheduler once a tick; tens of thousands of rows),
 // RK = mailbox id. Table entities cannot nest, so owner and health are flattened into columns.
 import type { TableClient } from '@azure/data-tables';
 import type { MailboxHealth, MailboxRecord, MailboxRegistry } from '../../ports';
@@ -6,6 +6,7 @@ import { statusOf, translateTableError } from './errors';
 import { safeKey } from './keys';
 
 const PARTITION = 'mailbox';
+const TRANSACTION_LIMIT = 100;
 /** Errors are for administrators; keep them well under the 32K-character property limit. */
 const MAX_ERROR_CHARS = 4000;
 
@@ -94,6 +95,18 @@ export function createMailboxRegistry(table: TableClient): MailboxRegistry {
         await table.upsertEntity(toMailboxEntity(record), 'Replace');
       } catch (err) {
         throw translateTableError(err, 'mailbox upsert');
+      }
+    },
+
+    // One partition: entity group transactions of up to 100 (the service's limit per transaction).
+    async upsertMany(records) {
+      for (let i = 0; i < records.length; i += TRANSACTION_LIMIT) {
+        const chunk = records.slice(i, i + TRANSACTION_LIMIT);
+        try {
+          await table.submitTransaction(chunk.map((r) => ['upsert', toMailboxEntity(r), 'Replace'] as const));
+        } catch (err) {
+          throw translateTableError(err, 'mailbox upsert');
+        }
       }
     },
   };

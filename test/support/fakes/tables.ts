@@ -51,6 +51,7 @@ export function fakeMailboxes(records: MailboxRecord[] = []): MailboxRegistry {
     list: async () => [...rows.values()].map(copy),
     get: async (id) => copy(rows.get(id)),
     upsert: async (r) => void rows.set(r.mailboxId, copy(r)),
+    upsertMany: async (list) => list.forEach((r) => rows.set(r.mailboxId, copy(r))),
   };
 }
 
