@@ -35,6 +35,9 @@ export function joinPref(existing: string | undefined, value: string): string {
   return existing ? `${existing}, ${value}` : value;
 }
 
+/** A request over Graph's 4 MB. */
+export class BodyTooLarge extends Error {}
+
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -42,7 +45,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new Error('body too large'));
+        reject(new BodyTooLarge());
         req.destroy();
       } else chunks.push(c);
     });
@@ -52,7 +55,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export function send(res: ServerResponse, status: number, headers: Record<string, string>, r: RouteResult): void {
-  let payload = '';
+  let payload: string | Buffer = '';
   const h: Record<string, string> = { ...headers, Date: new Date().toUTCString() };
   if (r.text) {
     payload = r.text.content;
