@@ -15,6 +15,7 @@ import {
 import { retryLater, transient } from '../domain/errors';
 import type { BatchItemResult, EmailWriteResult, GraphJson } from '../ports';
 import type { PipelineDeps } from './deps';
+import { readFile, withEveryPage } from './attachment-reads';
 
 const withDetail = (d: Decision, more: string): Decision =>
   more ? { ...d, detail: [d.detail, more].filter(Boolean).join('; ') } : d;
@@ -30,8 +31,9 @@ export async function planBatchAttachments(batch: WriteBatch, deps: PipelineDeps
   );
   const waits = [...lists.values()].filter((r) => r.retryAfterMs !== undefined);
   if (waits.length) throw retryLater('graph', `${waits.length} attachment list(s) throttled`, waits);
+  const full = await withEveryPage(lists, deps);
   const entries = batch.entries.map((e) =>
-    e.activity?.attachments ? planEntry(e, lists.get(e.decision.graphId), limits) : e,
+    e.activity?.attachments ? planEntry(e, full.get(e.decision.graphId), limits) : e,
   );
   return { ...batch, entries };
 }
@@ -75,13 +77,11 @@ async function rowsOf(
   let gone = 0;
   for (const [n, info] of (a.keptAttachments ?? []).entries()) {
     if (stored.has(attachmentRowId(a.activityid, info.id).toLowerCase())) continue;
-    const json: GraphJson | undefined = await deps.graph.getAttachment(d.mailbox, d.graphId, info.id);
-    const content = json?.contentBytes;
-    if (typeof content !== 'string') {
+    const { contentBytes: content, contentId } = await readFile(deps, d.mailbox, d.graphId, info);
+    if (content === undefined) {
       gone++;
       continue;
     }
-    const contentId = json?.contentId;
     rows.push({
       activitymimeattachmentid: attachmentRowId(a.activityid, info.id),
       activityid: a.activityid,
@@ -89,7 +89,7 @@ async function rowsOf(
       mimetype: info.contentType || 'application/octet-stream',
       body: content,
       attachmentnumber: n,
-      ...(info.isInline && typeof contentId === 'string' && contentId ? { attachmentcontentid: contentId } : {}),
+      ...(info.isInline && contentId ? { attachmentcontentid: contentId } : {}),
     });
   }
   return { rows, gone };
