@@ -21,8 +21,8 @@ export interface OutgoingFile {
 
 /** Smallest file Graph takes through an upload session; smaller ones go in a request (createUploadSession refuses them). */
 export const UPLOAD_SESSION_MIN_BYTES = 3_000_000;
-/** Graph's request size limit. */
-export const GRAPH_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** Graph's request size limit, 4 MB, read as 4,000,000 bytes: the smaller of the two readings. */
+export const GRAPH_MAX_REQUEST_BYTES = 4_000_000;
 /** Room kept in a request for what is not attachment content (the JSON around it, headers). */
 const REQUEST_MARGIN_BYTES = 64 * 1024;
 /** Largest file Graph attaches at all (an upload session's upper bound). */

@@ -5,7 +5,7 @@
 // uploadUrl: the URL carries its own authorization.
 import type { OutgoingFile } from '../../domain/outgoing-attachments';
 import { UPLOAD_SESSION_MIN_BYTES } from '../../domain/outgoing-attachments';
-import { classifyHttp, retryAfterMs, transient, unsafeLink } from '../../domain/errors';
+import { classifyHttp, isExsyncError, retryAfterMs, transient, unsafeLink } from '../../domain/errors';
 import { checkServiceLink } from '../service-link';
 import { asObject } from './answers';
 import type { GraphSession } from './client';
@@ -28,16 +28,29 @@ export function fileAttachment(f: OutgoingFile): Record<string, unknown> {
   };
 }
 
-/** Adds the files to the draft: small ones by POST, large ones through an upload session. */
+/**
+ * Adds the files to the draft: small ones by POST, large ones through an upload session. Graph does not say
+ * whether its "3 MB" and "4 MB" are decimal or binary: a file near the line that one way refuses (413, or a
+ * session's minimum size) goes the other way.
+ */
 export async function attachFiles(g: GraphSession, mailbox: string, id: string, files: OutgoingFile[]): Promise<void> {
+  const post = (f: OutgoingFile) =>
+    g.call('attachments.create', () => g.client.api(`${messagePath(mailbox, id)}/attachments`).post(fileAttachment(f)));
   for (const f of files) {
-    if (f.size >= UPLOAD_SESSION_MIN_BYTES) await uploadLarge(g, mailbox, id, f);
-    else
-      await g.call('attachments.create', () =>
-        g.client.api(`${messagePath(mailbox, id)}/attachments`).post(fileAttachment(f)),
-      );
+    const large = f.size >= UPLOAD_SESSION_MIN_BYTES;
+    try {
+      await (large ? uploadLarge(g, mailbox, id, f) : post(f));
+    } catch (e) {
+      if (!isExsyncError(e)) throw e;
+      if (large && e.code === TOO_SMALL && f.size < 2 * UPLOAD_SESSION_MIN_BYTES) await post(f);
+      else if (!large && e.status === 413) await uploadLarge(g, mailbox, id, f);
+      else throw e;
+    }
   }
 }
+
+/** Graph's answer to a session for a file under its minimum. */
+const TOO_SMALL = 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize';
 
 /** The names of the attachments a draft holds already (every page). */
 export async function attachmentNames(g: GraphSession, mailbox: string, id: string): Promise<string[]> {

@@ -56,12 +56,13 @@ test('Attachments both ways: files under 3 MB ride in the create request while i
   );
   assert.deepEqual(
     p.inCreate.map((f) => f.name),
-    ['under.bin'],
-    'a file just under 3 MB fits a request alone',
+    ['m1.bin'],
+    'as much as fits under 4,000,000 bytes with the message',
   );
   assert.deepEqual(
     p.posted.map((f) => f.name),
-    ['m1.bin', 'm2.bin'],
+    ['under.bin', 'm2.bin'],
+    'a file just under 3 MB is 4,000,000 bytes of base64: POSTed on its own',
   );
   const inRequest = p.inCreate.reduce((n, f) => n + f.contentBytes.length, 1_000);
   assert.ok(inRequest < GRAPH_MAX_REQUEST_BYTES);
