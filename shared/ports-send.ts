@@ -2,6 +2,7 @@
 // and sending through Exchange.
 import type { EntityRef } from './domain/refs';
 import type { TokenFormat } from './domain/tracking-token';
+import type { OutgoingFile } from './domain/outgoing-attachments';
 
 export interface OutgoingAddress {
   address: string;
@@ -54,6 +55,8 @@ export interface OutboxPort {
   /** Back to Pending Send (a quota error: the next cycle tries again). */
   release: (activityid: string) => Promise<void>;
   markFailed: (activityid: string) => Promise<void>;
+  /** The email's attachment rows (activitymimeattachment), in their order; absent: the email goes without. */
+  attachments?: (activityid: string) => Promise<OutgoingFile[]>;
 }
 
 export interface OutgoingMail {
@@ -64,6 +67,8 @@ export interface OutgoingMail {
   cc: OutgoingAddress[];
   bcc: OutgoingAddress[];
   importance?: 'low' | 'normal' | 'high';
+  /** Files within the organization's limits (shared/pipeline/send-attachments.ts). */
+  attachments?: OutgoingFile[];
 }
 export interface SentCopy {
   internetMessageId: string;

@@ -15,6 +15,7 @@ import {
 import { retryLater, transient } from '../domain/errors';
 import type { BatchItemResult, EmailWriteResult, GraphJson } from '../ports';
 import type { PipelineDeps } from './deps';
+import { readFile, withEveryPage } from './attachment-reads';
 
 const withDetail = (d: Decision, more: string): Decision =>
   more ? { ...d, detail: [d.detail, more].filter(Boolean).join('; ') } : d;
@@ -30,8 +31,9 @@ export async function planBatchAttachments(batch: WriteBatch, deps: PipelineDeps
   );
   const waits = [...lists.values()].filter((r) => r.retryAfterMs !== undefined);
   if (waits.length) throw retryLater('graph', `${waits.length} attachment list(s) throttled`, waits);
+  const full = await withEveryPage(lists, deps);
   const entries = batch.entries.map((e) =>
-    e.activity?.attachments ? planEntry(e, lists.get(e.decision.graphId), limits) : e,
+    e.activity?.attachments ? planEntry(e, full.get(e.decision.graphId), limits) : e,
   );
   return { ...batch, entries };
 }
@@ -64,22 +66,22 @@ function planEntry(e: WriteEntry, answer: BatchItemResult | undefined, limits: A
   };
 }
 
-/** The kept files of one email as rows; those Graph no longer has are counted, not stored. */
+/** The kept files of one email as rows; those stored already are not read again, those Graph no longer has are counted. */
 async function rowsOf(
   a: EmailActivity,
   d: Decision,
   deps: PipelineDeps,
+  stored: Set<string>,
 ): Promise<{ rows: AttachmentRow[]; gone: number }> {
   const rows: AttachmentRow[] = [];
   let gone = 0;
   for (const [n, info] of (a.keptAttachments ?? []).entries()) {
-    const json: GraphJson | undefined = await deps.graph.getAttachment(d.mailbox, d.graphId, info.id);
-    const content = json?.contentBytes;
-    if (typeof content !== 'string') {
+    if (stored.has(attachmentRowId(a.activityid, info.id).toLowerCase())) continue;
+    const { contentBytes: content, contentId } = await readFile(deps, d.mailbox, d.graphId, info);
+    if (content === undefined) {
       gone++;
       continue;
     }
-    const contentId = json?.contentId;
     rows.push({
       activitymimeattachmentid: attachmentRowId(a.activityid, info.id),
       activityid: a.activityid,
@@ -87,7 +89,7 @@ async function rowsOf(
       mimetype: info.contentType || 'application/octet-stream',
       body: content,
       attachmentnumber: n,
-      ...(info.isInline && typeof contentId === 'string' && contentId ? { attachmentcontentid: contentId } : {}),
+      ...(info.isInline && contentId ? { attachmentcontentid: contentId } : {}),
     });
   }
   return { rows, gone };
@@ -104,12 +106,13 @@ export async function storeAttachments(
   deps: PipelineDeps,
 ): Promise<Decision[]> {
   const out = [...decisions];
+  const stored = await storedAlready(batch, results, deps);
   for (const [i, e] of batch.entries.entries()) {
     const a = e.activity;
     const r = a && results.get(a.activityid);
     if (!a?.keptAttachments?.length || !r || (r.status !== 'created' && r.status !== 'exists')) continue;
     if (out[i].outcome !== 'promoted' && out[i].outcome !== 'updated') continue;
-    const { rows, gone } = await rowsOf(a, out[i], deps);
+    const { rows, gone } = await rowsOf(a, out[i], deps, stored);
     const written = rows.length ? await deps.dataverse.createAttachments(rows) : [];
     const retry = written.filter((w) => w.status === 'retry');
     if (retry.length)
@@ -123,4 +126,23 @@ export async function storeAttachments(
     deps.log.info('write.attachments', { mailboxId: batch.mailboxId, stored: written.length - failed.length, gone });
   }
   return out;
+}
+
+/**
+ * The attachment rows already stored for emails that existed before this delivery (a crash or retry after some
+ * files were written): a redelivered batch with many attachments reads and writes only what is missing.
+ */
+async function storedAlready(
+  batch: WriteBatch,
+  results: Map<string, EmailWriteResult>,
+  deps: PipelineDeps,
+): Promise<Set<string>> {
+  const existed = batch.entries.flatMap((e) =>
+    e.activity?.keptAttachments?.length && results.get(e.activity.activityid)?.status === 'exists'
+      ? [e.activity.activityid]
+      : [],
+  );
+  return existed.length && deps.dataverse.attachmentIdsOf
+    ? await deps.dataverse.attachmentIdsOf(existed)
+    : new Set<string>();
 }

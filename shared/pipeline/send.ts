@@ -13,6 +13,7 @@ import { nextToken, subjectWithToken, userTokenStem, type TokenFormat } from '..
 import { ALERTS } from '../domain/alerts';
 import { raiseAlert } from './alerts';
 import { withReschedule } from './reschedule';
+import { outgoingAttachmentsOf } from './send-attachments';
 import type { InboundMessage, PipelineDeps } from './deps';
 import { decideSend as decide, holdEmail } from './send-decisions';
 
@@ -91,6 +92,7 @@ async function sendOne(
   if (overQuota && !found) return await notTried(email, mb, deps);
   let token = email.trackingtoken;
   let copy: SentCopy | undefined = found;
+  let detail = '';
   if (found) token ??= tokenIn(found.subject, tokens?.format);
   else {
     token ??= tokens
@@ -102,9 +104,16 @@ async function sendOne(
       : undefined;
     const out = subjectWithToken(headerSafe(email.subject), token);
     token = out.token;
+    const files = await outgoingAttachmentsOf(email, deps);
+    detail = files.detail;
     try {
       const importance = importanceOf(email.priority);
-      copy = await deps.mailSend.send(mb.address, { ...email, subject: out.subject, importance });
+      copy = await deps.mailSend.send(mb.address, {
+        ...email,
+        subject: out.subject,
+        importance,
+        attachments: files.files,
+      });
     } catch (e) {
       return await sendFailed(e, email, mb, deps);
     }
@@ -119,6 +128,7 @@ async function sendOne(
     outcome: 'sent',
     reason: found ? 'SentBefore' : 'Sent',
     messageid: copy!.internetMessageId,
+    ...(detail ? { detail } : {}),
   });
   return 'sent';
 }

@@ -1,9 +1,10 @@
 // Exactly once under faults: the send tenant (fifteen emails in Pending Send from two users and a queue,
-// most to mailboxes of the tenant) is run fault-free once, then per seed with crashes at random step
-// boundaries, Graph 429 and 5xx, Dataverse 5xx and the mailbox quota error, cycle after cycle on the same data
-// until no row waits in Pending Send for a retry (at most SEND_FAULT_CYCLES, 5). Sends are counted in Exchange:
-// the sender's Sent Items and each recipient's Inbox hold exactly one copy of every email that went out and
-// none of one that did not (0 double sends); every row ends Sent, or Pending Send / Failed with the reason
+// most to mailboxes of the tenant, some with attachments, one of them large enough for an upload session) is
+// run fault-free once, then per seed with crashes at random step boundaries, Graph 429 and 5xx (also on upload
+// ranges), Dataverse 5xx and the mailbox quota error, cycle after cycle on the same data until no row waits in
+// Pending Send for a retry (at most SEND_FAULT_CYCLES, 5). Sends are counted in Exchange: the sender's Sent Items
+// and each recipient's Inbox hold exactly one copy of every email that went out, with each of its files once,
+// and none of one that did not (0 double sends); every row ends Sent, or Pending Send / Failed with the reason
 // in the ledger, never stuck in Sending (0 lost). The default suite runs seeds 1-3 (SEND_FAULT_SEEDS sets
 // the last one); the long suite runs 4-50 with this file (test/long/send-fault-seeds.test.ts).
 import { test, after } from 'node:test';
@@ -15,6 +16,7 @@ import { Writable } from 'node:stream';
 import { runCommand, type RunResult } from '../../local/run';
 import type { FixtureFolder, Json } from '../../local/tenant/fixture';
 import { sendTenant, type PendingSendCase } from './send-tenant';
+import { contentOf } from '../support/outgoing-attachments';
 
 const FIRST_SEED = Number(process.env.SEND_FAULT_SEEDS_FROM ?? 1);
 const SEEDS = Number(process.env.SEND_FAULT_SEEDS ?? 3);
@@ -119,6 +121,7 @@ function assertExactlyOnce(o: Outcome): Record<'sent' | 'pending' | 'failed', nu
         assert.equal(inbox.length, 1, `${c.subject}: delivered once to ${c.internalTo[i]}`);
         assert.equal(inbox[0].internetMessageId, row.messageid);
       }
+      for (const copy of [sent[0], ...delivered.map((d) => d[0])]) assertFilesOnce(copy, c);
     } else {
       assert.ok([STATUS.pendingSend, STATUS.failed].includes(status as 6 | 8), `${c.subject}: status ${status}`);
       fates[status === STATUS.failed ? 'failed' : 'pending']++;
@@ -135,6 +138,21 @@ function assertExactlyOnce(o: Outcome): Record<'sent' | 'pending' | 'failed', nu
     .filter(Boolean);
   assert.equal(new Set(tokens).size, tokens.length, 'no two sent emails carry one tracking token');
   return fates;
+}
+
+/** Each of the email's files once, byte for byte (an upload cut off and resumed adds no second copy). */
+function assertFilesOnce(copy: Json, c: PendingSendCase): void {
+  const files = (copy.attachments as Json[] | undefined) ?? [];
+  assert.deepEqual(
+    files.map((a) => a.name).sort(),
+    c.files.map((f) => f.name).sort(),
+    `${c.subject}: every attachment once`,
+  );
+  for (const f of c.files) {
+    const a = files.find((x) => x.name === f.name)!;
+    assert.equal(a.contentBytes, contentOf(f.name, f.size), `${c.subject}: ${f.name} byte for byte`);
+    assert.equal(a.contentId, f.contentId, `${c.subject}: ${f.name} inline as given`);
+  }
 }
 
 let baseline: Outcome;

@@ -1,6 +1,7 @@
 // The send fault suite's tenant: fixture F with a second user (Carol) and fifteen emails in Pending Send
 // from Alice, Carol and the Sales queue, most of them to mailboxes of the tenant, so every delivery can be
-// counted in Exchange (Sent Items of the sender, Inbox of each recipient).
+// counted in Exchange (Sent Items of the sender, Inbox of each recipient). Some carry attachments: small ones,
+// an inline image, and a file of 3 MB or more that goes through an upload session.
 import {
   acceptanceFixtureF,
   acceptanceUserIds,
@@ -14,6 +15,7 @@ import {
 } from '../../local/tenant/acceptance';
 import type { Json, TenantFixture } from '../../local/tenant/fixture';
 import { stableGuid } from '../../local/tenant/ids';
+import { withAttachmentRows, type RowSpec } from '../support/outgoing-attachments';
 
 export const CAROL = 'carol@contoso.com';
 const CAROL_ID = acceptanceUserIds(CAROL).systemuserid;
@@ -25,7 +27,25 @@ export interface PendingSendCase {
   subject: string;
   from: string;
   internalTo: string[];
+  /** Its attachment rows: each must arrive once with the email, none without it. */
+  files: RowSpec[];
 }
+
+/** Attachments in turn: none, small ones (one inline), a large one through an upload session with a small one. */
+const FILES: RowSpec[][] = [
+  [],
+  [{ name: 'offer.pdf', size: 20_000, mimetype: 'application/pdf' }],
+  [],
+  [
+    { name: 'terms.pdf', size: 5_000 },
+    { name: 'logo.png', size: 300, mimetype: 'image/png', contentId: 'logo@contoso.com' },
+  ],
+  [],
+  [
+    { name: 'catalogue.pdf', size: 3_100_000, mimetype: 'application/pdf' },
+    { name: 'prices.csv', size: 1_000, mimetype: 'text/csv' },
+  ],
+];
 
 const SENDERS = [
   { address: ALICE, id: ALICE_ID, type: 'systemuser' },
@@ -49,7 +69,8 @@ export function sendTenant(count = 15): { fixture: TenantFixture; cases: Pending
     const to = RECIPIENTS.filter((r) => r.address !== from.address)[i % 3];
     const activityid = stableGuid(`sendfaults:email:${i}`);
     const subject = `Offer ${String(i).padStart(2, '0')}`;
-    cases.push({ activityid, subject, from: from.address, internalTo: to.internal ? [to.address] : [] });
+    const files = FILES[i % FILES.length];
+    cases.push({ activityid, subject, from: from.address, internalTo: to.internal ? [to.address] : [], files });
     rows.push({
       activityid,
       subject,
@@ -71,5 +92,6 @@ export function sendTenant(count = 15): { fixture: TenantFixture; cases: Pending
     });
   }
   fixture.dataverse.emails = [...(fixture.dataverse.emails ?? []), ...rows];
+  for (const c of cases) withAttachmentRows(fixture, c.activityid, c.files);
   return { fixture, cases };
 }

@@ -3,8 +3,9 @@
 // them in the message's `attachments`, as Graph's own JSON; ids and sizes left out are filled in.
 import type { Json } from '../../tenant/fixture';
 import { badRequest, itemNotFound } from './errors';
-import type { Route } from './routes';
-import type { SimMessage } from './store';
+import { createUploadSession, postAttachment } from './attachment-writes';
+import type { Route, RouteContext, RouteResult } from './routes';
+import type { MailStore, SimMailbox, SimMessage } from './store';
 
 const BASE = ['id', 'lastModifiedDateTime', 'name', 'contentType', 'size', 'isInline'];
 
@@ -40,30 +41,64 @@ function selected(a: Json, select: string | null): Json {
   return Object.fromEntries(Object.entries(a).filter(([k]) => k === '@odata.type' || names.includes(k)));
 }
 
-export function attachmentRoutes(u: string, message: () => SimMessage, tail: string[]): Route | undefined {
+export function attachmentRoutes(
+  store: MailStore,
+  u: string,
+  mbx: () => SimMailbox,
+  message: () => SimMessage,
+  tail: string[],
+): Route | undefined {
   if (tail.length === 0)
     return {
       name: 'message/attachments',
-      methods: ['GET'],
+      methods: ['GET', 'POST'],
       mailbox: u,
-      run: (c) => ({
-        status: 200,
-        json: {
-          '@odata.context': `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages('${message().immutableId}')/attachments`,
-          value: attachmentsOf(message()).map((a) => selected(a, c.query.get('$select'))),
-        },
-      }),
+      run: (c) => (c.method === 'POST' ? postAttachment(store, mbx(), message(), c.body()) : listPage(u, message(), c)),
     };
-  if (tail.length === 1)
+  if (tail.length === 1 && tail[0] === 'createUploadSession')
     return {
-      name: 'message/attachment',
-      methods: ['GET'],
+      name: 'message/attachments/createUploadSession',
+      methods: ['POST'],
       mailbox: u,
-      run: () => {
-        const a = attachmentsOf(message()).find((x) => x.id === tail[0]);
-        if (!a) throw itemNotFound();
-        return { status: 200, json: a };
-      },
+      run: (c) => createUploadSession(store, mbx(), message(), c, c.baseUrl.replace(/\/v1\.0$/, '')),
     };
+  const one = () => {
+    const a = attachmentsOf(message()).find((x) => x.id === tail[0]);
+    if (!a) throw itemNotFound();
+    return a;
+  };
+  if (tail.length === 1)
+    return { name: 'message/attachment', methods: ['GET'], mailbox: u, run: () => ({ status: 200, json: one() }) };
+  if (tail.length === 2 && tail[1] === '$value')
+    return { name: 'message/attachment/$value', methods: ['GET'], mailbox: u, run: () => rawOf(one()) };
   return undefined;
+}
+
+/** The list, `$select` honoured; with `$top` in pages linked by @odata.nextLink (`$skip`). */
+function listPage(u: string, m: SimMessage, c: RouteContext): RouteResult {
+  const all = attachmentsOf(m).map((a) => selected(a, c.query.get('$select')));
+  const top = c.query.has('$top') ? Math.max(1, Number(c.query.get('$top')) || 1) : all.length;
+  const skip = Math.max(0, Number(c.query.get('$skip') ?? 0) || 0);
+  const path = `users/${encodeURIComponent(u)}/messages/${m.immutableId}/attachments`;
+  const json: Record<string, unknown> = {
+    '@odata.context': `${c.baseUrl}/$metadata#users('${encodeURIComponent(u)}')/messages('${m.immutableId}')/attachments`,
+    value: all.slice(skip, skip + top),
+  };
+  if (skip + top < all.length) {
+    const next = new URLSearchParams(c.query);
+    next.set('$skip', String(skip + top));
+    json['@odata.nextLink'] = `${c.baseUrl}/${path}?${next.toString()}`;
+  }
+  return { status: 200, json };
+}
+
+/** `$value` of a file attachment: its raw bytes, with its content type. */
+function rawOf(a: Json): RouteResult {
+  if (
+    String(a['@odata.type']).toLowerCase() !== '#microsoft.graph.fileattachment' ||
+    typeof a.contentBytes !== 'string'
+  )
+    throw badRequest('$value is only available on file attachments.');
+  const contentType = typeof a.contentType === 'string' && a.contentType ? a.contentType : 'application/octet-stream';
+  return { status: 200, text: { contentType, content: Buffer.from(a.contentBytes, 'base64') } };
 }

@@ -135,7 +135,9 @@ export async function runBatch(
       if (r.text) {
         // Non-JSON bodies come back base64-encoded in a batch response.
         headers['Content-Type'] = r.text.contentType;
-        out = Buffer.from(r.text.content, 'utf8').toString('base64');
+        out = (typeof r.text.content === 'string' ? Buffer.from(r.text.content, 'utf8') : r.text.content).toString(
+          'base64',
+        );
       } else if (r.json !== undefined) {
         headers['Content-Type'] = 'application/json';
         out = r.json;

@@ -102,7 +102,7 @@ export function messageRoutes(
       run: () => (sendDraft(store, mbx(), message().immutableId), { status: 202 }),
     };
   }
-  if (tail[1] === 'attachments') return attachmentRoutes(u, message, tail.slice(2));
+  if (tail[1] === 'attachments') return attachmentRoutes(store, u, mbx, message, tail.slice(2));
   if (tail.length === 2 && tail[1] === '$value') {
     return {
       name: 'message/$value',

@@ -23,7 +23,8 @@ export interface RouteContext {
 export interface RouteResult {
   status: number;
   json?: unknown;
-  text?: { contentType: string; content: string };
+  /** A body that is not JSON: text, or raw bytes (an attachment's $value). */
+  text?: { contentType: string; content: string | Buffer };
   headers?: Record<string, string>;
 }
 

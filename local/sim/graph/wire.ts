@@ -35,24 +35,25 @@ export function joinPref(existing: string | undefined, value: string): string {
   return existing ? `${existing}, ${value}` : value;
 }
 
+/** A request over Graph's 4 MB. */
+export class BodyTooLarge extends Error {}
+
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Past the limit the rest is read and dropped, so the client still gets the 413 instead of a reset.
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > MAX_BODY ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
 
 export function send(res: ServerResponse, status: number, headers: Record<string, string>, r: RouteResult): void {
-  let payload = '';
+  let payload: string | Buffer = '';
   const h: Record<string, string> = { ...headers, Date: new Date().toUTCString() };
   if (r.text) {
     payload = r.text.content;

@@ -60,3 +60,23 @@ export async function createAttachments(api: WebApi, rows: AttachmentRow[]): Pro
   }
   return results;
 }
+
+/** Emails per query of their existing attachment rows: keeps the $filter well under the URL limit. */
+const IDS_PER_QUERY = 25;
+
+/** The attachment rows these emails hold already (ids only, never the content). */
+export async function attachmentIdsOf(api: WebApi, activityIds: string[]): Promise<Set<string>> {
+  const ids = activityIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const filter = ids
+      .slice(i, i + IDS_PER_QUERY)
+      .map((id) => `_objectid_value eq ${id}`)
+      .join(' or ');
+    const rows = await api.getAll(
+      `/activitymimeattachments?$select=activitymimeattachmentid&$filter=${encodeURIComponent(filter)}`,
+    );
+    for (const r of rows) out.add(String(r.activitymimeattachmentid).toLowerCase());
+  }
+  return out;
+}

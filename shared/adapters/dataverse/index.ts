@@ -7,7 +7,7 @@ import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 import { translateBatchPart } from './errors';
 import { recordMailboxTest } from './mailbox-test';
-import { createAttachments } from './attachments';
+import { attachmentIdsOf, createAttachments } from './attachments';
 import { recordMailboxAlert } from './trace-log';
 
 export interface DataverseAdapterOptions {
@@ -43,6 +43,7 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     createQueueItems: (items) => createQueueItems(api, items),
     regardingOf: (ids) => regardingOf(api, ids),
     createAttachments: (rows) => createAttachments(api, rows),
+    attachmentIdsOf: (ids) => attachmentIdsOf(api, ids),
     recordMailboxAlert: (alert) => recordMailboxAlert(api, alert),
     async disableIncoming(mailboxId) {
       await disableIncoming(api, mailboxId);

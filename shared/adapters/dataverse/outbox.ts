@@ -10,6 +10,7 @@ import { EMAIL_STATUS } from '../../domain/send';
 import type { BatchRequest } from './batch';
 import type { WebApi } from './http';
 import { translateBatchPart } from './errors';
+import { outgoingAttachments } from './outgoing-attachments';
 
 type Row = Record<string, unknown>;
 const MASK = { from: 1, to: 2, cc: 3, bcc: 4 } as const;
@@ -70,6 +71,7 @@ export function createOutbox(api: WebApi): OutboxPort {
       one('could not put the email back in Pending Send', patch(activityid, { statuscode: EMAIL_STATUS.pendingSend })),
     markFailed: (activityid) =>
       one('could not mark the email Failed', patch(activityid, { statecode: 0, statuscode: EMAIL_STATUS.failed })),
+    attachments: (activityid) => outgoingAttachments(api, activityid),
   };
 }
 

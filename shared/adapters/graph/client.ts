@@ -11,9 +11,12 @@ import { checkServiceLink, serviceRoot, withinService, type ServiceRoot } from '
 import { batchItemWaitMs, translateGraphError } from './errors';
 import { checkAccess } from './access';
 import { asBatchItems, asDeltaPage, asFolderPage, asObject } from './answers';
+import { attachmentBytes, moreAttachments } from './attachment-reads';
 
 /** Graph JSON $batch takes at most 20 requests. */
 const BATCH_LIMIT = 20;
+/** Attachments per list page; further pages are followed by their @odata.nextLink. */
+const ATTACHMENTS_PAGE = 50;
 const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
 export interface GraphClientOptions {
@@ -79,6 +82,8 @@ export function createGraphClient(o: GraphClientOptions): GraphPort {
           .get(),
       ),
     listAttachments: (mailbox, graphIds) => listAttachments(g, mailbox, graphIds, o.clock),
+    moreAttachments: (link) => moreAttachments(g, link),
+    attachmentBytes: (mailbox, graphId, attachmentId) => attachmentBytes(g, mailbox, graphId, attachmentId),
     getAttachment: (mailbox, graphId, attachmentId) =>
       unlessGone(() =>
         g.call('attachments.get', () =>
@@ -244,7 +249,7 @@ async function listAttachments(
     const requests = chunk.map((id, n) => ({
       id: String(n + 1),
       method: 'GET',
-      url: `${attachmentsPath(mailbox, id)}?$select=id,name,contentType,size,isInline`,
+      url: `${attachmentsPath(mailbox, id)}?$select=id,name,contentType,size,isInline&$top=${ATTACHMENTS_PAGE}`,
     }));
     const res = await g.call<unknown>('$batch', () => g.client.api('/$batch').post({ requests }));
     for (const r of asBatchItems(res)) {

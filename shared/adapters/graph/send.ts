@@ -9,6 +9,8 @@ import { ACTIVITY_ID_PROPERTY, headerSafe } from '../../domain/send';
 import { isExsyncError, transient } from '../../domain/errors';
 import { asObject } from './answers';
 import { openSession, type GraphClientOptions, type GraphSession } from './client';
+import { missingOn, placeAttachments } from '../../domain/outgoing-attachments';
+import { attachFiles, attachmentNames, fileAttachment } from './upload-session';
 
 const user = (mailbox: string) => `/users/${encodeURIComponent(mailbox)}`;
 const recipients = (list: OutgoingAddress[]) =>
@@ -24,16 +26,28 @@ export function createGraphSender(o: GraphClientOptions): MailSendPort {
       return found ? toCopy(found) : undefined;
     },
     async send(mailbox, mail: OutgoingMail) {
-      // A draft an earlier attempt created and could not send is sent now, not left behind beside a new one.
+      // A draft an earlier attempt created and could not send is sent now, not left behind beside a new one;
+      // the files it does not hold yet (an upload cut off midway leaves none) are attached first.
+      const files = mail.attachments ?? [];
+      const found = await findIn(g, mailbox, 'drafts', mail.activityid).catch(noFolder);
+      const place = placeAttachments(files, Buffer.byteLength(JSON.stringify(toMessage(mail))));
+      const message = {
+        ...toMessage(mail),
+        ...(place.inCreate.length ? { attachments: place.inCreate.map(fileAttachment) } : {}),
+      };
       const draft =
-        (await findIn(g, mailbox, 'drafts', mail.activityid).catch(noFolder)) ??
+        found ??
         asObject(
-          await g.call<unknown>('messages.create', () =>
-            g.client.api(`${user(mailbox)}/messages`).post(toMessage(mail)),
-          ),
+          await g.call<unknown>('messages.create', () => g.client.api(`${user(mailbox)}/messages`).post(message)),
         );
       const id = typeof draft?.id === 'string' ? draft.id : undefined;
       if (!draft || !id) throw transient('graph', 'Graph messages.create: answer without an id');
+      const rest = found
+        ? files.length
+          ? missingOn(files, await attachmentNames(g, mailbox, id))
+          : []
+        : [...place.posted, ...place.uploaded];
+      await attachFiles(g, mailbox, id, rest);
       await g.call('messages.send', () =>
         g.client.api(`${user(mailbox)}/messages/${encodeURIComponent(id)}/send`).post({}),
       );

@@ -177,6 +177,14 @@ export function fakeDataverse(org: OrgContext, clock: { now(): Date }): FakeData
         return { activityid: id, status: 'created' as const };
       });
     },
+    async attachmentIdsOf(ids) {
+      const emails = new Set(ids);
+      return new Set(
+        [...dv.attachments.values()]
+          .filter((r) => emails.has(r.activityid))
+          .map((r) => r.activitymimeattachmentid.toLowerCase()),
+      );
+    },
     async disableIncoming(mailboxId) {
       dv.disabled.push(mailboxId);
       dv.org.mailboxes = dv.org.mailboxes.map((m) =>

@@ -96,6 +96,25 @@ test('Attachments both ways: a redelivery after a crash (email and attachments w
   assert.equal((await deps.ledger.all()).length, 1);
 });
 
+test('Attachments both ways: a redelivery reads no file again that already has its row (only the missing ones)', async () => {
+  const { stages, dataverse, graph, deps } = setup({ maxBytes: 5000, blocked: [] });
+  await stages.write(delivered({ body: batch([entry(1)]), messageId: 'b1' }));
+  assert.equal(dataverse.attachments.size, 4);
+  // As if the host died after two of the four rows were written: the same message comes again.
+  const ids = [...dataverse.attachments.keys()];
+  for (const id of ids.slice(2)) dataverse.attachments.delete(id);
+  const read: string[] = [];
+  const get = graph.getAttachment.bind(graph);
+  graph.getAttachment = async (mailbox, graphId, attachmentId) => (
+    read.push(attachmentId),
+    get(mailbox, graphId, attachmentId)
+  );
+  await stages.write(delivered({ body: batch([entry(1)]), messageId: 'b1' }));
+  assert.deepEqual([...dataverse.attachments.keys()].sort(), [...ids].sort(), 'the missing rows written again');
+  assert.equal(read.length, 2, 'only the two missing files read from Graph');
+  assert.equal((await deps.ledger.all())[0]!.outcome, 'promoted');
+});
+
 test('Attachments both ways: an email another mailbox created first gets no attachments from this mailbox', async () => {
   const { stages, dataverse } = setup();
   dataverse.emails.set('act-1', {
