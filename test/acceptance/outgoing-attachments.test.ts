@@ -19,11 +19,14 @@ const folderOf = (exchange: Record<string, unknown>, mailbox: string, name: stri
     []) as Json[];
 const attachmentsOf = (m: Json | undefined): Json[] => (m?.attachments as Json[] | undefined) ?? [];
 
-/** P1 to the Sales mailbox of the tenant, so the delivered copy can be counted too. */
+/**
+ * P1 to the Sales mailbox of the tenant, so the delivered copy can be counted too. The address is a typed one
+ * (no record), so the organization must allow unresolved recipients for the email to go.
+ */
 function toSales(f: TenantFixture): TenantFixture {
   const p1 = f.dataverse.emails!.find((e) => e.activityid === P1_ID)!;
   (p1.email_activity_parties as Json[])[1] = { participationtypemask: 2, addressused: SALES };
-  return f;
+  return withOrgSettings(f, { allowunresolvedpartiesonemailsend: true });
 }
 
 test('Attachments both ways: an outgoing attachment at maxuploadfilesize is sent, one byte over is left out with its reason, a blocked extension in any case too, and an inline image stays inline (exsync run --dump shows the Sent row and the Sent Items copy with its attachments)', () => {
