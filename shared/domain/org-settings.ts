@@ -31,6 +31,8 @@ export interface OrgDbSwitches {
   createQueueItemForSynchronizingMailbox: boolean;
   /** A queue mailbox meeting a mail tracked already adds its queue item to the existing row. */
   sssCreateAdditionalQueueItemsForAlreadyTrackedEmail: boolean;
+  /** A row that stops matching the sync filters is unlinked from Exchange, not deleted there. */
+  distinctPhysicalAndLogicalDeletesForExchangeSync: boolean;
 }
 
 /** Each switch's OrgDB setting name and its value when the organization does not set it. */
@@ -47,6 +49,7 @@ export const ORGDB_SWITCHES: { readonly [K in keyof OrgDbSwitches]: readonly [na
   createQueueItemsForAcceptingQueueRecipients: ['CreateQueueItemsForAcceptingQueueRecipients', true],
   createQueueItemForSynchronizingMailbox: ['CreateQueueItemForSynchronizingMailbox', true],
   sssCreateAdditionalQueueItemsForAlreadyTrackedEmail: ['SSSCreateAdditionalQueueItemsForAlreadyTrackedEmail', false],
+  distinctPhysicalAndLogicalDeletesForExchangeSync: ['DistinctPhysicalAndLogicalDeletesForExchangeSync', false],
 };
 
 export interface OrgSettings {

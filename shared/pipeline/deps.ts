@@ -15,6 +15,7 @@ import type {
 import type { StageSettings } from '../config';
 import type { MailSendPort, OutboxPort } from '../ports-send';
 import type { MessageCategoriesPort } from '../ports-categories';
+import type { ActDataversePort, ActExchangePort, ActLinkStore } from '../ports-act';
 
 /** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
 export type { StageSettings } from '../config';
@@ -36,6 +37,8 @@ export interface PipelineDeps {
   mailSend?: MailSendPort;
   /** Marks tracked items with the tracking category in Exchange; without it nothing is marked. */
   categories?: MessageCategoriesPort;
+  /** The ACT job's ports (appointments, contacts, tasks); without them no ACT job is scheduled. */
+  act?: { exchange: ActExchangePort; dataverse: ActDataversePort; links: ActLinkStore };
 }
 
 /** A queue message as a trigger hands it over: the body plus the metadata retries need. */

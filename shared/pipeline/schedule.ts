@@ -11,6 +11,7 @@ import { raiseAlert } from './alerts';
 import { runTestEnable } from './test-enable';
 import { TEST_STATUS } from '../domain/test-enable';
 import { enqueueSends } from './send-schedule';
+import { enqueueActs } from './act-schedule';
 
 export interface ScheduleResult {
   enqueued: string[];
@@ -58,6 +59,7 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   }
   await enqueue(jobs, deps);
   if (deps.outbox) await enqueueSends(ctx, slot, deps);
+  if (deps.act) await enqueueActs(ctx, deps);
   result.enqueued = jobs.map((j) => j.mailboxId);
   deps.log.info('schedule.done', {
     enqueued: jobs.length,

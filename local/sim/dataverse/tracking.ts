@@ -12,7 +12,7 @@ import { wantsLookupNames } from './query';
 import type { Row } from './store';
 
 /** Tables with change tracking enabled by default (the ones the sync reads incrementally). */
-export const DEFAULT_TRACKED_SETS = ['contacts', 'accounts', 'leads', 'systemusers', 'queues'];
+export const DEFAULT_TRACKED_SETS = ['contacts', 'accounts', 'leads', 'systemusers', 'queues', 'tasks', 'appointments'];
 
 const DEFAULT_PAGE = 5000;
 /** Options that cannot be combined with change tracking [INFERENCE: the docs only show $select]. */

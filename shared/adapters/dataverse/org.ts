@@ -165,6 +165,8 @@ function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues'])
       testRequested: bool(m.testemailconfigurationscheduled, false),
       outgoingDeliveryMethod: num(m.outgoingemaildeliverymethod, 2),
       actDeliveryMethod: num(m.actdeliverymethod, 1),
+      enabledForAct: bool(m.enabledforact, true),
+      actStatus: num(m.actstatus, 0),
       enabledForOutgoing: bool(m.enabledforoutgoingemail, true),
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });

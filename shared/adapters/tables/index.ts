@@ -9,6 +9,8 @@ import { createCorrelationIndex } from './correlation';
 import { statusOf, translateTableError } from './errors';
 import { createLedger } from './ledger';
 import { createMailboxRegistry } from './mailboxes';
+import { createActLinkStore } from './act-links';
+import type { ActLinkStore } from '../../ports-act';
 
 export interface TableStoreOptions extends TableConnection {
   /** Prepended to every table name; letters and digits only. Default 'exsync'. */
@@ -21,6 +23,8 @@ export interface TableStore {
   ledger: Ledger;
   correlation: CorrelationIndex;
   alerts: AlertLog;
+  /** ACT links, kept in the correlation table under their own partitions. */
+  actLinks: ActLinkStore;
   /** Creates the tables if missing; call once at startup. */
   ensureTables(): Promise<void>;
   /** Deletes the five tables (tests; `--reset` removes the data directory). Azure keeps a deleted name a while. */
@@ -51,6 +55,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     ledger: createLedger(clients.ledger),
     correlation: createCorrelationIndex(clients.correlation),
     alerts: createAlertLog(clients.alerts),
+    actLinks: createActLinkStore(clients.correlation),
     tableNames,
     async ensureTables() {
       try {

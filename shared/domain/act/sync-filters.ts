@@ -79,7 +79,9 @@ function node(n: XmlNode, row: Row, ctx: FilterContext): Result {
   return unsupported ?? !any;
 }
 
-const lower = (v: unknown) => (v === null || v === undefined ? undefined : String(v).toLowerCase());
+const scalar = (v: unknown): string | undefined =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+const lower = (v: unknown) => scalar(v)?.toLowerCase();
 
 function valueOf(row: Row, attr: string): unknown {
   if (attr in row) return row[attr];
@@ -90,7 +92,7 @@ function compare(a: unknown, b: string): number | undefined {
   if (a === null || a === undefined) return undefined;
   if (typeof a === 'number') return Number(b) === a ? 0 : a < Number(b) ? -1 : 1;
   if (typeof a === 'boolean') return a === (b === 'true' || b === '1') ? 0 : 1;
-  const x = String(a).toLowerCase();
+  const x = scalar(a)?.toLowerCase() ?? '';
   const y = b.toLowerCase();
   return x === y ? 0 : x < y ? -1 : 1;
 }
@@ -113,8 +115,6 @@ function condition(n: XmlNode, row: Row, ctx: FilterContext): Result {
   const arg = n.attrs.value ?? '';
   const values = n.children.filter((c) => c.name === 'value').map((c) => c.text.trim());
   const str = lower(v);
-  const time = typeof v === 'string' ? Date.parse(v) : NaN;
-  const days = Number(arg);
   switch (op) {
     case 'eq':
       return compare(v, arg) === 0;
@@ -148,6 +148,16 @@ function condition(n: XmlNode, row: Row, ctx: FilterContext): Result {
     case 'eq-useroruserteams':
     case 'eq-useruserteams':
       return str === ctx.userId || (str !== undefined && ctx.teamIds.includes(str));
+    default:
+      return dateCondition(op, v, arg, ctx);
+  }
+}
+
+/** Comparisons and the relative dates (days in UTC; the user's time zone is not applied). */
+function dateCondition(op: string, v: unknown, arg: string, ctx: FilterContext): Result {
+  const time = typeof v === 'string' ? Date.parse(v) : NaN;
+  const days = Number(arg);
+  switch (op) {
     case 'gt':
     case 'ge':
     case 'lt':

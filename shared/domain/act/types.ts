@@ -3,9 +3,6 @@
 import { createHash } from 'node:crypto';
 
 export type ActWorkload = 'appointment' | 'contact' | 'task';
-/** The workloads the ACT job runs today; appointments join when their module lands. */
-export const ACT_WORKLOADS: readonly ActWorkload[] = ['contact', 'task'];
-
 export type FieldValue = string | number | boolean | null;
 /** A workload's mapped fields in one neutral form, the same names for both sides (see each module). */
 export type Fields = Record<string, FieldValue>;
