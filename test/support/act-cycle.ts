@@ -5,9 +5,13 @@ import { createStages } from '../../shared/pipeline/stages';
 import { inbound, type TestPipeline } from './pipeline';
 
 let slot = 0;
+/** One ACT cycle of Alice's mailbox; it must finish (a failure would have sent a retry to the queue). */
 export async function actCycle(p: TestPipeline): Promise<void> {
   const body = { kind: 'act', mailboxId: ALICE_MAILBOX_ID, trigger: 'admin', slot: `t${++slot}` };
+  const before = p.sent.length;
   await createStages(p.deps).sync(inbound({ body, messageId: `act-test-${slot}`, sessionId: ALICE_MAILBOX_ID }));
+  const retries = p.sent.slice(before);
+  if (retries.length) throw new Error(`the ACT cycle did not finish: ${JSON.stringify(retries[0].message.body)}`);
 }
 
 const auth = { Authorization: 'Bearer test-token', 'Content-Type': 'application/json' };
