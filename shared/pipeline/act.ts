@@ -104,7 +104,6 @@ async function actWorkload(
   });
 }
 
-/** One step: the writes, the link, the decision. An item the service refuses for good is decided failed. */
 /**
  * Graph leaves out an item created and deleted between two rounds, so an item we created and the user deleted
  * before the next cycle would never be reported. One more round right after our writes moves past them when it
@@ -130,6 +129,7 @@ async function pastOwnWrites(
   return ours && !after.full ? after.cursor : cursor;
 }
 
+/** One step: the writes, the decision, the link. An item the service refuses for good is decided failed. */
 async function carryOut(
   step: ActStep,
   m: ActModule,
@@ -155,6 +155,8 @@ async function carryOut(
       await dataverse.create(m.entitySet, m.key, step.dataverse.id, step.dataverse.write);
     else if (step.dataverse?.op === 'update')
       await dataverse.update(m.entitySet, step.dataverse.id, step.dataverse.write);
+    // The decision before the link: a crash in between replays the step (idempotent), so it is never lost.
+    if (!step.silent) await decide(deps, mb, m, step);
     if (step.link?.op === 'put' && link) await links.put(link);
     if (step.link?.op === 'delete') await links.remove(step.link.link);
   } catch (e) {
@@ -167,7 +169,6 @@ async function carryOut(
     });
     return false;
   }
-  if (!step.silent) await decide(deps, mb, m, step);
   return true;
 }
 

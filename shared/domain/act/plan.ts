@@ -78,10 +78,15 @@ export function planCycle(p: PlanInput): ActStep[] {
     });
   }
 
-  const dvIds = new Set([...dvChanges.keys()]);
-  for (const id of dvIds) {
-    const c = dvChanges.get(id)!;
+  // A row an interrupted cycle created from one of these Exchange items: the Exchange side links it again.
+  const ours = new Set(
+    [...exChanges.values()]
+      .filter((c) => !c.removed && !byEx.has(c.id))
+      .map((c) => actRowId(p.ctx.mailboxId, p.module.workload, c.id)),
+  );
+  for (const [id, c] of dvChanges) {
     const link = byDv.get(id);
+    if (!link && ours.has(id)) continue;
     const ex = link?.exchangeId ? exChanges.get(link.exchangeId) : undefined;
     if (ex) exChanges.delete(ex.id);
     const step = dataverseSide(p, c, link, ex, exFields);

@@ -65,8 +65,7 @@ export const taskModule: ActModule = {
     if (has('body')) body.body = { content: f.body ?? '', contentType: 'text' };
     if (has('due')) body.dueDateTime = toGraphDateTime(f.due as string | null);
     if (has('status')) body.status = f.status === 'completed' ? 'completed' : 'notStarted';
-    if (has('completed') || (has('status') && f.status === 'completed'))
-      body.completedDateTime = toGraphDateTime((f.completed as string | null) ?? (f.due as string | null));
+    if (has('completed')) body.completedDateTime = toGraphDateTime(f.completed as string | null);
     if (has('importance')) body.importance = f.importance ?? 'normal';
     if (has('due', 'status')) Object.assign(body, taskReminder(f.due as string | null, f.status, ctx.now));
     return body;
