@@ -194,7 +194,6 @@ export interface DataversePort {
   /** The alert as a trace log on the mailbox, where Dynamics 365 shows it; a repeat of its code folds into one row. */
   recordMailboxAlert?(alert: MailboxAlert): Promise<void>;
 }
-
 // ---------------------------------------------------------------- Table Storage
 /** A folder's sync position and watermark: the value and its transitions live in the domain. */
 export type { Checkpoint };

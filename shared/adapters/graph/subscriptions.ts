@@ -20,14 +20,16 @@ export function createGraphSubscriptions(o: GraphClientOptions): GraphSubscripti
   return {
     async create(s) {
       // Immutable ids in the notifications, as the delta reads use (the header is honoured only on create).
-      const res = await g.call('subscriptions.create', () =>
+      const res: unknown = await g.call('subscriptions.create', () =>
         g.client.api('/subscriptions').header('Prefer', 'IdType="ImmutableId"').post(s),
       );
       return granted(res, 'subscriptions.create');
     },
     async renew(id, expirationDateTime) {
       try {
-        const res = await g.call('subscriptions.renew', () => g.client.api(path(id)).patch({ expirationDateTime }));
+        const res: unknown = await g.call('subscriptions.renew', () =>
+          g.client.api(path(id)).patch({ expirationDateTime }),
+        );
         return { expirationDateTime: granted(res, 'subscriptions.renew').expirationDateTime };
       } catch (e) {
         if (gone(e)) return undefined;
