@@ -497,7 +497,6 @@ describe('$metadata and EntityDefinitions', () => {
       'queue',
       'recurringappointmentmaster',
       'systemuser',
-      'task',
     ]);
     const keys = await call(
       sim.baseUrl,
