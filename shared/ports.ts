@@ -15,7 +15,6 @@ export interface Clock {
   /** A short wait inside a step (a batch item's Retry-After); whole-job waits are scheduled messages instead. */
   sleep?(ms: number): Promise<void>;
 }
-
 export type LogProps = Record<string, string | number | boolean | undefined>;
 /** Structured events only: callers pass ids and counts, never addresses, subjects or bodies. */
 export interface Log {
@@ -235,8 +234,9 @@ export interface MailboxRegistry {
 export interface Ledger {
   /** Upserts the latest decision per (mailbox, workload, Exchange item id). */
   record(decisions: Decision[]): Promise<void>;
-  /** The latest decision for one item, by its Graph (immutable) id. */
+  /** The latest decision for one item, by its Graph (immutable) id; getMany for several (a page's) at once. */
   get(mailboxId: string, workload: string, graphId: string): Promise<Decision | undefined>;
+  getMany(mailboxId: string, workload: string, graphIds: string[]): Promise<Map<string, Decision>>;
   forMailbox(mailboxId: string): Promise<Decision[]>;
   all(): Promise<Decision[]>;
   /** Every mailbox's decision on one message, by normalized Message-ID. */

@@ -2,6 +2,7 @@
 // over, and what delta left out read from Graph in JSON $batch requests (the whole item behind a partial
 // update, the headers of the others). The same GET expands the threading properties: Graph has no headers
 // on Sent Items copies, Exchange keeps In-Reply-To and References there as MAPI properties.
+import type { Decision } from '../domain/activity';
 import type { BatchItemResult, GraphJson } from '../ports';
 import type { FolderKind } from '../domain/item';
 import { lacksHeaders, MESSAGE_SELECT, normalizeGraphMessage, THREADING_PROPERTIES } from '../domain/graph-message';
@@ -34,15 +35,20 @@ export async function changesToEvaluate(
 ): Promise<ChangesToEvaluate> {
   const changes: PageChange[] = [];
   const again = new Set<string>();
-  for (const v of values) {
-    const n = normalizeGraphMessage(v, fc.folder);
+  const seen = values.map((v) => ({ v, n: normalizeGraphMessage(v, fc.folder) }));
+  // One read of the ledger for the page's partial updates (a page of category changes is common), not one each.
+  const partialIds = seen.flatMap(({ n }) => (n.kind === 'partial' ? [n.graphId] : []));
+  const decided = partialIds.length
+    ? await deps.ledger.getMany(mailboxId, 'email', partialIds)
+    : new Map<string, Decision>();
+  for (const { v, n } of seen) {
     if (n.kind === 'removed') continue;
     if (fc.decided?.has(n.kind === 'item' ? n.item.graphId : n.graphId)) continue;
     if (n.kind !== 'partial') {
       changes.push({ kind: 'full', raw: v });
       continue;
     }
-    const before = await deps.ledger.get(mailboxId, 'email', n.graphId);
+    const before = decided.get(n.graphId);
     if (before && !(carriesTrackedCategory(v.categories, trackedCategory) && before.outcome === 'skipped')) continue;
     if (before) again.add(n.graphId);
     changes.push({ kind: 'partial', id: n.graphId });

@@ -129,6 +129,16 @@ describe('table store (Azurite)', () => {
       assert.deepEqual(await store.ledger.get('mbx-1', 'email', full.graphId), bare);
       assert.equal(await store.ledger.get('mbx-1', 'email', 'missing'), undefined);
     });
+
+    it('getMany reads a page of items at once: each decided one by its id, the others absent', async () => {
+      const ds = [2001, 2002, 2003].map((n) => decision(n));
+      await store.ledger.record(ds);
+      const ids = [...ds.map((d) => d.graphId), 'never-decided', ds[0]!.graphId];
+      const got = await store.ledger.getMany('mbx-1', 'email', ids);
+      assert.deepEqual([...got.keys()].sort(), ds.map((d) => d.graphId).sort());
+      for (const d of ds) assert.deepEqual(got.get(d.graphId), d);
+      assert.equal((await store.ledger.getMany('mbx-2', 'email', ids)).size, 0, 'another mailbox decided none');
+    });
   });
 
   describe('correlation index', () => {

@@ -61,6 +61,13 @@ export function fakeLedger(): Ledger {
   return {
     record: async (ds) => ds.forEach((d) => rows.set(`${d.mailboxId}|${d.workload}|${d.graphId}`, copy(d))),
     get: async (mailboxId, workload, graphId) => copy(rows.get(`${mailboxId}|${workload}|${graphId}`)),
+    getMany: async (mailboxId, workload, graphIds) =>
+      new Map(
+        graphIds.flatMap((id) => {
+          const d = rows.get(`${mailboxId}|${workload}|${id}`);
+          return d ? [[id, copy(d)!] as [string, Decision]] : [];
+        }),
+      ),
     forMailbox: async (mailboxId) => all().filter((d) => d.mailboxId === mailboxId),
     all: async () => all(),
     byMessage: async (messageKey) => all().filter((d) => d.messageKey === messageKey),

@@ -24,8 +24,10 @@ function fakeDeps(decided: Record<string, Decision['outcome']>, answers: Record<
   const reads: string[][] = [];
   const deps = {
     ledger: {
-      get: async (_mailboxId: string, _workload: string, graphId: string) =>
-        decided[graphId] ? ({ graphId, outcome: decided[graphId] } as Decision) : undefined,
+      getMany: async (_mailboxId: string, _workload: string, graphIds: string[]) =>
+        new Map(
+          graphIds.flatMap((id) => (decided[id] ? [[id, { graphId: id, outcome: decided[id] } as Decision]] : [])),
+        ),
     },
     graph: {
       getMessages: async (_mailbox: string, ids: string[]) => {
