@@ -47,6 +47,8 @@ export interface OutboxPort {
   tokenFormat: () => Promise<TokenFormat | undefined>;
   /** The user's number in tokens (before the organization's base is added). */
   userNumber: (userId: string) => Promise<number>;
+  /** The queue's position among the organization's queues (1 = the first by createdon): its number in tokens. */
+  queuePosition: (queueId: string) => Promise<number>;
   /** The latest token given out with this stem (prefix, designator, user number), if any. */
   lastToken: (stem: string) => Promise<string | undefined>;
   /** Pending Send -> Sending, only if the row is unchanged since it was read; false when someone else claimed it. */

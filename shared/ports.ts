@@ -7,7 +7,7 @@ import type { SmartEntry } from './domain/smart-match';
 import type { KnownEmail } from './domain/correlate';
 import type { Checkpoint } from './domain/checkpoint';
 import type { OrgSettings } from './domain/org-settings';
-import type { TestStatus } from './domain/test-enable';
+import type { MailboxTestResult, MailboxTestRetry, TestRetryColumns } from './ports-test-enable';
 import type { AttachmentRow } from './domain/attachments';
 
 export interface Clock {
@@ -113,7 +113,7 @@ export interface TrackingFolder {
   regarding: EntityRef;
   createdon?: string;
 }
-export interface DvMailbox {
+export interface DvMailbox extends TestRetryColumns {
   mailboxid: string;
   address: string;
   owner: EntityRef;
@@ -132,15 +132,6 @@ export interface DvMailbox {
   outgoingDeliveryMethod?: number;
   enabledForOutgoing?: boolean;
   actDeliveryMethod?: number;
-}
-/** What Test & Enable writes on the mailbox row. */
-export interface MailboxTestResult {
-  /** Only the workloads tested are written (a re-enabled mailbox retests incoming alone). */
-  incoming?: TestStatus;
-  outgoing?: TestStatus;
-  act?: TestStatus;
-  overall: TestStatus;
-  completedOn: string;
 }
 /** `waiting`: an email it points at (correlated, parent) is not in Dataverse yet. */
 export type EmailWriteStatus = 'created' | 'updated' | 'exists' | 'failed' | 'retry' | 'waiting';
@@ -188,6 +179,8 @@ export interface DataversePort {
   disableIncoming(mailboxId: string): Promise<void>;
   /** Test & Enable's result: the status columns, the completion time, and the request cleared. */
   recordMailboxTest(mailboxId: string, result: MailboxTestResult): Promise<void>;
+  /** A requested test Graph asked to retry: the count and the time before which it is not run again. */
+  postponeMailboxTest(mailboxId: string, retry: MailboxTestRetry): Promise<void>;
   /** Attachment rows of emails, create-only by id; one result per row (`activityid` is the row's id). */
   createAttachments(rows: AttachmentRow[]): Promise<EmailWriteResult[]>;
   /** The alert as a trace log on the mailbox, where Dynamics 365 shows it; a repeat of its code folds into one row. */

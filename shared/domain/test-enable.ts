@@ -68,3 +68,19 @@ export function overallStatus(o: TestOutcome): TestStatus {
   if (all.includes(TEST_STATUS.failure)) return TEST_STATUS.failure;
   return all.includes(TEST_STATUS.success) ? TEST_STATUS.success : TEST_STATUS.notRun;
 }
+
+/**
+ * Minutes between tries of a requested test that Graph asked to retry (throttled or transient): SSS retries a
+ * transient error 5 minutes apart (learn.microsoft.com/power-platform/admin/troubleshooting-monitoring-server-based-synchronization).
+ */
+export const TEST_RETRY_MINUTES = 5;
+
+/** A requested test runs unless its last retry put the next try later (`postponetestemailconfigurationuntil`). */
+export function testDue(postponedUntil: string | undefined, now: Date): boolean {
+  return !postponedUntil || !(Date.parse(postponedUntil) > now.getTime());
+}
+
+/** The retry bookkeeping after one more try Graph asked to retry: counted, the next not before the interval. */
+export function testRetry(count: number | undefined, now: Date): { count: number; until: string } {
+  return { count: (count ?? 0) + 1, until: new Date(now.getTime() + TEST_RETRY_MINUTES * 60_000).toISOString() };
+}

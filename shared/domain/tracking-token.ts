@@ -47,3 +47,14 @@ export function subjectWithToken(subject: string, token: string | undefined): { 
   const kept = subject.slice(0, room).trimEnd();
   return { subject: kept ? `${kept} ${token}` : token, token };
 }
+
+/**
+ * A queue's number in tokens, counted down from the top of the user numbers (the first queue is 999 with three
+ * digits and any base), so a queue's tokens have a stem no user and no other queue has: each stem is counted by
+ * one mailbox's send jobs only, which run one at a time in the mailbox's session. The number excludes the base,
+ * as a user's does; undefined (no token) when the digits leave no room.
+ */
+export function queueTokenNumber(f: TokenFormat, position: number): number | undefined {
+  const n = 10 ** f.userDigits - position - f.base;
+  return position >= 1 && n >= 1 ? n : undefined;
+}

@@ -9,7 +9,13 @@ import { EMAIL_STATUS, headerSafe, parseSendJob, sendFailureOf } from '../domain
 import { backlogHold, importanceOf, laterHold, sendHold, unresolvedHold, type Hold } from '../domain/send-rules';
 import type { OrgSettings } from '../domain/org-settings';
 import { findTrackingTokens } from '../domain/correlate';
-import { nextToken, subjectWithToken, userTokenStem, type TokenFormat } from '../domain/tracking-token';
+import {
+  nextToken,
+  queueTokenNumber,
+  subjectWithToken,
+  userTokenStem,
+  type TokenFormat,
+} from '../domain/tracking-token';
 import { ALERTS } from '../domain/alerts';
 import { raiseAlert } from './alerts';
 import { withReschedule } from './reschedule';
@@ -44,8 +50,7 @@ async function sendMailbox(mailboxId: string, deps: SendDeps): Promise<void> {
   }
   const turn = await thisCycle(pending, mb, deps);
   const format = await deps.outbox.tokenFormat();
-  // Tokens carry a user's number: a queue's mail goes without one.
-  const userNumber = format && mb.owner.type === 'systemuser' ? await deps.outbox.userNumber(mb.owner.id) : undefined;
+  const userNumber = format ? await tokenNumber(mb, format, deps) : undefined;
   const counts: Record<EmailResult, number> = { sent: 0, taken: 0, failed: 0, stop: 0 };
   let overQuota = false;
   for (const email of turn) {
@@ -55,6 +60,13 @@ async function sendMailbox(mailboxId: string, deps: SendDeps): Promise<void> {
     overQuota ||= r === 'stop';
   }
   deps.log.info('send.done', { mailboxId, pending: pending.length, ...counts });
+}
+
+/** The number in the mailbox's tokens: its user's, or for a queue a number of its own (queueTokenNumber). */
+async function tokenNumber(mb: DvMailbox, format: TokenFormat, deps: SendDeps): Promise<number | undefined> {
+  if (mb.owner.type === 'systemuser') return await deps.outbox.userNumber(mb.owner.id);
+  if (mb.owner.type === 'queue') return queueTokenNumber(format, await deps.outbox.queuePosition(mb.owner.id));
+  return undefined;
 }
 
 /**

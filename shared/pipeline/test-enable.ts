@@ -9,6 +9,8 @@ import {
   checksFor,
   classifyTestFailure,
   overallStatus,
+  testDue,
+  testRetry,
   type TestCheck,
   type TestFailure,
   type TestOutcome,
@@ -24,18 +26,25 @@ const ACCESS: Record<TestCheck, AccessCheck[]> = {
 
 /**
  * Runs the test and records it; undefined when Graph asked for a retry (throttled or transient): the request
- * stays set and the next cycle runs it again. `only` limits the test to some workloads (a re-enabled mailbox).
+ * stays set, the try is counted and the test runs again once its postponement is over (undefined until then).
+ * `only` limits the test to some workloads (a re-enabled mailbox).
  */
 export async function runTestEnable(
   deps: PipelineDeps,
   m: DvMailbox,
   only?: TestCheck[],
 ): Promise<TestOutcome | undefined> {
+  if (!testDue(m.testPostponedUntil, deps.clock.now())) return undefined;
   const checks = checksFor(m).filter((c) => !only || only.includes(c));
   const outcome: TestOutcome = { incoming: 0, outgoing: 0, act: 0 };
   for (const check of checks) {
     const failure = m.active ? await checkWorkload(deps, m.address, check) : disabledRow();
-    if (failure === 'retry') return undefined;
+    if (failure === 'retry') {
+      const retry = testRetry(m.testRetryCount, deps.clock.now());
+      await deps.dataverse.postponeMailboxTest(m.mailboxid, retry);
+      deps.log.info('testenable.postponed', { mailboxId: m.mailboxid, tries: retry.count, until: retry.until });
+      return undefined;
+    }
     outcome[check] = failure ? TEST_STATUS.failure : TEST_STATUS.success;
     if (failure && !outcome.failure) outcome.failure = { ...failure, check };
   }

@@ -218,6 +218,28 @@ test('Outgoing rule — token and Message-ID: a subject too long for the token i
   }
 });
 
+test('Outgoing rule — tokens: mail from a queue carries the tracking token', async () => {
+  // Sales is the organization's first queue: its tokens carry 999, counted down from the top of the user numbers.
+  const queueMail = [email(id(210), 'From the queue', {}, 'sales'), email(id(211), 'Again', {}, 'sales')];
+  const { p, cycle, row } = await pipeline(tenant(queueMail));
+  try {
+    await cycle();
+    const rows = [await row(id(210)), await row(id(211))];
+    assert.deepEqual(
+      rows.map((r) => [r.statuscode, r.trackingtoken, r.subject]),
+      [
+        [3, 'CRM:0999001', 'From the queue CRM:0999001'],
+        [3, 'CRM:0999002', 'Again CRM:0999002'],
+      ],
+    );
+    const sent = folder(p.graph.exchangeState(), SALES, 'sentitems');
+    assert.deepEqual(sent.map((m) => m.subject).sort(), ['Again CRM:0999002', 'From the queue CRM:0999001']);
+    assert.equal((await row(P1_ID)).trackingtoken, 'CRM:0001002', "the user's own mail keeps the user's number");
+  } finally {
+    await p.stop();
+  }
+});
+
 /**
  * A cause of mail stuck in Pending Send: nothing goes out, and the explanation of the item (what
  * `exsync explain --item` prints, from the same ledger) says why.

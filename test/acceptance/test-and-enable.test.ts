@@ -118,3 +118,48 @@ test('Test & Enable: a mailbox with a failed or not-run incoming test is not syn
     assert.deepEqual(r.alerts, [], 'no test runs without a request');
   }
 });
+
+test('Test & Enable retry bookkeeping: a throttled or transient test is counted and postponed, not run again before that time, and reset on success', async () => {
+  let answer: number | undefined = 429;
+  const calls: string[] = [];
+  const intercept = (req: { mailbox?: string; path: string }) => {
+    if (req.mailbox?.toLowerCase() !== ALICE.toLowerCase()) return undefined;
+    calls.push(req.path);
+    return answer ? { status: answer, body: { error: { code: 'injected', message: 'by the test' } } } : undefined;
+  };
+  const p = await startPipeline(requestedForAlice(), {}, { graphIntercept: intercept });
+  const row = () => p.dataverse.dump().mailboxes!.find((m) => m.mailboxid === ALICE_MAILBOX_ID)!;
+  const bookkeeping = () => [row().testemailconfigurationretrycount, row().postponetestemailconfigurationuntil];
+  const after = (minutes: number) => new Date(p.clock.now().getTime() + minutes * 60_000);
+  try {
+    let until = after(5);
+    await runSchedule(p.deps);
+    const [count, postponed] = bookkeeping();
+    assert.equal(count, 1, 'throttled (429): the try is counted');
+    assert.ok(Date.parse(String(postponed)) >= until.getTime() - 1000, 'the next try 5 minutes on');
+    assert.equal(row().testemailconfigurationscheduled, true, 'the request stays');
+    assert.equal(row().incomingemailstatus, 0, 'no result written');
+
+    calls.length = 0;
+    const schedule = await runSchedule(p.deps);
+    assert.deepEqual(calls, [], 'not run again before the postponement is over');
+    assert.deepEqual(bookkeeping(), [count, postponed]);
+    assert.ok(!schedule.enqueued.includes(ALICE_MAILBOX_ID), 'still untested: no sync');
+
+    answer = 503;
+    p.clock.advance(5 * 60_000 + 1000);
+    until = after(5);
+    await runSchedule(p.deps);
+    assert.equal(bookkeeping()[0], 2, 'transient (503): counted again');
+    assert.ok(Date.parse(String(bookkeeping()[1])) >= until.getTime() - 1000);
+
+    answer = undefined;
+    p.clock.advance(5 * 60_000 + 1000);
+    await runSchedule(p.deps);
+    assert.equal(row().incomingemailstatus, 1, 'the test ran and succeeded');
+    assert.equal(row().testemailconfigurationscheduled, false);
+    assert.deepEqual(bookkeeping(), [0, null], 'reset on success');
+  } finally {
+    await p.stop();
+  }
+});

@@ -209,7 +209,7 @@ export const DEFS: EntityDef[] = [
       processingstatecode postponemailboxprocessinguntil receivingpostponeduntil receivingpostponeduntilforact
       lastsuccessfulsynccompletedon lastsyncerror lastsyncerrorcode lastsyncerrorcount itemsprocessedforlastsync
       itemsfailedforlastsync exchangesyncstatexml folderhierarchy isforwardmailbox testemailconfigurationscheduled
-      testmailboxaccesscompletedon`,
+      testmailboxaccesscompletedon testemailconfigurationretrycount postponetestemailconfigurationuntil`,
     state: OPEN(1, { 1: 0, 2: 1 }),
   }),
   def({

@@ -6,7 +6,7 @@ import { loadOrgContext } from './org';
 import { emailsChangedSince, lookupPage, partySources } from './lookups';
 import { createEmails, createQueueItems, regardingOf, updateRegarding } from './emails';
 import { translateBatchPart } from './errors';
-import { recordMailboxTest } from './mailbox-test';
+import { postponeMailboxTest, recordMailboxTest } from './mailbox-test';
 import { attachmentIdsOf, createAttachments } from './attachments';
 import { recordMailboxAlert } from './trace-log';
 
@@ -51,6 +51,10 @@ export function createDataverseAdapter(o: DataverseAdapterOptions): DataversePor
     },
     async recordMailboxTest(mailboxId, result) {
       await recordMailboxTest(api, mailboxId, result);
+      org.forget();
+    },
+    async postponeMailboxTest(mailboxId, retry) {
+      await postponeMailboxTest(api, mailboxId, retry);
       org.forget();
     },
   };

@@ -171,6 +171,10 @@ function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues'])
       // Dataverse's default is 0, Not Run: a mailbox never tested does not sync incoming.
       incomingStatus: num(m.incomingemailstatus, 0),
       testRequested: bool(m.testemailconfigurationscheduled, false),
+      testRetryCount: num(m.testemailconfigurationretrycount, 0),
+      ...(typeof m.postponetestemailconfigurationuntil === 'string'
+        ? { testPostponedUntil: m.postponetestemailconfigurationuntil }
+        : {}),
       outgoingDeliveryMethod: num(m.outgoingemaildeliverymethod, 2),
       outgoingStatus: num(m.outgoingemailstatus, 0),
       actDeliveryMethod: num(m.actdeliverymethod, 1),

@@ -41,13 +41,8 @@ export function createOutbox(api: WebApi): OutboxPort {
       const [o] = await api.getAll(`/organizations?${q}`);
       return o ? toTokenFormat(o) : undefined;
     },
-    async userNumber(userId) {
-      const users = await api.getAll('/systemusers?$select=systemuserid,createdon');
-      const order = users
-        .map((u) => ({ id: String(u.systemuserid).toLowerCase(), at: str(u.createdon) ?? '' }))
-        .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
-      return order.findIndex((u) => u.id === userId.toLowerCase()) + 1;
-    },
+    userNumber: (userId) => positionIn(api, 'systemusers', 'systemuserid', userId),
+    queuePosition: (queueId) => positionIn(api, 'queues', 'queueid', queueId),
     async lastToken(stem) {
       // Rows sent within one second share modifiedon: the higher token (fixed width) is the later one.
       const filter = `startswith(trackingtoken,${quoted(stem)})`;
@@ -73,6 +68,15 @@ export function createOutbox(api: WebApi): OutboxPort {
       one('could not mark the email Failed', patch(activityid, { statecode: 0, statuscode: EMAIL_STATUS.failed })),
     attachments: (activityid) => outgoingAttachments(api, activityid),
   };
+}
+
+/** The row's position (1 = first) in its table by createdon, then id: a user's or a queue's number in tokens. */
+async function positionIn(api: WebApi, set: string, key: string, id: string): Promise<number> {
+  const rows = await api.getAll(`/${set}?$select=${key},createdon`);
+  const order = rows
+    .map((u) => ({ id: String(u[key]).toLowerCase(), at: str(u.createdon) ?? '' }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  return order.findIndex((u) => u.id === id.toLowerCase()) + 1;
 }
 
 /**

@@ -7,11 +7,11 @@ import type {
   DataversePort,
   DvMailbox,
   EmailWriteResult,
-  MailboxTestResult,
   ExistingEmail,
   OrgContext,
   PartyCandidate,
 } from '../../../shared/ports';
+import type { MailboxTestResult, MailboxTestRetry } from '../../../shared/ports-test-enable';
 import type { EmailActivity } from '../../../shared/domain/activity';
 import type { AttachmentRow } from '../../../shared/domain/attachments';
 import type { EntityRef } from '../../../shared/domain/refs';
@@ -31,6 +31,8 @@ export interface FakeDataverse extends DataversePort {
   disabled: string[];
   /** Test & Enable results written, in order. */
   tests: ({ mailboxId: string } & MailboxTestResult)[];
+  /** Test & Enable retries postponed, in order. */
+  testRetries: ({ mailboxId: string } & MailboxTestRetry)[];
   createCalls: number;
   /** Attachment rows by id: a second create of one answers `exists`. */
   attachments: Map<string, AttachmentRow>;
@@ -109,6 +111,7 @@ export function fakeDataverse(org: OrgContext, clock: { now(): Date }): FakeData
     down: undefined,
     disabled: [],
     tests: [],
+    testRetries: [],
     createCalls: 0,
     attachments: new Map(),
     loadOrgContext: async () => structuredClone(dv.org),
@@ -198,10 +201,18 @@ export function fakeDataverse(org: OrgContext, clock: { now(): Date }): FakeData
           ? {
               ...m,
               testRequested: false,
+              testRetryCount: 0,
+              testPostponedUntil: undefined,
               ...(result.incoming !== undefined ? { incomingStatus: result.incoming } : {}),
               modifiedon: clock.now().toISOString(),
             }
           : m,
+      );
+    },
+    async postponeMailboxTest(mailboxId, retry) {
+      dv.testRetries.push({ mailboxId, ...retry });
+      dv.org.mailboxes = dv.org.mailboxes.map((m) =>
+        m.mailboxid === mailboxId ? { ...m, testRetryCount: retry.count, testPostponedUntil: retry.until } : m,
       );
     },
   };
@@ -226,5 +237,6 @@ const PORT_CALLS: readonly (keyof DataversePort)[] = [
   'regardingOf',
   'disableIncoming',
   'recordMailboxTest',
+  'postponeMailboxTest',
   'createAttachments',
 ];

@@ -26,6 +26,7 @@ export function fakeOutbox(rows: FakeRow[], format: TokenFormat | undefined, tok
       new Set(rows.filter((r) => r.statuscode === 6 || r.statuscode === 7).map((r) => r.sender)),
     tokenFormat: async () => format,
     userNumber: async () => 1,
+    queuePosition: async () => 1,
     lastToken: async (stem) => [...tokens].reverse().find((t) => t.startsWith(stem)),
     async claim(email) {
       const r = rows.find((x) => x.activityid === email.activityid)!;

@@ -1,7 +1,7 @@
 // Test & Enable's pure rules: which checks run, and Graph's answer (as the adapter translates it) -> reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checksFor, classifyTestFailure, overallStatus } from '../../../shared/domain/test-enable';
+import { checksFor, classifyTestFailure, overallStatus, testDue, testRetry } from '../../../shared/domain/test-enable';
 import { classifyHttp, throttled, transient } from '../../../shared/domain/errors';
 
 const graph = (status: number, code: string) => classifyHttp('graph', status, code, `Graph test: ${status}`, 0);
@@ -52,4 +52,13 @@ test('Test & Enable: only the workloads synced by server-side sync are checked; 
   assert.equal(overallStatus({ incoming: 1, outgoing: 2, act: 0 }), 2);
   assert.equal(overallStatus({ incoming: 1, outgoing: 0, act: 1 }), 1);
   assert.equal(overallStatus({ incoming: 0, outgoing: 0, act: 0 }), 0);
+});
+
+test('Test & Enable retry bookkeeping: each retry is counted and postpones the next try 5 minutes; not run before that time', () => {
+  const now = new Date('2025-01-10T10:00:00Z');
+  assert.deepEqual(testRetry(undefined, now), { count: 1, until: '2025-01-10T10:05:00.000Z' });
+  assert.deepEqual(testRetry(3, now), { count: 4, until: '2025-01-10T10:05:00.000Z' });
+  assert.equal(testDue(undefined, now), true, 'never postponed');
+  assert.equal(testDue('2025-01-10T10:05:00.000Z', now), false, 'postponed');
+  assert.equal(testDue('2025-01-10T10:00:00.000Z', now), true, 'the time has come');
 });

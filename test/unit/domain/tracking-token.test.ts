@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextToken, subjectWithToken, userTokenStem, type TokenFormat } from '../../../shared/domain/tracking-token';
+import {
+  nextToken,
+  subjectWithToken,
+  queueTokenNumber,
+  userTokenStem,
+  type TokenFormat,
+} from '../../../shared/domain/tracking-token';
 import { headerSafe } from '../../../shared/domain/send';
 
 const DEFAULT: TokenFormat = { prefix: 'CRM:', userDigits: 3, maxCounter: 999, base: 0 };
@@ -40,4 +46,13 @@ test('The 255-character subject rule: the subject is cut so subject and token fi
 test('No header ever carries a CR or LF from a subject or address', () => {
   assert.equal(headerSafe('Hi\r\nBcc: evil@x.io'), 'Hi Bcc: evil@x.io');
   assert.equal(headerSafe('a\nb\rc'), 'a b c');
+});
+
+test('Tokens: mail from a queue carries the tracking token, with a number of its own counted down from the top', () => {
+  const first = queueTokenNumber(DEFAULT, 1)!;
+  assert.equal(nextToken(DEFAULT, first, undefined), 'CRM:0999001', 'the first queue');
+  assert.equal(userTokenStem(DEFAULT, queueTokenNumber(DEFAULT, 2)!), 'CRM:0998', 'the second queue');
+  const based = { ...DEFAULT, base: 500 };
+  assert.equal(userTokenStem(based, queueTokenNumber(based, 1)!), 'CRM:0999', 'the base is within the digits');
+  assert.equal(queueTokenNumber({ ...DEFAULT, userDigits: 1, base: 9 }, 1), undefined, 'no room: no token');
 });
