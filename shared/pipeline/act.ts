@@ -31,10 +31,12 @@ export async function handleActMessage(msg: InboundMessage, deps: PipelineDeps):
   const { act } = deps;
   if (!act) return deps.log.warn('act.not-wired', { mailboxId: parsed.value.mailboxId });
   const d: ActDeps = { ...deps, act };
-  await withReschedule(QUEUES.syncJobs, msg, deps, () => actMailbox(parsed.value.mailboxId, d));
+  const { mailboxId, workload } = parsed.value;
+  const modules = ACT_MODULES.filter((m) => !workload || m.workload === workload);
+  await withReschedule(QUEUES.syncJobs, msg, deps, () => actMailbox(mailboxId, modules, d));
 }
 
-async function actMailbox(mailboxId: string, deps: ActDeps): Promise<void> {
+async function actMailbox(mailboxId: string, modules: readonly ActModule[], deps: ActDeps): Promise<void> {
   const org = await deps.dataverse.loadOrgContext();
   const mb = org.mailboxes.find((m) => m.mailboxid === mailboxId);
   if (!mb || !actEligible(mb, org.org.requireApprovalForUserEmail))
@@ -42,7 +44,7 @@ async function actMailbox(mailboxId: string, deps: ActDeps): Promise<void> {
   const filters = await deps.act.dataverse.syncFilters(mb.owner.id);
   const tracked = trackedCategory(org.org.orgDb.trackCategorizedItems);
   const distinct = org.org.orgDb.distinctPhysicalAndLogicalDeletesForExchangeSync;
-  for (const m of ACT_MODULES) await actWorkload(m, mb, filters, { tracked, distinct }, deps);
+  for (const m of modules) await actWorkload(m, mb, filters, { tracked, distinct }, deps);
 }
 
 async function actWorkload(
