@@ -1,7 +1,7 @@
-// The ACT job (sync-jobs, the mailbox's session): for each workload (contacts, tasks), read what changed on both
-// sides since the checkpoints, plan the cycle (domain/act/plan.ts), carry out each step (the write, then its link,
-// then its decision), and only then move the checkpoints, Dataverse's first and Exchange's last. A crash replays
-// the cycle: links make finished steps echoes, and an Exchange create in flight is adopted, not repeated.
+// The ACT job (sync-jobs, the mailbox's session), one per workload (contacts or tasks): read what changed on both
+// sides since the checkpoints, plan the cycle (domain/act/plan.ts), carry out each step (the write, then its
+// decision, then its link), and only then move the checkpoints, Dataverse's first and Exchange's last. A retry
+// replays the cycle: links make finished steps echoes, and an Exchange create in flight is adopted, not repeated.
 import { QUEUES, type DvMailbox } from '../ports';
 import type { ActDataversePort, ActExchangePort, ActLinkStore } from '../ports-act';
 import { isExsyncError, poison } from '../domain/errors';
@@ -80,7 +80,8 @@ async function actWorkload(
   const counts = { steps: steps.length, failed: 0 };
   const written = new Map<string, string | undefined>();
   for (const step of steps) if (!(await carryOut(step, m, mb, deps, written))) counts.failed++;
-  const exCursor = written.size ? await pastOwnWrites(deps, mb, m, ex.cursor, ctx, written) : ex.cursor;
+  // Every write of the cycle is done: the Dataverse cursor moves now, so a failure in the Exchange read below
+  // leaves only the Exchange side to read again.
   const at = deps.clock.now().toISOString();
   await deps.checkpoints.save({
     ...dvCp,
@@ -90,6 +91,7 @@ async function actWorkload(
     updatedAt: at,
     watermarkBase: filterKey,
   });
+  const exCursor = written.size ? await pastOwnWrites(deps, mb, m, ex.cursor, ctx, written) : ex.cursor;
   await deps.checkpoints.save({
     ...exCp,
     cursor: exCursor,
