@@ -9,6 +9,7 @@ import { parseActJob, actEligible } from '../domain/act/job';
 import { contactModule } from '../domain/act/contact';
 import { taskModule } from '../domain/act/task';
 import type { ActContext, ActModule } from '../domain/act/module';
+import type { ActLink } from '../domain/act/types';
 import { planCycle, type ActStep } from '../domain/act/plan';
 import { filtersFor, rowMatches, type SyncFilter } from '../domain/act/sync-filters';
 import { trackedCategory } from '../domain/tracked-category';
@@ -79,9 +80,9 @@ async function actWorkload(
   });
   const counts = { steps: steps.length, failed: 0 };
   const written = new Map<string, string | undefined>();
-  for (const step of steps) if (!(await carryOut(step, m, mb, deps, written))) counts.failed++;
-  // Every write of the cycle is done: the Dataverse cursor moves now, so a failure in the Exchange read below
-  // leaves only the Exchange side to read again.
+  for (let i = 0; i < steps.length; i += STEP_GROUP)
+    counts.failed += await carryOutGroup(steps.slice(i, i + STEP_GROUP), m, mb, deps, written);
+  // Every write is done: the Dataverse cursor moves now, so a failed Exchange read below rereads Exchange only.
   const at = deps.clock.now().toISOString();
   await deps.checkpoints.save({
     ...dvCp,
@@ -133,14 +134,38 @@ async function pastOwnWrites(
   return ours && !after.full ? after.cursor : cursor;
 }
 
-/** One step: the writes, the decision, the link. An item the service refuses for good is decided failed. */
+/** Steps carried out together: their writes, then their decisions in one ledger write, then their links. */
+const STEP_GROUP = 10;
+type Done = { step: ActStep; link?: ActLink; failed?: Pick<Decision, 'outcome' | 'reason' | 'detail'> };
+
+async function carryOutGroup(
+  group: ActStep[],
+  m: ActModule,
+  mb: DvMailbox,
+  deps: ActDeps,
+  written: Map<string, string | undefined>,
+): Promise<number> {
+  const done: Done[] = [];
+  for (const step of group) done.push(await carryOut(step, m, mb, deps, written));
+  // The decisions before the links: a crash in between replays the steps (idempotent), so none is lost.
+  const decisions = done.filter((d) => d.failed || !d.step.silent).map((d) => decision(deps, mb, m, d.step, d.failed));
+  if (decisions.length) await deps.ledger.record(decisions);
+  for (const { step, link, failed } of done) {
+    if (failed) continue;
+    if (step.link?.op === 'put' && link) await deps.act.links.put(link);
+    if (step.link?.op === 'delete') await deps.act.links.remove(step.link.link);
+  }
+  return done.filter((d) => d.failed).length;
+}
+
+/** One step's writes, and the link they lead to. An item the service refuses for good is decided failed. */
 async function carryOut(
   step: ActStep,
   m: ActModule,
   mb: DvMailbox,
   deps: ActDeps,
   written: Map<string, string | undefined>,
-): Promise<boolean> {
+): Promise<Done> {
   const { exchange, dataverse, links } = deps.act;
   let link = step.link?.link;
   try {
@@ -159,31 +184,23 @@ async function carryOut(
       await dataverse.create(m.entitySet, m.key, step.dataverse.id, step.dataverse.write);
     else if (step.dataverse?.op === 'update')
       await dataverse.update(m.entitySet, step.dataverse.id, step.dataverse.write);
-    // The decision before the link: a crash in between replays the step (idempotent), so it is never lost.
-    if (!step.silent) await decide(deps, mb, m, step);
-    if (step.link?.op === 'put' && link) await links.put(link);
-    if (step.link?.op === 'delete') await links.remove(step.link.link);
   } catch (e) {
     if (!isExsyncError(e) || e.kind !== 'permanent') throw e;
     deps.log.warn('act.item-failed', { mailboxId: mb.mailboxid, workload: m.workload, code: e.code, status: e.status });
-    await decide(deps, mb, m, step, {
-      outcome: 'failed',
-      reason: 'WriteFailed',
-      detail: [e.kind, e.status, e.code].filter(Boolean).join(' '),
-    });
-    return false;
+    const detail = [e.kind, e.status, e.code].filter(Boolean).join(' ');
+    return { step, failed: { outcome: 'failed', reason: 'WriteFailed', detail } };
   }
-  return true;
+  return { step, ...(link ? { link } : {}) };
 }
 
-async function decide(
+function decision(
   deps: ActDeps,
   mb: DvMailbox,
   m: ActModule,
   step: ActStep,
   over?: Pick<Decision, 'outcome' | 'reason' | 'detail'>,
-): Promise<void> {
-  const d: Decision = {
+): Decision {
+  return {
     mailboxId: mb.mailboxid,
     mailbox: mb.address,
     workload: m.workload,
@@ -200,5 +217,4 @@ async function decide(
     ...((over?.detail ?? step.detail) ? { detail: over?.detail ?? step.detail } : {}),
     decidedAt: deps.clock.now().toISOString(),
   };
-  await deps.ledger.record([d]);
 }
