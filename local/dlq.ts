@@ -77,10 +77,11 @@ export function keep(
 
 /** What a dead letter is about: its kind, its mailbox (the address when given, else the id), and size. */
 export function describeBody(body: unknown, mailbox?: string): string {
-  const b = body as { kind?: string; mailboxId?: string; entries?: unknown[] } | undefined;
+  const b = body as { kind?: string; mailboxId?: string; entries?: unknown[]; workload?: string } | undefined;
   const who = mailbox ?? b?.mailboxId;
   if (b?.kind === 'sync') return `sync job for mailbox ${who}`;
   if (b?.kind === 'send') return `send job for mailbox ${who}`;
+  if (b?.kind === 'act') return `ACT job${b.workload ? ` (${b.workload})` : ''} for mailbox ${who}`;
   if (b?.kind === 'write') return `write batch of ${b.entries?.length ?? 0} item(s) for mailbox ${who}`;
   return 'unrecognised body';
 }

@@ -14,6 +14,8 @@ import { createGraphSender } from './adapters/graph/send';
 import { createOutbox } from './adapters/dataverse/outbox';
 import { createWebApi } from './adapters/dataverse/http';
 import { createTableStore, type TableStore } from './adapters/tables';
+import { createGraphAct } from './adapters/graph/act';
+import { createDataverseAct } from './adapters/dataverse/act';
 import { instrumentPipeline, recordRequest } from './telemetry';
 
 export interface RequestCounter {
@@ -97,6 +99,7 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       outbox: createOutbox(dataverseApi),
       graphSubscriptions: createGraphSubscriptions(graphOptions),
       subscriptions: tables.subscriptions,
+      act: actPorts(s, graphOptions, tables, credential, count('dataverse')),
       checkpoints: tables.checkpoints,
       mailboxes: tables.mailboxes,
       ledger: tables.ledger,
@@ -110,6 +113,22 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     },
     { allowPersonal: s.logPersonalData },
   );
+}
+
+/** The ACT job's ports: contacts and tasks through Graph and the Web API, the links in Table Storage. */
+function actPorts(
+  s: Settings,
+  graphOptions: Parameters<typeof createGraphAct>[0],
+  tables: TableStore,
+  credential: ReturnType<typeof createCredential>,
+  onRequest: (route: string) => void,
+): NonNullable<PipelineDeps['act']> {
+  const token = tokenSource(credential, scopeFor(s.dataverseUrl!));
+  return {
+    exchange: createGraphAct(graphOptions),
+    dataverse: createDataverseAct(createWebApi({ url: s.dataverseUrl!, token, clock: graphOptions.clock, onRequest })),
+    links: tables.actLinks,
+  };
 }
 
 /** A Functions process: the ports, and the stages bound to them once (the local runtime wraps the ports first). */

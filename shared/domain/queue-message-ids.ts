@@ -18,6 +18,11 @@ export function sendJobMessageId(job: { mailboxId: string; slot: string }): stri
   return `${job.mailboxId}:send:${job.slot}`;
 }
 
+/** An ACT job: one per mailbox and ACT time slot, in the mailbox's session. */
+export function actJobMessageId(job: { mailboxId: string; slot: string; workload?: string }): string {
+  return job.workload ? `${job.mailboxId}:act:${job.workload}:${job.slot}` : `${job.mailboxId}:act:${job.slot}`;
+}
+
 /** The job that carries on a budget-limited run from `step` (folder and time), hashed to stay short. */
 export function continuationMessageId(job: Pick<SyncJob, 'mailboxId'>, step: string): string {
   return `${job.mailboxId}:email:cont:${keyHash(step)}`;

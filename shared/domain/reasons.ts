@@ -38,6 +38,17 @@ export const REASONS = [
   'SendLater',
   'SendBacklog',
   'UnresolvedRecipients',
+  // appointments, contacts and tasks (docs/sss-parity.md#appointments-contacts-and-tasks)
+  'SyncedToExchange',
+  'SyncedToDynamics',
+  'Synced',
+  'DeletedInExchange',
+  'DeletedInDynamics',
+  'Unlinked',
+  'NotTracked',
+  'NotInSyncFilter',
+  'NoSyncFilter',
+  'UnsupportedSyncFilter',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -53,5 +64,5 @@ export const CORRELATION_METHODS = [
 ] as const;
 export type CorrelationMethod = (typeof CORRELATION_METHODS)[number];
 
-export const WORKLOADS = ['email'] as const;
+export const WORKLOADS = ['email', 'appointment', 'contact', 'task'] as const;
 export type Workload = (typeof WORKLOADS)[number];

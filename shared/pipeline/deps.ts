@@ -16,6 +16,7 @@ import type { StageSettings } from '../config';
 import type { MailSendPort, OutboxPort } from '../ports-send';
 import type { MessageCategoriesPort } from '../ports-categories';
 import type { GraphSubscriptionsPort, SubscriptionStore } from '../ports-notify';
+import type { ActDataversePort, ActExchangePort, ActLinkStore } from '../ports-act';
 
 /** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
 export type { StageSettings } from '../config';
@@ -40,6 +41,8 @@ export interface PipelineDeps {
   /** Change notifications: our subscriptions and Graph's; without them every mailbox is polled. */
   subscriptions?: SubscriptionStore;
   graphSubscriptions?: GraphSubscriptionsPort;
+  /** The ACT job's ports (appointments, contacts, tasks); without them no ACT job is scheduled. */
+  act?: { exchange: ActExchangePort; dataverse: ActDataversePort; links: ActLinkStore };
 }
 
 /** A queue message as a trigger hands it over: the body plus the metadata retries need. */

@@ -16,6 +16,7 @@ import { pollDueAt } from '../domain/subscriptions';
 
 /** Due mailboxes whose records are written together (one Table transaction) and whose jobs go in one send. */
 export const SCHEDULE_PAGE = 100;
+import { enqueueActs } from './act-schedule';
 
 export interface ScheduleResult {
   enqueued: string[];
@@ -77,6 +78,7 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     result.enqueued.push(...page.map((r) => r.mailboxId));
   }
   if (deps.outbox) await enqueueSends(ctx, slot, deps);
+  if (deps.act) await enqueueActs(ctx, deps);
   deps.log.info('schedule.done', {
     enqueued: result.enqueued.length,
     notDue: result.notDue,

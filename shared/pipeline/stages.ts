@@ -6,6 +6,8 @@ import { handleSyncMessage } from './sync';
 import { handleWriteMessage } from './write';
 import { handleSendMessage } from './send';
 import { isSendJobBody } from '../domain/send';
+import { isActJobBody } from '../domain/act/job';
+import { handleActMessage } from './act';
 import { runSchedule, type ScheduleResult } from './schedule';
 import { explainMessage, type Explanation } from './explain';
 import { handleNotify, type NotifyAnswer, type NotifyRequest } from './notify';
@@ -15,7 +17,8 @@ import { maintainSubscriptions, type SubscriptionsResult } from './notify-subscr
 export interface Stages {
   /**
    * sync-jobs (a session per mailbox): one mailbox from its checkpoints, failures to its health or a retry;
-   * a send job (kind "send") on the same queue and session sends the mailbox's Pending Send emails.
+   * a send job (kind "send") on the same queue and session sends the mailbox's Pending Send emails; an act job
+   * (kind "act") syncs its contacts and tasks both ways.
    */
   sync: (msg: InboundMessage) => Promise<void>;
   /** activity-writes: one page's emails into Dataverse, then its decisions into the ledger. */
@@ -32,7 +35,12 @@ export interface Stages {
 
 export function createStages(deps: PipelineDeps): Stages {
   return {
-    sync: (msg) => (isSendJobBody(msg.body) ? handleSendMessage(msg, deps) : handleSyncMessage(msg, deps)),
+    sync: (msg) =>
+      isSendJobBody(msg.body)
+        ? handleSendMessage(msg, deps)
+        : isActJobBody(msg.body)
+          ? handleActMessage(msg, deps)
+          : handleSyncMessage(msg, deps),
     write: (msg) => handleWriteMessage(msg, deps),
     schedule: (opts = {}) => runSchedule(deps, opts),
     explain: (internetMessageId) => explainMessage(deps.ledger, internetMessageId),

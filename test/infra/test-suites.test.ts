@@ -63,7 +63,18 @@ test('Tests that never flake, in a suite a developer will run: size work is in t
   const long = readdirSync(join(root, 'test', 'long'))
     .filter((f) => f.endsWith('.test.ts'))
     .sort();
-  assert.deepEqual(long, ['big-folder.test.ts', 'fault-seeds.test.ts', 'send-fault-seeds.test.ts']);
+  assert.deepEqual(long, [
+    'act-fault-seeds.test.ts',
+    'big-folder.test.ts',
+    'fault-seeds.test.ts',
+    'send-fault-seeds.test.ts',
+  ]);
+  assert.match(readText('test/long/act-fault-seeds.test.ts'), /ACT_FAULT_SEEDS_FROM = '4'[^]*ACT_FAULT_SEEDS = '50'/);
+  assert.match(
+    readText('test/faults/act-fault-suite.test.ts'),
+    /ACT_FAULT_SEEDS \?\? 3\)/,
+    'the default suite runs ACT seeds 1-3',
+  );
   assert.match(readText('test/long/big-folder.test.ts'), /50_000/, "the 50,000-message folder is the long suite's");
   assert.match(readText('test/long/fault-seeds.test.ts'), /FAULT_SEEDS_FROM = '7'[^]*FAULT_SEEDS = '50'/);
   assert.match(readText('test/faults/fault-suite.test.ts'), /FAULT_SEEDS \?\? 6\b/, 'the default suite runs seeds 1-6');

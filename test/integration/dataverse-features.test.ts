@@ -497,6 +497,7 @@ describe('$metadata and EntityDefinitions', () => {
       'queue',
       'recurringappointmentmaster',
       'systemuser',
+      'task',
     ]);
     const keys = await call(
       sim.baseUrl,

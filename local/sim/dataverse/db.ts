@@ -25,6 +25,8 @@ export class Db {
   private readonly alternateKeys = new Map<string, string[][]>();
   private readonly genericKeys = new Map<string, string>();
   private readonly seenColumns = new Map<string, Set<string>>();
+  /** Change-tracking tokens below this version have expired (`expireChangeTracking`). */
+  trackingFloor = 0;
 
   constructor(private readonly clock: Clock) {}
 

@@ -129,8 +129,18 @@ export const DEFS: EntityDef[] = [
     logical: 'contact',
     key: 'contactid',
     lookups: { parentcustomerid: { targets: ['account', 'contact'] }, ...OWNER },
-    extra:
-      'fullname firstname lastname emailaddress1 emailaddress2 emailaddress3 jobtitle telephone1 mobilephone donotemail',
+    extra: `fullname firstname middlename lastname emailaddress1 emailaddress2 emailaddress3 jobtitle department company
+      telephone1 telephone2 mobilephone fax birthdate donotemail address1_line1 address1_line2 address1_city
+      address1_stateorprovince address1_postalcode address1_country`,
+    state: OPEN(1, { 1: 0, 2: 1 }),
+  }),
+  // Saved views of a user; query type 256 rows are the Outlook sync filters the ACT job reads.
+  def({
+    set: 'userqueries',
+    logical: 'userquery',
+    key: 'userqueryid',
+    lookups: { ...OWNER },
+    extra: 'name description returnedtypecode querytype fetchxml layoutxml',
     state: OPEN(1, { 1: 0, 2: 1 }),
   }),
   def({

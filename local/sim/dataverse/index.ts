@@ -41,6 +41,8 @@ export interface DataverseSimulator {
   upsertRecord(entitySet: string, record: Json): void;
   /** Declares an alternate key, so `/set(col='v')` URLs and binds may use it. */
   defineAlternateKey(entitySet: string, columns: string[]): void;
+  /** Every change-tracking token handed out so far expires (the organization no longer keeps those changes). */
+  expireChangeTracking(): void;
 }
 
 export interface InterceptedResponse {
@@ -196,6 +198,7 @@ export async function startDataverseSimulator(opts: DataverseSimulatorOptions): 
         server.closeAllConnections();
       }),
     dump: () => db.dump(),
+    expireChangeTracking: () => void (db.trackingFloor = db.currentVersion() + 1),
     snapshot: () => structuredClone(db.snapshot()),
     stats: () => ({
       requests: counters.requests,

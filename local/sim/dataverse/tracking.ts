@@ -11,18 +11,21 @@ import type { Prefer } from './query';
 import { wantsLookupNames } from './query';
 import type { Row } from './store';
 
-/** Tables with change tracking enabled by default (the ones the sync reads incrementally; appointments for ACT). */
+/** Tables with change tracking enabled by default (the ones the sync reads incrementally; appointments and tasks for ACT). */
 export const DEFAULT_TRACKED_SETS = [
   'contacts',
   'accounts',
   'leads',
   'systemusers',
   'queues',
+  'tasks',
   'appointments',
   'recurringappointmentmasters',
 ];
 
 const DEFAULT_PAGE = 5000;
+/** ExpiredVersionStamp: a change-tracking token older than the changes the organization keeps. */
+const EXPIRED_VERSION_STAMP = '0x80044352';
 /** Options that cannot be combined with change tracking [INFERENCE: the docs only show $select]. */
 const NOT_WITH_TRACKING = ['$filter', '$orderby', '$top', '$expand', '$count', '$apply'];
 
@@ -87,6 +90,9 @@ export function trackedQuery(
   }
   const delta = deltaText === null ? undefined : decodeDeltaToken(deltaText);
   if (delta && delta.s !== set) throw invalidArgument(`The $deltatoken was issued for '${delta.s}', not '${set}'.`);
+  // Changes are kept for a number of days (ExpireChangeTrackingInDays); an older token must start over.
+  if (delta && delta.v < db.trackingFloor)
+    throw new DataverseError(400, EXPIRED_VERSION_STAMP, 'The version stamp associated with the client has expired.');
   const page: PageToken = skipText
     ? dec<PageToken>(skipText, (o) => Number.isInteger(o.to) && Number.isInteger(o.size), '$skiptoken')
     : { to: db.currentVersion(), size: prefer.maxPageSize ?? DEFAULT_PAGE };

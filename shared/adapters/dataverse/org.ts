@@ -178,6 +178,8 @@ function toMailboxes(rows: Row[], profiles: Row[], queues: OrgContext['queues'])
       outgoingDeliveryMethod: num(m.outgoingemaildeliverymethod, 2),
       outgoingStatus: num(m.outgoingemailstatus, 0),
       actDeliveryMethod: num(m.actdeliverymethod, 1),
+      enabledForAct: bool(m.enabledforact, true),
+      actStatus: num(m.actstatus, 0),
       enabledForOutgoing: bool(m.enabledforoutgoingemail, true),
       ...(typeof m.modifiedon === 'string' ? { modifiedon: m.modifiedon } : {}),
     });

@@ -123,7 +123,7 @@ export function openSession(o: GraphClientOptions): GraphSession {
  * after the version, which holds no "://": it cannot take an absolute http:// URL (the simulators), and
  * for https:// it would derive the host from the text again.
  */
-function follow(root: ServiceRoot, link: unknown, what: string): string {
+export function follow(root: ServiceRoot, link: unknown, what: string): string {
   const c = checkServiceLink(link, root);
   if (!c.ok) throw unsafeLink('graph', `Graph ${what} rejected: ${c.reason}`);
   return c.relative;

@@ -11,6 +11,8 @@ import { createLedger } from './ledger';
 import { createMailboxRegistry } from './mailboxes';
 import { createSubscriptionStore } from './subscriptions';
 import type { SubscriptionStore } from '../../ports-notify';
+import { createActLinkStore } from './act-links';
+import type { ActLinkStore } from '../../ports-act';
 
 export interface TableStoreOptions extends TableConnection {
   /** Prepended to every table name; letters and digits only. Default 'exsync'. */
@@ -25,6 +27,8 @@ export interface TableStore {
   alerts: AlertLog;
   /** Our Graph subscriptions, in the mailboxes table under their own partition. */
   subscriptions: SubscriptionStore;
+  /** ACT links, kept in the correlation table under their own partitions. */
+  actLinks: ActLinkStore;
   /** Creates the tables if missing; call once at startup. */
   ensureTables(): Promise<void>;
   /** Deletes the five tables (tests; `--reset` removes the data directory). Azure keeps a deleted name a while. */
@@ -56,6 +60,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     correlation: createCorrelationIndex(clients.correlation),
     alerts: createAlertLog(clients.alerts),
     subscriptions: createSubscriptionStore(clients.mailboxes),
+    actLinks: createActLinkStore(clients.correlation),
     tableNames,
     async ensureTables() {
       try {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKLOADS } from '../../../shared/domain/reasons';
+import { ACT_MODULES } from '../../../shared/pipeline/act';
 import { demoTenant } from '../../../local/tenant/demo';
 import { tenantFigures } from '../../../local/tenant/figures';
 import { COMMANDS, EXIT_CODES } from '../../../local/cli-usage';
@@ -32,7 +33,7 @@ function section(heading: string): string {
  */
 const STILL_TO_COME: Record<string, () => boolean> = {
   'outgoing email': () => !(WORKLOADS as readonly string[]).includes('send'),
-  appointments: () => !(WORKLOADS as readonly string[]).includes('appointment'),
+  appointments: () => !ACT_MODULES.some((m) => m.workload === 'appointment'),
   contacts: () => !(WORKLOADS as readonly string[]).includes('contact'),
   tasks: () => !(WORKLOADS as readonly string[]).includes('task'),
   'Graph change notifications': () =>
