@@ -16,6 +16,7 @@ import { formatDeadLetters, listDeadLetters, replayServiceBus } from './dlq';
 import { DataDir } from './data-dir';
 import { BadInputError } from './bad-input';
 import { UsageError, type Flags } from './cli-usage';
+import { mailboxCommand, shadowCommand } from './cutover-commands';
 
 function intFlag(command: string, flags: Flags, name: string, dflt: number, min: number, max: number): number {
   const v = flags[name];
@@ -135,6 +136,8 @@ export async function runCli(command: string, flags: Flags, positional: string[]
   }
   if (command === 'bench') return await bench(flags);
   if (command === 'dlq') return await dlq(positional[0], flags);
+  if (command === 'mailbox') return await mailboxCommand(positional[0], positional[1], flags);
+  if (command === 'shadow') return await shadowCommand(flags);
   const r = await runCommand(
     {
       once: flags.once === true,

@@ -12,6 +12,7 @@ import { createDataverseAdapter } from './adapters/dataverse';
 import { createGraphSender } from './adapters/graph/send';
 import { createOutbox } from './adapters/dataverse/outbox';
 import { createWebApi } from './adapters/dataverse/http';
+import { createMailboxColumns } from './adapters/dataverse/mailbox-columns';
 import { createTableStore, type TableStore } from './adapters/tables';
 import { instrumentPipeline, recordRequest } from './telemetry';
 
@@ -72,6 +73,13 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     clock: o.clock,
     onRequest: count('graph'),
   };
+  // The outbox and the cut-over's mailbox columns: plain Web API calls beside the adapter's own.
+  const webApi = createWebApi({
+    url: s.dataverseUrl,
+    token: tokenSource(credential, scopeFor(s.dataverseUrl)),
+    clock: o.clock,
+    onRequest: count('dataverse'),
+  });
   // Telemetry decorators around the ports (spans, metrics, promotion.decided); no-ops until telemetry starts.
   return instrumentPipeline(
     {
@@ -86,19 +94,14 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       }),
       mailSend: createGraphSender(graphOptions),
       categories: createGraphCategories(graphOptions),
-      outbox: createOutbox(
-        createWebApi({
-          url: s.dataverseUrl,
-          token: tokenSource(credential, scopeFor(s.dataverseUrl)),
-          clock: o.clock,
-          onRequest: count('dataverse'),
-        }),
-      ),
+      outbox: createOutbox(webApi),
       checkpoints: tables.checkpoints,
       mailboxes: tables.mailboxes,
       ledger: tables.ledger,
       correlation: tables.correlation,
       alerts: tables.alerts,
+      ownership: tables.ownership,
+      mailboxColumns: createMailboxColumns(webApi),
       queue: o.queue,
       clock: o.clock,
       log: o.log,

@@ -11,6 +11,9 @@ import { raiseAlert } from './alerts';
 import { runTestEnable } from './test-enable';
 import { TEST_STATUS } from '../domain/test-enable';
 import { enqueueSends } from './send-schedule';
+import type { MailboxMode, OwnershipRecord } from '../ports-cutover';
+import { effectiveDelivery, modeOf, ownsSssColumns } from '../domain/ownership';
+import { readOnlyDataverse } from './ownership';
 
 export interface ScheduleResult {
   enqueued: string[];
@@ -19,7 +22,13 @@ export interface ScheduleResult {
   waiting: { mailboxId: string; dueAt: string }[];
   ineligible: { mailboxId: string; reason: IneligibleReason }[];
 }
-type IneligibleReason = 'NotSyncedByServerSideSync' | 'MailboxDisabled' | 'MailboxNotApproved' | 'IncomingNotTested';
+type IneligibleReason =
+  | 'NotSyncedByServerSideSync'
+  | 'MailboxDisabled'
+  | 'MailboxNotApproved'
+  | 'IncomingNotTested'
+  | 'ReleasedToSss'
+  | 'DisabledByOperator';
 
 function eligibility(m: DvMailbox, ctx: OrgContext): IneligibleReason | undefined {
   if (m.incomingDeliveryMethod !== 2) return 'NotSyncedByServerSideSync';
@@ -38,10 +47,21 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   const intervalMs = deps.settings.syncIntervalSeconds * 1000;
   const slot = String(Math.floor(now.getTime() / intervalMs));
   const registry = new Map((await deps.mailboxes.list()).map((r) => [r.mailboxId, r]));
+  const owners = new Map(((await deps.ownership?.list()) ?? []).map((r) => [r.mailboxId, r]));
   const result: ScheduleResult = { enqueued: [], notDue: 0, waiting: [], ineligible: [] };
   const jobs: SyncJob[] = [];
   for (const m of ctx.mailboxes) {
-    const record = await eligibleRecord(m, ctx, registry.get(m.mailboxid), result, deps);
+    const own = owners.get(m.mailboxid);
+    const held = heldBack(own, deps.settings.shadowMode);
+    if (held) {
+      result.ineligible.push({ mailboxId: m.mailboxid, reason: held });
+      continue;
+    }
+    const mode = modeOf(own, deps.settings.shadowMode);
+    const record = await eligibleRecord(effectiveDelivery(m, own), ctx, registry.get(m.mailboxid), result, {
+      mode,
+      deps,
+    });
     if (!record) continue;
     const due = opts.force || !record.health.nextDueAt || Date.parse(record.health.nextDueAt) <= now.getTime();
     if (!due) {
@@ -57,7 +77,7 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     await deps.mailboxes.upsert(next);
   }
   await enqueue(jobs, deps);
-  if (deps.outbox) await enqueueSends(ctx, slot, deps);
+  if (deps.outbox) await enqueueSends(sendingContext(ctx, owners, deps.settings.shadowMode), slot, deps);
   result.enqueued = jobs.map((j) => j.mailboxId);
   deps.log.info('schedule.done', {
     enqueued: jobs.length,
@@ -65,6 +85,20 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     ineligible: result.ineligible.length,
   });
   return result;
+}
+
+/** Released to SSS, or turned off by an operator: the product leaves the mailbox alone. */
+function heldBack(own: OwnershipRecord | undefined, shadowAll: boolean): IneligibleReason | undefined {
+  if (modeOf(own, shadowAll) === 'released') return 'ReleasedToSss';
+  return own?.disabled ? 'DisabledByOperator' : undefined;
+}
+
+/** Only mailboxes the product owns send, with the delivery methods SSS had when the product took them over. */
+function sendingContext(ctx: OrgContext, owners: Map<string, OwnershipRecord>, shadowAll: boolean): OrgContext {
+  const mailboxes = ctx.mailboxes
+    .filter((m) => ownsSssColumns(modeOf(owners.get(m.mailboxid), shadowAll)) && !owners.get(m.mailboxid)?.disabled)
+    .map((m) => effectiveDelivery(m, owners.get(m.mailboxid)));
+  return { ...ctx, mailboxes };
 }
 
 /**
@@ -77,13 +111,16 @@ async function eligibleRecord(
   ctx: OrgContext,
   known: MailboxRecord | undefined,
   result: ScheduleResult,
-  deps: PipelineDeps,
+  { mode, deps: all }: { mode: MailboxMode; deps: PipelineDeps },
 ): Promise<MailboxRecord | undefined> {
-  const m = await testIfRequested(given, deps);
+  // A mailbox the product does not own: SSS runs its Test & Enable, and its alerts stay in the product's table.
+  const owned = ownsSssColumns(mode);
+  const deps = owned ? all : { ...all, dataverse: readOnlyDataverse(all.dataverse) };
+  const m = owned ? await testIfRequested(given, deps) : given;
   const record = known ?? (await register(m, deps));
   let reason = eligibility(m, ctx);
   if (record.health.state === 'disabled' && (!reason || reason === 'IncomingNotTested'))
-    reason = await stillDisabled(m, record, deps);
+    reason = owned ? await stillDisabled(m, record, deps) : 'MailboxDisabled';
   if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
     // One alert when the mailbox becomes unapproved, not one a minute.
     await raiseAlert(deps, m.mailboxid, ALERTS.notApproved());
