@@ -16,6 +16,7 @@ import type { StageSettings } from '../config';
 import type { MailSendPort, OutboxPort } from '../ports-send';
 import type { MessageCategoriesPort } from '../ports-categories';
 import type { GraphSubscriptionsPort, SubscriptionStore } from '../ports-notify';
+import type { MailboxColumnsPort, OwnershipRegistry } from '../ports-cutover';
 
 /** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
 export type { StageSettings } from '../config';
@@ -40,6 +41,10 @@ export interface PipelineDeps {
   /** Change notifications: our subscriptions and Graph's; without them every mailbox is polled. */
   subscriptions?: SubscriptionStore;
   graphSubscriptions?: GraphSubscriptionsPort;
+  /** The cut-over registry (owned, shadow, released); without it every mailbox is owned, or shadow under SHADOW_MODE. */
+  ownership?: OwnershipRegistry;
+  /** SSS's columns of a mailbox row, for takeover and release. */
+  mailboxColumns?: MailboxColumnsPort;
 }
 
 /** A queue message as a trigger hands it over: the body plus the metadata retries need. */

@@ -1,5 +1,5 @@
-// Table Storage adapter: checkpoints, mailbox registry, decision ledger, correlation index and mailbox alerts,
-// one table each (five), named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
+// Table Storage adapter: checkpoints, mailbox registry, decision ledger, correlation index, mailbox alerts and
+// the ownership registry of the cut-over, one table each (six), named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
 import type { TableClient } from '@azure/data-tables';
 import type { AlertLog, CheckpointStore, CorrelationIndex, Ledger, MailboxRegistry } from '../../ports';
 import { createAlertLog } from './alerts';
@@ -11,6 +11,8 @@ import { createLedger } from './ledger';
 import { createMailboxRegistry } from './mailboxes';
 import { createSubscriptionStore } from './subscriptions';
 import type { SubscriptionStore } from '../../ports-notify';
+import { createOwnershipRegistry } from './ownership';
+import type { OwnershipRegistry } from '../../ports-cutover';
 
 export interface TableStoreOptions extends TableConnection {
   /** Prepended to every table name; letters and digits only. Default 'exsync'. */
@@ -25,11 +27,19 @@ export interface TableStore {
   alerts: AlertLog;
   /** Our Graph subscriptions, in the mailboxes table under their own partition. */
   subscriptions: SubscriptionStore;
+  ownership: OwnershipRegistry;
   /** Creates the tables if missing; call once at startup. */
   ensureTables(): Promise<void>;
-  /** Deletes the five tables (tests; `--reset` removes the data directory). Azure keeps a deleted name a while. */
+  /** Deletes the tables (tests; `--reset` removes the data directory). Azure keeps a deleted name a while. */
   deleteAll(): Promise<void>;
-  tableNames: { checkpoints: string; mailboxes: string; ledger: string; correlation: string; alerts: string };
+  tableNames: {
+    checkpoints: string;
+    mailboxes: string;
+    ledger: string;
+    correlation: string;
+    alerts: string;
+    ownership: string;
+  };
 }
 
 export function createTableStore(opts: TableStoreOptions): TableStore {
@@ -40,6 +50,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     ledger: `${prefix}ledger`,
     correlation: `${prefix}correlation`,
     alerts: `${prefix}alerts`,
+    ownership: `${prefix}ownership`,
   };
   const clients: Record<keyof typeof tableNames, TableClient> = {
     checkpoints: createTableClient(opts, tableNames.checkpoints),
@@ -47,6 +58,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     ledger: createTableClient(opts, tableNames.ledger),
     correlation: createTableClient(opts, tableNames.correlation),
     alerts: createTableClient(opts, tableNames.alerts),
+    ownership: createTableClient(opts, tableNames.ownership),
   };
   const all = Object.values(clients);
   return {
@@ -56,6 +68,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     correlation: createCorrelationIndex(clients.correlation),
     alerts: createAlertLog(clients.alerts),
     subscriptions: createSubscriptionStore(clients.mailboxes),
+    ownership: createOwnershipRegistry(clients.ownership),
     tableNames,
     async ensureTables() {
       try {
