@@ -71,6 +71,8 @@ param enhancedSameSubjectGuard bool = false
 param enhancedProcessMovedMail bool = false
 @description('Enhanced: a platform outage backs off instead of disabling mailboxes (ENHANCED_OUTAGE_BACKOFF).')
 param enhancedOutageBackoff bool = false
+@description('Cut-over: every mailbox the ownership registry does not list is synced in shadow mode, nothing written (SHADOW_MODE).')
+param shadowMode bool = false
 @description('More email-enabled tables for party resolution, logicalname:column|column items (PARTY_EXTRA_TABLES).')
 param partyExtraTables string = ''
 @description('Allow email addresses and subjects in logs and telemetry (LOG_PERSONAL_DATA).')
@@ -221,6 +223,7 @@ module api 'app/function.bicep' = {
     enhancedSameSubjectGuard: enhancedSameSubjectGuard
     enhancedProcessMovedMail: enhancedProcessMovedMail
     enhancedOutageBackoff: enhancedOutageBackoff
+    shadowMode: shadowMode
     partyExtraTables: partyExtraTables
     logPersonalData: logPersonalData
     liveMetrics: liveMetrics

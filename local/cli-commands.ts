@@ -16,8 +16,9 @@ import { DataDir } from './data-dir';
 import { BadInputError } from './bad-input';
 import { UsageError, type Flags } from './cli-usage';
 import { withProgress } from './progress';
-import { openTarget, type TargetArgs } from './target';
+import { namesDeployment, openTarget, type TargetArgs } from './target';
 import { formatMailboxes, listMailboxes } from './mailbox-list';
+import { mailboxCommand, shadowCommand } from './cutover-commands';
 
 function intFlag(command: string, flags: Flags, name: string, dflt: number, min: number, max: number): number {
   const v = flags[name];
@@ -121,7 +122,16 @@ async function dlq(action: string, flags: Flags): Promise<number> {
   return r.exitCode;
 }
 
-async function mailbox(flags: Flags): Promise<number> {
+/** `mailbox list` of a deployment reads its registry; the cut-over's actions work on the local data directory. */
+async function mailboxOn([action, name]: string[], flags: Flags): Promise<number> {
+  if (!namesDeployment(targetArgs(flags))) return await mailboxCommand(action, name, flags);
+  if (action === 'list') return await deployedMailboxes(flags);
+  throw new BadInputError(
+    `mailbox ${action} works on the local data directory only; against a deployment only list is available`,
+  );
+}
+
+async function deployedMailboxes(flags: Flags): Promise<number> {
   const rows = await withProgress('Reading the mailbox registry', async () => {
     const target = await openTarget(targetArgs(flags));
     try {
@@ -148,7 +158,8 @@ export async function runCli(command: string, flags: Flags, positional: string[]
   }
   if (command === 'bench') return await bench(flags);
   if (command === 'dlq') return await dlq(positional[0], flags);
-  if (command === 'mailbox') return await mailbox(flags);
+  if (command === 'mailbox') return await mailboxOn(positional, flags);
+  if (command === 'shadow') return await shadowCommand(flags);
   const r = await runCommand(
     {
       once: flags.once === true,

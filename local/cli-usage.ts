@@ -1,6 +1,8 @@
 // What `exsync` accepts, and the help it prints: one table, read by the parser and by `--help`, so an option
 // cannot exist without its description.
 
+import { CUTOVER_COMMANDS } from './cli-usage-cutover';
+
 export type Flags = Record<string, string | true>;
 
 export class UsageError extends Error {
@@ -26,7 +28,8 @@ export interface CommandSpec {
   about: string[];
   flags: Record<string, FlagSpec>;
   /** The word before the options, when the command takes one. */
-  positional?: { what: string; values?: string[]; optionalWith?: string };
+  /** `then`: a second word, needed after every value of the first but `list` (e.g. `mailbox takeover <mailbox>`). */
+  positional?: { what: string; values?: string[]; optionalWith?: string; then?: string };
 }
 
 const DATA: FlagSpec = { value: 'DIR', doc: 'data directory of the local run (default .exsync)' };
@@ -134,16 +137,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: { data: DATA, settings: SETTINGS, deployment: DEPLOYMENT, json: { doc: 'print as JSON' } },
     positional: { what: 'list or replay', values: ['list', 'replay'] },
   },
-  mailbox: {
-    synopsis: ['exsync mailbox list [--data DIR] [--settings FILE] [--deployment SPEC] [--json]'],
-    summary: 'the mailboxes with their health, last and next sync',
-    about: [
-      'Reads the mailbox registry of the local data directory, or of a deployment with --deployment. Addresses are',
-      'shown for the local data directory, and for a deployment only when LOG_PERSONAL_DATA is true.',
-    ],
-    flags: { data: DATA, settings: SETTINGS, deployment: DEPLOYMENT, json: { doc: 'print as JSON' } },
-    positional: { what: 'list', values: ['list'] },
-  },
+  ...CUTOVER_COMMANDS,
 };
 
 export const EXIT_CODES = [

@@ -38,6 +38,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
       positional.push(a);
       continue;
     }
+    if (!m && spec.positional?.then && positional.length === 1 && positional[0] !== 'list') {
+      positional.push(a);
+      continue;
+    }
     if (!m) throw fail(`unexpected argument "${a}"`);
     const name = m[1];
     const flag = spec.flags[name];
@@ -57,6 +61,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     throw fail(`give ${command} one of ${p.what}, not both`);
   if (p && positional.length === 0 && !(p.optionalWith && flags[p.optionalWith] !== undefined))
     throw fail(`${command} needs ${p.what}`);
+  if (p?.then && positional.length === 1 && positional[0] !== 'list')
+    throw fail(`${command} ${positional[0]} needs ${p.then}`);
   return { command, flags, positional };
 }
 

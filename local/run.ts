@@ -241,9 +241,8 @@ export async function runCommand(args: RunArgs, out: NodeJS.WritableStream): Pro
       keptDeadLetters = [];
     }
     if (!args.once) {
-      const stores = { mailboxes: loop.mailboxes, ledger: loop.ledger, alerts: loop.alerts };
       const sources = {
-        stores,
+        stores: loop,
         clock,
         dir,
         queues: local.queues,

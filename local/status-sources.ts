@@ -7,6 +7,8 @@ import type { Clock } from '../shared/ports';
 import type { DeadLetterRow, StatusSources, ThrottleCount } from '../shared/pipeline/status';
 import type { DataDir } from './data-dir';
 import { readKept } from './dlq';
+import type { PipelineDeps } from '../shared/pipeline/deps';
+import { shadowSource } from '../shared/pipeline/status-shadow';
 
 /** Counts stage.throttled events by system, passing every event on to the sink it wraps. */
 export function throttleTally(
@@ -37,15 +39,20 @@ const mailboxIdOf = (body: unknown) => {
 };
 
 export function localStatusSources(o: {
-  stores: Pick<StatusSources, 'mailboxes' | 'ledger' | 'alerts'>;
+  /** The run's stores, and its Dataverse for the shadow report's lookups. */
+  stores: Pick<PipelineDeps, 'mailboxes' | 'ledger' | 'alerts' | 'dataverse'>;
   clock: Clock;
   dir: DataDir;
   queues: Record<string, LocalQueue>;
   throttling: () => { since: string; counts: ThrottleCount[] };
   showPersonal: boolean;
 }): StatusSources {
+  const { mailboxes, ledger, alerts, dataverse } = o.stores;
   return {
-    ...o.stores,
+    mailboxes,
+    ledger,
+    alerts,
+    shadow: shadowSource({ ledger, dataverse, clock: o.clock }, o.showPersonal),
     clock: o.clock,
     showPersonal: o.showPersonal,
     throttling: o.throttling,

@@ -85,7 +85,8 @@ export function deploymentSettings(spec: string, cwd = process.cwd()): Record<st
   return out;
 }
 
-export async function openTarget(args: TargetArgs): Promise<Target> {
+/** The settings a command reads with: the environment, then --settings, then --deployment. */
+function targetEnv(args: TargetArgs): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...(args.settings ? readSettingsFile(args.settings) : {}),
@@ -93,7 +94,20 @@ export async function openTarget(args: TargetArgs): Promise<Target> {
   };
   // A named deployment is reached with the developer's sign-in, never with a key a local run left in the environment.
   if (args.deployment) delete env.AzureWebJobsStorage;
-  const remote = !!(env.AzureWebJobsStorage || env.AzureWebJobsStorage__tableServiceUri);
+  return env;
+}
+
+const isRemote = (env: Record<string, string | undefined>) =>
+  !!(env.AzureWebJobsStorage || env.AzureWebJobsStorage__tableServiceUri);
+
+/** Whether the command reads a deployment's storage (--deployment, or a storage account in the settings). */
+export function namesDeployment(args: TargetArgs): boolean {
+  return isRemote(targetEnv(args));
+}
+
+export async function openTarget(args: TargetArgs): Promise<Target> {
+  const env = targetEnv(args);
+  const remote = isRemote(env);
   let stop: (() => Promise<void>) | undefined;
   if (!remote) {
     const dir = new DataDir(args.data);

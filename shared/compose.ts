@@ -13,6 +13,7 @@ import { createDataverseAdapter } from './adapters/dataverse';
 import { createGraphSender } from './adapters/graph/send';
 import { createOutbox } from './adapters/dataverse/outbox';
 import { createWebApi } from './adapters/dataverse/http';
+import { createMailboxColumns } from './adapters/dataverse/mailbox-columns';
 import { createTableStore, type TableStore } from './adapters/tables';
 import { createGraphAct } from './adapters/graph/act';
 import { createDataverseAct } from './adapters/dataverse/act';
@@ -75,7 +76,8 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
     clock: o.clock,
     onRequest: count('graph'),
   };
-  // One Dataverse client for the adapter and the outbox: one concurrency limit and one service-protection wait.
+  // One Dataverse client for the adapter, the outbox and the cut-over's mailbox columns: one concurrency limit
+  // and one service-protection wait.
   const dataverseApi = createWebApi({
     url: s.dataverseUrl,
     token: tokenSource(credential, scopeFor(s.dataverseUrl)),
@@ -105,6 +107,8 @@ export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps &
       ledger: tables.ledger,
       correlation: tables.correlation,
       alerts: tables.alerts,
+      ownership: tables.ownership,
+      mailboxColumns: createMailboxColumns(dataverseApi),
       queue: o.queue,
       clock: o.clock,
       log: o.log,

@@ -44,6 +44,7 @@ param enhancedAutoReplyPolicy bool
 param enhancedSameSubjectGuard bool
 param enhancedProcessMovedMail bool
 param enhancedOutageBackoff bool
+param shadowMode bool
 param partyExtraTables string
 param logPersonalData bool
 param liveMetrics bool
@@ -90,6 +91,7 @@ var appSettings = [
   { name: 'ENHANCED_SAME_SUBJECT_GUARD', value: string(enhancedSameSubjectGuard) }
   { name: 'ENHANCED_PROCESS_MOVED_MAIL', value: string(enhancedProcessMovedMail) }
   { name: 'ENHANCED_OUTAGE_BACKOFF', value: string(enhancedOutageBackoff) }
+  { name: 'SHADOW_MODE', value: string(shadowMode) }
   { name: 'PARTY_EXTRA_TABLES', value: partyExtraTables }
   { name: 'LOG_PERSONAL_DATA', value: string(logPersonalData) }
   // Graph posts change notifications here (functions/notify.ts, route api/notify).

@@ -9,7 +9,7 @@ param tablePrefix string
 @description('Blob container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
 
-var tableSuffixes = ['checkpoints', 'mailboxes', 'ledger', 'correlation', 'alerts']
+var tableSuffixes = ['checkpoints', 'mailboxes', 'ledger', 'correlation', 'alerts', 'ownership']
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

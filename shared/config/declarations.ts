@@ -230,6 +230,14 @@ export const DECLARED = {
     stage: true,
     doc: 'Enhanced: when at least half of the mailboxes fail within 15 minutes the platform is down, not the mailboxes: back off and retry without disabling anyone; SSS disables each after 10 failures.',
   },
+  shadowMode: {
+    name: 'SHADOW_MODE',
+    ...bool(),
+    default: 'false',
+    scope: 'all',
+    stage: true,
+    doc: 'Cut-over: sync and decide for every mailbox the ownership registry does not list as owned or released, but write nothing to Dataverse or Exchange; `exsync shadow report` compares the decisions with what SSS tracked. Off: a mailbox the registry does not list is owned, as before the cut-over tools (docs/cut-over.md).',
+  },
   partyExtraTables: {
     name: 'PARTY_EXTRA_TABLES',
     ...partyTables(),

@@ -24,6 +24,8 @@ export interface Decision {
   /** How the decision was reached, as JSON (see Evaluation): what explain shows. */
   evaluation?: string;
   decidedAt: string;
+  /** Decided in shadow mode: what the product would have done; nothing was written. */
+  shadow?: boolean;
 }
 
 /** The parties and filters behind a decision, kept in the ledger (customer's own storage) for explain. */

@@ -13,6 +13,7 @@ import { carriesTrackedCategory } from './tracked-category';
 import type { Accepted, ExistingEmail, Promotion, PromotionContext } from './promotion';
 import { resolveParties, type ResolvedParties } from './promote-parties';
 import { emailRow, evaluationJson } from './promote-row';
+import { emailActivityId } from './message-id';
 
 type Skip = (reason: Decision['reason'], detail?: string, extra?: Partial<Decision>) => Promotion;
 
@@ -111,7 +112,7 @@ function alreadyTracked(
   skip: Skip,
 ): Promotion | undefined {
   const existing = ctx.existing(item.messageKey, outgoing);
-  if (!existing || isOwnReplay(existing, item, ctx)) return undefined;
+  if (!existing || isOwnReplay(existing, item, outgoing, ctx)) return undefined;
   const activityid = existing.activityid;
   if (ctx.folderTracking) {
     const detail = 'Regarding set by folder tracking on an existing email';
@@ -142,13 +143,13 @@ function alreadyTracked(
  * The row is this very item's, decided before (a page evaluated again after a crash, a write replayed):
  * decide it the same way again. Another item of the same mailbox with the same Message-ID (a copy, a
  * second delivery) is a duplicate like any other mailbox's. A row of this mailbox whose item is unknown
- * (found in Dataverse only) is taken as its own, as before the index carried the item.
+ * (found in Dataverse only) is taken as its own, as before the index carried the item, when it has the id
+ * this product gives the message: SSS's row for the same mailbox (a mailbox taken over from it) is not.
  */
-function isOwnReplay(existing: ExistingEmail, item: MailItem, ctx: PromotionContext): boolean {
-  return (
-    existing.receivingMailboxId === ctx.mailbox.id &&
-    (existing.graphId === undefined || existing.graphId === item.graphId)
-  );
+function isOwnReplay(existing: ExistingEmail, item: MailItem, outgoing: boolean, ctx: PromotionContext): boolean {
+  if (existing.receivingMailboxId !== ctx.mailbox.id) return false;
+  if (existing.graphId !== undefined) return existing.graphId === item.graphId;
+  return existing.activityid === emailActivityId(item.messageKey, outgoing);
 }
 
 /** The users' and queues' incoming email filters, as SSS asks them (see accept). */

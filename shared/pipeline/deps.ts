@@ -17,6 +17,7 @@ import type { MailSendPort, OutboxPort } from '../ports-send';
 import type { MessageCategoriesPort } from '../ports-categories';
 import type { GraphSubscriptionsPort, SubscriptionStore } from '../ports-notify';
 import type { ActDataversePort, ActExchangePort, ActLinkStore } from '../ports-act';
+import type { MailboxColumnsPort, OwnershipRegistry } from '../ports-cutover';
 
 /** The settings the stage handlers read: those declared with `stage: true` in shared/config/declarations.ts. */
 export type { StageSettings } from '../config';
@@ -43,6 +44,10 @@ export interface PipelineDeps {
   graphSubscriptions?: GraphSubscriptionsPort;
   /** The ACT job's ports (appointments, contacts, tasks); without them no ACT job is scheduled. */
   act?: { exchange: ActExchangePort; dataverse: ActDataversePort; links: ActLinkStore };
+  /** The cut-over registry (owned, shadow, released); without it every mailbox is owned, or shadow under SHADOW_MODE. */
+  ownership?: OwnershipRegistry;
+  /** SSS's columns of a mailbox row, for takeover and release. */
+  mailboxColumns?: MailboxColumnsPort;
 }
 
 /** A queue message as a trigger hands it over: the body plus the metadata retries need. */

@@ -24,6 +24,8 @@ export interface FolderContext {
   watermark?: string;
   /** Graph ids already decided in this folder, passed over during a resync. */
   decided?: Set<string>;
+  /** Shadow mode: decide as if SSS had not tracked this page's own messages (the report compares with its rows). */
+  shadow?: boolean;
 }
 
 export interface PageOutcome {
@@ -49,7 +51,10 @@ export async function evaluatePage(
   const { items, decided } = itemsOf(read, fc.folder, failedEntries(fc.folder, mb, now));
   if (items.length === 0) return { entries: decided, index: [] };
   const { known, lookup, smart } = await knowledgeOfPage(items, mb, ctx, deps);
-  const pctx = promotionContext(mb, ctx, deps.settings, lookup, known, now, fc.tracking);
+  const pctx: PromotionContext = {
+    ...promotionContext(mb, ctx, deps.settings, lookup, known, now, fc.tracking),
+    ...(fc.shadow ? { existing: (key: string, outgoing: boolean) => known.existingOnPage(key, outgoing) } : {}),
+  };
   const page: PageDecisions = { entries: decided, index: [], smart: [] };
   for (const item of items) {
     const watermark = watermarkOfItem(fc.watermark, {

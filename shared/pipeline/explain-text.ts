@@ -19,6 +19,7 @@ export function formatExplanation(e: Explanation | ItemExplanation): string {
       '',
       `${m.mailbox} (${m.folder}): ${m.outcome}, ${m.reason}${m.correlationMethod !== 'None' ? `, correlated by ${m.correlationMethod}` : ''}`,
     );
+    if (m.shadow) lines.push('  shadow mode: what exsync would have done; nothing was written');
     if ('itemId' in e && m.internetMessageId) lines.push(`  Message-ID: ${m.internetMessageId}`);
     if (m.activityid) lines.push(`  email activity: ${m.activityid}`);
     if (m.correlatedActivityId) lines.push(`  correlated with: ${m.correlatedActivityId}`);

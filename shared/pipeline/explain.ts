@@ -21,6 +21,8 @@ export interface PublicDecision {
   acceptingEntity?: { type: string; id: string };
   detail?: string;
   decidedAt: string;
+  /** Decided in shadow mode: nothing was written. */
+  shadow?: boolean;
 }
 
 export function publicDecision(d: Decision): PublicDecision {
@@ -39,6 +41,7 @@ export function publicDecision(d: Decision): PublicDecision {
     ...(d.acceptingEntity ? { acceptingEntity: d.acceptingEntity } : {}),
     ...(d.detail ? { detail: d.detail } : {}),
     decidedAt: d.decidedAt,
+    ...(d.shadow ? { shadow: true } : {}),
   };
 }
 
@@ -73,7 +76,7 @@ export function validItemIdInput(raw: unknown): string | undefined {
   return /^[A-Za-z0-9+/=_-]{1,1024}$/.test(t) ? t : undefined;
 }
 
-function explained(decisions: Decision[]): MailboxExplanation[] {
+export function explained(decisions: Decision[]): MailboxExplanation[] {
   return decisions
     .sort((a, b) => a.mailbox.localeCompare(b.mailbox) || a.folder.localeCompare(b.folder))
     .map((d): MailboxExplanation => {

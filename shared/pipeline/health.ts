@@ -2,11 +2,15 @@
 // disables incoming at once; a transient one is retried 5 minutes later, and after the 10th in a row
 // incoming is disabled. Every step raises an alert (alerts table, logs, telemetry). Enhanced: when at
 // least half the mailboxes fail within 15 minutes the platform is the cause: back off, disable nobody.
+// SSS's own column (enabledforincomingemail) and the trace logs on the mailbox are written only for a
+// mailbox the product owns; for one it shadows, health lives in the product's registry alone.
 import type { MailboxRecord } from '../ports';
 import type { ExsyncError } from '../domain/errors';
 import { ALERTS, type Alert } from '../domain/alerts';
 import type { PipelineDeps } from './deps';
 import { raiseAlert } from './alerts';
+import { mailboxModeOf, readOnlyDataverse } from './ownership';
+import { ownsSssColumns } from '../domain/ownership';
 
 export const TRANSIENT_RETRY_MS = 5 * 60_000;
 export const MAX_TRANSIENT_FAILURES = 10;
@@ -34,11 +38,15 @@ interface Failure {
   what: string;
   failures: number;
   now: Date;
+  /** The product owns the mailbox: it may clear SSS's enabledforincomingemail. */
+  owned: boolean;
 }
 
-export async function recordMailboxFailure(mailboxId: string, error: ExsyncError, deps: PipelineDeps): Promise<void> {
-  const record = await deps.mailboxes.get(mailboxId);
+export async function recordMailboxFailure(mailboxId: string, error: ExsyncError, given: PipelineDeps): Promise<void> {
+  const record = await given.mailboxes.get(mailboxId);
   if (!record) return;
+  const owned = ownsSssColumns(await mailboxModeOf(mailboxId, given));
+  const deps = owned ? given : { ...given, dataverse: readOnlyDataverse(given.dataverse) };
   const now = deps.clock.now();
   const what = `${error.system} ${error.status ?? ''} ${error.code ?? ''}`.replace(/\s+/g, ' ').trim();
   const failures = record.health.consecutiveFailures + 1;
@@ -50,6 +58,7 @@ export async function recordMailboxFailure(mailboxId: string, error: ExsyncError
     what,
     failures,
     now,
+    owned,
   };
   if (error.kind === 'permanent') return disable(f, ALERTS.disabledAfterPermanentError(what), deps);
   if (deps.settings.enhancedOutageBackoff && (await backedOffForOutage(f, deps))) return;
@@ -59,13 +68,13 @@ export async function recordMailboxFailure(mailboxId: string, error: ExsyncError
   await raiseAlert(deps, mailboxId, ALERTS.transientFailure(failures, MAX_TRANSIENT_FAILURES, what));
 }
 
-/** Incoming email off in Dataverse (as SSS turns it off) and in the registry, with the alert that says why. */
+/** Incoming email off in the registry and, for an owned mailbox, in Dataverse (as SSS turns it off), with the alert. */
 async function disable(
   f: Failure,
   why: Alert,
   deps: Pick<PipelineDeps, 'dataverse' | 'mailboxes' | 'alerts' | 'clock' | 'log'>,
 ): Promise<void> {
-  await deps.dataverse.disableIncoming(f.record.mailboxId);
+  if (f.owned) await deps.dataverse.disableIncoming(f.record.mailboxId);
   await deps.mailboxes.upsert({
     ...f.record,
     health: { ...f.record.health, state: 'disabled', disabledAt: deps.clock.now().toISOString() },

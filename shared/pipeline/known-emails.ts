@@ -15,6 +15,9 @@ export class PageKnowledge implements KnownEmails {
   private readonly byRoot = new Map<string, Known[]>();
   private readonly smart: SmartEntry[];
   private readonly parties: PageLookup['parties'];
+  /** Emails decided earlier on this page (added after construction): all a shadow run dedups against. */
+  private readonly onPage = new Map<string, Known[]>();
+  private built = false;
 
   constructor(
     lookup: PageLookup,
@@ -29,6 +32,7 @@ export class PageKnowledge implements KnownEmails {
     for (const list of conversations.values()) for (const e of list) this.add(fromIndex(e));
     this.smart = [...smart];
     this.parties = lookup.parties;
+    this.built = true;
   }
 
   /** An email decided earlier on this page, as smart matching sees it. */
@@ -40,6 +44,7 @@ export class PageKnowledge implements KnownEmails {
     if (e.messageKey) addUnique(this.byKey, e.messageKey, e);
     if (e.trackingtoken) addUnique(this.byTok, e.trackingtoken.toUpperCase(), e);
     if (e.conversationRoot) addUnique(this.byRoot, e.conversationRoot, e);
+    if (this.built && e.messageKey) addUnique(this.onPage, e.messageKey, e);
   }
   byMessageKey(key: string): KnownEmail[] {
     return this.byKey.get(key) ?? [];
@@ -58,6 +63,13 @@ export class PageKnowledge implements KnownEmails {
   }
   existing(messageKey: string, outgoing: boolean): Known | undefined {
     return (this.byKey.get(messageKey) ?? []).find((e) => e.outgoing === outgoing);
+  }
+  /**
+   * Shadow mode: only an email decided earlier on this page counts as already tracked. A row in Dataverse with
+   * the item's own Message-ID is what SSS tracked, the very thing the shadow report compares with.
+   */
+  existingOnPage(messageKey: string, outgoing: boolean): Known | undefined {
+    return (this.onPage.get(messageKey) ?? []).find((e) => e.outgoing === outgoing);
   }
 }
 

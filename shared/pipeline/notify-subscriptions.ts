@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredSubscription } from '../ports-notify';
 import { planSubscriptions, subscriptionResource, type WantedSubscription } from '../domain/subscriptions';
-import { eligibility } from './schedule';
+import { eligibility, ownersOf, syncedUnderCutover } from './schedule';
 import { foldersToSubscribe, notificationsOn } from './polling';
 import type { PipelineDeps } from './deps';
 
@@ -67,12 +67,14 @@ export async function maintainSubscriptions(deps: PipelineDeps): Promise<Subscri
   return result;
 }
 
-/** Every synced mailbox (as the schedule decides, and not disabled by us) with the folders it syncs. */
+/** Every synced mailbox (as the schedule decides: cut-over, eligibility, not disabled by us) with its folders. */
 async function wantedSubscriptions(deps: PipelineDeps): Promise<WantedSubscription[]> {
   const ctx = await deps.dataverse.loadOrgContext();
   const registry = new Map((await deps.mailboxes.list()).map((r) => [r.mailboxId, r]));
   const folders = foldersToSubscribe(ctx, deps) as StoredSubscription['folder'][];
+  const owners = await ownersOf(deps);
   return ctx.mailboxes
+    .flatMap((m) => syncedUnderCutover(m, owners.get(m.mailboxid), deps.settings.shadowMode) ?? [])
     .filter((m) => !eligibility(m, ctx) && registry.get(m.mailboxid)?.health.state !== 'disabled')
     .filter((m) => registry.has(m.mailboxid))
     .flatMap((m) => folders.map((folder) => ({ mailboxId: m.mailboxid, address: m.address, folder })));

@@ -13,6 +13,9 @@ import { TEST_STATUS } from '../domain/test-enable';
 import { enqueueSends } from './send-schedule';
 import { subscribedNow } from './polling';
 import { pollDueAt } from '../domain/subscriptions';
+import type { MailboxMode, OwnershipRecord } from '../ports-cutover';
+import { effectiveDelivery, modeOf, ownsSssColumns } from '../domain/ownership';
+import { readOnlyDataverse } from './ownership';
 
 /** Due mailboxes whose records are written together (one Table transaction) and whose jobs go in one send. */
 export const SCHEDULE_PAGE = 100;
@@ -25,7 +28,13 @@ export interface ScheduleResult {
   waiting: { mailboxId: string; dueAt: string }[];
   ineligible: { mailboxId: string; reason: IneligibleReason }[];
 }
-type IneligibleReason = 'NotSyncedByServerSideSync' | 'MailboxDisabled' | 'MailboxNotApproved' | 'IncomingNotTested';
+type IneligibleReason =
+  | 'NotSyncedByServerSideSync'
+  | 'MailboxDisabled'
+  | 'MailboxNotApproved'
+  | 'IncomingNotTested'
+  | 'ReleasedToSss'
+  | 'DisabledByOperator';
 
 /** Why a mailbox is not synced, or undefined when it is (its registry health aside). */
 export function eligibility(m: DvMailbox, ctx: OrgContext): IneligibleReason | undefined {
@@ -45,13 +54,14 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
   const intervalMs = deps.settings.syncIntervalSeconds * 1000;
   const slot = String(Math.floor(now.getTime() / intervalMs));
   const registry = new Map((await deps.mailboxes.list()).map((r) => [r.mailboxId, r]));
+  const owners = await ownersOf(deps);
   // A mailbox with live subscriptions is swept slowly; notifications bring its mail.
   const subscribed = await subscribedNow(deps, ctx);
   const sweepMs = deps.settings.notifySweepMinutes * 60_000;
   const result: ScheduleResult = { enqueued: [], notDue: 0, waiting: [], ineligible: [] };
   const due: MailboxRecord[] = [];
   for (const m of ctx.mailboxes) {
-    const record = await eligibleRecord(m, ctx, registry.get(m.mailboxid), result, deps);
+    const record = await scheduledRecord(m, owners.get(m.mailboxid), { ctx, registry, result, deps });
     if (!record) continue;
     const isSubscribed = subscribed(m.mailboxid);
     const dueAt = pollDueAt(record.health, isSubscribed, sweepMs);
@@ -63,7 +73,71 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     const nextMs = now.getTime() + (isSubscribed ? sweepMs : intervalMs);
     due.push({ ...record, health: { ...record.health, nextDueAt: new Date(nextMs).toISOString() } });
   }
-  // In pages, so 10,000 due mailboxes take a few hundred round trips, not 10,000 one after another.
+  await enqueueDue(due, slot, result, deps);
+  // Sends and ACT only for mailboxes the product owns (never in shadow mode, never released or disabled).
+  const owned = sendingContext(ctx, owners, deps.settings.shadowMode);
+  if (deps.outbox) await enqueueSends(owned, slot, deps);
+  if (deps.act) await enqueueActs(owned, deps);
+  deps.log.info('schedule.done', {
+    enqueued: result.enqueued.length,
+    notDue: result.notDue,
+    ineligible: result.ineligible.length,
+  });
+  return result;
+}
+
+/** The cut-over registry by mailbox id (empty without one: every mailbox owned, or shadow under SHADOW_MODE). */
+export async function ownersOf(deps: Pick<PipelineDeps, 'ownership'>): Promise<Map<string, OwnershipRecord>> {
+  return new Map(((await deps.ownership?.list()) ?? []).map((r) => [r.mailboxId, r]));
+}
+
+/** A mailbox the product syncs under the cut-over (not released, not turned off), read with the delivery SSS had. */
+export function syncedUnderCutover(
+  m: DvMailbox,
+  own: OwnershipRecord | undefined,
+  shadowAll: boolean,
+): DvMailbox | undefined {
+  return heldBack(own, shadowAll) ? undefined : effectiveDelivery(m, own);
+}
+
+/** Released to SSS, or turned off by an operator: the product leaves the mailbox alone. */
+function heldBack(own: OwnershipRecord | undefined, shadowAll: boolean): IneligibleReason | undefined {
+  if (modeOf(own, shadowAll) === 'released') return 'ReleasedToSss';
+  return own?.disabled ? 'DisabledByOperator' : undefined;
+}
+
+/** Only mailboxes the product owns send, with the delivery methods SSS had when the product took them over. */
+function sendingContext(ctx: OrgContext, owners: Map<string, OwnershipRecord>, shadowAll: boolean): OrgContext {
+  const mailboxes = ctx.mailboxes
+    .filter((m) => ownsSssColumns(modeOf(owners.get(m.mailboxid), shadowAll)) && !owners.get(m.mailboxid)?.disabled)
+    .map((m) => effectiveDelivery(m, owners.get(m.mailboxid)));
+  return { ...ctx, mailboxes };
+}
+
+interface ScheduleScope {
+  ctx: OrgContext;
+  registry: Map<string, MailboxRecord>;
+  result: ScheduleResult;
+  deps: PipelineDeps;
+}
+
+/** The record of a mailbox the schedule may sync, or undefined with the reason in the result (held back too). */
+async function scheduledRecord(
+  m: DvMailbox,
+  own: OwnershipRecord | undefined,
+  { ctx, registry, result, deps }: ScheduleScope,
+): Promise<MailboxRecord | undefined> {
+  const held = heldBack(own, deps.settings.shadowMode);
+  if (held) {
+    result.ineligible.push({ mailboxId: m.mailboxid, reason: held });
+    return undefined;
+  }
+  const mode = modeOf(own, deps.settings.shadowMode);
+  return eligibleRecord(effectiveDelivery(m, own), ctx, registry.get(m.mailboxid), result, { mode, deps });
+}
+
+/** In pages, so 10,000 due mailboxes take a few hundred round trips, not 10,000 one after another. */
+async function enqueueDue(due: MailboxRecord[], slot: string, result: ScheduleResult, deps: PipelineDeps) {
   for (let i = 0; i < due.length; i += SCHEDULE_PAGE) {
     const page = due.slice(i, i + SCHEDULE_PAGE);
     await deps.mailboxes.upsertMany(page);
@@ -77,14 +151,6 @@ export async function runSchedule(deps: PipelineDeps, opts: { force?: boolean } 
     await enqueue(jobs, deps);
     result.enqueued.push(...page.map((r) => r.mailboxId));
   }
-  if (deps.outbox) await enqueueSends(ctx, slot, deps);
-  if (deps.act) await enqueueActs(ctx, deps);
-  deps.log.info('schedule.done', {
-    enqueued: result.enqueued.length,
-    notDue: result.notDue,
-    ineligible: result.ineligible.length,
-  });
-  return result;
 }
 
 /**
@@ -97,15 +163,18 @@ async function eligibleRecord(
   ctx: OrgContext,
   known: MailboxRecord | undefined,
   result: ScheduleResult,
-  deps: PipelineDeps,
+  { mode, deps: all }: { mode: MailboxMode; deps: PipelineDeps },
 ): Promise<MailboxRecord | undefined> {
-  const m = await testIfRequested(given, deps);
+  // A mailbox the product does not own: SSS runs its Test & Enable, and its alerts stay in the product's table.
+  const owned = ownsSssColumns(mode);
+  const deps = owned ? all : { ...all, dataverse: readOnlyDataverse(all.dataverse) };
+  const m = owned ? await testIfRequested(given, deps) : given;
   const record = known ?? registration(m);
   let reason = eligibility(m, ctx);
   // A due mailbox seen for the first time is written with its page; one that may not sync is written now.
   if (!known && reason) await deps.mailboxes.upsert(record);
   if (record.health.state === 'disabled' && (!reason || reason === 'IncomingNotTested'))
-    reason = await stillDisabled(m, record, deps);
+    reason = owned ? await stillDisabled(m, record, deps) : 'MailboxDisabled';
   if (reason === 'MailboxNotApproved' && record.health.lastError !== 'NotApproved') {
     // One alert when the mailbox becomes unapproved, not one a minute.
     await raiseAlert(deps, m.mailboxid, ALERTS.notApproved());

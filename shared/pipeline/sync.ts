@@ -25,6 +25,7 @@ import { evaluatePage, type FolderContext, type PageOutcome } from './evaluate-p
 import { catchUpSmartIndex } from './smart-feed';
 import { packWriteBatches } from './write-batches';
 import { withReschedule } from './reschedule';
+import { mailboxModeOf, shadowDeps } from './ownership';
 
 export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps): Promise<void> {
   const parsed = parseSyncJob(msg.body);
@@ -45,13 +46,21 @@ export async function handleSyncMessage(msg: InboundMessage, deps: PipelineDeps)
   });
 }
 
-export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<void> {
-  const ctx = await deps.dataverse.loadOrgContext();
+export async function syncMailbox(job: SyncJob, given: PipelineDeps): Promise<void> {
+  const ctx = await given.dataverse.loadOrgContext();
   const mb = ctx.mailboxes.find((m) => m.mailboxid === job.mailboxId);
   if (!mb) {
-    deps.log.warn('sync.mailbox-missing', { mailboxId: job.mailboxId });
+    given.log.warn('sync.mailbox-missing', { mailboxId: job.mailboxId });
     return;
   }
+  const mode = await mailboxModeOf(mb.mailboxid, given);
+  if (mode === 'released') {
+    given.log.info('sync.released', { mailboxId: mb.mailboxid });
+    return;
+  }
+  // Shadow: the same sync over ports that cannot write to Dataverse or Exchange; decisions go to the ledger only.
+  const shadow = mode === 'shadow';
+  const deps = shadow ? shadowDeps(given) : given;
   const started = deps.clock.now();
   const deadline = started.getTime() + deps.settings.syncTimeBudgetSeconds * 1000;
   deps.log.info('sync.start', { mailboxId: mb.mailboxid, trigger: job.trigger });
@@ -60,7 +69,9 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
   const folders = await syncedFolders(mb, ctx, deps.settings.autoTrackSentItems, deps.graph, deps.log, trackedHealth);
   const unavailable = new Set<string>();
   for (const sf of folders) {
-    const finished = await syncTrackedOrNot(sf, trackedHealth, () => syncFolder({ sf, mb, ctx, deps }, deadline));
+    const finished = await syncTrackedOrNot(sf, trackedHealth, () =>
+      syncFolder({ sf, mb, ctx, deps, shadow }, deadline),
+    );
     if (finished === 'unavailable') {
       unavailable.add(sf.folder);
       continue;
@@ -77,7 +88,7 @@ export async function syncMailbox(job: SyncJob, deps: PipelineDeps): Promise<voi
     folders.filter((f) => f.tracking && !unavailable.has(f.folder)),
     deps,
   );
-  await sendWrites(mb.mailboxid, drifted, deps);
+  await deliver(mb.mailboxid, drifted, shadow, deps);
   const record = await deps.mailboxes.get(mb.mailboxid);
   if (record) await recordMailboxSuccess(record, started, deps, deps.settings.syncIntervalSeconds * 1000);
   deps.log.info('sync.done', { mailboxId: mb.mailboxid, ms: deps.clock.now().getTime() - started.getTime() });
@@ -114,6 +125,12 @@ async function continueLater(
   ]);
 }
 
+/** A shadow mailbox's decisions go to the ledger only, marked as such; any other's to the write stage. */
+async function deliver(mailboxId: string, entries: WriteEntry[], shadow: boolean, deps: PipelineDeps): Promise<void> {
+  if (!shadow) return sendWrites(mailboxId, entries, deps);
+  if (entries.length) await deps.ledger.record(entries.map((e) => ({ ...e.decision, shadow: true })));
+}
+
 /** Decisions go to the write stage in batches under the queue's size limit, each batch id its dedup key. */
 async function sendWrites(
   mailboxId: string,
@@ -134,6 +151,8 @@ interface FolderRun {
   mb: DvMailbox;
   ctx: OrgContext;
   deps: PipelineDeps;
+  /** Shadow mode: decide, record the decisions, write nothing (not even the correlation index). */
+  shadow: boolean;
 }
 
 /**
@@ -211,7 +230,7 @@ async function evaluateAndSend(
   values: GraphJson[],
   cp: Checkpoint,
   decided: Set<string> | undefined,
-  { sf, mb, ctx, deps }: FolderRun,
+  { sf, mb, ctx, deps, shadow }: FolderRun,
 ): Promise<PageOutcome> {
   const watermark = watermarkOfPage(cp);
   const fc: FolderContext = {
@@ -219,11 +238,13 @@ async function evaluateAndSend(
     ...(sf.tracking ? { tracking: sf.tracking } : {}),
     ...(watermark ? { watermark } : {}),
     ...(cp.reconciling && decided ? { decided } : {}),
+    ...(shadow ? { shadow } : {}),
   };
   const outcome = await evaluatePage(values, fc, mb, ctx, deps);
-  if (outcome.index.length) await deps.correlation.put(outcome.index);
-  if (outcome.smart?.length) await deps.correlation.smart.put(outcome.smart);
-  await sendWrites(mb.mailboxid, outcome.entries, deps);
+  // A shadow run indexes nothing: its emails were never written, and an owned mailbox must not find them.
+  if (outcome.index.length && !shadow) await deps.correlation.put(outcome.index);
+  if (outcome.smart?.length && !shadow) await deps.correlation.smart.put(outcome.smart);
+  await deliver(mb.mailboxid, outcome.entries, shadow, deps);
   return outcome;
 }
 

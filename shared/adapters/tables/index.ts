@@ -1,5 +1,5 @@
-// Table Storage adapter: checkpoints, mailbox registry, decision ledger, correlation index and mailbox alerts,
-// one table each (five), named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
+// Table Storage adapter: checkpoints, mailbox registry, decision ledger, correlation index, mailbox alerts and
+// the ownership registry of the cut-over, one table each (six), named `<prefix>checkpoints` and so on. The only importer of @azure/data-tables.
 import type { TableClient } from '@azure/data-tables';
 import type { AlertLog, CheckpointStore, CorrelationIndex, Ledger, MailboxRegistry } from '../../ports';
 import { createAlertLog } from './alerts';
@@ -13,6 +13,8 @@ import { createSubscriptionStore } from './subscriptions';
 import type { SubscriptionStore } from '../../ports-notify';
 import { createActLinkStore } from './act-links';
 import type { ActLinkStore } from '../../ports-act';
+import { createOwnershipRegistry } from './ownership';
+import type { OwnershipRegistry } from '../../ports-cutover';
 
 export interface TableStoreOptions extends TableConnection {
   /** Prepended to every table name; letters and digits only. Default 'exsync'. */
@@ -29,11 +31,19 @@ export interface TableStore {
   subscriptions: SubscriptionStore;
   /** ACT links, kept in the correlation table under their own partitions. */
   actLinks: ActLinkStore;
+  ownership: OwnershipRegistry;
   /** Creates the tables if missing; call once at startup. */
   ensureTables(): Promise<void>;
-  /** Deletes the five tables (tests; `--reset` removes the data directory). Azure keeps a deleted name a while. */
+  /** Deletes the tables (tests; `--reset` removes the data directory). Azure keeps a deleted name a while. */
   deleteAll(): Promise<void>;
-  tableNames: { checkpoints: string; mailboxes: string; ledger: string; correlation: string; alerts: string };
+  tableNames: {
+    checkpoints: string;
+    mailboxes: string;
+    ledger: string;
+    correlation: string;
+    alerts: string;
+    ownership: string;
+  };
 }
 
 export function createTableStore(opts: TableStoreOptions): TableStore {
@@ -44,6 +54,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     ledger: `${prefix}ledger`,
     correlation: `${prefix}correlation`,
     alerts: `${prefix}alerts`,
+    ownership: `${prefix}ownership`,
   };
   const clients: Record<keyof typeof tableNames, TableClient> = {
     checkpoints: createTableClient(opts, tableNames.checkpoints),
@@ -51,6 +62,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     ledger: createTableClient(opts, tableNames.ledger),
     correlation: createTableClient(opts, tableNames.correlation),
     alerts: createTableClient(opts, tableNames.alerts),
+    ownership: createTableClient(opts, tableNames.ownership),
   };
   const all = Object.values(clients);
   return {
@@ -61,6 +73,7 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     alerts: createAlertLog(clients.alerts),
     subscriptions: createSubscriptionStore(clients.mailboxes),
     actLinks: createActLinkStore(clients.correlation),
+    ownership: createOwnershipRegistry(clients.ownership),
     tableNames,
     async ensureTables() {
       try {

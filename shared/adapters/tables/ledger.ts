@@ -51,6 +51,7 @@ export function toLedgerEntity(d: Decision): LedgerEntity {
     decidedAt: d.decidedAt,
   };
   for (const k of OPTIONAL) if (d[k] !== undefined) e[k] = d[k]!;
+  if (d.shadow) e.shadow = 'true';
   if (d.acceptingEntity) {
     e.acceptingEntityType = d.acceptingEntity.type;
     e.acceptingEntityId = d.acceptingEntity.id;
@@ -74,6 +75,7 @@ export function fromLedgerEntity(e: Record<string, unknown>): Decision {
     decidedAt: s('decidedAt'),
   };
   for (const k of OPTIONAL) if (typeof e[k] === 'string') d[k] = e[k];
+  if (e.shadow === 'true') d.shadow = true;
   if (typeof e.acceptingEntityType === 'string' && typeof e.acceptingEntityId === 'string') {
     d.acceptingEntity = { type: e.acceptingEntityType, id: e.acceptingEntityId };
   }

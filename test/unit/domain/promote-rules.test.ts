@@ -5,6 +5,7 @@ import { promote } from '../../../shared/domain/promote';
 import { correlatedSubjectChanged } from '../../../shared/domain/correlate';
 import { normalizeGraphMessage } from '../../../shared/domain/graph-message';
 import { singleLine } from '../../../shared/domain/text';
+import { emailActivityId } from '../../../shared/domain/message-id';
 import type { MailItem } from '../../../shared/domain/item';
 import { ALICE_MAILBOX, E1, FABRIKAM, SALES, context, fixture, mail } from './promote-fixture';
 
@@ -26,9 +27,12 @@ test('No endless or wrong work: another item of this mailbox with the same Messa
     'promoted',
     'a replay of the same item',
   );
-  // A row of this mailbox known from Dataverse only (no item recorded) is taken as its own, as before.
-  f.existing[0] = { ...f.existing[0]!, graphId: undefined };
+  // A row of this mailbox known from Dataverse only (no item recorded) is taken as its own, as before, when it
+  // has the id the product gives the message; another writer's row for this mailbox (SSS's) is a Duplicate.
+  f.existing[0] = { ...f.existing[0]!, graphId: undefined, activityid: emailActivityId('r1@fabrikam.com', false) };
   assert.equal(promote(mail({ graphId: 'AAMk-second' }), context(f)).decision.outcome, 'promoted');
+  f.existing[0] = { ...f.existing[0], activityid: 'ROW' };
+  assert.equal(promote(mail({ graphId: 'AAMk-second' }), context(f)).decision.reason, 'Duplicate');
 });
 
 test('No endless or wrong work: control characters in a subject or a kept header become spaces where the item enters', () => {

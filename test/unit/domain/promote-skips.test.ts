@@ -65,6 +65,17 @@ describe('Message-ID dedup', () => {
     assert.equal(p.decision.outcome, 'promoted');
     assert.equal(p.activity?.activityid, id);
   });
+  it("a mailbox taken over from SSS: SSS's row for this very mailbox is a Duplicate, not a replay of the product's own", () => {
+    const f = fixture();
+    f.existing.push({
+      messageKey: 'r1@fabrikam.com',
+      activityid: 'sss00000-0000-4000-8000-000000000001',
+      outgoing: false,
+      receivingMailboxId: ALICE_MAILBOX,
+    });
+    const p = promote(mail(), context(f));
+    assert.deepEqual([p.decision.outcome, p.decision.reason, p.activity], ['skipped', 'Duplicate', undefined]);
+  });
   it('a row of the other direction is not a Duplicate (sent and received copies are two emails)', () => {
     const f = fixture();
     f.existing.push({
