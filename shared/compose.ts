@@ -57,17 +57,22 @@ export interface ComposeOptions {
   tableClientRetries?: number;
 }
 
+/** Each request is recorded in telemetry, and in the caller's counter when it passes one (bench, run summary). */
+function requestCounting(counter: RequestCounter | undefined) {
+  return (system: 'graph' | 'dataverse') => (route: string) => {
+    recordRequest(system, route);
+    if (!counter) return;
+    counter[system]++;
+    const k = `${system}.${route}`;
+    counter.byRoute[k] = (counter.byRoute[k] ?? 0) + 1;
+  };
+}
+
 export async function composePipeline(o: ComposeOptions): Promise<PipelineDeps & { tables: TableStore }> {
   const s = o.settings;
   if (!s.dataverseUrl) throw new Error('DATAVERSE_URL is not set');
   const credential = createCredential(s);
-  const count = (system: 'graph' | 'dataverse') => (route: string) => {
-    recordRequest(system, route);
-    if (!o.counter) return;
-    o.counter[system]++;
-    const k = `${system}.${route}`;
-    o.counter.byRoute[k] = (o.counter.byRoute[k] ?? 0) + 1;
-  };
+  const count = requestCounting(o.counter);
   const tables = await tablesFor(s, o.tableClientRetries);
   const graphOptions = {
     baseUrl: s.graphBaseUrl,
