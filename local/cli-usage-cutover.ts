@@ -1,11 +1,6 @@
 // The cut-over commands' entries in the `exsync` table (cli-usage.ts): mailbox and shadow.
+import { DATA, SETTINGS } from './cli-flags';
 import type { CommandSpec, FlagSpec } from './cli-usage';
-
-const DATA: FlagSpec = { value: 'DIR', doc: 'data directory of the local run (default .exsync)' };
-const SETTINGS: FlagSpec = {
-  value: 'FILE',
-  doc: 'app settings as in local.settings.json ({"Values": {…}}), over the environment',
-};
 
 const DEPLOYMENT: FlagSpec = {
   value: 'SPEC',

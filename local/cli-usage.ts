@@ -1,6 +1,7 @@
 // What `exsync` accepts, and the help it prints: one table, read by the parser and by `--help`, so an option
 // cannot exist without its description.
 
+import { DATA, SETTINGS } from './cli-flags';
 import { CUTOVER_COMMANDS } from './cli-usage-cutover';
 
 export type Flags = Record<string, string | true>;
@@ -31,12 +32,6 @@ export interface CommandSpec {
   /** `then`: a second word, needed after every value of the first but `list` (e.g. `mailbox takeover <mailbox>`). */
   positional?: { what: string; values?: string[]; optionalWith?: string; then?: string };
 }
-
-const DATA: FlagSpec = { value: 'DIR', doc: 'data directory of the local run (default .exsync)' };
-const SETTINGS: FlagSpec = {
-  value: 'FILE',
-  doc: 'app settings as in local.settings.json ({"Values": {…}}), over the environment',
-};
 
 const DEPLOYMENT: FlagSpec = {
   value: 'SPEC',
